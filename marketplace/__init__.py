@@ -1,0 +1,69 @@
+"""Goodhours: volunteer hours, micro-wishes and public accounts."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by `config`."""
+    import config as settings
+
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.load(app.instance_path))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
+    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    if config:
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from marketplace import i18n, security, web_errors
+    from marketplace.api.base import init_api
+    from marketplace.extensions import csrf, db, limiter, mail, migrate
+
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    web_errors.init_app(app)
+    init_api(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import cli
+    from marketplace.admin.views import bp as admin_bp
+    from marketplace.auth.account_views import bp as account_bp
+    from marketplace.auth.session import load_user
+    from marketplace.auth.views import bp as auth_bp
+    from marketplace.core.views import bp as core_bp
+    from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
+    from marketplace.orgs.views import bp as orgs_bp
+
+    app.before_request(load_user)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(orgs_bp)
+    app.register_blueprint(admin_bp)
+    cli.init_app(app)

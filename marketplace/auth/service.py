@@ -1,0 +1,282 @@
+"""Accounts: registration, email verification, log-in, passwords, profile, API tokens."""
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from marketplace import mailer
+from marketplace.audit.service import record
+from marketplace.auth import tokens
+from marketplace.auth.models import LOCALES, ApiToken, PublicDisplay, TokenScope, User
+from marketplace.auth.passwords import burn_time, hash_password, password_problems, verify_password
+from marketplace.errors import DomainError, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.timeutil import now_utc
+
+BAD_LOGIN = _l("That email and password do not match an account.")
+BAD_LINK = _l("This link is invalid or has expired. Please ask for a new one.")
+
+
+class InvalidCredentials(DomainError):
+    status = 401
+    code = "invalid_credentials"
+    default_message = BAD_LOGIN
+
+
+def normalise_email(email: str) -> str:
+    """Return the email in canonical form, or raise InvalidInput."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except (EmailNotValidError, AttributeError):
+        raise InvalidInput(fields={"email": [_l("Enter a valid email address.")]}) from None
+
+
+def _check_password(password: str, email: str, field: str = "password") -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise InvalidInput(fields={field: problems})
+
+
+def _check_profile(display_name: str, locale: str, public_display: str, phone: str | None):
+    fields: dict[str, list] = {}
+    if not display_name.strip() or len(display_name) > 80:
+        fields["display_name"] = [_l("Enter a name of 1 to 80 characters.")]
+    if locale not in LOCALES:
+        fields["locale"] = [_l("Choose a language from the list.")]
+    if public_display not in {p.value for p in PublicDisplay}:
+        fields["public_display"] = [_l("Choose how you appear from the list.")]
+    if phone and (len(phone) > 32 or not all(c.isdigit() or c in "+- " for c in phone)):
+        fields["phone"] = [_l("Enter a phone number using digits, spaces, + and - only.")]
+    if fields:
+        raise InvalidInput(fields=fields)
+
+
+def find_by_email(email: str) -> User | None:
+    """Return the user with this email, if any."""
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
+def register(email: str, password: str, display_name: str, locale: str = "zh_CN") -> User:
+    """Create an account and email a verification link."""
+    email = normalise_email(email)
+    _check_profile(display_name, locale, PublicDisplay.MASKED.value, None)
+    _check_password(password, email)
+    if find_by_email(email) is not None:
+        raise InvalidInput(fields={"email": [_l("An account with this email already exists.")]})
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        locale=locale,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record("user.registered", actor=user, subject=user)
+    db.session.commit()
+    send_verification(user)
+    return user
+
+
+def send_verification(user: User) -> None:
+    """Email the user a link that confirms their address."""
+    token = tokens.sign("verify", {"uid": user.id, "email": user.email})
+    link = url_for("auth.verify_email", token=token, _external=True)
+    mailer.send(user.email, user.locale, _l("Confirm your Goodhours email"), "verify", user=user, link=link)
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in a verification link as confirmed."""
+    payload = tokens.unsign("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None or user.email != payload.get("email"):
+        raise InvalidInput(BAD_LINK)
+    if user.email_verified_at is None:
+        user.email_verified_at = now_utc()
+        record("user.email_verified", actor=user, subject=user)
+        db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str, address: str | None = None) -> User:
+    """Return the user for these credentials; every failure gives the same message."""
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        burn_time(password)
+        raise InvalidCredentials() from None
+    user = find_by_email(email)
+    if user is None:
+        burn_time(password)
+        record("user.login_failed", address=address, email_digest=tokens.fingerprint(email))
+        db.session.commit()
+        raise InvalidCredentials()
+    if not user.is_active or not verify_password(user.password_hash, password):
+        record("user.login_failed", subject=user, address=address)
+        db.session.commit()
+        raise InvalidCredentials()
+    record("user.login", actor=user, subject=user, address=address)
+    db.session.commit()
+    return user
+
+
+def logout(user: User, address: str | None = None) -> None:
+    """End every session of the user (signed cookies cannot be revoked one by one)."""
+    user.session_version += 1
+    record("user.logout", actor=user, subject=user, address=address)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, address: str | None = None) -> User:
+    """Change the password and end the user's other sessions."""
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(fields={"current_password": [_l("Your current password is not right.")]})
+    _check_password(new, user.email, field="new_password")
+    _set_password(user, new)
+    record("user.password_changed", actor=user, subject=user, address=address)
+    db.session.commit()
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = now_utc()
+    user.session_version += 1
+
+
+def _reset_fingerprint(user: User) -> str:
+    return tokens.fingerprint(f"{user.password_hash}|{user.session_version}")
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use reset link if the address has an account; say nothing otherwise."""
+    try:
+        user = find_by_email(normalise_email(email))
+    except InvalidInput:
+        return
+    if user is None or not user.is_active:
+        return
+    token = tokens.sign("reset", {"uid": user.id, "fp": _reset_fingerprint(user)})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    mailer.send(
+        user.email, user.locale, _l("Reset your Goodhours password"), "reset",
+        user=user, link=link, minutes=minutes,
+    )
+
+
+def user_for_reset(token: str) -> User:
+    """Return the user a reset link is for, or raise if it is forged, used or expired."""
+    payload = tokens.unsign("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid")) if payload else None
+    if user is None or payload.get("fp") != _reset_fingerprint(user):
+        raise InvalidInput(BAD_LINK)
+    return user
+
+
+def reset_password(token: str, new: str, address: str | None = None) -> User:
+    """Set a new password from a reset link; the link then stops working."""
+    user = user_for_reset(token)
+    _check_password(new, user.email, field="new_password")
+    _set_password(user, new)
+    if user.email_verified_at is None:
+        user.email_verified_at = now_utc()  # the link itself proves the address
+    record("user.password_reset", actor=user, subject=user, address=address)
+    db.session.commit()
+    return user
+
+
+def update_profile(
+    user: User, display_name: str, locale: str, public_display: str, phone: str | None
+) -> User:
+    """Save the user's name, language, phone and public appearance."""
+    phone = (phone or "").strip() or None
+    _check_profile(display_name, locale, public_display, phone)
+    user.display_name = display_name.strip()
+    user.locale = locale
+    user.public_display = public_display
+    user.phone = phone
+    record("user.profile_updated", actor=user, subject=user)
+    db.session.commit()
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Remember the user's chosen language."""
+    if locale in LOCALES and user.locale != locale:
+        user.locale = locale
+        db.session.commit()
+
+
+def public_name(user: User | None) -> str:
+    """Return the name shown in public lists, honouring the user's choice."""
+    if user is None or user.public_display == PublicDisplay.ANONYMOUS.value:
+        return str(_l("Anonymous"))
+    if user.public_display == PublicDisplay.MASKED.value:
+        return user.display_name[:1] + "**"
+    return user.display_name
+
+
+def create_api_token(user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the plain token is returned once and never stored."""
+    fields = {}
+    if not name.strip() or len(name) > 80:
+        fields["name"] = [_l("Enter a name of 1 to 80 characters.")]
+    if scope not in {s.value for s in TokenScope}:
+        fields["scope"] = [_l("Choose read or read-write.")]
+    if fields:
+        raise InvalidInput(fields=fields)
+    plain = tokens.random_token("gh_")
+    token = ApiToken(
+        user=user, name=name.strip(), scope=scope, prefix=plain[:8], token_hash=tokens.digest(plain)
+    )
+    db.session.add(token)
+    db.session.flush()
+    record("token.created", actor=user, subject=token, scope=scope)
+    db.session.commit()
+    return token, plain
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = now_utc()
+        record("token.revoked", actor=user, subject=token)
+        db.session.commit()
+    return token
+
+
+def user_for_api_token(plain: str) -> tuple[User, ApiToken] | None:
+    """Return the active user and token for a presented API token."""
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == tokens.digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    now = now_utc()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user, token
+
+
+def create_admin(email: str, password: str, display_name: str | None = None) -> tuple[User, bool]:
+    """Make the account a platform admin, creating it if needed; tell whether it was new."""
+    email = normalise_email(email)
+    user = find_by_email(email)
+    created = user is None
+    if created:
+        _check_password(password, email)
+        user = User(
+            email=email,
+            password_hash=hash_password(password),
+            display_name=display_name or email.split("@")[0],
+            email_verified_at=now_utc(),
+        )
+        db.session.add(user)
+    user.is_platform_admin = True
+    db.session.flush()
+    record("user.made_platform_admin", subject=user)
+    db.session.commit()
+    return user, created

@@ -1,0 +1,138 @@
+"""Account pages: sign up, verify email, log in and out, reset password."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from marketplace.auth import service
+from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
+from marketplace.auth.session import end_session, login_required, login_user
+from marketplace.errors import DomainError
+from marketplace.extensions import limiter
+from marketplace.forms_common import apply_errors
+from marketplace.i18n import current_locale
+from marketplace.net import client_address
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def safe_next(default: str = "core.home") -> str:
+    """Return the `next` target only when it stays on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default)
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    """Create an account and send the verification email."""
+    if g.user is not None:
+        return redirect(url_for("core.home"))
+    form = RegisterForm(locale=current_locale())
+    if form.validate_on_submit():
+        try:
+            user = service.register(form.email.data, form.password.data,
+                                    form.display_name.data, form.locale.data)
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome! We sent a link to %(email)s; open it to confirm your address.",
+                    email=user.email), "success")
+            return redirect(url_for("account.profile"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/verify/<token>")
+def verify_email(token):
+    """Confirm the email address in a verification link."""
+    try:
+        service.verify_email(token)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return render_template("auth/link_invalid.html"), 400
+    flash(_("Thank you, your email address is confirmed."), "success")
+    return redirect(url_for("account.profile") if g.user else url_for("auth.login"))
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_verification():
+    """Send the verification email again."""
+    if not g.user.is_email_verified:
+        service.send_verification(g.user)
+        flash(_("We sent a new link to %(email)s.", email=g.user.email), "success")
+    return redirect(url_for("account.profile"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key, deduct_when=_failed)
+def login():
+    """Log in with email and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(form.email.data, form.password.data, client_address())
+        except DomainError as error:
+            form.form_errors.append(str(error.message))
+        else:
+            login_user(user)
+            return redirect(safe_next())
+    status = 401 if form.form_errors else 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Log out, ending every session of this account."""
+    if g.user is not None:
+        service.logout(g.user, client_address())
+        end_session()
+        flash(_("You are logged out."), "success")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def request_reset():
+    """Ask for a password reset link by email."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        return render_template("auth/reset_sent.html")
+    return render_template("auth/reset_request.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password from a reset link."""
+    try:
+        service.user_for_reset(token)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return render_template("auth/link_invalid.html"), 400
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            user = service.reset_password(token, form.new_password.data, client_address())
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            login_user(user)
+            flash(_("Your password is changed. Other sessions have been logged out."), "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200

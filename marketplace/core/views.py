@@ -1,0 +1,51 @@
+"""Site-wide pages: home, language switcher, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, redirect, render_template, request, session
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace.auth import service as auth_service
+from marketplace.auth.models import LOCALES
+from marketplace.auth.views import safe_next
+from marketplace.core.stats import home_figures
+from marketplace.extensions import csrf, db, limiter
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def home():
+    """Explain what each kind of user can do, with live figures."""
+    return render_template("core/home.html", figures=home_figures())
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language and remember the choice."""
+    locale = request.form.get("locale", "")
+    if locale in LOCALES:
+        session["lang"] = locale
+        if g.user is not None:
+            auth_service.set_locale(g.user, locale)
+    return redirect(safe_next())
+
+
+@bp.route("/healthz")
+@csrf.exempt
+@limiter.exempt
+def healthz():
+    """Answer 200 when the database responds, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.app_context_processor
+def _globals():
+    return {"next_url": request.full_path.rstrip("?") if request else "/"}
+
+

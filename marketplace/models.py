@@ -1,0 +1,6 @@
+"""Import every domain's models so the metadata (and Alembic) sees them all."""
+from marketplace.audit.models import AuditEvent
+from marketplace.auth.models import ApiToken, User
+from marketplace.orgs.models import District, Invitation, Membership, Organisation
+
+__all__ = ["ApiToken", "AuditEvent", "District", "Invitation", "Membership", "Organisation", "User"]

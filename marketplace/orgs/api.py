@@ -1,0 +1,105 @@
+"""API: organisations, districts, members and invitations."""
+from flask import g
+
+from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.pagination import paginate
+from marketplace.orgs import service
+from marketplace.orgs.models import Organisation
+from marketplace.orgs.schemas import (
+    DistrictSchema,
+    InvitationSchema,
+    MemberRoleSchema,
+    MemberSchema,
+    OrganisationPageSchema,
+    OrganisationPublicSchema,
+    OrganisationQuerySchema,
+    OrganisationUpdateSchema,
+)
+
+blp = api_blueprint("organisations", __name__, url_prefix="/api/v1", description="Organisations")
+TOKEN = [{"token": []}]
+
+
+@blp.route("/districts")
+@blp.response(200, DistrictSchema(many=True))
+def list_districts():
+    """List the districts organisations can be in."""
+    return service.districts()
+
+
+@blp.route("/organisations")
+@blp.arguments(OrganisationQuerySchema, location="query")
+@blp.response(200, OrganisationPageSchema)
+def list_organisations(args):
+    """List organisations, filtered and cursor-paginated."""
+    stmt = service.list_organisations(args["kind"], args["district"], args["q"], args["verified"])
+    return paginate(stmt, Organisation.id, args["cursor"], args["limit"])
+
+
+@blp.route("/organisations", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(OrganisationPublicSchema)
+@blp.response(201, OrganisationPublicSchema)
+def create_organisation(data):
+    """Register an organisation; the caller becomes its admin."""
+    return service.create_organisation(g.user, **data)
+
+
+@blp.route("/organisations/<int:org_id>")
+@blp.response(200, OrganisationPublicSchema)
+def get_organisation(org_id):
+    """Return one organisation."""
+    return service.get_organisation(org_id)
+
+
+@blp.route("/organisations/<int:org_id>", methods=["PATCH"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(OrganisationUpdateSchema(partial=True))
+@blp.response(200, OrganisationPublicSchema)
+def update_organisation(data, org_id):
+    """Edit an organisation (its admins)."""
+    org = service.get_organisation(org_id)
+    current = {key: getattr(org, key) for key in service.ORG_TEXT_LIMITS}
+    current["district_id"] = org.district_id
+    return service.update_organisation(g.user, org, **(current | data))
+
+
+@blp.route("/organisations/<int:org_id>/members")
+@blp.doc(security=TOKEN)
+@auth_required()
+@blp.response(200, MemberSchema(many=True))
+def list_members(org_id):
+    """List an organisation's members (its members only)."""
+    return service.members(g.user, service.get_organisation(org_id))
+
+
+@blp.route("/organisations/<int:org_id>/members/<int:membership_id>", methods=["PATCH"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(MemberRoleSchema)
+@blp.response(200, MemberSchema)
+def change_role(data, org_id, membership_id):
+    """Change a member's role (organisation admins)."""
+    org = service.get_organisation(org_id)
+    return service.change_role(g.user, org, membership_id, data["role"])
+
+
+@blp.route("/organisations/<int:org_id>/members/<int:membership_id>", methods=["DELETE"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.response(204)
+def remove_member(org_id, membership_id):
+    """Remove a member (organisation admins)."""
+    service.remove_member(g.user, service.get_organisation(org_id), membership_id)
+
+
+@blp.route("/organisations/<int:org_id>/invitations", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(InvitationSchema)
+@blp.response(201, InvitationSchema)
+def invite(data, org_id):
+    """Invite someone by email (organisation admins)."""
+    return service.invite(g.user, service.get_organisation(org_id), data["email"], data["role"])

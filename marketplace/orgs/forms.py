@@ -1,0 +1,58 @@
+"""Organisation and membership forms (shape only)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from marketplace.orgs.models import OrgKind, Role
+
+
+def kind_choices():
+    return [
+        (OrgKind.CHARITY.value, _l("Charity")),
+        (OrgKind.FIRM.value, _l("Caring firm (爱心企业)")),
+        (OrgKind.SOCIAL_WORK_STATION.value, _l("Social-work station (社工站)")),
+        (OrgKind.VOLUNTEER_TEAM.value, _l("Volunteer team")),
+    ]
+
+
+def role_choices():
+    return [
+        (Role.MEMBER.value, _l("Member")),
+        (Role.COORDINATOR.value, _l("Coordinator (runs activities, approves hours)")),
+        (Role.STAFF.value, _l("Staff (beneficiaries, needs and funds)")),
+        (Role.ADMIN.value, _l("Admin (the organisation and its members)")),
+    ]
+
+
+class OrganisationForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=kind_choices())
+    name_zh = StringField(_l("Name in Chinese"), [InputRequired(_l("This field is required.")), Length(max=120)])
+    name_en = StringField(_l("Name in English"), [InputRequired(_l("This field is required.")), Length(max=160)])
+    district_id = SelectField(_l("District"), coerce=int, validate_choice=False)
+    description = TextAreaField(_l("Description"), [Optional(), Length(max=4000)])
+    contact_name = StringField(_l("Contact person"), [Optional(), Length(max=80)])
+    contact_phone = StringField(_l("Contact phone"), [Optional(), Length(max=32)])
+    contact_email = EmailField(
+        _l("Contact email"), [Optional(), Length(max=254), Email(_l("Enter a valid email address."))]
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        [InputRequired(_l("Enter an email address.")), Length(max=254), Email(_l("Enter a valid email address."))],
+    )
+    role = SelectField(_l("Role"), choices=role_choices())
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=role_choices())
+
+
+class DistrictForm(FlaskForm):
+    code = StringField(_l("Code"), [InputRequired(_l("This field is required.")), Length(max=32)])
+    name_zh = StringField(_l("Name in Chinese"), [InputRequired(_l("This field is required.")), Length(max=40)])
+    name_en = StringField(_l("Name in English"), [InputRequired(_l("This field is required.")), Length(max=60)])
+    sort_order = IntegerField(_l("Order"), [Optional(), NumberRange(min=0, max=10000)], default=0)
+    is_active = BooleanField(_l("In use"), default=True)

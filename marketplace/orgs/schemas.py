@@ -1,0 +1,64 @@
+"""API schemas for organisations, members and invitations; public ones carry no personal data."""
+from marshmallow import Schema, fields, validate
+
+from marketplace.api.pagination import CursorArgs, page_schema
+from marketplace.orgs.models import OrgKind, Role
+
+KINDS = [k.value for k in OrgKind]
+ROLES = [r.value for r in Role]
+
+
+class DistrictSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(dump_only=True)
+    name_zh = fields.String(dump_only=True)
+    name_en = fields.String(dump_only=True)
+
+
+class OrganisationPublicSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    name_zh = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name_en = fields.String(required=True, validate=validate.Length(min=1, max=160))
+    district_id = fields.Integer(required=True, load_only=True)
+    district = fields.Nested(DistrictSchema, dump_only=True)
+    description = fields.String(load_default="", validate=validate.Length(max=4000))
+    contact_name = fields.String(load_default="", validate=validate.Length(max=80))
+    contact_phone = fields.String(load_default="", validate=validate.Length(max=32))
+    contact_email = fields.String(load_default="", validate=validate.Length(max=254))
+    is_verified = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class OrganisationUpdateSchema(OrganisationPublicSchema):
+    class Meta:
+        exclude = ("kind",)
+
+
+class OrganisationQuerySchema(CursorArgs):
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    district = fields.Integer(load_default=None)
+    q = fields.String(load_default=None, validate=validate.Length(max=100))
+    verified = fields.Boolean(load_default=False)
+
+
+OrganisationPageSchema = page_schema(OrganisationPublicSchema, "OrganisationPage")
+
+
+class MemberSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    display_name = fields.String(dump_only=True, attribute="user.display_name")
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    created_at = fields.DateTime(dump_only=True)
+
+
+class MemberRoleSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class InvitationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.String(required=True, validate=validate.Length(min=3, max=254))
+    role = fields.String(load_default=Role.MEMBER.value, validate=validate.OneOf(ROLES))
+    expires_at = fields.DateTime(dump_only=True)

@@ -1,0 +1,120 @@
+"""Organisation pages: browse, register, edit, verify, manage members, invitations."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from marketplace.api.pagination import paginate
+from marketplace.auth.forms import EmptyForm
+from marketplace.auth.session import login_required
+from marketplace.errors import DomainError
+from marketplace.forms_common import apply_errors
+from marketplace.i18n import current_locale
+from marketplace.orgs import service
+from marketplace.orgs.forms import OrganisationForm, kind_choices, role_choices
+from marketplace.orgs.models import Organisation
+from marketplace.policy import can
+
+bp = Blueprint("orgs", __name__, url_prefix="/orgs")
+
+
+def district_choices():
+    zh = current_locale() == "zh_CN"
+    return [(d.id, d.name_zh if zh else d.name_en) for d in service.districts()]
+
+
+@bp.app_template_global()
+def org_name(org: Organisation) -> str:
+    """Return the organisation's name in the current language."""
+    return org.name_zh if current_locale() == "zh_CN" else org.name_en
+
+
+@bp.app_template_global()
+def district_name(district) -> str:
+    return district.name_zh if current_locale() == "zh_CN" else district.name_en
+
+
+@bp.app_template_global()
+def kind_label(kind: str) -> str:
+    return str(dict(kind_choices()).get(kind, kind))
+
+
+@bp.app_template_global()
+def role_label(role: str) -> str:
+    return str(dict(role_choices()).get(role, role)).split(" (")[0].split("（")[0]
+
+
+@bp.route("/")
+def index():
+    """List organisations with filters."""
+    kind = request.args.get("kind") or None
+    district_id = request.args.get("district", type=int)
+    q = (request.args.get("q") or "").strip()[:100]
+    stmt = service.list_organisations(kind=kind, district_id=district_id, q=q)
+    try:
+        page = paginate(stmt, Organisation.id, request.args.get("cursor"), 20)
+    except DomainError:
+        abort(400)
+    return render_template("orgs/index.html", page=page, kinds=kind_choices(),
+                           districts=district_choices(), kind=kind, district_id=district_id, q=q)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Register a new organisation."""
+    form = OrganisationForm()
+    form.district_id.choices = district_choices()
+    if form.validate_on_submit():
+        try:
+            org = service.create_organisation(g.user, **_org_data(form), kind=form.kind.data)
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The organisation is registered. A platform admin will verify it."), "success")
+            return redirect(url_for("orgs.show", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=None), 422 if form.errors else 200
+
+
+def _org_data(form: OrganisationForm) -> dict:
+    return {name: getattr(form, name).data for name in (
+        "name_zh", "name_en", "district_id", "description", "contact_name", "contact_phone",
+        "contact_email")}
+
+
+@bp.route("/<int:org_id>")
+def show(org_id):
+    """Show an organisation's public page."""
+    org = service.get_organisation(org_id)
+    return render_template("orgs/show.html", org=org, can=can, button=EmptyForm())
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(org_id):
+    """Edit an organisation's details."""
+    org = service.get_organisation(org_id)
+    if not can(g.user, "org.edit", org):
+        abort(404)
+    form = OrganisationForm(obj=org)
+    del form.kind
+    form.district_id.choices = district_choices()
+    if form.validate_on_submit():
+        try:
+            service.update_organisation(g.user, org, **_org_data(form))
+        except DomainError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("orgs.show", org_id=org.id))
+    return render_template("orgs/form.html", form=form, org=org), 422 if form.errors else 200
+
+
+@bp.post("/<int:org_id>/verify")
+@login_required
+def verify(org_id):
+    """Set or clear the verified flag."""
+    org = service.get_organisation(org_id)
+    service.set_verified(g.user, org, request.form.get("verified") == "1")
+    flash(_("Saved."), "success")
+    return redirect(url_for("orgs.show", org_id=org.id))

@@ -1,0 +1,164 @@
+"""Fixtures: app, client, runner, auth actions and factories for users and organisations."""
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from marketplace import create_app
+from marketplace.extensions import db
+from tests.db_setup import TestDatabase
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory, worker_id):
+    database = TestDatabase(worker_id, tmp_path_factory.mktemp(f"db-{worker_id}"))
+    database.prepare()
+    return database
+
+
+@pytest.fixture
+def app_config():
+    """Extra settings a test may override before the app is built."""
+    return {}
+
+
+@pytest.fixture
+def app(test_database, app_config):
+    settings = test_database.fresh()
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "MAIL_BACKEND": "locmem",
+        "ARGON2_PROFILE": "cheapest",
+        "SERVER_NAME": "localhost",
+        "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
+        **settings,
+        **app_config,
+    })
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    test_database.discard(settings)
+
+
+class IsolatedClient(FlaskClient):
+    """Run each request in its own app context, as a real server does (own g, own session)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test's own session then sees what the request committed
+        return response
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def mailbox(app):
+    """The emails sent during the test, newest last."""
+    app.extensions["mailman"].outbox = []
+    return Mailbox(app)
+
+
+class Mailbox:
+    def __init__(self, app):
+        self.app = app
+
+    @property
+    def messages(self):
+        return self.app.extensions["mailman"].outbox
+
+    def last_link(self, to: str | None = None) -> str:
+        messages = [m for m in self.messages if to is None or to in m.to]
+        assert messages, "no email was sent"
+        match = re.search(r"https?://\S+", messages[-1].body)
+        assert match, "the email holds no link"
+        return match.group(0).replace("http://localhost", "")
+
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture
+def create_user(app):
+    """Make a user: create_user(email=None, verified=True, admin=False, **fields)."""
+    from marketplace.auth.models import User
+    from marketplace.auth.passwords import hash_password
+    from marketplace.timeutil import now_utc
+
+    def make(email=None, password=PASSWORD, verified=True, admin=False, **fields):
+        user = User(
+            email=email or f"user{next(_emails)}@example.org",
+            password_hash=hash_password(password),
+            display_name=fields.pop("display_name", "测试用户"),
+            email_verified_at=now_utc() if verified else None,
+            is_platform_admin=admin,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def create_org(app):
+    """Make an organisation with members: create_org(kind, members={user: role})."""
+    from marketplace.orgs.models import Membership, Organisation
+
+    def make(kind="charity", members=None, verified=True, name_zh="测试机构", **fields):
+        org = Organisation(kind=kind, name_zh=name_zh, name_en=fields.pop("name_en", "Test Org"),
+                           district_id=fields.pop("district_id", 1), is_verified=verified, **fields)
+        db.session.add(org)
+        for user, role in (members or {}).items():
+            db.session.add(Membership(organisation=org, user=user, role=role))
+        db.session.commit()
+        return org
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path="/auth/login") -> str:
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            r'name="csrf_token" value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email, password=PASSWORD):
+        return self.client.post("/auth/login", data={
+            "email": email, "password": password, "csrf_token": self.csrf()})
+
+    def logout(self):
+        return self.client.post("/auth/logout", data={"csrf_token": self.csrf("/")})
+
+    def post(self, path, data=None, form_page=None, **kwargs):
+        """POST a form with a valid CSRF token taken from `form_page` (default: the site root)."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(form_page or "/"))
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

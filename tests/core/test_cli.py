@@ -1,0 +1,42 @@
+"""Command-line tools: seed demo and create-admin."""
+from marketplace.auth.models import User
+from marketplace.extensions import db
+from marketplace.orgs.models import Organisation, OrgKind
+
+
+def test_seed_demo_fills_every_kind_and_role_once(runner):
+    first = runner.invoke(args=["seed", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "admin@demo.example.org" in first.output and "Demo logins" in first.output
+    kinds = set(db.session.scalars(db.select(Organisation.kind)))
+    assert kinds == {k.value for k in OrgKind}
+    districts = set(db.session.scalars(db.select(Organisation.district_id)))
+    assert len(districts) >= 5
+    counts = (db.session.scalar(db.select(db.func.count(User.id))),
+              db.session.scalar(db.select(db.func.count(Organisation.id))))
+    second = runner.invoke(args=["seed", "demo"])
+    assert second.exit_code == 0 and "already present" in second.output
+    assert counts == (db.session.scalar(db.select(db.func.count(User.id))),
+                      db.session.scalar(db.select(db.func.count(Organisation.id))))
+
+
+def test_demo_logins_work(runner, auth):
+    runner.invoke(args=["seed", "demo"])
+    from marketplace.demo import DEMO_PASSWORD
+
+    assert auth.login("volunteer@demo.example.org", DEMO_PASSWORD).status_code == 302
+
+
+def test_create_admin_prints_a_generated_password(runner, auth):
+    result = runner.invoke(args=["create-admin", "root@example.org"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Password: ")[1].strip()
+    assert auth.login("root@example.org", password).status_code == 302
+    again = runner.invoke(args=["create-admin", "root@example.org"])
+    assert "is now a platform admin" in again.output
+
+
+def test_create_admin_rejects_a_bad_email(runner):
+    result = runner.invoke(args=["create-admin", "not-an-email"])
+    assert result.exit_code != 0 and "valid email" in result.output
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0

@@ -1,0 +1,89 @@
+"""Settings come from the environment; secrets never live in code."""
+import uuid
+
+import pytest
+import redis
+
+import config
+from marketplace import create_app
+from tests.conftest import PASSWORD, AuthActions
+
+
+def test_secret_key_is_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GOODHOURS_ENV", "development")
+    first = config.load(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 40 and (tmp_path / "secret_key").read_text() == first
+    assert config.load(tmp_path)["SECRET_KEY"] == first
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("GOODHOURS_ENV", "production")
+    with pytest.raises(config.ConfigError):
+        config.load(tmp_path)
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    settings = config.load(tmp_path)
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_database_and_redis_urls_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    settings = config.load(tmp_path)
+    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert settings["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/goodhours")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
+    settings = config.load(tmp_path)
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/goodhours"
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+
+
+def _redis_available() -> bool:
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_login_limit_is_shared_by_workers_through_redis(app, test_database, create_user):
+    """Two app processes (workers) with REDIS_URL share one login limit."""
+    create_user(email="target@example.org")
+    shared = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+              "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+              "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes", "TESTING": True,
+              "SECRET_KEY": app.config["SECRET_KEY"], "SERVER_NAME": "localhost",
+              "ARGON2_PROFILE": "cheapest",
+              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    workers = [create_app(shared), create_app(shared)]
+    statuses = []
+    for attempt in range(4):
+        worker = workers[attempt % 2]
+        with worker.app_context():
+            statuses.append(AuthActions(worker.test_client()).login(
+                "target@example.org", "wrong password!").status_code)
+    with workers[0].app_context():
+        right = AuthActions(workers[0].test_client()).login("target@example.org", PASSWORD)
+    assert statuses == [401, 401, 401, 429]
+    assert right.status_code == 429
+    stored = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys(f"*{shared['RATELIMIT_KEY_PREFIX']}*")
+    assert stored, "the counters live in Redis, where every worker sees them"
+    for worker in workers:
+        with worker.app_context():
+            from marketplace.extensions import db
+
+            db.engine.dispose()
+
+
+@pytest.mark.parametrize("app_config", [{"API_RATE_LIMIT": "3 per minute"}])
+def test_api_calls_are_rate_limited_per_caller(client):
+    statuses = [client.get("/api/v1/districts").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    body = client.get("/api/v1/districts").get_json()
+    assert body["error"]["code"] == "too_many_requests"
+    other = client.get("/api/v1/districts", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 200

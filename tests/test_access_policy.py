@@ -1,0 +1,172 @@
+"""Every route, every role: the one access policy answers as expected.
+
+A forbidden object and a missing one must answer alike, so for each denial the same
+request is repeated against ids that do not exist and the two answers are compared.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from marketplace.auth.service import create_api_token
+from marketplace.extensions import db
+from marketplace.orgs.models import Invitation
+from marketplace.timeutil import now_utc
+from tests.conftest import PASSWORD, AuthActions
+
+ROLES = ["anonymous", "volunteer", "donor", "firm_member", "social_worker", "staff",
+         "org_admin", "platform_admin"]
+USERS = set(ROLES) - {"anonymous"}
+CHARITY_MEMBERS = {"staff", "org_admin", "platform_admin"}
+CHARITY_ADMINS = {"org_admin", "platform_admin"}
+EVERYONE = set(ROLES)
+NEW_ROLE = {"role": "coordinator"}
+API_MEMBER = "/api/v1/organisations/<int:org_id>/members/<int:membership_id>"
+
+# (method, rule) -> (roles allowed, form data or JSON body, kind); kind picks what a denial looks like
+ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
+    ("GET", "/"): (EVERYONE, None, "page"),
+    ("GET", "/healthz"): (EVERYONE, None, "page"),
+    ("POST", "/language"): (EVERYONE, {"locale": "en"}, "page"),
+    ("GET", "/auth/register"): (EVERYONE, None, "page"),
+    ("POST", "/auth/register"): (EVERYONE, {"display_name": "新人", "email": "new@example.org",
+                                            "password": "a long new passphrase", "locale": "en"}, "page"),
+    ("GET", "/auth/login"): (EVERYONE, None, "page"),
+    ("POST", "/auth/login"): (EVERYONE, {"email": "coadmin@example.org", "password": PASSWORD}, "page"),
+    ("POST", "/auth/logout"): (EVERYONE, {}, "page"),
+    ("GET", "/auth/reset"): (EVERYONE, None, "page"),
+    ("POST", "/auth/reset"): (EVERYONE, {"email": "x@example.org"}, "page"),
+    ("GET", "/auth/reset/<token>"): (set(), None, "link"),
+    ("POST", "/auth/reset/<token>"): (set(), {"new_password": "a long new passphrase"}, "link"),
+    ("GET", "/auth/verify/<token>"): (set(), None, "link"),
+    ("POST", "/auth/verify/resend"): (USERS, {}, "page"),
+    ("GET", "/account/"): (USERS, None, "page"),
+    ("POST", "/account/"): (USERS, {"display_name": "新名字", "locale": "en", "phone": "",
+                                    "public_display": "masked"}, "page"),
+    ("GET", "/account/password"): (USERS, None, "page"),
+    ("POST", "/account/password"): (USERS, {"current_password": "x", "new_password": "y"}, "page"),
+    ("GET", "/account/tokens"): (USERS, None, "page"),
+    ("POST", "/account/tokens"): (USERS, {"name": "script", "scope": "read"}, "page"),
+    ("POST", "/account/tokens/<int:token_id>/revoke"): ({"org_admin"}, {}, "object"),
+    ("GET", "/orgs/"): (EVERYONE, None, "page"),
+    ("GET", "/orgs/new"): (USERS, None, "page"),
+    ("POST", "/orgs/new"): (USERS, {"kind": "charity", "name_zh": "新机构", "name_en": "New",
+                                    "district_id": "1"}, "page"),
+    ("GET", "/orgs/<int:org_id>"): (EVERYONE, None, "object"),
+    ("GET", "/orgs/<int:org_id>/edit"): (CHARITY_ADMINS, None, "object"),
+    ("POST", "/orgs/<int:org_id>/edit"): (CHARITY_ADMINS, {"name_zh": "改名", "name_en": "Renamed",
+                                                           "district_id": "2"}, "object"),
+    ("POST", "/orgs/<int:org_id>/verify"): ({"platform_admin"}, {"verified": "1"}, "object"),
+    ("GET", "/orgs/<int:org_id>/members"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/orgs/<int:org_id>/members/invite"): (CHARITY_ADMINS, {"email": "joiner@example.org",
+                                                                     "role": "member"}, "object"),
+    ("POST", "/orgs/<int:org_id>/members/<int:membership_id>/role"): (CHARITY_ADMINS, NEW_ROLE, "object"),
+    ("POST", "/orgs/<int:org_id>/members/<int:membership_id>/remove"): (CHARITY_ADMINS, {}, "object"),
+    ("POST", "/orgs/<int:org_id>/invitations/<int:invitation_id>/revoke"): (CHARITY_ADMINS, {}, "object"),
+    ("POST", "/orgs/<int:org_id>/leave"): ({"staff", "org_admin"}, {}, "object"),
+    ("GET", "/orgs/invitations/<token>"): (set(), None, "link"),
+    ("POST", "/orgs/invitations/<token>"): (set(), {}, "link"),
+    ("GET", "/admin/"): ({"platform_admin"}, None, "page"),
+    ("GET", "/admin/districts/<int:district_id>"): ({"platform_admin"}, None, "admin"),
+    ("POST", "/admin/districts/<int:district_id>"): ({"platform_admin"}, {"code": "yuexiu", "name_zh": "越秀区",
+                                                                          "name_en": "Yuexiu", "sort_order": "1",
+                                                                          "is_active": "y"}, "admin"),
+    ("POST", "/admin/districts/new"): ({"platform_admin"}, {"code": "new", "name_zh": "新区",
+                                                           "name_en": "New", "sort_order": "30"}, "page"),
+    ("GET", "/api/docs"): (EVERYONE, None, "page"),
+    ("GET", "/api/openapi.json"): (EVERYONE, None, "api"),
+    ("GET", "/api/v1/districts"): (EVERYONE, None, "api"),
+    ("GET", "/api/v1/me"): (USERS, None, "api"),
+    ("PATCH", "/api/v1/me"): (USERS, {"locale": "en"}, "api"),
+    ("GET", "/api/v1/organisations"): (EVERYONE, None, "api"),
+    ("POST", "/api/v1/organisations"): (USERS, {"kind": "charity", "name_zh": "新机构", "name_en": "New",
+                                                "district_id": 1}, "api"),
+    ("GET", "/api/v1/organisations/<int:org_id>"): (EVERYONE, None, "api"),
+    ("PATCH", "/api/v1/organisations/<int:org_id>"): (CHARITY_ADMINS, {"name_en": "Renamed"}, "api"),
+    ("GET", "/api/v1/organisations/<int:org_id>/members"): (CHARITY_MEMBERS, None, "api"),
+    ("PATCH", API_MEMBER): (CHARITY_ADMINS, NEW_ROLE, "api"),
+    ("DELETE", API_MEMBER): (CHARITY_ADMINS, None, "api"),
+    ("POST", "/api/v1/organisations/<int:org_id>/invitations"): (CHARITY_ADMINS, {"email": "a@example.org"}, "api"),
+}
+ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == set(ROUTES)
+
+
+@pytest.fixture
+def world(app, create_user, create_org):
+    """Organisations of each kind, a user in each role, and objects to aim at."""
+    people = {role: create_user(email=f"{role}@example.org", display_name=role) for role in USERS}
+    people["platform_admin"].is_platform_admin = True
+    co_admin = create_user(email="coadmin@example.org")
+    charity = create_org("charity", {people["org_admin"]: "admin", co_admin: "admin",
+                                     people["staff"]: "staff"})
+    create_org("social_work_station", {people["social_worker"]: "staff"})
+    create_org("firm", {people["firm_member"]: "member"})
+    create_org("volunteer_team", {people["volunteer"]: "member"})
+    invitation = Invitation(organisation=charity, email="later@example.org", role="member",
+                            token_hash="0" * 64, invited_by=people["org_admin"],
+                            expires_at=now_utc() + timedelta(days=3))
+    db.session.add(invitation)
+    db.session.commit()
+    token, _plain = create_api_token(people["org_admin"], "mine", "read")
+    tokens = {role: create_api_token(user, "matrix", "write")[1] for role, user in people.items()}
+    staff_membership = next(m for m in charity.memberships if m.user is people["staff"])
+    ids = {"org_id": charity.id, "membership_id": staff_membership.id,
+           "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged"}
+    return people, tokens, ids
+
+
+def _fill(rule: str, ids: dict, missing: bool) -> str:
+    def value(match):
+        name = match.group(2)
+        if name == "token":
+            return "forged"
+        return str(999_999 if missing else ids[name])
+    return re.sub(r"<(int:)?(\w+)>", value, rule)
+
+
+def _call(client, role, tokens, method, path, data, kind):
+    if path.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role != "anonymous" else {}
+        return client.open(path, method=method, json=data if method != "GET" else None, headers=headers)
+    if method == "GET":
+        return client.get(path)
+    return AuthActions(client).post(path, data)
+
+
+def _body(response) -> str:
+    text = re.sub(r'value="[^"]{20,}"', "", response.get_data(as_text=True))
+    return re.sub(r'next=[^"]*', "", text)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("method,rule", sorted(ROUTES))
+def test_route_answers_each_role_as_the_policy_says(app, client, world, role, method, rule):
+    people, tokens, ids = world
+    allowed, data, kind = ROUTES[(method, rule)]
+    if role != "anonymous":
+        assert AuthActions(client).login(people[role].email).status_code == 302
+    response = _call(client, role, tokens, method, _fill(rule, ids, False), data, kind)
+    to_login = response.status_code == 302 and "/auth/login" in response.location
+    if role in allowed:
+        assert response.status_code in ALLOWED_STATUSES and not to_login, response.status_code
+        return
+    if kind == "link":  # forged emailed links: one plain answer, or log in first
+        assert response.status_code == 400 or (to_login and role == "anonymous")
+        return
+    if role == "anonymous":
+        assert to_login or response.status_code == 401
+        return
+    expected = {"object": 404, "api": 404 if "<int:" in rule else 403, "admin": 403, "page": 403}[kind]
+    assert response.status_code == expected
+    if "<int:" in rule:
+        missing = _call(client, role, tokens, method, _fill(rule, ids, True), data, kind)
+        assert missing.status_code == response.status_code
+        assert _body(missing) == _body(response)
