@@ -1,4 +1,4 @@
-"""Command-line entry points: seed demo, create-admin."""
+"""Command-line entry points: seed demo, create-admin, and each domain's own commands."""
 from __future__ import annotations
 
 import secrets
@@ -56,5 +56,8 @@ def seed_demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.ledger.cli import init_app as init_ledger_cli
+
+    init_ledger_cli(app)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_group)

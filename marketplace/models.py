@@ -1,6 +1,18 @@
 """Import every domain's models so the metadata (and Alembic) sees them all."""
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import ApiToken, User
+from marketplace.ledger.models import (
+    LedgerAccount,
+    LedgerBalance,
+    LedgerChain,
+    LedgerEntry,
+    LedgerHold,
+    LedgerHoldSettlement,
+    LedgerPosting,
+)
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
 
-__all__ = ["ApiToken", "AuditEvent", "District", "Invitation", "Membership", "Organisation", "User"]
+__all__ = [
+    "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
+    "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
+]

@@ -1,7 +1,7 @@
 """Column types shared by every domain."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.types import TypeDecorator
 
 
@@ -24,3 +24,7 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# Ids of tables that grow to tens of millions of rows; SQLite autoincrements only INTEGER.
+BigId = BigInteger().with_variant(Integer, "sqlite")

@@ -94,7 +94,8 @@ class TestDatabase:
                              f'VALUES ({", ".join(":" + c for c in cols)})'),
                         rows,
                     )
-                    conn.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                        f"(SELECT MAX(id) FROM \"{table}\"))"))
+                    if "id" in cols:
+                        conn.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                            f"(SELECT MAX(id) FROM \"{table}\"))"))
         engine.dispose()

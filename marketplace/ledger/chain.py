@@ -1,0 +1,53 @@
+"""The hash chain: how an entry's content is written down and hashed (see docs/ledger.md)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+SCHEME_VERSION = 1
+
+
+def timestamp(value: datetime) -> str:
+    """Write a time as UTC with microseconds, as the hash sees it."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(
+    *,
+    lane: int,
+    seq: int,
+    key: str,
+    kind: str,
+    memo: str,
+    effective_date: date,
+    created_at: datetime,
+    actor_id: int | None,
+    reverses_id: int | None,
+    postings: Iterable[tuple[int, str, int]],
+) -> str:
+    """Return the canonical JSON of an entry; postings are (account id, unit, amount)."""
+    return json.dumps(
+        {
+            "v": SCHEME_VERSION,
+            "lane": lane,
+            "seq": seq,
+            "key": key,
+            "kind": kind,
+            "memo": memo,
+            "effective_date": effective_date.isoformat(),
+            "created_at": timestamp(created_at),
+            "actor_id": actor_id,
+            "reverses_id": reverses_id,
+            "postings": sorted([int(a), str(u), int(n)] for a, u, n in postings),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def entry_hash(prev_hash: str, content: str) -> str:
+    """Chain one entry onto the previous hash of its lane."""
+    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()

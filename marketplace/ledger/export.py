@@ -1,0 +1,146 @@
+"""Stream the whole ledger as CSV, JSON or beancount, in constant memory."""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, select
+
+from marketplace.ledger import chain
+from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry, LedgerPosting
+from marketplace.ledger.purposes import PURPOSES, Unit
+from marketplace.ledger.verify import BATCH
+
+FORMATS = ("csv", "json", "beancount")
+CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "actor_id",
+               "reverses_id", "account_id", "account", "unit", "amount", "prev_hash", "hash"]
+COMMODITY = {Unit.FEN: "CNY", Unit.MINUTES: "MIN"}
+
+
+def export(conn: Connection, fmt: str, since: date | None = None) -> Iterator[str]:
+    """Yield the ledger in `fmt`, entry by entry, from entries effective on or after `since`."""
+    writer = {"csv": _csv, "json": _json, "beancount": _beancount}[fmt]
+    return writer(conn, since)
+
+
+def account_name(account) -> str:
+    """Name an account as beancount would: Root:Purpose:Owner."""
+    spec = PURPOSES.get(account.purpose)
+    root = spec.root if spec else "Assets"
+    purpose = "".join(part.capitalize() for part in account.purpose.split("_"))
+    owner = account.owner_type.capitalize() + (str(account.owner_id) if account.owner_id else "")
+    return f"{root}:{purpose}:{owner}"
+
+
+def _entries(conn: Connection, since: date | None):
+    """Yield (entry row, [posting rows]) in entry order, streaming from the database."""
+    stmt = (select(*LedgerEntry.__table__.c, LedgerPosting.account_id, LedgerPosting.amount, LedgerAccount.unit,
+                   LedgerAccount.purpose, LedgerAccount.owner_type, LedgerAccount.owner_id)
+            .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+            .order_by(LedgerEntry.id, LedgerPosting.id)
+            .execution_options(yield_per=BATCH))
+    if since is not None:
+        stmt = stmt.where(LedgerEntry.effective_date >= since)
+    for _entry_id, group in itertools.groupby(conn.execute(stmt), key=lambda r: r.id):
+        rows = list(group)
+        yield rows[0], rows
+
+
+def _entry_json(entry, postings) -> dict:
+    return {
+        "id": entry.id, "lane": entry.lane, "seq": entry.seq, "key": entry.idempotency_key, "kind": entry.kind,
+        "memo": entry.memo, "effective_date": entry.effective_date.isoformat(),
+        "created_at": chain.timestamp(entry.created_at), "actor_id": entry.actor_id,
+        "reverses_id": entry.reverses_id, "prev_hash": entry.prev_hash, "hash": entry.hash,
+        "postings": [{"account_id": p.account_id, "account": account_name(p), "unit": p.unit, "amount": p.amount}
+                     for p in postings],
+    }
+
+
+def _json(conn: Connection, since: date | None) -> Iterator[str]:
+    header = {"format": "goodhours-ledger", "hash_scheme": chain.SCHEME_VERSION,
+              "since": since.isoformat() if since else None}
+    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
+    for n, (entry, postings) in enumerate(_entries(conn, since)):
+        yield ("," if n else "") + "\n" + json.dumps(_entry_json(entry, postings), ensure_ascii=False)
+    yield "\n]}\n"
+
+
+def _spreadsheet_safe(value):
+    """Keep spreadsheet programs from running a text cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(conn: Connection, since: date | None) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for entry, postings in _entries(conn, since):
+        for p in postings:
+            row = [entry.id, entry.lane, entry.seq, chain.timestamp(entry.created_at),
+                   entry.effective_date.isoformat(), entry.kind, entry.memo, entry.idempotency_key,
+                   entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount,
+                   entry.prev_hash, entry.hash]
+            writer.writerow([_spreadsheet_safe(v) for v in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _amount(amount: int, unit: str) -> str:
+    value = (Decimal(amount) / 100).quantize(Decimal("0.01")) if unit == Unit.FEN else Decimal(amount)
+    return f"{value} {COMMODITY[unit]}"
+
+
+def _text(value: str) -> str:
+    return '"' + value.replace("\\", "/").replace('"', "'").replace("\n", " ").replace("\r", " ") + '"'
+
+
+def _beancount(conn: Connection, since: date | None) -> Iterator[str]:
+    first, last = conn.execute(select(func.min(LedgerEntry.effective_date), func.max(LedgerEntry.effective_date))
+                               .where(LedgerEntry.effective_date >= (since or date.min))).one()
+    opened = min(d for d in (first, since, last, date.today()) if d is not None) - timedelta(days=1)
+    closing = max(d for d in (last, since, date.today()) if d is not None) + timedelta(days=1)
+    yield ';; Goodhours ledger, exported for beancount. Amounts: CNY in yuan, MIN in minutes.\n'
+    yield 'option "title" "Goodhours ledger"\noption "operating_currency" "CNY"\n\n'
+    yield f"{opened} commodity CNY\n{opened} commodity MIN\n{opened} open Equity:OpeningBalances\n"
+    accounts = select(*LedgerAccount.__table__.c).order_by(LedgerAccount.id).execution_options(yield_per=BATCH)
+    for account in conn.execute(accounts):
+        yield f"{opened} open {account_name(account)} {COMMODITY[account.unit]}\n"
+    if since is not None:
+        yield from _opening_balances(conn, since)
+    for entry, postings in _entries(conn, since):
+        yield (f"\n{entry.effective_date} * {_text(entry.kind)} {_text(entry.memo)}\n"
+               f'  entry-id: "{entry.id}"\n  hash: "{entry.hash}"\n')
+        for p in postings:
+            yield f"  {account_name(p)}  {_amount(p.amount, p.unit)}\n"
+    yield "\n"
+    totals = (select(*LedgerAccount.__table__.c, func.sum(LedgerBalance.posted).label("posted"))
+              .join(LedgerBalance, LedgerBalance.account_id == LedgerAccount.id)
+              .group_by(LedgerAccount.id).order_by(LedgerAccount.id).execution_options(yield_per=BATCH))
+    for row in conn.execute(totals):
+        yield f"{closing} balance {account_name(row)}  {_amount(int(row.posted), row.unit)}\n"
+
+
+def _opening_balances(conn: Connection, since: date) -> Iterator[str]:
+    """Carry each account's total before `since` in from Equity:OpeningBalances."""
+    stmt = (select(*LedgerAccount.__table__.c, func.sum(LedgerPosting.amount).label("total"))
+            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .where(LedgerEntry.effective_date < since)
+            .group_by(LedgerAccount.id).order_by(LedgerAccount.id).execution_options(yield_per=BATCH))
+    day = since - timedelta(days=1)
+    for row in conn.execute(stmt):
+        if row.total:
+            yield (f'\n{day} * "opening" "Balance before {since}"\n'
+                   f"  {account_name(row)}  {_amount(int(row.total), row.unit)}\n"
+                   f"  Equity:OpeningBalances  {_amount(-int(row.total), row.unit)}\n")

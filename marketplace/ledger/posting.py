@@ -1,0 +1,216 @@
+"""The mechanics of one ledger entry: check the lines, move the running totals, chain and write it.
+
+Locks are always taken in one order (hold row, then balance rows by account and shard,
+then one chain lane), so concurrent postings never deadlock.
+"""
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.errors import InvalidInput
+from marketplace.extensions import db
+from marketplace.ledger import chain
+from marketplace.ledger.errors import (
+    AlreadyReversed,
+    IdempotencyConflict,
+    InsufficientBalance,
+    InvalidLines,
+    UnbalancedEntry,
+    UnknownAccount,
+)
+from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain, LedgerEntry, LedgerPosting
+from marketplace.timeutil import now_utc
+
+LANES = 16  # hash-chain lanes seeded by the migration
+MAX_AMOUNT = 10**15
+Line = tuple["LedgerAccount | int", int]
+
+def entry_lines(entry: LedgerEntry | int) -> list[tuple[int, int]]:
+    """Return an entry's (account id, amount) postings in the order they were written."""
+    rows = db.session.execute(select(LedgerPosting.account_id, LedgerPosting.amount)
+                              .where(LedgerPosting.entry_id == getattr(entry, "id", entry)).order_by(LedgerPosting.id))
+    return [(a, n) for a, n in rows]
+
+
+def post_once(lines, *, key, kind, memo, actor, effective_date=None, reverses_id=None, within=None, after=None):
+    """Post once per key; `within(accounts)` runs first inside the savepoint, `after(entry)` last."""
+    check_text(key=key, kind=kind, memo=memo)
+    existing = entry_by_key(key)
+    if existing is not None:
+        return same_or_conflict(existing, lines)
+    accounts = load_accounts({a for a, _ in lines})
+    check_balanced(lines, accounts)
+    try:
+        with db.session.begin_nested():
+            released = within(accounts) if within else {}
+            apply(lines, accounts, released)
+            entry = write_entry(lines, accounts, key=key, kind=kind, memo=memo, actor=actor,
+                                 effective_date=effective_date, reverses_id=reverses_id)
+            if after:
+                after(entry)
+    except IntegrityError:
+        existing = entry_by_key(key)
+        if existing is not None:
+            return same_or_conflict(existing, lines)
+        if reverses_id is not None and db.session.scalar(
+                select(LedgerEntry.id).where(LedgerEntry.reverses_id == reverses_id)):
+            raise AlreadyReversed() from None
+        raise
+    return entry
+
+
+def normalise(lines: Iterable[Line]) -> list[tuple[int, int]]:
+    normalised = []
+    for line in lines:
+        try:
+            account, amount = line
+        except (TypeError, ValueError):
+            raise InvalidLines() from None
+        if type(amount) is not int or amount == 0 or abs(amount) > MAX_AMOUNT:
+            raise InvalidLines()
+        normalised.append((account_id_of(account), amount))
+    if len(normalised) < 2:
+        raise InvalidLines()
+    return normalised
+
+
+def check_text(**values: str) -> None:
+    limits = {"key": 128, "kind": 40, "memo": 500}
+    for name, value in values.items():
+        if not isinstance(value, str) or len(value) > limits[name] or (name != "memo" and not value.strip()):
+            raise InvalidInput(fields={name: [_l("This value is missing or too long.")]})
+
+
+def account_id_of(account) -> int:
+    value = account if isinstance(account, int) and not isinstance(account, bool) else getattr(account, "id", None)
+    if not isinstance(value, int):
+        raise InvalidLines()
+    return value
+
+
+def load_accounts(ids: set[int]) -> dict[int, LedgerAccount]:
+    rows = db.session.scalars(select(LedgerAccount).where(LedgerAccount.id.in_(ids))).all()
+    found = {a.id: a for a in rows}
+    if len(found) != len(ids):
+        raise UnknownAccount()
+    return found
+
+
+def check_balanced(lines: Sequence[tuple[int, int]], accounts: dict[int, LedgerAccount]) -> None:
+    totals: dict[str, int] = defaultdict(int)
+    for account_id, amount in lines:
+        totals[accounts[account_id].unit] += amount
+    if any(totals.values()):
+        raise UnbalancedEntry()
+
+
+def entry_by_key(key: str) -> LedgerEntry | None:
+    return db.session.scalar(select(LedgerEntry).where(LedgerEntry.idempotency_key == key))
+
+
+def same_or_conflict(entry: LedgerEntry, lines: Sequence[tuple[int, int]]) -> LedgerEntry:
+    if sorted(entry_lines(entry)) != sorted(lines):
+        raise IdempotencyConflict()
+    return entry
+
+
+def apply(lines, accounts: dict[int, LedgerAccount], released: dict[int, int]) -> None:
+    """Move the running totals, refusing to overdraw a no-overdraft account.
+
+    `released` maps an account to a held amount this entry settles: that debit was reserved
+    already, so it is not checked again.
+    """
+    deltas: dict[int, int] = defaultdict(int)
+    for account_id, amount in lines:
+        deltas[account_id] += amount
+    for account_id in sorted(deltas):  # one lock order for everyone
+        account, delta = accounts[account_id], deltas[account_id]
+        if account_id in released:
+            bump(account_id, 0, posted=delta, held=-released[account_id])
+        elif delta == 0:
+            continue
+        elif delta < 0 and account.is_no_overdraft:
+            debit_guarded(account, delta)
+        else:
+            shard = random.randrange(account.shards) if account.shards > 1 else 0
+            bump(account_id, shard, posted=delta)
+
+
+def debit_guarded(account: LedgerAccount, delta: int, *, field: str = "posted") -> None:
+    """Lower posted (or raise held) only if available stays at or above zero."""
+    posted_change, held_change = (delta, 0) if field == "posted" else (0, -delta)
+    if account.shards == 1:
+        result = db.session.execute(
+            update(LedgerBalance)
+            .where(LedgerBalance.account_id == account.id, LedgerBalance.shard == 0,
+                   LedgerBalance.posted - LedgerBalance.held + delta >= 0)
+            .values(posted=LedgerBalance.posted + posted_change, held=LedgerBalance.held + held_change))
+        if result.rowcount == 1:
+            return
+        raise InsufficientBalance(account.id, available_amount(account.id))
+    rows = db.session.execute(
+        select(LedgerBalance.posted, LedgerBalance.held).where(LedgerBalance.account_id == account.id)
+        .order_by(LedgerBalance.shard).with_for_update()).all()
+    available = sum(p - h for p, h in rows)
+    if available + delta < 0:
+        raise InsufficientBalance(account.id, available)
+    bump(account.id, 0, posted=posted_change, held=held_change)
+
+
+def available_amount(account_id: int) -> int:
+    """Return posted minus held for an account, summed over its balance rows."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(LedgerBalance.posted - LedgerBalance.held), 0))
+                                 .where(LedgerBalance.account_id == account_id)))
+
+
+def bump(account_id: int, shard: int, posted: int = 0, held: int = 0) -> None:
+    db.session.execute(
+        update(LedgerBalance).where(LedgerBalance.account_id == account_id, LedgerBalance.shard == shard)
+        .values(posted=LedgerBalance.posted + posted, held=LedgerBalance.held + held))
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))).date()
+
+
+def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reverses_id) -> LedgerEntry:
+    """Chain the entry onto a random lane and write it with its postings."""
+    lane = random.randrange(LANES)
+    seq, prev_hash = db.session.execute(
+        select(LedgerChain.seq, LedgerChain.head_hash).where(LedgerChain.lane == lane).with_for_update()).one()
+    entry = LedgerEntry(
+        idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or today(),
+        created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
+        lane=lane, seq=seq + 1, prev_hash=prev_hash)
+    entry.hash = chain.entry_hash(prev_hash, chain.canonical(
+        lane=lane, seq=entry.seq, key=key, kind=kind, memo=memo, effective_date=entry.effective_date,
+        created_at=entry.created_at, actor_id=entry.actor_id, reverses_id=reverses_id,
+        postings=[(a, accounts[a].unit, n) for a, n in lines]))
+    db.session.execute(update(LedgerChain).where(LedgerChain.lane == lane)
+                       .values(seq=entry.seq, head_hash=entry.hash))
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite checks balance when the entry row arrives, so its postings go first.
+        entry.id = (db.session.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
+        write_postings(entry.id, lines)
+        db.session.add(entry)
+        db.session.flush()
+    else:
+        # PostgreSQL checks balance at commit (a deferred constraint trigger).
+        db.session.add(entry)
+        db.session.flush()
+        write_postings(entry.id, lines)
+    return entry
+
+
+def write_postings(entry_id: int, lines) -> None:
+    db.session.execute(insert(LedgerPosting),
+                       [{"entry_id": entry_id, "account_id": a, "amount": n} for a, n in lines])

@@ -1,0 +1,114 @@
+"""Ledger verbs: open accounts, post, reverse, and read balances.
+
+The verbs flush but never commit: the domain service that calls them commits once, so a
+posting lands together with the change that caused it. Each verb works inside a
+savepoint, so a refused posting leaves nothing behind and the caller's transaction usable.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.errors import InvalidInput
+from marketplace.extensions import db
+from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, UnknownAccount, UnknownPurpose
+from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
+from marketplace.ledger.posting import Line, account_id_of, entry_lines, normalise, post_once
+from marketplace.ledger.purposes import PURPOSES
+
+
+@dataclass(frozen=True)
+class Balance:
+    posted: int
+    held: int
+
+    @property
+    def available(self) -> int:
+        return self.posted - self.held
+
+
+# --- accounts ------------------------------------------------------------------------
+
+def open_account(owner_type: str, owner_id: int, purpose: str) -> LedgerAccount:
+    """Return the owner's account for `purpose`, opening it (with its balance rows) if needed."""
+    spec = PURPOSES.get(purpose)
+    if spec is None:
+        raise UnknownPurpose()
+    stmt = select(LedgerAccount).where(
+        LedgerAccount.owner_type == owner_type, LedgerAccount.owner_id == owner_id,
+        LedgerAccount.purpose == purpose, LedgerAccount.unit == spec.unit)
+    account = db.session.scalar(stmt)
+    if account is not None:
+        return account
+    try:
+        with db.session.begin_nested():
+            account = LedgerAccount(unit=spec.unit, owner_type=owner_type, owner_id=owner_id, purpose=purpose,
+                                    is_no_overdraft=spec.no_overdraft, shards=spec.shards)
+            db.session.add(account)
+            db.session.flush()
+            db.session.execute(insert(LedgerBalance), [
+                {"account_id": account.id, "shard": s, "posted": 0, "held": 0} for s in range(spec.shards)])
+    except IntegrityError:  # opened at the same moment by another request
+        account = db.session.scalar(stmt)
+        if account is None:
+            raise
+    return account
+
+
+def platform_account(purpose: str) -> LedgerAccount:
+    """Return the platform's own account for `purpose` (issuance, clearing, fees…)."""
+    return open_account("platform", 0, purpose)
+
+
+def balance(account: LedgerAccount | int) -> Balance:
+    """Return posted, held and available amounts, read from the account's balance rows."""
+    account_id = account_id_of(account)
+    posted, held, rows = db.session.execute(
+        select(func.coalesce(func.sum(LedgerBalance.posted), 0), func.coalesce(func.sum(LedgerBalance.held), 0),
+               func.count()).where(LedgerBalance.account_id == account_id)).one()
+    if not rows:
+        raise UnknownAccount()
+    return Balance(int(posted), int(held))
+
+
+# --- posting -------------------------------------------------------------------------
+
+def post(
+    lines: Iterable[Line],
+    *,
+    key: str,
+    kind: str,
+    memo: str = "",
+    actor=None,
+    effective_date: date | None = None,
+) -> LedgerEntry:
+    """Post a balanced entry once per idempotency key and return it.
+
+    :raise InsufficientBalance: a no-overdraft account would go below zero (nothing is posted).
+    :raise IdempotencyConflict: the key was used before with other lines.
+    """
+    return post_once(normalise(lines), key=key, kind=kind, memo=memo, actor=actor, effective_date=effective_date)
+
+
+def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | None = None) -> LedgerEntry:
+    """Post the mirror image of an entry, pointing back at it; an entry is reversed at most once."""
+    original = entry if isinstance(entry, LedgerEntry) else db.session.get(LedgerEntry, entry)
+    if original is None:
+        raise InvalidInput(fields={"entry": [_l("That entry does not exist.")]})
+    if original.reverses_id is not None:
+        raise CannotReverseReversal()
+    if not (reason or "").strip():
+        raise InvalidInput(fields={"reason": [_l("Give a reason for the correction.")]})
+    key = key or f"reversal:{original.id}"
+    earlier = db.session.scalar(select(LedgerEntry).where(LedgerEntry.reverses_id == original.id))
+    if earlier is not None:
+        if earlier.idempotency_key == key:
+            return earlier
+        raise AlreadyReversed()
+    lines = [(account_id, -amount) for account_id, amount in entry_lines(original)]
+    return post_once(lines, key=key, kind="reversal", memo=reason.strip(), actor=actor, reverses_id=original.id)
