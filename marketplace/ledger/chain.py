@@ -48,6 +48,18 @@ def canonical(
     )
 
 
+def canonical_around_seq(**fields) -> tuple[str, str]:
+    """Split the canonical content around its `seq` value, for a database that picks the seq.
+
+    `"seq"` sorts second-to-last (before `"v"`), so the content is head + str(seq) + tail.
+    """
+    content = canonical(seq=0, **fields)
+    tail = f',"v":{SCHEME_VERSION}}}'
+    head = content[: -len("0" + tail)]
+    assert head.endswith('"seq":') and content == head + "0" + tail
+    return head, tail
+
+
 def entry_hash(prev_hash: str, content: str) -> str:
     """Chain one entry onto the previous hash of its lane."""
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
@@ -44,6 +46,11 @@ def entry_lines(entry: LedgerEntry | int) -> list[tuple[int, int]]:
 def post_once(lines, *, key, kind, memo, actor, effective_date=None, reverses_id=None, within=None, after=None):
     """Post once per key; `within(accounts)` runs first inside the savepoint, `after(entry)` last."""
     check_text(key=key, kind=kind, memo=memo)
+    if within is None and after is None and db.session.get_bind().dialect.name == "postgresql":
+        from marketplace.ledger.one_call import post_in_one_call
+
+        return post_in_one_call(lines, key=key, kind=kind, memo=memo, actor=actor,
+                                effective_date=effective_date, reverses_id=reverses_id)
     existing = entry_by_key(key)
     if existing is not None:
         return same_or_conflict(existing, lines)
@@ -123,34 +130,55 @@ def same_or_conflict(entry: LedgerEntry, lines: Sequence[tuple[int, int]]) -> Le
     return entry
 
 
-def apply(lines, accounts: dict[int, LedgerAccount], released: dict[int, int]) -> None:
-    """Move the running totals, refusing to overdraw a no-overdraft account.
+@dataclass(frozen=True)
+class Move:
+    """One change to an account's running total, in lock order."""
+
+    account_id: int
+    delta: int
+    shard: int
+    guarded: bool  # a debit of a no-overdraft account: checked against what is available
+    multi: bool  # the account has several balance rows
+    release: int = 0  # a held amount this entry settles
+
+
+def plan_moves(lines, accounts: dict[int, LedgerAccount], released: dict[int, int] | None = None) -> list[Move]:
+    """Net the lines per account and say how each running total moves, in one lock order.
 
     `released` maps an account to a held amount this entry settles: that debit was reserved
-    already, so it is not checked again.
+    already, so it is not checked again and always lands on balance row 0, where holds live.
     """
+    released = released or {}
     deltas: dict[int, int] = defaultdict(int)
     for account_id, amount in lines:
         deltas[account_id] += amount
+    moves = []
     for account_id in sorted(deltas):  # one lock order for everyone
         account, delta = accounts[account_id], deltas[account_id]
         if account_id in released:
-            bump(account_id, 0, posted=delta, held=-released[account_id])
-        elif delta == 0:
-            continue
-        elif delta < 0 and account.is_no_overdraft:
-            debit_guarded(account, delta)
+            moves.append(Move(account_id, delta, 0, False, account.shards > 1, released[account_id]))
+        elif delta:
+            guarded = delta < 0 and account.is_no_overdraft
+            shard = random.randrange(account.shards) if account.shards > 1 and not guarded else 0
+            moves.append(Move(account_id, delta, shard, guarded, account.shards > 1))
+    return moves
+
+
+def apply(lines, accounts: dict[int, LedgerAccount], released: dict[int, int]) -> None:
+    """Move the running totals, refusing to overdraw a no-overdraft account."""
+    for move in plan_moves(lines, accounts, released):
+        if move.guarded:
+            debit_guarded(accounts[move.account_id], move.delta)
         else:
-            shard = random.randrange(account.shards) if account.shards > 1 else 0
-            bump(account_id, shard, posted=delta)
+            bump(move.account_id, move.shard, posted=move.delta, held=-move.release)
 
 
 def debit_guarded(account: LedgerAccount, delta: int, *, field: str = "posted") -> None:
     """Lower posted (or raise held) only if available stays at or above zero."""
     posted_change, held_change = (delta, 0) if field == "posted" else (0, -delta)
     if account.shards == 1:
-        result = db.session.execute(
-            update(LedgerBalance)
+        result = db.session.connection().execute(
+            update(LedgerBalance.__table__)
             .where(LedgerBalance.account_id == account.id, LedgerBalance.shard == 0,
                    LedgerBalance.posted - LedgerBalance.held + delta >= 0)
             .values(posted=LedgerBalance.posted + posted_change, held=LedgerBalance.held + held_change))
@@ -173,8 +201,8 @@ def available_amount(account_id: int) -> int:
 
 
 def bump(account_id: int, shard: int, posted: int = 0, held: int = 0) -> None:
-    db.session.execute(
-        update(LedgerBalance).where(LedgerBalance.account_id == account_id, LedgerBalance.shard == shard)
+    db.session.connection().execute(
+        update(LedgerBalance.__table__).where(LedgerBalance.account_id == account_id, LedgerBalance.shard == shard)
         .values(posted=LedgerBalance.posted + posted, held=LedgerBalance.held + held))
 
 
@@ -184,8 +212,9 @@ def today() -> date:
 
 def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reverses_id) -> LedgerEntry:
     """Chain the entry onto a random lane and write it with its postings."""
+    conn = db.session.connection()
     lane = random.randrange(LANES)
-    seq, prev_hash = db.session.execute(
+    seq, prev_hash = conn.execute(
         select(LedgerChain.seq, LedgerChain.head_hash).where(LedgerChain.lane == lane).with_for_update()).one()
     entry = LedgerEntry(
         idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or today(),
@@ -195,22 +224,23 @@ def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reve
         lane=lane, seq=entry.seq, key=key, kind=kind, memo=memo, effective_date=entry.effective_date,
         created_at=entry.created_at, actor_id=entry.actor_id, reverses_id=reverses_id,
         postings=[(a, accounts[a].unit, n) for a, n in lines]))
-    db.session.execute(update(LedgerChain).where(LedgerChain.lane == lane)
-                       .values(seq=entry.seq, head_hash=entry.hash))
-    if db.session.get_bind().dialect.name == "sqlite":
+    conn.execute(update(LedgerChain.__table__).where(LedgerChain.lane == lane)
+                 .values(seq=entry.seq, head_hash=entry.hash))
+    row = {c.key: getattr(entry, c.key) for c in LedgerEntry.__table__.c if c.key != "id"}
+    if conn.dialect.name == "sqlite":
         # SQLite checks balance when the entry row arrives, so its postings go first.
-        entry.id = (db.session.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
+        entry.id = (conn.scalar(select(func.max(LedgerEntry.id))) or 0) + 1
         write_postings(entry.id, lines)
-        db.session.add(entry)
-        db.session.flush()
+        conn.execute(insert(LedgerEntry.__table__).values(id=entry.id, **row))
     else:
         # PostgreSQL checks balance at commit (a deferred constraint trigger).
-        db.session.add(entry)
-        db.session.flush()
+        entry.id = conn.scalar(insert(LedgerEntry.__table__).values(**row).returning(LedgerEntry.id))
         write_postings(entry.id, lines)
+    make_transient_to_detached(entry)  # written above: the session takes it as stored, with no reload
+    db.session.add(entry)
     return entry
 
 
 def write_postings(entry_id: int, lines) -> None:
-    db.session.execute(insert(LedgerPosting),
-                       [{"entry_id": entry_id, "account_id": a, "amount": n} for a, n in lines])
+    db.session.connection().execute(
+        insert(LedgerPosting.__table__), [{"entry_id": entry_id, "account_id": a, "amount": n} for a, n in lines])

@@ -1,6 +1,6 @@
 """Posting, reversing and reading balances: the rules each verb enforces."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from marketplace.extensions import db
 from marketplace.ledger import posting, service
@@ -139,10 +139,22 @@ def test_refused_posting_keeps_the_callers_transaction_usable(savings):
     assert service.balance(b).posted == 10
 
 
-def test_failure_after_the_first_posting_row_leaves_nothing_behind(savings, monkeypatch):
-    a, b = savings(100), savings()
-    entries, postings = count(LedgerEntry), count(LedgerPosting)
-    heads = db.session.execute(select(LedgerChain.lane, LedgerChain.seq, LedgerChain.head_hash)).all()
+@pytest.fixture
+def fail_after_first_posting_row(monkeypatch):
+    """Make the next posting fail just after its first posting row is written."""
+    if db.engine.dialect.name == "postgresql":  # the posting is written inside one database call
+        with db.engine.begin() as connection:
+            connection.execute(text("""
+                CREATE FUNCTION test_fail_posting() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'the disk is full'; END $$"""))
+            connection.execute(text("CREATE TRIGGER test_fail_posting AFTER INSERT ON ledger_posting "
+                                    "FOR EACH ROW EXECUTE FUNCTION test_fail_posting()"))
+        yield
+        db.session.rollback()  # let go of the test's locks before the trigger is dropped
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TRIGGER test_fail_posting ON ledger_posting"))
+            connection.execute(text("DROP FUNCTION test_fail_posting()"))
+        return
     original = posting.write_postings
 
     def first_row_then_fail(entry_id, lines):
@@ -150,14 +162,22 @@ def test_failure_after_the_first_posting_row_leaves_nothing_behind(savings, monk
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(posting, "write_postings", first_row_then_fail)
-    with pytest.raises(RuntimeError):
-        service.post([(a, -10), (b, 10)], key="interrupted", kind="test")
+    yield
+    monkeypatch.undo()
+
+
+def test_failure_after_the_first_posting_row_leaves_nothing_behind(savings, request):
+    a, b = savings(100), savings()
+    entries, postings = count(LedgerEntry), count(LedgerPosting)
+    heads = db.session.execute(select(LedgerChain.lane, LedgerChain.seq, LedgerChain.head_hash)).all()
     db.session.commit()
+    request.getfixturevalue("fail_after_first_posting_row")  # armed only now that the accounts are funded
+    with pytest.raises(Exception, match="the disk is full"):
+        service.post([(a, -10), (b, 10)], key="interrupted", kind="test")
+    db.session.rollback()
     assert (count(LedgerEntry), count(LedgerPosting)) == (entries, postings)
     assert service.balance(a).posted == 100 and service.balance(b).posted == 0
     assert db.session.execute(select(LedgerChain.lane, LedgerChain.seq, LedgerChain.head_hash)).all() == heads
-    monkeypatch.undo()
-    assert service.post([(a, -10), (b, 10)], key="interrupted", kind="test").id  # the key is still free
 
 
 def test_each_entry_chains_onto_the_previous_hash_of_its_lane(savings):

@@ -1,0 +1,216 @@
+"""Ledger throughput and balance-read benchmark on PostgreSQL; prints figures, asserts nothing.
+
+    .venv/bin/python bench/ledger_bench.py [--seconds 8] [--workers 1,4,8] [--big 1000000]
+
+Creates scratch databases on BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
+drops them afterwards. Scenarios, each run with 1, 4 and 8 worker processes:
+  (a) transfers between distinct volunteer accounts,
+  (b) donations from distinct donors all credited to one popular fund,
+  (c) hours issued to distinct volunteers from the single issuance account.
+Then pgbench's TPC-B-like script (also one transfer per transaction) on a scratch database
+of the same server, and the time to read a balance with 10 and with 1,000,000 postings.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+
+
+def psql(database: str, sql: str) -> None:
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{SERVER}/{database}", "-c", sql], check=True)
+
+
+def make_app(url: str):
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    from marketplace import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
+                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2}})
+
+
+def prepare(url: str, workers: int) -> dict:
+    """Open the accounts every scenario needs; return their ids per worker."""
+    from marketplace.extensions import db
+    from marketplace.ledger import service
+
+    app = make_app(url)
+    with app.app_context():
+        plan = {"fund": service.open_account("fund", 1, "fund").id,
+                "issued": service.platform_account("hours_issued").id, "workers": []}
+        for w in range(workers):
+            volunteers = [service.open_account("user", 10_000 * (w + 1) + i, "volunteer_savings").id
+                          for i in range(20)]
+            for v in volunteers:
+                service.post([(plan["issued"], -10**9), (v, 10**9)], key=f"seed-{v}", kind="seed")
+            donors = [service.open_account("user", 10_000 * (w + 1) + i, "donor").id for i in range(20)]
+            plan["workers"].append({"volunteers": volunteers, "donors": donors})
+        db.session.commit()
+    return plan
+
+
+def worker(url, scenario, mine, shared, seconds, start_at, queue):
+    import random
+
+    from marketplace.extensions import db
+    from marketplace.ledger import service
+
+    app = make_app(url)
+    rng = random.Random()
+    count = 0
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))
+        while time.time() < start_at:
+            time.sleep(0.001)
+        deadline = start_at + seconds
+        while time.time() < deadline:
+            if scenario == "a":
+                source, target = rng.sample(mine["volunteers"], 2)
+            elif scenario == "b":
+                source, target = rng.choice(mine["donors"]), shared["fund"]
+            else:
+                source, target = shared["issued"], rng.choice(mine["volunteers"])
+            service.post([(source, -1), (target, 1)], key=f"{scenario}-{secrets.token_hex(8)}", kind="bench")
+            db.session.commit()
+            count += 1
+    queue.put(count)
+
+
+def throughput(url, plan, scenario, workers, seconds) -> float:
+    queue: mp.Queue = mp.Queue()
+    start_at = time.time() + 3
+    procs = [mp.Process(target=worker, args=(url, scenario, plan["workers"][w], plan, seconds, start_at, queue))
+             for w in range(workers)]
+    for p in procs:
+        p.start()
+    total = sum(queue.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def pgbench_tps(seconds: int) -> float:
+    name = f"goodhours_pgbench_{secrets.token_hex(4)}"
+    psql("postgres", f'CREATE DATABASE "{name}"')
+    try:
+        subprocess.run(["pgbench", "-i", "-q", f"{SERVER}/{name}"], check=True, capture_output=True)
+        out = subprocess.run(["pgbench", "-c", "8", "-j", "2", "-T", str(seconds), f"{SERVER}/{name}"],
+                             check=True, capture_output=True, text=True).stdout
+        line = next(ln for ln in out.splitlines() if ln.startswith("tps"))
+        return float(line.split("=")[1].split()[0])
+    finally:
+        psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def balance_reads(url: str, big: int) -> tuple[float, float, float]:
+    """Median balance read (ms) for 10 and `big` postings, and one sum over the big account's postings."""
+    from marketplace.extensions import db
+    from marketplace.ledger import service
+
+    app = make_app(url)
+    with app.app_context():
+        small = service.open_account("user", 1, "test_fen")
+        large = service.open_account("user", 2, "test_fen")
+        sink = service.open_account("user", 3, "test_fen")
+        for i in range(10):
+            service.post([(sink, -1), (small, 1)], key=f"small-{i}", kind="bench")
+        db.session.commit()
+        seed_bulk(large.id, sink.id, big)
+
+        def median_ms(account_id):
+            times = []
+            for _ in range(200):
+                t = time.perf_counter()
+                service.balance(account_id)
+                times.append(time.perf_counter() - t)
+                db.session.rollback()
+            return statistics.median(times) * 1000
+
+        t = time.perf_counter()
+        db.session.execute(db.text("SELECT sum(amount) FROM ledger_posting WHERE account_id = :a"), {"a": large.id})
+        scan = (time.perf_counter() - t) * 1000
+        return median_ms(small.id), median_ms(large.id), scan
+
+
+def seed_bulk(account_id: int, sink_id: int, count: int) -> None:
+    """Write `count` one-fen entries to an account in bulk (triggers off: a scratch database)."""
+    from marketplace.extensions import db
+
+    db.session.execute(db.text("SET session_replication_role = replica"))
+    db.session.execute(db.text("""
+        INSERT INTO ledger_entry (id, idempotency_key, kind, memo, effective_date, created_at, lane, seq,
+                                  prev_hash, hash)
+        SELECT 1000000000 + g, 'bulk-' || g, 'bench', '', current_date, now(), 15, 1000000 + g,
+               repeat('0', 64), repeat('0', 64)
+        FROM generate_series(1, :n) g"""), {"n": count})
+    db.session.execute(db.text("""
+        INSERT INTO ledger_posting (entry_id, account_id, amount)
+        SELECT 1000000000 + g, a.account, a.amount FROM generate_series(1, :n) g
+        CROSS JOIN (VALUES (:target, 1), (:sink, -1)) AS a(account, amount)"""),
+        {"n": count, "target": account_id, "sink": sink_id})
+    db.session.execute(db.text("UPDATE ledger_balance SET posted = posted + :n WHERE account_id = :a AND shard = 0"),
+                       {"n": count, "a": account_id})
+    db.session.execute(db.text("UPDATE ledger_balance SET posted = posted - :n WHERE account_id = :a AND shard = 0"),
+                       {"n": count, "a": sink_id})
+    db.session.execute(db.text("SET session_replication_role = DEFAULT"))
+    db.session.commit()
+    db.session.execute(db.text("ANALYZE ledger_posting"))
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--workers", default="1,4,8")
+    parser.add_argument("--big", type=int, default=1_000_000)
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+
+    name = f"goodhours_bench_{secrets.token_hex(4)}"
+    psql("postgres", f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING UTF8 LC_COLLATE 'C.UTF-8' "
+                     "LC_CTYPE 'C.UTF-8'")
+    url = SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
+    try:
+        from flask_migrate import upgrade
+
+        with make_app(url).app_context():
+            upgrade()
+        plan = prepare(url, max(counts))
+        results = {}
+        print(f"Ledger throughput on PostgreSQL ({args.seconds} s per run; one entry = one transfer = 2 postings)")
+        print(f"{'scenario':<44}" + "".join(f"{f'{n} worker(s)':>14}" for n in counts))
+        for scenario, label in (("a", "(a) transfers between distinct accounts"),
+                                ("b", "(b) donations to one popular fund"),
+                                ("c", "(c) hours issued from one issuance account")):
+            results[scenario] = [throughput(url, plan, scenario, n, args.seconds) for n in counts]
+            print(f"{label:<44}" + "".join(f"{r:>10.0f} e/s" for r in results[scenario]))
+        tps = pgbench_tps(10)
+        print(f"\npgbench TPC-B-like, -c 8 -j 2 -T 10: {tps:.0f} tps")
+        top = counts.index(max(counts))
+        for scenario in "abc":
+            r = results[scenario][top]
+            print(f"  ({scenario}) at {max(counts)} workers: {2 * r:.0f} postings/s ÷ pgbench tps = {2 * r / tps:.2f}; "
+                  f"{r:.0f} entries (transfers)/s ÷ pgbench tps = {r / tps:.2f}")
+        small, large, scan = balance_reads(url, args.big)
+        print(f"\nBalance read, median of 200: 10 postings {small:.3f} ms; {args.big:,} postings {large:.3f} ms "
+              f"(ratio {large / small:.2f}); summing the postings instead takes {scan:.0f} ms")
+    finally:
+        from marketplace.extensions import db
+
+        with make_app(url).app_context():
+            db.engine.dispose()
+        psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
