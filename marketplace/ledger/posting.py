@@ -36,6 +36,7 @@ LANES = 16  # hash-chain lanes seeded by the migration
 MAX_AMOUNT = 10**15
 Line = tuple["LedgerAccount | int", int]
 
+
 def entry_lines(entry: LedgerEntry | int) -> list[tuple[int, int]]:
     """Return an entry's (account id, amount) postings in the order they were written."""
     rows = db.session.execute(select(LedgerPosting.account_id, LedgerPosting.amount)
@@ -44,10 +45,13 @@ def entry_lines(entry: LedgerEntry | int) -> list[tuple[int, int]]:
 
 
 def post_once(lines, *, key, kind, memo, actor, effective_date=None, reverses_id=None, within=None, after=None):
-    """Post once per key; `within(accounts)` runs first inside the savepoint, `after(entry)` last."""
+    """Post once per key; `within(accounts)` runs first inside the savepoint, `after(entry)` last.
+
+    On PostgreSQL a plain posting goes through the one-call path instead (see one_call.py).
+    """
     check_text(key=key, kind=kind, memo=memo)
     if within is None and after is None and db.session.get_bind().dialect.name == "postgresql":
-        from marketplace.ledger.one_call import post_in_one_call
+        from marketplace.ledger.one_call import post_in_one_call  # it builds on this module
 
         return post_in_one_call(lines, key=key, kind=kind, memo=memo, actor=actor,
                                 effective_date=effective_date, reverses_id=reverses_id)
@@ -93,7 +97,8 @@ def normalise(lines: Iterable[Line]) -> list[tuple[int, int]]:
 def check_text(**values: str) -> None:
     limits = {"key": 128, "kind": 40, "memo": 500}
     for name, value in values.items():
-        if not isinstance(value, str) or len(value) > limits[name] or (name != "memo" and not value.strip()):
+        if (not isinstance(value, str) or len(value) > limits[name] or "\x00" in value
+                or (name != "memo" and not value.strip())):
             raise InvalidInput(fields={name: [_l("This value is missing or too long.")]})
 
 

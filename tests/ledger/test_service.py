@@ -191,3 +191,14 @@ def test_each_entry_chains_onto_the_previous_hash_of_its_lane(savings):
         assert entry.prev_hash == (previous.hash if previous else "0" * 64)
         by_lane[entry.lane] = entry
     assert len({e.lane for e in entries}) > 1
+
+
+@pytest.mark.parametrize("field,value", [
+    ("key", ""), ("key", "k" * 129), ("kind", " "), ("memo", "m" * 501), ("memo", "nul\x00byte"),
+])
+def test_bad_keys_kinds_and_memos_are_refused_by_name(savings, field, value):
+    a, b = savings(10), savings()
+    fields = {"key": next_key(), "kind": "test", "memo": "", field: value}
+    with pytest.raises(Exception) as refused:
+        service.post([(a, -1), (b, 1)], **fields)
+    assert refused.value.status == 422 and field in refused.value.fields
