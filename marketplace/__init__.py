@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by `config`."""
     import config as settings
+    from marketplace.ids import IdConverter
 
     app = Flask(
         __name__,
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = IdConverter
     app.config.update(settings.load(app.instance_path))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
@@ -33,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from marketplace import i18n, security, web_errors
+    from marketplace import i18n, request_guard, security, web_errors
     from marketplace.api.base import init_api
     from marketplace.extensions import csrf, db, limiter, mail, migrate
 
@@ -46,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    request_guard.init_app(app)
     web_errors.init_app(app)
     init_api(app)
 

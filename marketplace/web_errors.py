@@ -63,7 +63,8 @@ def handle_http_error(error: HTTPException):
     if "messages" in data:  # webargs validation errors, keyed by location
         fields = {}
         for location_errors in data["messages"].values():
-            fields.update(translate_tree(location_errors))
+            translated = translate_tree(location_errors)
+            fields.update(translated if isinstance(translated, dict) else {"_schema": translated})
     if wants_json():
         response = jsonify(error_body(status, message_for(status), fields=fields))
         return response, status, getattr(error, "headers", None) or {}

@@ -39,7 +39,7 @@ def index():
 @bp.route("/districts/<int:district_id>", methods=["GET", "POST"])
 def district(district_id=None):
     """Add or edit a district."""
-    current = db.get_or_404(District, district_id) if district_id else None
+    current = db.get_or_404(District, district_id) if district_id is not None else None
     form = DistrictForm(obj=current)
     if form.validate_on_submit():
         try:

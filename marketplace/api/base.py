@@ -4,12 +4,12 @@ from __future__ import annotations
 import functools
 
 from flask import Flask, current_app, g, request
-from flask_smorest import Blueprint
 
+from marketplace.api.parser import Blueprint
 from marketplace.auth.models import TokenScope
 from marketplace.auth.service import user_for_api_token
-from marketplace.errors import Forbidden, Unauthenticated
 from marketplace.auth.tokens import digest
+from marketplace.errors import Forbidden, Unauthenticated
 from marketplace.extensions import api, csrf, limiter
 from marketplace.net import client_address
 

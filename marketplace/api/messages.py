@@ -18,6 +18,7 @@ PATTERNS: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"Not a valid (date|datetime|time)"), lambda m: _("Enter a valid date and time.")),
     (re.compile(r"Unknown field\."), lambda m: _("This field is not accepted.")),
     (re.compile(r"Invalid (input )?type\."), lambda m: _("Send a JSON object.")),
+    (re.compile(r"Invalid JSON body\."), lambda m: _("The body is not valid JSON.")),
     (re.compile(r"Shorter than minimum length (\d+)\."),
      lambda m: _("Use at least %(n)d characters.", n=int(m.group(1)))),
     (re.compile(r"Longer than maximum length (\d+)\."),

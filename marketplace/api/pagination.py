@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
+from marketplace.ids import is_id
 
 
 class CursorArgs(Schema):
@@ -34,9 +35,9 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
-        if isinstance(after, int) and not isinstance(after, bool) and after >= 0:
+        if is_id(after):
             return after
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
         pass
     raise InvalidInput(fields={"cursor": [_l("This cursor is not valid.")]})
 

@@ -20,7 +20,7 @@ class OrganisationPublicSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     name_zh = fields.String(required=True, validate=validate.Length(min=1, max=120))
     name_en = fields.String(required=True, validate=validate.Length(min=1, max=160))
-    district_id = fields.Integer(required=True, load_only=True)
+    district_id = fields.Integer(required=True, load_only=True, strict=True)
     district = fields.Nested(DistrictSchema, dump_only=True)
     description = fields.String(load_default="", validate=validate.Length(max=4000))
     contact_name = fields.String(load_default="", validate=validate.Length(max=80))

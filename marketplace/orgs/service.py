@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import false
 
 from marketplace import mailer
 from marketplace.audit.service import record
@@ -13,6 +14,7 @@ from marketplace.auth.models import User
 from marketplace.auth.service import normalise_email
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.ids import is_id
 from marketplace.orgs.models import District, Invitation, Membership, Organisation, OrgKind, Role
 from marketplace.policy import require
 from marketplace.timeutil import now_utc
@@ -44,7 +46,7 @@ def save_district(actor: User, code: str, name_zh: str, name_en: str, sort_order
             fields[name] = [_l("Enter a name of 1 to %(n)d characters.", n=limit)]
     if fields:
         raise InvalidInput(fields=fields)
-    district = db.session.get(District, district_id) if district_id else District()
+    district = db.session.get(District, district_id) if district_id is not None else District()
     if district is None:
         raise NotFound()
     clash = db.session.scalar(db.select(District).where(District.code == code))
@@ -73,7 +75,8 @@ def _clean_org_fields(data: dict) -> dict:
             clean["contact_email"] = normalise_email(clean["contact_email"])
         except InvalidInput:
             fields["contact_email"] = [_l("Enter a valid email address.")]
-    district = db.session.get(District, data.get("district_id") or 0)
+    district_id = data.get("district_id")
+    district = db.session.get(District, district_id) if is_id(district_id) else None
     if district is None or not district.is_active:
         fields["district_id"] = [_l("Choose a district from the list.")]
     if fields:
@@ -133,8 +136,8 @@ def list_organisations(kind: str | None = None, district_id: int | None = None,
     stmt = db.select(Organisation).order_by(Organisation.id)
     if kind:
         stmt = stmt.where(Organisation.kind == kind)
-    if district_id:
-        stmt = stmt.where(Organisation.district_id == district_id)
+    if district_id is not None:
+        stmt = stmt.where(Organisation.district_id == district_id if is_id(district_id) else false())
     if verified_only:
         stmt = stmt.where(Organisation.is_verified.is_(True))
     if q:
