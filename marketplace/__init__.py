@@ -37,10 +37,12 @@ def _init_extensions(app: Flask) -> None:
 
     from marketplace import i18n, request_guard, security, web_errors
     from marketplace.api.base import init_api
+    from marketplace.auth.session import load_user
     from marketplace.extensions import csrf, db, limiter, mail, migrate
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.before_request(load_user)  # first, so even a CSRF or input refusal speaks the user's language
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -57,13 +59,11 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace import cli
     from marketplace.admin.views import bp as admin_bp
     from marketplace.auth.account_views import bp as account_bp
-    from marketplace.auth.session import load_user
     from marketplace.auth.views import bp as auth_bp
     from marketplace.core.views import bp as core_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
 
-    app.before_request(load_user)
     app.register_blueprint(core_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(auth_bp)

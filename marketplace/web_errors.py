@@ -1,7 +1,7 @@
 """Map failures to pages (HTML) or to the one JSON error shape (API), in both languages."""
 from __future__ import annotations
 
-from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -74,7 +74,6 @@ def handle_http_error(error: HTTPException):
 def handle_csrf_error(error: CSRFError):
     if wants_json():
         return jsonify(error_body(400, _("Your form expired. Please try again."), "csrf")), 400
-    flash(_("Your form expired or came from another site. Please try again."), "error")
     return _page(400, _("Your form expired or came from another site. Please try again."))
 
 
