@@ -38,13 +38,13 @@ def invite(org_id):
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            service.invite(g.user, org, form.email.data, form.role.data)
+            invitation = service.invite(g.user, org, form.email.data, form.role.data)
         except DomainError as error:
             if error.status == 404:
                 raise
             apply_errors(form, error)
         else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("orgs.members", org_id=org.id))
     service.members(g.user, org)  # raises NotFound for outsiders before showing anything
     return _members_page(org, form, 422)

@@ -115,6 +115,9 @@ def edit(org_id):
 def verify(org_id):
     """Set or clear the verified flag."""
     org = service.get_organisation(org_id)
-    service.set_verified(g.user, org, request.form.get("verified") == "1")
+    verified = {"1": True, "0": False}.get(request.form.get("verified", ""))
+    if verified is None:  # only our own button posts here, with 1 or 0
+        abort(400)
+    service.set_verified(g.user, org, verified)
     flash(_("Saved."), "success")
     return redirect(url_for("orgs.show", org_id=org.id))
