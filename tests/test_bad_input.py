@@ -1,0 +1,333 @@
+"""Malformed input to every route: never a 5xx, and whatever is refused writes nothing.
+
+Each route below names its fields and a valid request; the walker sends that request
+spoilt one way at a time (over-long text, wrong types, missing fields, unreadable bodies,
+huge or negative ids, forged tokens) as a platform admin with a valid CSRF token (and a
+read-write API token). A new route fails `test_every_route_is_walked` until it is added.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from itsdangerous import TimestampSigner
+from sqlalchemy import text
+
+from marketplace.auth import service as auth_service
+from marketplace.auth import tokens
+from marketplace.auth.service import create_api_token
+from marketplace.extensions import db
+from marketplace.orgs import service as org_service
+from marketplace.orgs.models import Invitation, Membership
+from marketplace.timeutil import now_utc
+from tests.api.conftest import api_error
+from tests.conftest import PASSWORD, AuthActions
+
+LONG = "x" * 10_000
+TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event"]
+VOLATILE = {"last_used_at"}  # stamped on every API call, by design
+
+
+@dataclass(frozen=True)
+class F:
+    kind: str  # text, email, password, choice, id, number or flag
+    required: bool = True
+    nullable: bool = False
+
+
+@dataclass
+class Route:
+    fields: dict[str, F] = field(default_factory=dict)
+    valid: dict = field(default_factory=dict)
+    anonymous: bool = False  # sign-up only shows its form to visitors
+
+
+TEXT, OPT_TEXT, EMAIL, OPT_EMAIL = F("text"), F("text", False), F("email"), F("email", False)
+PASSWORD_FIELD, CHOICE, OPT_CHOICE, ID = F("password"), F("choice"), F("choice", False), F("id")
+ORG = {"name_zh": TEXT, "name_en": TEXT, "district_id": ID, "description": OPT_TEXT, "contact_name": OPT_TEXT,
+       "contact_phone": OPT_TEXT, "contact_email": OPT_EMAIL}
+ORG_DATA = {"name_zh": "新机构", "name_en": "New", "district_id": 2, "description": "", "contact_email": ""}
+OPTIONAL_ORG = {name: F(f.kind, False) for name, f in ORG.items()}
+DISTRICT = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "sort_order": F("number", False),
+                  "is_active": F("flag", False)},
+                 {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"})
+MEMBER = "/orgs/<int:org_id>/members/<int:membership_id>"
+API_MEMBER = "/api/v1/organisations/<int:org_id>/members/<int:membership_id>"
+
+ROUTES: dict[tuple[str, str], Route] = {
+    **{("GET", rule): Route() for rule in [
+        "/", "/healthz", "/auth/register", "/auth/login", "/auth/reset", "/auth/reset/<token>", "/auth/verify/<token>",
+        "/account/", "/account/password", "/account/tokens", "/orgs/", "/orgs/new", "/orgs/<int:org_id>",
+        "/orgs/<int:org_id>/edit", "/orgs/<int:org_id>/members", "/orgs/invitations/<token>", "/admin/",
+        "/admin/districts/<int:district_id>", "/api/docs", "/api/openapi.json", "/api/v1/districts", "/api/v1/me",
+        "/api/v1/organisations", "/api/v1/organisations/<int:org_id>", "/api/v1/organisations/<int:org_id>/members"]},
+    ("POST", "/language"): Route({"locale": OPT_CHOICE}, {"locale": "en"}),
+    ("POST", "/auth/register"): Route(
+        {"display_name": TEXT, "email": EMAIL, "password": PASSWORD_FIELD, "locale": OPT_CHOICE},
+        {"display_name": "新人", "email": "new@example.org", "password": "a long new passphrase", "locale": "en"},
+        anonymous=True),
+    ("POST", "/auth/login"): Route({"email": EMAIL, "password": TEXT},
+                                   {"email": "root@example.org", "password": PASSWORD}),
+    ("POST", "/auth/logout"): Route(),
+    ("POST", "/auth/reset"): Route({"email": EMAIL}, {"email": "root@example.org"}),
+    ("POST", "/auth/reset/<token>"): Route({"new_password": PASSWORD_FIELD}, {"new_password": "a long new passphrase"}),
+    ("POST", "/auth/verify/resend"): Route(),
+    ("POST", "/account/"): Route(
+        {"display_name": TEXT, "locale": OPT_CHOICE, "phone": OPT_TEXT, "public_display": OPT_CHOICE},
+        {"display_name": "新名字", "locale": "en", "phone": "", "public_display": "masked"}),
+    ("POST", "/account/password"): Route({"current_password": TEXT, "new_password": PASSWORD_FIELD},
+                                         {"current_password": PASSWORD, "new_password": "a long new passphrase"}),
+    ("POST", "/account/tokens"): Route({"name": TEXT, "scope": OPT_CHOICE}, {"name": "script", "scope": "read"}),
+    ("POST", "/account/tokens/<int:token_id>/revoke"): Route(),
+    ("POST", "/orgs/new"): Route({"kind": CHOICE, **ORG}, {"kind": "charity", **ORG_DATA}),
+    ("POST", "/orgs/<int:org_id>/edit"): Route({**ORG, "district_id": F("id", False)}, ORG_DATA),
+    ("POST", "/orgs/<int:org_id>/verify"): Route({"verified": CHOICE}, {"verified": "1"}),
+    ("POST", "/orgs/<int:org_id>/members/invite"): Route({"email": EMAIL, "role": CHOICE},
+                                                         {"email": "joiner@example.org", "role": "member"}),
+    ("POST", MEMBER + "/role"): Route({"role": CHOICE}, {"role": "coordinator"}),
+    ("POST", MEMBER + "/remove"): Route(),
+    ("POST", "/orgs/<int:org_id>/invitations/<int:invitation_id>/revoke"): Route(),
+    ("POST", "/orgs/<int:org_id>/leave"): Route(),
+    ("POST", "/orgs/invitations/<token>"): Route(),
+    ("POST", "/admin/districts/<int:district_id>"): DISTRICT,
+    ("POST", "/admin/districts/new"): DISTRICT,
+    ("PATCH", "/api/v1/me"): Route(
+        {"display_name": F("text", False), "locale": OPT_CHOICE, "phone": F("text", False, True),
+         "public_display": OPT_CHOICE}, {"display_name": "新名字", "locale": "en"}),
+    ("POST", "/api/v1/organisations"): Route({"kind": CHOICE, **ORG}, {"kind": "charity", **ORG_DATA}),
+    ("PATCH", "/api/v1/organisations/<int:org_id>"): Route(OPTIONAL_ORG, {"name_en": "Renamed", "district_id": 2}),
+    ("PATCH", API_MEMBER): Route({"role": CHOICE}, {"role": "coordinator"}),
+    ("DELETE", API_MEMBER): Route(),
+    ("POST", "/api/v1/organisations/<int:org_id>/invitations"): Route({"email": EMAIL, "role": OPT_CHOICE},
+                                                                     {"email": "joiner@example.org"}),
+}
+
+# Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
+FORM_REFUSALS = {"text": [LONG, "a\x00b"], "email": [LONG, "a\x00b", "not an email", "a@" + LONG],
+                 "password": [LONG, "short", "1234567890"], "choice": ["no-such-choice", LONG],
+                 "id": ["abc", "-1", "0", "1.5", str(2**31), "9" * 30], "number": ["abc", "-1", "1.5", "9" * 30],
+                 "flag": []}
+JSON_REFUSALS = {"text": [LONG, "a\x00b", "\ud800", 42, ["a"], {"a": "b"}, True],
+                 "email": [LONG, "not an email", 42, ["a@example.org"]],
+                 "password": [LONG, "short", 42], "choice": ["no-such-choice", "a\x00b", 42, ["admin"], True],
+                 "id": ["2", 2.5, True, 0, -1, 2**31, 10**30, [2], {"id": 2}]}
+BAD_BODIES = [b'{"display_name": ', b"\xff\xfe{}", b"[" * 50_000, b'{"a": ' + b"1" * 5000 + b"}",
+              b"[]", b'"text"', b"42", b"null"]
+BAD_QUERY = {"cursor": LONG, "limit": "-1", "district": "9" * 30, "kind": ["a", "b"], "q": LONG,
+             "verified": "maybe", "next": "//evil.example", "role": "%ff"}
+BAD_IDS = ["0", "-1", str(2**31), "9" * 30]
+BAD_TOKENS = [LONG, "%ff%fe", "%00", "a.b.c"]
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": False}
+
+
+@pytest.fixture
+def world(app, create_user, create_org, mailbox):
+    """A platform admin who co-runs a charity, with targets for every route and a valid link of each kind."""
+    root = create_user(email="root@example.org", admin=True, locale="en")
+    staff = create_user(email="staff@example.org")
+    charity = create_org("charity", {root: "admin", create_user(): "admin", staff: "staff"})
+    other = create_org("firm", {create_user(): "admin"})
+    invitation = Invitation(organisation=charity, email="later@example.org", role="member", token_hash="0" * 64,
+                            invited_by=root, expires_at=now_utc() + timedelta(days=3))
+    db.session.add_all([invitation, Invitation(organisation=other, email=root.email, role="member",
+                                               token_hash=tokens.digest("invite-root"), invited_by=root,
+                                               expires_at=now_utc() + timedelta(days=3))])
+    db.session.commit()
+    auth_service.request_password_reset(root.email)
+    links = {"/auth/reset/<token>": mailbox.last_link(),
+             "/auth/verify/<token>": "/auth/verify/" + tokens.sign("verify", {"uid": root.id, "email": root.email}),
+             "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
+    mailbox.messages.clear()
+    ids = {"org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
+           "invitation_id": invitation.id, "district_id": 1,
+           "token_id": create_api_token(root, "to revoke", "read")[0].id}
+    return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
+
+
+def test_every_route_is_walked(app):
+    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes == set(ROUTES)
+
+
+def _snapshot() -> dict:
+    with db.engine.connect() as conn:
+        return {t: sorted(tuple(v for k, v in row._mapping.items() if k not in VOLATILE)
+                          for row in conn.execute(text(f'SELECT * FROM "{t}"'))) for t in TABLES}
+
+
+def _path(rule: str, world: dict, bad: tuple[str, str] | None = None) -> str:
+    if "<token>" in rule:
+        base = world["links"][rule]
+        return base.rsplit("/", 1)[0] + "/" + bad[1] if bad else base
+
+    def value(match):
+        name = match.group(2)
+        return bad[1] if bad and bad[0] == name else str(world["ids"][name])
+    return re.sub(r"<(int:)?(\w+)>", value, rule)
+
+
+def _variants(method: str, rule: str, route: Route):
+    """Yield (label, path override, payload, must refuse) for one route, refusals first."""
+    api = rule.startswith("/api/")
+    refusals = JSON_REFUSALS if api else FORM_REFUSALS
+    required = any(f.required for f in route.fields.values())
+    for name, spec in route.fields.items():
+        for value in refusals[spec.kind]:
+            yield f"{name}={str(value)[:20]!r}", None, route.valid | {name: value}, True
+        if spec.required:
+            yield f"without {name}", None, {k: v for k, v in route.valid.items() if k != name}, True
+        if api and not spec.nullable:
+            yield f"{name}=null", None, route.valid | {name: None}, True
+    for param in re.findall(r"<(?:int:)?(\w+)>", rule):
+        for value in BAD_TOKENS if param == "token" else BAD_IDS:
+            yield f"{param}={value[:20]}", (param, value), route.valid, True
+    if api and route.fields:
+        for body in BAD_BODIES:
+            yield f"body {body[:20]!r}", None, body, True
+        yield "unknown field", None, route.valid | {"zzz": 1}, True
+        yield "empty object", None, {}, required
+    elif route.fields:
+        yield "no fields", None, {}, required
+        yield "garbage bytes", None, b"\xff\xfe=\xfd&\x80", required
+    if method == "GET":
+        yield "junk query", None, BAD_QUERY, True
+        return
+    for name in route.fields:  # a second value, or bytes that are not UTF-8: answered, maybe accepted
+        yield f"{name} twice", None, route.valid | {name: [route.valid.get(name, ""), LONG]}, False
+        if not api:
+            others = urlencode({k: v for k, v in route.valid.items() if k != name}).encode()
+            yield f"{name} not UTF-8", None, others + b"&" + name.encode() + b"=%ff%fe\xfd", False
+    yield "junk body", None, b"{\x00\xff", False
+
+
+def _send(client, auth, world, method, path, payload):
+    if path.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {world['token']}"}
+        if method == "GET":
+            return client.get(path, query_string=payload, headers=headers)
+        if isinstance(payload, bytes):
+            return client.open(path, method=method, data=payload, content_type="application/json", headers=headers)
+        return client.open(path, method=method, json=payload, headers=headers)
+    if method == "GET":
+        return client.get(path, query_string=payload)
+    csrf = auth.csrf("/")
+    if isinstance(payload, bytes):
+        body = b"csrf_token=" + csrf.encode() + b"&" + payload
+        return client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    return client.post(path, data={**payload, "csrf_token": csrf})
+
+
+@pytest.mark.parametrize("method,rule", sorted(ROUTES))
+def test_malformed_input_never_fails_and_refusals_write_nothing(app, client, auth, world, mailbox, method, rule):
+    route = ROUTES[(method, rule)]
+    if route.anonymous:
+        client = app.test_client()
+        auth = AuthActions(client)
+    else:
+        assert auth.login("root@example.org").status_code == 302
+    for label, bad_param, payload, must_refuse in _variants(method, rule, route):
+        before, sent = _snapshot(), len(mailbox.messages)
+        response = _send(client, auth, world, method, _path(rule, world, bad_param), payload)
+        where = f"{method} {rule} with {label}"
+        assert response.status_code < 500, where
+        if must_refuse:
+            assert _snapshot() == before, f"{where} wrote to the database"
+            assert len(mailbox.messages) == sent, f"{where} sent email"
+            if rule.startswith("/api/") and method != "GET":
+                api_error(response, response.status_code)
+                assert 400 <= response.status_code < 500, where
+
+
+FORM_POSTS = sorted(rule for method, rule in ROUTES if method == "POST" and not rule.startswith("/api/"))
+
+
+@pytest.mark.parametrize("locale,message", [("en", "Your form expired or came from another site."),
+                                            ("zh_CN", "表单已失效或来自其他网站")])
+def test_wrong_csrf_token_is_refused_in_the_users_language_and_writes_nothing(
+        client, auth, world, mailbox, locale, message):
+    auth.login("root@example.org")
+    client.post("/language", data={"locale": locale, "csrf_token": auth.csrf()})
+    for rule in FORM_POSTS:
+        for csrf in ({"csrf_token": "forged"}, {"csrf_token": auth.csrf()[:-2] + "xx"}, {}):
+            before = _snapshot()
+            response = client.post(_path(rule, world), data=ROUTES[("POST", rule)].valid | csrf)
+            page = response.get_data(as_text=True)
+            assert response.status_code == 400 and page.count(message) == 1, rule
+            assert _snapshot() == before and not mailbox.messages, rule
+    assert client.get("/account/").status_code == 200  # not even logged out
+
+
+def _issued_ago(monkeypatch, seconds, action):
+    """Run `action` with signed links stamped `seconds` in the past."""
+    with monkeypatch.context() as m:
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - seconds)
+        action()
+
+
+def _tampered(link):
+    return link[:-3] + ("xyz" if link.endswith("abc") else "abc")
+
+
+def _says_link_is_dead(response, message="This link is invalid or has expired. Please ask for a new one."):
+    page = response.get_data(as_text=True)
+    return response.status_code == 400 and message in page and "This link does not work" in page
+
+
+def test_expired_forged_or_stale_verification_links_say_so(client, auth, create_user, mailbox, monkeypatch):
+    user = create_user(email="a@example.org", verified=False, locale="en")
+    _issued_ago(monkeypatch, 4 * 24 * 3600, lambda: auth_service.send_verification(user))
+    expired = mailbox.last_link()
+    auth_service.send_verification(user)
+    fresh = mailbox.last_link()
+    for link in (expired, "/auth/verify/forged", _tampered(fresh), fresh + "x"):
+        assert _says_link_is_dead(client.get(link)), link
+    user.email = "b@example.org"  # the address changed after the link was sent
+    db.session.commit()
+    assert _says_link_is_dead(client.get(fresh))
+    db.session.refresh(user)
+    assert user.email_verified_at is None
+    response = client.get("/auth/verify/forged", headers={"Accept-Language": "zh-CN"})
+    assert "这个链接无效或已过期，请重新获取。" in response.get_data(as_text=True)
+
+
+def test_expired_forged_or_used_reset_links_say_so(client, auth, create_user, mailbox, monkeypatch):
+    create_user(email="a@example.org", locale="en")
+    _issued_ago(monkeypatch, 2 * 3600, lambda: auth_service.request_password_reset("a@example.org"))
+    expired = mailbox.last_link()
+    auth_service.request_password_reset("a@example.org")
+    fresh = mailbox.last_link()
+    assert auth.post(fresh, {"new_password": "a brand new passphrase"}, form_page=fresh).status_code == 302
+    auth.logout()
+    for link in (expired, "/auth/reset/forged", _tampered(fresh), fresh):  # the last one is used
+        assert _says_link_is_dead(client.get(link)), link
+        assert _says_link_is_dead(auth.post(link, {"new_password": "an attacker's passphrase"})), link
+    assert auth.login("a@example.org", "a brand new passphrase").status_code == 302
+
+
+def test_expired_forged_or_withdrawn_invitations_say_so(client, auth, create_user, create_org, mailbox):
+    admin = create_user(locale="en")
+    org = create_org(members={admin: "admin"})
+    create_user(email="helper@example.org", locale="en")
+    links = {}
+    for name in ("expired", "withdrawn"):
+        org_service.invite(admin, org, "helper@example.org", "member")
+        links[name] = mailbox.last_link()
+    first, second = db.session.scalars(db.select(Invitation).order_by(Invitation.id))
+    first.expires_at = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    org_service.revoke_invitation(admin, org, second.id)
+    auth.login("helper@example.org")
+    message = "This invitation is invalid, used or expired. Ask for a new one."
+    for link in (links["expired"], links["withdrawn"], "/orgs/invitations/forged"):
+        assert _says_link_is_dead(client.get(link), message), link
+        assert _says_link_is_dead(auth.post(link), message), link
+    assert db.session.scalar(db.select(db.func.count(Membership.id))) == 1
