@@ -118,7 +118,7 @@ JSON_REFUSALS = {"text": [LONG, "a\x00b", "\ud800", 42, ["a"], {"a": "b"}, True]
 BAD_BODIES = [b'{"display_name": ', b"\xff\xfe{}", b"[" * 50_000, b'{"a": ' + b"1" * 5000 + b"}",
               b"[]", b'"text"', b"42", b"null"]
 BAD_QUERY = {"cursor": LONG, "limit": "-1", "district": "9" * 30, "kind": ["a", "b"], "q": LONG,
-             "verified": "maybe", "next": "//evil.example", "role": "%ff"}
+             "verified": "maybe", "next": "//evil.example"}
 BAD_IDS = ["0", "-1", str(2**31), "9" * 30]
 BAD_TOKENS = [LONG, "%ff%fe", "%00", "a.b.c"]
 
@@ -200,6 +200,7 @@ def _variants(method: str, rule: str, route: Route):
         yield "garbage bytes", None, b"\xff\xfe=\xfd&\x80", required
     if method == "GET":
         yield "junk query", None, BAD_QUERY, True
+        yield "NUL in query", None, {"q": "a\x00b"}, True
         return
     for name in route.fields:  # a second value, or bytes that are not UTF-8: answered, maybe accepted
         yield f"{name} twice", None, route.valid | {name: [route.valid.get(name, ""), LONG]}, False
@@ -239,11 +240,12 @@ def test_malformed_input_never_fails_and_refusals_write_nothing(app, client, aut
         response = _send(client, auth, world, method, _path(rule, world, bad_param), payload)
         where = f"{method} {rule} with {label}"
         assert response.status_code < 500, where
+        if rule.startswith("/api/") and response.status_code >= 400:
+            api_error(response, response.status_code)
         if must_refuse:
             assert _snapshot() == before, f"{where} wrote to the database"
             assert len(mailbox.messages) == sent, f"{where} sent email"
             if rule.startswith("/api/") and method != "GET":
-                api_error(response, response.status_code)
                 assert 400 <= response.status_code < 500, where
 
 
