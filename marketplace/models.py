@@ -11,8 +11,10 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
+    "Activity", "Attendance", "Certificate", "HourClaim", "Signup",
 ]

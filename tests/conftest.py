@@ -28,7 +28,7 @@ def app_config():
 
 
 @pytest.fixture
-def app(test_database, app_config):
+def app(test_database, app_config, tmp_path):
     settings = test_database.fresh()
     app = create_app({
         "TESTING": True,
@@ -37,6 +37,7 @@ def app(test_database, app_config):
         "ARGON2_PROFILE": "cheapest",
         "SERVER_NAME": "localhost",
         "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         **settings,
         **app_config,
     })
@@ -102,6 +103,7 @@ def create_user(app):
     from marketplace.timeutil import now_utc
 
     def make(email=None, password=PASSWORD, verified=True, admin=False, **fields):
+        fields.setdefault("locale", "en")  # tests read English unless they ask for Chinese
         user = User(
             email=email or f"user{next(_emails)}@example.org",
             password_hash=hash_password(password),

@@ -1,0 +1,1 @@
+"""The time bank: activities, verified hours, savings, gifts, care paid in hours, certificates."""

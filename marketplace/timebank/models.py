@@ -1,0 +1,176 @@
+"""Time-bank tables: activities and sign-ups, attendance and hour claims, care requests,
+certificates, bulk imports and spot checks. Minutes move only through the ledger."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.auth.models import User
+from marketplace.extensions import db
+from marketplace.orgs.models import District, Organisation
+from marketplace.timeutil import now_utc
+from marketplace.types import BigId, UTCDateTime
+
+
+class Category(enum.StrEnum):
+    ELDERLY_CARE = "elderly_care"
+    CHILDREN = "children"
+    COMMUNITY = "community"
+    ENVIRONMENT = "environment"
+    DISABILITY = "disability"
+    POVERTY_RELIEF = "poverty_relief"
+    EMERGENCY = "emergency"
+    OTHER = "other"
+
+
+class SignupStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVERSED = "reversed"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint(_in("category", Category), name="category_known"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signup_cutoff_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    capacity: Mapped[int] = mapped_column(Integer)
+    confirmed_count: Mapped[int] = mapped_column(Integer, default=0)
+    skills: Mapped[str] = mapped_column(String(200), default="")
+    is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    organisation: Mapped[Organisation] = relationship()
+    district: Mapped[District] = relationship()
+
+
+class Signup(db.Model):
+    __tablename__ = "signup"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id", name="uq_signup_activity_user"),
+        CheckConstraint(_in("status", SignupStatus), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class Attendance(db.Model):
+    """A volunteer's presence at an activity, and the minutes it earns once approved."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id", name="uq_attendance_activity_user"),
+        CheckConstraint(_in("status", ReviewStatus), name="status_known"),
+        CheckConstraint("minutes_granted IS NULL OR minutes_granted >= 0", name="minutes_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # set when entered by hand
+    manual_reason: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
+    minutes_granted: Mapped[int | None] = mapped_column(Integer)
+    review_note: Mapped[str] = mapped_column(String(300), default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
+
+    activity: Mapped[Activity] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class HourClaim(db.Model):
+    """Hours a volunteer claims for service done offline, with evidence, for a coordinator to review."""
+
+    __tablename__ = "hour_claim"
+    __table_args__ = (
+        CheckConstraint(_in("status", ReviewStatus), name="status_known"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    served_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(1000))
+    evidence_path: Mapped[str] = mapped_column(String(200), default="")
+    evidence_type: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
+    review_note: Mapped[str] = mapped_column(String(300), default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Certificate(db.Model):
+    """A service record issued for a period; its code is bound to the hash of its content."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    total_minutes: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,101 @@
+"""A volunteer's saved hours: balance, history, monthly totals, star level, and gifts to family."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from marketplace.audit.service import record
+from marketplace.auth.models import User
+from marketplace.auth.service import find_by_email
+from marketplace.errors import InvalidInput
+from marketplace.extensions import db
+from marketplace.ledger import service as ledger
+from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.ledger.statement import StatementPage, statement
+from marketplace.timebank.service import savings_account
+
+# China's volunteer star rating: hours of service for each star.
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+MAX_GIFT_MINUTES = 100_000 * 60
+
+
+@dataclass(frozen=True)
+class Savings:
+    posted: int
+    held: int
+    available: int
+    earned: int  # minutes ever saved through service (gifts received do not count)
+    stars: int
+    next_star_minutes: int | None  # minutes of service still needed for the next star
+
+
+def star_level(earned_minutes: int) -> tuple[int, int | None]:
+    """Return the star level for minutes of service, and the minutes still needed for the next."""
+    stars = sum(1 for hours in STAR_HOURS if earned_minutes >= hours * 60)
+    if stars == len(STAR_HOURS):
+        return stars, None
+    return stars, STAR_HOURS[stars] * 60 - earned_minutes
+
+
+SERVICE_KINDS = ("hours.attendance", "hours.claim", "hours.import", "care.provided")
+
+
+def earned_minutes(user: User) -> int:
+    """Minutes saved through approved service, less any reversed; gifts received do not count."""
+    original = db.aliased(LedgerEntry)
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(LedgerPosting.amount), 0))
+        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+        .outerjoin(original, original.id == LedgerEntry.reverses_id)
+        .where(LedgerPosting.account_id == savings_account(user).id,
+               LedgerEntry.kind.in_(SERVICE_KINDS) | original.kind.in_(SERVICE_KINDS)))
+    return max(int(total or 0), 0)
+
+
+def savings(user: User) -> Savings:
+    """Return what the volunteer's page shows at the top."""
+    balance = ledger.balance(savings_account(user))
+    earned = earned_minutes(user)
+    stars, needed = star_level(earned)
+    return Savings(balance.posted, balance.held, balance.available, earned, stars, needed)
+
+
+def history(user: User, cursor: str | None = None, limit: int = 20) -> StatementPage:
+    """Return a page of the volunteer's history with the running balance."""
+    return statement(savings_account(user), cursor=cursor, limit=limit)
+
+
+def monthly_minutes(user: User, months: int = 12) -> list[tuple[str, int, int]]:
+    """Return (YYYY-MM, minutes in, minutes out) for the most recent months with movement."""
+    account = savings_account(user)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    rows = db.session.execute(
+        select(LedgerEntry.effective_date, LedgerPosting.amount)
+        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+        .where(LedgerPosting.account_id == account.id))
+    for day, amount in rows:
+        bucket = totals[day.strftime("%Y-%m")]
+        bucket[0 if amount > 0 else 1] += abs(amount)
+    return [(month, *totals[month]) for month in sorted(totals)[-months:]]
+
+
+def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> LedgerEntry:
+    """Move saved minutes to a family member's account (another registered user)."""
+    recipient = find_by_email(recipient_email or "")
+    fields: dict[str, list] = {}
+    if recipient is None or not recipient.is_active:
+        fields["email"] = [_l("No Goodhours account uses this email address.")]
+    elif recipient.id == giver.id:
+        fields["email"] = [_l("Choose someone other than yourself.")]
+    if type(minutes) is not int or not 1 <= minutes <= MAX_GIFT_MINUTES:
+        fields["minutes"] = [_l("Enter a whole number of minutes, at least 1.")]
+    if fields:
+        raise InvalidInput(fields=fields)
+    entry = ledger.post([(savings_account(giver), -minutes), (savings_account(recipient), minutes)],
+                        key=key, kind="hours.gift", memo="", actor=giver)
+    record("hours.given", actor=giver, subject=recipient, minutes=minutes, entry_id=entry.id)
+    db.session.commit()
+    return entry

@@ -1,0 +1,60 @@
+"""Uploaded evidence and receipts: type checked from content, size limited, stored outside
+`static/` under generated names, and read back only through views that check access."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from marketplace.errors import InvalidInput
+
+SIGNATURES = {  # what the first bytes of each accepted type look like
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def sniff(head: bytes) -> str | None:
+    """Return the content type the bytes really are, among the accepted ones."""
+    for content_type, signatures in SIGNATURES.items():
+        if any(head.startswith(sig) for sig in signatures):
+            return content_type
+    return None
+
+
+def store(upload, field: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Save an uploaded JPEG, PNG or PDF; return (stored name, content type).
+
+    :raise InvalidInput: naming `field`, when the file is missing, too large or of another type.
+    """
+    if upload is None or not getattr(upload, "filename", ""):
+        raise InvalidInput(fields={field: [_l("Choose a photo (JPEG or PNG) or a PDF.")]})
+    data = upload.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput(fields={field: [_l("The file is too large (at most %(n)d MB).",
+                                              n=max_bytes // (1024 * 1024))]})
+    content_type = sniff(data[:16])
+    if content_type is None:
+        raise InvalidInput(fields={field: [_l("Only JPEG or PNG photos and PDF files are accepted.")]})
+    name = f"{folder}/{secrets.token_hex(16)}{EXTENSIONS[content_type]}"
+    path = root() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return name, content_type
+
+
+def root() -> Path:
+    return Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
+
+
+def path_of(name: str) -> Path:
+    """Return the file behind a stored name (names are generated, never taken from users)."""
+    path = (root() / name).resolve()
+    if root().resolve() not in path.parents:
+        raise FileNotFoundError(name)
+    return path

@@ -1,0 +1,116 @@
+"""Saved hours: star levels, monthly totals, gifts to family, and offline claims with evidence."""
+import io
+from datetime import timedelta
+
+import pytest
+from werkzeug.datastructures import FileStorage
+
+from marketplace.errors import Conflict, InvalidInput
+from marketplace.extensions import db
+from marketplace.ledger import service as ledger
+from marketplace.ledger.errors import InsufficientBalance
+from marketplace.timebank import claims, savings
+from marketplace.timebank.service import savings_account
+from marketplace.timeutil import now_utc
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
+
+
+def upload(data=PNG, name="evidence.png"):
+    return FileStorage(stream=io.BytesIO(data), filename=name, content_type="image/png")
+
+
+def credit(user, minutes, kind="hours.attendance"):
+    entry = ledger.post([(ledger.platform_account("hours_issued"), -minutes), (savings_account(user), minutes)],
+                        key=f"credit:{user.id}:{kind}:{minutes}", kind=kind)
+    db.session.commit()
+    return entry
+
+
+@pytest.mark.parametrize("hours,stars,needed", [(0, 0, 100 * 60), (99, 0, 60), (100, 1, 200 * 60),
+                                                 (1000, 4, 500 * 60), (1600, 5, None)])
+def test_star_levels_follow_the_national_rating(hours, stars, needed):
+    assert savings.star_level(hours * 60) == (stars, needed)
+
+
+def test_gifts_move_saved_hours_but_do_not_count_as_service(create_user):
+    volunteer, mother = create_user(), create_user(email="mother@example.org")
+    credit(volunteer, 6000 * 60 // 60)  # 100 hours of service
+    savings.give_hours(volunteer, "Mother@example.org", 600, key="gift-1")
+    mine, hers = savings.savings(volunteer), savings.savings(mother)
+    assert (mine.posted, mine.earned, mine.stars) == (5400, 6000, 1)
+    assert (hers.posted, hers.earned, hers.stars) == (600, 0, 0)
+    with pytest.raises(InsufficientBalance):
+        savings.give_hours(volunteer, "mother@example.org", 10**6, key="gift-2")
+
+
+@pytest.mark.parametrize("email,minutes,field", [("nobody@example.org", 60, "email"), ("", 60, "email"),
+                                                  ("mother@example.org", 0, "minutes"),
+                                                  ("mother@example.org", "60", "minutes")])
+def test_bad_gifts_name_the_field(create_user, email, minutes, field):
+    volunteer = create_user()
+    create_user(email="mother@example.org")
+    credit(volunteer, 600)
+    with pytest.raises(InvalidInput) as refused:
+        savings.give_hours(volunteer, email, minutes, key="gift-bad")
+    assert field in refused.value.fields
+
+
+def test_reversed_service_no_longer_counts_towards_stars(create_user):
+    volunteer = create_user()
+    entry = credit(volunteer, 100 * 60)
+    assert savings.savings(volunteer).stars == 1
+    ledger.reverse(entry, reason="not verified")
+    db.session.commit()
+    assert savings.savings(volunteer).earned == 0
+
+
+def test_monthly_minutes_split_in_and_out(create_user):
+    volunteer, other = create_user(), create_user()
+    credit(volunteer, 300)
+    savings.give_hours(volunteer, other.email, 120, key="gift-m")
+    month = now_utc().strftime("%Y-%m")
+    assert savings.monthly_minutes(volunteer)[-1][0][:4] == month[:4]
+    assert sum(i for _, i, _ in savings.monthly_minutes(volunteer)) == 300
+    assert sum(o for _, _, o in savings.monthly_minutes(volunteer)) == 120
+
+
+@pytest.fixture
+def claim(team, create_user):
+    volunteer = create_user()
+    made = claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90,
+                               "帮邻居搬家", upload(PDF, "证明.pdf"))
+    return made
+
+
+def test_a_claim_with_evidence_is_credited_once_when_approved(claim, team):
+    assert claim.evidence_type == "application/pdf" and "证明" not in claim.evidence_path
+    claims.approve_claim(claim.id, team.coordinator)
+    claims.approve_claim(claim.id, team.other_coordinator)
+    assert ledger.balance(savings_account(claim.user_id)).posted == 90
+    claims.reverse_claim(claim.id, team.coordinator, "duplicate of an activity")
+    assert ledger.balance(savings_account(claim.user_id)).posted == 0
+
+
+def test_rejection_keeps_the_reason(claim, team):
+    with pytest.raises(InvalidInput):
+        claims.reject_claim(claim.id, team.coordinator, "")
+    claims.reject_claim(claim.id, team.coordinator, "no such service that day")
+    assert claim.status == "rejected" and claim.review_note == "no such service that day"
+    with pytest.raises(Conflict):
+        claims.approve_claim(claim.id, team.coordinator)
+
+
+@pytest.mark.parametrize("data,name", [(b"GIF89a" + b"0" * 20, "photo.png"), (b"MZ\x90\x00", "evidence.pdf"),
+                                       (PNG + b"0" * (5 * 1024 * 1024), "big.png")])
+def test_evidence_is_checked_by_content_and_size(team, create_user, data, name):
+    with pytest.raises(InvalidInput) as refused:
+        claims.submit_claim(create_user(), team.org.id, now_utc().date(), 60, "x", upload(data, name))
+    assert "evidence" in refused.value.fields
+
+
+def test_claims_check_their_fields(team, create_user):
+    with pytest.raises(InvalidInput) as refused:
+        claims.submit_claim(create_user(), 999_999, now_utc().date() + timedelta(days=1), 0, "", upload())
+    assert set(refused.value.fields) == {"organisation_id", "served_on", "minutes", "description"}
