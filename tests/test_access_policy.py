@@ -89,6 +89,34 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("PATCH", API_MEMBER): (CHARITY_ADMINS, NEW_ROLE, "api"),
     ("DELETE", API_MEMBER): (CHARITY_ADMINS, None, "api"),
     ("POST", "/api/v1/organisations/<int:org_id>/invitations"): (CHARITY_ADMINS, {"email": "a@example.org"}, "api"),
+    # time bank: the charity runs an activity; "volunteer" has a place, an attendance and a claim
+    ("GET", "/timebank/"): (EVERYONE, None, "page"),
+    ("GET", "/timebank/orgs/<int:org_id>/activities/new"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/orgs/<int:org_id>/activities/new"): (CHARITY_MEMBERS, {
+        "title": "探访", "category": "elderly_care", "district_id": "1", "starts_at": "2031-01-01T09:00",
+        "ends_at": "2031-01-01T11:00", "capacity": "5"}, "object"),
+    ("GET", "/timebank/activities/<int:activity_id>"): (EVERYONE, None, "object"),
+    ("POST", "/timebank/activities/<int:activity_id>/signup"): (USERS, {}, "object"),
+    ("POST", "/timebank/activities/<int:activity_id>/cancel"): (USERS, {}, "object"),
+    ("GET", "/timebank/activities/<int:activity_id>/manage"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/activities/<int:activity_id>/attendance"): (CHARITY_MEMBERS, {
+        "email": "donor@example.org", "checked_in_at": "2031-01-01T09:00", "checked_out_at": "2031-01-01T10:00",
+        "reason": "no phone"}, "object"),
+    ("POST", "/timebank/attendances/<int:attendance_id>/approve"): (CHARITY_MEMBERS, {"note": ""}, "object"),
+    ("POST", "/timebank/attendances/<int:attendance_id>/reject"): (CHARITY_MEMBERS, {"note": "absent"}, "object"),
+    ("POST", "/timebank/attendances/<int:attendance_id>/reverse"): (CHARITY_MEMBERS, {"reason": "x"}, "object"),
+    ("GET", "/timebank/scan/<token>"): (USERS, None, "page"),
+    ("POST", "/timebank/scan/<token>"): (USERS, {}, "page"),
+    ("GET", "/timebank/my"): (USERS, None, "page"),
+    ("GET", "/timebank/give"): (USERS, None, "page"),
+    ("POST", "/timebank/give"): (USERS, {"email": "coadmin@example.org", "minutes": "5"}, "page"),
+    ("GET", "/timebank/claims/new"): (USERS, None, "page"),
+    ("POST", "/timebank/claims/new"): (USERS, {"minutes": "5"}, "page"),
+    ("GET", "/timebank/orgs/<int:org_id>/claims"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/claims/<int:claim_id>/approve"): (CHARITY_MEMBERS, {"note": ""}, "object"),
+    ("POST", "/timebank/claims/<int:claim_id>/reject"): (CHARITY_MEMBERS, {"note": "no"}, "object"),
+    ("POST", "/timebank/claims/<int:claim_id>/reverse"): (CHARITY_MEMBERS, {"reason": "x"}, "object"),
+    ("GET", "/timebank/claims/<int:claim_id>/evidence"): (CHARITY_MEMBERS | {"volunteer"}, None, "object"),
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -118,9 +146,31 @@ def world(app, create_user, create_org):
     token, _plain = create_api_token(people["org_admin"], "mine", "read")
     tokens = {role: create_api_token(user, "matrix", "write")[1] for role, user in people.items()}
     staff_membership = next(m for m in charity.memberships if m.user is people["staff"])
+    activity, attendance, claim = _time_bank(charity, people)
     ids = {"org_id": charity.id, "membership_id": staff_membership.id,
-           "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged"}
+           "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged",
+           "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id}
     return people, tokens, ids
+
+
+def _time_bank(charity, people):
+    """An activity of the charity with the volunteer's attendance, and the volunteer's claim."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.timebank import claims, service
+
+    starts = now_utc().replace(microsecond=0) + timedelta(days=3)
+    activity = service.create_activity(people["org_admin"], charity, title="探访", description="",
+                                       category="elderly_care", district_id=1, address="", starts_at=starts,
+                                       ends_at=starts + timedelta(hours=2), capacity=5)
+    service.sign_up(activity.id, people["volunteer"])
+    attendance = service.record_by_hand(people["org_admin"], activity.id, people["volunteer"].email, starts,
+                                        starts + timedelta(hours=1), "no phone")
+    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
+    return activity, attendance, claim
 
 
 def _fill(rule: str, ids: dict, missing: bool) -> str:

@@ -2,6 +2,7 @@
 offline claims with their review."""
 from __future__ import annotations
 
+import io
 import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
+from marketplace.extensions import db
 from marketplace.forms_common import apply_errors
 from marketplace.i18n import hours
 from marketplace.orgs.models import Organisation
@@ -18,6 +20,7 @@ from marketplace.orgs.views import org_name
 from marketplace.policy import can
 from marketplace.timebank import claims, savings, service
 from marketplace.timebank.forms import ClaimForm, GiveHoursForm, ReverseForm, ReviewForm
+from marketplace.timebank.models import HourClaim
 from marketplace.timebank.views import bp, flash_errors
 
 
@@ -107,27 +110,45 @@ def _reviewer_of(org_id) -> Organisation:
     return org
 
 
-@bp.post("/claims/<int:claim_id>/<any(approve, reject, reverse):action>")
+@bp.post("/claims/<int:claim_id>/approve")
 @login_required
-def review_claim(claim_id, action):
-    """Approve, reject or reverse a claim."""
-    form = ReverseForm() if action == "reverse" else ReviewForm()
-    back = request.form.get("org_id", type=int)
-    if form.validate_on_submit():
-        try:
-            if action == "approve":
-                claim = claims.approve_claim(claim_id, g.user, form.note.data or "")
-            elif action == "reject":
-                claim = claims.reject_claim(claim_id, g.user, form.note.data or "")
-            else:
-                claim = claims.reverse_claim(claim_id, g.user, form.reason.data)
-            flash(_("Saved."), "success")
-            back = claim.organisation_id
-        except DomainError as error:
-            flash_errors(error.fields, error.message)
-    else:
+def approve_claim(claim_id):
+    """Credit a claim's minutes."""
+    return _review_claim(claim_id, ReviewForm(), lambda form: claims.approve_claim(
+        claim_id, g.user, form.note.data or ""))
+
+
+@bp.post("/claims/<int:claim_id>/reject")
+@login_required
+def reject_claim(claim_id):
+    """Refuse a claim with a reason."""
+    return _review_claim(claim_id, ReviewForm(), lambda form: claims.reject_claim(
+        claim_id, g.user, form.note.data or ""))
+
+
+@bp.post("/claims/<int:claim_id>/reverse")
+@login_required
+def reverse_claim(claim_id):
+    """Take back an approved claim's minutes."""
+    return _review_claim(claim_id, ReverseForm(), lambda form: claims.reverse_claim(
+        claim_id, g.user, form.reason.data))
+
+
+def _review_claim(claim_id, form, act):
+    claim = db.session.get(HourClaim, claim_id)
+    if claim is None or not can(g.user, "org.approve_hours", claim.organisation):
+        abort(404)
+    if not form.validate_on_submit():
         flash_errors(form.errors)
-    return redirect(url_for("timebank.org_claims", org_id=back) if back else url_for("timebank.my_hours"))
+    else:
+        try:
+            act(form)
+        except DomainError as error:
+            db.session.rollback()
+            flash_errors(error.fields, error.message)
+        else:
+            flash(_("Saved."), "success")
+    return redirect(url_for("timebank.org_claims", org_id=claim.organisation_id))
 
 
 @bp.route("/claims/<int:claim_id>/evidence")
@@ -135,5 +156,6 @@ def review_claim(claim_id, action):
 def claim_evidence(claim_id):
     """Download a claim's evidence (its volunteer and reviewers only)."""
     path, content_type = claims.evidence_for(claim_id, g.user)
-    return send_file(path, mimetype=content_type, as_attachment=True,
+    # Files are at most a few MB: read them whole rather than hold a file open for the response.
+    return send_file(io.BytesIO(path.read_bytes()), mimetype=content_type, as_attachment=True,
                      download_name=f"claim-{claim_id}-evidence{path.suffix}")

@@ -179,27 +179,42 @@ def flash_errors(errors: dict, fallback=None) -> None:
     flash(" ".join(messages) or str(fallback or _("Some fields need correcting.")), "error")
 
 
-@bp.post("/attendances/<int:attendance_id>/<any(approve, reject, reverse):action>")
+@bp.post("/attendances/<int:attendance_id>/approve")
 @login_required
-def review(attendance_id, action):
-    """Approve, adjust, reject or reverse an attendance."""
+def approve(attendance_id):
+    """Approve an attendance, or adjust its minutes with a note."""
+    return _review(attendance_id, ReviewForm(), lambda a, form: service.approve_attendance(
+        a.id, g.user, form.minutes.data, form.note.data or ""))
+
+
+@bp.post("/attendances/<int:attendance_id>/reject")
+@login_required
+def reject(attendance_id):
+    """Reject an attendance with a reason."""
+    return _review(attendance_id, ReviewForm(),
+                   lambda a, form: service.reject_attendance(a.id, g.user, form.note.data or ""))
+
+
+@bp.post("/attendances/<int:attendance_id>/reverse")
+@login_required
+def reverse(attendance_id):
+    """Take back approved minutes with a reversing entry."""
+    return _review(attendance_id, ReverseForm(),
+                   lambda a, form: service.reverse_attendance(a.id, g.user, form.reason.data))
+
+
+def _review(attendance_id, form, act):
     attendance = db.session.get(Attendance, attendance_id)
     if attendance is None or not can(g.user, "org.approve_hours", attendance.activity.organisation):
         abort(404)
-    form = ReverseForm() if action == "reverse" else ReviewForm()
     if not form.validate_on_submit():
         flash_errors(form.errors)
-        return redirect(url_for("timebank.manage", activity_id=attendance.activity_id))
-    try:
-        if action == "approve":
-            service.approve_attendance(attendance.id, g.user, form.minutes.data, form.note.data or "")
-        elif action == "reject":
-            service.reject_attendance(attendance.id, g.user, form.note.data or "")
-        else:
-            service.reverse_attendance(attendance.id, g.user, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash_errors(error.fields, error.message)
     else:
-        flash(_("Saved."), "success")
+        try:
+            act(attendance, form)
+        except DomainError as error:
+            db.session.rollback()
+            flash_errors(error.fields, error.message)
+        else:
+            flash(_("Saved."), "success")
     return redirect(url_for("timebank.manage", activity_id=attendance.activity_id))
