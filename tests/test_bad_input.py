@@ -23,12 +23,14 @@ from marketplace.auth.service import create_api_token
 from marketplace.extensions import db
 from marketplace.orgs import service as org_service
 from marketplace.orgs.models import Invitation, Membership
+from marketplace.timebank import service as tb_service
 from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
 
 LONG = "x" * 10_000
-TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event"]
+TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
+          "activity", "signup", "attendance", "hour_claim", "ledger_entry"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -55,6 +57,13 @@ OPTIONAL_ORG = {name: F(f.kind, False) for name, f in ORG.items()}
 DISTRICT = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "sort_order": F("number", False),
                   "is_active": F("flag", False)},
                  {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"})
+DATETIME, DATE, NUMBER, OPT_NUMBER = F("datetime"), F("date"), F("number"), F("number", False)
+ACTIVITY = Route({"title": TEXT, "description": OPT_TEXT, "category": CHOICE, "district_id": ID, "address": OPT_TEXT,
+                  "starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "skills": OPT_TEXT},
+                 {"title": "探访", "category": "elderly_care", "district_id": "1", "starts_at": "2031-01-01T09:00",
+                  "ends_at": "2031-01-01T11:00", "capacity": "5"})
+REVIEW = Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})
+REASON = Route({"reason": TEXT}, {"reason": "counted twice"})
 MEMBER = "/orgs/<int:org_id>/members/<int:membership_id>"
 API_MEMBER = "/api/v1/organisations/<int:org_id>/members/<int:membership_id>"
 
@@ -64,7 +73,29 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/account/", "/account/password", "/account/tokens", "/orgs/", "/orgs/new", "/orgs/<int:org_id>",
         "/orgs/<int:org_id>/edit", "/orgs/<int:org_id>/members", "/orgs/invitations/<token>", "/admin/",
         "/admin/districts/<int:district_id>", "/api/docs", "/api/openapi.json", "/api/v1/districts", "/api/v1/me",
-        "/api/v1/organisations", "/api/v1/organisations/<int:org_id>", "/api/v1/organisations/<int:org_id>/members"]},
+        "/api/v1/organisations", "/api/v1/organisations/<int:org_id>", "/api/v1/organisations/<int:org_id>/members",
+        "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
+        "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
+        "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence"]},
+    ("POST", "/timebank/orgs/<int:org_id>/activities/new"): ACTIVITY,
+    ("POST", "/timebank/activities/<int:activity_id>/signup"): Route(),
+    ("POST", "/timebank/activities/<int:activity_id>/cancel"): Route(),
+    ("POST", "/timebank/activities/<int:activity_id>/attendance"): Route(
+        {"email": EMAIL, "checked_in_at": DATETIME, "checked_out_at": DATETIME, "reason": TEXT},
+        {"email": "staff@example.org", "checked_in_at": "2031-01-01T09:00", "checked_out_at": "2031-01-01T10:00",
+         "reason": "no phone"}),
+    ("POST", "/timebank/attendances/<int:attendance_id>/approve"): REVIEW,
+    ("POST", "/timebank/attendances/<int:attendance_id>/reject"): Route({"note": TEXT}, {"note": "absent"}),
+    ("POST", "/timebank/attendances/<int:attendance_id>/reverse"): REASON,
+    ("POST", "/timebank/scan/<token>"): Route(),
+    ("POST", "/timebank/give"): Route({"email": EMAIL, "minutes": NUMBER},
+                                      {"email": "staff@example.org", "minutes": "5"}),
+    ("POST", "/timebank/claims/new"): Route(
+        {"organisation_id": ID, "served_on": DATE, "minutes": NUMBER, "description": TEXT},
+        {"served_on": "2026-01-05", "minutes": "30", "description": "搬家"}),
+    ("POST", "/timebank/claims/<int:claim_id>/approve"): REVIEW,
+    ("POST", "/timebank/claims/<int:claim_id>/reject"): Route({"note": TEXT}, {"note": "no"}),
+    ("POST", "/timebank/claims/<int:claim_id>/reverse"): REASON,
     ("POST", "/language"): Route({"locale": OPT_CHOICE}, {"locale": "en"}),
     ("POST", "/auth/register"): Route(
         {"display_name": TEXT, "email": EMAIL, "password": PASSWORD_FIELD, "locale": OPT_CHOICE},
@@ -110,7 +141,7 @@ ROUTES: dict[tuple[str, str], Route] = {
 FORM_REFUSALS = {"text": [LONG, "a\x00b"], "email": [LONG, "a\x00b", "not an email", "a@" + LONG],
                  "password": [LONG, "short", "1234567890"], "choice": ["no-such-choice", LONG],
                  "id": ["abc", "-1", "0", "1.5", str(2**31), "9" * 30], "number": ["abc", "-1", "1.5", "9" * 30],
-                 "flag": []}
+                 "flag": [], "datetime": ["abc", "2031-13-01T09:00", LONG], "date": ["abc", "2031-02-30", LONG]}
 JSON_REFUSALS = {"text": [LONG, "a\x00b", "\ud800", 42, ["a"], {"a": "b"}, True],
                  "email": [LONG, "not an email", 42, ["a@example.org"]],
                  "password": [LONG, "short", 42], "choice": ["no-such-choice", "a\x00b", 42, ["admin"], True],
@@ -145,11 +176,34 @@ def world(app, create_user, create_org, mailbox):
     links = {"/auth/reset/<token>": mailbox.last_link(),
              "/auth/verify/<token>": "/auth/verify/" + tokens.sign("verify", {"uid": root.id, "email": root.email}),
              "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
+    activity, attendance, claim = _time_bank(root, charity, staff, create_user())
+    links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
-    ids = {"org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
+    ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
+           "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
            "token_id": create_api_token(root, "to revoke", "read")[0].id}
     return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
+
+
+def _time_bank(root, charity, staff, volunteer):
+    """An activity of the charity, a volunteer's attendance there and a claim to review."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.timebank import claims
+
+    starts = now_utc().replace(microsecond=0) + timedelta(days=3)
+    activity = tb_service.create_activity(root, charity, title="探访", description="", category="elderly_care",
+                                          district_id=1, address="", starts_at=starts,
+                                          ends_at=starts + timedelta(hours=2), capacity=5)
+    tb_service.sign_up(activity.id, volunteer)
+    attendance = tb_service.record_by_hand(root, activity.id, volunteer.email, starts, starts + timedelta(hours=1),
+                                           "no phone")
+    claim = claims.submit_claim(volunteer, charity.id, now_utc().date(), 30, "搬家",
+                                FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf"))
+    return activity, attendance, claim
 
 
 def test_every_route_is_walked(app):
