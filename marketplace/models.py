@@ -11,10 +11,19 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.timebank.care_models import (
+    CareRequest,
+    ImportBatch,
+    ImportRow,
+    SpotCheck,
+    SpotCheckItem,
+    VolunteerPreference,
+)
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
-    "Activity", "Attendance", "Certificate", "HourClaim", "Signup",
+    "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
+    "SpotCheck", "SpotCheckItem", "VolunteerPreference",
 ]
