@@ -72,10 +72,12 @@ def money(fen: int) -> str:
 
 
 def hours(minutes: int) -> str:
-    """Format minutes as hours and minutes in the current locale."""
+    """Format minutes as hours and minutes in the current locale (no "0 h" before minutes)."""
     h, m = divmod(int(minutes), 60)
-    if m:
+    if h and m:
         return ngettext("%(num)d h", "%(num)d h", h) + " " + ngettext("%(num)d min", "%(num)d min", m)
+    if m:
+        return ngettext("%(num)d min", "%(num)d min", m)
     return ngettext("%(num)d h", "%(num)d h", h)
 
 

@@ -117,6 +117,18 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/timebank/claims/<int:claim_id>/reject"): (CHARITY_MEMBERS, {"note": "no"}, "object"),
     ("POST", "/timebank/claims/<int:claim_id>/reverse"): (CHARITY_MEMBERS, {"reason": "x"}, "object"),
     ("GET", "/timebank/claims/<int:claim_id>/evidence"): (CHARITY_MEMBERS | {"volunteer"}, None, "object"),
+    # care: "volunteer" asked the charity for care; it is open, so any user may see and take it
+    ("GET", "/timebank/care"): (USERS, None, "page"),
+    ("GET", "/timebank/care/new"): (USERS, None, "page"),
+    ("POST", "/timebank/care/new"): (USERS, {"recipient_name": ""}, "page"),
+    ("GET", "/timebank/care/<int:care_id>"): (USERS, None, "object"),
+    ("POST", "/timebank/care/<int:care_id>/accept"): (USERS, {}, "object"),
+    ("POST", "/timebank/care/<int:care_id>/confirm"): (USERS, {}, "object"),
+    ("POST", "/timebank/care/<int:care_id>/dispute"): (USERS, {"note": "late"}, "object"),
+    ("POST", "/timebank/care/<int:care_id>/settle"): (CHARITY_MEMBERS, {"minutes": "0", "note": "x"}, "object"),
+    ("POST", "/timebank/care/<int:care_id>/cancel"): (USERS, {}, "object"),
+    ("GET", "/timebank/orgs/<int:org_id>/pool"): (USERS, None, "object"),
+    ("POST", "/timebank/orgs/<int:org_id>/pool"): (USERS, {"minutes": "1"}, "object"),
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -146,10 +158,11 @@ def world(app, create_user, create_org):
     token, _plain = create_api_token(people["org_admin"], "mine", "read")
     tokens = {role: create_api_token(user, "matrix", "write")[1] for role, user in people.items()}
     staff_membership = next(m for m in charity.memberships if m.user is people["staff"])
-    activity, attendance, claim = _time_bank(charity, people)
+    activity, attendance, claim, care_request = _time_bank(charity, people)
     ids = {"org_id": charity.id, "membership_id": staff_membership.id,
            "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged",
-           "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id}
+           "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
+           "care_id": care_request.id}
     return people, tokens, ids
 
 
@@ -170,7 +183,21 @@ def _time_bank(charity, people):
                                         starts + timedelta(hours=1), "no phone")
     evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
     claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
-    return activity, attendance, claim
+    return activity, attendance, claim, _care(charity, people["volunteer"])
+
+
+def _care(charity, requester):
+    """An open care request by `requester`, paid from hours issued to them."""
+    from marketplace.ledger import service as ledger
+    from marketplace.timebank import care
+    from marketplace.timebank.service import savings_account
+
+    ledger.post([(ledger.platform_account("hours_issued"), -120), (savings_account(requester), 120)],
+                key="matrix-care", kind="hours.attendance")
+    db.session.commit()
+    return care.request_care(requester, organisation_id=charity.id, recipient_name="王阿姨", service="home_visit",
+                             details="", district_id=1, scheduled_at=now_utc() + timedelta(days=2), minutes=60,
+                             key="matrix")
 
 
 def _fill(rule: str, ids: dict, missing: bool) -> str:

@@ -30,7 +30,7 @@ from tests.conftest import PASSWORD, AuthActions
 
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
-          "activity", "signup", "attendance", "hour_claim", "ledger_entry"]
+          "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -76,7 +76,18 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/api/v1/organisations", "/api/v1/organisations/<int:org_id>", "/api/v1/organisations/<int:org_id>/members",
         "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
         "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
-        "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence"]},
+        "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence",
+        "/timebank/care", "/timebank/care/new", "/timebank/care/<int:care_id>", "/timebank/orgs/<int:org_id>/pool"]},
+    ("POST", "/timebank/care/new"): Route(
+        {"organisation_id": ID, "recipient_name": TEXT, "service": CHOICE, "details": OPT_TEXT, "district_id": ID,
+         "scheduled_at": DATETIME, "minutes": NUMBER},
+        {"recipient_name": "王阿姨", "service": "home_visit", "district_id": "1", "scheduled_at": "2031-01-01T09:00",
+         "minutes": "60"}),
+    **{("POST", f"/timebank/care/<int:care_id>/{action}"): Route() for action in ("accept", "confirm", "cancel")},
+    ("POST", "/timebank/care/<int:care_id>/dispute"): Route({"note": TEXT}, {"note": "late"}),
+    ("POST", "/timebank/care/<int:care_id>/settle"): Route({"minutes": NUMBER, "note": TEXT},
+                                                           {"minutes": "0", "note": "x"}),
+    ("POST", "/timebank/orgs/<int:org_id>/pool"): Route({"minutes": NUMBER}, {"minutes": "1"}),
     ("POST", "/timebank/orgs/<int:org_id>/activities/new"): ACTIVITY,
     ("POST", "/timebank/activities/<int:activity_id>/signup"): Route(),
     ("POST", "/timebank/activities/<int:activity_id>/cancel"): Route(),
@@ -180,6 +191,7 @@ def world(app, create_user, create_org, mailbox):
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
+           "care_id": _care_request(charity, staff).id,
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
            "token_id": create_api_token(root, "to revoke", "read")[0].id}
@@ -204,6 +216,18 @@ def _time_bank(root, charity, staff, volunteer):
     claim = claims.submit_claim(volunteer, charity.id, now_utc().date(), 30, "搬家",
                                 FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf"))
     return activity, attendance, claim
+
+
+def _care_request(charity, requester):
+    from marketplace.ledger import service as ledger
+    from marketplace.timebank import care
+
+    ledger.post([(ledger.platform_account("hours_issued"), -120), (tb_service.savings_account(requester), 120)],
+                key="walker-care", kind="hours.attendance")
+    db.session.commit()
+    return care.request_care(requester, organisation_id=charity.id, recipient_name="王阿姨", service="home_visit",
+                             details="", district_id=1, scheduled_at=now_utc() + timedelta(days=2), minutes=60,
+                             key="walker")
 
 
 def test_every_route_is_walked(app):

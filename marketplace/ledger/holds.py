@@ -54,7 +54,7 @@ def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = ""
 
 
 def post_hold(held: LedgerHold | int, to_account, *, amount: int | None = None, key: str | None = None,
-              memo: str = "", actor=None) -> LedgerEntry:
+              memo: str = "", actor=None, kind: str = "hold.post") -> LedgerEntry:
     """Post a held amount (all of it by default) to `to_account`; the rest is released.
 
     :raise HoldNotOpen: the hold was already posted, voided or has expired.
@@ -74,8 +74,8 @@ def post_hold(held: LedgerHold | int, to_account, *, amount: int | None = None, 
     def settle(entry):
         _settle(held, "posted", amount_posted=amount, entry_id=entry.id, reason=memo, actor=actor)
 
-    return post_once([(held.account_id, -amount), (account_id_of(to_account), amount)], key=key, kind="hold.post",
-                 memo=memo, actor=actor, within=take_hold, after=settle)
+    return post_once([(held.account_id, -amount), (account_id_of(to_account), amount)], key=key, kind=kind,
+                     memo=memo, actor=actor, within=take_hold, after=settle)
 
 
 def void_hold(held: LedgerHold | int, *, reason: str = "", actor=None) -> LedgerHoldSettlement:

@@ -8,7 +8,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 REQUIRED = _l("This field is required.")
@@ -71,3 +80,36 @@ class ClaimForm(FlaskForm):
     minutes = IntegerField(_l("Minutes served"), [InputRequired(WHOLE), NumberRange(1, 1440)])
     description = TextAreaField(_l("What you did"), [InputRequired(REQUIRED), Length(max=1000)])
     evidence = FileField(_l("Evidence (photo or PDF, up to 5 MB)"))
+
+
+def service_choices():
+    return [
+        ("home_visit", _l("Home visit")), ("meal_delivery", _l("Meal delivery")),
+        ("hospital_escort", _l("Escort to hospital")), ("cleaning", _l("Cleaning")),
+        ("shopping", _l("Shopping")), ("companionship", _l("Companionship")), ("other", _l("Other")),
+    ]
+
+
+class CareForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation that arranges it"), coerce=int)
+    recipient_name = StringField(_l("Who is the care for"), [InputRequired(REQUIRED), Length(max=80)],
+                                 description=_l("Only the volunteer who takes the request and coordinators see it."))
+    service = SelectField(_l("Service"), choices=service_choices())
+    details = TextAreaField(_l("Details"), [Optional(), Length(max=2000)])
+    district_id = SelectField(_l("District"), coerce=int)
+    scheduled_at = DateTimeLocalField(_l("When"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    minutes = IntegerField(_l("Expected minutes"), [InputRequired(WHOLE), NumberRange(15, 720)], default=60)
+    from_pool = BooleanField(_l("Pay from the organisation's community hour pool"))
+
+
+class DisputeForm(FlaskForm):
+    note = StringField(_l("What went wrong"), [InputRequired(REQUIRED), Length(max=300)])
+
+
+class SettleForm(FlaskForm):
+    minutes = IntegerField(_l("Minutes to pay the volunteer"), [InputRequired(WHOLE), NumberRange(0, 720)])
+    note = StringField(_l("Reason"), [InputRequired(REQUIRED), Length(max=300)])
+
+
+class PoolForm(FlaskForm):
+    minutes = IntegerField(_l("Minutes to give to the pool"), [InputRequired(WHOLE), NumberRange(1, 6_000_000)])
