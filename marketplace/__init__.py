@@ -63,10 +63,13 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.core.views import bp as core_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
+    from marketplace.timebank import care_views, check_views, hours_views  # noqa: F401  (add timebank routes)
+    from marketplace.timebank.views import bp as timebank_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(timebank_bp)
     cli.init_app(app)

@@ -25,6 +25,7 @@ ORG_ACTIONS: dict[str, Role] = {
     "org.manage_needs": Role.STAFF,
     "org.manage_funds": Role.STAFF,
     "org.view_audit": Role.STAFF,
+    "org.spot_check": Role.STAFF,
 }
 # actions any signed-in, active user may take
 USER_ACTIONS = {"org.create", "profile.edit", "token.manage", "invitation.accept"}

@@ -113,3 +113,15 @@ class SettleForm(FlaskForm):
 
 class PoolForm(FlaskForm):
     minutes = IntegerField(_l("Minutes to give to the pool"), [InputRequired(WHOLE), NumberRange(1, 6_000_000)])
+
+
+class SpotCheckForm(FlaskForm):
+    period_start = DateField(_l("From"), [InputRequired(REQUIRED)])
+    period_end = DateField(_l("To"), [InputRequired(REQUIRED)])
+    size = IntegerField(_l("How many to check"), [InputRequired(WHOLE), NumberRange(1, 500)], default=10)
+
+
+class SpotCheckMarkForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[("confirmed", _l("Confirmed")), ("disputed", _l("Disputed"))])
+    note = StringField(_l("Note (needed when disputed)"), [Optional(), Length(max=300)])
+    reverse = BooleanField(_l("Reverse these hours"))

@@ -152,6 +152,7 @@ def fail_after_first_posting_row(monkeypatch):
         yield
         db.session.rollback()  # let go of the test's locks before the trigger is dropped
         with db.engine.begin() as connection:
+            connection.execute(text("SET LOCAL lock_timeout = '20s'"))  # fail loudly rather than hang
             connection.execute(text("DROP TRIGGER test_fail_posting ON ledger_posting"))
             connection.execute(text("DROP FUNCTION test_fail_posting()"))
         return
