@@ -70,9 +70,10 @@ def init_api(app: Flask) -> None:
     from marketplace.api.docs import bp as docs_bp
     from marketplace.auth.api import blp as me_blp
     from marketplace.orgs.api import blp as orgs_blp
+    from marketplace.timebank.api import blp as activities_blp
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "token": {"type": "http", "scheme": "bearer"}}}})
-    for blp in (me_blp, orgs_blp):
+    for blp in (me_blp, orgs_blp, activities_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
