@@ -1,0 +1,127 @@
+"""/api/v1 for saved hours: balance, statement, gifts and offline claims."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.ledger import service as ledger
+from marketplace.ledger.models import LedgerEntry
+from marketplace.timebank import claims
+from marketplace.timebank.service import savings_account
+from marketplace.timeutil import now_utc
+from tests.api.conftest import api_error
+from tests.timebank.test_savings import PDF, credit, upload
+
+
+def test_hours_show_balance_service_and_stars(client, create_user, headers):
+    volunteer = create_user()
+    credit(volunteer, 100 * 60 + 30)
+    body = client.get("/api/v1/me/hours", headers=headers(volunteer, "read")).get_json()
+    assert body == {"posted": 6030, "held": 0, "available": 6030, "earned": 6030, "stars": 1,
+                    "next_star_minutes": 200 * 60 - 30}
+    api_error(client.get("/api/v1/me/hours"), 401)
+
+
+def test_statement_pages_newest_first_with_running_balance(client, create_user, headers):
+    volunteer, mother = create_user(), create_user(email="mother@example.org")
+    credit(volunteer, 300)
+    credit(volunteer, 60, kind="hours.claim")
+    mine = headers(volunteer, "read")
+    first = client.get("/api/v1/me/hours/statement?limit=1", headers=mine).get_json()
+    assert [(line["amount"], line["balance_after"]) for line in first["lines"]] == [(60, 360)]
+    rest = client.get("/api/v1/me/hours/statement", query_string={"cursor": first["next_cursor"]},
+                      headers=mine).get_json()
+    assert [(line["amount"], line["balance_after"]) for line in rest["lines"]] == [(300, 300)]
+    assert rest["next_cursor"] is None
+    theirs = client.get("/api/v1/me/hours/statement?limit=1", headers=headers(mother, "read")).get_json()
+    assert theirs == {"lines": [], "next_cursor": None}
+    stolen = client.get("/api/v1/me/hours/statement", query_string={"cursor": first["next_cursor"]},
+                        headers=headers(mother, "read"))
+    assert "cursor" in api_error(stolen, 422)["fields"]  # a cursor works for its own account only
+    assert "limit" in api_error(client.get("/api/v1/me/hours/statement?limit=0", headers=mine), 422)["fields"]
+
+
+def test_a_transfer_posts_once_per_key(client, create_user, headers):
+    volunteer, mother = create_user(), create_user(email="mother@example.org")
+    credit(volunteer, 600)
+    gift = {"email": "Mother@example.org", "minutes": 120, "idempotency_key": "birthday"}
+    first = client.post("/api/v1/me/hours/transfers", json=gift, headers=headers(volunteer))
+    again = client.post("/api/v1/me/hours/transfers", json=gift, headers=headers(volunteer))
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["entry_id"] == again.get_json()["entry_id"] and first.get_json()["minutes"] == 120
+    assert ledger.balance(savings_account(mother)).posted == 120
+    assert ledger.balance(savings_account(volunteer)).posted == 480
+    api_error(client.post("/api/v1/me/hours/transfers", json=gift | {"minutes": 60}, headers=headers(volunteer)), 409)
+
+
+def test_transfers_are_refused_without_hours_or_a_recipient(client, create_user, headers):
+    volunteer = create_user()
+    create_user(email="mother@example.org")
+    credit(volunteer, 60)
+    gift = {"email": "mother@example.org", "minutes": 61, "idempotency_key": "k"}
+    send = lambda body, scope="write": client.post("/api/v1/me/hours/transfers", json=body,  # noqa: E731
+                                                   headers=headers(volunteer, scope))
+    assert api_error(send(gift), 409)["code"] == "insufficient_balance"
+    assert "email" in api_error(send(gift | {"email": "nobody@example.org"}), 422)["fields"]
+    assert "email" in api_error(send(gift | {"email": volunteer.email}), 422)["fields"]
+    assert "minutes" in api_error(send(gift | {"minutes": 0}), 422)["fields"]
+    assert "idempotency_key" in api_error(send({"email": "mother@example.org", "minutes": 5}), 422)["fields"]
+    api_error(send(gift | {"minutes": 5}, "read"), 403)
+    assert db.session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.kind == "hours.gift")) == 0
+
+
+@pytest.fixture
+def claim(team, create_user):
+    volunteer = create_user(email="volunteer@example.org", display_name="王小明")
+    return claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90, "帮邻居搬家",
+                               upload(PDF, "证明.pdf"))
+
+
+def test_volunteers_list_their_own_claims(client, claim, create_user, headers):
+    body = client.get("/api/v1/me/claims", headers=headers(claim.user, "read")).get_json()
+    assert [(c["id"], c["minutes"], c["status"]) for c in body] == [(claim.id, 90, "pending")]
+    assert body[0]["evidence_url"] == f"/timebank/claims/{claim.id}/evidence"
+    assert client.get("/api/v1/me/claims", headers=headers(create_user(), "read")).get_json() == []
+
+
+def test_reviewers_list_pending_claims_and_others_get_404(client, claim, team, create_user, headers):
+    path = f"/api/v1/organisations/{team.org.id}/claims"
+    response = client.get(path, headers=headers(team.coordinator, "read"))
+    assert [(c["id"], c["volunteer_name"]) for c in response.get_json()] == [(claim.id, "王小明")]
+    assert "volunteer@example.org" not in response.get_data(as_text=True)
+    stranger = headers(create_user(), "read")
+    assert api_error(client.get(path, headers=stranger), 404) == api_error(
+        client.get("/api/v1/organisations/999999/claims", headers=stranger), 404)
+
+
+def test_claims_are_approved_once_and_reversed(client, claim, team, create_user, headers):
+    base = f"/api/v1/claims/{claim.id}"
+    api_error(client.post(base + "/approve", json={}, headers=headers(create_user())), 404)
+    api_error(client.post(base + "/approve", json={}, headers=headers(claim.user)), 404)  # not a reviewer
+    assert client.post(base + "/approve", json={"note": "ok"}, headers=headers(team.coordinator)).status_code == 200
+    client.post(base + "/approve", json={}, headers=headers(team.other_coordinator))
+    assert ledger.balance(savings_account(claim.user_id)).posted == 90
+    api_error(client.post(base + "/reject", json={"note": "late"}, headers=headers(team.coordinator)), 409)
+    body = client.post(base + "/reverse", json={"reason": "duplicate"}, headers=headers(team.coordinator)).get_json()
+    assert body["status"] == "reversed" and ledger.balance(savings_account(claim.user_id)).posted == 0
+
+
+def test_claims_are_rejected_with_a_reason(client, claim, team, headers):
+    base = f"/api/v1/claims/{claim.id}"
+    api_error(client.post(base + "/reverse", json={"reason": "x"}, headers=headers(team.coordinator)), 409)
+    assert "note" in api_error(client.post(base + "/reject", json={"note": ""}, headers=headers(team.coordinator)),
+                               422)["fields"]
+    body = client.post(base + "/reject", json={"note": "no such service"}, headers=headers(team.coordinator)).get_json()
+    assert (body["status"], body["review_note"]) == ("rejected", "no such service")
+
+
+def test_the_spec_describes_every_time_bank_endpoint(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for path in ["/api/v1/activities", "/api/v1/activities/{activity_id}", "/api/v1/organisations/{org_id}/activities",
+                 "/api/v1/activities/{activity_id}/signup", "/api/v1/checkins",
+                 "/api/v1/activities/{activity_id}/attendances", "/api/v1/attendances/{attendance_id}/reverse",
+                 "/api/v1/me/hours", "/api/v1/me/hours/statement", "/api/v1/me/hours/transfers", "/api/v1/me/claims",
+                 "/api/v1/organisations/{org_id}/claims", "/api/v1/claims/{claim_id}/approve"]:
+        assert path in paths, path
+    assert "/timebank/claims/new" in paths["/api/v1/me/claims"]["get"]["description"]  # submitted on the site
