@@ -25,3 +25,11 @@ class IdConverter(IntegerConverter):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def id_arg(name: str) -> int | None:
+    """Read an id from the query string; anything that could not be an id reads as absent."""
+    from flask import request
+
+    value = request.args.get(name, type=int)
+    return value if is_id(value) else None

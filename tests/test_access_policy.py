@@ -129,6 +129,13 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/timebank/care/<int:care_id>/cancel"): (USERS, {}, "object"),
     ("GET", "/timebank/orgs/<int:org_id>/pool"): (USERS, None, "object"),
     ("POST", "/timebank/orgs/<int:org_id>/pool"): (USERS, {"minutes": "1"}, "object"),
+    ("GET", "/timebank/orgs/<int:org_id>/spot-checks"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/orgs/<int:org_id>/spot-checks"): (CHARITY_MEMBERS, {"period_start": "2026-01-01",
+                                                                            "period_end": "2026-01-31"}, "object"),
+    ("GET", "/timebank/spot-checks/<int:check_id>"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/spot-check-items/<int:item_id>"): (CHARITY_MEMBERS, {"outcome": "confirmed"}, "object"),
+    ("GET", "/timebank/leaderboard"): (EVERYONE, None, "page"),
+    ("POST", "/timebank/leaderboard/choice"): (USERS, {"on": "1"}, "page"),
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -163,6 +170,8 @@ def world(app, create_user, create_org):
            "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged",
            "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
            "care_id": care_request.id}
+    check, item = spot_check_of(charity, people["org_admin"], claim)
+    ids |= {"check_id": check.id, "item_id": item.id}
     return people, tokens, ids
 
 
@@ -184,6 +193,20 @@ def _time_bank(charity, people):
     evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
     claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
     return activity, attendance, claim, _care(charity, people["volunteer"])
+
+
+def spot_check_of(charity, drawn_by, claim):
+    """A spot check of the charity sampling one claim (made directly: the sample is not the point here)."""
+    from marketplace.timebank.care_models import SpotCheck, SpotCheckItem
+
+    check = SpotCheck(organisation_id=charity.id, drawn_by_id=drawn_by.id, period_start=now_utc().date(),
+                      period_end=now_utc().date())
+    db.session.add(check)
+    db.session.flush()
+    item = SpotCheckItem(spot_check_id=check.id, claim_id=claim.id, outcome="unchecked")
+    db.session.add(item)
+    db.session.commit()
+    return check, item
 
 
 def _care(charity, requester):

@@ -30,7 +30,8 @@ from tests.conftest import PASSWORD, AuthActions
 
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
-          "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold"]
+          "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
+          "spot_check_item", "volunteer_preference"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -77,7 +78,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
         "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
         "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence",
-        "/timebank/care", "/timebank/care/new", "/timebank/care/<int:care_id>", "/timebank/orgs/<int:org_id>/pool"]},
+        "/timebank/care", "/timebank/care/new", "/timebank/care/<int:care_id>", "/timebank/orgs/<int:org_id>/pool",
+        "/timebank/orgs/<int:org_id>/spot-checks", "/timebank/spot-checks/<int:check_id>", "/timebank/leaderboard"]},
+    ("POST", "/timebank/orgs/<int:org_id>/spot-checks"): Route(
+        {"period_start": DATE, "period_end": DATE, "size": NUMBER},
+        {"period_start": "2026-01-01", "period_end": "2026-01-31", "size": "3"}),
+    ("POST", "/timebank/spot-check-items/<int:item_id>"): Route(
+        {"outcome": CHOICE, "note": OPT_TEXT, "reverse": F("flag", False)}, {"outcome": "confirmed"}),
+    ("POST", "/timebank/leaderboard/choice"): Route({"on": CHOICE}, {"on": "1"}),
     ("POST", "/timebank/care/new"): Route(
         {"organisation_id": ID, "recipient_name": TEXT, "service": CHOICE, "details": OPT_TEXT, "district_id": ID,
          "scheduled_at": DATETIME, "minutes": NUMBER},
@@ -191,7 +199,7 @@ def world(app, create_user, create_org, mailbox):
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
-           "care_id": _care_request(charity, staff).id,
+           "care_id": _care_request(charity, staff).id, **_spot_check(charity, root, claim),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
            "token_id": create_api_token(root, "to revoke", "read")[0].id}
@@ -228,6 +236,13 @@ def _care_request(charity, requester):
     return care.request_care(requester, organisation_id=charity.id, recipient_name="王阿姨", service="home_visit",
                              details="", district_id=1, scheduled_at=now_utc() + timedelta(days=2), minutes=60,
                              key="walker")
+
+
+def _spot_check(charity, root, claim):
+    from tests.test_access_policy import spot_check_of
+
+    check, item = spot_check_of(charity, root, claim)
+    return {"check_id": check.id, "item_id": item.id}
 
 
 def test_every_route_is_walked(app):

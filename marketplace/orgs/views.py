@@ -10,6 +10,7 @@ from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
 from marketplace.forms_common import apply_errors
 from marketplace.i18n import current_locale
+from marketplace.ids import id_arg
 from marketplace.orgs import service
 from marketplace.orgs.forms import OrganisationForm, kind_choices, role_choices
 from marketplace.orgs.models import Organisation
@@ -48,7 +49,7 @@ def role_label(role: str) -> str:
 def index():
     """List organisations with filters."""
     kind = request.args.get("kind") or None
-    district_id = request.args.get("district", type=int)
+    district_id = id_arg("district")
     q = (request.args.get("q") or "").strip()[:100]
     stmt = service.list_organisations(kind=kind, district_id=district_id, q=q)
     try:

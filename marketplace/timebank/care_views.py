@@ -12,6 +12,7 @@ from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
 from marketplace.forms_common import apply_errors
+from marketplace.ids import id_arg
 from marketplace.ledger import service as ledger
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices, org_name
@@ -38,7 +39,7 @@ def care_status(status: str) -> str:
 @login_required
 def care_index():
     """Requests waiting for a volunteer, and the user's own."""
-    district_id = request.args.get("district", type=int)
+    district_id = id_arg("district")
     try:
         page = paginate(care.open_requests(district_id), CareRequest.id, request.args.get("cursor"), 20)
     except DomainError:

@@ -9,6 +9,7 @@ from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms_common import apply_errors
+from marketplace.ids import id_arg
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices
 from marketplace.policy import can
@@ -74,7 +75,7 @@ def mark_spot_check_item(item_id):
 def leaderboard():
     """Volunteers who chose to appear, by hours of service this month or this year."""
     period = "year" if request.args.get("period") == "year" else "month"
-    district_id = request.args.get("district", type=int)
+    district_id = id_arg("district")
     rows = [(public_name(user), minutes) for user, minutes in spot_checks.leaderboard(period, district_id)]
     on = g.user is not None and spot_checks.is_on_leaderboard(g.user)
     return render_template("timebank/leaderboard.html", rows=rows, period=period, district_id=district_id,

@@ -16,6 +16,7 @@ from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms_common import apply_errors
+from marketplace.ids import id_arg
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices
 from marketplace.policy import can
@@ -41,7 +42,7 @@ def category_label(category: str) -> str:
 @bp.route("/")
 def index():
     """Browse upcoming activities by district, category, date and words."""
-    district_id = request.args.get("district", type=int)
+    district_id = id_arg("district")
     category = request.args.get("category") or None
     day = _date_arg("date")
     q = (request.args.get("q") or "").strip()[:100]
