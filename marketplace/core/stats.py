@@ -11,7 +11,8 @@ from marketplace.orgs.models import Membership, Organisation, OrgKind
 def home_figures() -> dict[str, int]:
     """Return counts of volunteers, organisations, hours banked, wishes and money raised.
 
-    Hours, wishes and money stay zero until the ledger, wishes and donations exist.
+    Hours banked are every minute the platform has issued to volunteers, less reversals, read
+    from the issuance account's running total. Wishes and money stay zero until those features exist.
     """
     volunteers = db.session.scalar(
         db.select(func.count(func.distinct(Membership.user_id)))
@@ -25,7 +26,17 @@ def home_figures() -> dict[str, int]:
     return {
         "volunteers": volunteers or 0,
         "organisations": organisations or 0,
-        "minutes_banked": 0,
+        "minutes_banked": _minutes_issued(),
         "wishes_fulfilled": 0,
         "fen_raised": 0,
     }
+
+
+def _minutes_issued() -> int:
+    from marketplace.ledger.models import LedgerAccount, LedgerBalance
+
+    issued = db.session.scalar(
+        db.select(func.coalesce(func.sum(LedgerBalance.posted), 0))
+        .join(LedgerAccount, LedgerAccount.id == LedgerBalance.account_id)
+        .where(LedgerAccount.owner_type == "platform", LedgerAccount.purpose == "hours_issued"))
+    return -int(issued or 0)

@@ -95,3 +95,13 @@ def test_server_error_page_is_friendly(app, client):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+def test_home_counts_the_hours_banked_through_the_ledger(client):
+    from marketplace.ledger import service as ledger
+
+    volunteer = ledger.open_account("user", 1, "volunteer_savings")
+    ledger.post([(ledger.platform_account("hours_issued"), -150), (volunteer, 150)], key="home", kind="t")
+    db.session.commit()
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'data-figure="hours">2 h 30 min<' in page
