@@ -1,4 +1,4 @@
-"""A realistic demo: organisations of each kind across Guangzhou, users of every role."""
+"""A realistic demo: organisations of each kind across Guangzhou, users of every role, and time-bank activities."""
 from __future__ import annotations
 
 from flask import current_app
@@ -77,4 +77,7 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
             db.session.add(Membership(organisation=orgs[org_key], user=user, role=role.value))
         added += 1 + len(memberships)
     db.session.commit()
+    from marketplace.timebank.demo import seed_time_bank
+
+    added += seed_time_bank(DOMAIN)
     return logins, added

@@ -14,8 +14,16 @@ def test_seed_demo_fills_every_kind_and_role_once(runner):
     assert len(districts) >= 5
     counts = (db.session.scalar(db.select(db.func.count(User.id))),
               db.session.scalar(db.select(db.func.count(Organisation.id))))
+    from marketplace.ledger import service as ledger
+    from marketplace.timebank.models import Activity
+    from marketplace.timebank.service import savings_account
+
+    volunteer = db.session.scalar(db.select(User).where(User.email == "volunteer@demo.example.org"))
+    assert ledger.balance(savings_account(volunteer)).posted == 180
+    activities = db.session.scalar(db.select(db.func.count(Activity.id)))
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0 and "already present" in second.output
+    assert db.session.scalar(db.select(db.func.count(Activity.id))) == activities == 5
     assert counts == (db.session.scalar(db.select(db.func.count(User.id))),
                       db.session.scalar(db.select(db.func.count(Organisation.id))))
 
