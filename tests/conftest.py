@@ -38,6 +38,7 @@ def app(test_database, app_config, tmp_path):
         "SERVER_NAME": "localhost",
         "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "JOBS_RUN_INLINE": True,  # background jobs run at once, inside the test
         **settings,
         **app_config,
     })

@@ -1,0 +1,74 @@
+"""Background jobs: through RQ when Redis is configured, otherwise on a thread of this process.
+
+A job is named by the dotted path of a function taking plain arguments (ids, rows of text);
+it keeps whatever progress others need to see in the database, never in process memory, so
+any web process or host can report on it. `JOBS_RUN_INLINE` runs jobs at once (tests).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+
+from flask import Flask, current_app, has_app_context
+
+log = logging.getLogger(__name__)
+_worker_app: Flask | None = None  # built once per RQ worker process
+
+
+def enqueue(func_path: str, *args):
+    """Run `func_path(*args)` in the background; return the RQ job or thread (None when inline)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config.get("JOBS_RUN_INLINE"):
+        resolve(func_path)(*args)
+        return None
+    queue = _rq_queue(app)
+    if queue is not None:
+        return queue.enqueue(run, func_path, *args, job_timeout=app.config.get("JOBS_TIMEOUT", 3600))
+    thread = threading.Thread(target=_run_in_thread, args=(app, func_path, args), daemon=True,
+                              name=f"job {func_path}")
+    thread.start()
+    return thread
+
+
+def resolve(func_path: str) -> Callable:
+    module, _, name = func_path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def run(func_path: str, *args):
+    """Run a job inside an app context (what RQ workers call), building the app when there is none."""
+    global _worker_app
+    if has_app_context():
+        return resolve(func_path)(*args)
+    if _worker_app is None:
+        from marketplace import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        return resolve(func_path)(*args)
+
+
+def _rq_queue(app: Flask):
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    try:
+        from redis import Redis
+        from rq import Queue
+    except ImportError:  # rq is optional: without it jobs run on a thread of this process
+        return None
+    return Queue(app.config.get("JOBS_QUEUE", "default"), connection=Redis.from_url(url))
+
+
+def _run_in_thread(app: Flask, func_path: str, args: tuple) -> None:
+    from marketplace.extensions import db
+
+    with app.app_context():
+        try:
+            resolve(func_path)(*args)
+        except Exception:
+            log.exception("Background job %s failed", func_path)
+        finally:
+            db.session.remove()
