@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
     from marketplace.timebank import care_views, check_views, hours_views  # noqa: F401  (add timebank routes)
+    from marketplace.timebank import import_views  # noqa: F401  (adds routes to the timebank blueprint)
     from marketplace.timebank.views import bp as timebank_bp
 
     app.register_blueprint(core_bp)

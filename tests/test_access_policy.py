@@ -136,6 +136,11 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/timebank/spot-check-items/<int:item_id>"): (CHARITY_MEMBERS, {"outcome": "confirmed"}, "object"),
     ("GET", "/timebank/leaderboard"): (EVERYONE, None, "page"),
     ("POST", "/timebank/leaderboard/choice"): (USERS, {"on": "1"}, "page"),
+    ("GET", "/timebank/orgs/<int:org_id>/imports"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/orgs/<int:org_id>/imports"): (CHARITY_MEMBERS, {"title": "三月探访"}, "object"),
+    ("GET", "/timebank/orgs/<int:org_id>/imports/template.<any(csv, xlsx):fmt>"): (CHARITY_MEMBERS, None, "object"),
+    ("GET", "/timebank/imports/<int:batch_id>"): (CHARITY_MEMBERS, None, "object"),
+    ("POST", "/timebank/imports/<int:batch_id>/confirm"): (CHARITY_MEMBERS, {}, "object"),
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -172,6 +177,7 @@ def world(app, create_user, create_org):
            "care_id": care_request.id}
     check, item = spot_check_of(charity, people["org_admin"], claim)
     ids |= {"check_id": check.id, "item_id": item.id}
+    ids |= {"batch_id": import_batch_of(charity, people).id, "fmt": "csv"}
     return people, tokens, ids
 
 
@@ -209,6 +215,20 @@ def spot_check_of(charity, drawn_by, claim):
     return check, item
 
 
+def import_batch_of(charity, people):
+    """A checked sheet of the volunteer's offline hours, uploaded by the charity's admin."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.timebank import imports
+
+    day = (now_utc() - timedelta(days=1)).date().isoformat()
+    sheet = f"email,date,minutes\n{people['volunteer'].email},{day},30\n".encode()
+    upload = FileStorage(io.BytesIO(sheet), filename="h.csv")
+    return imports.check_import(people["org_admin"], charity, "三月探访", upload)
+
+
 def _care(charity, requester):
     """An open care request by `requester`, paid from hours issued to them."""
     from marketplace.ledger import service as ledger
@@ -229,7 +249,7 @@ def _fill(rule: str, ids: dict, missing: bool) -> str:
         if name == "token":
             return "forged"
         return str(999_999 if missing else ids[name])
-    return re.sub(r"<(int:)?(\w+)>", value, rule)
+    return re.sub(r"<(int:|any\([^)]*\):)?(\w+)>", value, rule)
 
 
 def _call(client, role, tokens, method, path, data, kind):

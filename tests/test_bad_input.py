@@ -31,7 +31,7 @@ from tests.conftest import PASSWORD, AuthActions
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
           "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
-          "spot_check_item", "volunteer_preference"]
+          "spot_check_item", "volunteer_preference", "import_batch", "import_row"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -79,7 +79,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
         "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence",
         "/timebank/care", "/timebank/care/new", "/timebank/care/<int:care_id>", "/timebank/orgs/<int:org_id>/pool",
-        "/timebank/orgs/<int:org_id>/spot-checks", "/timebank/spot-checks/<int:check_id>", "/timebank/leaderboard"]},
+        "/timebank/orgs/<int:org_id>/spot-checks", "/timebank/spot-checks/<int:check_id>", "/timebank/leaderboard",
+        "/timebank/orgs/<int:org_id>/imports", "/timebank/orgs/<int:org_id>/imports/template.<any(csv, xlsx):fmt>",
+        "/timebank/imports/<int:batch_id>"]},
+    ("POST", "/timebank/orgs/<int:org_id>/imports"): Route({"title": TEXT}, {"title": "三月探访"}),
+    ("POST", "/timebank/imports/<int:batch_id>/confirm"): Route(),
     ("POST", "/timebank/orgs/<int:org_id>/spot-checks"): Route(
         {"period_start": DATE, "period_end": DATE, "size": NUMBER},
         {"period_start": "2026-01-01", "period_end": "2026-01-31", "size": "3"}),
@@ -200,6 +204,7 @@ def world(app, create_user, create_org, mailbox):
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
            "care_id": _care_request(charity, staff).id, **_spot_check(charity, root, claim),
+           **_import_batch(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
            "token_id": create_api_token(root, "to revoke", "read")[0].id}
@@ -245,6 +250,12 @@ def _spot_check(charity, root, claim):
     return {"check_id": check.id, "item_id": item.id}
 
 
+def _import_batch(charity, root, volunteer):
+    from tests.test_access_policy import import_batch_of
+
+    return {"batch_id": import_batch_of(charity, {"org_admin": root, "volunteer": volunteer}).id, "fmt": "csv"}
+
+
 def test_every_route_is_walked(app):
     routes = {(method, rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
               for method in rule.methods - {"HEAD", "OPTIONS"}}
@@ -265,7 +276,7 @@ def _path(rule: str, world: dict, bad: tuple[str, str] | None = None) -> str:
     def value(match):
         name = match.group(2)
         return bad[1] if bad and bad[0] == name else str(world["ids"][name])
-    return re.sub(r"<(int:)?(\w+)>", value, rule)
+    return re.sub(r"<(int:|any\([^)]*\):)?(\w+)>", value, rule)
 
 
 def _variants(method: str, rule: str, route: Route):
@@ -280,7 +291,7 @@ def _variants(method: str, rule: str, route: Route):
             yield f"without {name}", None, {k: v for k, v in route.valid.items() if k != name}, True
         if api and not spec.nullable:
             yield f"{name}=null", None, route.valid | {name: None}, True
-    for param in re.findall(r"<(?:int:)?(\w+)>", rule):
+    for param in re.findall(r"<(?:int:|any\([^)]*\):)?(\w+)>", rule):
         for value in BAD_TOKENS if param == "token" else BAD_IDS:
             yield f"{param}={value[:20]}", (param, value), route.valid, True
     if api and route.fields:

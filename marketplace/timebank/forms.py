@@ -125,3 +125,9 @@ class SpotCheckMarkForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=[("confirmed", _l("Confirmed")), ("disputed", _l("Disputed"))])
     note = StringField(_l("Note (needed when disputed)"), [Optional(), Length(max=300)])
     reverse = BooleanField(_l("Reverse these hours"))
+
+
+class ImportForm(FlaskForm):
+    title = StringField(_l("Title"), [InputRequired(REQUIRED), Length(max=120)],
+                        description=_l("For example: river clean-up, 8 March, Tianhe team."))
+    upload = FileField(_l("Sheet of hours (CSV or XLSX, up to 5 MB)"))
