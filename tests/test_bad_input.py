@@ -75,6 +75,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/orgs/<int:org_id>/edit", "/orgs/<int:org_id>/members", "/orgs/invitations/<token>", "/admin/",
         "/admin/districts/<int:district_id>", "/api/docs", "/api/openapi.json", "/api/v1/districts", "/api/v1/me",
         "/api/v1/organisations", "/api/v1/organisations/<int:org_id>", "/api/v1/organisations/<int:org_id>/members",
+        "/api/v1/activities", "/api/v1/activities/<int:activity_id>", "/api/v1/activities/<int:activity_id>/attendances",
+        "/api/v1/me/claims", "/api/v1/organisations/<int:org_id>/claims", "/api/v1/me/hours", "/api/v1/me/hours/statement",
         "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
         "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
         "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence",
@@ -158,6 +160,19 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("DELETE", API_MEMBER): Route(),
     ("POST", "/api/v1/organisations/<int:org_id>/invitations"): Route({"email": EMAIL, "role": OPT_CHOICE},
                                                                      {"email": "joiner@example.org"}),
+    ("POST", "/api/v1/organisations/<int:org_id>/activities"): Route(
+        ACTIVITY.fields, ACTIVITY.valid | {"district_id": 1, "capacity": 5}),
+    ("POST", "/api/v1/activities/<int:activity_id>/signup"): Route(),
+    ("DELETE", "/api/v1/activities/<int:activity_id>/signup"): Route(),
+    ("POST", "/api/v1/checkins"): Route({"token": TEXT}, {"token": "forged"}),
+    ("POST", "/api/v1/attendances/<int:attendance_id>/approve"): REVIEW,
+    ("POST", "/api/v1/attendances/<int:attendance_id>/reject"): Route({"note": TEXT}, {"note": "absent"}),
+    ("POST", "/api/v1/attendances/<int:attendance_id>/reverse"): REASON,
+    ("POST", "/api/v1/claims/<int:claim_id>/approve"): Route({"note": OPT_TEXT}, {"note": ""}),
+    ("POST", "/api/v1/claims/<int:claim_id>/reject"): Route({"note": TEXT}, {"note": "no"}),
+    ("POST", "/api/v1/claims/<int:claim_id>/reverse"): REASON,
+    ("POST", "/api/v1/me/hours/transfers"): Route({"email": EMAIL, "minutes": NUMBER, "idempotency_key": TEXT},
+                                                  {"email": "staff@example.org", "minutes": 5, "idempotency_key": "k"}),
 }
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
@@ -168,7 +183,9 @@ FORM_REFUSALS = {"text": [LONG, "a\x00b"], "email": [LONG, "a\x00b", "not an ema
 JSON_REFUSALS = {"text": [LONG, "a\x00b", "\ud800", 42, ["a"], {"a": "b"}, True],
                  "email": [LONG, "not an email", 42, ["a@example.org"]],
                  "password": [LONG, "short", 42], "choice": ["no-such-choice", "a\x00b", 42, ["admin"], True],
-                 "id": ["2", 2.5, True, 0, -1, 2**31, 10**30, [2], {"id": 2}]}
+                 "id": ["2", 2.5, True, 0, -1, 2**31, 10**30, [2], {"id": 2}],
+                 "number": ["5", 2.5, True, -1, 10**30, [5], {"n": 5}],
+                 "datetime": ["abc", "2031-13-01T09:00", "0001-01-01T00:00", LONG, 42, ["2031-01-01T09:00"]]}
 BAD_BODIES = [b'{"display_name": ', b"\xff\xfe{}", b"[" * 50_000, b'{"a": ' + b"1" * 5000 + b"}",
               b"[]", b'"text"', b"42", b"null"]
 BAD_QUERY = {"cursor": LONG, "limit": "-1", "district": "9" * 30, "kind": ["a", "b"], "q": LONG,
