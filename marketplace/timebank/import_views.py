@@ -16,7 +16,7 @@ from marketplace.i18n import current_locale
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.service import get_organisation
 from marketplace.policy import can
-from marketplace.timebank import import_files, imports
+from marketplace.timebank import import_files, import_rules, imports
 from marketplace.timebank.care_models import ImportBatch
 from marketplace.timebank.forms import ImportForm
 from marketplace.timebank.views import bp, flash_errors
@@ -27,7 +27,7 @@ MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedo
 
 @bp.app_template_global()
 def import_error(error: dict) -> str:
-    return imports.describe(error)
+    return import_rules.describe(error)
 
 
 @bp.app_template_global()

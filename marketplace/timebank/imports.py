@@ -2,19 +2,15 @@
 and only when the coordinator confirms are the valid rows posted to the volunteers' savings.
 
 Large sheets are checked and posted by a background job (`marketplace.jobs`) that records its
-progress in `ImportBatch.done_rows`, so any web process can show it. Row errors are stored as
-codes with their parameters and translated when shown (`describe`).
+progress in `ImportBatch.done_rows`, so any web process can show it. The rules for single rows
+live in `import_rules`, reading files in `import_files`.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, cast, delete, insert, select, update
+from sqlalchemy import String, cast, delete, func, insert, select, update
 
 from marketplace import jobs
 from marketplace.audit.service import record
@@ -26,50 +22,14 @@ from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank import import_files
+from marketplace.timebank import import_rules as rules
 from marketplace.timebank.care_models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
 from marketplace.timebank.service import savings_account, setting
 from marketplace.timeutil import now_utc
 
 JOB_ROWS = 500  # sheets with more rows are checked, and posted, by a background job
 CHUNK = 500  # rows written (and progress committed) at a time
-MAX_AGE_DAYS = 365
 RUNNING = ("checking", "posting")
-
-MESSAGES = {
-    "missing_email": _l("Enter the volunteer's email."),
-    "unknown_volunteer": _l("No active Goodhours account uses this email address."),
-    "own_hours": _l("Nobody may import their own hours; ask another coordinator."),
-    "missing_date": _l("Enter the date of service."),
-    "bad_date": _l("Write the date as YYYY-MM-DD, for example 2026-03-08."),
-    "future_date": _l("The date is in the future."),
-    "old_date": _l("The date is more than a year ago."),
-    "missing_time": _l("Give a start and an end time (HH:MM), or the minutes served."),
-    "bad_time": _l("Write times as HH:MM, for example 09:30."),
-    "end_before_start": _l("The end time must come after the start time."),
-    "bad_minutes": _l("Enter the minutes as a whole number, at least 1."),
-    "minutes_over_span": _l("The minutes are more than the time between start and end."),
-    "long_description": _l("Use at most %(n)d characters for the description."),
-    "duplicate": _l("The same as row %(row)d."),
-    "overlap_row": _l("Overlaps row %(row)d for the same volunteer."),
-    "overlap_attendance": _l("Overlaps approved attendance at “%(title)s”."),
-    "already_imported": _l("Already imported in “%(batch)s”."),
-    "over_cap": _l("Passes the daily cap of %(cap)d minutes; at most %(room)d more minutes that day."),
-}
-
-
-def describe(error: dict) -> str:
-    """Return a stored row error as a message in the current language."""
-    message = MESSAGES.get(error.get("code", ""))
-    if message is None:
-        return str(error.get("code", ""))
-    params = {key: value for key, value in error.items() if key != "code"}
-    return str(message) % params if params else str(message)
-
-
-def _error(code: str, **params) -> dict:
-    return {"code": code, **params}
-
 
 # --- the coordinator's verbs -------------------------------------------------------------------
 
@@ -200,136 +160,23 @@ def run_post(batch_id: int, actor_id: int) -> None:
 
 # --- checking ----------------------------------------------------------------------------------
 
-@dataclass
-class _Row:
-    number: int
-    email: str = ""
-    user_id: int | None = None
-    served_on: date | None = None
-    start: int | None = None  # minutes after midnight, local time
-    end: int | None = None
-    minutes: int | None = None
-    description: str = ""
-    errors: list[dict] = field(default_factory=list)
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-
-
-def _parse(record: tuple, today: date) -> _Row:
-    """Read one record's cells, noting what is missing or malformed."""
-    number, email, day, start, end, minutes, description = record
-    row = _Row(number, email=str(email or "").strip().lower()[:254], description=str(description or ""))
-    errors = row.errors
-    if not row.email:
-        errors.append(_error("missing_email"))
-    if day is None:
-        errors.append(_error("missing_date"))
-    else:
-        row.served_on = import_files.as_date(day)
-        if row.served_on is None:
-            errors.append(_error("bad_date"))
-        elif row.served_on > today:
-            errors.append(_error("future_date"))
-        elif row.served_on < today - timedelta(days=MAX_AGE_DAYS):
-            errors.append(_error("old_date"))
-    if start is None and end is None and minutes is None:
-        errors.append(_error("missing_time"))
-    elif (start is None) != (end is None):
-        errors.append(_error("missing_time"))
-    elif start is not None:
-        row.start, row.end = import_files.as_time(start), import_files.as_time(end)
-        if row.start is None or row.end is None:
-            errors.append(_error("bad_time"))
-        elif row.end <= row.start:
-            errors.append(_error("end_before_start"))
-    if minutes is not None:
-        row.minutes = import_files.as_minutes(minutes)
-        if not row.minutes:
-            row.minutes = None
-            errors.append(_error("bad_minutes"))
-    if row.start is not None and row.end is not None and row.end > row.start:
-        span = row.end - row.start
-        if row.minutes is None and minutes is None:
-            row.minutes = span
-        elif row.minutes is not None and row.minutes > span:
-            errors.append(_error("minutes_over_span"))
-    if len(row.description) > 300:
-        errors.append(_error("long_description", n=300))
-        row.description = row.description[:300]
-    return row
-
-
-@dataclass
-class _Credited:
-    """What volunteers already have on the days a sheet covers."""
-
-    minutes: dict = field(default_factory=lambda: defaultdict(int))  # (user, day) -> minutes credited
-    attendance: dict = field(default_factory=lambda: defaultdict(list))  # user -> [(start, end, title)] UTC
-    imported: dict = field(default_factory=dict)  # (user, day, minutes, description) -> batch title
-
-
-def _credited(user_ids: set[int], first: date, last: date, org_id: int, batch_id: int) -> _Credited:
-    """Load approved attendance, approved claims and imported rows for these volunteers and days."""
-    zone, found = _zone(), _Credited()
-    since = datetime.combine(first, datetime.min.time(), zone) - timedelta(days=1)
-    until = datetime.combine(last, datetime.min.time(), zone) + timedelta(days=2)
-    ids = sorted(user_ids)
-    for i in range(0, len(ids), CHUNK):
-        chunk = ids[i:i + CHUNK]
-        for user_id, checked_in, checked_out, starts, ends, title, granted in db.session.execute(
-                select(Attendance.user_id, Attendance.checked_in_at, Attendance.checked_out_at, Activity.starts_at,
-                       Activity.ends_at, Activity.title, Attendance.minutes_granted)
-                .join(Activity, Activity.id == Attendance.activity_id)
-                .where(Attendance.user_id.in_(chunk), Attendance.status == ReviewStatus.APPROVED,
-                       Activity.starts_at < until, Activity.ends_at > since)):
-            found.minutes[(user_id, starts.astimezone(zone).date())] += granted or 0
-            found.attendance[user_id].append((max(checked_in or starts, starts), min(checked_out or ends, ends),
-                                              title))
-        for user_id, day, minutes in db.session.execute(
-                select(HourClaim.user_id, HourClaim.served_on, HourClaim.minutes)
-                .where(HourClaim.user_id.in_(chunk), HourClaim.status == ReviewStatus.APPROVED,
-                       HourClaim.served_on.between(first, last))):
-            found.minutes[(user_id, day)] += minutes
-        for user_id, day, minutes, description, title, org, batch in db.session.execute(
-                select(ImportRow.user_id, ImportRow.served_on, ImportRow.minutes, ImportRow.description,
-                       ImportBatch.title, ImportBatch.organisation_id, ImportBatch.id)
-                .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
-                .where(ImportRow.user_id.in_(chunk), ImportRow.entry_id.is_not(None),
-                       ImportRow.served_on.between(first, last))):
-            found.minutes[(user_id, day)] += minutes
-            if org == org_id and batch != batch_id:
-                found.imported[(user_id, day, minutes, description.casefold())] = title
-    return found
-
-
-def _users_by_email(emails: set[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    wanted = sorted(emails)
-    for i in range(0, len(wanted), CHUNK):
-        found.update(db.session.execute(select(User.email, User.id).where(
-            User.email.in_(wanted[i:i + CHUNK]), User.is_active.is_(True))).all())
-    return found
-
-
 def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
     """Judge every row (alone, against the rest of the sheet and against the ledger's records), then
     store the rows with their errors."""
-    zone = _zone()
-    rows = [_parse(tuple(r), now_utc().astimezone(zone).date()) for r in records]
-    users = _users_by_email({r.email for r in rows if r.email})
+    zone = rules.zone()
+    rows = [rules.parse(tuple(r), now_utc().astimezone(zone).date()) for r in records]
+    users = rules.users_by_email({r.email for r in rows if r.email})
     for row in rows:
         row.user_id = users.get(row.email)
         if row.email and row.user_id is None:
-            row.errors.append(_error("unknown_volunteer"))
+            row.errors.append(rules.error("unknown_volunteer"))
         elif row.user_id == batch.uploaded_by_id:
-            row.errors.append(_error("own_hours"))
+            row.errors.append(rules.error("own_hours"))
     clean = [r for r in rows if not r.errors]
     if clean:
-        credited = _credited({r.user_id for r in clean}, min(r.served_on for r in clean),
-                             max(r.served_on for r in clean), batch.organisation_id, batch.id)
-        _judge(clean, credited, zone)
+        credited = rules.credited({r.user_id for r in clean}, min(r.served_on for r in clean),
+                                  max(r.served_on for r in clean), batch.organisation_id, batch.id)
+        rules.judge(clean, credited, zone)
     for i in range(0, len(rows), CHUNK):
         db.session.execute(insert(ImportRow), [
             {"batch_id": batch.id, "row_number": r.number, "email": r.email, "user_id": r.user_id,
@@ -343,79 +190,67 @@ def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
     record("import.checked", subject=batch, rows=len(rows), valid=batch.valid_rows)
 
 
-def _judge(rows: list[_Row], credited: _Credited, zone: ZoneInfo) -> None:
-    """Find duplicates, overlaps and days over the cap among rows that are fine on their own."""
-    cap = setting("DAILY_CAP_MINUTES")
-    seen: dict[tuple, int] = {}
-    spans: dict[tuple, list] = defaultdict(list)  # (user, day) -> [(start, end, row number)] of accepted rows
-    for row in rows:
-        day_key = (row.user_id, row.served_on)
-        key = (*day_key, row.start, row.end, row.minutes, row.description.casefold())
-        if key in seen:
-            row.errors.append(_error("duplicate", row=seen[key]))
-            continue
-        seen[key] = row.number
-        earlier = credited.imported.get((*day_key, row.minutes, row.description.casefold()))
-        if earlier is not None:
-            row.errors.append(_error("already_imported", batch=earlier))
-            continue
-        if row.start is not None:
-            clash = next((n for s, e, n in spans[day_key] if s < row.end and row.start < e), None)
-            if clash is not None:
-                row.errors.append(_error("overlap_row", row=clash))
-                continue
-            begins = datetime.combine(row.served_on, datetime.min.time(), zone) + timedelta(minutes=row.start)
-            ends = begins + timedelta(minutes=row.end - row.start)
-            title = next((t for s, e, t in credited.attendance[row.user_id] if s < ends and begins < e), None)
-            if title is not None:
-                row.errors.append(_error("overlap_attendance", title=title))
-                continue
-        used = credited.minutes[day_key]
-        if used + row.minutes > cap:
-            row.errors.append(_error("over_cap", cap=cap, room=max(cap - used, 0)))
-            continue
-        credited.minutes[day_key] = used + row.minutes
-        if row.start is not None:
-            spans[day_key].append((row.start, row.end, row.number))
-
-
 # --- posting -----------------------------------------------------------------------------------
 
 def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
-    """Post the valid rows not yet posted, re-checking what may have changed since the check."""
-    rows = [r for r in db.session.scalars(select(ImportRow).where(
-        ImportRow.batch_id == batch.id, ImportRow.entry_id.is_(None)).order_by(ImportRow.row_number))
+    """Post the valid rows not yet posted, re-checking what may have changed since the check.
+
+    Rows are read as plain tuples and written back in bulk, so committing progress (which expires
+    every loaded object) costs one statement per chunk rather than one per row.
+    """
+    rows = [r for r in db.session.execute(
+        select(ImportRow.id, ImportRow.row_number, ImportRow.user_id, ImportRow.served_on, ImportRow.minutes,
+               ImportRow.description, ImportRow.errors)
+        .where(ImportRow.batch_id == batch.id, ImportRow.entry_id.is_(None)).order_by(ImportRow.row_number))
         if not r.errors]
-    credited = _credited({r.user_id for r in rows}, min((r.served_on for r in rows), default=date.today()),
-                         max((r.served_on for r in rows), default=date.today()), batch.organisation_id, batch.id)
+    batch_id, title = batch.id, batch.title
+    users = {r.user_id for r in rows}
+    credited = rules.credited(users, min((r.served_on for r in rows), default=date.min),
+                              max((r.served_on for r in rows), default=date.min), batch.organisation_id, batch_id)
     cap, issued = setting("DAILY_CAP_MINUTES"), ledger.platform_account("hours_issued").id
-    accounts: dict[int, int] = {}
-    posted = db.session.scalar(select(db.func.count(ImportRow.id)).where(
-        ImportRow.batch_id == batch.id, ImportRow.entry_id.is_not(None))) or 0
+    accounts = rules.savings_accounts(users)
+    posted = db.session.scalar(select(func.count(ImportRow.id)).where(
+        ImportRow.batch_id == batch_id, ImportRow.entry_id.is_not(None))) or 0
+    changes: list[dict] = []
+    refused = 0
     for row in rows:
         day_key = (row.user_id, row.served_on)
-        error = None
+        imported_as = (*day_key, row.minutes, row.description.casefold())
+        refusal = None
         if row.user_id == actor.id:
-            error = _error("own_hours")
-        elif (*day_key, row.minutes, row.description.casefold()) in credited.imported:
-            error = _error("already_imported", batch=credited.imported[(*day_key, row.minutes,
-                                                                         row.description.casefold())])
+            refusal = rules.error("own_hours")
+        elif imported_as in credited.imported:
+            refusal = rules.error("already_imported", batch=credited.imported[imported_as])
         elif credited.minutes[day_key] + row.minutes > cap:
-            error = _error("over_cap", cap=cap, room=max(cap - credited.minutes[day_key], 0))
-        if error is not None:  # things changed since the check: leave the row out, and say why
-            row.errors = [error]
-            batch.valid_rows -= 1
+            refusal = rules.error("over_cap", cap=cap, room=max(cap - credited.minutes[day_key], 0))
+        if refusal is not None:  # things changed since the check: leave the row out, and say why
+            changes.append({"id": row.id, "errors": [refusal]})
+            refused += 1
             continue
         if row.user_id not in accounts:
             accounts[row.user_id] = savings_account(row.user_id).id
         entry = ledger.post([(issued, -row.minutes), (accounts[row.user_id], row.minutes)],
-                            key=f"import:{batch.id}:{row.row_number}", kind="hours.import",
-                            memo=(row.description or batch.title)[:200], actor=actor, effective_date=row.served_on)
-        row.entry_id = entry.id
+                            key=f"import:{batch_id}:{row.row_number}", kind="hours.import",
+                            memo=(row.description or title)[:200], actor=actor, effective_date=row.served_on)
+        changes.append({"id": row.id, "entry_id": entry.id})
         credited.minutes[day_key] += row.minutes
         posted += 1
-        batch.done_rows = posted
-        if progress and posted % 200 == 0:
+        if progress and len(changes) >= 200:
+            _save_progress(batch, changes, posted, refused)
+            changes, refused = [], 0
             db.session.commit()
+    _save_progress(batch, changes, posted, refused)
     batch.status = "posted"
     record("import.posted", actor=actor, subject=batch, rows=posted)
+
+
+def _save_progress(batch: ImportBatch, changes: list[dict], posted: int, refused: int) -> None:
+    for key in ("entry_id", "errors"):  # one bulk UPDATE per kind of change
+        same = [c for c in changes if key in c]
+        if same:
+            db.session.execute(update(ImportRow), same)
+    batch.done_rows = posted
+    if refused:
+        batch.valid_rows -= refused
+
+

@@ -18,7 +18,7 @@ from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import imports
+from marketplace.timebank import import_rules, imports
 from marketplace.timebank.care_models import ImportBatch, ImportRow
 from marketplace.timebank.models import Attendance
 from marketplace.timebank.service import savings_account
@@ -134,9 +134,9 @@ def test_every_rule_is_reported_per_row(team, volunteers, approved, app):
     assert batch.valid_rows == 2
     rows = {r.row_number: r for r in db.session.scalars(select(ImportRow).where(ImportRow.batch_id == batch.id))}
     json.dumps([r.errors for r in rows.values()])  # plain JSON: codes and numbers, no lazy strings
-    assert imports.describe(rows[19].errors[0]) == "The same as row 2."
-    assert imports.describe(rows[21].errors[0]) == "Overlaps approved attendance at “长者探访”."
-    assert imports.describe(rows[22].errors[0]) == (
+    assert import_rules.describe(rows[19].errors[0]) == "The same as row 2."
+    assert import_rules.describe(rows[21].errors[0]) == "Overlaps approved attendance at “长者探访”."
+    assert import_rules.describe(rows[22].errors[0]) == (
         "Passes the daily cap of 720 minutes; at most 600 more minutes that day.")
     assert rows[18].description == "长" * 300 and rows[23].minutes == 600
 
