@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf '[setup] %s\n' "$*"; }
 
-# --- System packages (only needed by the browser tests) ---------------------------
+# --- System packages: chromium for browser tests, a CJK font for PDF certificates ---
 SYSTEM_PACKAGES=(chromium fonts-wqy-microhei)
 
 is_installed() {
@@ -34,7 +34,8 @@ if ((${#missing[@]})); then
         say "NOTE: missing system packages: ${missing[*]}."
         say "      Install them as root (Debian/Ubuntu):"
         say "        sudo apt-get update && sudo apt-get install -y ${missing[*]}"
-        say "      Until then the browser tests (marker 'browser') will be skipped."
+        say "      Until then the browser tests (marker 'browser') will be skipped,"
+        say "      and certificates of service cannot be drawn without fonts-wqy-microhei."
     fi
 fi
 
