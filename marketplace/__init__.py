@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orgs.views import bp as orgs_bp
     from marketplace.timebank import care_views, check_views, hours_views  # noqa: F401  (add timebank routes)
     from marketplace.timebank import import_views  # noqa: F401  (adds routes to the timebank blueprint)
+    from marketplace.timebank.certificate_views import bp as certificates_bp
     from marketplace.timebank.views import bp as timebank_bp
 
     app.register_blueprint(core_bp)
@@ -73,4 +74,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(orgs_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(timebank_bp)
+    app.register_blueprint(certificates_bp)
     cli.init_app(app)
