@@ -163,6 +163,9 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/timebank/orgs/<int:org_id>/imports/template.<any(csv, xlsx):fmt>"): (CHARITY_MEMBERS, None, "object"),
     ("GET", "/timebank/imports/<int:batch_id>"): (CHARITY_MEMBERS, None, "object"),
     ("POST", "/timebank/imports/<int:batch_id>/confirm"): (CHARITY_MEMBERS, {}, "object"),
+    ("GET", "/timebank/certificates"): (USERS, None, "page"),
+    ("POST", "/timebank/certificates"): (USERS, {"period_start": "2026-01-01", "period_end": "2026-01-31"}, "page"),
+    ("GET", "/verify/<code>"): (EVERYONE, None, "page"),
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -200,6 +203,7 @@ def world(app, create_user, create_org):
     check, item = spot_check_of(charity, people["org_admin"], claim)
     ids |= {"check_id": check.id, "item_id": item.id}
     ids |= {"batch_id": import_batch_of(charity, people).id, "fmt": "csv"}
+    ids["code"] = certificate_of(charity, people["donor"], people["org_admin"])
     return people, tokens, ids
 
 
@@ -249,6 +253,21 @@ def import_batch_of(charity, people):
     sheet = f"email,date,minutes\n{people['volunteer'].email},{day},30\n".encode()
     upload = FileStorage(io.BytesIO(sheet), filename="h.csv")
     return imports.check_import(people["org_admin"], charity, "三月探访", upload)
+
+
+def certificate_of(charity, volunteer, approver):
+    """The code of a certificate of the volunteer's approved claim (the verify page needs a real one)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.timebank import certificates, claims
+
+    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    served = now_utc().date() - timedelta(days=1)
+    claims.approve_claim(claims.submit_claim(volunteer, charity.id, served, 30, "探访", evidence).id, approver)
+    today = certificates.local_today()
+    return certificates.issue_certificate(volunteer, today - timedelta(days=7), today).code
 
 
 def _care(charity, requester):
