@@ -31,7 +31,7 @@ from tests.conftest import PASSWORD, AuthActions
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
           "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
-          "spot_check_item", "volunteer_preference", "import_batch", "import_row"]
+          "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -173,6 +173,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/claims/<int:claim_id>/reverse"): REASON,
     ("POST", "/api/v1/me/hours/transfers"): Route({"email": EMAIL, "minutes": NUMBER, "idempotency_key": TEXT},
                                                   {"email": "staff@example.org", "minutes": 5, "idempotency_key": "k"}),
+    ("GET", "/timebank/certificates"): Route(),
+    ("POST", "/timebank/certificates"): Route({"period_start": DATE, "period_end": DATE}, {
+        "period_start": (now_utc().date() - timedelta(days=6)).isoformat(),
+        "period_end": now_utc().date().isoformat()}),
+    ("GET", "/verify/<code>"): Route(),
 }
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
@@ -221,7 +226,7 @@ def world(app, create_user, create_org, mailbox):
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
            "care_id": _care_request(charity, staff).id, **_spot_check(charity, root, claim),
-           **_import_batch(charity, root, staff),
+           **_import_batch(charity, root, staff), "code": _certificate(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
            "token_id": create_api_token(root, "to revoke", "read")[0].id}
@@ -271,6 +276,12 @@ def _import_batch(charity, root, volunteer):
     from tests.test_access_policy import import_batch_of
 
     return {"batch_id": import_batch_of(charity, {"org_admin": root, "volunteer": volunteer}).id, "fmt": "csv"}
+
+
+def _certificate(charity, root, staff):
+    from tests.test_access_policy import certificate_of
+
+    return certificate_of(charity, root, staff)
 
 
 def test_every_route_is_walked(app):
