@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -58,6 +59,35 @@ class IsolatedClient(FlaskClient):
             response = super().open(*args, **kwargs)
         db.session.expire_all()  # the test's own session then sees what the request committed
         return response
+
+
+@pytest.fixture
+def saved_world(app, test_database):
+    """Build a costly set of records once per worker: saved_world(name, build) runs build() the
+    first time and saves the database (and uploaded files); later calls restore that state
+    instead. build() must commit and return plain data (ids, emails, tokens), not ORM objects."""
+    import shutil
+
+    upload_dir = Path(app.config["UPLOAD_FOLDER"])
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+
+    def use(name: str, build):
+        if name in test_database.saved:
+            db.session.remove()
+            test_database.restore(name, settings, db.engine)
+            shutil.copytree(test_database.tmp / f"uploads-{name}", upload_dir, dirs_exist_ok=True)
+            return test_database.saved_data[name]
+        data = build()
+        db.session.commit()
+        db.session.remove()
+        test_database.save(name, settings, db.engine)
+        (test_database.tmp / f"uploads-{name}").mkdir()
+        if upload_dir.exists():
+            shutil.copytree(upload_dir, test_database.tmp / f"uploads-{name}", dirs_exist_ok=True)
+        test_database.saved_data[name] = data
+        return data
+
+    return use
 
 
 @pytest.fixture

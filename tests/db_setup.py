@@ -5,6 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
+from psycopg.types.json import Json
 from sqlalchemy import create_engine, inspect, text
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -28,6 +29,8 @@ class TestDatabase:
         self.worker = worker
         self.tmp = tmp
         self.baseline: dict[str, list[dict]] = {}
+        self.saved: dict[str, object] = {}  # states saved by name, to restore instead of rebuilding
+        self.saved_data: dict[str, object] = {}  # what building each saved state returned
         self.counter = 0
         if is_postgres():
             self.schema = f"test_{worker}"
@@ -71,6 +74,24 @@ class TestDatabase:
         shutil.copyfile(self.template, path)
         return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SQLALCHEMY_ENGINE_OPTIONS": {}}
 
+    def save(self, name: str, settings: dict, engine) -> None:
+        """Keep the database's current state under `name` (the caller has committed)."""
+        if is_postgres():
+            self.saved[name] = self._snapshot(engine)
+            return
+        engine.dispose()
+        target = self.tmp / f"saved-{name}.sqlite3"
+        shutil.copyfile(settings["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), target)
+        self.saved[name] = target
+
+    def restore(self, name: str, settings: dict, engine) -> None:
+        """Put the database back in the state saved under `name`."""
+        engine.dispose()
+        if is_postgres():
+            self._reset_postgres(self.saved[name])
+        else:
+            shutil.copyfile(self.saved[name], settings["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+
     def discard(self, settings: dict) -> None:
         if not is_postgres():
             Path(settings["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).unlink(missing_ok=True)
@@ -81,21 +102,32 @@ class TestDatabase:
             return {t: [dict(r._mapping) for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
                     for t in tables}
 
-    def _reset_postgres(self) -> None:
+    def _reset_postgres(self, state: dict[str, list[dict]] | None = None) -> None:
+        """Empty every table and put `state` back (DELETE, not TRUNCATE: far cheaper per test)."""
+        state = self.baseline if state is None else state
         engine = create_engine(self.url, **self.engine_options)
-        names = ", ".join(f'"{t}"' for t in self.baseline)
         with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            for table, rows in self.baseline.items():
+            # Triggers (append-only, balance checks) and foreign keys stay quiet while rows move.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in self.baseline:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            for table, rows in state.items():
                 if rows:
                     cols = list(rows[0])
+                    quoted = ", ".join(f'"{c}"' for c in cols)
                     conn.execute(
-                        text(f'INSERT INTO "{table}" ({", ".join(cols)}) '
-                             f'VALUES ({", ".join(":" + c for c in cols)})'),
-                        rows,
+                        text(f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(":" + c for c in cols)})'),
+                        [{k: Json(v) if isinstance(v, dict | list) else v for k, v in row.items()} for row in rows],
                     )
-                    if "id" in cols:
-                        conn.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                            f"(SELECT MAX(id) FROM \"{table}\"))"))
+            for table in self._serial_tables(conn):
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 0) + 1, false)"))
         engine.dispose()
+
+    def _serial_tables(self, conn) -> list[str]:
+        if not hasattr(self, "_serials"):
+            self._serials = [t for (t,) in conn.execute(text(
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND column_name = 'id' AND column_default LIKE 'nextval%'")) if t in self.baseline]
+        return self._serials
