@@ -137,6 +137,7 @@ def test_giving_hours_asks_for_confirmation_first(client, auth, saved, create_us
                       form_page="/timebank/give")
     assert "Confirm the gift" in first.get_data(as_text=True)
     assert ledger.balance(service.savings_account(mother)).posted == 0
+    db.session.commit()  # reading opened her account: commit it, or the request waits on this test's lock
     for _ in range(2):  # a double click gives once
         auth.post("/timebank/give", {"email": "mum@example.org", "minutes": "120", "key": "k1", "confirmed": "1"},
                   form_page="/timebank/give")
