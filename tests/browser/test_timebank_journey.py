@@ -64,3 +64,20 @@ def test_activity_to_saved_hours(app, new_page, live_server, create_user, create
     me.goto("/timebank/my")
     expect(me.locator('[data-figure="saved"]')).to_have_text("1 h 30 min")
     expect(me.get_by_role("cell", name="社区长者探访")).to_be_visible()
+
+    me.goto("/timebank/certificates")
+    today = datetime.now(GUANGZHOU).date()
+    me.get_by_label("First day").fill((today - timedelta(days=1)).isoformat())
+    me.get_by_label("Last day").fill(today.isoformat())
+    with me.expect_download() as download:
+        me.get_by_role("button", name="Download certificate (PDF)").click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    me.goto("/timebank/certificates")
+    me.get_by_role("cell").get_by_role("link").first.click()  # the code links to the public check
+
+    public = new_page()  # anyone, without logging in
+    public.goto(me.url)
+    expect(public.get_by_text("李**")).to_be_visible()
+    expect(public.get_by_text("1 h 30 min")).to_be_visible()
+    expect(public.get_by_text("李志愿")).to_have_count(0)
