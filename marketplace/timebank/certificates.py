@@ -108,9 +108,14 @@ def masked_name(user: User) -> str:
 
 
 def content_hash(content: dict) -> str:
-    """Return the SHA-256 of the content as canonical JSON (sorted keys, no spaces, UTF-8)."""
+    """Return an HMAC-SHA256 of the content as canonical JSON (sorted keys, no spaces, UTF-8).
+
+    Keyed with the site's secret, so someone who can write to the database still cannot make
+    an altered certificate verify. (Changing SECRET_KEY therefore retires every certificate.)
+    """
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    key = hashlib.sha256(b"goodhours-certificate\n" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def normalise_code(code: str) -> str | None:

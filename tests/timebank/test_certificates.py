@@ -1,6 +1,7 @@
 """Certificates of service: what they total, how they read in Chinese and English, and how a
 code proves a certificate genuine (an altered one answers "not found")."""
 import hashlib
+import hmac
 import io
 import json
 import re
@@ -68,7 +69,7 @@ def _last_month():
     return today - timedelta(days=30), today
 
 
-def test_a_certificate_lists_and_totals_the_approved_service_in_the_period(served):
+def test_a_certificate_lists_and_totals_the_approved_service_in_the_period(served, app):
     certificate = certificates.issue_certificate(served, *_last_month())
     rows = certificate.content["rows"]
     assert [(r["kind"], r["title"], r["minutes"]) for r in rows] == [("claim", "帮邻居搬家", 90),
@@ -77,7 +78,8 @@ def test_a_certificate_lists_and_totals_the_approved_service_in_the_period(serve
     assert certificate.total_minutes == certificate.content["total_minutes"] == 210
     assert certificate.content["issuers"] == [{"zh": "天河义工队", "en": "Test Org"}]
     canonical = json.dumps(certificate.content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert certificate.content_hash == hashlib.sha256(canonical.encode()).hexdigest()
+    key = hashlib.sha256(b"goodhours-certificate\n" + app.config["SECRET_KEY"].encode()).digest()
+    assert certificate.content_hash == hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def test_the_certificate_names_the_volunteer_only_masked(served):
@@ -242,3 +244,17 @@ def test_unknown_or_altered_codes_are_not_found_in_both_languages(client, served
         page, chinese_page = english.get_data(as_text=True), chinese.get_data(as_text=True)
         assert "Certificate not found" in page and "王**" not in page and "6000" not in page
         assert '<html lang="zh-CN">' in chinese_page and "公益时间银行" in chinese_page  # it speaks Chinese
+
+
+def test_a_row_altered_with_a_recomputed_plain_hash_still_fails(served):
+    """The stored hash is keyed with the site's secret: a forger with database access cannot redo it."""
+    import hashlib
+    import json
+
+    certificate = certificates.issue_certificate(served, *_last_month())
+    content = certificate.content | {"total_minutes": 6000}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(
+        content=content, total_minutes=6000, content_hash=hashlib.sha256(canonical.encode()).hexdigest()))
+    db.session.commit()
+    assert certificates.verify_certificate(certificate.code) is None
