@@ -71,10 +71,11 @@ def init_api(app: Flask) -> None:
     from marketplace.auth.api import blp as me_blp
     from marketplace.orgs.api import blp as orgs_blp
     from marketplace.timebank.api import blp as activities_blp
+    from marketplace.timebank.care_api import blp as care_blp
     from marketplace.timebank.hours_api import blp as hours_blp
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "token": {"type": "http", "scheme": "bearer"}}}})
-    for blp in (me_blp, orgs_blp, activities_blp, hours_blp):
+    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
