@@ -63,8 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.core.views import bp as core_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
-    # These modules add their routes to the timebank blueprint when imported.
-    from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401
+    from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp
     from marketplace.timebank.views import bp as timebank_bp
 
