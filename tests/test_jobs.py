@@ -45,3 +45,27 @@ def test_a_worker_runs_a_job_inside_the_current_app(app):
     seen.clear()
     jobs.run("tests.test_jobs.remember", 5)
     assert seen == [(app.name, (5,))]
+
+
+def test_with_redis_a_job_goes_through_rq_to_a_worker(app):
+    """Enqueue on the local Redis, then let an RQ worker (in this process) run it."""
+    import secrets
+
+    import pytest
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue, SimpleWorker
+
+    try:
+        Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+    except RedisDown:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    seen.clear()
+    name = f"test-{secrets.token_hex(4)}"  # a queue of this test's own, so workers elsewhere cannot take it
+    app.config.update(JOBS_RUN_INLINE=False, REDIS_URL="redis://127.0.0.1:6379/15", JOBS_QUEUE=name)
+    job = jobs.enqueue("tests.test_jobs.remember", 6, "七")
+    assert seen == [] and job.get_status() == "queued"
+    connection = Redis.from_url("redis://127.0.0.1:6379/15")
+    SimpleWorker([Queue(name, connection=connection)], connection=connection).work(burst=True)
+    assert seen == [(app.name, (6, "七"))]
+    Queue(name, connection=connection).delete(delete_jobs=True)
