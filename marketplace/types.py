@@ -1,4 +1,5 @@
 """Column types shared by every domain."""
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Integer
@@ -28,3 +29,8 @@ class UTCDateTime(TypeDecorator):
 
 # Ids of tables that grow to tens of millions of rows; SQLite autoincrements only INTEGER.
 BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+def one_of(column: str, values: type[enum.StrEnum]) -> str:
+    """SQL for a CHECK constraint: `column` holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

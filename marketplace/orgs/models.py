@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime
+from marketplace.types import UTCDateTime, one_of
 
 
 class OrgKind(enum.StrEnum):
@@ -33,9 +33,6 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
 
 class District(db.Model):
     __tablename__ = "district"
@@ -50,7 +47,7 @@ class District(db.Model):
 
 class Organisation(db.Model):
     __tablename__ = "organisation"
-    __table_args__ = (CheckConstraint(_in("kind", OrgKind), name="kind_known"),)
+    __table_args__ = (CheckConstraint(one_of("kind", OrgKind), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
@@ -77,7 +74,7 @@ class Membership(db.Model):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("organisation_id", "user_id", name="uq_membership_org_user"),
-        CheckConstraint(_in("role", Role), name="role_known"),
+        CheckConstraint(one_of("role", Role), name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,7 +95,7 @@ class Invitation(db.Model):
     """An emailed invitation to join an organisation; only the token's digest is stored."""
 
     __tablename__ = "invitation"
-    __table_args__ = (CheckConstraint(_in("role", Role), name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

@@ -11,7 +11,7 @@ from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.orgs.models import Organisation
 from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime
+from marketplace.types import BigId, UTCDateTime, one_of
 
 
 class CareStatus(enum.StrEnum):
@@ -23,16 +23,13 @@ class CareStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # the hold is voided
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
 
 class CareRequest(db.Model):
     """A service asked for a named care recipient, paid from saved hours (or an organisation's pool)."""
 
     __tablename__ = "care_request"
     __table_args__ = (
-        CheckConstraint(_in("status", CareStatus), name="status_known"),
+        CheckConstraint(one_of("status", CareStatus), name="status_known"),
         CheckConstraint("minutes > 0", name="minutes_positive"),
     )
 

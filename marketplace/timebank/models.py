@@ -23,7 +23,7 @@ from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.orgs.models import District, Organisation
 from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime
+from marketplace.types import BigId, UTCDateTime, one_of
 
 
 class Category(enum.StrEnum):
@@ -50,14 +50,11 @@ class ReviewStatus(enum.StrEnum):
     REVERSED = "reversed"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
 
 class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
-        CheckConstraint(_in("category", Category), name="category_known"),
+        CheckConstraint(one_of("category", Category), name="category_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_range"),
     )
@@ -87,7 +84,7 @@ class Signup(db.Model):
     __tablename__ = "signup"
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id", name="uq_signup_activity_user"),
-        CheckConstraint(_in("status", SignupStatus), name="status_known"),
+        CheckConstraint(one_of("status", SignupStatus), name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +105,7 @@ class Attendance(db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id", name="uq_attendance_activity_user"),
-        CheckConstraint(_in("status", ReviewStatus), name="status_known"),
+        CheckConstraint(one_of("status", ReviewStatus), name="status_known"),
         CheckConstraint("minutes_granted IS NULL OR minutes_granted >= 0", name="minutes_not_negative"),
     )
 
@@ -135,7 +132,7 @@ class HourClaim(db.Model):
 
     __tablename__ = "hour_claim"
     __table_args__ = (
-        CheckConstraint(_in("status", ReviewStatus), name="status_known"),
+        CheckConstraint(one_of("status", ReviewStatus), name="status_known"),
         CheckConstraint("minutes > 0", name="minutes_positive"),
     )
 
