@@ -50,8 +50,9 @@ def my_hours():
         abort(400)
     months = savings.monthly_minutes(g.user)
     peak = max([max(i, o) for _, i, o in months] or [1]) or 1
-    return render_template("timebank/my_hours.html", summary=savings.savings(g.user), page=page, months=months,
-                           peak=peak, star_hours=savings.STAR_HOURS, claims=claims.claims_of(g.user))
+    summary = savings.savings(g.user)
+    return render_template("timebank/my_hours.html", summary=summary, page=page, months=months, peak=peak,
+                           badges=savings.badges(g.user, summary), claims=claims.claims_of(g.user))
 
 
 @bp.route("/give", methods=["GET", "POST"])

@@ -23,6 +23,12 @@ MAX_GIFT_MINUTES = 100_000 * 60
 
 
 @dataclass(frozen=True)
+class Badge:
+    code: str
+    earned: bool
+
+
+@dataclass(frozen=True)
 class Savings:
     posted: int
     held: int
@@ -53,6 +59,27 @@ def earned_minutes(user: User) -> int:
         .where(LedgerPosting.account_id == savings_account(user).id,
                LedgerEntry.kind.in_(SERVICE_KINDS) | original.kind.in_(SERVICE_KINDS)))
     return max(int(total or 0), 0)
+
+
+def badges(user: User, summary: Savings | None = None) -> list[Badge]:
+    """The volunteer's badges: first service, 10 activities, 100 and 1,000 hours, a gift to family, care given."""
+    summary = summary or savings(user)
+    account = savings_account(user)
+    kinds = dict(db.session.execute(
+        select(LedgerEntry.kind, func.count()).join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
+        .where(LedgerPosting.account_id == account.id).group_by(LedgerEntry.kind)).all())
+    gave = db.session.scalar(select(func.count()).select_from(LedgerPosting).join(
+        LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id).where(
+        LedgerPosting.account_id == account.id, LedgerEntry.kind.in_(("hours.gift", "hours.pool_donation")),
+        LedgerPosting.amount < 0))
+    return [
+        Badge("first_service", summary.earned > 0),
+        Badge("ten_activities", kinds.get("hours.attendance", 0) >= 10),
+        Badge("hundred_hours", summary.earned >= 100 * 60),
+        Badge("thousand_hours", summary.earned >= 1000 * 60),
+        Badge("gave_hours", bool(gave)),
+        Badge("gave_care", kinds.get("care.provided", 0) > 0),
+    ]
 
 
 def savings(user: User) -> Savings:

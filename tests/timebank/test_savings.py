@@ -114,3 +114,13 @@ def test_claims_check_their_fields(team, create_user):
     with pytest.raises(InvalidInput) as refused:
         claims.submit_claim(create_user(), 999_999, now_utc().date() + timedelta(days=1), 0, "", upload())
     assert set(refused.value.fields) == {"organisation_id", "served_on", "minutes", "description"}
+
+
+def test_badges_follow_what_the_volunteer_has_done(create_user):
+    volunteer, mother = create_user(), create_user()
+    assert not any(b.earned for b in savings.badges(volunteer))
+    credit(volunteer, 100 * 60)
+    savings.give_hours(volunteer, mother.email, 30, key="badge-gift")
+    earned = {b.code for b in savings.badges(volunteer) if b.earned}
+    assert earned == {"first_service", "hundred_hours", "gave_hours"}
+    assert not any(b.earned for b in savings.badges(mother))  # receiving a gift is not service

@@ -128,6 +128,7 @@ def test_my_hours_shows_the_balance_and_history(client, auth, saved):
     auth.login(saved.email)
     page = client.get("/timebank/my").get_data(as_text=True)
     assert 'data-figure="saved">10 h<' in page and "长者探访" in page
+    assert 'data-badge="first_service"\n        data-earned="yes"' in page
 
 
 def test_giving_hours_asks_for_confirmation_first(client, auth, saved, create_user):
