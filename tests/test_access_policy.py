@@ -121,6 +121,7 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/api/v1/me/hours/statement"): (USERS, None, "api"),
     ("POST", "/api/v1/me/hours/transfers"): (USERS, {"email": "coadmin@example.org", "minutes": 5,
                                                      "idempotency_key": "matrix"}, "api"),
+    ("GET", "/api/v1/certificates/<code>"): (EVERYONE, None, "api"),
     # time bank: the charity runs an activity; "volunteer" has a place, an attendance and a claim
     ("GET", "/timebank/"): (EVERYONE, None, "page"),
     ("GET", "/timebank/orgs/<int:org_id>/activities/new"): (CHARITY_MEMBERS, None, "object"),

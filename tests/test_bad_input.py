@@ -78,6 +78,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         "/api/v1/activities", "/api/v1/activities/<int:activity_id>",
         "/api/v1/activities/<int:activity_id>/attendances", "/api/v1/me/claims",
         "/api/v1/organisations/<int:org_id>/claims", "/api/v1/me/hours", "/api/v1/me/hours/statement",
+        "/api/v1/certificates/<code>",
         "/api/v1/care", "/api/v1/care/<int:care_id>", "/api/v1/organisations/<int:org_id>/pool",
         "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
         "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",

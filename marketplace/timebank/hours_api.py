@@ -1,12 +1,15 @@
-"""API: saved hours, their statement and gifts to family; offline claims and their review."""
+"""API: saved hours, their statement and gifts to family; offline claims and their review;
+and the public check of a certificate of service."""
 from __future__ import annotations
 
 from flask import g
 
 from marketplace.api.base import api_blueprint, auth_required
+from marketplace.errors import NotFound
 from marketplace.orgs.service import get_organisation
-from marketplace.timebank import claims, savings
+from marketplace.timebank import certificates, claims, savings
 from marketplace.timebank.schemas import (
+    CertificateSchema,
     ClaimApproveSchema,
     ClaimSchema,
     HoursSchema,
@@ -19,7 +22,7 @@ from marketplace.timebank.schemas import (
 )
 
 blp = api_blueprint("hours", __name__, url_prefix="/api/v1",
-                    description="Time bank: saved hours, gifts and offline claims")
+                    description="Time bank: saved hours, gifts, offline claims and certificates")
 TOKEN = [{"token": []}]
 
 
@@ -108,3 +111,12 @@ def reverse_claim(data, claim_id):
     """Take back an approved claim's minutes with a reversing ledger entry."""
     return claims.reverse_claim(claim_id, g.user, data["reason"])
 
+
+@blp.route("/certificates/<code>")
+@blp.response(200, CertificateSchema)
+def verify_certificate(code):
+    """Check a certificate of service by its code (any case, dashes allowed): 404 unless genuine."""
+    certificate = certificates.verify_certificate(code)
+    if certificate is None:
+        raise NotFound()
+    return certificate

@@ -1,4 +1,4 @@
-"""/api/v1 for saved hours: balance, statement, gifts and offline claims."""
+"""/api/v1 for saved hours: balance, statement, gifts, offline claims and certificate checks."""
 from datetime import timedelta
 
 import pytest
@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import claims
+from marketplace.timebank import certificates, claims
 from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
@@ -116,12 +116,28 @@ def test_claims_are_rejected_with_a_reason(client, claim, team, headers):
     assert (body["status"], body["review_note"]) == ("rejected", "no such service")
 
 
+def test_a_certificate_is_checked_by_code_with_no_personal_data(client, claim, team):
+    claims.approve_claim(claim.id, team.coordinator)
+    today = certificates.local_today()
+    issued = certificates.issue_certificate(claim.user, today - timedelta(days=30), today)
+    typed = "-".join([issued.code[:4].lower(), issued.code[4:8], issued.code[8:]])
+    body = client.get(f"/api/v1/certificates/{typed}").get_json()
+    assert (body["code"], body["volunteer"], body["total_minutes"]) == (issued.code, "王**", 90)
+    assert body["issuers"] == [{"zh": "天河义工队", "en": "Test Org"}]
+    assert "王小明" not in str(body) and "volunteer@example.org" not in str(body) and "user_id" not in body
+    api_error(client.get("/api/v1/certificates/AAAAAAAAAAAA"), 404)
+    issued.content = issued.content | {"total_minutes": 9000}  # altered after issue
+    db.session.commit()
+    api_error(client.get(f"/api/v1/certificates/{issued.code}"), 404)
+
+
 def test_the_spec_describes_every_time_bank_endpoint(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     for path in ["/api/v1/activities", "/api/v1/activities/{activity_id}", "/api/v1/organisations/{org_id}/activities",
                  "/api/v1/activities/{activity_id}/signup", "/api/v1/checkins",
                  "/api/v1/activities/{activity_id}/attendances", "/api/v1/attendances/{attendance_id}/reverse",
                  "/api/v1/me/hours", "/api/v1/me/hours/statement", "/api/v1/me/hours/transfers", "/api/v1/me/claims",
-                 "/api/v1/organisations/{org_id}/claims", "/api/v1/claims/{claim_id}/approve"]:
+                 "/api/v1/organisations/{org_id}/claims", "/api/v1/claims/{claim_id}/approve",
+                 "/api/v1/certificates/{code}"]:
         assert path in paths, path
     assert "/timebank/claims/new" in paths["/api/v1/me/claims"]["get"]["description"]  # submitted on the site
