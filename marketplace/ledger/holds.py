@@ -20,6 +20,7 @@ from marketplace.ledger.posting import (
     load_accounts,
     post_once,
 )
+from marketplace.sqlite import savepoint
 from marketplace.timeutil import now_utc
 
 
@@ -39,7 +40,7 @@ def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = ""
         return _same_or_conflict(existing, account_id, amount)
     target = load_accounts({account_id})[account_id]
     try:
-        with db.session.begin_nested():
+        with savepoint():
             debit_guarded(target, -amount, field="held")
             held = LedgerHold(idempotency_key=key, account_id=account_id, amount=amount, memo=memo,
                               actor_id=getattr(actor, "id", actor), expires_at=expires_at)
@@ -107,7 +108,7 @@ def is_open(held: LedgerHold) -> bool:
 def _release(held: LedgerHold, outcome: str, reason: str, actor, now: datetime | None = None):
     check_text(memo=reason)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             _lock_open(held, allow_expired=outcome == "expired", now=now)
             bump(held.account_id, 0, held=-held.amount)
             return _settle(held, outcome, reason=reason, actor=actor)

@@ -30,6 +30,7 @@ from marketplace.ledger.errors import (
     UnknownAccount,
 )
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain, LedgerEntry, LedgerPosting
+from marketplace.sqlite import savepoint
 from marketplace.timeutil import now_utc
 
 LANES = 16  # hash-chain lanes seeded by the migration
@@ -61,7 +62,7 @@ def post_once(lines, *, key, kind, memo, actor, effective_date=None, reverses_id
     accounts = load_accounts({a for a, _ in lines})
     check_balanced(lines, accounts)
     try:
-        with db.session.begin_nested():
+        with savepoint():
             released = within(accounts) if within else {}
             apply(lines, accounts, released)
             entry = write_entry(lines, accounts, key=key, kind=kind, memo=memo, actor=actor,

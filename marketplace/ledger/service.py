@@ -20,6 +20,7 @@ from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, Un
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
 from marketplace.ledger.posting import Line, account_id_of, entry_lines, normalise, post_once
 from marketplace.ledger.purposes import PURPOSES
+from marketplace.sqlite import savepoint
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def open_account(owner_type: str, owner_id: int, purpose: str) -> LedgerAccount:
     if account is not None:
         return account
     try:
-        with db.session.begin_nested():
+        with savepoint():
             account = LedgerAccount(unit=spec.unit, owner_type=owner_type, owner_id=owner_id, purpose=purpose,
                                     is_no_overdraft=spec.no_overdraft, shards=spec.shards)
             db.session.add(account)

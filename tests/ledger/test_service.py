@@ -203,3 +203,13 @@ def test_bad_keys_kinds_and_memos_are_refused_by_name(savings, field, value):
     with pytest.raises(Exception) as refused:
         service.post([(a, -1), (b, 1)], **fields)
     assert refused.value.status == 422 and field in refused.value.fields
+
+
+def test_a_posting_rolls_back_with_the_callers_transaction(savings):
+    """A verb's savepoint nests in the caller's transaction on every database, SQLite included."""
+    a, b = savings(100), savings()
+    entries = count(LedgerEntry)
+    service.post([(a, -10), (b, 10)], key="rolled-back", kind="test")
+    db.session.rollback()
+    assert count(LedgerEntry) == entries
+    assert service.balance(a).posted == 100 and service.balance(b).posted == 0
