@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
-import os
 import secrets
 import statistics
 import subprocess
@@ -22,21 +21,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-
-
-def psql(database: str, sql: str) -> None:
-    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{SERVER}/{database}", "-c", sql], check=True)
-
-
-def make_app(url: str):
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    from marketplace import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2}})
+from scratch import SERVER, make_app, psql, scratch_database  # noqa: E402  (beside this file)
 
 
 def prepare(url: str, workers: int) -> dict:
@@ -176,15 +163,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
 
-    name = f"goodhours_bench_{secrets.token_hex(4)}"
-    psql("postgres", f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING UTF8 LC_COLLATE 'C.UTF-8' "
-                     "LC_CTYPE 'C.UTF-8'")
-    url = SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    try:
-        from flask_migrate import upgrade
-
-        with make_app(url).app_context():
-            upgrade()
+    with scratch_database() as url:
         plan = prepare(url, max(counts))
         results = {}
         print(f"Ledger throughput on PostgreSQL ({args.seconds} s per run; one entry = one transfer = 2 postings)")
@@ -204,12 +183,6 @@ def main() -> None:
         small, large, scan = balance_reads(url, args.big)
         print(f"\nBalance read, median of 200: 10 postings {small:.3f} ms; {args.big:,} postings {large:.3f} ms "
               f"(ratio {large / small:.2f}); summing the postings instead takes {scan:.0f} ms")
-    finally:
-        from marketplace.extensions import db
-
-        with make_app(url).app_context():
-            db.engine.dispose()
-        psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

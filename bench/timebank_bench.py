@@ -17,32 +17,20 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
-import secrets
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+from scratch import make_app, scratch_database  # noqa: E402  (beside this file)
+
 ZONE = ZoneInfo("Asia/Shanghai")
 PER_ACTIVITY = 100
 
 
-def psql(database: str, sql: str) -> None:
-    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", f"{SERVER}/{database}", "-c", sql], check=True)
-
-
-def make_app(url: str):
-    os.environ.setdefault("SECRET_KEY", "bench-only")
-    from marketplace import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "JOBS_RUN_INLINE": True,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 2}})
 
 
 def seed(rows: int):
@@ -150,34 +138,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
-    name = f"goodhours_bench_{secrets.token_hex(4)}"
-    psql("postgres", f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING UTF8 LC_COLLATE 'C.UTF-8' "
-                     "LC_CTYPE 'C.UTF-8'")
-    url = SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
-    try:
-        from flask_migrate import upgrade
-
-        app = make_app(url)
-        with app.app_context():
-            upgrade()
-            coordinator_id, org_id = seed(args.rows)
-            count, approving = approve_all(coordinator_id)
-            print(f"Time bank on PostgreSQL, {args.rows:,} volunteers, one process")
-            print(f"(a) approve attendance, one transaction each: {count:,} in {approving:.1f} s = "
-                  f"{count / approving:,.0f} rows/s")
-            checked, posted, xlsx, size, xlsx_size = import_sheet(coordinator_id, org_id, args.rows)
-            rows = args.rows
-            print(f"(b) import a {rows:,}-row CSV ({size / 1024:,.0f} KiB): check {checked:.1f} s = "
-                  f"{rows / checked:,.0f} rows/s; confirm (post) {posted:.1f} s = {rows / posted:,.0f} rows/s; "
-                  f"together {rows / (checked + posted):,.0f} rows/s")
-            print(f"(c) check the same sheet as XLSX ({xlsx_size / 1024:,.0f} KiB): {xlsx:.1f} s = "
-                  f"{rows / xlsx:,.0f} rows/s")
-    finally:
-        from marketplace.extensions import db
-
-        with make_app(url).app_context():
-            db.engine.dispose()
-        psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database() as url, make_app(url, JOBS_RUN_INLINE=True).app_context():
+        coordinator_id, org_id = seed(args.rows)
+        count, approving = approve_all(coordinator_id)
+        print(f"Time bank on PostgreSQL, {args.rows:,} volunteers, one process")
+        print(f"(a) approve attendance, one transaction each: {count:,} in {approving:.1f} s = "
+              f"{count / approving:,.0f} rows/s")
+        checked, posted, xlsx, size, xlsx_size = import_sheet(coordinator_id, org_id, args.rows)
+        rows = args.rows
+        print(f"(b) import a {rows:,}-row CSV ({size / 1024:,.0f} KiB): check {checked:.1f} s = "
+              f"{rows / checked:,.0f} rows/s; confirm (post) {posted:.1f} s = {rows / posted:,.0f} rows/s; "
+              f"together {rows / (checked + posted):,.0f} rows/s")
+        print(f"(c) check the same sheet as XLSX ({xlsx_size / 1024:,.0f} KiB): {xlsx:.1f} s = "
+              f"{rows / xlsx:,.0f} rows/s")
 
 
 if __name__ == "__main__":
