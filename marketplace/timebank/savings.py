@@ -121,8 +121,10 @@ def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> 
         fields["minutes"] = [_l("Enter a whole number of minutes, at least 1.")]
     if fields:
         raise InvalidInput(fields=fields)
+    repeated = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)) is not None
     entry = ledger.post([(savings_account(giver), -minutes), (savings_account(recipient), minutes)],
                         key=key, kind="hours.gift", memo="", actor=giver)
-    record("hours.given", actor=giver, subject=recipient, minutes=minutes, entry_id=entry.id)
+    if not repeated:  # a repeated request returns the first gift and is not logged again
+        record("hours.given", actor=giver, subject=recipient, minutes=minutes, entry_id=entry.id)
     db.session.commit()
     return entry

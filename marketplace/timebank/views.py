@@ -58,10 +58,12 @@ def index():
 
 
 def _date_arg(name: str) -> datetime | None:
+    """Read a day from the query string; one that is not a date in 2000–2999 reads as absent."""
     try:
-        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
+        day = datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
     except ValueError:
         return None
+    return day if 2000 <= day.year <= 2999 else None
 
 
 @bp.route("/orgs/<int:org_id>/activities/new", methods=["GET", "POST"])

@@ -43,6 +43,11 @@ def test_gifts_move_saved_hours_but_do_not_count_as_service(create_user):
     assert (hers.posted, hers.earned, hers.stars) == (600, 0, 0)
     with pytest.raises(InsufficientBalance):
         savings.give_hours(volunteer, "mother@example.org", 10**6, key="gift-2")
+    savings.give_hours(volunteer, "mother@example.org", 600, key="gift-1")  # the same request again
+    from marketplace.audit.models import AuditEvent
+
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "hours.given")) == 1
+    assert savings.savings(mother).posted == 600
 
 
 @pytest.mark.parametrize("email,minutes,field", [("nobody@example.org", 60, "email"), ("", 60, "email"),

@@ -184,3 +184,10 @@ def test_a_claim_with_a_disguised_file_is_refused(client, auth, team, create_use
         form_page="/timebank/claims/new", content_type="multipart/form-data")
     assert response.status_code == 422 and "Only JPEG or PNG photos and PDF files" in response.get_data(as_text=True)
     assert db.session.scalar(select(db.func.count(HourClaim.id))) == 0
+
+
+def test_dates_far_outside_the_calendar_read_as_no_filter(client, create_activity):
+    create_activity(title="长者探访")
+    for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
+        response = client.get(f"/timebank/?date={day}")
+        assert response.status_code == 200 and "长者探访" in response.get_data(as_text=True)
