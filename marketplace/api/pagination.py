@@ -5,14 +5,18 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
+from sqlalchemy import and_, or_
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
 from marketplace.ids import is_id
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class CursorArgs(Schema):
@@ -50,6 +54,33 @@ def paginate(stmt, id_column, cursor: str | None, limit: int) -> Page:
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+
+
+def paginate_by_time(stmt, time_column, id_column, cursor: str | None, limit: int) -> Page:
+    """Return one page of `stmt` ordered by a time, then id (soonest first), after the cursor."""
+    if cursor:
+        moment, last_id = _decode_time_cursor(cursor)
+        stmt = stmt.where(or_(time_column > moment, and_(time_column == moment, id_column > last_id)))
+    rows = list(db.session.scalars(stmt.order_by(None).order_by(time_column, id_column).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not (more and rows):
+        return Page(rows, None)
+    last = rows[-1]
+    micros = (getattr(last, time_column.key) - EPOCH) // timedelta(microseconds=1)  # exact, no floats
+    token = json.dumps({"after": [micros, last.id]}).encode()
+    return Page(rows, base64.urlsafe_b64encode(token).decode().rstrip("="))
+
+
+def _decode_time_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        micros, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
+        if type(micros) is int and is_id(last_id) and 0 <= micros < 32503680000 * 1_000_000:
+            return EPOCH + timedelta(microseconds=micros), last_id
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError, OverflowError):
+        pass
+    raise InvalidInput(fields={"cursor": [_l("This cursor is not valid.")]})
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:

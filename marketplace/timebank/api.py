@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.base import api_blueprint, auth_required
-from marketplace.api.pagination import paginate
+from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.orgs.service import get_organisation
@@ -42,7 +42,7 @@ def list_activities(args):
     day = args["date"]
     stmt = service.browse(district_id=args["district"], category=args["category"], text=args["q"],
                           on_or_after=_local_midnight(day), before=_local_midnight(day, 1))
-    return paginate(stmt, Activity.id, args["cursor"], args["limit"])
+    return paginate_by_time(stmt, Activity.starts_at, Activity.id, args["cursor"], args["limit"])
 
 
 @blp.route("/activities/<int:activity_id>")

@@ -9,7 +9,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.base import api_blueprint, auth_required
-from marketplace.api.pagination import CursorArgs, page_schema, paginate
+from marketplace.api.pagination import CursorArgs, page_schema, paginate_by_time
 from marketplace.ids import MAX_ID
 from marketplace.ledger import service as ledger
 from marketplace.orgs.service import get_organisation
@@ -89,7 +89,8 @@ def _involved(item: CareRequest) -> bool:
 @blp.response(200, page_schema(CareSchema, "CarePage"))
 def list_care(args):
     """List care requests waiting for a volunteer, soonest first (cursor-paginated)."""
-    return paginate(care.open_requests(args["district"]), CareRequest.id, args["cursor"], args["limit"])
+    return paginate_by_time(care.open_requests(args["district"]), CareRequest.scheduled_at, CareRequest.id,
+                            args["cursor"], args["limit"])
 
 
 @blp.route("/care", methods=["POST"])

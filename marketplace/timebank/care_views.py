@@ -7,7 +7,7 @@ import secrets
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from marketplace.api.pagination import paginate
+from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
@@ -41,7 +41,8 @@ def care_index():
     """Requests waiting for a volunteer, and the user's own."""
     district_id = id_arg("district")
     try:
-        page = paginate(care.open_requests(district_id), CareRequest.id, request.args.get("cursor"), 20)
+        page = paginate_by_time(care.open_requests(district_id), CareRequest.scheduled_at, CareRequest.id,
+                                request.args.get("cursor"), 20)
     except DomainError:
         abort(400)
     return render_template("timebank/care_index.html", page=page, mine=care.mine(g.user),

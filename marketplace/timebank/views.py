@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
-from marketplace.api.pagination import paginate
+from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
@@ -49,7 +49,7 @@ def index():
     stmt = service.browse(district_id=district_id, category=category, text=q,
                           on_or_after=to_utc(day), before=to_utc(day + timedelta(days=1)) if day else None)
     try:
-        page = paginate(stmt, Activity.id, request.args.get("cursor"), 20)
+        page = paginate_by_time(stmt, Activity.starts_at, Activity.id, request.args.get("cursor"), 20)
     except DomainError:
         abort(400)
     return render_template("timebank/index.html", page=page, districts=district_choices(),

@@ -196,3 +196,19 @@ def test_reject_keeps_the_reason(client, attended, team, headers):
     assert response.get_json()["status"] == "rejected" and response.get_json()["review_note"] == "not there"
     api_error(client.post("/api/v1/attendances/999999/reject", json={"note": "x"},
                           headers=headers(team.coordinator)), 404)
+
+
+def test_activity_pages_run_soonest_first_without_gaps(client, create_activity):
+    from datetime import timedelta as days
+
+    for title, offset in (("C", 9), ("A", 2), ("B", 5), ("A2", 2)):
+        create_activity(title=title, starts_in=days(days=offset))
+    seen, cursor = [], None
+    for _ in range(5):
+        body = client.get("/api/v1/activities", query_string={"limit": 1, "cursor": cursor}).get_json()
+        seen += [a["title"] for a in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["A", "A2", "B", "C"]
+    assert client.get("/api/v1/activities", query_string={"cursor": "bm90LWEtY3Vyc29y"}).status_code == 422

@@ -191,3 +191,11 @@ def test_dates_far_outside_the_calendar_read_as_no_filter(client, create_activit
     for day in ("0001-01-01", "9999-12-31", "2026-02-30"):
         response = client.get(f"/timebank/?date={day}")
         assert response.status_code == 200 and "长者探访" in response.get_data(as_text=True)
+
+
+def test_activities_are_listed_soonest_first(client, create_activity):
+    create_activity(title="第三场", starts_in=timedelta(days=9))
+    create_activity(title="第一场", starts_in=timedelta(days=2))
+    create_activity(title="第二场", starts_in=timedelta(days=5))
+    page = client.get("/timebank/").get_data(as_text=True)
+    assert page.index("第一场") < page.index("第二场") < page.index("第三场")
