@@ -211,7 +211,7 @@ def _build_world(create_user, create_org):
     token, _plain = create_api_token(people["org_admin"], "mine", "read")
     tokens = {role: create_api_token(user, "matrix", "write")[1] for role, user in people.items()}
     staff_membership = next(m for m in charity.memberships if m.user is people["staff"])
-    activity, attendance, claim, care_request = _time_bank(charity, people)
+    activity, attendance, claim, care_request = time_bank_of(charity, people)
     ids = {"org_id": charity.id, "membership_id": staff_membership.id,
            "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged",
            "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
@@ -223,7 +223,7 @@ def _build_world(create_user, create_org):
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 
-def _time_bank(charity, people):
+def time_bank_of(charity, people):
     """An activity of the charity with the volunteer's attendance, and the volunteer's claim."""
     import io
 
@@ -240,7 +240,7 @@ def _time_bank(charity, people):
                                         starts + timedelta(hours=1), "no phone")
     evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
     claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
-    return activity, attendance, claim, _care(charity, people["volunteer"])
+    return activity, attendance, claim, care_request_of(charity, people["volunteer"])
 
 
 def spot_check_of(charity, drawn_by, claim):
@@ -286,7 +286,7 @@ def certificate_of(charity, volunteer, approver):
     return certificates.issue_certificate(volunteer, today - timedelta(days=7), today).code
 
 
-def _care(charity, requester):
+def care_request_of(charity, requester):
     """An open care request by `requester`, paid from hours issued to them."""
     from marketplace.ledger import service as ledger
     from marketplace.timebank import care

@@ -27,6 +27,7 @@ from marketplace.timebank import service as tb_service
 from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
+from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
@@ -235,11 +236,11 @@ def world(app, create_user, create_org, mailbox):
     links = {"/auth/reset/<token>": mailbox.last_link(),
              "/auth/verify/<token>": "/auth/verify/" + tokens.sign("verify", {"uid": root.id, "email": root.email}),
              "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
-    activity, attendance, claim = _time_bank(root, charity, staff, create_user())
+    activity, attendance, claim, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
-           "care_id": _care_request(charity, staff).id, **_spot_check(charity, root, claim),
+           "care_id": care_request.id, **_spot_check(charity, root, claim),
            **_import_batch(charity, root, staff), "code": _certificate(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
@@ -247,54 +248,16 @@ def world(app, create_user, create_org, mailbox):
     return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
 
 
-def _time_bank(root, charity, staff, volunteer):
-    """An activity of the charity, a volunteer's attendance there and a claim to review."""
-    import io
-
-    from werkzeug.datastructures import FileStorage
-
-    from marketplace.timebank import claims
-
-    starts = now_utc().replace(microsecond=0) + timedelta(days=3)
-    activity = tb_service.create_activity(root, charity, title="探访", description="", category="elderly_care",
-                                          district_id=1, address="", starts_at=starts,
-                                          ends_at=starts + timedelta(hours=2), capacity=5)
-    tb_service.sign_up(activity.id, volunteer)
-    attendance = tb_service.record_by_hand(root, activity.id, volunteer.email, starts, starts + timedelta(hours=1),
-                                           "no phone")
-    claim = claims.submit_claim(volunteer, charity.id, now_utc().date(), 30, "搬家",
-                                FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf"))
-    return activity, attendance, claim
-
-
-def _care_request(charity, requester):
-    from marketplace.ledger import service as ledger
-    from marketplace.timebank import care
-
-    ledger.post([(ledger.platform_account("hours_issued"), -120), (tb_service.savings_account(requester), 120)],
-                key="walker-care", kind="hours.attendance")
-    db.session.commit()
-    return care.request_care(requester, organisation_id=charity.id, recipient_name="王阿姨", service="home_visit",
-                             details="", district_id=1, scheduled_at=now_utc() + timedelta(days=2), minutes=60,
-                             key="walker")
-
-
 def _spot_check(charity, root, claim):
-    from tests.test_access_policy import spot_check_of
-
     check, item = spot_check_of(charity, root, claim)
     return {"check_id": check.id, "item_id": item.id}
 
 
 def _import_batch(charity, root, volunteer):
-    from tests.test_access_policy import import_batch_of
-
     return {"batch_id": import_batch_of(charity, {"org_admin": root, "volunteer": volunteer}).id, "fmt": "csv"}
 
 
 def _certificate(charity, root, staff):
-    from tests.test_access_policy import certificate_of
-
     return certificate_of(charity, root, staff)
 
 

@@ -22,9 +22,8 @@ from marketplace.ledger.posting import (
     load_accounts,
     plan_moves,
     same_or_conflict,
-    today,
 )
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import local_today, now_utc
 
 CALL = text("""
     SELECT * FROM ledger_write_entry(
@@ -40,7 +39,7 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
     accounts = load_accounts({a for a, _ in lines})
     check_balanced(lines, accounts)
     moves = plan_moves(lines, accounts)
-    entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or today(),
+    entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or local_today(),
                         created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
                         lane=random.randrange(LANES))
     head, tail = chain.canonical_around_seq(

@@ -9,10 +9,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +28,7 @@ from marketplace.ledger.errors import (
 )
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain, LedgerEntry, LedgerPosting
 from marketplace.sqlite import savepoint
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import local_today, now_utc
 
 LANES = 16  # hash-chain lanes seeded by the migration
 MAX_AMOUNT = 10**15
@@ -212,10 +209,6 @@ def bump(account_id: int, shard: int, posted: int = 0, held: int = 0) -> None:
         .values(posted=LedgerBalance.posted + posted, held=LedgerBalance.held + held))
 
 
-def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))).date()
-
-
 def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reverses_id) -> LedgerEntry:
     """Chain the entry onto a random lane and write it with its postings."""
     conn = db.session.connection()
@@ -223,7 +216,7 @@ def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reve
     seq, prev_hash = conn.execute(
         select(LedgerChain.seq, LedgerChain.head_hash).where(LedgerChain.lane == lane).with_for_update()).one()
     entry = LedgerEntry(
-        idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or today(),
+        idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or local_today(),
         created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
         lane=lane, seq=seq + 1, prev_hash=prev_hash)
     entry.hash = chain.entry_hash(prev_hash, chain.canonical(

@@ -1,7 +1,7 @@
 """API: time-bank activities, sign-ups, check-in by scanned token, and the review of attendance."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask import g
 from sqlalchemy import select
@@ -14,7 +14,6 @@ from marketplace.extensions import db
 from marketplace.orgs.service import get_organisation
 from marketplace.policy import require
 from marketplace.timebank import service
-from marketplace.timebank.forms import to_utc
 from marketplace.timebank.models import Activity, Attendance
 from marketplace.timebank.schemas import (
     ActivityPageSchema,
@@ -28,6 +27,7 @@ from marketplace.timebank.schemas import (
     ReverseSchema,
     SignupSchema,
 )
+from marketplace.timeutil import day_start
 
 blp = api_blueprint("activities", __name__, url_prefix="/api/v1",
                     description="Time bank: activities, sign-ups, check-in and the review of attendance")
@@ -142,4 +142,4 @@ def attendances_of(activity_id, actor: User) -> list[Attendance]:
 
 def _local_midnight(day: date | None, days_after: int = 0) -> datetime | None:
     """Return the start of a local day (or of a later one) in UTC."""
-    return to_utc(datetime.combine(day + timedelta(days=days_after), time())) if day else None
+    return day_start(day, days_after) if day else None

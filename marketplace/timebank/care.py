@@ -19,7 +19,7 @@ from marketplace.ledger.models import LedgerHold
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import can, require
 from marketplace.timebank.care_models import CareRequest, CareStatus
-from marketplace.timebank.service import savings_account
+from marketplace.timebank.service import reason_given, savings_account
 from marketplace.timeutil import now_utc
 
 SERVICES = ("home_visit", "meal_delivery", "hospital_escort", "cleaning", "shopping", "companionship", "other")
@@ -97,11 +97,15 @@ def mine(user: User) -> list[CareRequest]:
         (CareRequest.requester_id == user.id) | (CareRequest.provider_id == user.id)).order_by(CareRequest.id.desc())))
 
 
+def is_involved(care: CareRequest, user: User) -> bool:
+    """The requester, the volunteer and the arranging coordinators: the only people told who the care is for."""
+    return user.id in (care.requester_id, care.provider_id) or can(user, "org.approve_hours", care.organisation)
+
+
 def get_care(care_id, user: User) -> CareRequest:
     """Return a care request its requester, provider, a volunteer who may accept it, or a coordinator may see."""
     care = db.session.get(CareRequest, care_id) if is_id(care_id) else None
-    if care is None or not (care.status == CareStatus.OPEN or user.id in (care.requester_id, care.provider_id)
-                            or can(user, "org.approve_hours", care.organisation)):
+    if care is None or not (care.status == CareStatus.OPEN or is_involved(care, user)):
         raise NotFound()
     return care
 
@@ -154,8 +158,7 @@ def settle(care_id, coordinator: User, minutes, note: str) -> CareRequest:
     require(coordinator, "org.approve_hours", care.organisation)
     if coordinator.id in (care.requester_id, care.provider_id):
         raise Conflict(_l("Nobody may settle a request they are part of; ask another coordinator."))
-    if not (note or "").strip() or len(note) > 300:
-        raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    note = reason_given(note, "note")
     _move(care, CareStatus.DISPUTED, CareStatus.SETTLED)
     return _pay(care, coordinator, minutes, note)
 

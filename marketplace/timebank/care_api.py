@@ -13,7 +13,6 @@ from marketplace.api.pagination import CursorArgs, page_schema, paginate_by_time
 from marketplace.ids import MAX_ID
 from marketplace.ledger import service as ledger
 from marketplace.orgs.service import get_organisation
-from marketplace.policy import can
 from marketplace.timebank import care
 from marketplace.timebank.care_models import CareRequest
 from marketplace.timebank.schemas import SiteDateTime
@@ -77,9 +76,7 @@ class PoolSchema(Schema):
 
 
 def _involved(item: CareRequest) -> bool:
-    """The recipient is named only to the requester, the volunteer and the arranging coordinators."""
-    return g.user.id in (item.requester_id, item.provider_id) or can(g.user, "org.approve_hours",
-                                                                    item.organisation)
+    return care.is_involved(item, g.user)
 
 
 @blp.route("/care")

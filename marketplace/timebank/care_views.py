@@ -20,7 +20,7 @@ from marketplace.policy import can
 from marketplace.timebank import care
 from marketplace.timebank.care_models import CareRequest
 from marketplace.timebank.forms import CareForm, DisputeForm, PoolForm, SettleForm, service_choices, to_utc
-from marketplace.timebank.views import bp, flash_errors
+from marketplace.timebank.views import bp, submit_and_return
 
 
 @bp.app_template_global()
@@ -80,20 +80,12 @@ def care_detail(care_id):
     """One request, with what the user may do next."""
     item = care.get_care(care_id, g.user)
     return render_template("timebank/care_detail.html", item=item, button=EmptyForm(), dispute=DisputeForm(),
-                           settle=SettleForm(), may_settle=can(g.user, "org.approve_hours", item.organisation))
+                           settle=SettleForm(), involved=care.is_involved(item, g.user),
+                           may_settle=can(g.user, "org.approve_hours", item.organisation))
 
 
 def _act(care_id, form, action):
-    if form.validate_on_submit():
-        try:
-            action(form)
-        except DomainError as error:
-            flash_errors(error.fields, error.message)
-        else:
-            flash(_("Saved."), "success")
-    else:
-        flash_errors(form.errors)
-    return redirect(url_for("timebank.care_detail", care_id=care_id))
+    return submit_and_return(form, action, url_for("timebank.care_detail", care_id=care_id))
 
 
 @bp.post("/care/<int:care_id>/accept")

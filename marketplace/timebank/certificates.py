@@ -7,8 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -20,7 +19,7 @@ from marketplace.errors import InvalidInput
 from marketplace.extensions import db
 from marketplace.orgs.models import Organisation
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, ReviewStatus
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import day_start, local_date, now_utc
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud and retype
 CODE_LENGTH = 12
@@ -30,7 +29,7 @@ TITLE_LIMIT = 120
 
 def local_today(now: datetime | None = None) -> date:
     """Return today's date in the site's time zone (Guangzhou by default)."""
-    return (now or now_utc()).astimezone(_zone()).date()
+    return local_date(now or now_utc())
 
 
 def issue_certificate(user: User, period_start: date, period_end: date, now: datetime | None = None) -> Certificate:
@@ -151,9 +150,7 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _attendance_rows(user: User, start: date, end: date) -> list[dict]:
-    zone = _zone()
-    begins = datetime.combine(start, time(), zone).astimezone(UTC)
-    ends = datetime.combine(end + timedelta(days=1), time(), zone).astimezone(UTC)
+    begins, ends = day_start(start), day_start(end, 1)
     found = db.session.execute(
         select(Activity.starts_at, Activity.title, Attendance.minutes_granted, Organisation.name_zh,
                Organisation.name_en)
@@ -161,7 +158,7 @@ def _attendance_rows(user: User, start: date, end: date) -> list[dict]:
         .join(Organisation, Organisation.id == Activity.organisation_id)
         .where(Attendance.user_id == user.id, Attendance.status == ReviewStatus.APPROVED,
                Attendance.minutes_granted > 0, Activity.starts_at >= begins, Activity.starts_at < ends))
-    return [_row("activity", starts_at.astimezone(zone).date(), title, minutes, zh, en)
+    return [_row("activity", local_date(starts_at), title, minutes, zh, en)
             for starts_at, title, minutes, zh, en in found]
 
 
@@ -192,5 +189,4 @@ def _new_code() -> str:
             return code
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+

@@ -13,11 +13,12 @@ from marketplace.ids import id_arg
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices
 from marketplace.policy import can
+from marketplace.timebank import leaderboard as board
 from marketplace.timebank import spot_checks
 from marketplace.timebank.care_models import SpotCheckItem
 from marketplace.timebank.forms import SpotCheckForm, SpotCheckMarkForm
 from marketplace.timebank.models import Attendance, HourClaim
-from marketplace.timebank.views import bp, flash_errors
+from marketplace.timebank.views import bp, submit_and_return
 
 
 @bp.route("/orgs/<int:org_id>/spot-checks", methods=["GET", "POST"])
@@ -57,18 +58,10 @@ def mark_spot_check_item(item_id):
     if item is None:
         abort(404)
     spot_checks.get_check(item.spot_check_id, g.user)
-    form = SpotCheckMarkForm()
-    if form.validate_on_submit():
-        try:
-            spot_checks.mark(g.user, item.id, form.outcome.data, form.note.data or "", form.reverse.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash_errors(error.fields, error.message)
-        else:
-            flash(_("Saved."), "success")
-    else:
-        flash_errors(form.errors)
-    return redirect(url_for("timebank.spot_check", check_id=item.spot_check_id))
+    return submit_and_return(
+        SpotCheckMarkForm(),
+        lambda form: spot_checks.mark(g.user, item.id, form.outcome.data, form.note.data or "", form.reverse.data),
+        url_for("timebank.spot_check", check_id=item.spot_check_id))
 
 
 @bp.route("/leaderboard")
@@ -76,8 +69,8 @@ def leaderboard():
     """Volunteers who chose to appear, by hours of service this month or this year."""
     period = "year" if request.args.get("period") == "year" else "month"
     district_id = id_arg("district")
-    rows = [(public_name(user), minutes) for user, minutes in spot_checks.leaderboard(period, district_id)]
-    on = g.user is not None and spot_checks.is_on_leaderboard(g.user)
+    rows = [(public_name(user), minutes) for user, minutes in board.ranking(period, district_id)]
+    on = g.user is not None and board.is_on_leaderboard(g.user)
     return render_template("timebank/leaderboard.html", rows=rows, period=period, district_id=district_id,
                            districts=district_choices(), on=on)
 
@@ -89,7 +82,7 @@ def leaderboard_choice():
     choice = {"1": True, "0": False}.get(request.form.get("on", ""))
     if choice is None:
         abort(400)
-    spot_checks.set_leaderboard(g.user, choice)
+    board.set_leaderboard(g.user, choice)
     flash(_("You appear on the leaderboard.") if choice else _("You no longer appear on the leaderboard."),
           "success")
     return redirect(url_for("timebank.leaderboard"))

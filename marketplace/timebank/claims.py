@@ -16,7 +16,7 @@ from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank.models import HourClaim, ReviewStatus
-from marketplace.timebank.service import savings_account, setting
+from marketplace.timebank.service import reason_given, savings_account, setting
 from marketplace.timeutil import now_utc
 
 
@@ -81,8 +81,7 @@ def reject_claim(claim_id, actor: User, note: str) -> HourClaim:
     claim = _reviewable(claim_id, actor)
     if claim.status != ReviewStatus.PENDING:
         raise Conflict(_l("This claim has already been reviewed."))
-    if not (note or "").strip() or len(note) > 300:
-        raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    note = reason_given(note, "note")
     claim.status, claim.review_note = ReviewStatus.REJECTED.value, note.strip()
     claim.reviewed_by_id, claim.reviewed_at = actor.id, now_utc()
     record("claim.rejected", actor=actor, subject=claim)
@@ -95,8 +94,7 @@ def reverse_claim(claim_id, actor: User, reason: str) -> HourClaim:
     claim = _reviewable(claim_id, actor)
     if claim.status != ReviewStatus.APPROVED:
         raise Conflict(_l("Only approved hours can be reversed."))
-    if not (reason or "").strip() or len(reason) > 300:
-        raise InvalidInput(fields={"reason": [_l("Give the reason (up to 300 characters).")]})
+    reason = reason_given(reason, "reason")
     ledger.reverse(claim.entry_id, reason=reason.strip(), actor=actor)
     claim.status = ReviewStatus.REVERSED.value
     record("claim.reversed", actor=actor, subject=claim, reason=reason.strip())

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -20,6 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from marketplace.timeutil import from_local
+
 REQUIRED = _l("This field is required.")
 WHOLE = _l("Enter a whole number.")
 
@@ -34,10 +34,7 @@ def category_choices():
 
 def to_utc(local: datetime | None) -> datetime | None:
     """Read a time typed in the site's time zone (Guangzhou by default) as an aware UTC time."""
-    if local is None:
-        return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+    return from_local(local) if local is not None else None
 
 
 class ActivityForm(FlaskForm):

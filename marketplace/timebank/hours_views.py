@@ -21,7 +21,7 @@ from marketplace.policy import can
 from marketplace.timebank import claims, savings, service
 from marketplace.timebank.forms import ClaimForm, GiveHoursForm, ReverseForm, ReviewForm
 from marketplace.timebank.models import HourClaim
-from marketplace.timebank.views import bp, flash_errors
+from marketplace.timebank.views import bp, submit_and_return
 
 
 @bp.route("/scan/<token>", methods=["GET", "POST"])
@@ -139,17 +139,7 @@ def _review_claim(claim_id, form, act):
     claim = db.session.get(HourClaim, claim_id)
     if claim is None or not can(g.user, "org.approve_hours", claim.organisation):
         abort(404)
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    else:
-        try:
-            act(form)
-        except DomainError as error:
-            db.session.rollback()
-            flash_errors(error.fields, error.message)
-        else:
-            flash(_("Saved."), "success")
-    return redirect(url_for("timebank.org_claims", org_id=claim.organisation_id))
+    return submit_and_return(form, act, url_for("timebank.org_claims", org_id=claim.organisation_id))
 
 
 @bp.route("/claims/<int:claim_id>/evidence")

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from marketplace.timebank import import_files
 from marketplace.timebank.care_models import ImportBatch, ImportRow
 from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
 from marketplace.timebank.service import setting
+from marketplace.timeutil import site_zone
 
 CHUNK = 500  # ids looked up per statement
 MAX_AGE_DAYS = 365
@@ -70,10 +70,6 @@ class Row:
     minutes: int | None = None
     description: str = ""
     errors: list[dict] = field(default_factory=list)
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
 
 
 def parse(record: tuple, today: date) -> Row:
@@ -131,7 +127,7 @@ class Credited:
 
 def credited(user_ids: set[int], first: date, last: date, org_id: int, batch_id: int) -> Credited:
     """Load approved attendance, approved claims and imported rows for these volunteers and days."""
-    tz, found = zone(), Credited()
+    tz, found = site_zone(), Credited()
     if not user_ids:
         return found
     since = datetime.combine(first, datetime.min.time(), tz) - timedelta(days=1)

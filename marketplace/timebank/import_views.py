@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from marketplace.auth.forms import EmptyForm
@@ -19,7 +19,7 @@ from marketplace.policy import can
 from marketplace.timebank import import_files, import_rules, imports
 from marketplace.timebank.care_models import ImportBatch
 from marketplace.timebank.forms import ImportForm
-from marketplace.timebank.views import bp, flash_errors
+from marketplace.timebank.views import bp, submit_and_return
 
 PAGE_ROWS = 200
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -83,19 +83,11 @@ def import_batch(batch_id):
 def confirm_import(batch_id):
     """Post the valid rows of a checked sheet to the volunteers' savings."""
     batch = _batch(batch_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    else:
-        try:
-            batch = imports.confirm_import(g.user, batch.id)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            flash(_("The valid rows are being posted.") if batch.status == "posting"
-                  else _("The valid rows are posted to the volunteers' saved hours."), "success")
-    return redirect(url_for("timebank.import_batch", batch_id=batch_id))
+    return submit_and_return(
+        EmptyForm(), lambda form: imports.confirm_import(g.user, batch.id),
+        url_for("timebank.import_batch", batch_id=batch_id),
+        done=lambda posted: _("The valid rows are being posted.") if posted.status == "posting"
+        else _("The valid rows are posted to the volunteers' saved hours."))
 
 
 def _importer_of(org_id) -> Organisation:

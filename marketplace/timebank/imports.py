@@ -25,7 +25,7 @@ from marketplace.timebank import import_files
 from marketplace.timebank import import_rules as rules
 from marketplace.timebank.care_models import ImportBatch, ImportRow
 from marketplace.timebank.service import savings_account, setting
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import local_today, site_zone
 
 JOB_ROWS = 500  # sheets with more rows are checked, and posted, by a background job
 CHUNK = 500  # rows written (and progress committed) at a time
@@ -163,8 +163,7 @@ def run_post(batch_id: int, actor_id: int) -> None:
 def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
     """Judge every row (alone, against the rest of the sheet and against the ledger's records), then
     store the rows with their errors."""
-    zone = rules.zone()
-    rows = [rules.parse(tuple(r), now_utc().astimezone(zone).date()) for r in records]
+    rows = [rules.parse(tuple(r), local_today()) for r in records]
     users = rules.users_by_email({r.email for r in rows if r.email})
     for row in rows:
         row.user_id = users.get(row.email)
@@ -176,7 +175,7 @@ def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
     if clean:
         credited = rules.credited({r.user_id for r in clean}, min(r.served_on for r in clean),
                                   max(r.served_on for r in clean), batch.organisation_id, batch.id)
-        rules.judge(clean, credited, zone)
+        rules.judge(clean, credited, site_zone())
     for i in range(0, len(rows), CHUNK):
         db.session.execute(insert(ImportRow), [
             {"batch_id": batch.id, "row_number": r.number, "email": r.email, "user_id": r.user_id,

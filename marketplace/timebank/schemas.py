@@ -3,9 +3,8 @@ name a volunteer, and coordinators see a volunteer's display name only, never an
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.pagination import CursorArgs, page_schema
@@ -15,6 +14,7 @@ from marketplace.orgs.schemas import DistrictSchema
 from marketplace.timebank.models import Category, ReviewStatus, SignupStatus
 from marketplace.timebank.savings import MAX_GIFT_MINUTES
 from marketplace.timebank.service import minutes_earned
+from marketplace.timeutil import site_zone
 
 CATEGORIES = [c.value for c in Category]
 WEEK_MINUTES = 7 * 24 * 60  # an activity lasts at most seven days
@@ -32,8 +32,7 @@ class SiteDateTime(fields.DateTime):
         if not FIRST_DAY.year <= moment.year <= LAST_DAY.year:
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE",
-                                                                           "Asia/Shanghai")))
+            moment = moment.replace(tzinfo=site_zone())
         return moment.astimezone(UTC)
 
 

@@ -3,7 +3,6 @@ and the coordinator's review that turns attendance into saved minutes through th
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,7 +19,7 @@ from marketplace.ledger import service as ledger
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import require
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import day_start, local_date, now_utc, site_zone
 
 SCAN_DIRECTIONS = ("in", "out")
 
@@ -32,6 +31,13 @@ def setting(name: str) -> int:
     defaults = {"DAILY_CAP_MINUTES": 12 * 60, "SCAN_ROTATE_SECONDS": 180, "CHECKIN_EARLY_MINUTES": 30,
                 "CHECKOUT_LATE_MINUTES": 60, "SIGNUP_CUTOFF_HOURS": 2}
     return int(current_app.config.get(f"TIMEBANK_{name}", defaults[name]))
+
+
+def reason_given(text: str | None, field: str = "reason") -> str:
+    """Return a required reason, stripped; refuse it, naming `field`, when empty or over 300 characters."""
+    if not (text or "").strip() or len(text) > 300:
+        raise InvalidInput(fields={field: [_l("Give the reason (up to 300 characters).")]})
+    return text.strip()
 
 
 def savings_account(user: User | int):
@@ -298,8 +304,7 @@ def _refuse_overlap(user: User, activity: Activity) -> None:
 
 
 def _local(moment: datetime) -> str:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(site_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 # --- review ------------------------------------------------------------------------------------
@@ -315,8 +320,7 @@ def minutes_earned(attendance: Attendance) -> int:
 
 
 def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    day = activity.starts_at.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    day = day_start(local_date(activity.starts_at))
     total = db.session.scalar(
         select(func.coalesce(func.sum(Attendance.minutes_granted), 0))
         .join(Activity, Activity.id == Attendance.activity_id)
@@ -353,7 +357,7 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         entry = ledger.post([(ledger.platform_account("hours_issued"), -minutes),
                              (savings_account(attendance.user_id), minutes)],
                             key=f"attendance:{attendance.id}:approve", kind="hours.attendance",
-                            memo=activity.title[:200], actor=actor, effective_date=_local_date(activity.starts_at))
+                            memo=activity.title[:200], actor=actor, effective_date=local_date(activity.starts_at))
         attendance.entry_id = entry.id
     attendance.status, attendance.minutes_granted = ReviewStatus.APPROVED.value, minutes
     attendance.review_note, attendance.reviewed_by_id, attendance.reviewed_at = note.strip(), actor.id, now_utc()
@@ -368,8 +372,7 @@ def reject_attendance(attendance_id: int, actor: User, note: str) -> Attendance:
     attendance = _reviewable(attendance_id, actor)
     if attendance.status != ReviewStatus.PENDING:
         raise Conflict(_l("This attendance has already been reviewed."))
-    if not note.strip() or len(note) > 300:
-        raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    note = reason_given(note, "note")
     attendance.status, attendance.minutes_granted = ReviewStatus.REJECTED.value, 0
     attendance.review_note, attendance.reviewed_by_id, attendance.reviewed_at = note.strip(), actor.id, now_utc()
     record("attendance.rejected", actor=actor, subject=attendance)
@@ -382,8 +385,7 @@ def reverse_attendance(attendance_id: int, actor: User, reason: str) -> Attendan
     attendance = _reviewable(attendance_id, actor)
     if attendance.status != ReviewStatus.APPROVED:
         raise Conflict(_l("Only approved hours can be reversed."))
-    if not reason.strip() or len(reason) > 300:
-        raise InvalidInput(fields={"reason": [_l("Give the reason (up to 300 characters).")]})
+    reason = reason_given(reason, "reason")
     if attendance.entry_id is not None:
         ledger.reverse(attendance.entry_id, reason=reason.strip(), actor=actor)
     attendance.status = ReviewStatus.REVERSED.value
@@ -401,7 +403,3 @@ def _reviewable(attendance_id: int, actor: User) -> Attendance:
         raise Conflict(_l("Nobody may review their own hours; ask another coordinator."))
     return attendance
 
-
-def _local_date(moment: datetime):
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return moment.astimezone(zone).date()

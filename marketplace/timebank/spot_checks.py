@@ -1,10 +1,9 @@
 """Spot checks: staff draw a random sample of approved hours and confirm or dispute each;
-a disputed one may be reversed. And the opt-in leaderboard of volunteers by hours."""
+a disputed one may be reversed."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,17 +17,15 @@ from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank import claims, service
-from marketplace.timebank.care_models import SpotCheck, SpotCheckItem, VolunteerPreference
+from marketplace.timebank.care_models import SpotCheck, SpotCheckItem
 from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import day_start, now_utc
 
 OUTCOMES = ("confirmed", "disputed")
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return (datetime.combine(start, time(), zone).astimezone(ZoneInfo("UTC")),
-            datetime.combine(end + timedelta(days=1), time(), zone).astimezone(ZoneInfo("UTC")))
+    return day_start(start), day_start(end, 1)
 
 
 def draw(actor: User, org: Organisation, period_start: date | None, period_end: date | None,
@@ -110,43 +107,11 @@ def report(org: Organisation, actor: User) -> list[tuple[SpotCheck, dict[str, in
     require(actor, "org.spot_check", org)
     checks = db.session.scalars(select(SpotCheck).where(SpotCheck.organisation_id == org.id)
                                 .order_by(SpotCheck.id.desc())).all()
-    result = []
-    for check in checks:
-        counts = dict(db.session.execute(select(SpotCheckItem.outcome, func.count()).where(
-            SpotCheckItem.spot_check_id == check.id).group_by(SpotCheckItem.outcome)).all())
-        result.append((check, counts))
-    return result
-
-
-# --- leaderboard -------------------------------------------------------------------------------
-
-def set_leaderboard(user: User, on: bool) -> None:
-    """Choose whether to appear on the leaderboard (off until chosen)."""
-    preference = db.session.get(VolunteerPreference, user.id) or VolunteerPreference(user_id=user.id)
-    preference.is_on_leaderboard = bool(on)
-    db.session.add(preference)
-    db.session.commit()
-
-
-def is_on_leaderboard(user: User) -> bool:
-    preference = db.session.get(VolunteerPreference, user.id)
-    return bool(preference and preference.is_on_leaderboard)
-
-
-def leaderboard(period: str = "month", district_id: int | None = None, limit: int = 20):
-    """Return (user, minutes of service) for volunteers who chose to appear, most first.
-
-    A volunteer's district is that of the activities they served at.
-    """
-    today = now_utc().date()
-    start = today.replace(day=1) if period == "month" else today.replace(month=1, day=1)
-    stmt = (select(User, func.sum(Attendance.minutes_granted).label("minutes"))
-            .join(VolunteerPreference, VolunteerPreference.user_id == User.id)
-            .join(Attendance, Attendance.user_id == User.id)
-            .join(Activity, Activity.id == Attendance.activity_id)
-            .where(VolunteerPreference.is_on_leaderboard.is_(True), Attendance.status == ReviewStatus.APPROVED,
-                   Activity.starts_at >= _bounds(start, today)[0])
-            .group_by(User.id).order_by(func.sum(Attendance.minutes_granted).desc(), User.id).limit(limit))
-    if district_id:
-        stmt = stmt.where(Activity.district_id == district_id)
-    return [(user, int(minutes or 0)) for user, minutes in db.session.execute(stmt)]
+    counts: dict[int, dict[str, int]] = {check.id: {} for check in checks}
+    for check_id, outcome, number in db.session.execute(
+            select(SpotCheckItem.spot_check_id, SpotCheckItem.outcome, func.count())
+            .join(SpotCheck, SpotCheck.id == SpotCheckItem.spot_check_id)
+            .where(SpotCheck.organisation_id == org.id)
+            .group_by(SpotCheckItem.spot_check_id, SpotCheckItem.outcome)):
+        counts[check_id][outcome] = number
+    return [(check, counts[check.id]) for check in checks]

@@ -176,6 +176,24 @@ def record_attendance(activity_id):
     return redirect(url_for("timebank.manage", activity_id=activity.id))
 
 
+def submit_and_return(form, action, back: str, done=None):
+    """Run a button's action when its form is valid, flash how it went, and go back to `back`.
+
+    `done(result)` words the success message (default: "Saved.").
+    """
+    if not form.validate_on_submit():
+        flash_errors(form.errors)
+    else:
+        try:
+            result = action(form)
+        except DomainError as error:
+            db.session.rollback()
+            flash_errors(error.fields, error.message)
+        else:
+            flash(done(result) if done else _("Saved."), "success")
+    return redirect(back)
+
+
 def flash_errors(errors: dict, fallback=None) -> None:
     """Flash every field message at once (the form lives on another page)."""
     messages = [str(m) for field_errors in errors.values() for m in field_errors]
@@ -210,14 +228,5 @@ def _review(attendance_id, form, act):
     attendance = db.session.get(Attendance, attendance_id)
     if attendance is None or not can(g.user, "org.approve_hours", attendance.activity.organisation):
         abort(404)
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    else:
-        try:
-            act(attendance, form)
-        except DomainError as error:
-            db.session.rollback()
-            flash_errors(error.fields, error.message)
-        else:
-            flash(_("Saved."), "success")
-    return redirect(url_for("timebank.manage", activity_id=attendance.activity_id))
+    return submit_and_return(form, lambda f: act(attendance, f),
+                             url_for("timebank.manage", activity_id=attendance.activity_id))

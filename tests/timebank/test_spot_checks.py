@@ -5,7 +5,7 @@ import pytest
 
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.ledger import service as ledger
-from marketplace.timebank import service, spot_checks
+from marketplace.timebank import leaderboard, service, spot_checks
 from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
 
@@ -64,9 +64,9 @@ def test_coordinators_and_members_cannot_draw_and_empty_periods_say_so(team, app
 
 def test_the_leaderboard_shows_only_volunteers_who_chose_it(team, approved, client, auth):
     _, people = approved
-    spot_checks.set_leaderboard(people[4], True)  # 70 minutes
-    spot_checks.set_leaderboard(people[1], True)  # 40 minutes
-    names = [user.id for user, _ in spot_checks.leaderboard("month")]
+    leaderboard.set_leaderboard(people[4], True)  # 70 minutes
+    leaderboard.set_leaderboard(people[1], True)  # 40 minutes
+    names = [user.id for user, _ in leaderboard.ranking("month")]
     assert names == [people[4].id, people[1].id]
     page = client.get("/timebank/leaderboard").get_data(as_text=True)
     assert "志**" in page and "志愿者4" not in page  # masked, as each chose by default
