@@ -66,6 +66,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp
     from marketplace.timebank.views import bp as timebank_bp
+    from marketplace.wishes import board_views, household_views, staff_views  # noqa: F401  (add routes)
+    from marketplace.wishes.views import bp as wishes_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(account_bp)
@@ -74,4 +76,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(timebank_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(wishes_bp)
     cli.init_app(app)

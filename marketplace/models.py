@@ -20,10 +20,12 @@ from marketplace.timebank.care_models import (
     VolunteerPreference,
 )
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
+from marketplace.wishes.models import Beneficiary, FundingLine, Listing, ListingEvent, Pledge, WishClaim
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
-    "SpotCheck", "SpotCheckItem", "VolunteerPreference",
+    "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
+    "Pledge", "WishClaim",
 ]

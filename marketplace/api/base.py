@@ -73,9 +73,11 @@ def init_api(app: Flask) -> None:
     from marketplace.timebank.api import blp as activities_blp
     from marketplace.timebank.care_api import blp as care_blp
     from marketplace.timebank.hours_api import blp as hours_blp
+    from marketplace.wishes.api import blp as wishes_blp
+    from marketplace.wishes.households_api import blp as households_blp
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "token": {"type": "http", "scheme": "bearer"}}}})
-    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp):
+    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)

@@ -1,0 +1,165 @@
+"""Claims on micro-wishes: exactly one claimant at a time, a deadline, release and expiry.
+
+The winner is decided by one conditional UPDATE (published → claimed): whatever the database,
+however many callers race, only one sees its row change; the partial unique index on active
+claims is the second guard.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from marketplace.audit.service import record
+from marketplace.auth.models import User
+from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.ids import is_id
+from marketplace.orgs.models import OrgKind
+from marketplace.policy import membership_of
+from marketplace.timeutil import now_utc
+from marketplace.wishes import notices
+from marketplace.wishes.lifecycle import move, move_if
+from marketplace.wishes.models import ClaimMethod, ClaimStatus, Listing, ListingKind, ListingStatus, WishClaim
+from marketplace.wishes.service import get_listing, may_manage
+from marketplace.wishes.settings import setting
+
+S = ListingStatus
+
+
+class WishAlreadyClaimed(Conflict):
+    default_message = _l("Someone else has just claimed this wish. Please choose another.")
+
+
+def money_available() -> bool:
+    """Paying a wish's value in money arrives with online donations; until then only in kind."""
+    return False
+
+
+def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.value,
+               organisation_id: int | None = None) -> WishClaim:
+    """Claim a published wish for yourself or for a firm you belong to; one claimant wins.
+
+    :raise WishAlreadyClaimed: when another claim got there first (HTTP 409).
+    """
+    listing = get_listing(claimant, listing_id)
+    if method not in ClaimMethod.__members__.values():
+        raise InvalidInput(fields={"method": [_l("Choose how you will fulfil the wish.")]})
+    if method == ClaimMethod.MONEY and not money_available():
+        raise InvalidInput(fields={"method": [_l(
+            "Paying by money opens with online donations; for now, please give the item in kind.")]})
+    org = None
+    if organisation_id is not None:
+        membership = next((m for m in claimant.memberships if m.organisation_id == organisation_id), None)
+        if membership is None or membership.organisation.kind != OrgKind.FIRM:
+            raise InvalidInput(fields={"organisation_id": [_l("Choose a firm you belong to.")]})
+        org = membership.organisation
+    if listing.kind != ListingKind.WISH:
+        raise Conflict(_l("Only micro-wishes can be claimed; household needs take pledges."))
+    if may_manage(claimant, listing) or membership_of(claimant, listing.organisation) is not None:
+        raise Conflict(_l("You cannot claim a wish your own organisation posted."))
+    active = db.session.scalar(select(func.count(WishClaim.id)).where(
+        WishClaim.claimant_id == claimant.id, WishClaim.status == ClaimStatus.ACTIVE.value))
+    if active >= setting("MAX_ACTIVE_CLAIMS"):
+        raise Conflict(_l("You already hold %(n)d claims; fulfil or release one first.", n=active))
+    now = now_utc()
+    deadline = now + timedelta(days=setting("CLAIM_DAYS"))
+    if not move_if(listing.id, S.PUBLISHED, S.CLAIMED, claimant, "claim", claim_deadline_at=deadline):
+        db.session.rollback()
+        if listing.status in (S.PUBLISHED, S.CLAIMED, S.FULFILLED, S.CONFIRMED, S.CLOSED):
+            raise WishAlreadyClaimed()
+        raise Conflict(_l("This wish is not open for claims."))
+    claim = WishClaim(listing_id=listing.id, claimant_id=claimant.id, organisation_id=org.id if org else None,
+                      method=method, deadline_at=deadline, created_at=now)
+    db.session.add(claim)
+    db.session.flush()
+    record("wish.claimed", actor=claimant, subject=claim, listing=listing.id)
+    db.session.commit()
+    return claim
+
+
+def get_claim(claim_id, user: User) -> WishClaim:
+    """Return a claim seen by its claimant or the listing's staff."""
+    claim = db.session.get(WishClaim, claim_id) if is_id(claim_id) else None
+    if claim is None or not (claim.claimant_id == user.id or may_manage(user, claim.listing)):
+        raise NotFound()
+    return claim
+
+
+def _locked_pair(claim: WishClaim) -> tuple[WishClaim, Listing]:
+    """Lock the claim's listing, then the claim: the same order as withdrawing a listing."""
+    listing = db.session.scalar(select(Listing).where(Listing.id == claim.listing_id).with_for_update()
+                                .execution_options(populate_existing=True))
+    locked = db.session.scalar(select(WishClaim).where(WishClaim.id == claim.id).with_for_update()
+                               .execution_options(populate_existing=True))
+    return locked, listing
+
+
+def _end(claim: WishClaim, listing: Listing, status: ClaimStatus, actor: User | None, note: str) -> None:
+    """End an active claim and put its wish back to published (caller commits)."""
+    claim.status, claim.ended_at = status.value, now_utc()
+    listing.claim_deadline_at = None
+    move(listing, S.PUBLISHED, actor, note)
+
+
+def release_claim(claim_id, user: User) -> WishClaim:
+    """Give a claim up so someone else can fulfil the wish (the claimant or the listing's staff)."""
+    claim, listing = _locked_pair(get_claim(claim_id, user))
+    if claim.status != ClaimStatus.ACTIVE:
+        db.session.rollback()
+        raise Conflict(_l("This claim has already ended."))
+    _end(claim, listing, ClaimStatus.RELEASED, user, "released")
+    record("wish.released", actor=user, subject=claim)
+    db.session.commit()
+    return claim
+
+
+def expire_claims(now=None) -> int:
+    """Expire every active claim past its deadline and tell its claimant; return how many."""
+    now = now or now_utc()
+    due = list(db.session.scalars(select(WishClaim).where(WishClaim.status == ClaimStatus.ACTIVE.value,
+                                                          WishClaim.deadline_at < now)))
+    expired = []
+    for claim in due:
+        claim, listing = _locked_pair(claim)
+        if claim.status != ClaimStatus.ACTIVE or claim.deadline_at >= now:
+            db.session.rollback()
+            continue  # released or fulfilled meanwhile
+        _end(claim, listing, ClaimStatus.EXPIRED, None, "claim expired")
+        record("wish.claim_expired", subject=claim)
+        db.session.commit()
+        expired.append(claim)
+    for claim in expired:
+        notices.claim_expired(claim)
+    return len(expired)
+
+
+def expire_unclaimed(now=None) -> int:
+    """Mark listings published for longer than EXPIRE_UNCLAIMED_DAYS as expired; return how many."""
+    cut = (now or now_utc()) - timedelta(days=setting("EXPIRE_UNCLAIMED_DAYS"))
+    ids = list(db.session.scalars(select(Listing.id).where(Listing.status == S.PUBLISHED.value,
+                                                           Listing.status_changed_at < cut)))
+    count = 0
+    for listing_id in ids:
+        if move_if(listing_id, S.PUBLISHED, S.EXPIRED, None, "unclaimed",
+                   conditions=[Listing.status_changed_at < cut]):
+            count += 1
+        db.session.commit()
+    return count
+
+
+def claims_of(user: User):
+    """Return a query of the user's claims, newest first."""
+    return select(WishClaim).where(WishClaim.claimant_id == user.id).order_by(WishClaim.id.desc())
+
+
+def repeat_expirers(org_id: int) -> list[tuple[User, int]]:
+    """Return claimants whose claims on the organisation's wishes keep expiring, most first."""
+    count = func.count(WishClaim.id)
+    rows = db.session.execute(
+        select(User, count).join(WishClaim, WishClaim.claimant_id == User.id)
+        .join(Listing, Listing.id == WishClaim.listing_id)
+        .where(Listing.organisation_id == org_id, WishClaim.status == ClaimStatus.EXPIRED.value)
+        .group_by(User.id).having(count >= setting("REPEAT_EXPIRY_COUNT")).order_by(count.desc()))
+    return [(user, n) for user, n in rows]

@@ -1,0 +1,289 @@
+"""Beneficiary households and their listings (micro-wishes, household needs, service needs),
+with the record of every status change, the claims on wishes and the pledges to needs.
+
+Private fields of a household (name, phone, ID number, address, notes, the original photos)
+live only here and are shown only to the staff of the responsible organisation and the
+verifying social worker; public pages use the pseudonym, age band, district and category.
+"""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.auth.models import User
+from marketplace.extensions import db
+from marketplace.orgs.models import District, Organisation
+from marketplace.timeutil import now_utc
+from marketplace.types import UTCDateTime, one_of
+
+
+def new_public_code() -> str:
+    """Return a random, non-sequential public id for URLs and open data."""
+    return secrets.token_hex(6)
+
+
+class HouseholdCategory(enum.StrEnum):
+    MINIMUM_LIVING = "minimum_living"  # 低保
+    EXTREME_POVERTY = "extreme_poverty"  # 特困
+    NEAR_POVERTY = "near_poverty"  # 低边
+    EXPENDITURE_HARDSHIP = "expenditure_hardship"  # 支出型困难
+    CHILD_IN_DIFFICULTY = "child_in_difficulty"  # 困境儿童
+    ELDERLY_ALONE = "elderly_alone"  # 独居老人
+    DISABILITY = "disability"  # 残疾
+
+
+class AgeBand(enum.StrEnum):
+    CHILD = "0-17"
+    ADULT = "18-59"
+    OLDER = "60-79"
+    ELDERLY = "80+"
+
+
+class ListingKind(enum.StrEnum):
+    WISH = "wish"
+    HOUSEHOLD_NEED = "household_need"
+    SERVICE_NEED = "service_need"
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VERIFIED = "verified"
+    PUBLISHED = "published"
+    CLAIMED = "claimed"
+    FULFILLED = "fulfilled"
+    CONFIRMED = "confirmed"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+PUBLIC_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.CLAIMED, ListingStatus.FULFILLED,
+                   ListingStatus.CONFIRMED, ListingStatus.CLOSED)
+
+
+class FundingSource(enum.StrEnum):
+    GOVERNMENT = "government"
+    FIRM = "firm"
+    CHARITY = "charity"
+    FAMILY = "family"
+    DONOR = "donor"
+
+
+class ClaimMethod(enum.StrEnum):
+    IN_KIND = "in_kind"
+    MONEY = "money"
+
+
+class ClaimStatus(enum.StrEnum):
+    ACTIVE = "active"
+    RELEASED = "released"
+    EXPIRED = "expired"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"  # the listing was withdrawn under it
+
+
+class PledgeStatus(enum.StrEnum):
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class Beneficiary(db.Model):
+    """A household registered by a social worker, with consent; public only by pseudonym."""
+
+    __tablename__ = "beneficiary"
+    __table_args__ = (
+        CheckConstraint(one_of("category", HouseholdCategory), name="category_known"),
+        CheckConstraint(one_of("age_band", AgeBand), name="age_band_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    age_band: Mapped[str] = mapped_column(String(8))
+    pseudonym: Mapped[str] = mapped_column(String(40))
+    # private: the organisation's staff and the verifying social worker only
+    full_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    id_number: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    consent_on: Mapped[date] = mapped_column(Date)
+    consent_scope: Mapped[str] = mapped_column(String(300))
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reverify_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    last_helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    organisation: Mapped[Organisation] = relationship()
+    district: Mapped[District] = relationship()
+    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+
+
+class Listing(db.Model):
+    """A micro-wish, household need or service need of one household, moved only by `lifecycle.move`."""
+
+    __tablename__ = "listing"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", ListingKind), name="kind_known"),
+        CheckConstraint(one_of("status", ListingStatus), name="status_known"),
+        CheckConstraint(one_of("category", HouseholdCategory), name="category_known"),
+        CheckConstraint("value_fen >= 0", name="value_not_negative"),
+        CheckConstraint("pledged_fen >= 0 AND pledged_fen <= value_fen", name="pledges_within_budget"),
+        CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity_range"),
+        Index("ix_listing_status_changed", "status", "status_changed_at"),
+        Index("ix_listing_org_status", "organisation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)  # the household's
+    category: Mapped[str] = mapped_column(String(32), index=True)  # the household's
+    title: Mapped[str] = mapped_column(String(120))
+    story: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    value_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # a wish's estimated value, a need's budget
+    pledged_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    over_cap_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    over_cap_note: Mapped[str] = mapped_column(String(300), default="")
+    photo_path: Mapped[str] = mapped_column(String(200), default="")  # private original
+    public_photo_path: Mapped[str] = mapped_column(String(200), default="")  # re-encoded, no metadata
+    search_text: Mapped[str] = mapped_column(Text, default="")  # lower-cased public words, for LIKE / trigram
+    status: Mapped[str] = mapped_column(String(16), default=ListingStatus.DRAFT.value)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # of the active claim
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    delivery_note: Mapped[str] = mapped_column(String(300), default="")
+    delivery_photo_path: Mapped[str] = mapped_column(String(200), default="")  # private
+    thanks_note: Mapped[str] = mapped_column(Text, default="")
+    thanks_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    organisation: Mapped[Organisation] = relationship()
+    beneficiary: Mapped[Beneficiary] = relationship()
+    district: Mapped[District] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    funding_lines: Mapped[list[FundingLine]] = relationship(
+        back_populates="listing", cascade="all, delete-orphan", order_by="FundingLine.id")
+
+    @property
+    def status_enum(self) -> ListingStatus:
+        return ListingStatus(self.status)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class FundingLine(db.Model):
+    """One source in a household need's co-funding plan: who is expected to give how much."""
+
+    __tablename__ = "funding_line"
+    __table_args__ = (
+        CheckConstraint(one_of("source", FundingSource), name="source_known"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    listing: Mapped[Listing] = relationship(back_populates="funding_lines")
+
+
+class ListingEvent(db.Model):
+    """One change of a listing's status: who, when, from, to, and why. Appended, never edited."""
+
+    __tablename__ = "listing_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: the scheduler
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class WishClaim(db.Model):
+    """A donor's (or a firm member's) promise to fulfil a wish by a deadline; one active per wish."""
+
+    __tablename__ = "wish_claim"
+    __table_args__ = (
+        CheckConstraint(one_of("method", ClaimMethod), name="method_known"),
+        CheckConstraint(one_of("status", ClaimStatus), name="status_known"),
+        Index("uq_wish_claim_active", "listing_id", unique=True,
+              postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
+        Index("ix_wish_claim_status_deadline", "status", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
+    claimant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # the firm, if any
+    method: Mapped[str] = mapped_column(String(16), default=ClaimMethod.IN_KIND.value)
+    status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.ACTIVE.value)
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    listing: Mapped[Listing] = relationship()
+    claimant: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Pledge(db.Model):
+    """A promise of part of a household need's budget; paid later through donations."""
+
+    __tablename__ = "pledge"
+    __table_args__ = (
+        CheckConstraint(one_of("source", FundingSource), name="source_known"),
+        CheckConstraint(one_of("status", PledgeStatus), name="status_known"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
+    pledger_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default=PledgeStatus.ACTIVE.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    listing: Mapped[Listing] = relationship()
+    pledger: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()

@@ -1,0 +1,33 @@
+"""Emails about wishes, always after the commit and in the reader's language."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from marketplace import mailer
+from marketplace.auth.models import User
+from marketplace.wishes.models import Listing, WishClaim
+
+
+def _link(listing: Listing) -> str:
+    return url_for("wishes.detail", code=listing.public_code, _external=True)
+
+
+def claim_expired(claim: WishClaim) -> None:
+    """Tell a claimant their claim passed its deadline and the wish is open again."""
+    mailer.send(claim.claimant.email, claim.claimant.locale, _l("Your claim has expired: %(title)s",
+                                                                title=claim.listing.title),
+                "wishes_claim_expired", claim=claim, link=_link(claim.listing))
+
+
+def claim_cancelled(claim: WishClaim) -> None:
+    """Tell a claimant the wish they claimed was withdrawn."""
+    mailer.send(claim.claimant.email, claim.claimant.locale, _l("A wish you claimed was withdrawn: %(title)s",
+                                                                title=claim.listing.title),
+                "wishes_claim_cancelled", claim=claim, link=url_for("wishes.mine", _external=True))
+
+
+def thanks(listing: Listing, donor: User) -> None:
+    """Pass the household's thank-you note to a donor."""
+    mailer.send(donor.email, donor.locale, _l("A thank-you for your help: %(title)s", title=listing.title),
+                "wishes_thanks", listing=listing, donor=donor, link=url_for("wishes.mine", _external=True))
