@@ -9,12 +9,13 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.orgs.models import OrgKind
 from marketplace.timeutil import now_utc
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import FundingSource, Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
-from marketplace.wishes.service import get_listing, may_manage, yuan
+from marketplace.wishes.service import get_listing, may_manage
 
 S = ListingStatus
 MIN_PLEDGE_FEN = 100
@@ -64,8 +65,8 @@ def pledge(listing_id, pledger: User, amount_fen: int, organisation_id: int | No
         left = listing.value_fen - listing.pledged_fen
         if listing.status != S.PUBLISHED or left <= 0:
             raise Conflict(_l("This need is fully pledged or no longer taking pledges."))
-        raise Conflict(_l("Only %(left)s is still needed; pledge at most that.", left=yuan(left)),
-                       fields={"amount_fen": [_l("Pledge at most %(left)s.", left=yuan(left))]})
+        raise Conflict(_l("Only %(left)s is still needed; pledge at most that.", left=money(left)),
+                       fields={"amount_fen": [_l("Pledge at most %(left)s.", left=money(left))]})
     made = Pledge(listing_id=listing.id, pledger_id=pledger.id, organisation_id=org_id, source=source,
                   amount_fen=amount_fen)
     db.session.add(made)

@@ -13,6 +13,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
 from marketplace.policy import can, require
@@ -42,10 +43,6 @@ EDITABLE = (S.DRAFT, S.SUBMITTED)
 MANUAL = {S.SUBMITTED, S.DRAFT, S.VERIFIED, S.PUBLISHED, S.WITHDRAWN, S.CONFIRMED, S.CLOSED}
 NOTE_NEEDED = {S.DRAFT, S.WITHDRAWN}
 MAX_FEN = 10**12
-
-
-def yuan(fen: int) -> str:
-    return f"¥{fen // 100:,}" + (f".{fen % 100:02d}" if fen % 100 else "")
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -130,7 +127,7 @@ def _check_fields(kind: str, title, story, quantity, value_fen, funding: list[di
         errors["value_fen"] = [_l("Enter an amount in yuan.")]
     elif kind == ListingKind.WISH and not 0 < value_fen <= setting("WISH_VALUE_CAP_FEN"):
         errors["value_fen"] = [_l("A micro-wish is worth more than ¥0 and at most %(cap)s.",
-                                  cap=yuan(setting("WISH_VALUE_CAP_FEN")))]
+                                  cap=money(setting("WISH_VALUE_CAP_FEN")))]
     elif kind == ListingKind.HOUSEHOLD_NEED and value_fen <= 0:
         errors["value_fen"] = [_l("Enter the budget.")]
     lines = []
@@ -228,7 +225,7 @@ def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     if to is S.SUBMITTED and listing.kind == ListingKind.HOUSEHOLD_NEED:
         if sum(f.amount_fen for f in listing.funding_lines) != listing.value_fen:
             raise Conflict(_l("The co-funding plan must add up to the budget (%(budget)s).",
-                              budget=yuan(listing.value_fen)))
+                              budget=money(listing.value_fen)))
     if to is S.VERIFIED:
         if listing.author_id == actor.id:
             raise Conflict(_l("Someone other than the author must verify a listing."))

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from marketplace.wishes import labels
+
 bp = Blueprint("wishes", __name__, url_prefix="/wishes")
+labels.register(bp)
 
 
 @bp.route("/")
