@@ -91,6 +91,7 @@ def load(instance_path: str | Path) -> dict:
         "REMEMBER_COOKIE_SECURE": env == "production",
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
         "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),  # links in emails sent by jobs
         "TRUST_PROXY": _bool(os.environ.get("TRUST_PROXY"), env == "production"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "EMAIL_VERIFY_MAX_AGE": int(os.environ.get("EMAIL_VERIFY_MAX_AGE", str(3 * 24 * 3600))),

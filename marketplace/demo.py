@@ -1,4 +1,5 @@
-"""A realistic demo: organisations of each kind across Guangzhou, users of every role, and time-bank activities."""
+"""A realistic demo: organisations of each kind across Guangzhou, users of every role, time-bank activities,
+and micro-wishes and a household need of one social-work station."""
 from __future__ import annotations
 
 from flask import current_app
@@ -80,4 +81,7 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     from marketplace.timebank.demo import seed_time_bank
 
     added += seed_time_bank(DOMAIN)
+    from marketplace.wishes.demo import seed_wishes
+
+    added += seed_wishes(DOMAIN)
     return logins, added

@@ -1,7 +1,7 @@
 """Send transactional email in the recipient's language, always after the commit."""
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 
@@ -17,3 +17,11 @@ def send(to: str, locale: str, subject, template: str, **context) -> None:
             to=[to],
         )
     message.send()
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Return an absolute link for an email, also from the CLI or a job (then based on SITE_URL)."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        return url_for(endpoint, _external=True, **values)

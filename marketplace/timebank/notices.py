@@ -1,7 +1,6 @@
 """Emails the time bank sends, always after the commit, in the volunteer's language."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace import mailer
@@ -12,11 +11,11 @@ def promoted_from_waitlist(signup: Signup) -> None:
     """Tell a volunteer a place has freed up for them."""
     mailer.send(signup.user.email, signup.user.locale, _l("You have a place: %(title)s", title=signup.activity.title),
                 "timebank_promoted", signup=signup,
-                link=url_for("timebank.activity", activity_id=signup.activity_id, _external=True))
+                link=mailer.external_url("timebank.activity", activity_id=signup.activity_id))
 
 
 def reminder(signup: Signup) -> None:
     """Remind a volunteer of tomorrow's activity."""
     mailer.send(signup.user.email, signup.user.locale, _l("Reminder: %(title)s", title=signup.activity.title),
                 "timebank_reminder", signup=signup,
-                link=url_for("timebank.activity", activity_id=signup.activity_id, _external=True))
+                link=mailer.external_url("timebank.activity", activity_id=signup.activity_id))

@@ -1,7 +1,6 @@
 """Emails about wishes, always after the commit and in the reader's language."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from marketplace import mailer
@@ -10,7 +9,7 @@ from marketplace.wishes.models import Listing, WishClaim
 
 
 def _link(listing: Listing) -> str:
-    return url_for("wishes.detail", code=listing.public_code, _external=True)
+    return mailer.external_url("wishes.detail", code=listing.public_code)
 
 
 def claim_expired(claim: WishClaim) -> None:
@@ -24,10 +23,10 @@ def claim_cancelled(claim: WishClaim) -> None:
     """Tell a claimant the wish they claimed was withdrawn."""
     mailer.send(claim.claimant.email, claim.claimant.locale, _l("A wish you claimed was withdrawn: %(title)s",
                                                                 title=claim.listing.title),
-                "wishes_claim_cancelled", claim=claim, link=url_for("wishes.mine", _external=True))
+                "wishes_claim_cancelled", claim=claim, link=mailer.external_url("wishes.mine"))
 
 
 def thanks(listing: Listing, donor: User) -> None:
     """Pass the household's thank-you note to a donor."""
     mailer.send(donor.email, donor.locale, _l("A thank-you for your help: %(title)s", title=listing.title),
-                "wishes_thanks", listing=listing, donor=donor, link=url_for("wishes.mine", _external=True))
+                "wishes_thanks", listing=listing, donor=donor, link=mailer.external_url("wishes.mine"))
