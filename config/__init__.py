@@ -58,6 +58,18 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _rule_settings() -> dict:
+    """Integer business-rule settings from the environment: WISHES_<NAME> and TIMEBANK_<NAME>."""
+    found = {}
+    for name, value in os.environ.items():
+        if name.startswith(("WISHES_", "TIMEBANK_")):
+            try:
+                found[name] = int(value)
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    return found
+
+
 def load(instance_path: str | Path) -> dict:
     """Build the settings mapping from the environment."""
     instance_path = Path(instance_path)
@@ -107,4 +119,5 @@ def load(instance_path: str | Path) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
+        **_rule_settings(),
     }

@@ -87,3 +87,11 @@ def test_api_calls_are_rate_limited_per_caller(client):
     assert body["error"]["code"] == "too_many_requests"
     other = client.get("/api/v1/districts", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     assert other.status_code == 200
+
+
+def test_business_rule_settings_come_from_the_environment_as_whole_numbers(tmp_path, monkeypatch):
+    monkeypatch.setenv("WISHES_CLAIM_DAYS", "3")
+    assert config.load(tmp_path)["WISHES_CLAIM_DAYS"] == 3
+    monkeypatch.setenv("WISHES_CLAIM_DAYS", "three")
+    with pytest.raises(config.ConfigError, match="WISHES_CLAIM_DAYS"):
+        config.load(tmp_path)
