@@ -1,7 +1,73 @@
-"""API: beneficiary households, for their organisation's staff only (placeholder until the API lands)."""
+"""API: beneficiary households, for their organisation's staff only.
+
+Every answer here holds private fields (name, phone, ID number, address, notes), so each one
+goes through `get_beneficiary` or `beneficiaries_of`, which let only the organisation's staff
+and the verifying social worker through; anyone else is told the household does not exist.
+"""
 from __future__ import annotations
 
-from marketplace.api.base import api_blueprint
+from flask import g
+from sqlalchemy.orm import selectinload
+
+from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.pagination import CursorArgs, paginate
+from marketplace.orgs.service import get_organisation
+from marketplace.wishes import beneficiaries
+from marketplace.wishes.models import Beneficiary
+from marketplace.wishes.schemas import HouseholdPageSchema, HouseholdSchema, HouseholdUpdateSchema
 
 blp = api_blueprint("households", __name__, url_prefix="/api/v1",
                     description="Beneficiary households (staff of the responsible organisation only)")
+TOKEN = [{"token": []}]
+
+
+@blp.route("/organisations/<int:org_id>/beneficiaries")
+@blp.doc(security=TOKEN)
+@auth_required()
+@blp.arguments(CursorArgs, location="query")
+@blp.response(200, HouseholdPageSchema)
+def list_beneficiaries(args, org_id):
+    """List the organisation's households, private fields included (its staff); cursor-paginated."""
+    stmt = beneficiaries.beneficiaries_of(g.user, get_organisation(org_id))
+    stmt = stmt.options(selectinload(Beneficiary.district))
+    return paginate(stmt, Beneficiary.id, args["cursor"], args["limit"])
+
+
+@blp.route("/organisations/<int:org_id>/beneficiaries", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(HouseholdSchema)
+@blp.response(201, HouseholdSchema)
+def register_beneficiary(data, org_id):
+    """Register a household with its consent (the organisation's staff); a pseudonym is suggested if left out."""
+    if data["pseudonym"] is None:
+        data["pseudonym"] = beneficiaries.suggest_pseudonym()
+    return beneficiaries.register_beneficiary(g.user, get_organisation(org_id), **data)
+
+
+@blp.route("/beneficiaries/<int:beneficiary_id>")
+@blp.doc(security=TOKEN)
+@auth_required()
+@blp.response(200, HouseholdSchema)
+def get_beneficiary(beneficiary_id):
+    """Return a household in full (its organisation's staff and the verifying social worker)."""
+    return beneficiaries.get_beneficiary(g.user, beneficiary_id)
+
+
+@blp.route("/beneficiaries/<int:beneficiary_id>", methods=["PATCH"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(HouseholdUpdateSchema)
+@blp.response(200, HouseholdSchema)
+def update_beneficiary(data, beneficiary_id):
+    """Correct a household's details; the fields left out keep their values (staff or the verifier)."""
+    return beneficiaries.update_beneficiary(g.user, beneficiary_id, **data)
+
+
+@blp.route("/beneficiaries/<int:beneficiary_id>/verification", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.response(200, HouseholdSchema)
+def verify_beneficiary(beneficiary_id):
+    """Record a verification visit; the next falls due after REVERIFY_MONTHS (12 by default; staff)."""
+    return beneficiaries.verify_beneficiary(g.user, beneficiary_id)
