@@ -1,27 +1,251 @@
-"""Public wish pages (placeholder until the pages land)."""
+"""Public wish pages: browse and read listings, claim a micro-wish, pledge to a household need;
+and the donor's own page of claims and pledges, with release, withdrawal and the thank-you notes.
+
+The staff pages add their routes to this blueprint (`staff_views`, `household_views`, `board_views`).
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import io
 
-from marketplace.wishes import labels
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from marketplace import uploads
+from marketplace.api.pagination import Page, decode_cursor, encode_cursor
+from marketplace.auth.forms import EmptyForm
+from marketplace.auth.session import login_required
+from marketplace.errors import Conflict, DomainError, InvalidInput
+from marketplace.extensions import db
+from marketplace.forms_common import apply_errors
+from marketplace.ids import id_arg
+from marketplace.orgs.models import OrgKind
+from marketplace.orgs.views import district_choices, org_name
+from marketplace.timebank.views import flash_errors
+from marketplace.wishes import claims, labels, pledges, service
+from marketplace.wishes.forms import ClaimForm, PledgeForm, parse_yuan
+from marketplace.wishes.models import (
+    PUBLIC_STATUSES,
+    ClaimStatus,
+    HouseholdCategory,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Pledge,
+    PledgeStatus,
+    WishClaim,
+)
 
 bp = Blueprint("wishes", __name__, url_prefix="/wishes")
 labels.register(bp)
 
+PER_PAGE = 20
+DONE = (ListingStatus.FULFILLED.value, ListingStatus.CONFIRMED.value, ListingStatus.CLOSED.value)
+
+
+# --- browsing ----------------------------------------------------------------------------------------
 
 @bp.route("/")
 def index():
-    """Browse published wishes and needs."""
-    return ""
+    """Browse public wishes and needs by kind, category, district, status, value and words."""
+    filters = _filters()
+    stmt = service.browse(kind=filters["kind"], category=filters["category"], district_id=filters["district"],
+                          status=filters["status"], min_fen=parse_yuan(filters["min"]),
+                          max_fen=parse_yuan(filters["max"]), text=filters["q"])
+    stmt = stmt.options(selectinload(Listing.beneficiary), selectinload(Listing.district))
+    try:
+        page = _newest_first(stmt, request.args.get("cursor"))
+    except DomainError:
+        abort(400)
+    more = ({k: v for k, v in filters.items() if v} | {"cursor": page.next_cursor}) if page.next_cursor else None
+    return render_template("wishes/index.html", page=page, filters=filters, more=more,
+                           kinds=labels.choices(labels.KINDS), categories=labels.choices(labels.CATEGORIES),
+                           districts=district_choices(),
+                           statuses=[(s.value, labels.status_label(s.value)) for s in PUBLIC_STATUSES])
 
+
+def _filters() -> dict:
+    """Read the list's filters; a value that is not one of the choices reads as no filter."""
+    args = request.args
+    kind = args.get("kind")
+    category = args.get("category")
+    status = args.get("status")
+    return {
+        "kind": kind if kind in ListingKind.__members__.values() else None,
+        "category": category if category in HouseholdCategory.__members__.values() else None,
+        "district": id_arg("district"),
+        "status": status if status in [s.value for s in PUBLIC_STATUSES] else None,
+        "min": _yuan_arg("min"),
+        "max": _yuan_arg("max"),
+        "q": (args.get("q") or "").replace("\x00", "").strip()[:100],
+    }
+
+
+def _yuan_arg(name: str) -> str:
+    """Return an amount from the query string as typed, or "" when it is not an amount in yuan."""
+    text = (request.args.get(name) or "").strip()[:20]
+    return text if parse_yuan(text) is not None else ""
+
+
+def _newest_first(stmt, cursor: str | None) -> Page:
+    """Return one page of listings, newest first, after the cursor (keyset on the id)."""
+    if cursor:
+        stmt = stmt.where(Listing.id < decode_cursor(cursor))
+    rows = list(db.session.scalars(stmt.order_by(None).order_by(Listing.id.desc()).limit(PER_PAGE + 1)))
+    more = len(rows) > PER_PAGE
+    rows = rows[:PER_PAGE]
+    return Page(rows, encode_cursor(rows[-1].id) if more and rows else None)
+
+
+# --- one listing -------------------------------------------------------------------------------------
 
 @bp.route("/<code>")
 def detail(code):
-    """One public listing."""
-    return ""
+    """Show a listing by its public code, with the claim or pledge form."""
+    return _render_detail(service.listing_by_code(g.user, code))
 
+
+def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge_form: PledgeForm | None = None,
+                   status: int = 200):
+    user = g.user
+    may_manage = service.may_manage(user, listing)
+    donors = service.donors_of(listing) if user is not None and listing.thanks_note else []
+    my_claim = None
+    if user is not None and listing.kind == ListingKind.WISH:
+        my_claim = next((c for c in db.session.scalars(claims.claims_of(user).where(
+            WishClaim.listing_id == listing.id, WishClaim.status == ClaimStatus.ACTIVE.value))), None)
+    staff_link = None
+    if may_manage and "wishes.listing" in current_app.view_functions:
+        staff_link = url_for("wishes.listing", listing_id=listing.id)
+    return render_template(
+        "wishes/detail.html", listing=listing, household=listing.beneficiary, may_manage=may_manage,
+        coverage=pledges.coverage(listing) if listing.kind == ListingKind.HOUSEHOLD_NEED else None,
+        show_thanks=bool(listing.thanks_note) and (may_manage or any(d.id == user.id for d in donors)),
+        my_claim=my_claim, staff_link=staff_link, money_available=claims.money_available(),
+        claim_form=claim_form or _claim_form(), pledge_form=pledge_form or _pledge_form(listing),
+        button=EmptyForm()), status
+
+
+def _claim_form() -> ClaimForm:
+    form = ClaimForm()
+    firms = [m.organisation for m in (g.user.memberships if g.user else []) if m.organisation.kind == OrgKind.FIRM]
+    form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in firms]
+    return form
+
+
+def _pledge_form(listing: Listing) -> PledgeForm:
+    form = PledgeForm()
+    orgs = [m.organisation for m in (g.user.memberships if g.user else [])]
+    form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in orgs]
+    form.source.choices = [("", _("Not a share: the pledge is mine or my organisation's"))]
+    if service.may_manage(g.user, listing):
+        form.source.choices += [(s.value, str(labels.SOURCES[s])) for s in pledges.STAFF_SOURCES]
+    return form
+
+
+@bp.route("/<code>/photo")
+def photo(code):
+    """Send a public listing's photo (the copy without metadata)."""
+    listing = service.public_listing(code)
+    if not listing.public_photo_path:
+        abort(404)
+    try:
+        data = uploads.path_of(listing.public_photo_path).read_bytes()
+    except OSError:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype="image/jpeg")
+
+
+@bp.post("/<code>/claim")
+@login_required
+def claim(code):
+    """Claim a micro-wish: in kind, for yourself or for your firm."""
+    listing = service.listing_by_code(g.user, code)
+    form = _claim_form()
+    if form.validate_on_submit():
+        try:
+            claims.claim_wish(listing.id, g.user, form.method.data, form.organisation_id.data)
+        except DomainError as error:
+            return _refused(error, listing.public_code, claim_form=form)
+        flash(_("The wish is yours to fulfil. Please bring the item to the station before the deadline."),
+              "success")
+        return redirect(url_for("wishes.detail", code=listing.public_code))
+    return _render_detail(listing, claim_form=form, status=422)
+
+
+@bp.post("/<code>/pledge")
+@login_required
+def pledge(code):
+    """Pledge part of a household need's budget, in yuan."""
+    listing = service.listing_by_code(g.user, code)
+    form = _pledge_form(listing)
+    if form.validate_on_submit():
+        try:
+            pledges.pledge(listing.id, g.user, form.amount.data, form.organisation_id.data, form.source.data)
+        except DomainError as error:
+            if "amount_fen" in error.fields:  # the form takes yuan in `amount`
+                error.fields = {"amount" if k == "amount_fen" else k: v for k, v in error.fields.items()}
+            return _refused(error, listing.public_code, pledge_form=form)
+        flash(_("Thank you: your pledge is recorded. You will pay it when online donations open."), "success")
+        return redirect(url_for("wishes.detail", code=listing.public_code))
+    return _render_detail(listing, pledge_form=form, status=422)
+
+
+def _refused(error: DomainError, code: str, **forms):
+    """Show the page again with why: field messages on the form, a conflict's message at the top."""
+    if not isinstance(error, InvalidInput | Conflict):
+        raise error
+    if isinstance(error, Conflict):
+        flash(str(error.message), "error")
+    for form in forms.values():
+        if isinstance(error, InvalidInput) or error.fields:
+            apply_errors(form, error)
+    return _render_detail(service.listing_by_code(g.user, code), status=error.status, **forms)
+
+
+# --- the donor's page --------------------------------------------------------------------------------
 
 @bp.route("/my")
+@login_required
 def mine():
-    """The donor's claims and pledges."""
-    return ""
+    """The donor's claims and pledges, and the thanks for the wishes that came true."""
+    my_claims = db.session.scalars(claims.claims_of(g.user).options(selectinload(WishClaim.listing))
+                                   .limit(100)).all()
+    my_pledges = db.session.scalars(pledges.pledges_of(g.user).options(selectinload(Pledge.listing))
+                                    .limit(100)).all()
+    return render_template("wishes/mine.html", claims=my_claims, pledges=my_pledges, button=EmptyForm(),
+                           done=DONE, ClaimStatus=ClaimStatus, PledgeStatus=PledgeStatus)
+
+
+@bp.post("/claims/<int:claim_id>/release")
+@login_required
+def release_claim(claim_id):
+    """Give a claim up so someone else can fulfil the wish."""
+    return _button(lambda: claims.release_claim(claim_id, g.user),
+                   _("The claim is released; the wish is open to others again."))
+
+
+@bp.post("/pledges/<int:pledge_id>/withdraw")
+@login_required
+def withdraw_pledge(pledge_id):
+    """Take back a pledge not yet paid."""
+    return _button(lambda: pledges.withdraw_pledge(pledge_id, g.user), _("Your pledge is withdrawn."))
+
+
+def _button(action, done: str):
+    """Run a donor's button on the page of claims and pledges, and say how it went.
+
+    NotFound (someone else's claim or pledge) goes on to the 404 page.
+    """
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash_errors(form.errors)
+    else:
+        try:
+            action()
+        except Conflict as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("wishes.mine"))
