@@ -12,6 +12,7 @@ from marketplace.orgs.models import Organisation
 from marketplace.wishes import beneficiaries, claims, pledges, service
 from marketplace.wishes.models import Beneficiary
 
+STATION = "Nanhuaxi Street Social-Work Station"
 HOUSEHOLDS = [
     # pseudonym, category, age band, invented private name, phone, address
     ("木棉阿婆", "elderly_alone", "80+", "林某英", "13800000001", "海珠区南华西街某巷 1 号"),
@@ -32,7 +33,7 @@ NEED = (0, "阿婆家卫生间防滑改造和扶手安装", "卫生间地面湿�
 
 def seed_wishes(domain: str) -> int:
     """Add the demo households and listings if missing; return how many listings were added."""
-    station = db.session.scalar(select(Organisation).where(Organisation.name_en == "Nanhuaxi Street Social-Work Station"))
+    station = db.session.scalar(select(Organisation).where(Organisation.name_en == STATION))
     worker = db.session.scalar(select(User).where(User.email == f"socialworker@{domain}"))
     checker = db.session.scalar(select(User).where(User.email == f"admin@{domain}"))
     if station is None or worker is None or checker is None:

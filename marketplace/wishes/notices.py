@@ -9,7 +9,7 @@ from marketplace.wishes.models import Listing, WishClaim
 
 
 def _link(listing: Listing) -> str:
-    return mailer.external_url("wishes.detail", code=listing.public_code)
+    return mailer.external_url("wishes.detail", listing_code=listing.public_code)
 
 
 def claim_expired(claim: WishClaim) -> None:

@@ -99,10 +99,10 @@ def _newest_first(stmt, cursor: str | None) -> Page:
 
 # --- one listing -------------------------------------------------------------------------------------
 
-@bp.route("/<code>")
-def detail(code):
+@bp.route("/<listing_code>")
+def detail(listing_code):
     """Show a listing by its public code, with the claim or pledge form."""
-    return _render_detail(service.listing_by_code(g.user, code))
+    return _render_detail(service.listing_by_code(g.user, listing_code))
 
 
 def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge_form: PledgeForm | None = None,
@@ -143,10 +143,10 @@ def _pledge_form(listing: Listing) -> PledgeForm:
     return form
 
 
-@bp.route("/<code>/photo")
-def photo(code):
+@bp.route("/<listing_code>/photo")
+def photo(listing_code):
     """Send a public listing's photo (the copy without metadata)."""
-    listing = service.public_listing(code)
+    listing = service.public_listing(listing_code)
     if not listing.public_photo_path:
         abort(404)
     try:
@@ -156,11 +156,11 @@ def photo(code):
     return send_file(io.BytesIO(data), mimetype="image/jpeg")
 
 
-@bp.post("/<code>/claim")
+@bp.post("/<listing_code>/claim")
 @login_required
-def claim(code):
+def claim(listing_code):
     """Claim a micro-wish: in kind, for yourself or for your firm."""
-    listing = service.listing_by_code(g.user, code)
+    listing = service.listing_by_code(g.user, listing_code)
     form = _claim_form()
     if form.validate_on_submit():
         try:
@@ -169,15 +169,15 @@ def claim(code):
             return _refused(error, listing.public_code, claim_form=form)
         flash(_("The wish is yours to fulfil. Please bring the item to the station before the deadline."),
               "success")
-        return redirect(url_for("wishes.detail", code=listing.public_code))
+        return redirect(url_for("wishes.detail", listing_code=listing.public_code))
     return _render_detail(listing, claim_form=form, status=422)
 
 
-@bp.post("/<code>/pledge")
+@bp.post("/<listing_code>/pledge")
 @login_required
-def pledge(code):
+def pledge(listing_code):
     """Pledge part of a household need's budget, in yuan."""
-    listing = service.listing_by_code(g.user, code)
+    listing = service.listing_by_code(g.user, listing_code)
     form = _pledge_form(listing)
     if form.validate_on_submit():
         try:
@@ -187,7 +187,7 @@ def pledge(code):
                 error.fields = {"amount" if k == "amount_fen" else k: v for k, v in error.fields.items()}
             return _refused(error, listing.public_code, pledge_form=form)
         flash(_("Thank you: your pledge is recorded. You will pay it when online donations open."), "success")
-        return redirect(url_for("wishes.detail", code=listing.public_code))
+        return redirect(url_for("wishes.detail", listing_code=listing.public_code))
     return _render_detail(listing, pledge_form=form, status=422)
 
 
@@ -217,11 +217,11 @@ def mine():
                            done=DONE, ClaimStatus=ClaimStatus, PledgeStatus=PledgeStatus)
 
 
-@bp.post("/claims/<int:claim_id>/release")
+@bp.post("/claims/<int:wish_claim_id>/release")
 @login_required
-def release_claim(claim_id):
+def release_claim(wish_claim_id):
     """Give a claim up so someone else can fulfil the wish."""
-    return _button(lambda: claims.release_claim(claim_id, g.user),
+    return _button(lambda: claims.release_claim(wish_claim_id, g.user),
                    _("The claim is released; the wish is open to others again."))
 
 
