@@ -96,6 +96,7 @@ def register_beneficiary(actor: User, org: Organisation, **data) -> Beneficiary:
 def update_beneficiary(actor: User, beneficiary_id, **data) -> Beneficiary:
     """Correct a household's details; the fields not given keep their values."""
     beneficiary = get_beneficiary(actor, beneficiary_id)
+    require(actor, "org.manage_beneficiaries", beneficiary.organisation)  # a verifier who left may only read
     current = {name: getattr(beneficiary, name) for name in FIELDS}
     for name, value in _clean(current | data).items():
         setattr(beneficiary, name, value)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from marketplace import jobs
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import Conflict, InvalidInput, NotFound
@@ -76,6 +77,8 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
     db.session.flush()
     record("wish.claimed", actor=claimant, subject=claim, listing=listing.id)
     db.session.commit()
+    # a minute late, so that the scheduler's rounding never runs it before the deadline
+    jobs.enqueue_at(deadline + timedelta(minutes=1), "marketplace.wishes.claims.expire_claims")
     return claim
 
 

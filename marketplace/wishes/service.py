@@ -61,7 +61,7 @@ def get_listing(actor: User | None, listing_id) -> Listing:
 
 def listing_by_code(actor: User | None, code) -> Listing:
     """Return a listing by its public code: public ones to anyone, the rest to its organisation's staff."""
-    listing = db.session.scalar(select(Listing).where(Listing.public_code == str(code)[:16]))
+    listing = db.session.scalar(select(Listing).where(Listing.public_code == str(code).replace("\x00", "")[:16]))
     if listing is None or not (listing.is_public or may_manage(actor, listing)):
         raise NotFound()
     return listing
@@ -69,7 +69,7 @@ def listing_by_code(actor: User | None, code) -> Listing:
 
 def public_listing(code: str) -> Listing:
     """Return a public listing by its public code."""
-    listing = db.session.scalar(select(Listing).where(Listing.public_code == str(code)[:16]))
+    listing = db.session.scalar(select(Listing).where(Listing.public_code == str(code).replace("\x00", "")[:16]))
     if listing is None or not listing.is_public:
         raise NotFound()
     return listing
@@ -222,6 +222,8 @@ def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     """The rules each hand-made move adds to the table of allowed moves."""
     if to in NOTE_NEEDED and not note:
         raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    if to is S.PUBLISHED and listing.status_enum is S.CLAIMED:  # the claim, pledges or activity would stay
+        raise Conflict(_l("Release the claim or withdraw the pledges to open this listing again."))
     if to is S.SUBMITTED and listing.kind == ListingKind.HOUSEHOLD_NEED:
         if sum(f.amount_fen for f in listing.funding_lines) != listing.value_fen:
             raise Conflict(_l("The co-funding plan must add up to the budget (%(budget)s).",
