@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.orgs.models import Invitation
 from marketplace.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
+from tests.wishes.world import wishes_of
 
 ROLES = ["anonymous", "volunteer", "donor", "firm_member", "social_worker", "staff",
          "org_admin", "platform_admin"]
@@ -24,6 +25,70 @@ CHARITY_ADMINS = {"org_admin", "platform_admin"}
 EVERYONE = set(ROLES)
 NEW_ROLE = {"role": "coordinator"}
 API_MEMBER = "/api/v1/organisations/<int:org_id>/members/<int:membership_id>"
+
+WISH_STAFF = CHARITY_MEMBERS  # the charity posts the wishes; org_admin wrote them, coadmin verified
+BOARD_READERS = CHARITY_MEMBERS | {"social_worker"}  # staff of any organisation
+HOUSEHOLD = {"pseudonym": "青禾", "district_id": "1", "category": "disability", "age_band": "60-79",
+             "full_name": "王某", "consent_on": "2026-01-05", "consent_scope": "发布"}
+API_LISTING = "/api/v1/listings/<listing_code>"
+WISH_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
+    ("GET", "/wishes/"): (EVERYONE, None, "page"),
+    ("GET", "/wishes/<listing_code>"): (EVERYONE, None, "object"),
+    ("GET", "/wishes/<listing_code>/photo"): (EVERYONE, None, "object"),
+    ("POST", "/wishes/<listing_code>/claim"): (USERS, {"method": "in_kind"}, "object"),
+    ("POST", "/wishes/<listing_code>/pledge"): (USERS, {"amount": "100"}, "object"),
+    ("GET", "/wishes/my"): (USERS, None, "page"),
+    ("POST", "/wishes/claims/<int:wish_claim_id>/release"): (WISH_STAFF | {"donor"}, {}, "object"),
+    ("POST", "/wishes/pledges/<int:pledge_id>/withdraw"): (WISH_STAFF | {"firm_member"}, {}, "object"),
+    ("GET", "/wishes/board"): (BOARD_READERS, None, "page"),
+    ("GET", "/wishes/board.csv"): (BOARD_READERS, None, "page"),
+    ("GET", "/wishes/orgs/<int:org_id>/households"): (WISH_STAFF, None, "object"),
+    ("GET", "/wishes/orgs/<int:org_id>/households/new"): (WISH_STAFF, None, "object"),
+    ("POST", "/wishes/orgs/<int:org_id>/households/new"): (WISH_STAFF, HOUSEHOLD, "object"),
+    ("GET", "/wishes/orgs/<int:org_id>/listings"): (WISH_STAFF, None, "object"),
+    ("GET", "/wishes/households/<int:beneficiary_id>"): (WISH_STAFF, None, "object"),
+    ("GET", "/wishes/households/<int:beneficiary_id>/edit"): (WISH_STAFF, None, "object"),
+    ("POST", "/wishes/households/<int:beneficiary_id>/edit"): (WISH_STAFF, HOUSEHOLD, "object"),
+    ("POST", "/wishes/households/<int:beneficiary_id>/verify"): (WISH_STAFF, {}, "object"),
+    ("GET", "/wishes/households/<int:beneficiary_id>/listings/new"): (WISH_STAFF, None, "object"),
+    ("POST", "/wishes/households/<int:beneficiary_id>/listings/new"): (WISH_STAFF, {
+        "kind": "wish", "title": "新书包", "quantity": "1", "value": "150"}, "object"),
+    ("GET", "/wishes/listings/<int:listing_id>"): (WISH_STAFF, None, "object"),
+    ("GET", "/wishes/listings/<int:listing_id>/edit"): (WISH_STAFF, None, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/edit"): (WISH_STAFF, {"title": "改", "quantity": "1"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/move"): (WISH_STAFF, {"to": "withdrawn", "note": "原因"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/approve-budget"): (CHARITY_ADMINS, {"note": "ok"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/deliver"): (WISH_STAFF, {"note": ""}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/thanks"): (WISH_STAFF, {"text": "谢谢"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/activity"): (WISH_STAFF, {
+        "starts_at": "2031-01-01T09:00", "ends_at": "2031-01-01T11:00", "capacity": "5"}, "object"),
+    ("GET", "/wishes/listings/<int:listing_id>/photo/<any(original, delivery):which>"): (WISH_STAFF, None, "object"),
+    ("GET", "/api/v1/organisations/<int:org_id>/beneficiaries"): (WISH_STAFF, None, "api"),
+    ("POST", "/api/v1/organisations/<int:org_id>/beneficiaries"): (WISH_STAFF, {
+        "district_id": 1, "category": "elderly_alone", "age_band": "80+", "full_name": "王",
+        "consent_on": "2026-01-05", "consent_scope": "x"}, "api"),
+    ("GET", "/api/v1/beneficiaries/<int:beneficiary_id>"): (WISH_STAFF, None, "api"),
+    ("PATCH", "/api/v1/beneficiaries/<int:beneficiary_id>"): (WISH_STAFF, {"pseudonym": "新名"}, "api"),
+    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/verification"): (WISH_STAFF, None, "api"),
+    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/listings"): (WISH_STAFF, {
+        "kind": "wish", "title": "书包", "value_fen": 10000}, "api"),
+    ("GET", "/api/v1/listings"): (EVERYONE, None, "api"),
+    ("GET", API_LISTING): (EVERYONE, None, "api"),
+    ("PATCH", API_LISTING): (WISH_STAFF, {"title": "改"}, "api"),
+    ("GET", API_LISTING + "/transitions"): (WISH_STAFF, None, "api"),
+    ("POST", API_LISTING + "/transitions"): (WISH_STAFF, {"to": "withdrawn", "note": "x"}, "api"),
+    ("POST", API_LISTING + "/approve-budget"): (CHARITY_ADMINS, {"note": "ok"}, "api"),
+    ("POST", API_LISTING + "/delivery"): (WISH_STAFF, {"note": ""}, "api"),
+    ("POST", API_LISTING + "/thanks"): (WISH_STAFF, {"text": "谢谢"}, "api"),
+    ("POST", API_LISTING + "/claims"): (USERS, {"method": "in_kind"}, "api"),
+    ("POST", API_LISTING + "/pledges"): (USERS, {"amount_fen": 1000}, "api"),
+    ("POST", "/api/v1/wish-claims/<int:wish_claim_id>/release"): (WISH_STAFF | {"donor"}, None, "api"),
+    ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): (WISH_STAFF | {"firm_member"}, None, "api"),
+    ("GET", "/api/v1/me/wish-claims"): (USERS, None, "api"),
+    ("GET", "/api/v1/me/pledges"): (USERS, None, "api"),
+    ("GET", "/api/v1/board"): (BOARD_READERS, None, "api"),
+    ("GET", "/api/v1/board/counts"): (BOARD_READERS, None, "api"),
+}
 
 # (method, rule) -> (roles allowed, form data or JSON body, kind); kind picks what a denial looks like
 ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
@@ -177,8 +242,14 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/timebank/certificates"): (USERS, None, "page"),
     ("POST", "/timebank/certificates"): (USERS, {"period_start": "2026-01-01", "period_end": "2026-01-31"}, "page"),
     ("GET", "/verify/<code>"): (EVERYONE, None, "page"),
+    **WISH_ROUTES,
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
+
+
+def _names_an_object(rule: str) -> bool:
+    """Rules that point at one object (an id or a public code) answer a denial like a missing object."""
+    return "<int:" in rule or "_code>" in rule
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -220,6 +291,7 @@ def _build_world(create_user, create_org):
     ids |= {"check_id": check.id, "item_id": item.id}
     ids |= {"batch_id": import_batch_of(charity, people).id, "fmt": "csv"}
     ids["code"] = certificate_of(charity, people["donor"], people["org_admin"])
+    ids |= wishes_of(charity, people["org_admin"], co_admin, claimant=people["donor"], pledger=people["firm_member"])
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 
@@ -341,9 +413,9 @@ def test_route_answers_each_role_as_the_policy_says(app, client, world, role, me
     if role == "anonymous":
         assert to_login or response.status_code == 401
         return
-    expected = {"object": 404, "api": 404 if "<int:" in rule else 403, "admin": 403, "page": 403}[kind]
+    expected = {"object": 404, "api": 404 if _names_an_object(rule) else 403, "admin": 403, "page": 403}[kind]
     assert response.status_code == expected
-    if "<int:" in rule:
+    if _names_an_object(rule):
         missing = _call(client, role, tokens, method, _fill(rule, ids, True), data, kind)
         assert missing.status_code == response.status_code
         assert _body(missing) == _body(response)
