@@ -18,7 +18,7 @@ from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
 from marketplace.policy import can, require
 from marketplace.timeutil import now_utc
-from marketplace.wishes import notices, photos
+from marketplace.wishes import lifecycle, notices, photos
 from marketplace.wishes.beneficiaries import get_beneficiary, is_verified
 from marketplace.wishes.lifecycle import move
 from marketplace.wishes.models import (
@@ -216,6 +216,13 @@ def approve_over_cap(actor: User, listing_id, note: str) -> Listing:
     record("listing.over_cap_approved", actor=actor, subject=listing, note=note.strip())
     db.session.commit()
     return listing
+
+
+def offered_moves(actor: User, listing: Listing) -> list[S]:
+    """Return the hand-made moves worth offering the actor now (the rest would only be refused)."""
+    return [to for to in lifecycle.MOVES[listing.status_enum] if to in MANUAL
+            and not (to is S.PUBLISHED and listing.status_enum is S.CLAIMED)
+            and not (to is S.VERIFIED and listing.author_id == actor.id)]
 
 
 def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:

@@ -19,7 +19,7 @@ from marketplace.orgs.service import get_organisation
 from marketplace.policy import can, require
 from marketplace.timebank.forms import to_utc
 from marketplace.wishes import beneficiaries, pledges, service
-from marketplace.wishes.lifecycle import MOVES, status_label
+from marketplace.wishes.lifecycle import status_label
 from marketplace.wishes.models import ClaimStatus, Listing, ListingKind, ListingStatus, Pledge, WishClaim
 from marketplace.wishes.staff_forms import (
     ApproveBudgetForm,
@@ -100,8 +100,8 @@ def listing(listing_id):
     """Show a listing to its staff: the household, the history, and what can be done now."""
     listing = _managed(listing_id)
     org = listing.organisation
-    moves = [(to, MOVE_BUTTONS[to]) for to in MOVE_BUTTONS if to in MOVES[listing.status_enum]
-             and not (to is S.PUBLISHED and listing.status_enum is S.CLAIMED)]  # claims and pledges reopen it
+    offered = service.offered_moves(g.user, listing)
+    moves = [(to, MOVE_BUTTONS[to]) for to in MOVE_BUTTONS if to in offered]
     claim = db.session.scalar(select(WishClaim).where(WishClaim.listing_id == listing.id,
                                                       WishClaim.status == ClaimStatus.ACTIVE.value))
     pledge_rows = db.session.scalars(select(Pledge).where(Pledge.listing_id == listing.id)

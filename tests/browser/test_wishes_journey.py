@@ -55,9 +55,7 @@ def test_wish_from_household_to_thanks(new_page, create_user, create_org):
     sw.get_by_role("button", name="Submit for verification").click()
     expect(sw.locator("[data-status]")).to_have_text("Waiting for verification")
     staff_url = sw.url
-    sw.get_by_role("button", name="Verify", exact=True).click()  # the author may not verify it
-    expect(sw.get_by_text("Someone other than the author must verify a listing.")).to_be_visible()
-    expect(sw.locator("[data-status]")).to_have_text("Waiting for verification")
+    expect(sw.get_by_role("button", name="Verify", exact=True)).to_have_count(0)  # the author may not verify it
 
     # 2. A colleague verifies and publishes it.
     boss = new_page()

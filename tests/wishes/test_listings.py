@@ -258,3 +258,13 @@ def test_listing_events_are_never_lost_on_a_refused_move(station, create_listing
     db.session.rollback()
     assert db.session.scalar(select(db.func.count()).select_from(ListingEvent)) == before
     assert wish.status == "verified"
+
+
+def test_the_author_is_not_offered_verification_and_a_claimed_listing_is_not_offered_publishing(
+        station, create_listing):
+    submitted = create_listing(status="submitted")
+    assert "verified" not in service.offered_moves(station.worker, submitted)
+    assert "verified" in service.offered_moves(station.checker, submitted)
+    claimed = create_listing()
+    claims.claim_wish(claimed.id, station.donor)
+    assert service.offered_moves(station.checker, claimed) == ["withdrawn"]
