@@ -28,11 +28,13 @@ from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
+from tests.wishes.world import wishes_of
 
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
           "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
-          "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate"]
+          "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate", "beneficiary",
+          "listing", "funding_line", "listing_event", "wish_claim", "pledge"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -60,6 +62,7 @@ DISTRICT = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "sort_order": 
                   "is_active": F("flag", False)},
                  {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"})
 DATETIME, DATE, NUMBER, OPT_NUMBER = F("datetime"), F("date"), F("number"), F("number", False)
+MONEY, OPT_MONEY = F("money"), F("money", False)
 ACTIVITY = Route({"title": TEXT, "description": OPT_TEXT, "category": CHOICE, "district_id": ID, "address": OPT_TEXT,
                   "starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "skills": OPT_TEXT},
                  {"title": "探访", "category": "elderly_care", "district_id": "1", "starts_at": "2031-01-01T09:00",
@@ -68,6 +71,70 @@ REVIEW = Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})
 REASON = Route({"reason": TEXT}, {"reason": "counted twice"})
 MEMBER = "/orgs/<int:org_id>/members/<int:membership_id>"
 API_MEMBER = "/api/v1/organisations/<int:org_id>/members/<int:membership_id>"
+
+HOUSEHOLD = Route({"pseudonym": TEXT, "district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
+                   "phone": OPT_TEXT, "id_number": OPT_TEXT, "address": OPT_TEXT, "notes": OPT_TEXT,
+                   "consent_on": DATE, "consent_scope": TEXT},
+                  {"pseudonym": "青禾", "district_id": "1", "category": "disability", "age_band": "60-79",
+                   "full_name": "王某", "consent_on": "2026-01-05", "consent_scope": "发布"})
+LISTING = {"title": TEXT, "story": OPT_TEXT, "quantity": NUMBER, "value": OPT_MONEY}
+API_HOUSEHOLD = {"district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
+                 "consent_on": F("date"), "consent_scope": TEXT, "pseudonym": F("text", False, True),
+                 "phone": OPT_TEXT, "id_number": OPT_TEXT, "address": OPT_TEXT, "notes": OPT_TEXT}
+API_LISTING = {"title": F("text", False), "story": OPT_TEXT, "quantity": OPT_NUMBER, "value_fen": OPT_NUMBER}
+LISTING_API = "/api/v1/listings/<listing_code>"
+WISH_ROUTES: dict[tuple[str, str], Route] = {
+    **{("GET", rule): Route() for rule in [
+        "/wishes/", "/wishes/<listing_code>", "/wishes/<listing_code>/photo", "/wishes/my", "/wishes/board",
+        "/wishes/board.csv", "/wishes/orgs/<int:org_id>/households", "/wishes/orgs/<int:org_id>/households/new",
+        "/wishes/orgs/<int:org_id>/listings", "/wishes/households/<int:beneficiary_id>",
+        "/wishes/households/<int:beneficiary_id>/edit", "/wishes/households/<int:beneficiary_id>/listings/new",
+        "/wishes/listings/<int:listing_id>", "/wishes/listings/<int:listing_id>/edit",
+        "/wishes/listings/<int:listing_id>/photo/<any(original, delivery):which>",
+        "/api/v1/organisations/<int:org_id>/beneficiaries", "/api/v1/beneficiaries/<int:beneficiary_id>",
+        "/api/v1/listings", LISTING_API, LISTING_API + "/transitions", "/api/v1/me/wish-claims",
+        "/api/v1/me/pledges", "/api/v1/board", "/api/v1/board/counts"]},
+    ("POST", "/wishes/<listing_code>/claim"): Route({"method": CHOICE, "organisation_id": F("id", False)},
+                                                    {"method": "in_kind"}),
+    ("POST", "/wishes/<listing_code>/pledge"): Route(
+        {"amount": MONEY, "organisation_id": F("id", False), "source": OPT_CHOICE}, {"amount": "100"}),
+    ("POST", "/wishes/claims/<int:wish_claim_id>/release"): Route(),
+    ("POST", "/wishes/pledges/<int:pledge_id>/withdraw"): Route(),
+    ("POST", "/wishes/orgs/<int:org_id>/households/new"): HOUSEHOLD,
+    ("POST", "/wishes/households/<int:beneficiary_id>/edit"): HOUSEHOLD,
+    ("POST", "/wishes/households/<int:beneficiary_id>/verify"): Route(),
+    ("POST", "/wishes/households/<int:beneficiary_id>/listings/new"): Route(
+        {"kind": CHOICE, **LISTING}, {"kind": "wish", "title": "新书包", "quantity": "1", "value": "150"}),
+    ("POST", "/wishes/listings/<int:listing_id>/edit"): Route(LISTING, {"title": "改", "quantity": "1"}),
+    ("POST", "/wishes/listings/<int:listing_id>/move"): Route({"to": CHOICE, "note": OPT_TEXT},
+                                                              {"to": "withdrawn", "note": "原因"}),
+    ("POST", "/wishes/listings/<int:listing_id>/approve-budget"): Route({"note": TEXT}, {"note": "ok"}),
+    ("POST", "/wishes/listings/<int:listing_id>/deliver"): Route({"note": OPT_TEXT}, {"note": ""}),
+    ("POST", "/wishes/listings/<int:listing_id>/thanks"): Route({"text": TEXT}, {"text": "谢谢"}),
+    ("POST", "/wishes/listings/<int:listing_id>/activity"): Route(
+        {"starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "address": OPT_TEXT},
+        {"starts_at": "2031-01-01T09:00", "ends_at": "2031-01-01T11:00", "capacity": "5"}),
+    ("POST", "/api/v1/organisations/<int:org_id>/beneficiaries"): Route(API_HOUSEHOLD, {
+        "district_id": 1, "category": "elderly_alone", "age_band": "80+", "full_name": "王",
+        "consent_on": "2026-01-05", "consent_scope": "x"}),
+    ("PATCH", "/api/v1/beneficiaries/<int:beneficiary_id>"): Route(
+        {name: F(f.kind, False) for name, f in API_HOUSEHOLD.items()}, {"pseudonym": "新名"}),
+    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/verification"): Route(),
+    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/listings"): Route(
+        {"kind": CHOICE, **API_LISTING, "title": TEXT}, {"kind": "wish", "title": "书包", "value_fen": 10000}),
+    ("PATCH", LISTING_API): Route(API_LISTING, {"title": "改"}),
+    ("POST", LISTING_API + "/transitions"): Route({"to": CHOICE, "note": OPT_TEXT}, {"to": "withdrawn", "note": "x"}),
+    ("POST", LISTING_API + "/approve-budget"): Route({"note": TEXT}, {"note": "ok"}),
+    ("POST", LISTING_API + "/delivery"): Route({"note": OPT_TEXT}, {"note": ""}),
+    ("POST", LISTING_API + "/thanks"): Route({"text": TEXT}, {"text": "谢谢"}),
+    ("POST", LISTING_API + "/claims"): Route({"method": OPT_CHOICE, "organisation_id": F("id", False, True)},
+                                             {"method": "in_kind"}),
+    ("POST", LISTING_API + "/pledges"): Route(
+        {"amount_fen": NUMBER, "organisation_id": F("id", False, True), "source": F("choice", False, True)},
+        {"amount_fen": 1000}),
+    ("POST", "/api/v1/wish-claims/<int:wish_claim_id>/release"): Route(),
+    ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): Route(),
+}
 
 ROUTES: dict[tuple[str, str], Route] = {
     **{("GET", rule): Route() for rule in [
@@ -193,19 +260,22 @@ ROUTES: dict[tuple[str, str], Route] = {
         "period_start": (now_utc().date() - timedelta(days=6)).isoformat(),
         "period_end": now_utc().date().isoformat()}),
     ("GET", "/verify/<code>"): Route(),
+    **WISH_ROUTES,
 }
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
 FORM_REFUSALS = {"text": [LONG, "a\x00b"], "email": [LONG, "a\x00b", "not an email", "a@" + LONG],
                  "password": [LONG, "short", "1234567890"], "choice": ["no-such-choice", LONG],
                  "id": ["abc", "-1", "0", "1.5", str(2**31), "9" * 30], "number": ["abc", "-1", "1.5", "9" * 30],
-                 "flag": [], "datetime": ["abc", "2031-13-01T09:00", LONG], "date": ["abc", "2031-02-30", LONG]}
+                 "flag": [], "datetime": ["abc", "2031-13-01T09:00", LONG], "date": ["abc", "2031-02-30", LONG],
+                 "money": ["abc", "-1", "1.001", "9" * 30, "1e3"]}
 JSON_REFUSALS = {"text": [LONG, "a\x00b", "\ud800", 42, ["a"], {"a": "b"}, True],
                  "email": [LONG, "not an email", 42, ["a@example.org"]],
                  "password": [LONG, "short", 42], "choice": ["no-such-choice", "a\x00b", 42, ["admin"], True],
                  "id": ["2", 2.5, True, 0, -1, 2**31, 10**30, [2], {"id": 2}],
                  "number": ["5", 2.5, True, -1, 10**30, [5], {"n": 5}],
-                 "datetime": ["abc", "2031-13-01T09:00", "0001-01-01T00:00", LONG, 42, ["2031-01-01T09:00"]]}
+                 "datetime": ["abc", "2031-13-01T09:00", "0001-01-01T00:00", LONG, 42, ["2031-01-01T09:00"]],
+                 "date": ["abc", "2031-02-30", "0001-01-01", "2999-01-01", LONG, 42, ["2026-01-05"]]}
 BAD_BODIES = [b'{"display_name": ', b"\xff\xfe{}", b"[" * 50_000, b'{"a": ' + b"1" * 5000 + b"}",
               b"[]", b'"text"', b"42", b"null"]
 BAD_QUERY = {"cursor": LONG, "limit": "-1", "district": "9" * 30, "kind": ["a", "b"], "q": LONG,
@@ -237,6 +307,7 @@ def world(app, create_user, create_org, mailbox):
              "/auth/verify/<token>": "/auth/verify/" + tokens.sign("verify", {"uid": root.id, "email": root.email}),
              "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
     activity, attendance, claim, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
+    wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
@@ -244,7 +315,7 @@ def world(app, create_user, create_org, mailbox):
            **_import_batch(charity, root, staff), "code": _certificate(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
-           "token_id": create_api_token(root, "to revoke", "read")[0].id}
+           "token_id": create_api_token(root, "to revoke", "read")[0].id, **wishes}
     return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
 
 

@@ -53,9 +53,10 @@ class FundingRowForm(Form):
 class HouseholdForm(FlaskForm):
     pseudonym = StringField(_l("Pseudonym (shown in public)"), [InputRequired(REQUIRED), Length(max=40)],
                             description=_l("Suggested by the site; change it if you like, but never use a real name."))
-    district_id = SelectField(_l("District"), coerce=int)
-    category = SelectField(_l("Category"), choices=lambda: labels.choices(labels.CATEGORIES))
-    age_band = SelectField(_l("Age band"), choices=lambda: labels.choices(labels.AGE_BANDS))
+    district_id = SelectField(_l("District"), [InputRequired(REQUIRED)], coerce=int)
+    category = SelectField(_l("Category"), [InputRequired(REQUIRED)],
+                           choices=lambda: labels.choices(labels.CATEGORIES))
+    age_band = SelectField(_l("Age band"), [InputRequired(REQUIRED)], choices=lambda: labels.choices(labels.AGE_BANDS))
     full_name = StringField(_l("Full name (private)"), [InputRequired(REQUIRED), Length(max=80)])
     phone = TelField(_l("Phone (private, optional)"), [Optional(), Length(max=32)])
     id_number = StringField(_l("ID number (private, optional)"), [Optional(), Length(max=32)])
