@@ -167,6 +167,17 @@ def create_org(app):
     return make
 
 
+@pytest.fixture
+def headers(app):
+    """Bearer headers for an API call as the user: headers(user, scope="write")."""
+    from marketplace.auth.service import create_api_token
+
+    def make(user, scope="write"):
+        return {"Authorization": f"Bearer {create_api_token(user, 'test', scope)[1]}"}
+
+    return make
+
+
 class AuthActions:
     def __init__(self, client):
         self.client = client

@@ -34,14 +34,3 @@ def create_activity(team):
         return service.create_activity(team.coordinator, team.org, **values)
 
     return make
-
-
-@pytest.fixture
-def headers(app):
-    """Bearer headers for an API call as the user: headers(user, scope="write")."""
-    from marketplace.auth.service import create_api_token
-
-    def make(user, scope="write"):
-        return {"Authorization": f"Bearer {create_api_token(user, 'test', scope)[1]}"}
-
-    return make
