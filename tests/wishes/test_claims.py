@@ -173,3 +173,12 @@ def test_staff_see_claimants_whose_claims_keep_expiring(station, create_listing,
     claims.expire_claims(now=once.deadline_at + timedelta(seconds=1))
     assert [(user.id, n) for user, n in claims.repeat_expirers(station.org.id)] == [(careless.id, 3)]
     assert claims.repeat_expirers(station.firm.id) == []
+
+
+def test_the_expiry_email_speaks_the_claimants_language(station, create_listing, create_user, mailbox):
+    chinese = create_user(locale="zh_CN")
+    claim = claims.claim_wish(create_listing(title="旧棉被").id, chinese)
+    assert claims.expire_claims(now=claim.deadline_at + timedelta(seconds=1)) == 1
+    [message] = mailbox.messages
+    assert message.subject == "您的认领已过期：旧棉被"
+    assert "心愿" in message.body and "expired" not in message.body
