@@ -47,10 +47,17 @@ def savings_account(user: User | int):
 
 # --- activities ------------------------------------------------------------------------------
 
-def create_activity(actor: User, org: Organisation, *, title: str, description: str, category: str,
-                    district_id: int, address: str, starts_at: datetime, ends_at: datetime, capacity: int,
-                    skills: str = "") -> Activity:
+def create_activity(actor: User, org: Organisation, **fields) -> Activity:
     """Publish an activity of the organisation (coordinators and above)."""
+    activity = add_activity(actor, org, **fields)
+    db.session.commit()
+    return activity
+
+
+def add_activity(actor: User, org: Organisation, *, title: str, description: str, category: str,
+                 district_id: int, address: str, starts_at: datetime, ends_at: datetime, capacity: int,
+                 skills: str = "") -> Activity:
+    """Check and add an activity in the caller's transaction (flushed, not committed)."""
     require(actor, "org.run_activities", org)
     fields: dict[str, list] = {}
     if not title.strip() or len(title) > 120:
@@ -81,7 +88,6 @@ def create_activity(actor: User, org: Organisation, *, title: str, description: 
     db.session.add(activity)
     db.session.flush()
     record("activity.created", actor=actor, subject=activity)
-    db.session.commit()
     return activity
 
 

@@ -139,10 +139,10 @@ def expire_claims(now=None) -> int:
 
 
 def expire_unclaimed(now=None) -> int:
-    """Mark listings published for longer than EXPIRE_UNCLAIMED_DAYS as expired; return how many."""
+    """Mark listings published for longer than EXPIRE_UNCLAIMED_DAYS with no pledge as expired; return how many."""
     cut = (now or now_utc()) - timedelta(days=setting("EXPIRE_UNCLAIMED_DAYS"))
-    ids = list(db.session.scalars(select(Listing.id).where(Listing.status == S.PUBLISHED.value,
-                                                           Listing.status_changed_at < cut)))
+    ids = list(db.session.scalars(select(Listing.id).where(  # a need with pledges is being helped: it stays
+        Listing.status == S.PUBLISHED.value, Listing.status_changed_at < cut, Listing.pledged_fen == 0)))
     count = 0
     for listing_id in ids:
         if move_if(listing_id, S.PUBLISHED, S.EXPIRED, None, "unclaimed",

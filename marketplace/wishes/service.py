@@ -294,10 +294,10 @@ def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Lis
     note = note.strip() if isinstance(note, str) else ""
     if len(note) > 300:
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
-    stored = photos.store_private(photo, "photo") if photo is not None and getattr(photo, "filename", "") else ""
     locked = _locked(listing.id)
     if locked.status_enum is not S.CLAIMED:
         raise Conflict(_l("Only a claimed listing can be marked as delivered."))
+    stored = photos.store_private(photo, "photo") if photo is not None and getattr(photo, "filename", "") else ""
     now = now_utc()
     claim = db.session.scalar(select(WishClaim).where(WishClaim.listing_id == locked.id,
                                                       WishClaim.status == ClaimStatus.ACTIVE.value))
@@ -341,20 +341,17 @@ def donors_of(listing: Listing) -> list[User]:
 
 def convert_to_activity(actor: User, listing_id, *, starts_at, ends_at, capacity: int, address: str = ""):
     """Turn a published service need into a time-bank activity; the need counts as claimed by it."""
-    from marketplace.timebank.service import create_activity
+    from marketplace.timebank.service import add_activity
 
     listing = get_listing(actor, listing_id)
     require(actor, "org.run_activities", listing.organisation)
-    if listing.kind != ListingKind.SERVICE_NEED or listing.status_enum is not S.PUBLISHED:
-        raise Conflict(_l("Only a published service need can become an activity."))
-    category = "elderly_care" if listing.category == "elderly_alone" else (
-        "disability" if listing.category == "disability" else "poverty_relief")
-    activity = create_activity(actor, listing.organisation, title=listing.title, description=listing.story,
-                               category=category, district_id=listing.district_id, address=address,
-                               starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     locked = _locked(listing.id)
-    if locked.status_enum is not S.PUBLISHED:
+    if locked.kind != ListingKind.SERVICE_NEED or locked.status_enum is not S.PUBLISHED:
         raise Conflict(_l("Only a published service need can become an activity."))
+    category = {"elderly_alone": "elderly_care", "disability": "disability"}.get(locked.category, "poverty_relief")
+    activity = add_activity(actor, locked.organisation, title=locked.title, description=locked.story,
+                            category=category, district_id=locked.district_id, address=address,
+                            starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     locked.activity_id = activity.id
     move(locked, S.CLAIMED, actor, "activity")
     db.session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.timeutil import now_utc
-from marketplace.wishes import claims, service
+from marketplace.wishes import claims, pledges, service
 from marketplace.wishes.claims import WishAlreadyClaimed
 from marketplace.wishes.models import ListingEvent, WishClaim
 
@@ -182,3 +182,13 @@ def test_the_expiry_email_speaks_the_claimants_language(station, create_listing,
     [message] = mailbox.messages
     assert message.subject == "您的认领已过期：旧棉被"
     assert "心愿" in message.body and "expired" not in message.body
+
+
+def test_a_need_with_pledges_does_not_expire_unclaimed(station, create_listing):
+    need = create_listing(kind="household_need")
+    pledges.pledge(need.id, station.donor, 10_000)
+    need.status_changed_at = now_utc() - timedelta(days=61)
+    db.session.commit()
+    assert claims.expire_unclaimed() == 0
+    db.session.expire_all()
+    assert need.status == "published"

@@ -114,3 +114,23 @@ def test_only_service_needs_become_activities(station, create_listing):
             service.convert_to_activity(station.worker, listing.id, starts_at=start,
                                         ends_at=start + timedelta(hours=1), capacity=2)
     assert db.session.query(Activity).count() == 0
+
+
+def test_an_activity_refused_leaves_the_service_need_open_and_writes_nothing(station, create_listing):
+    need = create_listing(kind="service_need")
+    start = now_utc() + timedelta(days=3)
+    with pytest.raises(InvalidInput):
+        service.convert_to_activity(station.worker, need.id, starts_at=start, ends_at=start + timedelta(hours=1),
+                                    capacity=0)
+    db.session.rollback()
+    assert db.session.query(Activity).count() == 0
+    assert service.get_listing(station.worker, need.id).status == "published"
+
+
+def test_a_refused_delivery_keeps_no_photo(station, create_listing):
+    wish = create_listing()
+    before = sorted(uploads.root().rglob("*")) if uploads.root().exists() else []
+    with pytest.raises(Conflict):
+        service.confirm_delivery(station.worker, wish.id, photo=jpeg_with_gps())
+    after = sorted(uploads.root().rglob("*")) if uploads.root().exists() else []
+    assert [p for p in after if p.is_file()] == [p for p in before if p.is_file()]
