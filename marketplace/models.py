@@ -1,6 +1,8 @@
 """Import every domain's models so the metadata (and Alembic) sees them all."""
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import ApiToken, User
+from marketplace.firms.models import FirmPreference
+from marketplace.funds.models import Disbursement, Fund
 from marketplace.ledger.models import (
     LedgerAccount,
     LedgerBalance,
@@ -11,6 +13,7 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
 from marketplace.timebank.care_models import (
     CareRequest,
     ImportBatch,
@@ -27,5 +30,5 @@ __all__ = [
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
-    "Pledge", "WishClaim",
+    "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
 ]

@@ -1,0 +1,1 @@
+"""Funds of organisations (general, project, community, named, restricted) and disbursements out of them."""

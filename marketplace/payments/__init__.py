@@ -1,0 +1,1 @@
+"""Donations: online through Stripe Checkout (or the demo provider) with verified webhooks, offline gifts, receipts."""

@@ -1,0 +1,110 @@
+"""Donations (online through Stripe or the demo provider, or recorded offline by staff), the
+payment provider's events seen (each once), and the gap-free receipt numbers per organisation
+and year. Money itself moves only through the ledger."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.auth.models import PublicDisplay, User
+from marketplace.extensions import db
+from marketplace.funds.models import Fund
+from marketplace.orgs.models import Organisation
+from marketplace.timeutil import now_utc
+from marketplace.types import BigId, UTCDateTime, one_of
+from marketplace.wishes.models import Listing, Pledge, new_public_code
+
+
+class Provider(enum.StrEnum):
+    STRIPE = "stripe"
+    DEMO = "demo"  # a clearly marked test checkout inside the site, through the same webhook code
+    BANK = "bank"  # offline: a bank transfer recorded by staff
+    CASH = "cash"  # offline: cash recorded by staff
+
+
+class DonationStatus(enum.StrEnum):
+    PENDING = "pending"  # created, waiting for the provider's confirmation
+    AWAITING_SECOND = "awaiting_second"  # offline cash above the threshold, waiting for a second staff member
+    COMPLETED = "completed"
+    FAILED = "failed"
+    REFUNDED = "refunded"  # in full; a partial refund keeps COMPLETED with refunded_fen > 0
+    CANCELLED = "cancelled"
+
+
+class Donation(db.Model):
+    __tablename__ = "donation"
+    __table_args__ = (
+        CheckConstraint(one_of("provider", Provider), name="provider_known"),
+        CheckConstraint(one_of("status", DonationStatus), name="status_known"),
+        CheckConstraint(one_of("display", PublicDisplay), name="display_known"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refund_within_amount"),
+        CheckConstraint("fee_fen >= 0", name="fee_not_negative"),
+        CheckConstraint("disputed_fen >= 0", name="disputed_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id"), index=True)  # a wish paid in money
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledge.id"), index=True)  # a pledge being paid
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # a firm giving
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    display: Mapped[str] = mapped_column(String(16), default=PublicDisplay.MASKED.value)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    provider: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20), default=DonationStatus.PENDING.value, index=True)
+    checkout_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # Stripe Checkout Session id
+    payment_intent_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    charge_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunded_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    disputed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
+    hold_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_hold.id"))  # a disputed amount held
+    # offline gifts: evidence (private) and who recorded and confirmed it
+    evidence_path: Mapped[str] = mapped_column(String(200), default="")
+    evidence_type: Mapped[str] = mapped_column(String(40), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")  # bank reference or cash slip number
+    payer_name: Mapped[str] = mapped_column(String(120), default="")  # an offline donor without an account
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    receipt_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    fund: Mapped[Fund] = relationship()
+    listing: Mapped[Listing | None] = relationship()
+    pledge: Mapped[Pledge | None] = relationship()
+    donor: Mapped[User | None] = relationship(foreign_keys=[donor_id])
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class PaymentEvent(db.Model):
+    """A provider event, stored once by its id: the same event delivered again changes nothing."""
+
+    __tablename__ = "payment_event"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(120), unique=True)
+    type: Mapped[str] = mapped_column(String(80))
+    provider: Mapped[str] = mapped_column(String(16))
+    donation_id: Mapped[int | None] = mapped_column(ForeignKey("donation.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    payload: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class ReceiptCounter(db.Model):
+    """The last receipt number given by an organisation in a year; taken under a row lock, so no gaps."""
+
+    __tablename__ = "receipt_counter"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True,
+                                                 autoincrement=False)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

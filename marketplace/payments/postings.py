@@ -1,0 +1,92 @@
+"""How money moves in the ledger: the one place that says which accounts a gift, a fee, a refund,
+a dispute, a payout and a disbursement touch. Debits are negative, credits positive.
+
+| event | lines |
+|---|---|
+| gift received (Stripe or demo) | platform `stripe_clearing` −n, fund +n |
+| gift received offline | the organisation's `bank` or `cash` −n, fund +n |
+| Stripe's fee | platform `fees` −f, platform `stripe_clearing` +f |
+| refund (partial or full) | fund −r, where the gift came in +r |
+| dispute opened | a hold of the disputed amount on the fund (not spendable) |
+| Stripe payout | platform `bank` −p, platform `stripe_clearing` +p |
+| disbursement | fund −d, the organisation's `disbursed` +d |
+
+Every posting carries an idempotency key named after its cause, so a repeated event posts once.
+These helpers flush but never commit: the calling service commits once.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from marketplace.ledger import holds
+from marketplace.ledger import service as ledger
+from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerHold
+from marketplace.timeutil import now_utc
+
+DISPUTE_HOLD_DAYS = 3650  # held until the dispute is settled by hand
+
+
+def fund_account(fund) -> LedgerAccount:
+    """Return the fund's no-overdraft ledger account."""
+    return ledger.open_account("fund", fund.id, "fund")
+
+
+def source_account(donation) -> LedgerAccount:
+    """Return where a gift's money arrived: Stripe's clearing account, or the organisation's bank or cash."""
+    if donation.provider in ("stripe", "demo"):
+        return ledger.platform_account("stripe_clearing")
+    return ledger.open_account("organisation", donation.fund.organisation_id, donation.provider)
+
+
+def receive(donation, actor=None) -> LedgerEntry:
+    """Post a completed gift into its fund."""
+    return ledger.post([(source_account(donation), -donation.amount_fen), (fund_account(donation.fund),
+                                                                           donation.amount_fen)],
+                       key=f"donation:{donation.id}", kind="donation", actor=actor,
+                       memo=f"donation {donation.public_code}")
+
+
+def fee(donation, amount_fen: int) -> LedgerEntry | None:
+    """Post the provider's fee on a gift (once)."""
+    if amount_fen <= 0:
+        return None
+    return ledger.post([(ledger.platform_account("fees"), -amount_fen),
+                        (ledger.platform_account("stripe_clearing"), amount_fen)],
+                       key=f"fee:{donation.id}", kind="stripe.fee", memo=f"fee on {donation.public_code}")
+
+
+def refund(donation, amount_fen: int, refunded_total: int, actor=None) -> LedgerEntry:
+    """Post a refund of `amount_fen`, keyed by the running total refunded so a repeat posts once.
+
+    :raise InsufficientBalance: the fund has already paid the money out.
+    """
+    return ledger.post([(fund_account(donation.fund), -amount_fen), (source_account(donation), amount_fen)],
+                       key=f"refund:{donation.id}:{refunded_total}", kind="refund", actor=actor,
+                       memo=f"refund of {donation.public_code}")
+
+
+def hold_disputed(donation, amount_fen: int) -> LedgerHold:
+    """Hold a disputed amount in the fund so it cannot be paid out while the dispute lasts."""
+    return holds.hold(fund_account(donation.fund), amount_fen, key=f"dispute:{donation.id}",
+                      expires_at=now_utc() + timedelta(days=DISPUTE_HOLD_DAYS),
+                      memo=f"dispute on {donation.public_code}")
+
+
+def payout(payout_id: str, amount_fen: int, actor=None) -> LedgerEntry:
+    """Post a Stripe payout from the clearing account to the platform's bank account."""
+    return ledger.post([(ledger.platform_account("bank"), -amount_fen),
+                        (ledger.platform_account("stripe_clearing"), amount_fen)],
+                       key=f"payout:{payout_id}", kind="stripe.payout", actor=actor, memo=f"payout {payout_id}")
+
+
+def disburse(disbursement, actor=None) -> LedgerEntry:
+    """Post a disbursement out of its fund.
+
+    :raise InsufficientBalance: the fund holds less than the amount (nothing is posted).
+    """
+    fund = disbursement.fund
+    return ledger.post([(fund_account(fund), -disbursement.amount_fen),
+                        (ledger.open_account("organisation", fund.organisation_id, "disbursed"),
+                         disbursement.amount_fen)],
+                       key=f"disbursement:{disbursement.id}", kind="disbursement", actor=actor,
+                       memo=f"disbursement {disbursement.public_code}")
