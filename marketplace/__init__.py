@@ -61,8 +61,11 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.auth.account_views import bp as account_bp
     from marketplace.auth.views import bp as auth_bp
     from marketplace.core.views import bp as core_bp
+    from marketplace.firms.views import bp as firms_bp
+    from marketplace.funds.views import bp as funds_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
+    from marketplace.payments.views import bp as payments_bp
     from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp
     from marketplace.timebank.views import bp as timebank_bp
@@ -77,4 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(timebank_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(wishes_bp)
+    app.register_blueprint(funds_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(firms_bp)
     cli.init_app(app)

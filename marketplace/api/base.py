@@ -69,7 +69,9 @@ def api_blueprint(name: str, import_name: str, **options) -> Blueprint:
 def init_api(app: Flask) -> None:
     from marketplace.api.docs import bp as docs_bp
     from marketplace.auth.api import blp as me_blp
+    from marketplace.funds.api import blp as funds_blp
     from marketplace.orgs.api import blp as orgs_blp
+    from marketplace.payments.api import blp as donations_blp
     from marketplace.timebank.api import blp as activities_blp
     from marketplace.timebank.care_api import blp as care_blp
     from marketplace.timebank.hours_api import blp as hours_blp
@@ -78,6 +80,7 @@ def init_api(app: Flask) -> None:
 
     api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
         "token": {"type": "http", "scheme": "bearer"}}}})
-    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp):
+    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
+                donations_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
