@@ -34,3 +34,14 @@ BigId = BigInteger().with_variant(Integer, "sqlite")
 def one_of(column: str, values: type[enum.StrEnum]) -> str:
     """SQL for a CHECK constraint: `column` holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def on_dialect(dialect: str):
+    """Return an Alembic `include_object` that leaves out what the models create only on other
+    databases (`.ddl_if(dialect=...)`), so comparing models with a schema sees like with like."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        return condition is None or condition.dialect is None or condition.dialect == dialect
+
+    return include

@@ -6,6 +6,7 @@ from alembic import context
 from flask import current_app
 
 import marketplace.models  # noqa: F401  (registers every model on the metadata)
+from marketplace.types import on_dialect
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging"):
@@ -40,6 +41,7 @@ def run_migrations_online():
     options = _options()
     options.setdefault("process_revision_directives", process_revision_directives)
     with db.engine.connect() as connection:
+        options.setdefault("include_object", on_dialect(connection.dialect.name))
         context.configure(connection=connection, **options)
         with context.begin_transaction():
             context.run_migrations()

@@ -5,12 +5,14 @@ from sqlalchemy import text
 
 import marketplace.models  # noqa: F401
 from marketplace.extensions import db
+from marketplace.types import on_dialect
 
 
 def test_migrations_produce_exactly_the_models_schema(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"render_as_batch": True,
-            "compare_type": True, "compare_server_default": False})
+            "compare_type": True, "compare_server_default": False,
+            "include_object": on_dialect(connection.dialect.name)})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -154,6 +154,9 @@ class Listing(db.Model):
         CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity_range"),
         Index("ix_listing_status_changed", "status", "status_changed_at"),
         Index("ix_listing_org_status", "organisation_id", "status"),
+        # Chinese search: a trigram index serves LIKE '%…%' on PostgreSQL (SQLite scans)
+        Index("ix_listing_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
