@@ -68,7 +68,7 @@ def create_fund(actor: User, org: Organisation, *, kind: str, name_zh: str, name
 def restricted_fund_for(listing: Listing) -> Fund:
     """Return the restricted fund of a household need or a wish paid in money, opening it once
     (flushed, not committed: the caller's transaction keeps it)."""
-    found = db.session.scalar(select(Fund).where(Fund.listing_id == listing.id))
+    found = fund_of(listing)
     if found is not None:
         return found
     kind_zh = "家庭需求" if listing.kind == ListingKind.HOUSEHOLD_NEED else "微心愿"
@@ -80,9 +80,15 @@ def restricted_fund_for(listing: Listing) -> Fund:
             db.session.add(fund)
             db.session.flush()
             fund_account(fund)
+            record("fund.opened", subject=fund, listing_id=listing.id)
     except IntegrityError:  # opened at the same moment by another request
         fund = db.session.scalar(select(Fund).where(Fund.listing_id == listing.id))
     return fund
+
+
+def fund_of(listing: Listing) -> Fund | None:
+    """Return the restricted fund of a wish or need, once it has one."""
+    return db.session.scalar(select(Fund).where(Fund.listing_id == listing.id))
 
 
 def get_fund(fund_id) -> Fund:
