@@ -1,6 +1,47 @@
-"""API: donations (placeholder until the API lands)."""
+"""API: start a gift (the answer says where to pay) and read your own donation's status.
+
+The donation completes only when the provider's verified webhook lands; poll its status.
+"""
 from __future__ import annotations
 
-from marketplace.api.base import api_blueprint
+from flask import g, url_for
+
+from marketplace.api.base import api_blueprint, auth_required
+from marketplace.payments import service
+from marketplace.payments.schemas import DonationSchema, DonationStartedSchema, DonationStartSchema
 
 blp = api_blueprint("donations_api", __name__, url_prefix="/api/v1", description="Donations and receipts")
+TOKEN = [{"token": []}]
+
+
+@blp.route("/donations", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(DonationStartSchema)
+@blp.response(201, DonationStartedSchema)
+def start_donation(data):
+    """Start a gift to a fund, or pay a wish you claimed by money or your pledge; pending until paid."""
+    if data["fund_code"] is not None:
+        donation = service.give_to_fund(g.user, data["fund_code"], data["amount_fen"], data["display"],
+                                        data["message"], data["organisation_id"])
+    elif data["listing_code"] is not None:
+        donation = service.pay_wish(g.user, data["listing_code"], data["display"], data["message"])
+    else:
+        donation = service.pay_pledge(g.user, data["pledge_id"], data["display"], data["message"])
+    code = donation.public_code
+    url = service.begin_checkout(
+        donation, success_url=url_for("payments.donation", donation_code=code, _external=True),
+        cancel_url=url_for("payments.donation", donation_code=code, _external=True),
+        demo_url=url_for("payments.demo_checkout", donation_code=code, _external=True))
+    donation = service.donation_for(g.user, code)
+    donation.checkout_url = url
+    return donation
+
+
+@blp.route("/donations/<donation_code>")
+@blp.doc(security=TOKEN)
+@auth_required()
+@blp.response(200, DonationSchema)
+def get_donation(donation_code):
+    """Return your own donation: pending until the provider confirms it, then completed with its receipt number."""
+    return service.donation_for(g.user, donation_code)

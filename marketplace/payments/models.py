@@ -4,9 +4,9 @@ and year. Money itself moves only through the ledger."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import PublicDisplay, User
@@ -71,6 +71,7 @@ class Donation(db.Model):
     evidence_type: Mapped[str] = mapped_column(String(40), default="")
     reference: Mapped[str] = mapped_column(String(120), default="")  # bank reference or cash slip number
     payer_name: Mapped[str] = mapped_column(String(120), default="")  # an offline donor without an account
+    received_on: Mapped[date | None] = mapped_column(Date)  # offline: the day the money arrived
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(40), unique=True)

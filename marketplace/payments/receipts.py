@@ -1,11 +1,20 @@
-"""Receipt numbers: per organisation and year, without gaps, taken under the counter's row lock in
-the same transaction as the gift's completion (so a rolled-back gift gives its number back)."""
+"""Receipts: numbers per organisation and year, without gaps, taken under the counter's row lock in
+the same transaction as the gift's completion (so a rolled-back gift gives its number back); the
+bilingual PDF, and the email that carries it to the donor after the commit."""
 from __future__ import annotations
 
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_mailman import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.auth.models import PublicDisplay
+from marketplace.errors import NotFound
 from marketplace.extensions import db
+from marketplace.mailer import external_url
+from marketplace.payments import receipt_pdf as pdf_layout
 from marketplace.payments.models import Donation, ReceiptCounter
 from marketplace.sqlite import savepoint
 from marketplace.timeutil import local_date
@@ -39,6 +48,66 @@ def _locked_counter(org_id: int, year: int) -> ReceiptCounter:
     return db.session.scalar(stmt)
 
 
-def send_receipt(donation: Donation) -> None:
-    """Email the donor their bilingual PDF receipt (after the commit)."""
-    raise NotImplementedError("receipts by email arrive with the receipts work")
+def receipt_pdf(donation: Donation) -> bytes:
+    """Return the bilingual PDF receipt of a completed donation.
+
+    :raise NotFound: the donation is not completed (it has no receipt yet).
+    """
+    if donation.receipt_no is None or donation.completed_at is None:
+        raise NotFound()
+    return pdf_layout.render(receipt_content(donation))
+
+
+def receipt_content(donation: Donation) -> dict:
+    """Return what a receipt says, in both languages where it is words."""
+    org, fund = donation.fund.organisation, donation.fund
+    return {
+        "number": donation.receipt_no,
+        "org_zh": org.name_zh, "org_en": org.name_en,
+        "issued_on": local_date(donation.completed_at).isoformat(),
+        "received_on": donation.received_on.isoformat() if donation.received_on else "",
+        "donor": donor_shown(donation),
+        "amount_fen": donation.amount_fen,
+        "refunded_fen": donation.refunded_fen,
+        "fund_zh": fund.name_zh, "fund_en": fund.name_en,
+        "purpose": donation.listing.title if donation.listing is not None else fund.purpose,
+        "provider": donation.provider,
+        "code": donation.public_code,
+    }
+
+
+def donor_shown(donation: Donation) -> str:
+    """Name the donor as they chose to appear: by name, masked (张**) or anonymous (匿名 Anonymous)."""
+    if donation.display == PublicDisplay.ANONYMOUS:
+        return pdf_layout.bilingual(_l("Anonymous"), " ")
+    if donation.organisation is not None:
+        name = f"{donation.organisation.name_zh} ({donation.organisation.name_en})"
+    else:
+        name = donation.donor.display_name if donation.donor is not None else donation.payer_name
+    name = (name or "").strip()
+    return name[:1] + "**" if donation.display == PublicDisplay.MASKED and donation.organisation is None else name
+
+
+def send_receipt(donation: Donation) -> bool:
+    """Email the donor their bilingual PDF receipt, in their language (call after the commit).
+
+    Returns whether an email went out: a payer without an account has no address, and a failing
+    mail server is logged rather than undoing a gift already committed.
+    """
+    donor = donation.donor
+    if donation.receipt_no is None or donor is None or not donor.email:
+        return False
+    try:
+        pdf = receipt_pdf(donation)
+        with force_locale(donor.locale):
+            body = render_template("email/receipt.txt", donation=donation, donor=donor,
+                                   link=external_url("payments.my_giving"))
+            subject = str(_l("Your receipt %(number)s from Goodhours", number=donation.receipt_no))
+        message = EmailMessage(subject=subject, body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+                               to=[donor.email])
+        message.attach(f"receipt-{donation.receipt_no}.pdf", pdf, "application/pdf")
+        message.send()
+    except Exception:  # noqa: BLE001  (the gift stands; staff can send the receipt again)
+        current_app.logger.exception("receipt %s could not be emailed", donation.receipt_no)
+        return False
+    return True

@@ -1,0 +1,111 @@
+"""The one module that talks to Stripe: Checkout Sessions, the objects a webhook may need fetched,
+and webhook signatures (checked on the raw bytes, Stripe's own way, for Stripe and the demo alike).
+
+Everything returned is plain data (dicts), so the rest of the site never sees a stripe type.
+Nothing here touches the database; callers make sure no transaction is open around a call.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import stripe
+from flask import current_app
+
+from marketplace.payments.settings import CURRENCY, TOLERANCE_SECONDS
+
+EXPAND_PAYMENT = ["payment_intent.latest_charge.balance_transaction"]
+
+
+class BadSignature(Exception):
+    """The webhook's signature, timestamp or body could not be trusted."""
+
+
+class GatewayError(Exception):
+    """Stripe could not be reached or refused the call."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    id: str
+    url: str
+
+
+def verify(payload: bytes, header: str | None, secret: str | None, tolerance: int = TOLERANCE_SECONDS) -> dict:
+    """Return the event in a signed webhook body after checking its signature and age.
+
+    :raise BadSignature: missing or malformed header, wrong signature, stale timestamp, or a body
+        that is not a Stripe event.
+    """
+    try:
+        stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
+        event = json.loads(payload)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as error:
+        raise BadSignature(str(error)) from None
+    if (not isinstance(event, dict) or event.get("object") != "event" or not isinstance(event.get("id"), str)
+            or not isinstance(event.get("type"), str) or not isinstance(event.get("data"), dict)
+            or not isinstance(event["data"].get("object"), dict)):
+        raise BadSignature("the body is not a Stripe event")
+    return event
+
+
+def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
+    """Return a `Stripe-Signature` header for the body, exactly as Stripe makes one."""
+    return stripe.WebhookSignature.generate_signature_header(payload.decode("utf-8"), secret, timestamp)
+
+
+class StripeGateway:
+    """Stripe's API through stripe-python's StripeClient (pointed at `api_base` in tests)."""
+
+    def __init__(self, api_key: str, api_base: str | None = None, max_network_retries: int = 2):
+        self.client = stripe.StripeClient(api_key, base_addresses={"api": api_base} if api_base else None,
+                                          max_network_retries=max_network_retries)
+
+    def create_checkout(self, *, donation_id: int, donation_code: str, amount_fen: int, name: str,
+                        success_url: str, cancel_url: str, email: str | None = None) -> Checkout:
+        """Open a Checkout Session for one gift; the same donation always gets the same session."""
+        metadata = {"donation_id": str(donation_id), "donation_code": donation_code}
+        params = {
+            "mode": "payment",
+            "line_items": [{"quantity": 1, "price_data": {"currency": CURRENCY, "unit_amount": amount_fen,
+                                                          "product_data": {"name": name[:250]}}}],
+            "metadata": metadata,
+            "payment_intent_data": {"metadata": metadata},  # so the charge, refunds and disputes name it too
+            "client_reference_id": donation_code,
+            "success_url": success_url,
+            "cancel_url": cancel_url,
+        }
+        if email:
+            params["customer_email"] = email
+        session = self._call(lambda: self.client.v1.checkout.sessions.create(
+            params, options={"idempotency_key": f"goodhours-checkout-{donation_code}"}))
+        return Checkout(id=session["id"], url=session["url"])
+
+    def session(self, session_id: str) -> dict:
+        """Fetch a Checkout Session as it is now, with its payment, charge and balance transaction."""
+        return self._call(lambda: self.client.v1.checkout.sessions.retrieve(
+            session_id, {"expand": EXPAND_PAYMENT}))
+
+    def charge(self, charge_id: str) -> dict:
+        """Fetch a charge as it is now, with its balance transaction."""
+        return self._call(lambda: self.client.v1.charges.retrieve(charge_id, {"expand": ["balance_transaction"]}))
+
+    @staticmethod
+    def _call(request) -> dict:
+        try:
+            return request().to_dict()
+        except stripe.StripeError as error:
+            raise GatewayError(str(error)) from error
+
+
+def gateway() -> StripeGateway:
+    """Return the app's Stripe gateway (tests may put another in `app.extensions["payments_gateway"]`)."""
+    found = current_app.extensions.get("payments_gateway")
+    if found is None:
+        config = current_app.config
+        if not config.get("STRIPE_SECRET_KEY"):
+            raise GatewayError("STRIPE_SECRET_KEY is not set")
+        found = StripeGateway(config["STRIPE_SECRET_KEY"], config.get("STRIPE_API_BASE"),
+                              int(config.get("STRIPE_MAX_NETWORK_RETRIES", 2)))
+        current_app.extensions["payments_gateway"] = found
+    return found
