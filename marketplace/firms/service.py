@@ -1,0 +1,173 @@
+"""Firms' standing: money given on their behalf, hours their members volunteered, the points both
+earn ("爱心企业" badge levels), and the opt-in leaderboard of firms by points this month or year.
+
+Points are `FIRMS_POINTS_PER_YUAN` for each yuan given (completed gifts less refunds) plus
+`FIRMS_POINTS_PER_HOUR` for each hour of approved service a member saved while in the firm
+(hours given or received as gifts do not count). Both, and the badge thresholds, are settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from marketplace.auth.models import User
+from marketplace.errors import NotFound
+from marketplace.extensions import db
+from marketplace.firms.models import FirmPreference
+from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.orgs.models import Membership, Organisation, OrgKind
+from marketplace.payments.models import Donation, DonationStatus
+from marketplace.policy import require
+from marketplace.timebank.savings import SERVICE_KINDS
+from marketplace.timeutil import day_start, local_today
+
+DEFAULTS = {
+    "FIRMS_POINTS_PER_YUAN": 1,
+    "FIRMS_POINTS_PER_HOUR": 1,
+    "FIRMS_BADGE_BRONZE_POINTS": 1_000,
+    "FIRMS_BADGE_SILVER_POINTS": 10_000,
+    "FIRMS_BADGE_GOLD_POINTS": 100_000,
+}
+BADGES = ("gold", "silver", "bronze")  # highest first
+PERIODS = ("month", "year")
+GIVEN = (DonationStatus.COMPLETED.value, DonationStatus.REFUNDED.value)
+
+
+@dataclass(frozen=True)
+class Standing:
+    given_fen: int
+    minutes: int
+    points: int
+    badge: str | None
+    next_badge: str | None
+    points_to_next: int | None
+
+
+def setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def firms_of(user: User | None) -> list[Organisation]:
+    """Return the firms the user belongs to (any role): those a donation may be made on behalf of."""
+    if user is None:
+        return []
+    return sorted((m.organisation for m in user.memberships if m.organisation.kind == OrgKind.FIRM),
+                  key=lambda org: org.id)
+
+
+def get_firm(actor: User | None, org_id) -> Organisation:
+    """Return a firm its member may look at; anyone else (and any other kind of organisation): NotFound."""
+    firm = db.session.get(Organisation, org_id)
+    if firm is None or firm.kind != OrgKind.FIRM:
+        raise NotFound()
+    require(actor, "org.view_members", firm)
+    return firm
+
+
+def period_start(period: str | None, today: date | None = None) -> date | None:
+    """Return the first day of this month or year (site time), or None for all time."""
+    today = today or local_today()
+    if period == "month":
+        return today.replace(day=1)
+    if period == "year":
+        return today.replace(month=1, day=1)
+    return None
+
+
+def points(given_fen: int, minutes: int) -> int:
+    """Return the points for money given (fen) and minutes of service, rounded down."""
+    return (given_fen * setting("FIRMS_POINTS_PER_YUAN") // 100) + (minutes * setting("FIRMS_POINTS_PER_HOUR") // 60)
+
+
+def badge(total_points: int) -> str | None:
+    """Return the badge level the points earn: gold, silver, bronze, or None."""
+    for level in BADGES:
+        if total_points >= setting(f"FIRMS_BADGE_{level.upper()}_POINTS"):
+            return level
+    return None
+
+
+def standing(firm: Organisation, period: str | None = None, today: date | None = None) -> Standing:
+    """Return the firm's money given, hours, points and badge (all time, or this month or year)."""
+    since = period_start(period, today)
+    given = given_by([firm.id], since).get(firm.id, 0)
+    minutes = minutes_served([firm.id], since).get(firm.id, 0)
+    total = points(given, minutes)
+    level = badge(total)
+    higher = [b for b in reversed(BADGES) if setting(f"FIRMS_BADGE_{b.upper()}_POINTS") > total]
+    next_level = higher[0] if higher else None
+    to_next = setting(f"FIRMS_BADGE_{next_level.upper()}_POINTS") - total if next_level else None
+    return Standing(given, minutes, total, level, next_level, to_next)
+
+
+def given_by(firm_ids: list[int], since: date | None = None) -> dict[int, int]:
+    """Return fen given on each firm's behalf: completed gifts less what was refunded."""
+    if not firm_ids:
+        return {}
+    stmt = (select(Donation.organisation_id, func.coalesce(func.sum(Donation.amount_fen - Donation.refunded_fen), 0))
+            .where(Donation.organisation_id.in_(firm_ids), Donation.status.in_(GIVEN))
+            .group_by(Donation.organisation_id))
+    if since is not None:
+        stmt = stmt.where(Donation.completed_at >= day_start(since))
+    return {org_id: int(total) for org_id, total in db.session.execute(stmt)}
+
+
+def minutes_served(firm_ids: list[int], since: date | None = None) -> dict[int, int]:
+    """Return minutes of approved service each firm's members saved while members (less reversals)."""
+    if not firm_ids:
+        return {}
+    original = db.aliased(LedgerEntry)
+    stmt = (select(Membership.organisation_id, func.coalesce(func.sum(LedgerPosting.amount), 0))
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+            .join(Membership, and_(Membership.user_id == LedgerAccount.owner_id,
+                                   Membership.organisation_id.in_(firm_ids)))
+            .outerjoin(original, original.id == LedgerEntry.reverses_id)
+            .where(LedgerAccount.owner_type == "user", LedgerAccount.purpose == "volunteer_savings",
+                   LedgerEntry.kind.in_(SERVICE_KINDS) | original.kind.in_(SERVICE_KINDS),
+                   LedgerEntry.created_at >= Membership.created_at)
+            .group_by(Membership.organisation_id))
+    if since is not None:
+        stmt = stmt.where(LedgerEntry.effective_date >= since)
+    return {org_id: max(int(total), 0) for org_id, total in db.session.execute(stmt)}
+
+
+def set_leaderboard(actor: User, firm: Organisation, on: bool) -> FirmPreference:
+    """Choose whether the firm appears on the public leaderboard (its admins; off until chosen)."""
+    if firm.kind != OrgKind.FIRM:
+        raise NotFound()
+    require(actor, "org.edit", firm)
+    preference = db.session.get(FirmPreference, firm.id) or FirmPreference(organisation_id=firm.id)
+    preference.is_on_leaderboard = bool(on)
+    db.session.add(preference)
+    db.session.commit()
+    return preference
+
+
+def is_on_leaderboard(firm: Organisation) -> bool:
+    preference = db.session.get(FirmPreference, firm.id)
+    return bool(preference and preference.is_on_leaderboard)
+
+
+def leaderboard(period: str = "month", limit: int = 50,
+                today: date | None = None) -> list[tuple[Organisation, int, str | None]]:
+    """Return (firm, points this period, badge) for verified firms that chose to appear, most points first.
+
+    The badge is the firm's all-time level; firms with no points in the period are left out.
+    """
+    since = period_start(period if period in PERIODS else "month", today)
+    firms = db.session.scalars(
+        select(Organisation).join(FirmPreference, FirmPreference.organisation_id == Organisation.id)
+        .where(FirmPreference.is_on_leaderboard.is_(True), Organisation.kind == OrgKind.FIRM.value,
+               Organisation.is_verified.is_(True))).all()
+    ids = [firm.id for firm in firms]
+    given, served = given_by(ids, since), minutes_served(ids, since)
+    given_ever, served_ever = given_by(ids), minutes_served(ids)
+    rows = [(firm, points(given.get(firm.id, 0), served.get(firm.id, 0)),
+             badge(points(given_ever.get(firm.id, 0), served_ever.get(firm.id, 0)))) for firm in firms]
+    rows = [row for row in rows if row[1] > 0]
+    rows.sort(key=lambda row: (-row[1], row[0].id))
+    return rows[:limit]
