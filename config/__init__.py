@@ -59,10 +59,10 @@ def _database_url(instance_path: Path) -> str:
 
 
 def _rule_settings() -> dict:
-    """Integer business-rule settings from the environment: WISHES_<NAME> and TIMEBANK_<NAME>."""
+    """Integer business-rule settings from the environment: WISHES_, TIMEBANK_, PAYMENTS_, FUNDS_, FIRMS_<NAME>."""
     found = {}
     for name, value in os.environ.items():
-        if name.startswith(("WISHES_", "TIMEBANK_")):
+        if name.startswith(("WISHES_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_")):
             try:
                 found[name] = int(value)
             except ValueError:

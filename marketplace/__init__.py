@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.funds.views import bp as funds_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
+    from marketplace.payments import donor_views, offline_views  # noqa: F401  (add routes)
     from marketplace.payments.views import bp as payments_bp
     from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp

@@ -1,5 +1,5 @@
 """A realistic demo: organisations of each kind across Guangzhou, users of every role, time-bank activities,
-and micro-wishes and a household need of one social-work station."""
+micro-wishes and a household need of one social-work station, and a charity's funds with gifts."""
 from __future__ import annotations
 
 from flask import current_app
@@ -84,4 +84,7 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     from marketplace.wishes.demo import seed_wishes
 
     added += seed_wishes(DOMAIN)
+    from marketplace.funds.demo import seed_funds
+
+    added += seed_funds(DOMAIN)
     return logins, added

@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.orgs.models import Invitation
 from marketplace.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
+from tests.funds.world import funds_of
 from tests.wishes.world import wishes_of
 
 ROLES = ["anonymous", "volunteer", "donor", "firm_member", "social_worker", "staff",
@@ -88,6 +89,55 @@ WISH_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/api/v1/me/pledges"): (USERS, None, "api"),
     ("GET", "/api/v1/board"): (BOARD_READERS, None, "api"),
     ("GET", "/api/v1/board/counts"): (BOARD_READERS, None, "api"),
+}
+FUND_STAFF = CHARITY_MEMBERS
+FUND = {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"}
+DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
+FUND_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
+    ("GET", "/funds/orgs/<int:org_id>"): (EVERYONE, None, "object"),
+    ("GET", "/funds/<fund_code>"): (EVERYONE, None, "object"),
+    ("GET", DISBURSEMENT + "/public-receipt"): (EVERYONE, None, "object"),
+    ("GET", "/funds/orgs/<int:org_id>/new"): (FUND_STAFF, None, "object"),
+    ("POST", "/funds/orgs/<int:org_id>/new"): (FUND_STAFF, FUND, "object"),
+    ("GET", "/funds/<fund_code>/disbursements"): (FUND_STAFF, None, "object"),
+    ("GET", "/funds/<fund_code>/disbursements/new"): (FUND_STAFF, None, "object"),
+    ("POST", "/funds/<fund_code>/disbursements/new"): (FUND_STAFF, {"payee": "店", "purpose": "修门",
+                                                                    "amount": "1"}, "object"),
+    ("GET", DISBURSEMENT): (FUND_STAFF, None, "object"),
+    ("POST", DISBURSEMENT + "/approve"): (FUND_STAFF, {}, "object"),
+    ("POST", DISBURSEMENT + "/reject"): (FUND_STAFF, {"reason": "重复"}, "object"),
+    ("POST", DISBURSEMENT + "/publish"): (FUND_STAFF, {"confirm": "y"}, "object"),
+    ("POST", DISBURSEMENT + "/unpublish"): (FUND_STAFF, {}, "object"),
+    ("GET", DISBURSEMENT + "/evidence"): (FUND_STAFF, None, "object"),
+    ("GET", "/api/v1/orgs/<int:org_id>/funds"): (EVERYONE, None, "api"),
+    ("POST", "/api/v1/orgs/<int:org_id>/funds"): (FUND_STAFF, FUND, "api"),
+    ("GET", "/api/v1/funds/<fund_code>"): (EVERYONE, None, "api"),
+    ("GET", "/api/v1/funds/<fund_code>/disbursements"): (EVERYONE, None, "api"),
+    ("POST", "/api/v1/funds/<fund_code>/disbursements"): (FUND_STAFF, {"payee": "店"}, "api"),
+    ("POST", "/api/v1/disbursements/<int:disbursement_id>/approve"): (FUND_STAFF, None, "api"),
+    ("POST", "/api/v1/disbursements/<int:disbursement_id>/reject"): (FUND_STAFF, {"reason": "重复"}, "api"),
+    ("GET", "/payments/orgs/<int:org_id>/offline"): (FUND_STAFF, None, "object"),
+    ("POST", "/payments/orgs/<int:org_id>/offline"): (FUND_STAFF, {"method": "bank", "amount": "1"}, "object"),
+    ("POST", "/payments/offline/<int:donation_id>/confirm"): (FUND_STAFF, {}, "object"),
+    ("POST", "/payments/offline/<int:donation_id>/cancel"): (FUND_STAFF, {}, "object"),
+    ("GET", "/payments/offline/<int:donation_id>/evidence"): (FUND_STAFF, None, "object"),
+    ("GET", "/payments/my"): (USERS, None, "page"),
+    ("GET", "/payments/donations/<donation_code>/receipt.pdf"): (FUND_STAFF | {"donor"}, None, "object"),
+    ("GET", "/payments/give/fund/<fund_code>"): (USERS, None, "object"),
+    ("POST", "/payments/give/fund/<fund_code>"): (USERS, {"amount": "88.80", "display": "masked"}, "object"),
+    ("GET", "/payments/give/wish/<listing_code>"): (USERS, None, "object"),
+    ("POST", "/payments/give/wish/<listing_code>"): (USERS, {"display": "masked"}, "object"),
+    ("GET", "/payments/give/pledge/<int:pledge_id>"): ({"firm_member"}, None, "object"),
+    ("POST", "/payments/give/pledge/<int:pledge_id>"): ({"firm_member"}, {"display": "masked"}, "object"),
+    ("GET", "/payments/demo/<donation_code>"): ({"donor"}, None, "object"),
+    ("POST", "/payments/demo/<donation_code>"): ({"donor"}, {"outcome": "pay"}, "object"),
+    ("GET", "/payments/donations/<donation_code>"): ({"donor"}, None, "object"),
+    ("POST", "/payments/stripe/webhook"): (set(), {}, "link"),  # unsigned: 400 for everyone
+    ("POST", "/api/v1/donations"): (USERS, {"amount_fen": 100}, "api"),  # no target: 422
+    ("GET", "/api/v1/donations/<donation_code>"): ({"donor"}, None, "api"),
+    ("GET", "/firms/leaderboard"): (EVERYONE, None, "page"),
+    ("GET", "/firms/<int:firm_id>"): ({"firm_member", "platform_admin"}, None, "object"),
+    ("POST", "/firms/<int:firm_id>/leaderboard"): ({"platform_admin"}, {"on": "1"}, "object"),  # its admins
 }
 
 # (method, rule) -> (roles allowed, form data or JSON body, kind); kind picks what a denial looks like
@@ -243,6 +293,7 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/timebank/certificates"): (USERS, {"period_start": "2026-01-01", "period_end": "2026-01-31"}, "page"),
     ("GET", "/verify/<code>"): (EVERYONE, None, "page"),
     **WISH_ROUTES,
+    **FUND_ROUTES,
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -272,7 +323,7 @@ def _build_world(create_user, create_org):
     charity = create_org("charity", {people["org_admin"]: "admin", co_admin: "admin",
                                      people["staff"]: "staff"})
     create_org("social_work_station", {people["social_worker"]: "staff"})
-    create_org("firm", {people["firm_member"]: "member"})
+    firm = create_org("firm", {people["firm_member"]: "member"})
     create_org("volunteer_team", {people["volunteer"]: "member"})
     invitation = Invitation(organisation=charity, email="later@example.org", role="member",
                             token_hash="0" * 64, invited_by=people["org_admin"],
@@ -292,6 +343,7 @@ def _build_world(create_user, create_org):
     ids |= {"batch_id": import_batch_of(charity, people).id, "fmt": "csv"}
     ids["code"] = certificate_of(charity, people["donor"], people["org_admin"])
     ids |= wishes_of(charity, people["org_admin"], co_admin, claimant=people["donor"], pledger=people["firm_member"])
+    ids |= funds_of(charity, people["org_admin"], donor=people["donor"], firm=firm)
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

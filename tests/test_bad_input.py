@@ -27,6 +27,7 @@ from marketplace.timebank import service as tb_service
 from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
+from tests.funds.world import funds_of
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 from tests.wishes.world import wishes_of
 
@@ -34,7 +35,8 @@ LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
           "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
           "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate", "beneficiary",
-          "listing", "funding_line", "listing_event", "wish_claim", "pledge"]
+          "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
+          "payment_event", "receipt_counter", "firm_preference"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -135,6 +137,55 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/wish-claims/<int:wish_claim_id>/release"): Route(),
     ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): Route(),
 }
+
+FUND = {"kind": CHOICE, "name_zh": TEXT, "name_en": TEXT, "purpose": OPT_TEXT, "district_id": F("id", False),
+        "named_after": OPT_TEXT}
+FUND_DATA = {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"}
+GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT}, {"display": "masked"})  # default: the profile's
+DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
+MONEY_ROUTES: dict[tuple[str, str], Route] = {
+    **{("GET", rule): Route() for rule in [
+        "/funds/orgs/<int:org_id>", "/funds/<fund_code>", DISBURSEMENT + "/public-receipt",
+        "/funds/orgs/<int:org_id>/new", "/funds/<fund_code>/disbursements", "/funds/<fund_code>/disbursements/new",
+        DISBURSEMENT, DISBURSEMENT + "/evidence", "/api/v1/orgs/<int:org_id>/funds", "/api/v1/funds/<fund_code>",
+        "/api/v1/funds/<fund_code>/disbursements", "/payments/orgs/<int:org_id>/offline",
+        "/payments/offline/<int:donation_id>/evidence", "/payments/my",
+        "/payments/donations/<donation_code>/receipt.pdf", "/payments/give/fund/<fund_code>",
+        "/payments/give/wish/<listing_code>", "/payments/give/pledge/<int:pledge_id>",
+        "/payments/demo/<donation_code>", "/payments/donations/<donation_code>", "/api/v1/donations/<donation_code>",
+        "/firms/leaderboard", "/firms/<int:firm_id>"]},
+    ("POST", "/funds/orgs/<int:org_id>/new"): Route(FUND, FUND_DATA),
+    ("POST", "/funds/<fund_code>/disbursements/new"): Route(
+        {"payee": TEXT, "purpose": TEXT, "amount": MONEY, "listing_id": F("id", False)},
+        {"payee": "五金店", "purpose": "修门", "amount": "150.50"}),
+    ("POST", DISBURSEMENT + "/approve"): Route(),
+    ("POST", DISBURSEMENT + "/reject"): Route({"reason": TEXT}, {"reason": "重复"}),
+    ("POST", DISBURSEMENT + "/publish"): Route({"confirm": F("flag", False)}, {"confirm": "y"}),
+    ("POST", DISBURSEMENT + "/unpublish"): Route(),
+    ("POST", "/api/v1/orgs/<int:org_id>/funds"): Route(FUND | {"district_id": F("id", False, True)}, FUND_DATA),
+    ("POST", "/api/v1/funds/<fund_code>/disbursements"): Route(),
+    ("POST", "/api/v1/disbursements/<int:disbursement_id>/approve"): Route(),
+    ("POST", "/api/v1/disbursements/<int:disbursement_id>/reject"): Route({"reason": TEXT}, {"reason": "重复"}),
+    ("POST", "/payments/give/fund/<fund_code>"): Route(
+        {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "organisation_id": F("id", False)},
+        {"amount": "88.80", "display": "masked"}),
+    ("POST", "/payments/give/wish/<listing_code>"): GIFT,
+    ("POST", "/payments/give/pledge/<int:pledge_id>"): GIFT,
+    ("POST", "/payments/demo/<donation_code>"): Route({"outcome": CHOICE}, {"outcome": "pay"}),
+    ("POST", "/payments/stripe/webhook"): Route(),
+    ("POST", "/api/v1/donations"): Route(
+        {"fund_code": F("text", False), "amount_fen": OPT_NUMBER, "display": OPT_CHOICE, "message": OPT_TEXT,
+         "organisation_id": F("id", False, True)}, {"amount_fen": 1000}),
+    ("POST", "/payments/orgs/<int:org_id>/offline"): Route(
+        {"fund_id": ID, "method": CHOICE, "amount": MONEY, "payer_email": OPT_EMAIL, "payer_name": OPT_TEXT,
+         "firm_id": F("id", False), "display": CHOICE, "reference": OPT_TEXT, "received_on": DATE},
+        {"fund_id": "1", "method": "bank", "amount": "100", "payer_name": "李女士", "display": "masked",
+         "received_on": "2026-11-01"}),
+    ("POST", "/payments/offline/<int:donation_id>/confirm"): Route(),
+    ("POST", "/payments/offline/<int:donation_id>/cancel"): Route(),
+    ("POST", "/firms/<int:firm_id>/leaderboard"): Route({"on": CHOICE}, {"on": "1"}),
+}
+CSRF_EXEMPT = {"/payments/stripe/webhook"}  # signed by Stripe instead
 
 ROUTES: dict[tuple[str, str], Route] = {
     **{("GET", rule): Route() for rule in [
@@ -261,6 +312,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         "period_end": now_utc().date().isoformat()}),
     ("GET", "/verify/<code>"): Route(),
     **WISH_ROUTES,
+    **MONEY_ROUTES,
 }
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
@@ -308,6 +360,7 @@ def world(app, create_user, create_org, mailbox):
              "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
     activity, attendance, claim, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
     wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
+    money = funds_of(charity, staff, donor=root, firm=other)
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
@@ -315,7 +368,7 @@ def world(app, create_user, create_org, mailbox):
            **_import_batch(charity, root, staff), "code": _certificate(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
-           "token_id": create_api_token(root, "to revoke", "read")[0].id, **wishes}
+           "token_id": create_api_token(root, "to revoke", "read")[0].id, **wishes, **money}
     return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
 
 
@@ -429,7 +482,8 @@ def test_malformed_input_never_fails_and_refusals_write_nothing(app, client, aut
                 assert 400 <= response.status_code < 500, where
 
 
-FORM_POSTS = sorted(rule for method, rule in ROUTES if method == "POST" and not rule.startswith("/api/"))
+FORM_POSTS = sorted(rule for method, rule in ROUTES
+                    if method == "POST" and not rule.startswith("/api/") and rule not in CSRF_EXEMPT)
 
 
 @pytest.mark.parametrize("locale,message", [("en", "Your form expired or came from another site."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from marketplace import jobs
 from marketplace.audit.service import record
@@ -33,11 +33,6 @@ class WishAlreadyClaimed(Conflict):
     default_message = _l("Someone else has just claimed this wish. Please choose another.")
 
 
-def money_available() -> bool:
-    """Paying a wish's value in money arrives with online donations; until then only in kind."""
-    return False
-
-
 def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.value,
                organisation_id: int | None = None) -> WishClaim:
     """Claim a published wish for yourself or for a firm you belong to; one claimant wins.
@@ -47,9 +42,6 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
     listing = get_listing(claimant, listing_id)
     if method not in ClaimMethod.__members__.values():
         raise InvalidInput(fields={"method": [_l("Choose how you will fulfil the wish.")]})
-    if method == ClaimMethod.MONEY and not money_available():
-        raise InvalidInput(fields={"method": [_l(
-            "Paying by money opens with online donations; for now, please give the item in kind.")]})
     org = None
     if organisation_id is not None:
         membership = next((m for m in claimant.memberships if m.organisation_id == organisation_id), None)
@@ -121,8 +113,12 @@ def release_claim(claim_id, user: User) -> WishClaim:
 def expire_claims(now=None) -> int:
     """Expire every active claim past its deadline and tell its claimant; return how many."""
     now = now or now_utc()
-    due = list(db.session.scalars(select(WishClaim).where(WishClaim.status == ClaimStatus.ACTIVE.value,
-                                                          WishClaim.deadline_at < now)))
+    from marketplace.payments.models import Donation, DonationStatus
+
+    paid = exists().where(Donation.listing_id == WishClaim.listing_id, Donation.donor_id == WishClaim.claimant_id,
+                          Donation.status == DonationStatus.COMPLETED.value)
+    due = list(db.session.scalars(select(WishClaim).where(  # a claim paid in money is the station's to deliver
+        WishClaim.status == ClaimStatus.ACTIVE.value, WishClaim.deadline_at < now, ~paid)))
     expired = []
     for claim in due:
         claim, listing = _locked_pair(claim)

@@ -13,6 +13,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
+from marketplace.funds.service import restricted_fund_for
 from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
@@ -260,6 +261,8 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     _check_move(actor, locked, target, note)
     ended = _end_claims_and_pledges(locked) if target is S.WITHDRAWN else []
     move(locked, target, actor, note)
+    if target is S.PUBLISHED and locked.kind == ListingKind.HOUSEHOLD_NEED:
+        restricted_fund_for(locked)  # the need's own fund, for the money pledged to it
     db.session.commit()
     for claim in ended:
         notices.claim_cancelled(claim)

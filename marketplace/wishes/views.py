@@ -121,7 +121,7 @@ def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge
         "wishes/detail.html", listing=listing, household=listing.beneficiary, may_manage=may_manage,
         coverage=pledges.coverage(listing) if listing.kind == ListingKind.HOUSEHOLD_NEED else None,
         show_thanks=bool(listing.thanks_note) and (may_manage or any(d.id == user.id for d in donors)),
-        my_claim=my_claim, staff_link=staff_link, money_available=claims.money_available(),
+        my_claim=my_claim, staff_link=staff_link,
         claim_form=claim_form or _claim_form(), pledge_form=pledge_form or _pledge_form(listing),
         button=EmptyForm()), status
 
@@ -167,8 +167,8 @@ def claim(listing_code):
             claims.claim_wish(listing.id, g.user, form.method.data, form.organisation_id.data)
         except DomainError as error:
             return _refused(error, listing.public_code, claim_form=form)
-        flash(_("The wish is yours to fulfil. Please bring the item to the station before the deadline."),
-              "success")
+        flash(_("The wish is yours to fulfil before the deadline: bring the item to the station, or pay its value "
+                "online if you chose money."), "success")
         return redirect(url_for("wishes.detail", listing_code=listing.public_code))
     return _render_detail(listing, claim_form=form, status=422)
 
@@ -186,7 +186,8 @@ def pledge(listing_code):
             if "amount_fen" in error.fields:  # the form takes yuan in `amount`
                 error.fields = {"amount" if k == "amount_fen" else k: v for k, v in error.fields.items()}
             return _refused(error, listing.public_code, pledge_form=form)
-        flash(_("Thank you: your pledge is recorded. You will pay it when online donations open."), "success")
+        flash(_("Thank you: your pledge is recorded. You can pay it from your page of claims and pledges."),
+              "success")
         return redirect(url_for("wishes.detail", listing_code=listing.public_code))
     return _render_detail(listing, pledge_form=form, status=422)
 

@@ -117,6 +117,7 @@ def upgrade():
     sa.Column('evidence_type', sa.String(length=40), nullable=False),
     sa.Column('reference', sa.String(length=120), nullable=False),
     sa.Column('payer_name', sa.String(length=120), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
     sa.Column('receipt_no', sa.String(length=40), nullable=True),

@@ -77,7 +77,7 @@ def test_wish_from_household_to_thanks(new_page, create_user, create_org):
     public_url = me.url
     me.get_by_label(re.compile("^In kind")).check()
     me.get_by_role("button", name="Claim this wish").click()
-    expect(me.get_by_text("The wish is yours to fulfil.")).to_be_visible()
+    expect(me.get_by_text("The wish is yours to fulfil before the deadline")).to_be_visible()
     expect(me.locator("[data-status]")).to_have_text("Claimed")
     me.get_by_role("link", name="My claims and pledges").first.click()
     expect(me.get_by_role("row", name=re.compile("冬天的棉被"))).to_contain_text("Bring it by")

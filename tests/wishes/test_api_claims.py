@@ -26,8 +26,8 @@ def test_claims_are_refused_without_a_write_token_or_a_fit(client, station, crea
     url = f"/api/v1/listings/{wish.public_code}/claims"
     api_error(client.post(url, json={}), 401)
     api_error(client.post(url, json={}, headers=headers(station.donor, "read")), 403)
-    money = api_error(client.post(url, json={"method": "money"}, headers=headers(station.donor)), 422)
-    assert "method" in money["fields"]
+    barter = api_error(client.post(url, json={"method": "barter"}, headers=headers(station.donor)), 422)
+    assert "method" in barter["fields"]
     for bad in [{"method": "barter"}, {"organisation_id": "1"}, {"organisation_id": 10**30}, {"zzz": 1}]:
         api_error(client.post(url, json=bad, headers=headers(station.donor)), 422)
     api_error(client.post(url, json={"organisation_id": station.firm.id}, headers=headers(station.donor)), 422)

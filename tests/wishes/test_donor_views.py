@@ -30,16 +30,16 @@ def test_a_claim_from_the_page_wins_and_the_next_claimant_is_told_it_is_taken(cl
     assert count(WishClaim) == 1
 
 
-def test_paying_by_money_is_shown_as_unavailable_and_refused(client, auth, station, create_listing):
+def test_a_claim_by_money_offers_to_pay_the_wishs_value(client, auth, station, create_listing):
     wish = create_listing()
     path = f"/wishes/{wish.public_code}"
     auth.login(station.donor.email)
     page = client.get(path).get_data(as_text=True)
-    assert 'value="money"' in page and "disabled" in page and "arrives with online donations" in page
+    assert 'value="money"' in page and "disabled" not in page
     response = auth.post(f"{path}/claim", {"method": "money"}, form_page=path)
-    assert response.status_code == 422
-    assert "Paying by money opens with online donations" in response.get_data(as_text=True)
-    assert count(WishClaim) == 0
+    assert response.status_code == 302 and count(WishClaim) == 1
+    page = client.get(path).get_data(as_text=True)
+    assert f"/payments/give/wish/{wish.public_code}" in page and "¥200" in page
 
 
 def test_a_firm_member_claims_for_the_firm_but_not_for_another_organisation(client, auth, station, create_listing):
