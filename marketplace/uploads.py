@@ -2,11 +2,13 @@
 `static/` under generated names, and read back only through views that check access."""
 from __future__ import annotations
 
+import io
 import secrets
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from PIL import Image, UnidentifiedImageError
 
 from marketplace.errors import InvalidInput
 
@@ -58,3 +60,28 @@ def path_of(name: str) -> Path:
     if root().resolve() not in path.parents:
         raise FileNotFoundError(name)
     return path
+
+
+def without_metadata(name: str, field: str, folder: str, max_side: int | None = None) -> str:
+    """Write a JPEG copy of a stored photo made from its pixels alone (no EXIF, GPS or camera data),
+    optionally shrunk to `max_side`; return the copy's stored name. The original is left as it is.
+
+    :raise InvalidInput: naming `field`, when the photo cannot be read.
+    """
+    try:
+        with Image.open(path_of(name)) as image:
+            image.load()
+            pixels = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise InvalidInput(fields={field: [_l("This photo could not be read; try another.")]}) from None
+    if max_side:
+        pixels.thumbnail((max_side, max_side))
+    clean = Image.new("RGB", pixels.size)
+    clean.paste(pixels)
+    buffer = io.BytesIO()
+    clean.save(buffer, "JPEG", quality=85)
+    copy = f"{folder}/{secrets.token_hex(16)}.jpg"
+    path = root() / copy
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return copy

@@ -2,14 +2,7 @@
 redact before uploading, is re-encoded from its pixels when it is a photo so no metadata survives."""
 from __future__ import annotations
 
-import io
-import secrets
-
-from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
-
 from marketplace import uploads
-from marketplace.errors import InvalidInput
 
 FOLDER = "disbursements"
 SUFFIX_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf"}
@@ -26,22 +19,9 @@ def store_public(upload, field: str = "receipt") -> str:
     if content_type == "application/pdf":
         return name
     try:
-        with Image.open(uploads.path_of(name)) as image:
-            image.load()
-            pixels = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return uploads.without_metadata(name, field, f"{FOLDER}/public")
+    finally:
         discard(name)
-        raise InvalidInput(fields={field: [_l("This photo could not be read; try another.")]}) from None
-    discard(name)
-    clean = Image.new("RGB", pixels.size)
-    clean.paste(pixels)
-    buffer = io.BytesIO()
-    clean.save(buffer, "JPEG", quality=90)
-    public = f"{FOLDER}/public/{secrets.token_hex(16)}.jpg"
-    path = uploads.root() / public
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
-    return public
 
 
 def read(name: str) -> tuple[bytes, str]:

@@ -2,11 +2,7 @@
 from the pixels alone, so no EXIF, GPS or camera metadata survives."""
 from __future__ import annotations
 
-import io
-import secrets
-
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
 from marketplace import uploads
 from marketplace.errors import InvalidInput
@@ -27,19 +23,7 @@ def store_photo(upload, field: str) -> tuple[str, str]:
     """Save the private original and a public copy without metadata; return both stored names."""
     private = store_private(upload, field)
     try:
-        with Image.open(uploads.path_of(private)) as image:
-            image.load()
-            pixels = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return private, uploads.without_metadata(private, field, "wishes/public", MAX_SIDE)
+    except InvalidInput:
         uploads.path_of(private).unlink(missing_ok=True)
-        raise InvalidInput(fields={field: [_l("This photo could not be read; try another.")]}) from None
-    pixels.thumbnail((MAX_SIDE, MAX_SIDE))
-    clean = Image.new("RGB", pixels.size)
-    clean.paste(pixels)
-    buffer = io.BytesIO()
-    clean.save(buffer, "JPEG", quality=85)
-    public = f"wishes/public/{secrets.token_hex(16)}.jpg"
-    path = uploads.root() / public
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
-    return private, public
+        raise
