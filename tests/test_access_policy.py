@@ -135,6 +135,7 @@ FUND_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/payments/stripe/webhook"): (set(), {}, "link"),  # unsigned: 400 for everyone
     ("POST", "/api/v1/donations"): (USERS, {"amount_fen": 100}, "api"),  # no target: 422
     ("GET", "/api/v1/donations/<donation_code>"): ({"donor"}, None, "api"),
+    ("POST", "/admin/payouts"): ({"platform_admin"}, {"payout_id": "po_matrix", "amount": "1"}, "admin"),
     ("GET", "/firms/leaderboard"): (EVERYONE, None, "page"),
     ("GET", "/firms/<int:firm_id>"): ({"firm_member", "platform_admin"}, None, "object"),
     ("POST", "/firms/<int:firm_id>/leaderboard"): ({"platform_admin"}, {"on": "1"}, "object"),  # its admins

@@ -184,6 +184,7 @@ MONEY_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/payments/offline/<int:donation_id>/confirm"): Route(),
     ("POST", "/payments/offline/<int:donation_id>/cancel"): Route(),
     ("POST", "/firms/<int:firm_id>/leaderboard"): Route({"on": CHOICE}, {"on": "1"}),
+    ("POST", "/admin/payouts"): Route({"payout_id": TEXT, "amount": MONEY}, {"payout_id": "po_walk", "amount": "1"}),
 }
 CSRF_EXEMPT = {"/payments/stripe/webhook"}  # signed by Stripe instead
 

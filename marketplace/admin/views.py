@@ -12,6 +12,8 @@ from marketplace.forms_common import apply_errors
 from marketplace.orgs import service as org_service
 from marketplace.orgs.forms import DistrictForm
 from marketplace.orgs.models import District, Organisation
+from marketplace.payments import payouts
+from marketplace.payments.forms import PayoutForm
 from marketplace.policy import require
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -32,7 +34,29 @@ def index():
     ).all()
     return render_template("admin/index.html", pending=pending,
                            districts=org_service.districts(active_only=False),
-                           form=DistrictForm(formdata=None), button=EmptyForm())
+                           form=DistrictForm(formdata=None), payout_form=PayoutForm(formdata=None), button=EmptyForm())
+
+
+@bp.route("/payouts", methods=["POST"])
+def payout():
+    """Record a Stripe payout to the platform's bank account."""
+    form = PayoutForm()
+    if form.validate_on_submit():
+        try:
+            payouts.record_payout(g.user, form.payout_id.data.strip(), form.amount.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(str(message), "error")
+        else:
+            flash(_("The payout is recorded."), "success")
+    else:
+        for messages in form.errors.values():
+            for message in messages:
+                flash(str(message), "error")
+    return redirect(url_for("admin.index"))
 
 
 @bp.route("/districts/new", methods=["POST"])

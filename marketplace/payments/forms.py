@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
-from wtforms.validators import AnyOf, Length, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from marketplace.auth.models import PublicDisplay
 from marketplace.wishes.forms import YuanField, optional_id
@@ -41,3 +41,8 @@ class GiveForm(PayForm):
 
 class DemoCheckoutForm(FlaskForm):
     outcome = HiddenField(validators=[AnyOf(["pay", "decline"])])
+
+
+class PayoutForm(FlaskForm):
+    payout_id = StringField(_l("Stripe payout id"), [InputRequired(_l("This field is required.")), Length(max=120)])
+    amount = YuanField(_l("Amount (yuan)"), [InputRequired(_l("This field is required."))])

@@ -252,7 +252,5 @@ def send_receipt_after_commit(donation: Donation) -> None:
     """Send the receipt; a mail failure is logged and never undoes the donation."""
     try:
         receipts.send_receipt(donation)
-    except NotImplementedError:
-        log.info("receipt for donation %s not sent: receipts by email are not available yet", donation.public_code)
     except Exception:  # noqa: BLE001  (the gift stands whatever happens to its email)
         log.exception("receipt for donation %s could not be sent", donation.public_code)
