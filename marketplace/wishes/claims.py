@@ -52,6 +52,8 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
         raise Conflict(_l("Only micro-wishes can be claimed; household needs take pledges."))
     if may_manage(claimant, listing) or membership_of(claimant, listing.organisation) is not None:
         raise Conflict(_l("You cannot claim a wish your own organisation posted."))
+    # the claimant's row lock makes one donor's claims made at once count one after another
+    db.session.execute(select(User.id).where(User.id == claimant.id).with_for_update())
     active = db.session.scalar(select(func.count(WishClaim.id)).where(
         WishClaim.claimant_id == claimant.id, WishClaim.status == ClaimStatus.ACTIVE.value))
     if active >= setting("MAX_ACTIVE_CLAIMS"):

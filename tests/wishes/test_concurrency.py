@@ -146,3 +146,13 @@ def test_claims_from_several_processes_over_http_give_one_201_and_409s(gunicorn,
     assert db.session.scalar(select(func.count()).select_from(WishClaim).where(
         WishClaim.listing_id == wish.id, WishClaim.status == "active")) == 1
     assert db.session.get(Listing, wish.id).status == "claimed"
+
+
+def test_one_donor_claiming_ten_wishes_at_once_gets_no_more_than_the_limit(app, create_listing, create_user):
+    wishes = [create_listing().id for _ in range(10)]
+    donor = create_user().id
+    results = run_together(app, 10, lambda i: claims.claim_wish(wishes[i], db.session.get(User, donor)).id)
+    assert len([r for r in results if isinstance(r, int)]) == 5, results  # WISHES_MAX_ACTIVE_CLAIMS
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(WishClaim).where(
+        WishClaim.claimant_id == donor, WishClaim.status == "active")) == 5
