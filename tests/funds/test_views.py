@@ -140,3 +140,9 @@ def test_a_needs_staff_page_links_to_its_restricted_fund(client, auth, station, 
     auth.login(station.worker.email)
     page = client.get(f"/wishes/listings/{restricted_fund.listing_id}").get_data(as_text=True)
     assert f'href="/funds/{restricted_fund.public_code}"' in page and "Its fund" in page
+
+
+def test_an_open_fund_invites_gifts_and_a_restricted_one_does_not(client, create_fund, restricted_fund):
+    general = create_fund()
+    assert f'href="/payments/give/fund/{general.public_code}"' in client.get(f"/funds/{general.public_code}").text
+    assert "/payments/give/fund/" not in client.get(f"/funds/{restricted_fund.public_code}").text

@@ -105,3 +105,10 @@ def test_a_gift_without_a_receipt_or_an_unknown_code_is_404(client, auth, charit
     auth.login(charity["donor"].email)
     for code in (waiting.public_code, "NOPE", "%00", "x" * 300):
         assert client.get(f"/payments/donations/{code}/receipt.pdf").status_code == 404
+
+
+def test_the_menu_leads_a_signed_in_donor_to_their_giving(client, auth, create_user):
+    assert 'href="/payments/my"' not in client.get("/").text
+    create_user(email="giver@example.org")
+    auth.login("giver@example.org")
+    assert 'href="/payments/my"' in client.get("/").text
