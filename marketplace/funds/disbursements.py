@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
+from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.funds import evidence
@@ -191,10 +192,8 @@ def approve_disbursement(actor: User, disbursement_id) -> Disbursement:
 
 def reject_disbursement(actor: User, disbursement_id, reason: str) -> Disbursement:
     """Refuse a waiting request, keeping the reason (any staff member; the requester withdraws it so)."""
-    reason = reason.strip() if isinstance(reason, str) else ""
-    if not reason or len(reason) > 300 or "\x00" in reason:
-        get_disbursement(actor, disbursement_id)  # a stranger learns nothing from the message
-        raise InvalidInput(fields={"reason": [_l("Give the reason (up to 300 characters).")]})
+    get_disbursement(actor, disbursement_id)  # a stranger learns nothing from the message
+    reason = reason_given(reason)
     locked = _locked(actor, disbursement_id)
     locked.status, locked.reject_reason = D.REJECTED.value, reason
     locked.decided_by_id, locked.decided_at = actor.id, now_utc()

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
+from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
@@ -19,7 +20,7 @@ from marketplace.ledger.models import LedgerHold
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import can, require
 from marketplace.timebank.care_models import CareRequest, CareStatus
-from marketplace.timebank.service import reason_given, savings_account
+from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
 
 SERVICES = ("home_visit", "meal_delivery", "hospital_escort", "cleaning", "shopping", "companionship", "other")

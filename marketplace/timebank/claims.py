@@ -9,6 +9,7 @@ from sqlalchemy import select
 from marketplace import uploads
 from marketplace.audit.service import record
 from marketplace.auth.models import User
+from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
@@ -16,7 +17,7 @@ from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank.models import HourClaim, ReviewStatus
-from marketplace.timebank.service import reason_given, savings_account, setting
+from marketplace.timebank.service import savings_account, setting
 from marketplace.timeutil import now_utc
 
 

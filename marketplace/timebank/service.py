@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
+from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
@@ -31,13 +32,6 @@ def setting(name: str) -> int:
     defaults = {"DAILY_CAP_MINUTES": 12 * 60, "SCAN_ROTATE_SECONDS": 180, "CHECKIN_EARLY_MINUTES": 30,
                 "CHECKOUT_LATE_MINUTES": 60, "SIGNUP_CUTOFF_HOURS": 2}
     return int(current_app.config.get(f"TIMEBANK_{name}", defaults[name]))
-
-
-def reason_given(text: str | None, field: str = "reason") -> str:
-    """Return a required reason, stripped; refuse it, naming `field`, when empty or over 300 characters."""
-    if not (text or "").strip() or len(text) > 300:
-        raise InvalidInput(fields={field: [_l("Give the reason (up to 300 characters).")]})
-    return text.strip()
 
 
 def savings_account(user: User | int):

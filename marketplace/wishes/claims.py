@@ -23,7 +23,7 @@ from marketplace.timeutil import now_utc
 from marketplace.wishes import notices
 from marketplace.wishes.lifecycle import move, move_if
 from marketplace.wishes.models import ClaimMethod, ClaimStatus, Listing, ListingKind, ListingStatus, WishClaim
-from marketplace.wishes.service import get_listing, may_manage
+from marketplace.wishes.service import get_listing, locked_listing, may_manage
 from marketplace.wishes.settings import setting
 
 S = ListingStatus
@@ -86,8 +86,7 @@ def get_claim(claim_id, user: User) -> WishClaim:
 
 def _locked_pair(claim: WishClaim) -> tuple[WishClaim, Listing]:
     """Lock the claim's listing, then the claim: the same order as withdrawing a listing."""
-    listing = db.session.scalar(select(Listing).where(Listing.id == claim.listing_id).with_for_update()
-                                .execution_options(populate_existing=True))
+    listing = locked_listing(claim.listing_id)
     locked = db.session.scalar(select(WishClaim).where(WishClaim.id == claim.id).with_for_update()
                                .execution_options(populate_existing=True))
     return locked, listing
@@ -153,6 +152,14 @@ def expire_unclaimed(now=None) -> int:
 def claims_of(user: User):
     """Return a query of the user's claims, newest first."""
     return select(WishClaim).where(WishClaim.claimant_id == user.id).order_by(WishClaim.id.desc())
+
+
+def active_claim_of(user: User | None, listing: Listing) -> WishClaim | None:
+    """Return the user's active claim on a wish, if any."""
+    if user is None or listing.kind != ListingKind.WISH:
+        return None
+    return db.session.scalar(claims_of(user).where(WishClaim.listing_id == listing.id,
+                                                   WishClaim.status == ClaimStatus.ACTIVE.value))
 
 
 def repeat_expirers(org_id: int) -> list[tuple[User, int]]:

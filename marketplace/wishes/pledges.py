@@ -15,7 +15,7 @@ from marketplace.orgs.models import OrgKind
 from marketplace.timeutil import now_utc
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import FundingSource, Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
-from marketplace.wishes.service import get_listing, may_manage
+from marketplace.wishes.service import get_listing, locked_listing, may_manage
 
 S = ListingStatus
 MIN_PLEDGE_FEN = 100
@@ -89,8 +89,7 @@ def get_pledge(pledge_id, user: User) -> Pledge:
 def withdraw_pledge(pledge_id, user: User) -> Pledge:
     """Take back a pledge not yet paid; a fully covered need opens for pledges again."""
     found = get_pledge(pledge_id, user)
-    listing = db.session.scalar(select(Listing).where(Listing.id == found.listing_id).with_for_update()
-                                .execution_options(populate_existing=True))
+    listing = locked_listing(found.listing_id)
     locked = db.session.scalar(select(Pledge).where(Pledge.id == found.id).with_for_update()
                                .execution_options(populate_existing=True))
     if locked.status != PledgeStatus.ACTIVE:

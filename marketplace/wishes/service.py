@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
+from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.funds.service import restricted_fund_for
@@ -209,12 +210,11 @@ def approve_over_cap(actor: User, listing_id, note: str) -> Listing:
     """Let a household need's budget pass the cap: the organisation's admins decide, with a note."""
     listing = get_listing(actor, listing_id)
     require(actor, "org.edit", listing.organisation)
-    if not isinstance(note, str) or not note.strip() or len(note) > 300:
-        raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    note = reason_given(note, "note")
     if listing.kind != ListingKind.HOUSEHOLD_NEED or listing.value_fen <= setting("NEED_BUDGET_CAP_FEN"):
         raise Conflict(_l("This budget is within the cap and needs no approval."))
-    listing.over_cap_approved_by_id, listing.over_cap_note = actor.id, note.strip()
-    record("listing.over_cap_approved", actor=actor, subject=listing, note=note.strip())
+    listing.over_cap_approved_by_id, listing.over_cap_note = actor.id, note
+    record("listing.over_cap_approved", actor=actor, subject=listing, note=note)
     db.session.commit()
     return listing
 
@@ -228,8 +228,8 @@ def offered_moves(actor: User, listing: Listing) -> list[S]:
 
 def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     """The rules each hand-made move adds to the table of allowed moves."""
-    if to in NOTE_NEEDED and not note:
-        raise InvalidInput(fields={"note": [_l("Give the reason (up to 300 characters).")]})
+    if to in NOTE_NEEDED:
+        reason_given(note, "note")
     if to is S.PUBLISHED and listing.status_enum is S.CLAIMED:  # the claim, pledges or activity would stay
         raise Conflict(_l("Release the claim or withdraw the pledges to open this listing again."))
     if to is S.SUBMITTED and listing.kind == ListingKind.HOUSEHOLD_NEED:
@@ -257,7 +257,7 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     note = note.strip() if isinstance(note, str) else ""
     if len(note) > 300:
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
-    locked = _locked(listing.id)
+    locked = locked_listing(listing.id)
     _check_move(actor, locked, target, note)
     ended = _end_claims_and_pledges(locked) if target is S.WITHDRAWN else []
     move(locked, target, actor, note)
@@ -269,7 +269,7 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     return locked
 
 
-def _locked(listing_id: int) -> Listing:
+def locked_listing(listing_id: int) -> Listing:
     """Lock the listing's row so that moves, claims and pledges on it happen one at a time."""
     return db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update()
                              .execution_options(populate_existing=True))
@@ -297,7 +297,7 @@ def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Lis
     note = note.strip() if isinstance(note, str) else ""
     if len(note) > 300:
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
-    locked = _locked(listing.id)
+    locked = locked_listing(listing.id)
     if locked.status_enum is not S.CLAIMED:
         raise Conflict(_l("Only a claimed listing can be marked as delivered."))
     stored = photos.store_private(photo, "photo") if photo is not None and getattr(photo, "filename", "") else ""
@@ -333,6 +333,13 @@ def write_thanks(actor: User, listing_id, text: str) -> Listing:
     return listing
 
 
+def may_read_thanks(user: User | None, listing: Listing) -> bool:
+    """The household's thank-you note is for its donors and the organisation's staff."""
+    if user is None or not listing.thanks_note:
+        return False
+    return may_manage(user, listing) or any(donor.id == user.id for donor in donors_of(listing))
+
+
 def donors_of(listing: Listing) -> list[User]:
     """Return who helped: the claimant whose claim was fulfilled, or the pledgers who stayed."""
     claimants = db.session.scalars(select(User).join(WishClaim, WishClaim.claimant_id == User.id).where(
@@ -348,7 +355,7 @@ def convert_to_activity(actor: User, listing_id, *, starts_at, ends_at, capacity
 
     listing = get_listing(actor, listing_id)
     require(actor, "org.run_activities", listing.organisation)
-    locked = _locked(listing.id)
+    locked = locked_listing(listing.id)
     if locked.kind != ListingKind.SERVICE_NEED or locked.status_enum is not S.PUBLISHED:
         raise Conflict(_l("Only a published service need can become an activity."))
     category = {"elderly_alone": "elderly_care", "disability": "disability"}.get(locked.category, "poverty_relief")

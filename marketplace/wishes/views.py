@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
@@ -109,19 +109,11 @@ def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge
                    status: int = 200):
     user = g.user
     may_manage = service.may_manage(user, listing)
-    donors = service.donors_of(listing) if user is not None and listing.thanks_note else []
-    my_claim = None
-    if user is not None and listing.kind == ListingKind.WISH:
-        my_claim = next((c for c in db.session.scalars(claims.claims_of(user).where(
-            WishClaim.listing_id == listing.id, WishClaim.status == ClaimStatus.ACTIVE.value))), None)
-    staff_link = None
-    if may_manage and "wishes.listing" in current_app.view_functions:
-        staff_link = url_for("wishes.listing", listing_id=listing.id)
     return render_template(
         "wishes/detail.html", listing=listing, household=listing.beneficiary, may_manage=may_manage,
         coverage=pledges.coverage(listing) if listing.kind == ListingKind.HOUSEHOLD_NEED else None,
-        show_thanks=bool(listing.thanks_note) and (may_manage or any(d.id == user.id for d in donors)),
-        my_claim=my_claim, staff_link=staff_link,
+        show_thanks=service.may_read_thanks(user, listing), my_claim=claims.active_claim_of(user, listing),
+        staff_link=url_for("wishes.listing", listing_id=listing.id) if may_manage else None,
         claim_form=claim_form or _claim_form(), pledge_form=pledge_form or _pledge_form(listing),
         button=EmptyForm()), status
 
