@@ -67,9 +67,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orgs.views import bp as orgs_bp
     from marketplace.payments import donor_views, offline_views  # noqa: F401  (add routes)
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.reconciliation.views import bp as reconciliation_bp
     from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp
     from marketplace.timebank.views import bp as timebank_bp
+    from marketplace.transparency.opendata_views import bp as transparency_data_bp
+    from marketplace.transparency.views import bp as transparency_bp
     from marketplace.wishes import board_views, household_views, staff_views  # noqa: F401  (add routes)
     from marketplace.wishes.views import bp as wishes_bp
 
@@ -84,4 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(funds_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(firms_bp)
+    app.register_blueprint(transparency_bp)
+    app.register_blueprint(transparency_data_bp)
+    app.register_blueprint(reconciliation_bp)
     cli.init_app(app)

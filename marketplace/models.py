@@ -10,6 +10,7 @@ from marketplace.ledger.models import (
     LedgerEntry,
     LedgerHold,
     LedgerHoldSettlement,
+    LedgerPeriodClose,
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
@@ -27,7 +28,8 @@ from marketplace.wishes.models import Beneficiary, FundingLine, Listing, Listing
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
-    "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPosting", "Membership", "Organisation", "User",
+    "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPeriodClose", "LedgerPosting", "Membership",
+    "Organisation", "User",
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",

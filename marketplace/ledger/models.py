@@ -44,6 +44,8 @@ class LedgerAccount(db.Model):
     is_no_overdraft: Mapped[bool] = mapped_column(Boolean, default=False)
     shards: Mapped[int] = mapped_column(SmallInteger, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # the last day of the latest closed period: no entry may be effective on or before it
+    closed_through: Mapped[date | None] = mapped_column(Date)
 
 
 class LedgerBalance(db.Model):
@@ -130,5 +132,24 @@ class LedgerHoldSettlement(db.Model):
     amount_posted: Mapped[int] = mapped_column(BigInteger, default=0)
     entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
     reason: Mapped[str] = mapped_column(String(500), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class LedgerPeriodClose(db.Model):
+    """A period closed on a set of books (the platform's, or one organisation's): append-only."""
+
+    __tablename__ = "ledger_period_close"
+    __table_args__ = (
+        UniqueConstraint("owner_type", "owner_id", "closed_through", name="uq_ledger_period_close_books_day"),
+        CheckConstraint("owner_type IN ('platform', 'organisation')", name="owner_type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(BigInteger, default=0)  # 0 for the platform
+    period_start: Mapped[date] = mapped_column(Date)
+    closed_through: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(500), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,0 +1,1 @@
+"""Reconciliation: Stripe and bank statements matched against the ledger, and periods closed."""
