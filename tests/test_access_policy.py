@@ -96,7 +96,7 @@ DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
 FUND_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/funds/orgs/<int:org_id>"): (EVERYONE, None, "object"),
     ("GET", "/funds/<fund_code>"): (EVERYONE, None, "object"),
-    ("GET", DISBURSEMENT + "/public-receipt"): (EVERYONE, None, "object"),
+    ("GET", "/funds/receipts/<disbursement_code>"): (EVERYONE, None, "object"),
     ("GET", "/funds/orgs/<int:org_id>/new"): (FUND_STAFF, None, "object"),
     ("POST", "/funds/orgs/<int:org_id>/new"): (FUND_STAFF, FUND, "object"),
     ("GET", "/funds/<fund_code>/disbursements"): (FUND_STAFF, None, "object"),

@@ -145,7 +145,7 @@ GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT}, {"display": "masked"}
 DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
 MONEY_ROUTES: dict[tuple[str, str], Route] = {
     **{("GET", rule): Route() for rule in [
-        "/funds/orgs/<int:org_id>", "/funds/<fund_code>", DISBURSEMENT + "/public-receipt",
+        "/funds/orgs/<int:org_id>", "/funds/<fund_code>", "/funds/receipts/<disbursement_code>",
         "/funds/orgs/<int:org_id>/new", "/funds/<fund_code>/disbursements", "/funds/<fund_code>/disbursements/new",
         DISBURSEMENT, DISBURSEMENT + "/evidence", "/api/v1/orgs/<int:org_id>/funds", "/api/v1/funds/<fund_code>",
         "/api/v1/funds/<fund_code>/disbursements", "/payments/orgs/<int:org_id>/offline",

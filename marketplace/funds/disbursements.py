@@ -51,9 +51,10 @@ def get_disbursement(actor: User | None, disbursement_id) -> Disbursement:
     return found
 
 
-def published_receipt(disbursement_id) -> Disbursement:
-    """Return a paid disbursement whose redacted receipt is published; NotFound otherwise."""
-    found = db.session.get(Disbursement, disbursement_id) if is_id(disbursement_id) else None
+def published_receipt(disbursement_code) -> Disbursement:
+    """Return a paid disbursement, by its public code, whose redacted receipt is published; NotFound otherwise."""
+    code = str(disbursement_code).replace("\x00", "")[:16]
+    found = db.session.scalar(select(Disbursement).where(Disbursement.public_code == code))
     if found is None or found.status != D.PAID or not found.public_evidence_path:
         raise NotFound()
     return found

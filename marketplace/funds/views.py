@@ -74,10 +74,10 @@ def show(fund_code):
                            has_next=len(rows) > PAGE, may_manage=disbursements.may_manage(g.get("user"), fund))
 
 
-@bp.route("/disbursements/<int:disbursement_id>/public-receipt")
-def public_receipt(disbursement_id):
+@bp.route("/receipts/<disbursement_code>")
+def public_receipt(disbursement_code):
     """Show the redacted copy of a paid disbursement's receipt, when staff published one."""
-    found = disbursements.published_receipt(disbursement_id)
+    found = disbursements.published_receipt(disbursement_code)
     return _send(found.public_evidence_path, f"receipt-{found.public_code}", inline=True)
 
 

@@ -162,11 +162,11 @@ def test_the_public_copy_is_published_only_for_paid_ones_and_loses_metadata(stat
     with pytest.raises(Conflict):
         disbursements.publish_receipt(station.worker, waiting.id, upload("png"))
     with pytest.raises(NotFound):
-        disbursements.published_receipt(waiting.id)
+        disbursements.published_receipt(waiting.public_code)
     paid = request(station, fund, upload, 1_000)
     published = disbursements.publish_receipt(station.worker, paid.id, upload("png"))
     assert published.public_evidence_path.endswith(".jpg")  # re-encoded from the pixels
-    assert disbursements.published_receipt(paid.id).id == paid.id
+    assert disbursements.published_receipt(paid.public_code).id == paid.id
     disbursements.unpublish_receipt(station.checker, paid.id)
     with pytest.raises(NotFound):
-        disbursements.published_receipt(paid.id)
+        disbursements.published_receipt(paid.public_code)

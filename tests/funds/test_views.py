@@ -22,10 +22,10 @@ def test_the_public_fund_page_shows_totals_and_payments_but_nothing_private(clie
     page = client.get(f"/funds/{restricted_fund.public_code}").get_data(as_text=True)
     assert "¥5,000.00" in page and "¥200.00" in page and "¥4,800.00" in page
     assert "天河五金店" in page and "修补漏雨的屋顶" in page
-    assert f"/funds/disbursements/{paid.id}/public-receipt" in page
+    assert f"/funds/receipts/{paid.public_code}" in page
     for private in ("PRIVATE-FILENAME", station.worker.email, paid.evidence_path, "PRIVATE-NAME", "13800138000"):
         assert private not in page
-    receipt = client.get(f"/funds/disbursements/{paid.id}/public-receipt")
+    receipt = client.get(f"/funds/receipts/{paid.public_code}")
     assert receipt.status_code == 200 and receipt.mimetype == "image/jpeg"
 
 
@@ -116,7 +116,7 @@ def test_staff_publish_and_take_down_the_redacted_copy(client, auth, station, cr
     fund = create_fund(100_000)
     paid = pay(station, fund, upload)
     page = f"/funds/disbursements/{paid.id}"
-    public = f"{page}/public-receipt"
+    public = f"/funds/receipts/{paid.public_code}"
     assert client.get(public).status_code == 404
     auth.login(station.worker.email)
     auth.post(f"{page}/publish", {"receipt": (io.BytesIO(image_bytes()), "redacted.png")}, form_page=page)

@@ -41,5 +41,6 @@ def funds_of(charity, staff, donor=None, firm=None) -> dict:
     if donor is not None:  # given online through the demo checkout, so it has its receipt
         gift = giving.give_to_fund(donor, fund.public_code, 10_000)
         demo.checkout(donor, gift.public_code, "pay")
-    return {"fund_code": fund.public_code, "disbursement_id": paid.id, "donation_id": cash.id,
+    return {"fund_code": fund.public_code, "disbursement_id": paid.id, "disbursement_code": paid.public_code,
+            "donation_id": cash.id,
             "donation_code": gift.public_code, "firm_id": firm.id if firm is not None else 1}
