@@ -343,8 +343,13 @@ def app_config():
 
 
 @pytest.fixture
-def world(app, create_user, create_org, mailbox):
-    """A platform admin who co-runs a charity, with targets for every route and a valid link of each kind."""
+def world(saved_world, create_user, create_org, mailbox):
+    """A platform admin who co-runs a charity, with targets for every route and a valid link of each kind:
+    built once per worker, then restored for each test."""
+    return saved_world("bad-input", lambda: _build_world(create_user, create_org, mailbox))
+
+
+def _build_world(create_user, create_org, mailbox):
     root = create_user(email="root@example.org", admin=True, locale="en")
     staff = create_user(email="staff@example.org")
     charity = create_org("charity", {root: "admin", create_user(): "admin", staff: "staff"})
