@@ -62,7 +62,8 @@ def _rule_settings() -> dict:
     """Integer business-rule settings from the environment: WISHES_, TIMEBANK_, PAYMENTS_, FUNDS_, FIRMS_<NAME>."""
     found = {}
     for name, value in os.environ.items():
-        if name.startswith(("WISHES_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_")):
+        if name.startswith(("WISHES_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_",
+                                "TRANSPARENCY_")):
             try:
                 found[name] = int(value)
             except ValueError:
@@ -119,5 +120,7 @@ def load(instance_path: str | Path) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "WTF_CSRF_TIME_LIMIT": None,
+        # 360Giving grant identifier prefix (register one with 360Giving for real publishing)
+        "GIVING360_PREFIX": os.environ.get("GIVING360_PREFIX", "360G-goodhours"),
         **_rule_settings(),
     }

@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.orgs.views import bp as orgs_bp
     from marketplace.payments import donor_views, offline_views  # noqa: F401  (add routes)
     from marketplace.payments.views import bp as payments_bp
+    from marketplace.reconciliation import period_views  # noqa: F401  (adds routes)
     from marketplace.reconciliation.views import bp as reconciliation_bp
     from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificate_views import bp as certificates_bp

@@ -15,6 +15,7 @@ from marketplace.ledger.models import (
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
 from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
+from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (
     CareRequest,
     ImportBatch,
@@ -33,4 +34,5 @@ __all__ = [
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
+    "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine",
 ]

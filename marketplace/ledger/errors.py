@@ -48,3 +48,12 @@ class HoldAmountTooLarge(InvalidInput):
 
 class UnknownPurpose(InvalidInput):
     default_message = _l("Unknown account purpose.")
+
+
+class PeriodClosed(Conflict):
+    code = "period_closed"
+    default_message = _l("That period is closed; post the correction in the open period.")
+
+    def __init__(self, closed_through=None):
+        super().__init__()
+        self.closed_through = closed_through

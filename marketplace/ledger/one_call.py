@@ -2,7 +2,8 @@
 
 It does what `posting.post_once` does statement by statement (and still does on SQLite,
 and for hold settlements), but in one round trip and without a client-side savepoint: the
-function catches its own failures and answers 'ok', 'overdraft' or 'duplicate'.
+function catches its own failures and answers 'ok', 'overdraft', 'duplicate' or 'closed' (the
+entry's date is inside a closed period: read under key-share locks on the accounts, migration 0009).
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.extensions import db
-from marketplace.ledger import chain
-from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance
+from marketplace.ledger import chain, periods
+from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, PeriodClosed
 from marketplace.ledger.models import LedgerEntry
 from marketplace.ledger.posting import (
     LANES,
@@ -38,8 +39,13 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
     """Post a checked, balanced entry once per key with one database call."""
     accounts = load_accounts({a for a, _ in lines})
     check_balanced(lines, accounts)
+    effective = effective_date or local_today()
+    try:
+        periods.refuse_if_closed(accounts.values(), effective)
+    except PeriodClosed:
+        return _existing_or_raise(key, lines)
     moves = plan_moves(lines, accounts)
-    entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or local_today(),
+    entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective,
                         created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
                         lane=random.randrange(LANES))
     head, tail = chain.canonical_around_seq(
@@ -54,6 +60,8 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
         "move_shards": [m.shard for m in moves], "move_guarded": [m.guarded for m in moves],
         "move_multi": [m.multi for m in moves],
     }).one()
+    if result.status == "closed":
+        return _existing_or_raise(key, lines, result.closed_day)
     if result.status == "overdraft":
         raise InsufficientBalance(result.short_account, result.short_available)
     if result.status == "duplicate":
@@ -66,3 +74,11 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
     make_transient_to_detached(entry)  # written by the function: the session takes it as stored
     db.session.add(entry)
     return entry
+
+
+def _existing_or_raise(key: str, lines, closed_through=None) -> LedgerEntry:
+    """A closed period refuses new entries, but a repeated key still returns its first entry."""
+    existing = entry_by_key(key)
+    if existing is not None:
+        return same_or_conflict(existing, lines)
+    raise PeriodClosed(closed_through)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
-from marketplace.ledger import chain
+from marketplace.ledger import chain, periods
 from marketplace.ledger.errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -56,14 +56,17 @@ def post_once(lines, *, key, kind, memo, actor, effective_date=None, reverses_id
     existing = entry_by_key(key)
     if existing is not None:
         return same_or_conflict(existing, lines)
+    effective = effective_date or local_today()
     accounts = load_accounts({a for a, _ in lines})
     check_balanced(lines, accounts)
+    periods.refuse_if_closed(accounts.values(), effective)
     try:
         with savepoint():
             released = within(accounts) if within else {}
             apply(lines, accounts, released)
+            periods.refuse_if_closed_now(accounts, effective)  # after the first write: see periods.py
             entry = write_entry(lines, accounts, key=key, kind=kind, memo=memo, actor=actor,
-                                 effective_date=effective_date, reverses_id=reverses_id)
+                                 effective_date=effective, reverses_id=reverses_id)
             if after:
                 after(entry)
     except IntegrityError:

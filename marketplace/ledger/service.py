@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
+from marketplace.ledger import periods
 from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, UnknownAccount, UnknownPurpose
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
 from marketplace.ledger.posting import Line, account_id_of, entry_lines, normalise, post_once
@@ -49,7 +50,8 @@ def open_account(owner_type: str, owner_id: int, purpose: str) -> LedgerAccount:
     try:
         with savepoint():
             account = LedgerAccount(unit=spec.unit, owner_type=owner_type, owner_id=owner_id, purpose=purpose,
-                                    is_no_overdraft=spec.no_overdraft, shards=spec.shards)
+                                    is_no_overdraft=spec.no_overdraft, shards=spec.shards,
+                                    closed_through=periods.inherited_close(owner_type, owner_id, spec.unit))
             db.session.add(account)
             db.session.flush()
             db.session.execute(insert(LedgerBalance), [
@@ -92,12 +94,16 @@ def post(
 
     :raise InsufficientBalance: a no-overdraft account would go below zero (nothing is posted).
     :raise IdempotencyConflict: the key was used before with other lines.
+    :raise PeriodClosed: `effective_date` is inside a closed period of one of the accounts.
     """
     return post_once(normalise(lines), key=key, kind=kind, memo=memo, actor=actor, effective_date=effective_date)
 
 
 def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | None = None) -> LedgerEntry:
-    """Post the mirror image of an entry, pointing back at it; an entry is reversed at most once."""
+    """Post the mirror image of an entry, pointing back at it; an entry is reversed at most once.
+
+    The reversal is dated today, so an entry in a closed period is corrected in the open one.
+    """
     original = entry if isinstance(entry, LedgerEntry) else db.session.get(LedgerEntry, entry)
     if original is None:
         raise InvalidInput(fields={"entry": [_l("That entry does not exist.")]})

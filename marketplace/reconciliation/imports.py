@@ -1,0 +1,191 @@
+"""Statement imports: the file is stored, then a job (`marketplace.jobs`) checks every line while
+streaming it; a file with any bad line is refused whole with a per-line report and adds nothing.
+A good file is read again and inserted in batches, progress committed per batch, then matched.
+
+Re-importing adds nothing twice: Stripe lines are unique by balance transaction id, bank lines by
+a hash of (profile, date, amount, reference, description, occurrence in the file).
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from marketplace import jobs, uploads
+from marketplace.audit.service import record
+from marketplace.errors import InvalidInput, NotFound
+from marketplace.extensions import db
+from marketplace.ids import is_id
+from marketplace.reconciliation import matching
+from marketplace.reconciliation import statement_files as files
+from marketplace.reconciliation.books import Books, account_of, as_id, books_for
+from marketplace.reconciliation.models import BankProfile, StatementImport, StatementLine
+from marketplace.timeutil import now_utc
+
+log = logging.getLogger(__name__)
+MAX_BYTES = 16 * 1024 * 1024  # the site's request limit; about 120,000 Stripe lines
+BATCH = 2000  # lines inserted (and progress committed) at a time
+KEPT_ERRORS = 500  # a refused file keeps its first errors for the report (and counts them all)
+RUNNING = ("queued", "checking", "importing", "matching")
+
+
+def start_import(actor, books: Books, kind: str, upload, profile_id=None) -> StatementImport:
+    """Store an uploaded statement and start importing it (in the background where jobs run so).
+
+    :raise InvalidInput: naming `kind`, `profile_id` or `upload`; nothing is stored.
+    """
+    errors: dict[str, list] = {}
+    profile = None
+    if kind not in ("stripe", "bank"):
+        errors["kind"] = [_l("Choose a Stripe report or a bank statement.")]
+    elif kind == "stripe" and books.org is not None:
+        errors["kind"] = [_l("Stripe reports are reconciled on the platform's books.")]
+    elif kind == "bank":
+        profile = db.session.get(BankProfile, as_id(profile_id)) if as_id(profile_id) else None
+        if profile is None or (profile.owner_type, profile.owner_id) != (books.owner_type, books.owner_id):
+            errors["profile_id"] = [_l("Choose one of your saved bank layouts.")]
+    data = b""
+    if upload is None or not getattr(upload, "filename", ""):
+        errors["upload"] = [_l("Choose a CSV file.")]
+    else:
+        data = upload.stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            errors["upload"] = [_l("The file is too large (at most %(n)d MB).", n=MAX_BYTES // (1024 * 1024))]
+        elif not data.strip():
+            errors["upload"] = [_l("The file is empty.")]
+        elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            errors["upload"] = [_l("Upload the statement as CSV, not as a workbook.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    account = account_of(books, "stripe_clearing" if kind == "stripe" else "bank")
+    name = f"reconciliation/{secrets.token_hex(16)}.csv"
+    path = uploads.root() / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    batch = StatementImport(owner_type=books.owner_type, owner_id=books.owner_id, account_id=account.id, kind=kind,
+                            profile_id=profile.id if profile else None, stored_path=name, status="queued",
+                            rows_total=max(data.count(b"\n") - 1, 1), uploaded_by_id=actor.id)
+    db.session.add(batch)
+    db.session.flush()
+    record("reconciliation.import_started", actor=actor, subject=batch, kind=kind, bytes=len(data))
+    db.session.commit()
+    jobs.enqueue("marketplace.reconciliation.imports.run_import", batch.id)
+    return batch
+
+
+def get_import(actor, import_id) -> StatementImport:
+    """Return an import the actor may see (others: NotFound)."""
+    batch = db.session.get(StatementImport, int(import_id)) if is_id(import_id) else None
+    if batch is None:
+        raise NotFound()
+    books_for(actor, batch.owner_id if batch.owner_type == "organisation" else None)
+    return batch
+
+
+def imports_of(books: Books, limit: int = 20) -> list[StatementImport]:
+    return list(db.session.scalars(select(StatementImport).where(
+        StatementImport.owner_type == books.owner_type, StatementImport.owner_id == books.owner_id)
+        .order_by(StatementImport.id.desc()).limit(limit)))
+
+
+# --- the job --------------------------------------------------------------------------------------
+
+def run_import(import_id: int) -> None:
+    """Check, insert and match one stored statement; any failure leaves the import marked failed."""
+    batch = db.session.get(StatementImport, import_id)
+    if batch is None or batch.status != "queued":
+        return
+    try:
+        _run(batch)
+    except Exception:  # noqa: BLE001 - reported on the import's page; the lines inserted so far stay unique
+        log.exception("statement import %s failed", import_id)
+        db.session.rollback()
+        db.session.execute(update(StatementImport).where(StatementImport.id == import_id)
+                           .values(status="failed", finished_at=now_utc()))
+        db.session.commit()
+    finally:
+        _discard_file(import_id)
+
+
+def _run(batch: StatementImport) -> None:
+    batch.status = "checking"
+    db.session.commit()
+    errors, count = [], 0
+    for _number, found in _parsed(batch):
+        if isinstance(found, list) and found and "code" in found[0]:
+            batch.error_count += len(found)
+            errors.extend(found[:max(KEPT_ERRORS - len(errors), 0)])
+        count += 1
+        if count % 20_000 == 0:
+            batch.rows_done = count
+            db.session.commit()
+    batch.rows_total, batch.rows_done = count, count
+    if batch.error_count:
+        batch.status, batch.errors, batch.finished_at = "rejected", errors, now_utc()
+        record("reconciliation.import_rejected", subject=batch, errors=batch.error_count)
+        db.session.commit()
+        return
+    batch.status, batch.rows_done = "importing", 0
+    db.session.commit()
+    pending, done = [], 0
+    for _number, found in _parsed(batch):
+        done += 1
+        pending.extend(dict(line, account_id=batch.account_id, import_id=batch.id) for line in found or [])
+        if len(pending) >= BATCH:
+            _insert(pending)
+            pending = []
+            batch.rows_done = done
+            db.session.commit()
+    _insert(pending)
+    batch.rows_done = done
+    batch.status = "matching"
+    db.session.commit()
+    batch.rows_new = db.session.scalar(select(func.count(StatementLine.id))
+                                       .where(StatementLine.import_id == batch.id)) or 0
+    batch.matched = matching.auto_match(batch.account_id, import_id=batch.id)
+    batch.status, batch.finished_at = "done", now_utc()
+    record("reconciliation.imported", subject=batch, lines=batch.rows_new, matched=batch.matched)
+    db.session.commit()
+
+
+def _parsed(batch: StatementImport):
+    """Yield (line number, statement lines or errors) for every data line of the stored file."""
+    profile = db.session.get(BankProfile, batch.profile_id) if batch.profile_id else None
+    encoding = profile.encoding if profile else "utf-8-sig"
+    if profile is None:
+        required, aliases = files.STRIPE_REQUIRED, files.STRIPE_ALIASES
+    else:
+        required, aliases = files.bank_aliases(profile)
+    occurrences: dict[str, int] = {}
+    with open(uploads.path_of(batch.stored_path), encoding=encoding, errors="strict", newline="") as handle:
+        for number, cells in files.rows(handle, required, aliases):
+            if isinstance(cells, list):
+                yield number, cells
+                continue
+            found, errors = (files.stripe_lines(number, cells) if profile is None
+                             else files.bank_line(profile, number, cells, occurrences))
+            yield number, (errors or found)
+
+
+def _insert(lines: list[dict]) -> None:
+    """Insert statement lines in one statement, skipping any already there."""
+    if not lines:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(StatementLine.__table__).on_conflict_do_nothing(index_elements=["account_id", "uid"])
+    db.session.connection().execute(stmt, lines)  # Core executemany: no ORM objects for 100,000 lines
+
+
+def _discard_file(import_id: int) -> None:
+    batch = db.session.get(StatementImport, import_id)
+    if batch is None or not batch.stored_path or batch.status in RUNNING:
+        return
+    try:
+        uploads.path_of(batch.stored_path).unlink(missing_ok=True)
+    except (OSError, FileNotFoundError):
+        log.warning("could not remove the stored statement of import %s", import_id)
+    batch.stored_path = ""
+    db.session.commit()

@@ -1,0 +1,118 @@
+"""Reconciliation tables: bank column mappings, statement imports and their lines, and matches.
+
+A statement line is one movement on one reconciled ledger account, signed as the statement shows it
+(money in positive); the ledger posting it matches carries the opposite sign (debits are negative).
+A Stripe balance transaction with a fee becomes two lines (its gross and its fee), so each line
+matches exactly one posting. A line and a posting are matched at most once (unique columns).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from marketplace.extensions import db
+from marketplace.timeutil import now_utc
+from marketplace.types import BigId, UTCDateTime
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
+IMPORT_KINDS = ("stripe", "bank")
+IMPORT_STATUSES = ("queued", "checking", "importing", "matching", "done", "rejected", "failed")
+MATCH_METHODS = ("id", "amount", "manual", "correction")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class BankProfile(db.Model):
+    """How one bank's statement CSV is laid out, saved per organisation (or the platform: owner_id 0)."""
+
+    __tablename__ = "reconciliation_bank_profile"
+    __table_args__ = (
+        UniqueConstraint("owner_type", "owner_id", "name", name="uq_reconciliation_bank_profile_name"),
+        CheckConstraint(_in("encoding", ENCODINGS), name="encoding_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(16))  # platform or organisation
+    owner_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(80))
+    date_column: Mapped[str] = mapped_column(String(80))
+    date_format: Mapped[str] = mapped_column(String(20), default="%Y-%m-%d")
+    amount_column: Mapped[str] = mapped_column(String(80), default="")  # signed: money in positive
+    debit_column: Mapped[str] = mapped_column(String(80), default="")  # or money out here...
+    credit_column: Mapped[str] = mapped_column(String(80), default="")  # ...and money in here
+    description_column: Mapped[str] = mapped_column(String(80), default="")
+    reference_column: Mapped[str] = mapped_column(String(80), default="")
+    encoding: Mapped[str] = mapped_column(String(12), default="utf-8-sig")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class StatementImport(db.Model):
+    """One uploaded statement file, with its progress and (when refused) its per-line report."""
+
+    __tablename__ = "reconciliation_import"
+    __table_args__ = (
+        CheckConstraint(_in("kind", IMPORT_KINDS), name="kind_known"),
+        CheckConstraint(_in("status", IMPORT_STATUSES), name="status_known"),
+        Index("ix_reconciliation_import_owner", "owner_type", "owner_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_type: Mapped[str] = mapped_column(String(16))
+    owner_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    profile_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation_bank_profile.id"))
+    stored_path: Mapped[str] = mapped_column(String(200), default="")  # generated name, emptied when done
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    rows_new: Mapped[int] = mapped_column(Integer, default=0)
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list] = mapped_column(JSON, default=list)  # the first errors: {line, column, code, value}
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StatementLine(db.Model):
+    __tablename__ = "reconciliation_line"
+    __table_args__ = (
+        UniqueConstraint("account_id", "uid", name="uq_reconciliation_line_uid"),
+        CheckConstraint("amount_fen <> 0", name="amount_not_zero"),
+        Index("ix_reconciliation_line_account_day", "account_id", "value_date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("reconciliation_import.id"), index=True)
+    # Stripe: the balance transaction id (":fee" for its fee); bank: a hash of the line (see bank_csv)
+    uid: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(16))  # charge, fee, refund, payout, other, bank
+    value_date: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # money in positive, as the statement shows it
+    source_ref: Mapped[str] = mapped_column(String(120), default="")  # Stripe source (ch_, pi_, re_, po_)
+    charge_ref: Mapped[str] = mapped_column(String(120), default="")  # charge or payment intent, when given
+    payout_ref: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(String(300), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+
+
+class ReconciliationMatch(db.Model):
+    """A statement line matched to a ledger posting: how, by whom, when."""
+
+    __tablename__ = "reconciliation_match"
+    __table_args__ = (CheckConstraint(_in("method", MATCH_METHODS), name="method_known"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"), index=True)
+    line_id: Mapped[int] = mapped_column(BigId, ForeignKey("reconciliation_line.id"), unique=True)
+    posting_id: Mapped[int] = mapped_column(BigId, ForeignKey("ledger_posting.id"), unique=True)
+    method: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,0 +1,181 @@
+"""What is reconciled for one account and period: totals on both sides, matched and unmatched,
+the unmatched items (keyset-paginated on screen, streamed into the XLSX), and for Stripe's
+clearing account whether it nets to zero (inflows − fees − refunds − payouts = 0).
+
+Amounts are shown as the statement shows them (money in positive), so a posting counts as −amount.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+
+from marketplace.extensions import db
+from marketplace.ledger.export import _spreadsheet_safe as spreadsheet_safe
+from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
+
+PAGE = 50
+CLEARING_KINDS = {"donation": "inflows", "stripe.fee": "fees", "refund": "refunds", "stripe.payout": "payouts"}
+
+
+@dataclass
+class Side:
+    count: int = 0
+    total: int = 0
+    matched_count: int = 0
+    matched_total: int = 0
+
+    @property
+    def unmatched_count(self) -> int:
+        return self.count - self.matched_count
+
+    @property
+    def unmatched_total(self) -> int:
+        return self.total - self.matched_total
+
+
+@dataclass
+class Figures:
+    account: LedgerAccount
+    start: date
+    end: date
+    statement: Side
+    ledger: Side
+    clearing: dict = field(default_factory=dict)  # inflows, fees, refunds, payouts, other, difference
+
+    @property
+    def difference(self) -> int:
+        return self.statement.total - self.ledger.total
+
+
+def figures(account: LedgerAccount, start: date, end: date) -> Figures:
+    """Return the period's totals for both sides (one query per side)."""
+    line_matched = ReconciliationMatch.id.is_not(None)
+    row = db.session.execute(
+        select(func.count(StatementLine.id), func.coalesce(func.sum(StatementLine.amount_fen), 0),
+               func.count(ReconciliationMatch.id),
+               func.coalesce(func.sum(case((line_matched, StatementLine.amount_fen), else_=0)), 0))
+        .outerjoin(ReconciliationMatch, ReconciliationMatch.line_id == StatementLine.id)
+        .where(StatementLine.account_id == account.id, StatementLine.value_date.between(start, end))).one()
+    statement = Side(*(int(v) for v in row))
+    row = db.session.execute(
+        select(func.count(LedgerPosting.id), func.coalesce(-func.sum(LedgerPosting.amount), 0),
+               func.count(ReconciliationMatch.id),
+               func.coalesce(-func.sum(case((line_matched, LedgerPosting.amount), else_=0)), 0))
+        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+        .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == LedgerPosting.id)
+        .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end))).one()
+    ledger = Side(*(int(v) for v in row))
+    result = Figures(account, start, end, statement, ledger)
+    if account.purpose == "stripe_clearing":
+        result.clearing = clearing(account, start, end)
+    return result
+
+
+def clearing(account: LedgerAccount, start: date, end: date) -> dict:
+    """Split the clearing account's movements in the period by cause; the difference should be zero."""
+    sums = dict.fromkeys(("inflows", "fees", "refunds", "payouts", "other"), 0)
+    for kind, total in db.session.execute(
+            select(LedgerEntry.kind, func.sum(LedgerPosting.amount))
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end))
+            .group_by(LedgerEntry.kind)):
+        name = CLEARING_KINDS.get(kind, "other")
+        # inflows are debits (negative); fees, refunds and payouts credits (positive)
+        sums[name] += -int(total) if name in ("inflows", "other") else int(total)
+    sums["difference"] = sums["inflows"] + sums["other"] - sums["fees"] - sums["refunds"] - sums["payouts"]
+    return sums
+
+
+def unmatched_lines(account: LedgerAccount, start: date, end: date, after: int = 0, limit: int = PAGE):
+    """Return a page of unmatched statement lines (by id, after `after`) and whether more follow."""
+    stmt = (select(StatementLine).outerjoin(ReconciliationMatch, ReconciliationMatch.line_id == StatementLine.id)
+            .where(StatementLine.account_id == account.id, StatementLine.value_date.between(start, end),
+                   ReconciliationMatch.id.is_(None), StatementLine.id > after)
+            .order_by(StatementLine.id).limit(limit + 1))
+    found = list(db.session.scalars(stmt))
+    return found[:limit], len(found) > limit
+
+
+def unmatched_postings(account: LedgerAccount, start: date, end: date, after: int = 0, limit: int = PAGE):
+    """Return a page of unmatched postings (id, -amount, effective date, kind, memo) and whether more follow."""
+    stmt = (select(LedgerPosting.id, (-LedgerPosting.amount).label("amount"), LedgerEntry.effective_date,
+                   LedgerEntry.kind, LedgerEntry.memo)
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == LedgerPosting.id)
+            .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end),
+                   ReconciliationMatch.id.is_(None), LedgerPosting.id > after)
+            .order_by(LedgerPosting.id).limit(limit + 1))
+    found = db.session.execute(stmt).all()
+    return found[:limit], len(found) > limit
+
+
+def xlsx(found: Figures, labels: dict) -> bytes:
+    """Write the report as a workbook (XlsxWriter in constant-memory mode, rows streamed page by page)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"constant_memory": True})
+    bold, yuan = book.add_format({"bold": True}), book.add_format({"num_format": "#,##0.00"})
+    summary = book.add_worksheet(labels["summary"][:31])
+    rows = [(labels["account"], found.account.purpose), (labels["start"], found.start.isoformat()),
+            (labels["end"], found.end.isoformat())]
+    for name, side in ((labels["statement"], found.statement), (labels["ledger"], found.ledger)):
+        rows += [(f"{name}: {labels['count']}", side.count), (f"{name}: {labels['total']}", _yuan(side.total)),
+                 (f"{name}: {labels['matched']}", side.matched_count),
+                 (f"{name}: {labels['matched_total']}", _yuan(side.matched_total)),
+                 (f"{name}: {labels['unmatched']}", side.unmatched_count),
+                 (f"{name}: {labels['unmatched_total']}", _yuan(side.unmatched_total))]
+    rows.append((labels["difference"], _yuan(found.difference)))
+    for key, value in found.clearing.items():
+        rows.append((labels["difference_clearing" if key == "difference" else key], _yuan(value)))
+    for r, (name, value) in enumerate(rows):
+        summary.write_string(r, 0, spreadsheet_safe(str(name)), bold)
+        _cell(summary, r, 1, value, yuan)
+    sheet = book.add_worksheet(labels["unmatched_lines"][:31])
+    for c, name in enumerate(labels["line_columns"]):
+        sheet.write_string(0, c, name, bold)
+    r, after = 1, 0
+    while True:
+        page, more = unmatched_lines(found.account, found.start, found.end, after, limit=1000)
+        for line in page:
+            for c, value in enumerate((line.id, line.value_date.isoformat(), _yuan(line.amount_fen), line.kind,
+                                       line.uid, line.reference, line.description)):
+                _cell(sheet, r, c, value, yuan)
+            r += 1
+        if not more:
+            break
+        after = page[-1].id
+    sheet = book.add_worksheet(labels["unmatched_postings"][:31])
+    for c, name in enumerate(labels["posting_columns"]):
+        sheet.write_string(0, c, name, bold)
+    r, after = 1, 0
+    while True:
+        page, more = unmatched_postings(found.account, found.start, found.end, after, limit=1000)
+        for posting in page:
+            for c, value in enumerate((posting.id, posting.effective_date.isoformat(), _yuan(posting.amount),
+                                       posting.kind, posting.memo)):
+                _cell(sheet, r, c, value, yuan)
+            r += 1
+        if not more:
+            break
+        after = page[-1].id
+    book.close()
+    return out.getvalue()
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen) / 100
+
+
+def _cell(sheet, row: int, column: int, value, yuan_format) -> None:
+    if isinstance(value, Decimal):
+        sheet.write_number(row, column, value, yuan_format)
+    elif isinstance(value, int):
+        sheet.write_number(row, column, value)
+    else:
+        sheet.write_string(row, column, spreadsheet_safe(str(value)))

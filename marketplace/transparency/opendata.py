@@ -1,0 +1,211 @@
+"""Public ledger lines as open data: CSV or JSON for the platform, an organisation or a fund, streamed.
+
+What is public: money entries (unit fen) of the kinds in PUBLIC_KINDS. Their keys, kinds and memos
+carry only internal ids and public codes (see marketplace/payments/postings.py), and their actors are
+staff recording a gift, a payout or a disbursement (an online gift has no actor). Everything else
+(hours, whose accounts and memos name volunteers; reversals and other corrections, whose memos are
+free-text reasons) is private: the platform JSON shows it as a sealed stub carrying only its lane,
+seq and hashes, so every lane still links end to end. See docs/transparency.md.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from marketplace.funds.models import Fund
+from marketplace.ledger import chain
+from marketplace.ledger.export import _entry_json, _spreadsheet_safe, account_name
+from marketplace.ledger.models import GENESIS_HASH, LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger.purposes import Unit
+from marketplace.ledger.verify import BATCH, snapshot
+from marketplace.timeutil import now_utc
+
+FORMAT_NAME = "goodhours-open-ledger"
+FORMAT_VERSION = 1
+# Entry kinds whose content is public; each is posted by marketplace/payments/postings.py and its memo
+# holds only a public code (a gift's, a disbursement's) or a Stripe payout id.
+PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement")
+CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key", "actor_id",
+               "reverses_id", "account_id", "account", "unit", "amount_fen", "amount_yuan", "prev_hash", "hash"]
+
+
+@dataclass
+class Scope:
+    """Which entries an export holds: the whole platform, one organisation's or one fund's."""
+
+    kind: str  # platform, organisation or fund
+    name: str = ""
+    organisation_id: int | None = None
+    fund_code: str | None = None
+    accounts: object = None  # a SELECT of the scope's account ids (None for the platform)
+
+    def header(self) -> dict:
+        return {"type": self.kind, "name": self.name, "organisation_id": self.organisation_id,
+                "fund": self.fund_code}
+
+
+@dataclass
+class Totals:
+    opening: int = 0
+    inflow: int = 0
+    outflow: int = 0
+    account: object = None
+
+    def json(self, account_id: int) -> dict:
+        return {"account_id": account_id, "account": account_name(self.account) if self.account else "",
+                "unit": self.account.unit if self.account else Unit.FEN, "opening": self.opening,
+                "inflow": self.inflow, "outflow": self.outflow,
+                "closing": self.opening + self.inflow - self.outflow}
+
+
+@dataclass
+class _Tally:
+    accounts: dict[int, Totals] = field(default_factory=dict)
+    entries: int = 0
+    sealed: int = 0
+
+
+def scope_of(org=None, fund: Fund | None = None) -> Scope:
+    """Return the scope of an export: a fund's account, an organisation's fund and own money accounts, or all."""
+    if fund is not None:
+        accounts = select(LedgerAccount.id).where(LedgerAccount.owner_type == "fund",
+                                                  LedgerAccount.owner_id == fund.id, LedgerAccount.purpose == "fund")
+        return Scope("fund", fund.name_zh, fund.organisation_id, fund.public_code, accounts)
+    if org is not None:
+        funds = select(Fund.id).where(Fund.organisation_id == org.id)
+        accounts = select(LedgerAccount.id).where(LedgerAccount.unit == Unit.FEN, or_(
+            and_(LedgerAccount.owner_type == "fund", LedgerAccount.owner_id.in_(funds)),
+            and_(LedgerAccount.owner_type == "organisation", LedgerAccount.owner_id == org.id)))
+        return Scope("organisation", org.name_zh, org.id, None, accounts)
+    return Scope("platform", "Goodhours")
+
+
+def stream_lines(fmt: str, *, org=None, fund: Fund | None = None, since: date | None = None,
+                 until: date | None = None) -> Iterator[str]:
+    """Yield the public ledger lines in scope as CSV or JSON, entry by entry, in constant memory."""
+    writer = {"csv": _csv, "json": _json}[fmt]
+    scope = scope_of(org, fund)
+    generated_at = now_utc()
+    with snapshot() as conn:
+        yield from writer(conn, scope, since, until, generated_at)
+
+
+def is_public(entry, postings) -> bool:
+    return entry.kind in PUBLIC_KINDS and all(p.unit == Unit.FEN for p in postings)
+
+
+def _entries(conn: Connection, scope: Scope, since: date | None, until: date | None):
+    """Yield (entry row, [posting rows with account columns]) in entry order, from a server-side cursor."""
+    stmt = (select(*LedgerEntry.__table__.c, LedgerPosting.account_id, LedgerPosting.amount, LedgerAccount.unit,
+                   LedgerAccount.purpose, LedgerAccount.owner_type, LedgerAccount.owner_id)
+            .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+            .order_by(LedgerEntry.id, LedgerPosting.id)
+            .execution_options(yield_per=BATCH))
+    if since is not None:
+        stmt = stmt.where(LedgerEntry.effective_date >= since)
+    if until is not None:
+        stmt = stmt.where(LedgerEntry.effective_date <= until)
+    if scope.accounts is not None:
+        stmt = stmt.where(LedgerEntry.id.in_(
+            select(LedgerPosting.entry_id).where(LedgerPosting.account_id.in_(scope.accounts))))
+    for _entry_id, group in itertools.groupby(conn.execute(stmt), key=lambda r: r.id):
+        rows = list(group)
+        yield rows[0], rows
+
+
+def _opening(conn: Connection, scope: Scope, since: date | None) -> _Tally:
+    """Start the tally: each scope account (or, for the platform, each account) with its public total before `since`."""
+    tally = _Tally()
+    if scope.accounts is not None:
+        for account in conn.execute(select(*LedgerAccount.__table__.c).where(LedgerAccount.id.in_(scope.accounts))
+                                    .order_by(LedgerAccount.id)):
+            tally.accounts[account.id] = Totals(account=account)
+    if since is None:
+        return tally
+    stmt = (select(*LedgerAccount.__table__.c, func.sum(LedgerPosting.amount).label("total"))
+            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .where(LedgerEntry.effective_date < since, LedgerEntry.kind.in_(PUBLIC_KINDS),
+                   LedgerAccount.unit == Unit.FEN)
+            .group_by(*LedgerAccount.__table__.c).order_by(LedgerAccount.id))
+    if scope.accounts is not None:
+        stmt = stmt.where(LedgerAccount.id.in_(scope.accounts))
+    for row in conn.execute(stmt):
+        tally.accounts.setdefault(row.id, Totals(account=row)).opening = int(row.total or 0)
+    return tally
+
+
+def _count(tally: _Tally, scope: Scope, postings) -> None:
+    tally.entries += 1
+    for p in postings:
+        totals = tally.accounts.get(p.account_id)
+        if totals is None:
+            if scope.accounts is not None:
+                continue  # the other side of a movement, outside the scope
+            totals = tally.accounts[p.account_id] = Totals(account=p)
+        if p.amount > 0:
+            totals.inflow += p.amount
+        else:
+            totals.outflow -= p.amount
+
+
+def _json(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
+    tally = _opening(conn, scope, since)
+    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "hash_scheme": chain.SCHEME_VERSION,
+              "genesis_hash": GENESIS_HASH, "scope": scope.header(),
+              "from": since.isoformat() if since else None, "until": until.isoformat() if until else None,
+              # whole lanes from seq 1: a missing seq means a missing entry
+              "complete_lanes": scope.kind == "platform" and since is None and until is None,
+              "generated_at": chain.timestamp(generated_at)}
+    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
+    n = 0
+    for entry, postings in _entries(conn, scope, since, until):
+        if is_public(entry, postings):
+            _count(tally, scope, postings)
+            item = _entry_json(entry, postings)
+        elif scope.kind == "platform":
+            tally.sealed += 1
+            item = {"lane": entry.lane, "seq": entry.seq, "prev_hash": entry.prev_hash, "hash": entry.hash,
+                    "sealed": True}
+        else:
+            continue
+        yield ("," if n else "") + "\n" + json.dumps(item, ensure_ascii=False)
+        n += 1
+    footer = {"entries": tally.entries, "sealed": tally.sealed,
+              "accounts": [t.json(account_id) for account_id, t in sorted(tally.accounts.items())]}
+    yield '\n], "totals": ' + json.dumps(footer, ensure_ascii=False) + "}\n"
+
+
+def yuan(amount_fen: int) -> str:
+    """Write fen as yuan with two decimals, exactly (no float)."""
+    return str((Decimal(amount_fen) / 100).quantize(Decimal("0.01")))
+
+
+def _csv(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # utf-8-sig: spreadsheet programs then read the Chinese text right
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for entry, postings in _entries(conn, scope, since, until):
+        if not is_public(entry, postings):
+            continue
+        for p in postings:
+            row = [entry.id, entry.lane, entry.seq, entry.effective_date.isoformat(),
+                   chain.timestamp(entry.created_at), entry.kind, entry.memo, entry.idempotency_key,
+                   entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount]
+            # the yuan text is digits written here, so it needs no formula escaping (a leading "-" is a sign)
+            writer.writerow([_spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

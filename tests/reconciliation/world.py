@@ -1,0 +1,69 @@
+"""Reconciliation test world: a charity with staff, a fund, real gifts through the payment services,
+and statement CSVs written the way Stripe and Chinese banks write them."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from werkzeug.datastructures import FileStorage
+
+from marketplace.extensions import db
+from marketplace.funds import service as funds
+from marketplace.payments import offline, service
+from marketplace.payments.models import Donation
+
+SLIP = b"%PDF-1.4\n" + b"0" * 64
+STRIPE_HEADER = ["id", "Type", "Source", "Amount", "Fee", "Net", "Currency", "Created (UTC)", "Available On (UTC)",
+                 "Description", "Transfer"]
+
+
+@dataclass
+class World:
+    org: object
+    fund: object
+    staff: object
+    admin: object
+    donor: object
+    outsider: object
+    other_staff: object
+    other_org: object
+    donations: list = field(default_factory=list)
+
+
+def build(create_user, create_org) -> World:
+    staff, admin, donor = create_user(display_name="会计小王"), create_user(admin=True), create_user()
+    outsider, other_staff = create_user(), create_user()
+    org = create_org("charity", {staff: "staff"}, name_zh="广州慈善会", name_en="GZ Charity")
+    other_org = create_org("charity", {other_staff: "staff"}, name_zh="别的机构", name_en="Other Charity")
+    fund = funds.create_fund(staff, org, kind="general", name_zh="综合基金", name_en="General Fund",
+                             purpose="帮助困难家庭")
+    return World(org, fund, staff, admin, donor, outsider, other_staff, other_org)
+
+
+def paid_online(world: World, amount_fen: int, fee_fen: int, n: int) -> Donation:
+    """A demo gift completed through the payment service, with its charge, payment intent and fee."""
+    donation = service.give_to_fund(world.donor, world.fund.public_code, amount_fen)
+    service.apply_paid(donation, service.Payment(intent_id=f"pi_test{n}", charge_id=f"ch_test{n}", fee_fen=fee_fen))
+    db.session.commit()
+    world.donations.append(donation)
+    return donation
+
+
+def bank_gift(world: World, amount_fen: int, received_on: date, reference: str = "") -> Donation:
+    return offline.record_gift(world.staff, world.org, fund_id=world.fund.id, method="bank", amount_fen=amount_fen,
+                               received_on=received_on, evidence=FileStorage(io.BytesIO(SLIP), filename="slip.pdf"),
+                               payer_name="张三", reference=reference)
+
+
+def stripe_csv(rows: list[list], header=STRIPE_HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def upload(data: bytes, name: str = "statement.csv") -> FileStorage:
+    return FileStorage(io.BytesIO(data), filename=name)
