@@ -16,6 +16,7 @@ from marketplace.orgs.models import Invitation
 from marketplace.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
 from tests.funds.world import funds_of
+from tests.reconciliation.world import reconciliation_of
 from tests.wishes.world import wishes_of
 
 ROLES = ["anonymous", "volunteer", "donor", "firm_member", "social_worker", "staff",
@@ -140,6 +141,42 @@ FUND_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/firms/<int:firm_id>"): ({"firm_member", "platform_admin"}, None, "object"),
     ("POST", "/firms/<int:firm_id>/leaderboard"): ({"platform_admin"}, {"on": "1"}, "object"),  # its admins
 }
+PLATFORM_ADMIN = {"platform_admin"}
+BOOKS = "/reconciliation/orgs/<int:org_id>"
+PUBLIC_ACCOUNTS_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
+    ("GET", "/transparency/"): (EVERYONE, None, "page"),
+    ("GET", "/transparency/orgs/<int:org_id>"): (EVERYONE, None, "object"),
+    ("GET", "/transparency/funds/<fund_code>"): (EVERYONE, None, "object"),
+    ("GET", "/transparency/wishes/<listing_code>"): (EVERYONE, None, "object"),
+    ("GET", "/transparency/data/"): (EVERYONE, None, "page"),
+    ("GET", "/transparency/data/ledger.csv"): (EVERYONE, None, "page"),
+    ("GET", "/transparency/data/ledger.json"): (EVERYONE, None, "page"),
+    ("GET", "/transparency/data/360giving.json"): (EVERYONE, None, "page"),
+    ("GET", "/reconciliation/"): (USERS, None, "page"),
+    ("GET", "/reconciliation/imports/<int:import_id>"): (FUND_STAFF, None, "object"),
+    ("GET", BOOKS + "/periods"): (FUND_STAFF, None, "object"),
+    ("POST", BOOKS + "/periods"): (FUND_STAFF, {"month": "2026-10", "note": "已对账"}, "object"),
+    ("GET", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, None, "admin"),
+    ("POST", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, {"month": "2026-10"}, "admin"),
+}
+for prefix, allowed, kind in ((BOOKS, FUND_STAFF, "object"), ("/reconciliation/platform", PLATFORM_ADMIN, "admin")):
+    PUBLIC_ACCOUNTS_ROUTES |= {
+        ("GET", prefix + "/"): (allowed, None, kind),
+        ("POST", prefix + "/imports"): (allowed, {"kind": "bank"}, kind),
+        ("GET", prefix + "/profiles/new"): (allowed, None, kind),
+        ("POST", prefix + "/profiles/new"): (allowed, {"name": "建设银行", "date_column": "日期",
+                                                       "date_format": "%Y-%m-%d", "amount_column": "金额",
+                                                       "encoding": "utf-8"}, kind),
+        ("GET", prefix + "/profiles/<int:profile_id>"): (allowed, None, kind),
+        ("POST", prefix + "/profiles/<int:profile_id>"): (allowed, {"name": "建设银行", "date_column": "日期",
+                                                                     "amount_column": "金额"}, kind),
+        ("POST", prefix + "/match-run"): (allowed, {"account": "bank"}, kind),
+        ("GET", prefix + "/unmatched"): (allowed, None, kind),
+        ("POST", prefix + "/match"): (allowed, {"line_id": "1", "posting_id": "1"}, kind),
+        ("POST", prefix + "/correct"): (allowed, {"line_id": "1", "reason": "银行手续费"}, kind),
+        ("GET", prefix + "/report"): (allowed, None, kind),
+        ("GET", prefix + "/report.xlsx"): (allowed, None, kind),
+    }
 
 # (method, rule) -> (roles allowed, form data or JSON body, kind); kind picks what a denial looks like
 ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
@@ -295,6 +332,7 @@ ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/verify/<code>"): (EVERYONE, None, "page"),
     **WISH_ROUTES,
     **FUND_ROUTES,
+    **PUBLIC_ACCOUNTS_ROUTES,
 }
 ALLOWED_STATUSES = {200, 201, 204, 302, 303, 409, 422}
 
@@ -345,6 +383,7 @@ def _build_world(create_user, create_org):
     ids["code"] = certificate_of(charity, people["donor"], people["org_admin"])
     ids |= wishes_of(charity, people["org_admin"], co_admin, claimant=people["donor"], pledger=people["firm_member"])
     ids |= funds_of(charity, people["org_admin"], donor=people["donor"], firm=firm)
+    ids |= reconciliation_of(charity, people["staff"], platform_admin=people["platform_admin"])
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 
@@ -425,12 +464,15 @@ def care_request_of(charity, requester):
                              key="matrix")
 
 
+ALIASES = {"/reconciliation/platform/profiles/<int:profile_id>": {"profile_id": "platform_profile_id"}}
+
+
 def _fill(rule: str, ids: dict, missing: bool) -> str:
     def value(match):
         name = match.group(2)
         if name == "token":
             return "forged"
-        return str(999_999 if missing else ids[name])
+        return str(999_999 if missing else ids[ALIASES.get(rule, {}).get(name, name)])
     return re.sub(r"<(int:|any\([^)]*\):)?(\w+)>", value, rule)
 
 

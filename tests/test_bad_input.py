@@ -28,6 +28,7 @@ from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
 from tests.funds.world import funds_of
+from tests.reconciliation.world import reconciliation_of
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 from tests.wishes.world import wishes_of
 
@@ -36,7 +37,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
           "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate", "beneficiary",
           "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
-          "payment_event", "receipt_counter", "firm_preference"]
+          "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
+          "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -186,6 +188,45 @@ MONEY_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/firms/<int:firm_id>/leaderboard"): Route({"on": CHOICE}, {"on": "1"}),
     ("POST", "/admin/payouts"): Route({"payout_id": TEXT, "amount": MONEY}, {"payout_id": "po_walk", "amount": "1"}),
 }
+OPT_DATE, OPT_ID = F("date", False), F("id", False)
+SCOPE = Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})
+PERIOD = Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
+LAYOUT = Route({"name": TEXT, "date_column": TEXT, "date_format": CHOICE, "amount_column": OPT_TEXT,
+                "debit_column": OPT_TEXT, "credit_column": OPT_TEXT, "description_column": OPT_TEXT,
+                "reference_column": OPT_TEXT, "encoding": CHOICE},
+               {"name": "建设银行", "date_column": "日期", "date_format": "%Y-%m-%d", "amount_column": "金额",
+                "encoding": "utf-8"})
+PUBLIC_ACCOUNTS_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/transparency/"): Route(),
+    ("GET", "/transparency/orgs/<int:org_id>"): Route({"after": OPT_TEXT}),
+    ("GET", "/transparency/funds/<fund_code>"): Route({"after": OPT_TEXT}),
+    ("GET", "/transparency/wishes/<listing_code>"): Route({"after": OPT_TEXT}),
+    ("GET", "/transparency/data/"): SCOPE,
+    ("GET", "/transparency/data/ledger.csv"): SCOPE,
+    ("GET", "/transparency/data/ledger.json"): SCOPE,
+    ("GET", "/transparency/data/360giving.json"): SCOPE,
+    ("GET", "/reconciliation/"): Route(),
+    ("GET", "/reconciliation/imports/<int:import_id>"): Route(),
+}
+CLOSE = Route({"month": TEXT, "note": OPT_TEXT, "confirm": OPT_CHOICE}, {"month": "2026-10", "confirm": "yes"})
+for books in ("/reconciliation/orgs/<int:org_id>", "/reconciliation/platform"):
+    PUBLIC_ACCOUNTS_ROUTES |= {
+        ("GET", books + "/"): Route(),
+        ("POST", books + "/imports"): Route({"kind": CHOICE, "profile_id": OPT_ID}, {"kind": "bank"}),
+        ("GET", books + "/profiles/new"): Route(),
+        ("POST", books + "/profiles/new"): LAYOUT,
+        ("GET", books + "/profiles/<int:profile_id>"): Route(),
+        ("POST", books + "/profiles/<int:profile_id>"): Route(  # a choice left out keeps its saved value
+            LAYOUT.fields | {"date_format": OPT_CHOICE, "encoding": OPT_CHOICE}, LAYOUT.valid),
+        ("POST", books + "/match-run"): Route({"account": OPT_CHOICE}, {"account": "bank"}),  # default: bank
+        ("GET", books + "/unmatched"): Route(PERIOD.fields | {"line_after": OPT_ID, "posting_after": OPT_ID}),
+        ("POST", books + "/match"): Route({"line_id": ID, "posting_id": ID}, {"line_id": "1", "posting_id": "1"}),
+        ("POST", books + "/correct"): Route({"line_id": ID, "reason": TEXT}, {"line_id": "1", "reason": "银行手续费"}),
+        ("GET", books + "/report"): PERIOD,
+        ("GET", books + "/report.xlsx"): PERIOD,
+        ("GET", books + "/periods"): Route(),
+        ("POST", books + "/periods"): CLOSE,
+    }
 CSRF_EXEMPT = {"/payments/stripe/webhook"}  # signed by Stripe instead
 
 ROUTES: dict[tuple[str, str], Route] = {
@@ -314,6 +355,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/verify/<code>"): Route(),
     **WISH_ROUTES,
     **MONEY_ROUTES,
+    **PUBLIC_ACCOUNTS_ROUTES,
 }
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
@@ -367,6 +409,7 @@ def _build_world(create_user, create_org, mailbox):
     activity, attendance, claim, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
     wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
     money = funds_of(charity, staff, donor=root, firm=other)
+    money |= reconciliation_of(charity, staff)
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
@@ -458,7 +501,10 @@ def _send(client, auth, world, method, path, payload):
             return client.open(path, method=method, data=payload, content_type="application/json", headers=headers)
         return client.open(path, method=method, json=payload, headers=headers)
     if method == "GET":
-        return client.get(path, query_string=payload)
+        response = client.get(path, query_string=payload.decode("latin-1") if isinstance(payload, bytes) else payload)
+        response.get_data()  # a streamed download runs to its end here, inside its own request
+        response.close()
+        return response
     csrf = auth.csrf("/")
     if isinstance(payload, bytes):
         body = b"csrf_token=" + csrf.encode() + b"&" + payload

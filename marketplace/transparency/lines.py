@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, union_all
+from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.pagination import decode_cursor, encode_cursor
@@ -88,34 +89,33 @@ def page_of(funds: list[Fund], account_of: dict[int, int], cursor: str | None = 
     return LinesPage(lines, encode_cursor(rows[-1].id) if more and rows else None)
 
 
-def _columns():
-    return (LedgerPosting.id, LedgerPosting.account_id, LedgerPosting.amount, LedgerPosting.entry_id)
-
-
 def _rows(account_ids: list[int], before: int | None, limit: int) -> list:
     """Read the newest `limit` postings below `before`: one backward index range per account, merged."""
     if not account_ids:
         return []
-
-    def newest(condition):
-        stmt = select(*_columns()).where(condition)
+    if len(account_ids) == 1 or len(account_ids) > UNION_UP_TO:
+        stmt = select(LedgerPosting.id, LedgerPosting.account_id, LedgerPosting.amount, LedgerPosting.entry_id).where(
+            LedgerPosting.account_id.in_(account_ids))
         if before is not None:
             stmt = stmt.where(LedgerPosting.id < before)
-        return stmt.order_by(LedgerPosting.id.desc()).limit(limit)
-
-    if len(account_ids) == 1 or len(account_ids) > UNION_UP_TO:
-        stmt = newest(LedgerPosting.account_id.in_(account_ids) if len(account_ids) > 1
-                      else LedgerPosting.account_id == account_ids[0])
+        postings = db.session.execute(stmt.order_by(LedgerPosting.id.desc()).limit(limit)).all()
     else:
-        parts = union_all(*[select(newest(LedgerPosting.account_id == a).subquery()) for a in account_ids])
-        merged = parts.subquery()
-        stmt = select(merged).order_by(merged.c.id.desc()).limit(limit)
-    postings = db.session.execute(stmt).all()
+        params = {f"a{i}": a for i, a in enumerate(account_ids)} | {"n": limit, "before": before or 0}
+        postings = db.session.execute(_merged(len(account_ids), before is not None), params).all()
     entries = {e.id: e for e in db.session.execute(
         select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.idempotency_key, LedgerEntry.effective_date,
                LedgerEntry.reverses_id).where(LedgerEntry.id.in_({p.entry_id for p in postings})))} \
         if postings else {}
     return [_Row(p.id, p.account_id, p.amount, entries[p.entry_id]) for p in postings]
+
+
+@lru_cache(maxsize=256)
+def _merged(count: int, bounded: bool):
+    """SQL merging `count` accounts' newest postings; written as text because building as many
+    SQLAlchemy subqueries per request costs more than running them."""
+    part = ("SELECT * FROM (SELECT id, account_id, amount, entry_id FROM ledger_posting WHERE account_id = :a{i}"
+            + (" AND id < :before" if bounded else "") + " ORDER BY id DESC LIMIT :n) AS p{i}")
+    return text(" UNION ALL ".join(part.format(i=i) for i in range(count)) + " ORDER BY id DESC LIMIT :n")
 
 
 @dataclass

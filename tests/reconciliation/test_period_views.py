@@ -110,4 +110,5 @@ def test_the_review_warns_of_what_reconciliation_left_unmatched(client, auth, ch
     url = page_of(charity)
     review = auth.post(url, {"month": month_of(last_month_end())}, form_page=url)
     assert review.status_code == 200
-    assert "Still unmatched in reconciliation for this period (statement lines and postings): 1." in review.get_data(as_text=True)
+    warning = "Still unmatched in reconciliation for this period (statement lines and postings): 1."
+    assert warning in review.get_data(as_text=True)

@@ -67,3 +67,24 @@ def stripe_csv(rows: list[list], header=STRIPE_HEADER) -> bytes:
 
 def upload(data: bytes, name: str = "statement.csv") -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=name)
+
+
+def reconciliation_of(charity, staff, platform_admin=None) -> dict:
+    """The route walkers' targets: a saved bank layout of the charity and one statement imported with it, and
+    (given a platform admin) a layout of the platform's books."""
+    from marketplace.reconciliation import imports, profiles
+    from marketplace.reconciliation.books import books_for
+
+    books = books_for(staff, charity.id)
+    layout = profiles.save_profile(staff, books, name="工商银行 基本户", date_column="交易日期", date_format="%Y-%m-%d",
+                                   amount_column="金额", description_column="摘要", reference_column="交易流水号",
+                                   encoding="utf-8")
+    data = "交易日期,金额,摘要,交易流水号\n2026-11-02,100.00,转账,HX1\n".encode()
+    batch = imports.start_import(staff, books, "bank", upload(data), layout.id)
+    ids = {"profile_id": layout.id, "import_id": batch.id}
+    if platform_admin is not None:
+        ids["platform_profile_id"] = profiles.save_profile(
+            platform_admin, books_for(platform_admin, None), name="平台 招商银行", date_column="日期",
+            date_format="%Y-%m-%d", amount_column="金额", encoding="utf-8").id
+    db.session.commit()
+    return ids
