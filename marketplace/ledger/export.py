@@ -38,7 +38,12 @@ def account_name(account) -> str:
 
 
 def _entries(conn: Connection, since: date | None):
-    """Yield (entry row, [posting rows]) in entry order, streaming from the database."""
+    return entries(conn, since=since)
+
+
+def entries(conn: Connection, *, since: date | None = None, until: date | None = None, where=None):
+    """Yield (entry row, [posting rows with their account's columns]) in entry order, streaming from the
+    database: entries effective from `since` to `until` (inclusive), further narrowed by `where` if given."""
     stmt = (select(*LedgerEntry.__table__.c, LedgerPosting.account_id, LedgerPosting.amount, LedgerAccount.unit,
                    LedgerAccount.purpose, LedgerAccount.owner_type, LedgerAccount.owner_id)
             .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
@@ -47,12 +52,16 @@ def _entries(conn: Connection, since: date | None):
             .execution_options(yield_per=BATCH))
     if since is not None:
         stmt = stmt.where(LedgerEntry.effective_date >= since)
+    if until is not None:
+        stmt = stmt.where(LedgerEntry.effective_date <= until)
+    if where is not None:
+        stmt = stmt.where(where)
     for _entry_id, group in itertools.groupby(conn.execute(stmt), key=lambda r: r.id):
         rows = list(group)
         yield rows[0], rows
 
 
-def _entry_json(entry, postings) -> dict:
+def entry_json(entry, postings) -> dict:
     return {
         "id": entry.id, "lane": entry.lane, "seq": entry.seq, "key": entry.idempotency_key, "kind": entry.kind,
         "memo": entry.memo, "effective_date": entry.effective_date.isoformat(),
@@ -68,11 +77,11 @@ def _json(conn: Connection, since: date | None) -> Iterator[str]:
               "since": since.isoformat() if since else None}
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
     for n, (entry, postings) in enumerate(_entries(conn, since)):
-        yield ("," if n else "") + "\n" + json.dumps(_entry_json(entry, postings), ensure_ascii=False)
+        yield ("," if n else "") + "\n" + json.dumps(entry_json(entry, postings), ensure_ascii=False)
     yield "\n]}\n"
 
 
-def _spreadsheet_safe(value):
+def spreadsheet_safe(value):
     """Keep spreadsheet programs from running a text cell as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -89,7 +98,7 @@ def _csv(conn: Connection, since: date | None) -> Iterator[str]:
                    entry.effective_date.isoformat(), entry.kind, entry.memo, entry.idempotency_key,
                    entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount,
                    entry.prev_hash, entry.hash]
-            writer.writerow([_spreadsheet_safe(v) for v in row])
+            writer.writerow([spreadsheet_safe(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

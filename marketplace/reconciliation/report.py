@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from marketplace.extensions import db
-from marketplace.ledger.export import _spreadsheet_safe as spreadsheet_safe
+from marketplace.ledger.export import spreadsheet_safe
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 

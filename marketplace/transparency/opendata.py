@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,10 +21,10 @@ from sqlalchemy import Connection, and_, func, or_, select
 
 from marketplace.funds.models import Fund
 from marketplace.ledger import chain
-from marketplace.ledger.export import _entry_json, _spreadsheet_safe, account_name
+from marketplace.ledger.export import account_name, entries, entry_json, spreadsheet_safe
 from marketplace.ledger.models import GENESIS_HASH, LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.ledger.purposes import Unit
-from marketplace.ledger.verify import BATCH, snapshot
+from marketplace.ledger.verify import snapshot
 from marketplace.timeutil import now_utc
 
 FORMAT_NAME = "goodhours-open-ledger"
@@ -104,22 +103,10 @@ def is_public(entry, postings) -> bool:
 
 def _entries(conn: Connection, scope: Scope, since: date | None, until: date | None):
     """Yield (entry row, [posting rows with account columns]) in entry order, from a server-side cursor."""
-    stmt = (select(*LedgerEntry.__table__.c, LedgerPosting.account_id, LedgerPosting.amount, LedgerAccount.unit,
-                   LedgerAccount.purpose, LedgerAccount.owner_type, LedgerAccount.owner_id)
-            .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
-            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-            .order_by(LedgerEntry.id, LedgerPosting.id)
-            .execution_options(yield_per=BATCH))
-    if since is not None:
-        stmt = stmt.where(LedgerEntry.effective_date >= since)
-    if until is not None:
-        stmt = stmt.where(LedgerEntry.effective_date <= until)
+    where = None
     if scope.accounts is not None:
-        stmt = stmt.where(LedgerEntry.id.in_(
-            select(LedgerPosting.entry_id).where(LedgerPosting.account_id.in_(scope.accounts))))
-    for _entry_id, group in itertools.groupby(conn.execute(stmt), key=lambda r: r.id):
-        rows = list(group)
-        yield rows[0], rows
+        where = LedgerEntry.id.in_(select(LedgerPosting.entry_id).where(LedgerPosting.account_id.in_(scope.accounts)))
+    return entries(conn, since=since, until=until, where=where)
 
 
 def _opening(conn: Connection, scope: Scope, since: date | None) -> _Tally:
@@ -171,7 +158,7 @@ def _json(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
     for entry, postings in _entries(conn, scope, since, until):
         if is_public(entry, postings):
             _count(tally, scope, postings)
-            item = _entry_json(entry, postings)
+            item = entry_json(entry, postings)
         elif scope.kind == "platform":
             tally.sealed += 1
             item = {"lane": entry.lane, "seq": entry.seq, "prev_hash": entry.prev_hash, "hash": entry.hash,
@@ -203,7 +190,7 @@ def _csv(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
                    chain.timestamp(entry.created_at), entry.kind, entry.memo, entry.idempotency_key,
                    entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount]
             # the yuan text is digits written here, so it needs no formula escaping (a leading "-" is a sign)
-            writer.writerow([_spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
+            writer.writerow([spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import tracemalloc
 
 from marketplace.extensions import db
+from marketplace.ledger import export
 from marketplace.payments import postings
 from marketplace.transparency import opendata
 
@@ -23,7 +24,7 @@ def grow(start: int, count: int) -> None:
 
 
 def test_export_memory_does_not_grow_with_the_ledger(app, monkeypatch):
-    monkeypatch.setattr(opendata, "BATCH", 100)  # rows per fetch: both ledgers below span many fetches
+    monkeypatch.setattr(export, "BATCH", 100)  # rows per fetch: both ledgers below span many fetches
     grow(0, 300)
     small = {fmt: peak_of(fmt) for fmt in ("json", "csv")}
     grow(300, 900)
