@@ -10,7 +10,9 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ PREFIX = "goodhours:transparency:"
 _memory: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
+_refreshing: ContextVar[bool] = ContextVar("transparency_refreshing", default=False)
 
 
 def seconds() -> int:
@@ -36,7 +39,7 @@ def cached(key: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
     ttl = seconds()
     if ttl == 0:
         return compute(), now_utc()
-    found = _read(key)
+    found = None if _refreshing.get() else _read(key)
     if found is not None:
         try:
             stored = json.loads(found)
@@ -46,6 +49,16 @@ def cached(key: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
     value, at = compute(), now_utc()
     _write(key, json.dumps({"value": value, "at": at.timestamp()}, separators=(",", ":")), ttl)
     return value, at
+
+
+@contextmanager
+def refreshing() -> Iterator[None]:
+    """Within this block, `cached` computes every figure afresh and stores it (the refresh job)."""
+    token = _refreshing.set(True)
+    try:
+        yield
+    finally:
+        _refreshing.reset(token)
 
 
 def clear() -> None:
