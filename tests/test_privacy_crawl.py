@@ -43,8 +43,9 @@ def photo(name: str) -> FileStorage:
 
 
 @pytest.fixture
-def seeded(create_user, create_org):
+def seeded(app, create_user, create_org):
     """A charity whose households, donors, notes and uploads all carry the marker."""
+    app.config["FUNDS_APPROVAL_THRESHOLD_FEN"] = 1_000  # so a request waits, and can be refused with a reason
     staff = create_user(email="privmark-staff@example.org", display_name="PRIVMARK staff")
     verifier = create_user(email="privmark-verifier@example.org", display_name="PRIVMARK verifier")
     anonymous = create_user(email="privmark-anon@example.org", display_name="PRIVMARK anonymous donor")
@@ -77,11 +78,32 @@ def seeded(create_user, create_org):
     db.session.commit()
     paid = disbursements.request_disbursement(staff, fund, payee="五金店", purpose="修门", amount_fen=10_000,
                                               evidence_file=pdf("PRIVMARK-evidence.pdf"), listing_id=wish.id)
+    disbursements.approve_disbursement(verifier, paid.id)
     disbursements.publish_receipt(staff, paid.id, pdf("PRIVMARK-redacted.pdf"))
+    refused = disbursements.request_disbursement(staff, fund, payee="五金店", purpose="修窗", amount_fen=5_000,
+                                                 evidence_file=pdf("PRIVMARK-refused.pdf"))
+    disbursements.reject_disbursement(verifier, refused.id, "PRIVMARK rejection reason")
+    _corrected_statement_line(staff, charity)
     restricted = funds.fund_of(paid_wish)
     db.session.commit()
     return {"org_id": charity.id, "fund": fund, "restricted": restricted, "wish": wish, "paid_wish": paid_wish,
             "disbursement": paid, "gift": gift}
+
+
+def _corrected_statement_line(staff, charity) -> None:
+    """A bank statement line whose file name carries the marker, resolved by a correction with a private reason."""
+    from marketplace.reconciliation import imports, profiles, resolve
+    from marketplace.reconciliation.books import books_for
+    from marketplace.reconciliation.models import StatementLine
+
+    books = books_for(staff, charity.id)
+    layout = profiles.save_profile(staff, books, name="PRIVMARK bank", date_column="日期", date_format="%Y-%m-%d",
+                                   amount_column="金额", description_column="摘要", encoding="utf-8")
+    data = f"日期,金额,摘要\n{local_today().isoformat()},-3.00,PRIVMARK bank fee\n".encode()
+    imports.start_import(staff, books, "bank", FileStorage(io.BytesIO(data), filename="PRIVMARK-statement.csv"),
+                         layout.id)
+    line = db.session.scalars(db.select(StatementLine)).one()
+    resolve.correct(staff, books, line.id, "PRIVMARK correction reason")
 
 
 def _start_urls(seeded) -> list[str]:
