@@ -29,9 +29,11 @@ from marketplace.timeutil import now_utc
 
 FORMAT_NAME = "goodhours-open-ledger"
 FORMAT_VERSION = 1
-# Entry kinds whose content is public; each is posted by marketplace/payments/postings.py and its memo
-# holds only a public code (a gift's, a disbursement's) or a Stripe payout id.
-PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement")
+# Entry kinds whose content is public: their memos are written by the code, never typed by a person.
+# marketplace/payments/postings.py posts the first five (a gift's or a disbursement's public code, a Stripe
+# payout id); marketplace/reconciliation/resolve.py posts corrections ("statement line <n>"; the reason a
+# member of staff gives stays in the reconciliation records). Reversals carry a typed reason: sealed.
+PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement", "reconciliation.correction")
 CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key", "actor_id",
                "reverses_id", "account_id", "account", "unit", "amount_fen", "amount_yuan", "prev_hash", "hash"]
 

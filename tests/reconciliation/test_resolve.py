@@ -93,3 +93,13 @@ def test_a_correcting_entry_posts_one_balanced_entry_today_and_matches_the_line(
     assert db.session.scalar(select(func.count(LedgerEntry.id))) == before + 1
     assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "reconciliation.corrected"))[
         "reason"] == "建设银行 手续费"
+
+
+def test_a_correction_is_published_in_the_open_data_without_its_reason(client, world, books, lines):
+    found, _ = lines
+    resolve.correct(world.staff, books, found[-1_250].id, "建设银行 手续费")
+    response = client.get(f"/transparency/data/ledger.json?org={world.org.id}")
+    data = response.get_json()
+    corrections = [e for e in data["entries"] if e["kind"] == "reconciliation.correction"]
+    assert len(corrections) == 1 and sorted(p["amount"] for p in corrections[0]["postings"]) == [-1_250, 1_250]
+    assert "手续费" not in response.get_data(as_text=True)
