@@ -76,10 +76,11 @@ def receipt_content(donation: Donation) -> dict:
     }
 
 
-def donor_shown(donation: Donation) -> str:
-    """Name the donor as they chose to appear: by name, masked (张**) or anonymous (匿名 Anonymous)."""
+def donor_shown(donation: Donation, bilingual: bool = True) -> str:
+    """Name the donor as they chose to appear: by name, masked (张**) or anonymous (in both languages on a
+    receipt, in the reader's language on a page)."""
     if donation.display == PublicDisplay.ANONYMOUS:
-        return pdf_layout.bilingual(_l("Anonymous"), " ")
+        return pdf_layout.bilingual(_l("Anonymous"), " ") if bilingual else str(_l("Anonymous"))
     if donation.organisation is not None:
         name = f"{donation.organisation.name_zh} ({donation.organisation.name_en})"
     else:

@@ -162,7 +162,7 @@ def describe(rows: list[_Row], fund_by_account: dict[int, Fund]) -> list[PublicL
 
 def _describe_gift(line: PublicLine, gift: Donation) -> None:
     line.code = gift.public_code
-    shown = donor_shown(gift).strip()
+    shown = donor_shown(gift, bilingual=False).strip()
     line.donor = shown if shown.strip("*") else ""  # a masked gift with no name behind it: nothing to show
     line.fee_fen = gift.fee_fen if line.kind == "donation" else 0
     if gift.listing is not None:

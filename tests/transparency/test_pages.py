@@ -49,6 +49,9 @@ def test_the_fund_page_shows_totals_and_every_kind_of_line(client, station, crea
     assert page.count('data-kind="refund"') == 1 and page.count('data-kind="disbursement"') == 2
     assert page.count('data-kind="donation"') == 4
     assert "data-chart=" in page and "vendor/chart.js/chart.umd.min.js" in page
+    assert "匿名爱心人士" not in page  # the reader's language only (receipts carry both)
+    chinese = client.get(f"/transparency/funds/{fund.public_code}", headers={"Accept-Language": "zh-CN"})
+    assert "匿名爱心人士" in chinese.get_data(as_text=True)
 
 
 def test_households_appear_only_by_pseudonym(client, station, restricted_fund, upload):
