@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
 from flask_babel import gettext as _
@@ -64,16 +65,19 @@ def _name(stem: str, org, fund, since, until, ext: str) -> str:
     return "_".join(parts) + "." + ext
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
+def _download(stream, mimetype: str, stem: str, ext: str) -> Response:
+    """Stream `stream(org=, fund=, since=, until=)` for the scope in the query as an attachment, or say
+    in a 400 what is wrong with the dates."""
+    try:
+        org, fund, since, until = _args()
+    except BadRange as error:
+        response = jsonify({"error": {"status": 400, "code": "bad_request", "message": str(error), "fields": {}}})
+        response.status_code = 400
+        return response
+    body = stream(org=org, fund=fund, since=since, until=until)
     response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{_name(stem, org, fund, since, until, ext)}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _bad(error: BadRange) -> Response:
-    response = jsonify({"error": {"status": 400, "code": "bad_request", "message": str(error), "fields": {}}})
-    response.status_code = 400
     return response
 
 
@@ -86,31 +90,16 @@ def index():
 @bp.get("/ledger.csv")
 def ledger_csv():
     """Download the public ledger lines as CSV (one row per posting)."""
-    try:
-        org, fund, since, until = _args()
-    except BadRange as error:
-        return _bad(error)
-    body = opendata.stream_lines("csv", org=org, fund=fund, since=since, until=until)
-    return _download(body, "text/csv; charset=utf-8", _name("goodhours-ledger", org, fund, since, until, "csv"))
+    return _download(partial(opendata.stream_lines, "csv"), "text/csv; charset=utf-8", "goodhours-ledger", "csv")
 
 
 @bp.get("/ledger.json")
 def ledger_json():
     """Download the public ledger lines as JSON, with hashes and totals to re-check."""
-    try:
-        org, fund, since, until = _args()
-    except BadRange as error:
-        return _bad(error)
-    body = opendata.stream_lines("json", org=org, fund=fund, since=since, until=until)
-    return _download(body, "application/json", _name("goodhours-ledger", org, fund, since, until, "json"))
+    return _download(partial(opendata.stream_lines, "json"), "application/json", "goodhours-ledger", "json")
 
 
 @bp.get("/360giving.json")
 def giving360():
     """Download paid disbursements as a 360Giving data package."""
-    try:
-        org, fund, since, until = _args()
-    except BadRange as error:
-        return _bad(error)
-    body = grants.stream_package(org=org, fund=fund, since=since, until=until)
-    return _download(body, "application/json", _name("goodhours-360giving", org, fund, since, until, "json"))
+    return _download(grants.stream_package, "application/json", "goodhours-360giving", "json")
