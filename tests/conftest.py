@@ -44,6 +44,9 @@ def app(test_database, app_config, tmp_path):
         **app_config,
     })
     app.test_client_class = IsolatedClient
+    from marketplace.transparency import cache
+
+    cache.clear()  # figures cached in this process by an earlier test belong to another database
     with app.app_context():
         yield app
         db.session.remove()

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from marketplace.extensions import db
@@ -20,7 +19,8 @@ from marketplace.payments import demo, offline
 from marketplace.payments import service as giving
 from marketplace.timeutil import local_today
 from marketplace.wishes import beneficiaries, claims, service
-from tests.funds.world import PDF
+from tests.funds.world import pdf
+from tests.wishes.world import photo
 
 MARKER = "privmark"  # compared case-insensitively: e-mail addresses are stored in lower case
 PHONE = "13912340987"
@@ -29,17 +29,6 @@ SECRETS = (MARKER, PHONE, ID_NUMBER.lower())
 LINK = re.compile(r"""(?:href|src|action)=["']([^"'#]+)""")
 SKIP = ("/auth/", "/static/", "/account/", "/payments/demo/", "/api/openapi", "/api/docs")
 MAX_PAGES = 600
-
-
-def pdf(name: str) -> FileStorage:
-    return FileStorage(io.BytesIO(PDF), filename=name, content_type="application/pdf")
-
-
-def photo(name: str) -> FileStorage:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "green").save(buffer, "JPEG")
-    buffer.seek(0)
-    return FileStorage(buffer, filename=name, content_type="image/jpeg")
 
 
 @pytest.fixture

@@ -136,36 +136,32 @@ def xlsx(found: Figures, labels: dict) -> bytes:
     for r, (name, value) in enumerate(rows):
         summary.write_string(r, 0, spreadsheet_safe(str(name)), bold)
         _cell(summary, r, 1, value, yuan)
-    sheet = book.add_worksheet(labels["unmatched_lines"][:31])
-    for c, name in enumerate(labels["line_columns"]):
-        sheet.write_string(0, c, name, bold)
-    r, after = 1, 0
-    while True:
-        page, more = unmatched_lines(found.account, found.start, found.end, after, limit=1000)
-        for line in page:
-            for c, value in enumerate((line.id, line.value_date.isoformat(), _yuan(line.amount_fen), line.kind,
-                                       line.uid, line.reference, line.description)):
-                _cell(sheet, r, c, value, yuan)
-            r += 1
-        if not more:
-            break
-        after = page[-1].id
-    sheet = book.add_worksheet(labels["unmatched_postings"][:31])
-    for c, name in enumerate(labels["posting_columns"]):
-        sheet.write_string(0, c, name, bold)
-    r, after = 1, 0
-    while True:
-        page, more = unmatched_postings(found.account, found.start, found.end, after, limit=1000)
-        for posting in page:
-            for c, value in enumerate((posting.id, posting.effective_date.isoformat(), _yuan(posting.amount),
-                                       posting.kind, posting.memo)):
-                _cell(sheet, r, c, value, yuan)
-            r += 1
-        if not more:
-            break
-        after = page[-1].id
+    _unmatched_sheet(book.add_worksheet(labels["unmatched_lines"][:31]), labels["line_columns"], bold, yuan,
+                     lambda after: unmatched_lines(found.account, found.start, found.end, after, limit=1000),
+                     lambda line: (line.id, line.value_date.isoformat(), _yuan(line.amount_fen), line.kind,
+                                   line.uid, line.reference, line.description))
+    _unmatched_sheet(book.add_worksheet(labels["unmatched_postings"][:31]), labels["posting_columns"], bold, yuan,
+                     lambda after: unmatched_postings(found.account, found.start, found.end, after, limit=1000),
+                     lambda posting: (posting.id, posting.effective_date.isoformat(), _yuan(posting.amount),
+                                      posting.kind, posting.memo))
     book.close()
     return out.getvalue()
+
+
+def _unmatched_sheet(sheet, columns, bold, yuan, page_after, cells) -> None:
+    """Write a header, then every unmatched item, a page (`page_after(after)`) at a time."""
+    for c, name in enumerate(columns):
+        sheet.write_string(0, c, name, bold)
+    r, after = 1, 0
+    while True:
+        page, more = page_after(after)
+        for item in page:
+            for c, value in enumerate(cells(item)):
+                _cell(sheet, r, c, value, yuan)
+            r += 1
+        if not more:
+            return
+        after = page[-1].id
 
 
 def _yuan(fen: int) -> Decimal:

@@ -124,6 +124,11 @@ def _minutes_spent() -> int:
 
 # --- an organisation and a fund ----------------------------------------------------------------------
 
+def organisations_with_funds():
+    """Return a query of the organisations that have at least one fund, in id order."""
+    return select(Organisation).where(Organisation.id.in_(select(Fund.organisation_id))).order_by(Organisation.id)
+
+
 def org_monthly(org: Organisation, account_ids: list[int]) -> tuple[list[dict], object]:
     """Return the organisation's monthly gifts, payments and refunds over its funds, and when computed."""
     def compute():

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.funds import service as funds
-from marketplace.funds.models import Fund
-from marketplace.orgs.models import Organisation
 from marketplace.transparency import cache, overview
 from marketplace.transparency.score import score
 
@@ -22,8 +19,7 @@ def refresh_all() -> tuple[int, int]:
     orgs = funds_done = 0
     with cache.refreshing():
         overview.platform()
-        for org in db.session.scalars(select(Organisation).where(Organisation.id.in_(select(Fund.organisation_id)))
-                                      .order_by(Organisation.id)):
+        for org in db.session.scalars(overview.organisations_with_funds()).all():
             fund_list = db.session.scalars(funds.funds_of(org)).all()
             account_of = overview.fund_accounts(fund_list)
             overview.org_monthly(org, list(account_of.values()))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
-from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.models import District
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_name
 from marketplace.transparency import lines, overview
@@ -37,8 +37,7 @@ def _with_households(stmt):
 def overview_page():
     """Show the platform's money, hours and wishes by fund kind, district and month."""
     figures, as_of = overview.platform()
-    orgs = db.session.scalars(select(Organisation).where(
-        Organisation.id.in_(select(Fund.organisation_id))).order_by(Organisation.id)).all()
+    orgs = db.session.scalars(overview.organisations_with_funds()).all()
     districts = {str(d.id): d for d in db.session.scalars(select(District).order_by(District.sort_order, District.id))}
     hours_chart = {"type": "bar", "divisor": 60, "labels": [district_name(d) for d in districts.values()],
                    "datasets": [{"label": _("Hours served"), "data": [

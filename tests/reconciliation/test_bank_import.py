@@ -14,19 +14,9 @@ from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementImport, StatementLine
 from marketplace.reconciliation.statement_files import parse_fen
 from marketplace.timeutil import local_today
-from tests.reconciliation.world import bank_gift, build, upload
+from tests.reconciliation.world import bank_gift, upload
 
 HEADER = "交易日期,借方发生额,贷方发生额,余额,摘要,交易流水号\n"
-
-
-@pytest.fixture
-def world(create_user, create_org):
-    return build(create_user, create_org)
-
-
-@pytest.fixture
-def books(world):
-    return books_for(world.staff, world.org.id)
 
 
 @pytest.fixture

@@ -14,17 +14,7 @@ from marketplace.reconciliation import imports, profiles, resolve
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 from marketplace.timeutil import local_today
-from tests.reconciliation.world import bank_gift, build, upload
-
-
-@pytest.fixture
-def world(create_user, create_org):
-    return build(create_user, create_org)
-
-
-@pytest.fixture
-def books(world):
-    return books_for(world.staff, world.org.id)
+from tests.reconciliation.world import bank_gift, upload
 
 
 @pytest.fixture

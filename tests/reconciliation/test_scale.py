@@ -6,7 +6,6 @@ two-core machine); RECONCILIATION_TEST_LINES sets another size.
 import os
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
@@ -14,7 +13,7 @@ from marketplace.reconciliation import imports
 from marketplace.reconciliation import statement_files as files
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import StatementLine
-from tests.reconciliation.world import build, upload
+from tests.reconciliation.world import upload
 
 LINES = 100_000
 END_TO_END = int(os.environ.get("RECONCILIATION_TEST_LINES", "100000"))
@@ -29,11 +28,6 @@ def big_report(count: int, bad_at: int | None = None) -> bytes:
         rows.append(f"txn_big{n},charge,ch_big{n},{amount},{fee},{int(net) // 100}.{int(net) % 100:02d},cny,"
                     f"2026-11-{n % 28 + 1:02d} 10:00:00,Gift {n}")
     return ("\n".join(rows) + "\n").encode()
-
-
-@pytest.fixture
-def world(create_user, create_org):
-    return build(create_user, create_org)
 
 
 def test_a_large_report_is_checked_and_imported_in_batches(world):

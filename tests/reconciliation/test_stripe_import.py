@@ -10,15 +10,10 @@ from marketplace.reconciliation import imports, report
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 from marketplace.timeutil import local_today
-from tests.reconciliation.world import build, paid_online, stripe_csv, upload
+from tests.reconciliation.world import paid_online, stripe_csv, upload
 
 REPORT_HEADER = ["balance_transaction_id", "created_utc", "available_on_utc", "currency", "gross", "fee", "net",
                  "reporting_category", "source_id", "description", "automatic_payout_id", "charge_id"]
-
-
-@pytest.fixture
-def world(create_user, create_org):
-    return build(create_user, create_org)
 
 
 @pytest.fixture

@@ -14,12 +14,7 @@ from marketplace.reconciliation import profiles
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timeutil import local_today
-from tests.reconciliation.world import bank_gift, build
-
-
-@pytest.fixture
-def world(create_user, create_org):
-    return build(create_user, create_org)
+from tests.reconciliation.world import bank_gift
 
 
 @pytest.fixture
