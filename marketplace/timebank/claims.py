@@ -9,15 +9,14 @@ from sqlalchemy import select
 from marketplace import uploads
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.errors import InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
-from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
+from marketplace.timebank import review
 from marketplace.timebank.models import HourClaim, ReviewStatus
-from marketplace.timebank.service import savings_account, setting
+from marketplace.timebank.service import setting
 from marketplace.timeutil import now_utc
 
 
@@ -61,46 +60,21 @@ def claims_of(user: User) -> list[HourClaim]:
 
 def approve_claim(claim_id, actor: User, note: str = "") -> HourClaim:
     """Credit the claimed minutes; approving twice posts once."""
-    claim = _reviewable(claim_id, actor)
-    if claim.status == ReviewStatus.APPROVED:
+    claim = review.take(review.CLAIM, claim_id, actor)
+    if review.is_repeat(claim, ReviewStatus.APPROVED):
         return claim
-    if claim.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This claim has already been reviewed."))
-    entry = ledger.post([(ledger.platform_account("hours_issued"), -claim.minutes),
-                         (savings_account(claim.user_id), claim.minutes)],
-                        key=f"claim:{claim.id}:approve", kind="hours.claim", memo=claim.description[:200],
-                        actor=actor, effective_date=claim.served_on)
-    claim.entry_id, claim.status = entry.id, ReviewStatus.APPROVED.value
-    claim.review_note, claim.reviewed_by_id, claim.reviewed_at = note.strip()[:300], actor.id, now_utc()
-    record("claim.approved", actor=actor, subject=claim, minutes=claim.minutes)
-    db.session.commit()
-    return claim
+    return review.approve(review.CLAIM, claim, actor, claim.minutes, note, memo=claim.description,
+                          effective_date=claim.served_on)
 
 
 def reject_claim(claim_id, actor: User, note: str) -> HourClaim:
     """Refuse a claim with the reason the volunteer will see."""
-    claim = _reviewable(claim_id, actor)
-    if claim.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This claim has already been reviewed."))
-    note = reason_given(note, "note")
-    claim.status, claim.review_note = ReviewStatus.REJECTED.value, note.strip()
-    claim.reviewed_by_id, claim.reviewed_at = actor.id, now_utc()
-    record("claim.rejected", actor=actor, subject=claim)
-    db.session.commit()
-    return claim
+    return review.reject(review.CLAIM, claim_id, actor, note)
 
 
 def reverse_claim(claim_id, actor: User, reason: str) -> HourClaim:
     """Take back an approved claim's minutes with a reversing entry."""
-    claim = _reviewable(claim_id, actor)
-    if claim.status != ReviewStatus.APPROVED:
-        raise Conflict(_l("Only approved hours can be reversed."))
-    reason = reason_given(reason, "reason")
-    ledger.reverse(claim.entry_id, reason=reason.strip(), actor=actor)
-    claim.status = ReviewStatus.REVERSED.value
-    record("claim.reversed", actor=actor, subject=claim, reason=reason.strip())
-    db.session.commit()
-    return claim
+    return review.reverse(review.CLAIM, claim_id, actor, reason)
 
 
 def evidence_for(claim_id, user: User):
@@ -112,12 +86,3 @@ def evidence_for(claim_id, user: User):
         require(user, "org.approve_hours", claim.organisation)
     return uploads.path_of(claim.evidence_path), claim.evidence_type
 
-
-def _reviewable(claim_id, actor: User) -> HourClaim:
-    claim = db.session.get(HourClaim, claim_id) if is_id(claim_id) else None
-    if claim is None:
-        raise NotFound()
-    require(actor, "org.approve_hours", claim.organisation)
-    if claim.user_id == actor.id:
-        raise Conflict(_l("Nobody may review their own hours; ask another coordinator."))
-    return claim

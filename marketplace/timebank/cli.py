@@ -1,4 +1,4 @@
-"""`flask timebank remind`: the jobs the time bank runs on a schedule."""
+"""`flask timebank remind` (the job the time bank runs on a schedule) and `flask timebank mend-reviews`."""
 from __future__ import annotations
 
 import click
@@ -16,6 +16,19 @@ def remind_command() -> None:
     from marketplace.timebank.service import send_reminders
 
     click.echo(f"Sent {send_reminders()} reminder(s).")
+
+
+@timebank_group.command("mend-reviews")
+def mend_reviews_command() -> None:
+    """Take back minutes still credited to rejected attendance and claims (safe to repeat)."""
+    from marketplace.timebank.review import mend_rejected
+
+    mended, failed = mend_rejected()
+    click.echo(f"Mended {mended} rejected review(s).")
+    for line in failed:
+        click.echo(f"Could not mend {line}", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -12,13 +12,13 @@ from sqlalchemy import func, select, update
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
-from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import require
+from marketplace.timebank import review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
 from marketplace.timeutil import day_start, local_date, now_utc, site_zone
 
@@ -331,11 +331,10 @@ def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
 
 def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
     """Approve (or adjust, with a note) an attendance and save its minutes; approving twice posts once."""
-    attendance = _reviewable(attendance_id, actor)
-    if attendance.status == ReviewStatus.APPROVED:
+    attendance = review.take(review.ATTENDANCE, attendance_id, actor)
+    if review.is_repeat(attendance, ReviewStatus.APPROVED,
+                        same=minutes is None or minutes == attendance.minutes_granted):
         return attendance
-    if attendance.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This attendance has already been reviewed."))
     earned = minutes_earned(attendance)
     activity = attendance.activity
     length = int((activity.ends_at - activity.starts_at).total_seconds()) // 60
@@ -351,55 +350,15 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
     if minutes > room:
         raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
                                                    n=max(room, 0))]})
-    if len(note) > 300:
-        raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
-    if minutes:
-        entry = ledger.post([(ledger.platform_account("hours_issued"), -minutes),
-                             (savings_account(attendance.user_id), minutes)],
-                            key=f"attendance:{attendance.id}:approve", kind="hours.attendance",
-                            memo=activity.title[:200], actor=actor, effective_date=local_date(activity.starts_at))
-        attendance.entry_id = entry.id
-    attendance.status, attendance.minutes_granted = ReviewStatus.APPROVED.value, minutes
-    attendance.review_note, attendance.reviewed_by_id, attendance.reviewed_at = note.strip(), actor.id, now_utc()
-    db.session.flush()
-    record("attendance.approved", actor=actor, subject=attendance, minutes=minutes, earned=earned)
-    db.session.commit()
-    return attendance
+    return review.approve(review.ATTENDANCE, attendance, actor, minutes, note, memo=activity.title,
+                          effective_date=local_date(activity.starts_at), earned=earned)
 
 
 def reject_attendance(attendance_id: int, actor: User, note: str) -> Attendance:
     """Reject an attendance, with the reason the volunteer will see."""
-    attendance = _reviewable(attendance_id, actor)
-    if attendance.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This attendance has already been reviewed."))
-    note = reason_given(note, "note")
-    attendance.status, attendance.minutes_granted = ReviewStatus.REJECTED.value, 0
-    attendance.review_note, attendance.reviewed_by_id, attendance.reviewed_at = note.strip(), actor.id, now_utc()
-    record("attendance.rejected", actor=actor, subject=attendance)
-    db.session.commit()
-    return attendance
+    return review.reject(review.ATTENDANCE, attendance_id, actor, note)
 
 
 def reverse_attendance(attendance_id: int, actor: User, reason: str) -> Attendance:
     """Take back approved minutes with a reversing entry (corrections are never edits)."""
-    attendance = _reviewable(attendance_id, actor)
-    if attendance.status != ReviewStatus.APPROVED:
-        raise Conflict(_l("Only approved hours can be reversed."))
-    reason = reason_given(reason, "reason")
-    if attendance.entry_id is not None:
-        ledger.reverse(attendance.entry_id, reason=reason.strip(), actor=actor)
-    attendance.status = ReviewStatus.REVERSED.value
-    record("attendance.reversed", actor=actor, subject=attendance, reason=reason.strip())
-    db.session.commit()
-    return attendance
-
-
-def _reviewable(attendance_id: int, actor: User) -> Attendance:
-    attendance = db.session.get(Attendance, attendance_id) if is_id(attendance_id) else None
-    if attendance is None:
-        raise NotFound()
-    require(actor, "org.approve_hours", attendance.activity.organisation)
-    if attendance.user_id == actor.id:
-        raise Conflict(_l("Nobody may review their own hours; ask another coordinator."))
-    return attendance
-
+    return review.reverse(review.ATTENDANCE, attendance_id, actor, reason)
