@@ -21,7 +21,7 @@ from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.orgs.models import Membership, Organisation, OrgKind
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.policy import require
-from marketplace.timebank.savings import SERVICE_KINDS
+from marketplace.timebank.served import is_service, reversed_entry
 from marketplace.timeutil import day_start, local_today
 
 DEFAULTS = {
@@ -116,10 +116,11 @@ def given_by(firm_ids: list[int], since: date | None = None) -> dict[int, int]:
 
 
 def minutes_served(firm_ids: list[int], since: date | None = None) -> dict[int, int]:
-    """Return minutes of approved service each firm's members saved while members (less reversals)."""
+    """Return minutes each firm's members served for others while members (less reversals; care they paid
+    for is not service)."""
     if not firm_ids:
         return {}
-    original = db.aliased(LedgerEntry)
+    original = reversed_entry()
     stmt = (select(Membership.organisation_id, func.coalesce(func.sum(LedgerPosting.amount), 0))
             .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
             .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
@@ -127,7 +128,7 @@ def minutes_served(firm_ids: list[int], since: date | None = None) -> dict[int, 
                                    Membership.organisation_id.in_(firm_ids)))
             .outerjoin(original, original.id == LedgerEntry.reverses_id)
             .where(LedgerAccount.owner_type == "user", LedgerAccount.purpose == "volunteer_savings",
-                   LedgerEntry.kind.in_(SERVICE_KINDS) | original.kind.in_(SERVICE_KINDS),
+                   is_service(original),
                    LedgerEntry.created_at >= Membership.created_at)
             .group_by(Membership.organisation_id))
     if since is not None:

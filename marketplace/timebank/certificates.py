@@ -1,4 +1,5 @@
-"""Certificates of service: a volunteer's approved hours for a period, frozen as content whose
+"""Certificates of service: a volunteer's hours served for others in a period (approved attendance,
+claims and imported rows, and care given), frozen as content whose
 SHA-256 is stored with a random code, so that `/verify/<code>` can tell a true record from an
 altered or invented one."""
 from __future__ import annotations
@@ -17,7 +18,9 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
+from marketplace.ledger.models import LedgerEntry
 from marketplace.orgs.models import Organisation
+from marketplace.timebank.care_models import CareRequest, ImportBatch, ImportRow
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, ReviewStatus
 from marketplace.timeutil import day_start, local_date, now_utc
 
@@ -40,7 +43,8 @@ def issue_certificate(user: User, period_start: date, period_end: date, now: dat
     """
     now = now or now_utc()
     _check_period(period_start, period_end, local_today(now))
-    rows = _attendance_rows(user, period_start, period_end) + _claim_rows(user, period_start, period_end)
+    rows = (_attendance_rows(user, period_start, period_end) + _claim_rows(user, period_start, period_end)
+            + _import_rows(user, period_start, period_end) + _care_rows(user, period_start, period_end))
     if not rows:
         raise InvalidInput(fields={"period_start": [_l("You have no approved hours in this period.")]})
     rows.sort(key=lambda row: (row["date"], row["title"]))
@@ -171,6 +175,39 @@ def _claim_rows(user: User, start: date, end: date) -> list[dict]:
                HourClaim.served_on >= start, HourClaim.served_on <= end))
     return [_row("claim", served_on, description, minutes, zh, en) for served_on, description, minutes, zh, en
             in found]
+
+
+def _import_rows(user: User, start: date, end: date) -> list[dict]:
+    found = db.session.execute(
+        select(ImportRow.served_on, ImportRow.description, ImportBatch.title, ImportRow.minutes, Organisation.name_zh,
+               Organisation.name_en)
+        .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
+        .join(Organisation, Organisation.id == ImportBatch.organisation_id)
+        .where(ImportRow.user_id == user.id, ImportRow.entry_id.is_not(None), _not_reversed(ImportRow.entry_id),
+               ImportRow.served_on >= start, ImportRow.served_on <= end))
+    return [_row("import", served_on, description or title, minutes, zh, en)
+            for served_on, description, title, minutes, zh, en in found]
+
+
+def _care_rows(user: User, start: date, end: date) -> list[dict]:
+    """Care given to a member and paid in their hours: service for others (the payer's side never is)."""
+    from marketplace.timebank.certificate_pdf import bilingual
+    from marketplace.timebank.forms import service_choices
+
+    labels = dict(service_choices())
+    found = db.session.execute(
+        select(CareRequest.scheduled_at, CareRequest.service, CareRequest.minutes_paid, Organisation.name_zh,
+               Organisation.name_en)
+        .join(Organisation, Organisation.id == CareRequest.organisation_id)
+        .where(CareRequest.provider_id == user.id, CareRequest.entry_id.is_not(None), CareRequest.minutes_paid > 0,
+               _not_reversed(CareRequest.entry_id), CareRequest.scheduled_at >= day_start(start),
+               CareRequest.scheduled_at < day_start(end, 1)))
+    return [_row("care", local_date(at), bilingual(labels.get(service, service)), minutes, zh, en)
+            for at, service, minutes, zh, en in found]
+
+
+def _not_reversed(entry_id):
+    return ~select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry_id).exists()
 
 
 def _row(kind: str, day: date, title: str, minutes: int, org_zh: str, org_en: str) -> dict:

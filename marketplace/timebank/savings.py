@@ -15,6 +15,7 @@ from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.ledger.statement import StatementPage, statement
+from marketplace.timebank import served
 from marketplace.timebank.service import savings_account
 
 # China's volunteer star rating: hours of service for each star.
@@ -33,7 +34,8 @@ class Savings:
     posted: int
     held: int
     available: int
-    earned: int  # minutes ever saved through service (gifts received do not count)
+    earned: int  # minutes ever saved through service for others (gifts received do not count)
+    spent: int  # minutes paid for care received (never lowers `earned`)
     stars: int
     next_star_minutes: int | None  # minutes of service still needed for the next star
 
@@ -46,19 +48,9 @@ def star_level(earned_minutes: int) -> tuple[int, int | None]:
     return stars, STAR_HOURS[stars] * 60 - earned_minutes
 
 
-SERVICE_KINDS = ("hours.attendance", "hours.claim", "hours.import", "care.provided")
-
-
 def earned_minutes(user: User) -> int:
-    """Minutes saved through approved service, less any reversed; gifts received do not count."""
-    original = db.aliased(LedgerEntry)
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(LedgerPosting.amount), 0))
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .outerjoin(original, original.id == LedgerEntry.reverses_id)
-        .where(LedgerPosting.account_id == savings_account(user).id,
-               LedgerEntry.kind.in_(SERVICE_KINDS) | original.kind.in_(SERVICE_KINDS)))
-    return max(int(total or 0), 0)
+    """Minutes of service for others, less any reversed; gifts received and care paid for do not count."""
+    return max(served.served_minutes(savings_account(user).id), 0)
 
 
 def badges(user: User, summary: Savings | None = None) -> list[Badge]:
@@ -78,16 +70,18 @@ def badges(user: User, summary: Savings | None = None) -> list[Badge]:
         Badge("hundred_hours", summary.earned >= 100 * 60),
         Badge("thousand_hours", summary.earned >= 1000 * 60),
         Badge("gave_hours", bool(gave)),
-        Badge("gave_care", kinds.get("care.provided", 0) > 0),
+        Badge("gave_care", served.care_given_count(account.id) > 0),
     ]
 
 
 def savings(user: User) -> Savings:
     """Return what the volunteer's page shows at the top."""
-    balance = ledger.balance(savings_account(user))
+    account = savings_account(user)
+    balance = ledger.balance(account)
     earned = earned_minutes(user)
     stars, needed = star_level(earned)
-    return Savings(balance.posted, balance.held, balance.available, earned, stars, needed)
+    return Savings(balance.posted, balance.held, balance.available, earned, served.spent_minutes(account.id), stars,
+                   needed)
 
 
 def history(user: User, cursor: str | None = None, limit: int = 20) -> StatementPage:

@@ -165,7 +165,9 @@ class HoursSchema(Schema):
     posted = Minutes(dump_only=True, metadata={"description": "minutes saved"})
     held = Minutes(dump_only=True, metadata={"description": "minutes set aside for care not yet settled"})
     available = Minutes(dump_only=True, metadata={"description": "posted less held"})
-    earned = Minutes(dump_only=True, metadata={"description": "minutes of service (gifts received do not count)"})
+    earned = Minutes(dump_only=True, metadata={"description": "minutes of service for others (gifts received and "
+                                                              "care paid for do not count)"})
+    spent = Minutes(dump_only=True, metadata={"description": "minutes paid for care received"})
     stars = fields.Integer(dump_only=True)
     next_star_minutes = Minutes(dump_only=True, allow_none=True,
                                 metadata={"description": "minutes of service still needed; null at five stars"})

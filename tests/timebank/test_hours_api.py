@@ -18,7 +18,7 @@ def test_hours_show_balance_service_and_stars(client, create_user, headers):
     volunteer = create_user()
     credit(volunteer, 100 * 60 + 30)
     body = client.get("/api/v1/me/hours", headers=headers(volunteer, "read")).get_json()
-    assert body == {"posted": 6030, "held": 0, "available": 6030, "earned": 6030, "stars": 1,
+    assert body == {"posted": 6030, "held": 0, "available": 6030, "earned": 6030, "spent": 0, "stars": 1,
                     "next_star_minutes": 200 * 60 - 30}
     api_error(client.get("/api/v1/me/hours"), 401)
 
