@@ -7,10 +7,10 @@ figure; exits 1 when a figure that must be zero is not, or `flask ledger verify`
 It creates a fresh database goodhours_faults_<random> on BENCH_PG (UTF-8, pg_trgm), migrates it with
 `flask --app wsgi db upgrade`, seeds it through the app's services (`faults_seed.py`), starts an SMTP
 sink (`faults_servers.py`), gunicorn (gthread workers) and `rq worker` with the same environment, runs
-the client processes of `faults_clients.py` until `--seconds` have passed, kills (SIGKILL) one gunicorn
-worker at 40% of the run and the RQ worker while it works on a sheet (restarting it), waits up to
-`--grace` seconds for jobs and any outbox to finish, then reads the figures (`faults_figures.py`) and
-drops the database, whatever happened.
+the client processes of `faults_clients.py` until `--seconds` have passed, kills (SIGKILL) a gunicorn
+worker at 40% of the run (`--web-kills N`: N of them) and the RQ worker while it posts a sheet
+(restarting it), waits up to `--grace` seconds for jobs and any outbox to finish, then reads the
+figures (`faults_figures.py`) and drops the database, whatever happened. See bench/README.md.
 """
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--donors", type=int, default=2, help="donor client processes")
+    parser.add_argument("--web-kills", type=int, default=1, help="gunicorn workers to kill (spread over the run)")
     parser.add_argument("--grace", type=int, default=90, help="seconds to wait for jobs and the outbox afterwards")
     parser.add_argument("--duplicates", type=float, default=0.3, help="share of payments pressed twice")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
@@ -114,13 +115,14 @@ def _client(target, job_args, queue) -> None:
 
 
 class Faults(threading.Thread):
-    """Kill one gunicorn worker at 40% of the run, and the RQ worker a second into posting a big sheet
-    (or at 85% if it never does by then), then start a new RQ worker."""
+    """Kill `web_kills` gunicorn workers (one at 40% of the run; several spread over 30–70%), and the RQ
+    worker a second into posting a big sheet (or at 85% if it never does by then), then start a new one."""
 
-    def __init__(self, web, rq, env, work, started: float, seconds: int):
+    def __init__(self, web, rq, env, work, started: float, seconds: int, web_kills: int = 1):
         super().__init__(daemon=True)
         self.web, self.rq, self.env, self.work = web, rq, env, work
         self.started, self.seconds = started, seconds
+        self.web_at = [0.4] if web_kills == 1 else [0.3 + 0.4 * n / (web_kills - 1) for n in range(web_kills)]
         self.log: list[str] = []
         self.stop = threading.Event()
 
@@ -131,16 +133,16 @@ class Faults(threading.Thread):
         from redis import Redis
 
         redis = Redis.from_url(self.env["REDIS_URL"])
-        killed_web = killed_rq = False
-        while not self.stop.is_set() and not (killed_web and killed_rq):
+        killed_rq = False
+        while not self.stop.is_set() and (self.web_at or not killed_rq):
             now = time.time()
-            if not killed_web and now >= self.at(0.4):
+            if self.web_at and now >= self.at(self.web_at[0]):
+                self.web_at.pop(0)
                 pids = servers.gunicorn_workers(self.web)
                 if pids:
                     pid = random.choice(pids)
                     os.kill(pid, signal.SIGKILL)
                     self.log.append(f"SIGKILL gunicorn worker {pid} at {now - self.started:.0f} s")
-                killed_web = True
             if not killed_rq and now >= self.at(0.2):
                 job = servers.rq_current_job(redis, self.rq[-1].name)
                 if "run_post" in job or now >= self.at(0.85):
@@ -174,11 +176,11 @@ def drop_new_jobs(url: str, before: set[str]) -> None:
 
 
 def grace(engine, env: dict, seconds: int, commands: list[str]) -> float:
-    """Wait until no sheet is being checked or posted and no outbox row waits; return the seconds waited."""
+    """Wait until no sheet is checked or posted, no outbox row waits and no job runs; return the seconds waited."""
     started = last_sweep = time.time()
     while time.time() - started < seconds:
         with engine.connect() as conn:
-            if figures.imports_running(conn) + figures.outbox_waiting(conn) == 0:
+            if figures.imports_running(conn) + figures.outbox_waiting(conn) + figures.jobs_running(conn) == 0:
                 break
         if commands and time.time() - last_sweep >= 20:
             for command in commands:
@@ -221,6 +223,7 @@ def report(results: list[dict], engine, work: Path, database: str, pg_offset: in
         credited, credited_minutes = figures.credited_rejections(conn)
         stuck, statuses = figures.stuck_imports(conn, confirmed)
         outbox = figures.outbox_waiting(conn)
+        other_jobs = figures.jobs_running(conn)
         doubled = figures.double_claims(conn)
         completed, extra_entries = figures.gifts(conn)
         expected = figures.expected_receipts(conn)
@@ -256,8 +259,8 @@ def report(results: list[dict], engine, work: Path, database: str, pg_offset: in
          f"lost {mail['lost']}, duplicated {mail['duplicated']} of {mail['expected']} receipts expected from "
          f"committed gifts; delivered {mail['delivered']}, to the wrong person {mail['unexpected']}, "
          f"other emails {sum(mail['others'].values())}"),
-        ("stuck jobs", stuck + outbox, f"sheets by status {dict(statuses)}, {len(confirmed)} confirmed; "
-         f"outbox rows undelivered {outbox}"),
+        ("stuck jobs", stuck + outbox + other_jobs, f"sheets by status {dict(statuses)}, {len(confirmed)} "
+         f"confirmed; outbox rows undelivered {outbox}; other jobs still running {other_jobs}"),
         ("double wish claims", doubled + doubled_races, f"{len(races)} races, wishes with two active claims "
          f"{doubled}, races with two winners {doubled_races}"),
         ("duplicated gifts", extra_entries, f"{completed:,} gifts completed"),
@@ -265,9 +268,9 @@ def report(results: list[dict], engine, work: Path, database: str, pg_offset: in
     for name, value, detail in figures_line:
         print(f"{name}: {value} ({detail})")
     print(f"ledger verify: {'ok' if verify.returncode == 0 else 'FAILED'} (exit {verify.returncode}: {verdict})")
-    samples = [s for r in results for s in r["samples"]][:5]
-    for action, status, body in samples:
-        print(f"    5xx sample: {action} {status}: {body[:160]}")
+    samples = {(action, status): body for r in results for action, status, body in r["samples"]}
+    for (action, status), body in samples.items():
+        print(f"    a 5xx answer to {action}: {status} {body[:120]}")
     return verify.returncode == 0 and all(value == 0 for _, value, _ in figures_line)
 
 
@@ -309,7 +312,7 @@ def main() -> int:
             raise RuntimeError(f"gunicorn did not answer; see {work / 'gunicorn.log'}")
         started = time.time()
         deadline = started + args.seconds
-        faults = Faults(groups[0], rq, env, work, started, args.seconds)
+        faults = Faults(groups[0], rq, env, work, started, args.seconds, args.web_kills)
         faults.start()
         running = launch(plan, base, deadline, args)
         results = collect(running, deadline)

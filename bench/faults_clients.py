@@ -82,9 +82,13 @@ class Browser:
         return self.call(action, "POST", path, data={"csrf_token": self.token, **data}, **kwargs)
 
     def login(self, email: str, password: str) -> bool:
-        self.call("login page", "GET", "/auth/login")
-        answer = self.post("log in", "/auth/login", {"email": email, "password": password})
-        return answer is not None and answer.status_code == 302
+        """Log in, trying again when the answer was lost (a worker killed under it)."""
+        for _ in range(3):
+            self.call("login page", "GET", "/auth/login")
+            answer = self.post("log in", "/auth/login", {"email": email, "password": password})
+            if answer is not None and answer.status_code == 302:
+                return True
+        return False
 
     def twin(self) -> Browser:
         """The same person in a second tab (same cookies), for a second click at the same moment."""

@@ -41,6 +41,17 @@ def outbox_waiting(conn) -> int:
     return waiting
 
 
+def jobs_running(conn) -> int:
+    """Count rows still "running" or "started" in any table of jobs the app may keep (none today)."""
+    running = 0
+    for table in conn.execute(text("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                   "current_schema() AND table_name LIKE '%job%'")).scalars():
+        if "status" in columns(conn, table):
+            running += conn.execute(text(f'SELECT count(*) FROM "{table}" WHERE lower(status) IN '
+                                         "('running', 'started')")).scalar()
+    return running
+
+
 def imports_running(conn) -> int:
     return conn.execute(text("SELECT count(*) FROM import_batch WHERE status IN ('checking', 'posting')")).scalar()
 
