@@ -162,8 +162,9 @@ def rq_jobs(redis) -> set[str]:
     return {key.decode().split(":", 2)[2] for key in redis.scan_iter("rq:job:*") if key.count(b":") == 2}
 
 
-def drop_new_jobs(url: str, before: set[str]) -> None:
-    """Delete the RQ jobs this run left in Redis (claim expiries scheduled a week ahead, stuck jobs)."""
+def drop_new_jobs(url: str, before: set[str], workers: list[str]) -> None:
+    """Delete the RQ jobs this run left in Redis (claim expiries scheduled a week ahead, stuck jobs) and
+    the registrations of its workers (a killed one stays registered until its key expires)."""
     from redis import Redis
     from rq.job import Job
 
@@ -173,6 +174,11 @@ def drop_new_jobs(url: str, before: set[str]) -> None:
             Job.fetch(job_id, connection=redis).delete()
         except Exception:  # noqa: BLE001  (already gone)
             pass
+    for name in workers:
+        key = f"rq:worker:{name}"
+        redis.delete(key)
+        redis.srem("rq:workers", key)
+        redis.srem("rq:workers:default", key)
 
 
 def grace(engine, env: dict, seconds: int, commands: list[str]) -> float:
@@ -332,7 +338,7 @@ def main() -> int:
             engine.dispose()
         if created:
             psql("postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        drop_new_jobs(args.redis, jobs_before)
+        drop_new_jobs(args.redis, jobs_before, [group.name for group in rq])
         if args.keep_logs:
             print(f"logs and mail kept in {work}")
         else:
