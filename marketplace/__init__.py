@@ -21,11 +21,12 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = IdConverter
-    app.config.update(settings.load(app.instance_path))
+    app.config.update(settings._load(Path(app.instance_path)))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     if config:
         app.config.update(config)
+    settings.check_production(app.config)  # after the overrides: they may supply what is missing
 
     _init_extensions(app)
     _register_blueprints(app)
