@@ -40,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.api.base import init_api
     from marketplace.auth.session import load_user
     from marketplace.extensions import csrf, db, limiter, mail, migrate
+    from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

@@ -13,8 +13,8 @@ from marketplace.ledger.models import (
     LedgerPeriodClose,
     LedgerPosting,
 )
-from marketplace.outbox.models import OutboxMessage
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (

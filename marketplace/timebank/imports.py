@@ -7,7 +7,7 @@ live in `import_rules`, reading files in `import_files`.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, insert, select, update
@@ -32,6 +32,7 @@ JOB_ROWS = 500  # sheets with more rows are checked, and posted, by a background
 CHUNK = 500  # rows written (and progress committed) at a time
 POST_CHUNK = 200  # rows posted per committed step of a background posting
 RUNNING = ("checking", "posting")
+STALE = timedelta(seconds=45)  # a job silent this long has lost its worker (jobs beat at every step)
 
 # --- the coordinator's verbs -------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ def check_import(actor: User, org: Organisation, title: str, upload) -> ImportBa
     db.session.flush()
     record("import.uploaded", actor=actor, subject=batch, rows=len(records))
     if len(records) > JOB_ROWS:
+        batch.heartbeat_at = now_utc()
         db.session.commit()
         jobs.enqueue("marketplace.timebank.imports.run_check", batch.id, records)
         return batch
@@ -158,6 +160,8 @@ def run_check(batch_id: int, records: list) -> None:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != "checking":
         return
+    batch.heartbeat_at = now_utc()
+    db.session.commit()
     try:
         _check(batch, records, progress=True)
         db.session.commit()
@@ -177,12 +181,40 @@ def run_post(batch_id: int, actor_id: int) -> None:
     actor = db.session.get(User, actor_id)
     if batch is None or actor is None or batch.status != "posting":
         return
+    batch.heartbeat_at = now_utc()
+    db.session.commit()
     try:
         retrying(lambda: _post(db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id),
                                progress=True))
     except Exception:
         _note_problem(batch_id, "post_failed", status="checked")
         raise
+
+
+def sweep_stuck(now: datetime | None = None) -> int:
+    """Find sheets whose job stopped beating (its worker died) and say so on their page.
+
+    A sheet being checked fails (the rows were only in the dead job: upload it again); a sheet being
+    posted goes back to checked with its posted rows kept, to be confirmed again for the rest.
+    Returns how many sheets it handled; safe to run anywhere, at any time, on several hosts.
+    """
+    now = now or now_utc()
+    stale = now - STALE
+    silent = (ImportBatch.status.in_(RUNNING),
+              func.coalesce(ImportBatch.heartbeat_at, ImportBatch.created_at) < stale)
+    handled = 0
+    for batch_id, status in db.session.execute(select(ImportBatch.id, ImportBatch.status).where(*silent)).all():
+        changes = ({"status": "failed", "problem": "check_stopped", "done_rows": 0} if status == "checking"
+                   else {"status": "checked", "problem": "post_stopped"})
+        taken = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id, *silent)
+                                   .values(heartbeat_at=None, **changes))
+        if taken.rowcount and status == "checking":
+            db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
+        if taken.rowcount:
+            record(f"import.{changes['problem']}", subject=db.session.get(ImportBatch, batch_id))
+        db.session.commit()
+        handled += taken.rowcount
+    return handled
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -209,10 +241,12 @@ def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
              "served_on": r.served_on, "minutes": r.minutes, "description": r.description, "errors": r.errors}
             for r in rows[i:i + CHUNK]])
         batch.done_rows = min(i + CHUNK, len(rows))
+        batch.heartbeat_at = now_utc()
         if progress:
             db.session.commit()
     batch.valid_rows = sum(1 for r in rows if not r.errors)
     batch.status = "checked"
+    batch.heartbeat_at = None
     record("import.checked", subject=batch, rows=len(rows), valid=batch.valid_rows)
 
 

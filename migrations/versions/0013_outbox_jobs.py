@@ -9,8 +9,8 @@ change it reports; a worker leases, sends and marks it. `import_batch.heartbeat_
 the job checking or posting a sheet, so a dead worker is found; `import_batch.problem` says why the
 last check or posting did not finish.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import marketplace.types  # noqa: F401  (custom column types)
 

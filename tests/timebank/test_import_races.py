@@ -35,7 +35,7 @@ def test_imports_confirmed_together_with_gifts_alongside_all_post_without_deadlo
             batches.append(imports.check_import(team.coordinator, team.org, f"round {round_} sheet {n}",
                                                 upload(sheet(*rows))).id)
 
-        def work(i):
+        def work(i, round_=round_, batches=batches):
             if i < IMPORTS:
                 return imports.confirm_import(db.session.get(User, team.coordinator.id), batches[i]).status
             done = 0
