@@ -406,3 +406,46 @@ def test_an_import_that_keeps_deadlocking_says_so_and_can_be_confirmed_again(tea
     db.session.expire_all()
     assert batch.problem == "" and saved(volunteers[0]) == 30
     assert "Confirm again" not in client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+
+
+def _stuck(batch, status, silent_for):
+    db.session.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch.id).values(
+        status=status, heartbeat_at=now_utc() - silent_for))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_a_posting_whose_worker_died_is_found_within_a_minute_and_can_be_confirmed_again(
+        team, volunteers, client, runner):
+    from tests.conftest import AuthActions
+
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""), (volunteers[1].email, day, "", "", "40", ""))))
+    _stuck(batch, "posting", timedelta(seconds=20))  # still beating: left alone
+    assert runner.invoke(args=["jobs", "sweep"]).output.strip() == "Handled 0 stuck job(s)."
+    _stuck(batch, "posting", timedelta(seconds=60))  # the worker was killed a minute ago
+    assert runner.invoke(args=["jobs", "sweep"]).output.strip() == "Handled 1 stuck job(s)."
+    db.session.expire_all()
+    assert (batch.status, batch.problem) == ("checked", "post_stopped")
+    AuthActions(client).login(team.coordinator.email)
+    page = client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+    assert "Posting stopped because the worker doing it stopped" in page and "Confirm and post" in page
+    assert imports.confirm_import(team.coordinator, batch.id).status == "posted"
+    assert (saved(volunteers[0]), saved(volunteers[1])) == (30, 40)
+
+
+def test_a_check_whose_worker_died_fails_with_a_message(team, volunteers, client):
+    from marketplace import worker
+    from tests.conftest import AuthActions
+
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""),)))
+    _stuck(batch, "checking", timedelta(minutes=5))
+    assert worker.work_once() == (0, 1)
+    db.session.expire_all()
+    assert (batch.status, batch.problem) == ("failed", "check_stopped") and codes(batch) == {}
+    AuthActions(client).login(team.coordinator.email)
+    page = client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+    assert "Checking stopped because the worker doing it stopped. Upload the sheet again." in page
