@@ -36,7 +36,7 @@ def _secret_key(env: str, instance_path: Path) -> str:
     if key:
         return key
     if env == "production":
-        raise ConfigError("SECRET_KEY must be set in production")
+        return ""  # refused, with every other missing setting, by check_production
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -71,9 +71,33 @@ def _rule_settings() -> dict:
     return found
 
 
+PRODUCTION_REQUIRED = ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+
+
+def check_production(settings: dict) -> None:
+    """Refuse production settings that lack a secret or real payments (the demo checkout is for tests).
+
+    :raise ConfigError: naming every missing setting at once.
+    """
+    if settings.get("ENV_NAME") != "production":
+        return
+    missing = [name for name in PRODUCTION_REQUIRED if not settings.get(name)]
+    if missing:
+        raise ConfigError("Production needs these settings, which are not set: " + ", ".join(missing)
+                          + " (without Stripe keys the site would take demo payments and issue real receipts)")
+
+
 def load(instance_path: str | Path) -> dict:
-    """Build the settings mapping from the environment."""
-    instance_path = Path(instance_path)
+    """Build the settings mapping from the environment.
+
+    :raise ConfigError: in production, when a required setting is missing (see `check_production`).
+    """
+    settings = _load(Path(instance_path))
+    check_production(settings)
+    return settings
+
+
+def _load(instance_path: Path) -> dict:
     env = os.environ.get("GOODHOURS_ENV", "development")
     redis_url = os.environ.get("REDIS_URL") or None
     return {

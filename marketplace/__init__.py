@@ -21,11 +21,12 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = IdConverter
-    app.config.update(settings.load(app.instance_path))
+    app.config.update(settings._load(Path(app.instance_path)))
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     if config:
         app.config.update(config)
+    settings.check_production(app.config)  # after the overrides: they may supply what is missing
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -39,6 +40,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.api.base import init_api
     from marketplace.auth.session import load_user
     from marketplace.extensions import csrf, db, limiter, mail, migrate
+    from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

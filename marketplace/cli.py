@@ -60,10 +60,12 @@ def init_app(app: Flask) -> None:
     from marketplace.timebank.cli import init_app as init_timebank_cli
     from marketplace.transparency.refresh import init_app as init_transparency_cli
     from marketplace.wishes.cli import init_app as init_wishes_cli
+    from marketplace.worker import init_app as init_worker_cli
 
     init_ledger_cli(app)
     init_timebank_cli(app)
     init_wishes_cli(app)
     init_transparency_cli(app)
+    init_worker_cli(app)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_group)

@@ -1,13 +1,19 @@
-"""Send transactional email in the recipient's language, always after the commit."""
+"""Transactional email in the recipient's language: rendered now, written to the outbox in the
+caller's transaction, and sent after the commit (see marketplace/outbox/service.py)."""
 from __future__ import annotations
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 
+from marketplace.outbox.service import add_email
+
 
 def send(to: str, locale: str, subject, template: str, **context) -> None:
-    """Render `templates/email/<template>.txt` in `locale` and send it."""
+    """Render `templates/email/<template>.txt` in `locale` and queue it with the caller's change.
+
+    Call it before the commit: the email goes out only if that transaction commits.
+    """
     with force_locale(locale):
         body = render_template(f"email/{template}.txt", **context)
         message = EmailMessage(
@@ -16,7 +22,7 @@ def send(to: str, locale: str, subject, template: str, **context) -> None:
             from_email=current_app.config["MAIL_DEFAULT_SENDER"],
             to=[to],
         )
-    message.send()
+    add_email(message)
 
 
 def external_url(endpoint: str, **values) -> str:

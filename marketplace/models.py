@@ -14,6 +14,7 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (
@@ -28,6 +29,7 @@ from marketplace.timebank.models import Activity, Attendance, Certificate, HourC
 from marketplace.wishes.models import Beneficiary, FundingLine, Listing, ListingEvent, Pledge, WishClaim
 
 __all__ = [
+    "OutboxMessage",
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPeriodClose", "LedgerPosting", "Membership",
     "Organisation", "User",

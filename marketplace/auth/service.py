@@ -73,13 +73,18 @@ def register(email: str, password: str, display_name: str, locale: str = "zh_CN"
     db.session.add(user)
     db.session.flush()
     record("user.registered", actor=user, subject=user)
+    _queue_verification(user)
     db.session.commit()
-    send_verification(user)
     return user
 
 
 def send_verification(user: User) -> None:
     """Email the user a link that confirms their address."""
+    _queue_verification(user)
+    db.session.commit()
+
+
+def _queue_verification(user: User) -> None:
     token = tokens.sign("verify", {"uid": user.id, "email": user.email})
     link = url_for("auth.verify_email", token=token, _external=True)
     mailer.send(user.email, user.locale, _l("Confirm your Goodhours email"), "verify", user=user, link=link)
@@ -163,6 +168,7 @@ def request_password_reset(email: str) -> None:
         user.email, user.locale, _l("Reset your Goodhours password"), "reset",
         user=user, link=link, minutes=minutes,
     )
+    db.session.commit()
 
 
 def user_for_reset(token: str) -> User:

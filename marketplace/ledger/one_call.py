@@ -7,17 +7,14 @@ entry's date is inside a closed period: read under key-share locks on the accoun
 """
 from __future__ import annotations
 
-import random
-
 from sqlalchemy import text
 from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.extensions import db
-from marketplace.ledger import chain, periods
+from marketplace.ledger import chain, locks, periods
 from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, PeriodClosed
 from marketplace.ledger.models import LedgerEntry
 from marketplace.ledger.posting import (
-    LANES,
     check_balanced,
     entry_by_key,
     load_accounts,
@@ -47,7 +44,7 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
     moves = plan_moves(lines, accounts)
     entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective,
                         created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
-                        lane=random.randrange(LANES))
+                        lane=locks.lane())
     head, tail = chain.canonical_around_seq(
         lane=entry.lane, key=key, kind=kind, memo=memo, effective_date=entry.effective_date,
         created_at=entry.created_at, actor_id=entry.actor_id, reverses_id=reverses_id,

@@ -1,11 +1,13 @@
 """The mechanics of one ledger entry: check the lines, move the running totals, chain and write it.
 
-Locks are always taken in one order (hold row, then balance rows by account and shard,
-then one chain lane), so concurrent postings never deadlock.
+One entry locks in the one order of locks.py (hold row, then balance rows by account and shard,
+then its transaction's chain lane), so two single-entry transactions never wait on each other in a
+cycle. A transaction that posts several entries must call `locks.take` with all their accounts
+first (the service's `lock_accounts`); otherwise a later entry may lock an account after the lane
+and deadlock with another transaction, and only the retry of `ledger.retry` gets it through.
 """
 from __future__ import annotations
 
-import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
-from marketplace.ledger import chain, periods
+from marketplace.ledger import chain, locks, periods
 from marketplace.ledger.errors import (
     AlreadyReversed,
     IdempotencyConflict,
@@ -30,7 +32,7 @@ from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain,
 from marketplace.sqlite import savepoint
 from marketplace.timeutil import local_today, now_utc
 
-LANES = 16  # hash-chain lanes seeded by the migration
+LANES = locks.LANES
 MAX_AMOUNT = 10**15
 Line = tuple["LedgerAccount | int", int]
 
@@ -165,7 +167,7 @@ def plan_moves(lines, accounts: dict[int, LedgerAccount], released: dict[int, in
             moves.append(Move(account_id, delta, 0, False, account.shards > 1, released[account_id]))
         elif delta:
             guarded = delta < 0 and account.is_no_overdraft
-            shard = random.randrange(account.shards) if account.shards > 1 and not guarded else 0
+            shard = locks.shard(account) if not guarded else 0
             moves.append(Move(account_id, delta, shard, guarded, account.shards > 1))
     return moves
 
@@ -213,9 +215,9 @@ def bump(account_id: int, shard: int, posted: int = 0, held: int = 0) -> None:
 
 
 def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reverses_id) -> LedgerEntry:
-    """Chain the entry onto a random lane and write it with its postings."""
+    """Chain the entry onto its transaction's lane and write it with its postings."""
     conn = db.session.connection()
-    lane = random.randrange(LANES)
+    lane = locks.lane()
     seq, prev_hash = conn.execute(
         select(LedgerChain.seq, LedgerChain.head_hash).where(LedgerChain.lane == lane).with_for_update()).one()
     entry = LedgerEntry(

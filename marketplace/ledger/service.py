@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.errors import InvalidInput
 from marketplace.extensions import db
-from marketplace.ledger import periods
+from marketplace.ledger import locks, periods
 from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, UnknownAccount, UnknownPurpose
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
-from marketplace.ledger.posting import Line, account_id_of, entry_lines, normalise, post_once
+from marketplace.ledger.posting import Line, account_id_of, entry_lines, load_accounts, normalise, post_once
 from marketplace.ledger.purposes import PURPOSES
 from marketplace.sqlite import savepoint
 
@@ -97,6 +97,15 @@ def post(
     :raise PeriodClosed: `effective_date` is inside a closed period of one of the accounts.
     """
     return post_once(normalise(lines), key=key, kind=kind, memo=memo, actor=actor, effective_date=effective_date)
+
+
+def lock_accounts(accounts: Iterable[LedgerAccount | int]) -> None:
+    """Before posting several entries in one transaction, lock every account they touch, in the one order.
+
+    The entries that follow then wait for no one, so the transaction cannot deadlock (see locks.py).
+    Open any new account before this call.
+    """
+    locks.take(load_accounts({account_id_of(a) for a in accounts}).values())
 
 
 def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | None = None) -> LedgerEntry:

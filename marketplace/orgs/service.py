@@ -185,10 +185,10 @@ def invite(actor: User, org: Organisation, email: str, role: str) -> Invitation:
     db.session.flush()
     record("org.member_invited", actor=actor, subject=org, email_digest=tokens.fingerprint(email),
            role=role_enum.value)
-    db.session.commit()
     link = url_for("orgs.invitation", token=plain, _external=True)
     mailer.send(email, actor.locale, _l("You are invited to join an organisation on Goodhours"),
                 "invitation", org=org, inviter=actor, role=role_enum, link=link, days=days)
+    db.session.commit()
     return invitation
 
 

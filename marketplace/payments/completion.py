@@ -13,7 +13,7 @@ from marketplace.wishes.models import PledgeStatus
 def complete(donation: Donation, actor=None) -> Donation:
     """Complete a pending donation (flushed, not committed); completing it again changes nothing.
 
-    After the caller commits it should send the receipt (`receipts.send_receipt`).
+    The receipt email is queued in the outbox with it, and sent after the caller commits.
     """
     if donation.status == DonationStatus.COMPLETED:
         return donation
@@ -21,6 +21,7 @@ def complete(donation: Donation, actor=None) -> Donation:
     donation.completed_at = now_utc()
     donation.entry_id = postings.receive(donation, actor=actor).id
     receipts.issue_number(donation)
+    receipts.send_receipt(donation)
     if donation.pledge is not None and donation.pledge.status == PledgeStatus.ACTIVE:
         donation.pledge.status = PledgeStatus.PAID.value
         donation.pledge.ended_at = donation.completed_at

@@ -22,7 +22,8 @@ OUTCOMES = {"pay": "checkout.session.completed", "decline": "checkout.session.as
 def demo_donation(user: User | None, code) -> Donation:
     """Return the donor's own demo donation (NotFound for anything else, or when Stripe is configured)."""
     donation = service.donation_for(user, code)
-    if donation.provider != "demo" or current_app.config.get("STRIPE_SECRET_KEY"):
+    if (donation.provider != "demo" or current_app.config.get("STRIPE_SECRET_KEY")
+            or current_app.config.get("ENV_NAME") == "production"):
         raise NotFound()
     return donation
 

@@ -22,7 +22,6 @@ from marketplace.extensions import db
 from marketplace.funds.models import Fund
 from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation, OrgKind
-from marketplace.payments import receipts
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
 from marketplace.policy import can, require
@@ -90,8 +89,7 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
     else:
         donation.confirmed_by_id = actor.id
         complete(donation, actor)
-    db.session.commit()
-    _send_receipt(donation)
+    db.session.commit()  # the receipt was queued with the completion
     return donation
 
 
@@ -108,8 +106,7 @@ def confirm_gift(actor: User, donation_id) -> Donation:
         raise Forbidden(_l("Another staff member must confirm cash you recorded yourself."))
     donation.confirmed_by_id = actor.id
     complete(donation, actor)
-    db.session.commit()
-    _send_receipt(donation)
+    db.session.commit()  # the receipt was queued with the completion
     return donation
 
 
@@ -192,8 +189,3 @@ def _firm(firm_id, errors: dict) -> Organisation | None:
     if firm is None or firm.kind != OrgKind.FIRM:
         errors["firm_id"] = [_l("Choose a firm from the list.")]
     return firm
-
-
-def _send_receipt(donation: Donation) -> None:
-    if donation.status == DonationStatus.COMPLETED:
-        receipts.send_receipt(donation)

@@ -1,6 +1,7 @@
 """Receipts: numbers per organisation and year, without gaps, taken under the counter's row lock in
 the same transaction as the gift's completion (so a rolled-back gift gives its number back); the
-bilingual PDF, and the email that carries it to the donor after the commit."""
+bilingual PDF, and the email that carries it to the donor: queued in the outbox with the completion,
+rendered (PDF included) and sent by the outbox worker after the commit."""
 from __future__ import annotations
 
 from flask import current_app, render_template
@@ -14,6 +15,7 @@ from marketplace.auth.models import PublicDisplay
 from marketplace.errors import NotFound
 from marketplace.extensions import db
 from marketplace.mailer import external_url
+from marketplace.outbox.service import add_build
 from marketplace.payments import receipt_pdf as pdf_layout
 from marketplace.payments.models import Donation, ReceiptCounter
 from marketplace.sqlite import savepoint
@@ -90,25 +92,30 @@ def donor_shown(donation: Donation, bilingual: bool = True) -> str:
 
 
 def send_receipt(donation: Donation) -> bool:
-    """Email the donor their bilingual PDF receipt, in their language (call after the commit).
+    """Queue the donor's bilingual PDF receipt in the outbox, with the caller's transaction.
 
-    Returns whether an email went out: a payer without an account has no address, and a failing
-    mail server is logged rather than undoing a gift already committed.
+    Returns whether one was queued: a payer without an account has no address. The PDF is rendered
+    and mailed by the outbox worker after the commit, so a failing mail server never undoes a gift.
     """
     donor = donation.donor
     if donation.receipt_no is None or donor is None or not donor.email:
         return False
-    try:
-        pdf = receipt_pdf(donation)
-        with force_locale(donor.locale):
-            body = render_template("email/receipt.txt", donation=donation, donor=donor,
-                                   link=external_url("payments.my_giving"))
-            subject = str(_l("Your receipt %(number)s from Goodhours", number=donation.receipt_no))
-        message = EmailMessage(subject=subject, body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-                               to=[donor.email])
-        message.attach(f"receipt-{donation.receipt_no}.pdf", pdf, "application/pdf")
-        message.send()
-    except Exception:  # noqa: BLE001  (the gift stands; staff can send the receipt again)
-        current_app.logger.exception("receipt %s could not be emailed", donation.receipt_no)
-        return False
+    add_build("marketplace.payments.receipts.receipt_message", donation.id)
     return True
+
+
+def receipt_message(donation_id: int) -> EmailMessage | None:
+    """Build the receipt email with its PDF, in the donor's language (run by the outbox worker)."""
+    donation = db.session.get(Donation, donation_id)
+    donor = donation.donor if donation is not None else None
+    if donation is None or donation.receipt_no is None or donor is None or not donor.email:
+        return None
+    pdf = receipt_pdf(donation)
+    with force_locale(donor.locale):
+        body = render_template("email/receipt.txt", donation=donation, donor=donor,
+                               link=external_url("payments.my_giving"))
+        subject = str(_l("Your receipt %(number)s from Goodhours", number=donation.receipt_no))
+    message = EmailMessage(subject=subject, body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+                           to=[donor.email])
+    message.attach(f"receipt-{donation.receipt_no}.pdf", pdf, "application/pdf")
+    return message

@@ -23,7 +23,7 @@ from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.orgs.models import OrgKind
-from marketplace.payments import completion, postings, receipts, settings
+from marketplace.payments import completion, postings, settings
 from marketplace.payments.gateway import Checkout, GatewayError, gateway
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.sqlite import savepoint
@@ -247,10 +247,3 @@ def apply_payout(payout_id: str, amount_fen: int) -> str:
     postings.payout(payout_id, int(amount_fen))
     return "payout"
 
-
-def send_receipt_after_commit(donation: Donation) -> None:
-    """Send the receipt; a mail failure is logged and never undoes the donation."""
-    try:
-        receipts.send_receipt(donation)
-    except Exception:  # noqa: BLE001  (the gift stands whatever happens to its email)
-        log.exception("receipt for donation %s could not be sent", donation.public_code)

@@ -19,8 +19,17 @@ def max_fen() -> int:
 
 
 def provider() -> str:
-    """Return the provider new online gifts go through: Stripe when a secret key is set, else the demo."""
-    return "stripe" if current_app.config.get("STRIPE_SECRET_KEY") else "demo"
+    """Return the provider new online gifts go through: Stripe when a secret key is set, else the demo.
+
+    :raise ConfigError: in production without a key (the app refuses to start then; this is the backstop).
+    """
+    if current_app.config.get("STRIPE_SECRET_KEY"):
+        return "stripe"
+    if current_app.config.get("ENV_NAME") == "production":
+        from config import ConfigError
+
+        raise ConfigError("STRIPE_SECRET_KEY is not set: production takes no demo payments")
+    return "demo"
 
 
 def demo_webhook_secret() -> str:

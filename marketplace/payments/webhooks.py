@@ -8,7 +8,7 @@ take it once, and act on it. Stripe's webhook and the demo checkout both come th
 3. One transaction: the event id is inserted first (a unique column: a duplicate, even one
    arriving at the same moment, fails there and answers 200 with nothing else done), the
    donation is locked, the outcome applied, and the event kept with what it did.
-4. After the commit, a newly completed donation's receipt is sent.
+4. A newly completed donation's receipt is queued in the outbox with it and sent after the commit.
 
 A signed event we will never act on — no such donation, a livemode that does not match our
 key, an amount or provider that is not the donation's — is logged, kept with its reason and
@@ -191,9 +191,7 @@ def _apply(event: dict, provider: str, plan: _Plan, payload: bytes) -> Result:
         row.outcome = _payout(event) if event["type"] == "payout.paid" else "ignored"
     else:
         row.outcome, completed = _on_donation(event, plan, donation)
-    db.session.commit()
-    if completed:
-        service.send_receipt_after_commit(donation)
+    db.session.commit()  # a completed gift's receipt was queued with it (completion.complete)
     return Result(200, row.outcome, donation.public_code if donation is not None else None)
 
 

@@ -71,6 +71,10 @@ class ImportBatch(db.Model):
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     valid_rows: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # why the last check or posting did not finish (a code shown on the progress page), or ""
+    problem: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # beaten by the job while it checks or posts; a stale one means its worker died (see imports.sweep)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
 

@@ -37,6 +37,22 @@ def import_status(status: str) -> str:
             "failed": _("Could not be checked")}.get(status, status)
 
 
+@bp.app_template_global()
+def import_problem(batch: ImportBatch) -> str:
+    """Say why the sheet's last check or posting did not finish ("" when nothing went wrong)."""
+    messages = {
+        "busy": lambda: _("Posting did not go through: many changes were being saved at the same moment. "
+                          "Nothing was posted. Confirm again to retry."),
+        "post_failed": lambda: _("Posting stopped because of an error on our side; %(done)d rows are posted. "
+                                 "Confirm again to post the rest.", done=batch.done_rows),
+        "post_stopped": lambda: _("Posting stopped because the worker doing it stopped; %(done)d rows are "
+                                  "posted. Confirm again to post the rest.", done=batch.done_rows),
+        "check_stopped": lambda: _("Checking stopped because the worker doing it stopped. Upload the sheet "
+                                   "again."),
+    }
+    return messages[batch.problem]() if batch.problem in messages else ""
+
+
 @bp.route("/orgs/<int:org_id>/imports", methods=["GET", "POST"])
 @login_required
 def org_imports(org_id):

@@ -7,7 +7,7 @@ live in `import_rules`, reading files in `import_files`.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, insert, select, update
@@ -25,11 +25,14 @@ from marketplace.timebank import import_files
 from marketplace.timebank import import_rules as rules
 from marketplace.timebank.care_models import ImportBatch, ImportRow
 from marketplace.timebank.service import savings_account, setting
-from marketplace.timeutil import local_today, site_zone
+from marketplace.timeutil import local_today, now_utc, site_zone
+from marketplace.transactions import Busy, retrying
 
 JOB_ROWS = 500  # sheets with more rows are checked, and posted, by a background job
 CHUNK = 500  # rows written (and progress committed) at a time
+POST_CHUNK = 200  # rows posted per committed step of a background posting
 RUNNING = ("checking", "posting")
+STALE = timedelta(seconds=45)  # a job silent this long has lost its worker (jobs beat at every step)
 
 # --- the coordinator's verbs -------------------------------------------------------------------
 
@@ -56,6 +59,7 @@ def check_import(actor: User, org: Organisation, title: str, upload) -> ImportBa
     db.session.flush()
     record("import.uploaded", actor=actor, subject=batch, rows=len(records))
     if len(records) > JOB_ROWS:
+        batch.heartbeat_at = now_utc()
         db.session.commit()
         jobs.enqueue("marketplace.timebank.imports.run_check", batch.id, records)
         return batch
@@ -67,7 +71,10 @@ def check_import(actor: User, org: Organisation, title: str, upload) -> ImportBa
 def confirm_import(actor: User, batch_id) -> ImportBatch:
     """Post every valid row to its volunteer's savings; confirming twice posts once.
 
+    Posting runs in one transaction, repeated after a deadlock; when it still fails nothing is
+    posted, the sheet stays confirmable and its page says what happened.
     :raise Conflict: while the sheet is still being checked, or when no row is valid.
+    :raise Busy: the database stayed too busy to post (the sheet can be confirmed again).
     """
     batch = get_batch(actor, batch_id)
     if batch.status in ("posting", "posted"):
@@ -77,20 +84,42 @@ def confirm_import(actor: User, batch_id) -> ImportBatch:
                        else _l("The rows are still being checked; wait for the report."))
     if not batch.valid_rows:
         raise Conflict(_l("No row is valid: correct the sheet and upload it again."))
-    claimed = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch.id,
-                                                           ImportBatch.status == "checked")
-                                 .values(status="posting", done_rows=0))
-    if not claimed.rowcount:  # another click or coordinator confirmed it first
-        db.session.rollback()
-        return batch
-    record("import.confirmed", actor=actor, subject=batch, rows=batch.valid_rows)
-    if batch.valid_rows > JOB_ROWS:
-        db.session.commit()
-        jobs.enqueue("marketplace.timebank.imports.run_post", batch.id, actor.id)
-        return batch
-    _post(batch, actor, progress=False)
-    db.session.commit()
+    batch_id, actor_id = batch.id, actor.id
+    try:
+        claimed = retrying(lambda: _claim_and_post(db.session.get(User, actor_id), batch_id))
+    except Busy:
+        _note_problem(batch_id, "busy")
+        raise
+    except Exception:
+        _note_problem(batch_id, "post_failed")
+        raise
+    batch = db.session.get(ImportBatch, batch_id)
+    if claimed and batch.status == "posting":
+        jobs.enqueue("marketplace.timebank.imports.run_post", batch_id, actor_id)
     return batch
+
+
+def _claim_and_post(actor: User, batch_id: int) -> bool:
+    """Move the sheet from checked to posting (one click wins) and post it now when it is small."""
+    claimed = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id,
+                                                           ImportBatch.status == "checked")
+                                 .values(status="posting", done_rows=0, problem="", heartbeat_at=now_utc()))
+    if not claimed.rowcount:  # another click or coordinator confirmed it first
+        return False
+    batch = db.session.get(ImportBatch, batch_id)
+    db.session.refresh(batch)
+    record("import.confirmed", actor=actor, subject=batch, rows=batch.valid_rows)
+    if batch.valid_rows <= JOB_ROWS:
+        _post(batch, actor, progress=False)
+    return True
+
+
+def _note_problem(batch_id: int, problem: str, **values) -> None:
+    """Say on the sheet's page why posting (or checking) did not finish, in a transaction of its own."""
+    db.session.rollback()
+    db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
+                       .values(problem=problem, heartbeat_at=None, **values))
+    db.session.commit()
 
 
 def template(locale: str, fmt: str) -> bytes:
@@ -131,6 +160,8 @@ def run_check(batch_id: int, records: list) -> None:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status != "checking":
         return
+    batch.heartbeat_at = now_utc()
+    db.session.commit()
     try:
         _check(batch, records, progress=True)
         db.session.commit()
@@ -143,19 +174,47 @@ def run_check(batch_id: int, records: list) -> None:
 
 
 def run_post(batch_id: int, actor_id: int) -> None:
-    """Post a large sheet's valid rows in the background; on failure it can be confirmed again."""
+    """Post a large sheet's valid rows in the background, step by committed step, each step
+    repeated after a deadlock; on failure the sheet goes back to checked, saying so, and can be
+    confirmed again to post the rest."""
     batch = db.session.get(ImportBatch, batch_id)
     actor = db.session.get(User, actor_id)
     if batch is None or actor is None or batch.status != "posting":
         return
+    batch.heartbeat_at = now_utc()
+    db.session.commit()
     try:
-        _post(batch, actor, progress=True)
-        db.session.commit()
+        retrying(lambda: _post(db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id),
+                               progress=True))
     except Exception:
-        db.session.rollback()
-        db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(status="checked"))
-        db.session.commit()
+        _note_problem(batch_id, "post_failed", status="checked")
         raise
+
+
+def sweep_stuck(now: datetime | None = None) -> int:
+    """Find sheets whose job stopped beating (its worker died) and say so on their page.
+
+    A sheet being checked fails (the rows were only in the dead job: upload it again); a sheet being
+    posted goes back to checked with its posted rows kept, to be confirmed again for the rest.
+    Returns how many sheets it handled; safe to run anywhere, at any time, on several hosts.
+    """
+    now = now or now_utc()
+    stale = now - STALE
+    silent = (ImportBatch.status.in_(RUNNING),
+              func.coalesce(ImportBatch.heartbeat_at, ImportBatch.created_at) < stale)
+    handled = 0
+    for batch_id, status in db.session.execute(select(ImportBatch.id, ImportBatch.status).where(*silent)).all():
+        changes = ({"status": "failed", "problem": "check_stopped", "done_rows": 0} if status == "checking"
+                   else {"status": "checked", "problem": "post_stopped"})
+        taken = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id, *silent)
+                                   .values(heartbeat_at=None, **changes))
+        if taken.rowcount and status == "checking":
+            db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
+        if taken.rowcount:
+            record(f"import.{changes['problem']}", subject=db.session.get(ImportBatch, batch_id))
+        db.session.commit()
+        handled += taken.rowcount
+    return handled
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -182,10 +241,12 @@ def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
              "served_on": r.served_on, "minutes": r.minutes, "description": r.description, "errors": r.errors}
             for r in rows[i:i + CHUNK]])
         batch.done_rows = min(i + CHUNK, len(rows))
+        batch.heartbeat_at = now_utc()
         if progress:
             db.session.commit()
     batch.valid_rows = sum(1 for r in rows if not r.errors)
     batch.status = "checked"
+    batch.heartbeat_at = None
     record("import.checked", subject=batch, rows=len(rows), valid=batch.valid_rows)
 
 
@@ -208,39 +269,49 @@ def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
                               max((r.served_on for r in rows), default=date.min), batch.organisation_id, batch_id)
     cap, issued = setting("DAILY_CAP_MINUTES"), ledger.platform_account("hours_issued").id
     accounts = rules.savings_accounts(users)
+    for user_id in users - accounts.keys():  # opened before the locks are taken
+        accounts[user_id] = savings_account(user_id).id
     posted = db.session.scalar(select(func.count(ImportRow.id)).where(
         ImportRow.batch_id == batch_id, ImportRow.entry_id.is_not(None))) or 0
     changes: list[dict] = []
     refused = 0
-    for row in rows:
-        day_key = (row.user_id, row.served_on)
-        imported_as = (*day_key, row.minutes, row.description.casefold())
-        refusal = None
-        if row.user_id == actor.id:
-            refusal = rules.error("own_hours")
-        elif imported_as in credited.imported:
-            refusal = rules.error("already_imported", batch=credited.imported[imported_as])
-        elif credited.minutes[day_key] + row.minutes > cap:
-            refusal = rules.error("over_cap", cap=cap, room=max(cap - credited.minutes[day_key], 0))
-        if refusal is not None:  # things changed since the check: leave the row out, and say why
-            changes.append({"id": row.id, "errors": [refusal]})
-            refused += 1
-            continue
-        if row.user_id not in accounts:
-            accounts[row.user_id] = savings_account(row.user_id).id
-        entry = ledger.post([(issued, -row.minutes), (accounts[row.user_id], row.minutes)],
-                            key=f"import:{batch_id}:{row.row_number}", kind="hours.import",
-                            memo=(row.description or title)[:200], actor=actor, effective_date=row.served_on)
-        changes.append({"id": row.id, "entry_id": entry.id})
-        credited.minutes[day_key] += row.minutes
-        posted += 1
-        if progress and len(changes) >= 200:
+    step = POST_CHUNK if progress else max(len(rows), 1)
+    for start in range(0, len(rows), step):
+        # every account this transaction's entries touch, locked in the one order before the first
+        ledger.lock_accounts([issued, *{accounts[r.user_id] for r in rows[start:start + step]}])
+        for row in rows[start:start + step]:
+            refused += _post_row(row, actor, accounts, issued, credited, cap, batch_id, title, changes)
+        posted = sum(1 for c in changes if "entry_id" in c) + posted
+        if progress:
             _save_progress(batch, changes, posted, refused)
             changes, refused = [], 0
             db.session.commit()
     _save_progress(batch, changes, posted, refused)
     batch.status = "posted"
+    batch.heartbeat_at = None
     record("import.posted", actor=actor, subject=batch, rows=posted)
+
+
+def _post_row(row, actor, accounts, issued, credited, cap, batch_id, title, changes) -> int:
+    """Post one valid row, or leave it out saying why (things changed since the check); return 1 if left out."""
+    day_key = (row.user_id, row.served_on)
+    imported_as = (*day_key, row.minutes, row.description.casefold())
+    refusal = None
+    if row.user_id == actor.id:
+        refusal = rules.error("own_hours")
+    elif imported_as in credited.imported:
+        refusal = rules.error("already_imported", batch=credited.imported[imported_as])
+    elif credited.minutes[day_key] + row.minutes > cap:
+        refusal = rules.error("over_cap", cap=cap, room=max(cap - credited.minutes[day_key], 0))
+    if refusal is not None:
+        changes.append({"id": row.id, "errors": [refusal]})
+        return 1
+    entry = ledger.post([(issued, -row.minutes), (accounts[row.user_id], row.minutes)],
+                        key=f"import:{batch_id}:{row.row_number}", kind="hours.import",
+                        memo=(row.description or title)[:200], actor=actor, effective_date=row.served_on)
+    changes.append({"id": row.id, "entry_id": entry.id})
+    credited.minutes[day_key] += row.minutes
+    return 0
 
 
 def _save_progress(batch: ImportBatch, changes: list[dict], posted: int, refused: int) -> None:
@@ -249,6 +320,7 @@ def _save_progress(batch: ImportBatch, changes: list[dict], posted: int, refused
         if same:
             db.session.execute(update(ImportRow), same)
     batch.done_rows = posted
+    batch.heartbeat_at = now_utc()
     if refused:
         batch.valid_rows -= refused
 

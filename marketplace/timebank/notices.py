@@ -1,4 +1,5 @@
-"""Emails the time bank sends, always after the commit, in the volunteer's language."""
+"""Emails the time bank sends, in the volunteer's language: queued before the commit, sent after it
+from the outbox."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

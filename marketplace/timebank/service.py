@@ -171,11 +171,11 @@ def cancel_signup(activity_id: int, user: User) -> Signup | None:
     db.session.flush()
     record("activity.cancelled_signup", actor=user, subject=activity,
            promoted_user_id=promoted.user_id if promoted else None)
-    db.session.commit()
     if promoted is not None:
         from marketplace.timebank import notices
 
         notices.promoted_from_waitlist(promoted)
+    db.session.commit()
     return promoted
 
 
@@ -187,7 +187,10 @@ def signups(activity: Activity, status: SignupStatus | None = None) -> list[Sign
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Remind confirmed volunteers of activities starting within a day; each is reminded once."""
+    """Remind confirmed volunteers of activities starting within a day; each is reminded once.
+
+    A signup is marked reminded in the same transaction as its reminder's outbox row.
+    """
     from marketplace.timebank import notices
 
     now = now or now_utc()
@@ -199,9 +202,9 @@ def send_reminders(now: datetime | None = None) -> int:
     for signup in due:
         claimed = db.session.execute(update(Signup).where(Signup.id == signup.id, Signup.reminded_at.is_(None))
                                      .values(reminded_at=now))
-        db.session.commit()
         if claimed.rowcount:  # another worker did not take it first
             notices.reminder(signup)
+        db.session.commit()
     return len(due)
 
 

@@ -128,10 +128,9 @@ def expire_claims(now=None) -> int:
             continue  # released or fulfilled meanwhile
         _end(claim, listing, ClaimStatus.EXPIRED, None, "claim expired")
         record("wish.claim_expired", subject=claim)
+        notices.claim_expired(claim)
         db.session.commit()
         expired.append(claim)
-    for claim in expired:
-        notices.claim_expired(claim)
     return len(expired)
 
 

@@ -1,4 +1,5 @@
-"""Emails about wishes, always after the commit and in the reader's language."""
+"""Emails about wishes, in the reader's language: queued before the commit, sent after it from the
+outbox."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -263,9 +263,9 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     move(locked, target, actor, note)
     if target is S.PUBLISHED and locked.kind == ListingKind.HOUSEHOLD_NEED:
         restricted_fund_for(locked)  # the need's own fund, for the money pledged to it
-    db.session.commit()
     for claim in ended:
         notices.claim_cancelled(claim)
+    db.session.commit()
     return locked
 
 
@@ -326,10 +326,10 @@ def write_thanks(actor: User, listing_id, text: str) -> Listing:
     first = listing.thanks_at is None
     listing.thanks_note, listing.thanks_at = text.strip(), now_utc()
     record("listing.thanked", actor=actor, subject=listing)
-    db.session.commit()
     if first:
         for donor in donors_of(listing):
             notices.thanks(listing, donor)
+    db.session.commit()
     return listing
 
 

@@ -23,6 +23,8 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
     with pytest.raises(config.ConfigError):
         config.load(tmp_path)
     monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_x")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_x")
     settings = config.load(tmp_path)
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert not (tmp_path / "secret_key").exists()
@@ -95,3 +97,31 @@ def test_business_rule_settings_come_from_the_environment_as_whole_numbers(tmp_p
     monkeypatch.setenv("WISHES_CLAIM_DAYS", "three")
     with pytest.raises(config.ConfigError, match="WISHES_CLAIM_DAYS"):
         config.load(tmp_path)
+
+
+def test_production_without_stripe_keys_refuses_to_start_naming_every_missing_setting(tmp_path, monkeypatch):
+    for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GOODHOURS_ENV", "production")
+    with pytest.raises(config.ConfigError) as refused:
+        create_app()
+    assert all(name in str(refused.value) for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"))
+    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    with pytest.raises(config.ConfigError) as refused:
+        create_app()
+    assert "STRIPE_SECRET_KEY" in str(refused.value) and "STRIPE_WEBHOOK_SECRET" in str(refused.value)
+    with pytest.raises(config.ConfigError, match="STRIPE_WEBHOOK_SECRET"):
+        create_app({"STRIPE_SECRET_KEY": "sk_live_x"})
+    app = create_app({"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"})
+    with app.app_context():
+        from marketplace.payments import settings as payments
+
+        assert payments.provider() == "stripe"
+
+
+def test_production_never_offers_the_demo_provider(app):
+    from marketplace.payments import settings as payments
+
+    app.config["ENV_NAME"] = "production"
+    with pytest.raises(config.ConfigError):
+        payments.provider()

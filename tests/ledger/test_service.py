@@ -183,8 +183,13 @@ def test_failure_after_the_first_posting_row_leaves_nothing_behind(savings, requ
 
 def test_each_entry_chains_onto_the_previous_hash_of_its_lane(savings):
     a, b = savings(1000), savings()
-    entries = [service.post([(a, -1), (b, 1)], key=next_key(), kind="test") for _ in range(40)]
+    entries = []
+    for _ in range(40):  # one transaction each: each picks its lane
+        entries.append(service.post([(a, -1), (b, 1)], key=next_key(), kind="test"))
+        db.session.commit()
+    together = [service.post([(a, -1), (b, 1)], key=next_key(), kind="test") for _ in range(5)]
     db.session.commit()
+    assert len({e.lane for e in together}) == 1  # one transaction keeps one lane
     by_lane = {}
     for entry in sorted(db.session.scalars(select(LedgerEntry)), key=lambda e: (e.lane, e.seq)):
         previous = by_lane.get(entry.lane)

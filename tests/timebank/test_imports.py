@@ -355,3 +355,97 @@ def test_non_coordinators_find_nothing(client, auth, team, volunteers):
         assert client.get(path).status_code == 404, path
     assert auth.post(f"/timebank/imports/{batch.id}/confirm").status_code == 404
     assert saved(volunteers[0]) == 0
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def _deadlocking(monkeypatch, times):
+    """Make the next `times` import postings fail as PostgreSQL fails a deadlock victim."""
+    from sqlalchemy.exc import OperationalError
+
+    real, left = ledger.post, [times]
+
+    def post(*args, **kwargs):
+        if left[0]:
+            left[0] -= 1
+            raise OperationalError("SELECT ledger_write_entry(...)", {}, _Deadlock("deadlock detected"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(imports.ledger, "post", post)
+
+
+def test_a_deadlocked_confirm_is_retried_and_posts_once(team, volunteers, monkeypatch):
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""), (volunteers[1].email, day, "", "", "40", ""))))
+    _deadlocking(monkeypatch, 2)
+    assert imports.confirm_import(team.coordinator, batch.id).status == "posted"
+    assert (saved(volunteers[0]), saved(volunteers[1])) == (30, 40) and imported_entries() == 2
+
+
+def test_an_import_that_keeps_deadlocking_says_so_and_can_be_confirmed_again(team, volunteers, monkeypatch,
+                                                                            client):
+    from marketplace.transactions import Busy
+    from tests.conftest import AuthActions
+
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""),)))
+    _deadlocking(monkeypatch, 100)
+    with pytest.raises(Busy):
+        imports.confirm_import(team.coordinator, batch.id)
+    db.session.expire_all()
+    assert batch.status == "checked" and batch.problem == "busy" and imported_entries() == 0
+    AuthActions(client).login(team.coordinator.email)
+    page = client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+    assert "Nothing was posted. Confirm again to retry." in page
+    monkeypatch.undo()
+    assert imports.confirm_import(team.coordinator, batch.id).status == "posted"
+    db.session.expire_all()
+    assert batch.problem == "" and saved(volunteers[0]) == 30
+    assert "Confirm again" not in client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+
+
+def _stuck(batch, status, silent_for):
+    db.session.execute(ImportBatch.__table__.update().where(ImportBatch.id == batch.id).values(
+        status=status, heartbeat_at=now_utc() - silent_for))
+    db.session.commit()
+    db.session.expire_all()
+
+
+def test_a_posting_whose_worker_died_is_found_within_a_minute_and_can_be_confirmed_again(
+        team, volunteers, client, runner):
+    from tests.conftest import AuthActions
+
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""), (volunteers[1].email, day, "", "", "40", ""))))
+    _stuck(batch, "posting", timedelta(seconds=20))  # still beating: left alone
+    assert runner.invoke(args=["jobs", "sweep"]).output.strip() == "Handled 0 stuck job(s)."
+    _stuck(batch, "posting", timedelta(seconds=60))  # the worker was killed a minute ago
+    assert runner.invoke(args=["jobs", "sweep"]).output.strip() == "Handled 1 stuck job(s)."
+    db.session.expire_all()
+    assert (batch.status, batch.problem) == ("checked", "post_stopped")
+    AuthActions(client).login(team.coordinator.email)
+    page = client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+    assert "Posting stopped because the worker doing it stopped" in page and "Confirm and post" in page
+    assert imports.confirm_import(team.coordinator, batch.id).status == "posted"
+    assert (saved(volunteers[0]), saved(volunteers[1])) == (30, 40)
+
+
+def test_a_check_whose_worker_died_fails_with_a_message(team, volunteers, client):
+    from marketplace import worker
+    from tests.conftest import AuthActions
+
+    day = (today() - timedelta(days=1)).isoformat()
+    batch = imports.check_import(team.coordinator, team.org, "x", upload(sheet(
+        (volunteers[0].email, day, "", "", "30", ""),)))
+    _stuck(batch, "checking", timedelta(minutes=5))
+    assert worker.work_once() == (0, 1)
+    db.session.expire_all()
+    assert (batch.status, batch.problem) == ("failed", "check_stopped") and codes(batch) == {}
+    AuthActions(client).login(team.coordinator.email)
+    page = client.get(f"/timebank/imports/{batch.id}").get_data(as_text=True)
+    assert "Checking stopped because the worker doing it stopped. Upload the sheet again." in page

@@ -1,0 +1,1 @@
+"""The transactional outbox: mail written with the change that caused it, delivered after the commit."""
