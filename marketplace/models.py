@@ -14,7 +14,8 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
-from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
+from marketplace.api.idempotency import IdempotentRequest
+from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (
     CareRequest,
@@ -25,7 +26,15 @@ from marketplace.timebank.care_models import (
     VolunteerPreference,
 )
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
-from marketplace.wishes.models import Beneficiary, FundingLine, Listing, ListingEvent, Pledge, WishClaim
+from marketplace.wishes.models import (
+    Beneficiary,
+    Cancellation,
+    FundingLine,
+    Listing,
+    ListingEvent,
+    Pledge,
+    WishClaim,
+)
 
 __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
@@ -34,5 +43,6 @@ __all__ = [
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
-    "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine",
+    "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",
+    "IdempotentRequest",
 ]

@@ -9,6 +9,7 @@ from flask import g, jsonify
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.idempotency import idempotent
 from marketplace.api.pagination import CursorArgs, paginate
 from marketplace.wishes import claims, lights, pledges, service
 from marketplace.wishes.models import Listing, Pledge, WishClaim
@@ -37,6 +38,9 @@ from marketplace.wishes.schemas import (
 blp = api_blueprint("listings", __name__, url_prefix="/api/v1",
                     description="Micro-wishes and household needs: listings, claims, pledges, lights")
 TOKEN = [{"token": []}]
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
+                   "maxLength": 64}, "description": "a retry with the same key gets the first answer; "
+                   "the same key with another body is refused (409)"}
 OPTIONAL_TOKEN = [{}, {"token": []}]
 
 
@@ -45,13 +49,16 @@ def _listing(code: str) -> Listing:
     return service.listing_by_code(g.user, code)
 
 
-def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema):
-    """The decorators every change shares: POST, read-write token, a body schema, the reply."""
+def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema, once: bool = False):
+    """The decorators every change shares: POST, read-write token, a body schema, the reply; with `once`,
+    an `Idempotency-Key` header makes a retry return the first answer."""
 
     def decorate(view):
         view = blp.response(status, reply)(view)
         if schema is not None:
             view = blp.arguments(schema)(view)
+        if once:
+            view = blp.doc(parameters=[IDEMPOTENCY_KEY])(idempotent(view))
         return blp.route(path, methods=["POST"])(blp.doc(security=TOKEN)(auth_required(write=True)(view)))
 
     return decorate
@@ -133,7 +140,7 @@ def write_thanks(data, listing_code):
 
 # --- claims --------------------------------------------------------------------------------------
 
-@_post("/listings/<listing_code>/claims", WishClaimSchema, 201, WishClaimSchema)
+@_post("/listings/<listing_code>/claims", WishClaimSchema, 201, WishClaimSchema, once=True)
 def claim_wish(data, listing_code):
     """Claim a published micro-wish, for yourself or a firm you belong to; one claimant wins (409 for the rest)."""
     return claims.claim_wish(_listing(listing_code).id, g.user, data["method"], data["organisation_id"])
