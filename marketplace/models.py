@@ -1,4 +1,5 @@
 """Import every domain's models so the metadata (and Alembic) sees them all."""
+from marketplace.api.idempotency import IdempotentRequest
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import ApiToken, User
 from marketplace.firms.models import FirmPreference
@@ -14,7 +15,6 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
-from marketplace.api.idempotency import IdempotentRequest
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (
