@@ -55,6 +55,33 @@ def give_back(listing_id: int, amount_fen: int) -> int:
     return back
 
 
+def settle_excess() -> dict[int, int]:
+    """Mend funds that received more than their listing's value or budget before the cap: move each
+    excess to the organisation's community fund (one entry per listing, keyed, so a repeat posts
+    nothing); return {listing id: fen moved}."""
+    from sqlalchemy import select
+
+    from marketplace.funds.models import Fund
+    from marketplace.funds.service import community_fund_for, totals
+    from marketplace.ledger.posting import entry_by_key
+    from marketplace.payments.postings import reallocate
+
+    moved = {}
+    for fund in db.session.scalars(select(Fund).where(Fund.listing_id.is_not(None)).order_by(Fund.id)).all():
+        listing, key = fund.listing, f"excess-mend:{fund.listing_id}"
+        if entry_by_key(key) is not None:
+            continue  # mended before
+        spent = totals(fund)
+        excess = min(spent.received - spent.refunded - listing.value_fen, spent.balance - spent.held)
+        if listing.value_fen <= 0 or excess <= 0:
+            continue
+        reallocate(fund, community_fund_for(listing), excess, key=key,
+                   memo=f"over the budget of listing {listing.public_code}")
+        moved[listing.id] = excess
+        db.session.commit()
+    return moved
+
+
 def holds_money(listing: Listing) -> bool:
     """A wish or need whose fund kept money: it cannot be released or withdrawn, only cancelled by staff."""
     return listing.received_fen > 0

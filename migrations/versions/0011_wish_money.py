@@ -10,7 +10,7 @@ Existing data is mended here: each listing's `received_fen` is what its restrict
 (gifts less refunds), and `pledged_fen` (the part of the budget taken) now also counts money
 received without a pledge, such as offline gifts; both are capped at the budget. Money already
 collected past a budget stays in its fund: `flask --app wsgi wishes settle-excess` moves it to the
-organisation's community fund (a ledger entry, so not in a migration).
+organisation's community fund (ledger entries, so a command and not a migration; safe to repeat).
 """
 from alembic import op
 import sqlalchemy as sa

@@ -169,3 +169,20 @@ def test_a_funded_need_disappears_from_giving_buttons(station, create_listing, c
     assert client.get(f"/payments/give/need/{need.public_code}").status_code == 409
     assert db.session.get(Listing, need.id).status == "claimed"
 
+
+
+
+def test_money_collected_past_a_budget_before_the_cap_is_moved_to_the_community_fund(station, create_listing,
+                                                                                   runner):
+    from marketplace.ledger import service as ledger
+    from marketplace.payments import postings
+
+    need = create_listing(kind="household_need")  # ¥10,000, but wave 1 let ¥12,000 in
+    fund = funds.restricted_fund_for(need)
+    ledger.post([(ledger.platform_account("stripe_clearing"), -1_200_000), (postings.fund_account(fund), 1_200_000)],
+                key="legacy:overfunded", kind="donation")
+    db.session.commit()
+    for _ in range(2):  # safe to repeat
+        result = runner.invoke(args=["wishes", "settle-excess"])
+        assert result.exit_code == 0, result.output
+    assert balance_of(fund.id) == 1_000_000 and balance_of(_community(station).id) == 200_000
