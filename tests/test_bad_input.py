@@ -156,7 +156,8 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
 FUND = {"kind": CHOICE, "name_zh": TEXT, "name_en": TEXT, "purpose": OPT_TEXT, "district_id": F("id", False),
         "named_after": OPT_TEXT}
 FUND_DATA = {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"}
-GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE}, {"display": "masked"})  # default: the profile's
+GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE},
+             {"display": "masked"})  # default: the profile's
 DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
 MONEY_ROUTES: dict[tuple[str, str], Route] = {
     **{("GET", rule): Route() for rule in [

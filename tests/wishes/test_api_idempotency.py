@@ -35,7 +35,8 @@ def test_a_refusal_is_replayed_too_and_keys_belong_to_their_caller(client, stati
     auth = headers(other) | {"Idempotency-Key": "k"}
     lost = client.post(url, json={}, headers=auth)
     assert lost.status_code == 409
-    client.post(f"/api/v1/wish-claims/{db.session.scalar(select(WishClaim.id))}/release", headers=headers(station.donor))
+    claim_id = db.session.scalar(select(WishClaim.id))
+    client.post(f"/api/v1/wish-claims/{claim_id}/release", headers=headers(station.donor))
     replay = client.post(url, json={}, headers=auth)  # the wish is free again, but the key's answer stands
     assert replay.status_code == 409 and replay.get_json() == lost.get_json()
     mine = client.post(url, json={}, headers=headers(station.firm_member) | {"Idempotency-Key": "k"})
