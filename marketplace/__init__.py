@@ -67,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.funds.views import bp as funds_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
-    from marketplace.payments import donor_views, offline_views  # noqa: F401  (add routes)
+    from marketplace.payments import attention_views, donor_views, offline_views  # noqa: F401  (add routes)
     from marketplace.payments.views import bp as payments_bp
     from marketplace.reconciliation import period_views  # noqa: F401  (adds routes)
     from marketplace.reconciliation.views import bp as reconciliation_bp
@@ -76,7 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.timebank.views import bp as timebank_bp
     from marketplace.transparency.opendata_views import bp as transparency_data_bp
     from marketplace.transparency.views import bp as transparency_bp
-    from marketplace.wishes import board_views, household_views, staff_views  # noqa: F401  (add routes)
+    from marketplace.wishes import board_views, household_views, money_views, staff_views  # noqa: F401  (add routes)
     from marketplace.wishes.views import bp as wishes_bp
 
     app.register_blueprint(core_bp)

@@ -1,4 +1,5 @@
 """Import every domain's models so the metadata (and Alembic) sees them all."""
+from marketplace.api.idempotency import IdempotentRequest
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import ApiToken, User
 from marketplace.firms.models import FirmPreference
@@ -15,7 +16,7 @@ from marketplace.ledger.models import (
 )
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
 from marketplace.outbox.models import OutboxMessage
-from marketplace.payments.models import Donation, PaymentEvent, ReceiptCounter
+from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care_models import (
     CareRequest,
@@ -26,7 +27,15 @@ from marketplace.timebank.care_models import (
     VolunteerPreference,
 )
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
-from marketplace.wishes.models import Beneficiary, FundingLine, Listing, ListingEvent, Pledge, WishClaim
+from marketplace.wishes.models import (
+    Beneficiary,
+    Cancellation,
+    FundingLine,
+    Listing,
+    ListingEvent,
+    Pledge,
+    WishClaim,
+)
 
 __all__ = [
     "OutboxMessage",
@@ -36,5 +45,6 @@ __all__ = [
     "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
-    "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine",
+    "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",
+    "IdempotentRequest",
 ]

@@ -88,6 +88,14 @@ WISH_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): (WISH_STAFF | {"firm_member"}, None, "api"),
     ("GET", "/api/v1/me/wish-claims"): (USERS, None, "api"),
     ("GET", "/api/v1/me/pledges"): (USERS, None, "api"),
+    ("POST", "/wishes/listings/<int:listing_id>/cancel"): (WISH_STAFF, {"action": "refund", "reason": "x"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/cancellation"): (WISH_STAFF, {"decision": "reject"}, "object"),
+    ("POST", "/wishes/listings/<int:listing_id>/shares"): (WISH_STAFF, {
+        "source": "government", "amount": "1", "received_on": "2026-01-05"}, "object"),
+    ("POST", API_LISTING + "/shares"): (WISH_STAFF, {"source": "government", "amount_fen": 100,
+                                                     "received_on": "2026-01-05"}, "api"),
+    ("POST", API_LISTING + "/cancellations"): (WISH_STAFF, {"action": "refund", "reason": "x"}, "api"),
+    ("POST", "/api/v1/cancellations/<int:cancellation_id>/decision"): (WISH_STAFF, {"decision": "reject"}, "api"),
     ("GET", "/api/v1/board"): (BOARD_READERS, None, "api"),
     ("GET", "/api/v1/board/counts"): (BOARD_READERS, None, "api"),
 }
@@ -129,6 +137,10 @@ FUND_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/payments/give/wish/<listing_code>"): (USERS, None, "object"),
     ("POST", "/payments/give/wish/<listing_code>"): (USERS, {"display": "masked"}, "object"),
     ("GET", "/payments/give/pledge/<int:pledge_id>"): ({"firm_member"}, None, "object"),
+    ("GET", "/payments/give/need/<listing_code>"): (set(), None, "object"),  # the code names a wish: 404
+    ("POST", "/payments/give/need/<listing_code>"): (set(), {"amount": "1"}, "object"),
+    ("GET", "/payments/attention"): ({"platform_admin"}, None, "admin"),
+    ("POST", "/payments/attention/<int:payment_event_id>/settle"): ({"platform_admin"}, {"note": "done"}, "admin"),
     ("POST", "/payments/give/pledge/<int:pledge_id>"): ({"firm_member"}, {"display": "masked"}, "object"),
     ("GET", "/payments/demo/<donation_code>"): ({"donor"}, None, "object"),
     ("POST", "/payments/demo/<donation_code>"): ({"donor"}, {"outcome": "pay"}, "object"),

@@ -38,7 +38,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate", "beneficiary",
           "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
-          "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match"]
+          "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
+          "listing_cancellation", "credit_note", "idempotent_request"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -101,7 +102,20 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/wishes/<listing_code>/claim"): Route({"method": CHOICE, "organisation_id": F("id", False)},
                                                     {"method": "in_kind"}),
     ("POST", "/wishes/<listing_code>/pledge"): Route(
-        {"amount": MONEY, "organisation_id": F("id", False), "source": OPT_CHOICE}, {"amount": "100"}),
+        {"amount": MONEY, "organisation_id": F("id", False)}, {"amount": "100"}),
+    ("POST", "/wishes/listings/<int:listing_id>/cancel"): Route({"action": CHOICE, "reason": TEXT},
+                                                                {"action": "refund", "reason": "x"}),
+    ("POST", "/wishes/listings/<int:listing_id>/cancellation"): Route({"decision": CHOICE}, {"decision": "reject"}),
+    ("POST", "/wishes/listings/<int:listing_id>/shares"): Route(
+        {"source": CHOICE, "amount": MONEY, "received_on": DATE, "reference": OPT_TEXT},
+        {"source": "government", "amount": "1", "received_on": "2026-01-05"}),
+    ("POST", LISTING_API + "/shares"): Route(
+        {"source": CHOICE, "amount_fen": NUMBER, "received_on": DATE, "reference": OPT_TEXT},
+        {"source": "government", "amount_fen": 100, "received_on": "2026-01-05"}),
+    ("POST", LISTING_API + "/cancellations"): Route({"action": CHOICE, "reason": TEXT},
+                                                    {"action": "refund", "reason": "x"}),
+    ("POST", "/api/v1/cancellations/<int:cancellation_id>/decision"): Route({"decision": CHOICE},
+                                                                           {"decision": "reject"}),
     ("POST", "/wishes/claims/<int:wish_claim_id>/release"): Route(),
     ("POST", "/wishes/pledges/<int:pledge_id>/withdraw"): Route(),
     ("POST", "/wishes/orgs/<int:org_id>/households/new"): HOUSEHOLD,
@@ -134,8 +148,7 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", LISTING_API + "/claims"): Route({"method": OPT_CHOICE, "organisation_id": F("id", False, True)},
                                              {"method": "in_kind"}),
     ("POST", LISTING_API + "/pledges"): Route(
-        {"amount_fen": NUMBER, "organisation_id": F("id", False, True), "source": F("choice", False, True)},
-        {"amount_fen": 1000}),
+        {"amount_fen": NUMBER, "organisation_id": F("id", False, True)}, {"amount_fen": 1000}),
     ("POST", "/api/v1/wish-claims/<int:wish_claim_id>/release"): Route(),
     ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): Route(),
 }
@@ -143,7 +156,8 @@ WISH_ROUTES: dict[tuple[str, str], Route] = {
 FUND = {"kind": CHOICE, "name_zh": TEXT, "name_en": TEXT, "purpose": OPT_TEXT, "district_id": F("id", False),
         "named_after": OPT_TEXT}
 FUND_DATA = {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"}
-GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT}, {"display": "masked"})  # default: the profile's
+GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE},
+             {"display": "masked"})  # default: the profile's
 DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
 MONEY_ROUTES: dict[tuple[str, str], Route] = {
     **{("GET", rule): Route() for rule in [
@@ -155,7 +169,10 @@ MONEY_ROUTES: dict[tuple[str, str], Route] = {
         "/payments/donations/<donation_code>/receipt.pdf", "/payments/give/fund/<fund_code>",
         "/payments/give/wish/<listing_code>", "/payments/give/pledge/<int:pledge_id>",
         "/payments/demo/<donation_code>", "/payments/donations/<donation_code>", "/api/v1/donations/<donation_code>",
-        "/firms/leaderboard", "/firms/<int:firm_id>"]},
+        "/firms/leaderboard", "/firms/<int:firm_id>", "/payments/give/need/<listing_code>", "/payments/attention"]},
+    ("POST", "/payments/give/need/<listing_code>"): Route(
+        {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE}, {"amount": "10"}),
+    ("POST", "/payments/attention/<int:payment_event_id>/settle"): Route({"note": TEXT}, {"note": "done"}),
     ("POST", "/funds/orgs/<int:org_id>/new"): Route(FUND, FUND_DATA),
     ("POST", "/funds/<fund_code>/disbursements/new"): Route(
         {"payee": TEXT, "purpose": TEXT, "amount": MONEY, "listing_id": F("id", False)},
@@ -177,7 +194,7 @@ MONEY_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/payments/stripe/webhook"): Route(),
     ("POST", "/api/v1/donations"): Route(
         {"fund_code": F("text", False), "amount_fen": OPT_NUMBER, "display": OPT_CHOICE, "message": OPT_TEXT,
-         "organisation_id": F("id", False, True)}, {"amount_fen": 1000}),
+         "organisation_id": F("id", False, True), "excess_choice": OPT_CHOICE}, {"amount_fen": 1000}),
     ("POST", "/payments/orgs/<int:org_id>/offline"): Route(
         {"fund_id": ID, "method": CHOICE, "amount": MONEY, "payer_email": OPT_EMAIL, "payer_name": OPT_TEXT,
          "firm_id": F("id", False), "display": CHOICE, "reference": OPT_TEXT, "received_on": DATE},

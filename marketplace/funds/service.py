@@ -86,6 +86,24 @@ def restricted_fund_for(listing: Listing) -> Fund:
     return fund
 
 
+def community_fund_for(listing: Listing) -> Fund:
+    """Return the organisation's community fund for a listing's money it no longer needs: the one of the
+    listing's district, else the organisation's first, else one opened now (flushed, not committed)."""
+    stmt = select(Fund).where(Fund.organisation_id == listing.organisation_id, Fund.kind == FundKind.COMMUNITY.value)
+    found = (db.session.scalar(stmt.where(Fund.district_id == listing.district_id).order_by(Fund.id).limit(1))
+             or db.session.scalar(stmt.order_by(Fund.id).limit(1)))
+    if found is not None:
+        return found
+    fund = Fund(organisation_id=listing.organisation_id, kind=FundKind.COMMUNITY.value, name_zh="社区慈善基金",
+                name_en="Community charity fund", district_id=listing.district_id,
+                purpose="Money a wish or household need no longer needed / 微心愿或家庭需求不再需要的善款")
+    db.session.add(fund)
+    db.session.flush()
+    fund_account(fund)
+    record("fund.opened", subject=fund, listing_id=listing.id)
+    return fund
+
+
 def fund_of(listing: Listing) -> Fund | None:
     """Return the restricted fund of a wish or need, once it has one."""
     return db.session.scalar(select(Fund).where(Fund.listing_id == listing.id))

@@ -35,6 +35,7 @@ PURPOSES = {p.code: p for p in (
     Purpose("disbursed", Unit.FEN, "Expenses", no_overdraft=False, shards=4),
     Purpose("fees", Unit.FEN, "Expenses", no_overdraft=False, shards=4),
     Purpose("donor", Unit.FEN, "Income", no_overdraft=False),
+    Purpose("refunds_owed", Unit.FEN, "Assets", no_overdraft=False),  # refunds a fund had already paid out
     # test and benchmark accounts: any unit, no rules of their own
     Purpose("test_minutes", Unit.MINUTES, "Assets", no_overdraft=False),
     Purpose("test_fen", Unit.FEN, "Assets", no_overdraft=False),

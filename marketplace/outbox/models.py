@@ -13,13 +13,14 @@ from marketplace.types import BigId, UTCDateTime
 
 class OutboxMessage(db.Model):
     """An email to send: rendered already (`email`), or built at delivery by a function (`build`,
-    for receipt PDFs). A worker leases it (`locked_until`), sends it, then marks it delivered."""
+    for receipt PDFs); or a call to an outside service made after the commit (`call`, a Stripe refund).
+    A worker leases it (`locked_until`), sends it, then marks it delivered."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_due", "delivered_at", "available_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))  # email | build
+    kind: Mapped[str] = mapped_column(String(16))  # email | build | call (a retried call to an outside service)
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     available_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)  # not before (backoff)

@@ -46,6 +46,14 @@ def add_build(func_path: str, *args) -> OutboxMessage:
     return _add("build", {"build": func_path, "args": list(args)})
 
 
+def add_call(func_path: str, *args) -> OutboxMessage:
+    """Record a call to an outside service (a Stripe refund, say) to make once the transaction commits.
+
+    `func_path(*args)` runs at delivery and is retried like mail, so it must be safe to repeat.
+    """
+    return _add("call", {"build": func_path, "args": list(args)})
+
+
 def _add(kind: str, payload: dict) -> OutboxMessage:
     row = OutboxMessage(kind=kind, payload=payload, available_at=now_utc())
     db.session.add(row)
@@ -107,8 +115,9 @@ def _due(now: datetime) -> tuple:
 
 
 def _message(row: OutboxMessage) -> EmailMessage | None:
-    if row.kind == "build":
-        return jobs.resolve(row.payload["build"])(*row.payload["args"])
+    if row.kind in ("build", "call"):
+        built = jobs.resolve(row.payload["build"])(*row.payload["args"])
+        return built if row.kind == "build" else None
     fields = row.payload
     return EmailMessage(subject=fields["subject"], body=fields["body"], from_email=fields["from_email"],
                         to=fields["to"], cc=fields.get("cc") or None, bcc=fields.get("bcc") or None,

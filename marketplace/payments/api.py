@@ -24,8 +24,12 @@ def start_donation(data):
     if data["fund_code"] is not None:
         donation = service.give_to_fund(g.user, data["fund_code"], data["amount_fen"], data["display"],
                                         data["message"], data["organisation_id"])
+    elif data["listing_code"] is not None and data["amount_fen"] is not None:
+        donation = service.give_to_need(g.user, data["listing_code"], data["amount_fen"], data["display"],
+                                        data["message"], data["excess_choice"], data["organisation_id"])
     elif data["listing_code"] is not None:
-        donation = service.pay_wish(g.user, data["listing_code"], data["display"], data["message"])
+        donation = service.pay_wish(g.user, data["listing_code"], data["display"], data["message"],
+                                    data["excess_choice"])
     else:
         donation = service.pay_pledge(g.user, data["pledge_id"], data["display"], data["message"])
     code = donation.public_code

@@ -1,31 +1,72 @@
 """The one way a donation becomes complete, whichever provider confirmed it: the money goes into
-its fund through the ledger, the gift takes its receipt number, and a pledge it pays is marked paid."""
+its fund through the ledger, the gift takes its receipt number, and a pledge it pays is marked paid.
+
+A gift to a wish or household need counts against its value or budget under the listing's row lock
+(`wishes.funding.take`): its fund never receives more. The part no longer needed (two checkouts
+completed at once) goes where the donor chose at checkout — the organisation's community fund, or
+back to the donor with a credit note. Staff recording money by hand are told what is left instead.
+"""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.audit.service import record
+from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.payments import postings, receipts
-from marketplace.payments.models import Donation, DonationStatus
+from marketplace.funds.service import community_fund_for
+from marketplace.i18n import money
+from marketplace.payments import postings, receipts, refunds
+from marketplace.payments.models import Donation, DonationStatus, ExcessChoice, Provider
 from marketplace.timeutil import now_utc
+from marketplace.wishes import funding
 from marketplace.wishes.models import PledgeStatus
+
+BY_HAND = (Provider.BANK.value, Provider.CASH.value)
 
 
 def complete(donation: Donation, actor=None) -> Donation:
     """Complete a pending donation (flushed, not committed); completing it again changes nothing.
 
-    The receipt email is queued in the outbox with it, and sent after the caller commits.
+    The receipt email is queued in the outbox with it, and sent after the caller commits; so is a
+    refund of an excess the donor wanted back.
+
+    :raise Conflict: money recorded by hand is more than its wish or need still needs.
     """
     if donation.status == DonationStatus.COMPLETED:
         return donation
     donation.status = DonationStatus.COMPLETED.value
     donation.completed_at = now_utc()
-    donation.entry_id = postings.receive(donation, actor=actor).id
+    listing_id = donation.fund.listing_id
+    pledge = donation.pledge if donation.pledge is not None and donation.pledge.status == PledgeStatus.ACTIVE \
+        else None
+    kept = donation.amount_fen if listing_id is None else funding.take(listing_id, donation.amount_fen, pledge)
+    excess = donation.amount_fen - kept
+    if excess and donation.provider in BY_HAND:
+        db.session.rollback()  # nothing of this gift stays: staff record it elsewhere
+        raise Conflict(_l("Only %(left)s is still needed; record the rest to another fund.", left=money(kept)),
+                       fields={"amount_fen": [_l("Record at most %(left)s here.", left=money(kept))]})
+    if kept:
+        donation.entry_id = postings.receive(donation, actor=actor, amount_fen=kept).id
     receipts.issue_number(donation)
     receipts.send_receipt(donation)
-    if donation.pledge is not None and donation.pledge.status == PledgeStatus.ACTIVE:
-        donation.pledge.status = PledgeStatus.PAID.value
-        donation.pledge.ended_at = donation.completed_at
+    if pledge is not None:
+        pledge.status = PledgeStatus.PAID.value
+        pledge.ended_at = donation.completed_at
+    if excess:
+        _excess(donation, excess, actor)
     db.session.flush()
     record("donation.completed", actor=actor, subject=donation, amount_fen=donation.amount_fen,
-           provider=donation.provider)
+           provider=donation.provider, excess_fen=excess)
     return donation
+
+
+def _excess(donation: Donation, excess: int, actor) -> None:
+    """Send the part of a gift its wish or need no longer needed where the donor chose."""
+    donation.excess_fen = excess
+    if donation.excess_choice == ExcessChoice.REFUND:
+        refunds.refund(donation, excess, reason="fully funded before this gift completed: excess refunded",
+                       actor=actor, posted=False)
+        refunds.request_refund(donation, excess, key=f"excess-{donation.public_code}")
+        return
+    entry = postings.excess(donation, excess, community_fund_for(donation.fund.listing), actor=actor)
+    donation.entry_id = donation.entry_id or entry.id

@@ -10,11 +10,15 @@ import time
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.errors import Conflict, NotFound
+from marketplace.extensions import db
 from marketplace.payments import service, settings, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation, DonationStatus
+from marketplace.wishes.funding import FullyFunded
+from marketplace.wishes.models import PledgeStatus
 
 OUTCOMES = {"pay": "checkout.session.completed", "decline": "checkout.session.async_payment_failed"}
 
@@ -26,6 +30,13 @@ def demo_donation(user: User | None, code) -> Donation:
             or current_app.config.get("ENV_NAME") == "production"):
         raise NotFound()
     return donation
+
+
+def too_late(donation: Donation) -> bool:
+    """A checkout still open for a wish or need that others funded meanwhile (a pledge's is reserved)."""
+    listing = donation.listing
+    paying_pledge = donation.pledge is not None and donation.pledge.status == PledgeStatus.ACTIVE
+    return listing is not None and listing.is_funded and not paying_pledge
 
 
 def event_for(donation: Donation, outcome: str = "pay") -> bytes:
@@ -58,6 +69,12 @@ def checkout(user: User | None, code, outcome: str = "pay") -> webhooks.Result:
         raise NotFound()
     if donation.status != DonationStatus.PENDING:
         raise Conflict(_l("This test payment is already settled."))
+    if outcome == "pay" and too_late(donation):
+        donation.status = DonationStatus.CANCELLED.value
+        record("donation.cancelled", actor=user, subject=donation, reason="fully funded")
+        db.session.commit()
+        raise FullyFunded(_l("This wish or need was fully funded while you were paying. Nothing was charged. "
+                             "Thank you!"))
     payload = event_for(donation, outcome)
     secret = settings.demo_webhook_secret()
     return webhooks.handle(payload, sign(payload, secret), secret, provider="demo")

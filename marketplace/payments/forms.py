@@ -10,6 +10,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from marketplace.auth.models import PublicDisplay
+from marketplace.payments.models import ExcessChoice
 from marketplace.wishes.forms import YuanField, optional_id
 
 DISPLAY_CHOICES = [
@@ -25,6 +26,21 @@ class PayForm(FlaskForm):
     display = RadioField(_l("How to appear in public lists"), choices=DISPLAY_CHOICES)
     message = TextAreaField(_l("Message (optional)"), validators=[Length(max=300)],
                             render_kw={"maxlength": 300, "rows": 3})
+    excess_choice = RadioField(_l("If it is fully funded by others before your payment arrives"),
+                               default=ExcessChoice.COMMUNITY.value, choices=[
+                                   (ExcessChoice.COMMUNITY.value,
+                                    _l("Give what it no longer needs to the organisation's community fund")),
+                                   (ExcessChoice.REFUND.value, _l("Refund me what it no longer needs"))])
+
+
+class NeedGiveForm(PayForm):
+    """A gift of the donor's chosen amount, up to what a household need still lacks."""
+
+    amount = YuanField(_l("Amount (yuan)"), render_kw={"inputmode": "decimal", "maxlength": 20})
+
+    def validate_amount(self, field):
+        if field.data is None and not field.errors:
+            raise ValidationError(str(_l("Enter the amount you give, in yuan.")))
 
 
 class GiveForm(PayForm):

@@ -90,6 +90,16 @@ class StripeGateway:
         """Fetch a charge as it is now, with its balance transaction."""
         return self._call(lambda: self.client.v1.charges.retrieve(charge_id, {"expand": ["balance_transaction"]}))
 
+    def session_for_intent(self, intent_id: str) -> dict | None:
+        """Find the Checkout Session that created a payment intent (an event without our metadata)."""
+        found = self._call(lambda: self.client.v1.checkout.sessions.list({"payment_intent": intent_id, "limit": 1}))
+        return (found.get("data") or [None])[0]
+
+    def refund(self, intent_id: str, amount_fen: int, *, key: str) -> dict:
+        """Refund part of a payment; the same key refunds once."""
+        return self._call(lambda: self.client.v1.refunds.create(
+            {"payment_intent": intent_id, "amount": amount_fen}, options={"idempotency_key": f"goodhours-{key}"}))
+
     @staticmethod
     def _call(request) -> dict:
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import PublicDisplay, User
@@ -34,6 +34,13 @@ class DonationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ExcessChoice(enum.StrEnum):
+    """What happens to the part of a gift a wish or need no longer needs (two checkouts at once)."""
+
+    COMMUNITY = "community"  # it goes to the organisation's community fund
+    REFUND = "refund"  # it goes back to the donor
+
+
 class Donation(db.Model):
     __tablename__ = "donation"
     __table_args__ = (
@@ -44,6 +51,8 @@ class Donation(db.Model):
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refund_within_amount"),
         CheckConstraint("fee_fen >= 0", name="fee_not_negative"),
         CheckConstraint("disputed_fen >= 0", name="disputed_not_negative"),
+        CheckConstraint(one_of("excess_choice", ExcessChoice), name="excess_choice_known"),
+        CheckConstraint("excess_fen >= 0 AND excess_fen <= amount_fen", name="excess_within_amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +73,10 @@ class Donation(db.Model):
     fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     refunded_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     disputed_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # a wish or need filled before this gift completed: the part it no longer needed, and where it went
+    excess_choice: Mapped[str] = mapped_column(String(16), default=ExcessChoice.COMMUNITY.value)
+    excess_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    source: Mapped[str | None] = mapped_column(String(16))  # a co-funding share: government, charity, family…
     entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
     hold_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_hold.id"))  # a disputed amount held
     # offline gifts: evidence (private) and who recorded and confirmed it
@@ -98,6 +111,32 @@ class PaymentEvent(db.Model):
     outcome: Mapped[str] = mapped_column(String(40), default="")
     payload: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # an event we could not match or settle: listed for platform admins until one of them settles it
+    needs_attention: Mapped[bool] = mapped_column(default=False, index=True)
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    settle_note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class CreditNote(db.Model):
+    """A refund's credit note against a gift's receipt: numbered after the receipt (`R-…-C1`)."""
+
+    __tablename__ = "credit_note"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        UniqueConstraint("donation_id", "sequence", name="uq_credit_note_sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(48), unique=True)
+    donation_id: Mapped[int] = mapped_column(ForeignKey("donation.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    receipt_no: Mapped[str] = mapped_column(String(40))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    donation: Mapped[Donation] = relationship()
 
 
 class ReceiptCounter(db.Model):

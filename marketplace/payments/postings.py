@@ -6,7 +6,10 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | gift received (Stripe or demo) | platform `stripe_clearing` −n, fund +n |
 | gift received offline | the organisation's `bank` or `cash` −n, fund +n |
 | Stripe's fee | platform `fees` −f, platform `stripe_clearing` +f |
-| refund (partial or full) | fund −r, where the gift came in +r |
+| gift past a budget | what was still needed as a gift; the rest (`excess:<id>`) source −x, community fund +x |
+| … the donor chose a refund | the rest is not posted: it goes back to the donor |
+| refund (partial or full) | fund −r, where the gift came in +r (paid out already: organisation `refunds_owed` −s) |
+| cancelled wish reallocated | its fund −m, the organisation's community fund +m |
 | dispute opened | a hold of the disputed amount on the fund (not spendable) |
 | Stripe payout | platform `bank` −p, platform `stripe_clearing` +p |
 | disbursement | fund −d, the organisation's `disbursed` +d |
@@ -38,12 +41,25 @@ def source_account(donation) -> LedgerAccount:
     return ledger.open_account("organisation", donation.fund.organisation_id, donation.provider)
 
 
-def receive(donation, actor=None) -> LedgerEntry:
-    """Post a completed gift into its fund."""
-    return ledger.post([(source_account(donation), -donation.amount_fen), (fund_account(donation.fund),
-                                                                           donation.amount_fen)],
+def receive(donation, actor=None, amount_fen: int | None = None) -> LedgerEntry:
+    """Post a completed gift into its fund (`amount_fen`: the part its wish or need still needed)."""
+    amount = donation.amount_fen if amount_fen is None else amount_fen
+    return ledger.post([(source_account(donation), -amount), (fund_account(donation.fund), amount)],
                        key=f"donation:{donation.id}", kind="donation", actor=actor,
                        memo=f"donation {donation.public_code}")
+
+
+def excess(donation, amount_fen: int, community_fund, actor=None) -> LedgerEntry:
+    """Post the part of a gift its wish or need no longer needed into the community fund."""
+    return ledger.post([(source_account(donation), -amount_fen), (fund_account(community_fund), amount_fen)],
+                       key=f"excess:{donation.id}", kind="donation", actor=actor,
+                       memo=f"excess of donation {donation.public_code}")
+
+
+def reallocate(from_fund, to_fund, amount_fen: int, *, key: str, memo: str, actor=None) -> LedgerEntry:
+    """Move money between two funds of an organisation (a cancelled wish's money to the community fund)."""
+    return ledger.post([(fund_account(from_fund), -amount_fen), (fund_account(to_fund), amount_fen)],
+                       key=key, kind="reallocation", actor=actor, memo=memo)
 
 
 def fee(donation, amount_fen: int) -> LedgerEntry | None:
@@ -55,14 +71,19 @@ def fee(donation, amount_fen: int) -> LedgerEntry | None:
                        key=f"fee:{donation.id}", kind="stripe.fee", memo=f"fee on {donation.public_code}")
 
 
-def refund(donation, amount_fen: int, refunded_total: int, actor=None) -> LedgerEntry:
+def refund(donation, amount_fen: int, refunded_total: int, actor=None, shortfall_fen: int = 0) -> LedgerEntry:
     """Post a refund of `amount_fen`, keyed by the running total refunded so a repeat posts once.
 
-    :raise InsufficientBalance: the fund has already paid the money out.
+    `shortfall_fen` is the part the fund no longer holds (paid out): the organisation owes it back.
+
+    :raise InsufficientBalance: the fund holds less than `amount_fen - shortfall_fen`.
     """
-    return ledger.post([(fund_account(donation.fund), -amount_fen), (source_account(donation), amount_fen)],
-                       key=f"refund:{donation.id}:{refunded_total}", kind="refund", actor=actor,
-                       memo=f"refund of {donation.public_code}")
+    lines = [(fund_account(donation.fund), -(amount_fen - shortfall_fen)), (source_account(donation), amount_fen)]
+    if shortfall_fen:
+        lines.append((ledger.open_account("organisation", donation.fund.organisation_id, "refunds_owed"),
+                      -shortfall_fen))
+    return ledger.post([line for line in lines if line[1]], key=f"refund:{donation.id}:{refunded_total}",
+                       kind="refund", actor=actor, memo=f"refund of {donation.public_code}")
 
 
 def hold_disputed(donation, amount_fen: int) -> LedgerHold:

@@ -6,7 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from marketplace.auth.models import PublicDisplay
 from marketplace.ids import MAX_ID
-from marketplace.payments.models import DonationStatus, Provider
+from marketplace.payments.models import DonationStatus, ExcessChoice, Provider
+from marketplace.payments.refunds import credit_notes
 
 Fen = fields.Integer  # every amount of money is whole fen (¥1 = 100)
 Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kw)  # noqa: E731
@@ -19,7 +20,8 @@ class DonationStartSchema(Schema):
     fund_code = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
                               metadata={"description": "give to this fund; amount_fen is then required"})
     listing_code = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
-                                 metadata={"description": "pay the value of a wish you claimed by money"})
+                                 metadata={"description": "pay the value of a wish you claimed by money, or give "
+                                                          "amount_fen (up to what is left) to a household need"})
     pledge_id = Id(load_default=None, metadata={"description": "pay your active pledge to a household need"})
     amount_fen = Fen(load_default=None, strict=True, validate=validate.Range(min=1, max=10**12),
                      metadata={"description": "fund gifts only: at least 100 (¥1), at most PAYMENTS_MAX_FEN"})
@@ -27,6 +29,10 @@ class DonationStartSchema(Schema):
                             metadata={"description": "how you appear; default: your profile's choice"})
     message = fields.String(load_default="", validate=validate.Length(max=300))
     organisation_id = Id(load_default=None, metadata={"description": "fund gifts: a firm you belong to"})
+    excess_choice = fields.String(load_default=None, validate=validate.OneOf([c.value for c in ExcessChoice]),
+                                  metadata={"description": "wishes and needs: if others fund it first, the part no "
+                                                           "longer needed goes to the community fund (default) or "
+                                                           "back to you"})
 
     @validates_schema
     def one_target(self, data, **kwargs):
@@ -44,6 +50,10 @@ class DonationSchema(Schema):
     pledge_id = fields.Integer(dump_only=True, allow_none=True)
     amount_fen = Fen(dump_only=True)
     refunded_fen = Fen(dump_only=True)
+    excess_fen = Fen(dump_only=True, metadata={"description": "the part its wish or need no longer needed"})
+    excess_choice = fields.String(dump_only=True)
+    credit_notes = fields.Function(lambda d: [n.number for n in credit_notes(d)], dump_only=True,
+                                   metadata={"description": "numbers of the credit notes of its refunds"})
     display = fields.String(dump_only=True, metadata={"enum": [d.value for d in PublicDisplay]})
     message = fields.String(dump_only=True)
     provider = fields.String(dump_only=True, metadata={"enum": [p.value for p in Provider]})

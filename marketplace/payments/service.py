@@ -23,11 +23,20 @@ from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.orgs.models import OrgKind
-from marketplace.payments import completion, postings, settings
+from marketplace.payments import completion, postings, refunds, settings
 from marketplace.payments.gateway import Checkout, GatewayError, gateway
-from marketplace.payments.models import Donation, DonationStatus
+from marketplace.payments.models import Donation, DonationStatus, ExcessChoice
 from marketplace.sqlite import savepoint
-from marketplace.wishes.models import ClaimMethod, ClaimStatus, ListingKind, Pledge, PledgeStatus, WishClaim
+from marketplace.wishes import funding
+from marketplace.wishes.models import (
+    ClaimMethod,
+    ClaimStatus,
+    ListingKind,
+    ListingStatus,
+    Pledge,
+    PledgeStatus,
+    WishClaim,
+)
 from marketplace.wishes.service import listing_by_code
 
 log = logging.getLogger(__name__)
@@ -60,10 +69,12 @@ def give_to_fund(donor: User, fund_code, amount_fen, display=None, message="", o
     return _pending(donor, fund, amount_fen, display, message, organisation_id=org_id)
 
 
-def pay_wish(donor: User, listing_code, display=None, message="") -> Donation:
+def pay_wish(donor: User, listing_code, display=None, message="", excess_choice=None) -> Donation:
     """Start paying the estimated value of a wish the donor claimed by money, into its restricted fund."""
     listing = listing_by_code(donor, listing_code)
-    errors = _shape_errors(display, message)
+    if listing.kind == ListingKind.HOUSEHOLD_NEED:
+        raise Conflict(_l("Give to a household need with an amount, or pay your pledge."))
+    errors = _shape_errors(display, message, excess_choice)
     if errors:
         raise InvalidInput(fields=errors)
     claim = db.session.scalar(select(WishClaim).where(
@@ -74,8 +85,32 @@ def pay_wish(donor: User, listing_code, display=None, message="") -> Donation:
     if listing.value_fen < settings.MIN_FEN:
         raise Conflict(_l("This wish has no value to pay; please fulfil it in kind."))
     _refuse_if_paid(Donation.listing_id == listing.id, _l("This wish is already paid. Thank you!"))
+    funding.refuse_if_funded(listing)
     return _pending(donor, funds.restricted_fund_for(listing), listing.value_fen, display, message,
-                    listing_id=listing.id, organisation_id=claim.organisation_id)
+                    listing_id=listing.id, organisation_id=claim.organisation_id, excess_choice=excess_choice)
+
+
+def give_to_need(donor: User, listing_code, amount_fen, display=None, message="", excess_choice=None,
+                 organisation_id=None) -> Donation:
+    """Start a gift of up to what a published household need still lacks, into its restricted fund.
+
+    :raise FullyFunded: nothing is left to give (409); a larger amount is refused naming what is left.
+    """
+    listing = listing_by_code(donor, listing_code)
+    errors = _shape_errors(display, message, excess_choice)
+    if type(amount_fen) is not int or not settings.MIN_FEN <= amount_fen <= settings.max_fen():
+        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(settings.MIN_FEN),
+                                   high=money(settings.max_fen()))]
+    org_id = _firm_of(donor, organisation_id, errors)
+    if errors:
+        raise InvalidInput(fields=errors)
+    if listing.kind != ListingKind.HOUSEHOLD_NEED:
+        raise Conflict(_l("Only household needs take gifts of any amount; a wish is claimed, then paid."))
+    funding.refuse_if_funded(listing, amount_fen)
+    if listing.status != ListingStatus.PUBLISHED:
+        raise Conflict(_l("This need is not taking gifts."))
+    return _pending(donor, funds.restricted_fund_for(listing), amount_fen, display, message, listing_id=listing.id,
+                    organisation_id=org_id, excess_choice=excess_choice)
 
 
 def pay_pledge(donor: User, pledge_id, display=None, message="") -> Donation:
@@ -93,8 +128,10 @@ def pay_pledge(donor: User, pledge_id, display=None, message="") -> Donation:
                     listing_id=pledge.listing_id, pledge_id=pledge.id, organisation_id=pledge.organisation_id)
 
 
-def _shape_errors(display, message) -> dict:
+def _shape_errors(display, message, excess_choice=None) -> dict:
     errors: dict[str, list] = {}
+    if excess_choice is not None and excess_choice not in ExcessChoice.__members__.values():
+        errors["excess_choice"] = [_l("Choose what happens to money no longer needed from the list.")]
     if display is not None and display not in PublicDisplay.__members__.values():
         errors["display"] = [_l("Choose how you appear from the list.")]
     if not isinstance(message, str) or len(message) > 300 or "\x00" in message:
@@ -117,8 +154,9 @@ def _refuse_if_paid(condition, message) -> None:
         raise Conflict(message)
 
 
-def _pending(donor, fund, amount_fen, display, message, **links) -> Donation:
+def _pending(donor, fund, amount_fen, display, message, excess_choice=None, **links) -> Donation:
     donation = Donation(fund_id=fund.id, donor_id=donor.id, amount_fen=amount_fen,
+                        excess_choice=excess_choice or ExcessChoice.COMMUNITY.value,
                         display=display or donor.public_display, message=message.strip(),
                         provider=settings.provider(), status=S.PENDING.value, **links)
     db.session.add(donation)
@@ -208,18 +246,9 @@ def apply_refund(donation: Donation, refunded_total: int) -> str:
     difference = total - donation.refunded_fen
     if difference <= 0:
         return "refund_seen"
-    try:
-        with savepoint():
-            postings.refund(donation, difference, total)
-    except InsufficientBalance:
-        log.error("refund of %s on donation %s: the fund has paid the money out; staff must settle it",
-                  money(difference), donation.public_code)
-        return "refund_unfunded"
-    donation.refunded_fen = total
-    if total == donation.amount_fen:
-        donation.status = S.REFUNDED.value
-    record("donation.refunded", subject=donation, amount_fen=difference, refunded_fen=total)
-    db.session.flush()
+    shortfall = refunds.refund(donation, difference, reason="refunded through the payment provider")
+    if shortfall:
+        return "refund_unfunded"  # posted, with what the fund had paid out owed by the organisation
     return "refunded" if total == donation.amount_fen else "partly_refunded"
 
 

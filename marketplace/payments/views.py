@@ -13,9 +13,10 @@ from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import org_name
 from marketplace.payments import demo, service, settings, webhooks
-from marketplace.payments.forms import DemoCheckoutForm, GiveForm, PayForm
+from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
-from marketplace.wishes.models import Pledge
+from marketplace.wishes.funding import FullyFunded
+from marketplace.wishes.models import ListingKind, Pledge, PledgeStatus
 from marketplace.wishes.service import listing_by_code
 
 bp = Blueprint("payments", __name__, url_prefix="/payments")
@@ -39,10 +40,29 @@ def give_fund(fund_code):
 def give_wish(listing_code):
     """Pay the estimated value of a wish you claimed by money."""
     listing = listing_by_code(g.user, listing_code)
+    if listing.kind == ListingKind.HOUSEHOLD_NEED:
+        return redirect(url_for("payments.give_need", listing_code=listing.public_code))
+    if listing.is_funded:
+        raise FullyFunded()
     form = PayForm(display=g.user.public_display)
     start = lambda: service.pay_wish(g.user, listing.public_code, form.display.data,  # noqa: E731
-                                     form.message.data or "")
+                                     form.message.data or "", form.excess_choice.data)
     return _give(form, start, target="wish", listing=listing, amount_fen=listing.value_fen)
+
+
+@bp.route("/give/need/<listing_code>", methods=["GET", "POST"])
+@login_required
+def give_need(listing_code):
+    """Give up to what a household need still lacks, into its own fund."""
+    listing = listing_by_code(g.user, listing_code)
+    if listing.kind != ListingKind.HOUSEHOLD_NEED:
+        raise NotFound()
+    if listing.is_funded:
+        raise FullyFunded()
+    form = NeedGiveForm(display=g.user.public_display)
+    start = lambda: service.give_to_need(g.user, listing.public_code, form.amount.data,  # noqa: E731
+                                         form.display.data, form.message.data or "", form.excess_choice.data)
+    return _give(form, start, target="need", listing=listing, amount_fen=None)
 
 
 @bp.route("/give/pledge/<int:pledge_id>", methods=["GET", "POST"])
@@ -52,6 +72,8 @@ def give_pledge(pledge_id):
     pledge = db.session.get(Pledge, pledge_id)
     if pledge is None or pledge.pledger_id != g.user.id:
         raise NotFound()
+    if pledge.status != PledgeStatus.ACTIVE:
+        raise Conflict(_("This pledge is not waiting for payment."))
     form = PayForm(display=g.user.public_display)
     start = lambda: service.pay_pledge(g.user, pledge.id, form.display.data, form.message.data or "")  # noqa: E731
     return _give(form, start, target="pledge", pledge=pledge, listing=pledge.listing, amount_fen=pledge.amount_fen)
@@ -85,7 +107,9 @@ def _show(form, error) -> None:
 
 
 def _page(form, context, status):
-    return render_template("payments/give.html", form=form, provider=settings.provider(),
+    listing = context.get("listing")
+    return render_template("payments/give.html", form=form, provider=settings.provider(), left_fen=(
+        listing.left_fen if listing is not None else None),
                            max_fen=settings.max_fen(), min_fen=settings.MIN_FEN, **context), status
 
 
@@ -106,7 +130,8 @@ def demo_checkout(donation_code):
                 return redirect(url_for("payments.demo_checkout", donation_code=donation_code))
         return redirect(url_for("payments.donation", donation_code=donation_code))
     status = 422 if form.errors else 200
-    return render_template("payments/checkout_demo.html", donation=donation, form=form), status
+    return render_template("payments/checkout_demo.html", donation=donation, form=form,
+                           too_late=demo.too_late(donation)), status
 
 
 @bp.route("/donations/<donation_code>")

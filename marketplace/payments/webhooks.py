@@ -12,7 +12,10 @@ take it once, and act on it. Stripe's webhook and the demo checkout both come th
 
 A signed event we will never act on — no such donation, a livemode that does not match our
 key, an amount or provider that is not the donation's — is logged, kept with its reason and
-answered 200: Stripe retrying it for days could not change the answer. An event that is
+answered 200: Stripe retrying it for days could not change the answer. It is listed for
+platform admins (`attention.py`) until one of them settles it, as is a refund of money the fund
+had already paid out (posted, the organisation owing the rest). A refund without our metadata
+is found through its payment intent's Checkout Session. An event that is
 ours but cannot be settled yet (a refund of a payment Stripe does not yet show as paid)
 answers 409 without keeping it, so that Stripe delivers it again later.
 """
@@ -25,7 +28,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.payments import service, settings
+from marketplace.payments import attention, service, settings
 from marketplace.payments.gateway import BadSignature, GatewayError, gateway, verify
 from marketplace.payments.models import Donation, DonationStatus, PaymentEvent
 
@@ -137,6 +140,11 @@ def _find(obj: dict, kind: str, provider: str) -> Donation | None:
         return None
     found = db.session.scalar(select(Donation).where(or_(Donation.charge_id.in_(ids),
                                                          Donation.payment_intent_id.in_(ids))))
+    if found is None and provider == "stripe" and kind == "charge.refunded" and _id(obj.get("payment_intent")):
+        db.session.rollback()  # no transaction open while Stripe is called
+        session = gateway().session_for_intent(str(_id(obj["payment_intent"])))  # a refund without our metadata
+        if session is not None:
+            found = db.session.scalar(select(Donation).where(Donation.checkout_id == str(session.get("id"))[:120]))
     if found is None and provider == "stripe" and kind == "charge.dispute.created" and obj.get("charge"):
         db.session.rollback()  # no transaction open while Stripe is called
         charge = gateway().charge(_id(obj["charge"]))  # a dispute carries no metadata; its charge does
@@ -191,6 +199,7 @@ def _apply(event: dict, provider: str, plan: _Plan, payload: bytes) -> Result:
         row.outcome = _payout(event) if event["type"] == "payout.paid" else "ignored"
     else:
         row.outcome, completed = _on_donation(event, plan, donation)
+    row.needs_attention = attention.needs_people(row.outcome)
     db.session.commit()  # a completed gift's receipt was queued with it (completion.complete)
     return Result(200, row.outcome, donation.public_code if donation is not None else None)
 

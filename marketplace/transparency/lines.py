@@ -21,7 +21,7 @@ from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.payments.models import Donation
 from marketplace.payments.receipts import donor_shown
-from marketplace.wishes.models import Listing
+from marketplace.wishes.models import Cancellation, Listing
 
 PER_PAGE = 50
 UNION_UP_TO = 100  # accounts read one index range each (merged in SQL); more use one IN over the index
@@ -41,7 +41,7 @@ class PublicLine:
     day: date
     amount: int  # fen, always positive; `direction` says which way
     direction: str  # "in" or "out"
-    kind: str  # donation, refund, disbursement, fee, correction or other
+    kind: str  # donation, refund, disbursement, fee, correction, excess, reallocation or other
     fund: Fund | None = None
     code: str = ""  # the gift's or payment's public code
     donor: str = ""  # as the donor chose to appear
@@ -126,9 +126,9 @@ class _Row:
     entry: object
 
 
-GIFT_CAUSES = ("donation", "refund", "fee")
+GIFT_CAUSES = ("donation", "refund", "fee", "excess")
 KINDS = {"donation": "donation", "refund": "refund", "disbursement": "disbursement", "fee": "fee",
-         "reversal": "correction"}
+         "reversal": "correction", "excess": "excess", "reallocation": "reallocation"}
 
 
 def describe(rows: list[_Row], fund_by_account: dict[int, Fund]) -> list[PublicLine]:
@@ -140,6 +140,7 @@ def describe(rows: list[_Row], fund_by_account: dict[int, Fund]) -> list[PublicL
             select(LedgerEntry.id, LedgerEntry.idempotency_key).where(LedgerEntry.id.in_(reversed_ids)))})
     donations = _donations({n for cause, n in causes.values() if cause in GIFT_CAUSES and n})
     paid = _disbursements({n for cause, n in causes.values() if cause == "disbursement" and n})
+    cancelled = _cancellations({n for cause, n in causes.values() if cause == "reallocation" and n})
     lines = []
     for row in rows:
         cause = causes[row.entry.id][0]
@@ -149,8 +150,12 @@ def describe(rows: list[_Row], fund_by_account: dict[int, Fund]) -> list[PublicL
                           fund=fund_by_account.get(row.account_id))
         source_cause, number = causes.get(row.entry.reverses_id or row.entry.id, ("", None))
         source = (donations.get(number) if source_cause in GIFT_CAUSES else
-                  paid.get(number) if source_cause == "disbursement" else None)
-        if isinstance(source, Donation):
+                  paid.get(number) if source_cause == "disbursement" else
+                  cancelled.get(number) if source_cause == "reallocation" else None)
+        if isinstance(source, Cancellation):
+            line.purpose = source.reason
+            _household(line, source.listing)
+        elif isinstance(source, Donation):
             _describe_gift(line, source)
         elif isinstance(source, Disbursement):
             _describe_payment(line, source)
@@ -189,6 +194,14 @@ def _donations(ids: set[int]) -> dict[int, Donation]:
             .options(selectinload(Donation.donor), selectinload(Donation.organisation),
                      selectinload(Donation.listing).selectinload(Listing.beneficiary)))
     return {d.id: d for d in db.session.scalars(stmt)}
+
+
+def _cancellations(ids: set[int]) -> dict[int, Cancellation]:
+    if not ids:
+        return {}
+    stmt = (select(Cancellation).where(Cancellation.id.in_(ids))
+            .options(selectinload(Cancellation.listing).selectinload(Listing.beneficiary)))
+    return {c.id: c for c in db.session.scalars(stmt)}
 
 
 def _disbursements(ids: set[int]) -> dict[int, Disbursement]:

@@ -9,9 +9,12 @@ from flask import g, jsonify
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.idempotency import idempotent
 from marketplace.api.pagination import CursorArgs, paginate
-from marketplace.wishes import claims, lights, pledges, service
+from marketplace.payments import shares
+from marketplace.wishes import cancellations, claims, lights, pledges, service
 from marketplace.wishes.models import Listing, Pledge, WishClaim
+from marketplace.wishes.money_schemas import CancellationSchema, DecisionSchema, ShareSchema
 from marketplace.wishes.schemas import (
     BoardItemSchema,
     BoardQuerySchema,
@@ -37,6 +40,9 @@ from marketplace.wishes.schemas import (
 blp = api_blueprint("listings", __name__, url_prefix="/api/v1",
                     description="Micro-wishes and household needs: listings, claims, pledges, lights")
 TOKEN = [{"token": []}]
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
+                   "maxLength": 64}, "description": "a retry with the same key gets the first answer; "
+                   "the same key with another body is refused (409)"}
 OPTIONAL_TOKEN = [{}, {"token": []}]
 
 
@@ -45,13 +51,16 @@ def _listing(code: str) -> Listing:
     return service.listing_by_code(g.user, code)
 
 
-def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema):
-    """The decorators every change shares: POST, read-write token, a body schema, the reply."""
+def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema, once: bool = False):
+    """The decorators every change shares: POST, read-write token, a body schema, the reply; with `once`,
+    an `Idempotency-Key` header makes a retry return the first answer."""
 
     def decorate(view):
         view = blp.response(status, reply)(view)
         if schema is not None:
             view = blp.arguments(schema)(view)
+        if once:
+            view = blp.doc(parameters=[IDEMPOTENCY_KEY])(idempotent(view))
         return blp.route(path, methods=["POST"])(blp.doc(security=TOKEN)(auth_required(write=True)(view)))
 
     return decorate
@@ -133,7 +142,7 @@ def write_thanks(data, listing_code):
 
 # --- claims --------------------------------------------------------------------------------------
 
-@_post("/listings/<listing_code>/claims", WishClaimSchema, 201, WishClaimSchema)
+@_post("/listings/<listing_code>/claims", WishClaimSchema, 201, WishClaimSchema, once=True)
 def claim_wish(data, listing_code):
     """Claim a published micro-wish, for yourself or a firm you belong to; one claimant wins (409 for the rest)."""
     return claims.claim_wish(_listing(listing_code).id, g.user, data["method"], data["organisation_id"])
@@ -161,8 +170,7 @@ def my_claims(args):
 @_post("/listings/<listing_code>/pledges", PledgeSchema, 201, PledgeSchema)
 def make_pledge(data, listing_code):
     """Pledge part of a household need's budget; more than is left is refused (409)."""
-    return pledges.pledge(_listing(listing_code).id, g.user, data["amount_fen"], data["organisation_id"],
-                          data["source"])
+    return pledges.pledge(_listing(listing_code).id, g.user, data["amount_fen"], data["organisation_id"])
 
 
 @_post("/pledges/<int:pledge_id>/withdraw", reply=PledgeSchema)
@@ -180,6 +188,26 @@ def my_pledges(args):
     """List your pledges to household needs; cursor-paginated."""
     stmt = pledges.pledges_of(g.user).options(selectinload(Pledge.listing))
     return paginate(stmt, Pledge.id, args["cursor"], args["limit"])
+
+
+# --- money: co-funding shares received, cancellations -------------------------------------------------
+
+@_post("/listings/<listing_code>/shares", ShareSchema, 201, ShareSchema)
+def record_share(data, listing_code):
+    """Record a household need's share received from the government, a charity or the family (staff)."""
+    return shares.record_share(g.user, _listing(listing_code).id, **data)
+
+
+@_post("/listings/<listing_code>/cancellations", CancellationSchema, 201, CancellationSchema)
+def propose_cancellation(data, listing_code):
+    """Propose to cancel a wish or need holding money: refund or reallocate it (staff; another confirms)."""
+    return cancellations.propose(g.user, _listing(listing_code).id, data["action"], data["reason"])
+
+
+@_post("/cancellations/<int:cancellation_id>/decision", DecisionSchema, 200, CancellationSchema)
+def decide_cancellation(data, cancellation_id):
+    """Confirm (never the proposer) or reject a proposed cancellation; confirming settles the money at once."""
+    return cancellations.decide(g.user, cancellation_id, data["decision"] == "confirm")
 
 
 # --- the board -----------------------------------------------------------------------------------

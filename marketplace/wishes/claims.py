@@ -21,6 +21,7 @@ from marketplace.orgs.models import OrgKind
 from marketplace.policy import membership_of
 from marketplace.timeutil import now_utc
 from marketplace.wishes import notices
+from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import move, move_if
 from marketplace.wishes.models import ClaimMethod, ClaimStatus, Listing, ListingKind, ListingStatus, WishClaim
 from marketplace.wishes.service import get_listing, locked_listing, may_manage
@@ -105,6 +106,11 @@ def release_claim(claim_id, user: User) -> WishClaim:
     if claim.status != ClaimStatus.ACTIVE:
         db.session.rollback()
         raise Conflict(_l("This claim has already ended."))
+    if holds_money(listing) or listing.status_enum is not S.CLAIMED:
+        db.session.rollback()
+        raise Conflict(_l("The money for this wish has arrived, so the claim cannot be released. If the wish "
+                          "cannot go ahead, the organisation's staff can cancel it and refund or reallocate "
+                          "the money."))
     _end(claim, listing, ClaimStatus.RELEASED, user, "released")
     record("wish.released", actor=user, subject=claim)
     db.session.commit()

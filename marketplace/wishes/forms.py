@@ -69,7 +69,6 @@ class PledgeForm(FlaskForm):
     amount = YuanField(_l("Amount (yuan)"), description=_l("For example 500 or 500.50."),
                        render_kw={"inputmode": "decimal", "maxlength": 20})
     organisation_id = SelectField(_l("On behalf of"), coerce=optional_id, choices=[])
-    source = SelectField(_l("Record a share from (staff only)"), coerce=optional_text, choices=[])
 
     def validate_amount(self, field):
         if field.data is None and not field.errors:

@@ -151,6 +151,7 @@ class Listing(db.Model):
         CheckConstraint(one_of("category", HouseholdCategory), name="category_known"),
         CheckConstraint("value_fen >= 0", name="value_not_negative"),
         CheckConstraint("pledged_fen >= 0 AND pledged_fen <= value_fen", name="pledges_within_budget"),
+        CheckConstraint("received_fen >= 0 AND received_fen <= pledged_fen", name="received_within_taken"),
         CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity_range"),
         Index("ix_listing_status_changed", "status", "status_changed_at"),
         Index("ix_listing_org_status", "organisation_id", "status"),
@@ -170,7 +171,10 @@ class Listing(db.Model):
     story: Mapped[str] = mapped_column(Text, default="")
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     value_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # a wish's estimated value, a need's budget
+    # the part of the value or budget taken: active and paid pledges plus money received without a
+    # pledge (offline gifts, co-funding shares, direct gifts); never more than value_fen
     pledged_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # money kept in its fund, net of refunds
     over_cap_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     over_cap_note: Mapped[str] = mapped_column(String(300), default="")
     photo_path: Mapped[str] = mapped_column(String(200), default="")  # private original
@@ -204,6 +208,16 @@ class Listing(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def left_fen(self) -> int:
+        """What is still needed: the value or budget less what is pledged or received."""
+        return max(0, self.value_fen - self.pledged_fen)
+
+    @property
+    def is_funded(self) -> bool:
+        """A wish paid or a need whose budget is all pledged or received: it takes no more money."""
+        return self.kind != ListingKind.SERVICE_NEED and self.value_fen > 0 and self.pledged_fen >= self.value_fen
 
 
 class FundingLine(db.Model):
@@ -290,3 +304,41 @@ class Pledge(db.Model):
     listing: Mapped[Listing] = relationship()
     pledger: Mapped[User] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class CancellationAction(enum.StrEnum):
+    REFUND = "refund"  # every gift goes back to its donor
+    REALLOCATE = "reallocate"  # the money moves to the organisation's community fund
+
+
+class CancellationStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Cancellation(db.Model):
+    """A staff cancellation of a wish or need that holds money: one proposes, another confirms."""
+
+    __tablename__ = "listing_cancellation"
+    __table_args__ = (
+        CheckConstraint(one_of("action", CancellationAction), name="action_known"),
+        CheckConstraint(one_of("status", CancellationStatus), name="status_known"),
+        Index("uq_listing_cancellation_open", "listing_id", unique=True,
+              postgresql_where=text("status = 'proposed'"), sqlite_where=text("status = 'proposed'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listing.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default=CancellationStatus.PROPOSED.value)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # refunded or moved, once confirmed
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    listing: Mapped[Listing] = relationship()
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

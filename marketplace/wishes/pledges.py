@@ -1,5 +1,6 @@
 """Pledges to household needs: several donors, firms and charities share a budget until it is
-covered, and never past it — even when they pledge at the same moment."""
+covered, and never past it — even when they pledge at the same moment. Money received without a
+pledge (offline gifts, co-funding shares) takes its part of the budget too (`funding.py`)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -28,10 +29,9 @@ def _source(pledger: User, listing: Listing, organisation_id, source) -> tuple[s
     The listing's own staff may also record the government's subsidy, the family's share or
     their charity's part.
     """
-    if source is not None:
-        if source not in [s.value for s in STAFF_SOURCES] or not may_manage(pledger, listing):
-            raise InvalidInput(fields={"source": [_l("Choose a source from the list.")]})
-        return source, listing.organisation_id
+    if source is not None:  # a share promised is not money: staff record it when it arrives (payments.shares)
+        raise InvalidInput(fields={"source": [_l("Record the government's, a charity's or the family's share as "
+                                                 "money received, on the need's staff page, when it arrives.")]})
     if organisation_id is None:
         return FundingSource.DONOR.value, None
     membership = next((m for m in pledger.memberships if m.organisation_id == organisation_id), None)
@@ -108,16 +108,28 @@ def withdraw_pledge(pledge_id, user: User) -> Pledge:
 
 
 def coverage(listing: Listing) -> dict:
-    """Return a need's budget, what is pledged by each source, and what is left."""
+    """Return a need's budget, what each source pledged or gave (a share received counts as given), what
+    of it has arrived, and what is left."""
+    from marketplace.payments.models import Donation, DonationStatus
+    from marketplace.payments.refunds import kept_expression
+
     rows = db.session.execute(
         select(Pledge.source, func.sum(Pledge.amount_fen)).where(
             Pledge.listing_id == listing.id, Pledge.status.in_([PledgeStatus.ACTIVE.value, PledgeStatus.PAID.value]))
         .group_by(Pledge.source))
     by_source = {source: int(total) for source, total in rows}
-    pledged = sum(by_source.values())
-    return {"budget_fen": listing.value_fen, "pledged_fen": pledged, "left_fen": listing.value_fen - pledged,
-            "by_source": by_source,
-            "percent": min(100, pledged * 100 // listing.value_fen) if listing.value_fen else 0}
+    source = func.coalesce(Donation.source, FundingSource.DONOR.value)
+    given = db.session.execute(  # money received without a pledge: shares, offline gifts, gifts straight to it
+        select(source, func.sum(kept_expression())).where(
+            Donation.listing_id == listing.id, Donation.pledge_id.is_(None),
+            Donation.status.in_([DonationStatus.COMPLETED.value, DonationStatus.REFUNDED.value])).group_by(source))
+    for name, total in given:
+        if total:
+            by_source[name] = by_source.get(name, 0) + int(total)
+    taken = listing.pledged_fen
+    return {"budget_fen": listing.value_fen, "pledged_fen": taken, "received_fen": listing.received_fen,
+            "left_fen": listing.left_fen, "by_source": by_source,
+            "percent": min(100, taken * 100 // listing.value_fen) if listing.value_fen else 0}
 
 
 def pledges_of(user: User):

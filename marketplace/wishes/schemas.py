@@ -25,7 +25,7 @@ from marketplace.wishes.models import (
     ListingStatus,
     PledgeStatus,
 )
-from marketplace.wishes.pledges import STAFF_SOURCES, coverage
+from marketplace.wishes.pledges import coverage
 from marketplace.wishes.service import MAX_FEN, needs_over_cap_approval
 
 KINDS = [k.value for k in ListingKind]
@@ -53,7 +53,8 @@ class PublicFundingLineSchema(Schema):
 
 class CoverageSchema(Schema):
     budget_fen = Fen(dump_only=True)
-    pledged_fen = Fen(dump_only=True)
+    pledged_fen = Fen(dump_only=True, metadata={"description": "the part of the budget pledged or received"})
+    received_fen = Fen(dump_only=True, metadata={"description": "money its fund has received, net of refunds"})
     left_fen = Fen(dump_only=True)
     by_source = fields.Dict(keys=fields.String(), values=Fen(), dump_only=True,
                             metadata={"description": "fen pledged by each source (government, firm, …)"})
@@ -85,7 +86,13 @@ class ListingPublicSchema(Schema):
     story = fields.String(dump_only=True)
     quantity = fields.Integer(dump_only=True)
     value_fen = Fen(dump_only=True, metadata={"description": "a wish's estimated value, a need's budget"})
-    pledged_fen = Fen(dump_only=True)
+    pledged_fen = Fen(dump_only=True, metadata={"description": "the part of the value or budget pledged or received"})
+    received_fen = Fen(dump_only=True)
+    left_fen = Fen(dump_only=True, metadata={"description": "what is still needed; 0 when fully funded"})
+    is_funded = fields.Boolean(dump_only=True, metadata={"description": "fully funded: it takes no more money"})
+    takes_gifts = fields.Function(lambda listing: listing.status == "published" and not listing.is_funded
+                                  and listing.kind in ("wish", "household_need"), dump_only=True,
+                                  metadata={"description": "true while it can be claimed, pledged to or given to"})
     published_at = fields.DateTime(dump_only=True)
     claim_deadline_at = fields.DateTime(dump_only=True)
     delivered_at = fields.DateTime(dump_only=True)
@@ -205,10 +212,9 @@ class PledgeSchema(Schema):
                      metadata={"description": "at least 100 (¥1), at most what is left of the budget"})
     organisation_id = Id(load_default=None, allow_none=True,
                          metadata={"description": "a firm or charity you belong to, to pledge on its behalf"})
-    source = fields.String(load_default=None, allow_none=True,
-                           validate=validate.OneOf([s.value for s in STAFF_SOURCES]),
-                           metadata={"description": "the listing's staff only: record the government's, "
-                                                    "the family's or their charity's share"})
+    source = fields.String(dump_only=True, metadata={
+        "enum": SOURCES, "description": "donor, firm or charity; shares of the government, a charity or the family "
+                                        "are recorded as money received (POST /listings/{code}/shares)"})
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in PledgeStatus]})
     created_at = fields.DateTime(dump_only=True)
     ended_at = fields.DateTime(dump_only=True)

@@ -230,6 +230,9 @@ def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     """The rules each hand-made move adds to the table of allowed moves."""
     if to in NOTE_NEEDED:
         reason_given(note, "note")
+    if to is S.WITHDRAWN and listing.received_fen > 0:  # the money would stay in its fund, unexplained
+        raise Conflict(_l("This listing holds money: propose a cancellation that refunds it or moves it to the "
+                          "community fund; another staff member confirms it."))
     if to is S.PUBLISHED and listing.status_enum is S.CLAIMED:  # the claim, pledges or activity would stay
         raise Conflict(_l("Release the claim or withdraw the pledges to open this listing again."))
     if to is S.SUBMITTED and listing.kind == ListingKind.HOUSEHOLD_NEED:

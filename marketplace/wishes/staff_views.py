@@ -21,6 +21,7 @@ from marketplace.timebank.forms import to_utc
 from marketplace.wishes import beneficiaries, pledges, service
 from marketplace.wishes.lifecycle import status_label
 from marketplace.wishes.models import ClaimStatus, Listing, ListingKind, ListingStatus, Pledge, WishClaim
+from marketplace.wishes.money_forms import money_context
 from marketplace.wishes.staff_forms import (
     ApproveBudgetForm,
     ConvertForm,
@@ -114,7 +115,8 @@ def listing(listing_id):
         may_convert=(listing.kind == ListingKind.SERVICE_NEED and listing.status_enum is S.PUBLISHED
                      and can(g.user, "org.run_activities", org)),
         editable=listing.status_enum in service.EDITABLE, move_form=MoveForm(), approve_form=ApproveBudgetForm(),
-        delivery_form=DeliveryForm(), thanks_form=ThanksForm(text=listing.thanks_note), convert_form=ConvertForm())
+        delivery_form=DeliveryForm(), thanks_form=ThanksForm(text=listing.thanks_note), convert_form=ConvertForm(),
+        **money_context(g.user, listing))
 
 
 @bp.route("/listings/<int:listing_id>/edit", methods=["GET", "POST"])

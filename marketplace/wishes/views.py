@@ -129,9 +129,6 @@ def _pledge_form(listing: Listing) -> PledgeForm:
     form = PledgeForm()
     orgs = [m.organisation for m in (g.user.memberships if g.user else [])]
     form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in orgs]
-    form.source.choices = [("", _("Not a share: the pledge is mine or my organisation's"))]
-    if service.may_manage(g.user, listing):
-        form.source.choices += [(s.value, str(labels.SOURCES[s])) for s in pledges.STAFF_SOURCES]
     return form
 
 
@@ -173,7 +170,7 @@ def pledge(listing_code):
     form = _pledge_form(listing)
     if form.validate_on_submit():
         try:
-            pledges.pledge(listing.id, g.user, form.amount.data, form.organisation_id.data, form.source.data)
+            pledges.pledge(listing.id, g.user, form.amount.data, form.organisation_id.data)
         except DomainError as error:
             if "amount_fen" in error.fields:  # the form takes yuan in `amount`
                 error.fields = {"amount" if k == "amount_fen" else k: v for k, v in error.fields.items()}

@@ -32,6 +32,9 @@ class FakeStripe:
             self._get_session)
         httpserver.expect_request(re.compile(r"^/v1/charges/[^/]+$"), method="GET").respond_with_handler(
             self._get_charge)
+        httpserver.expect_request("/v1/checkout/sessions", method="GET").respond_with_handler(self._list_sessions)
+        httpserver.expect_request("/v1/refunds", method="POST").respond_with_handler(self._create_refund)
+        self.refunds: list[dict] = []  # the form fields of each refund asked for
 
     @property
     def url(self) -> str:
@@ -59,6 +62,18 @@ class FakeStripe:
     def _get_session(self, request):
         found = self.sessions.get(request.path.rsplit("/", 1)[1])
         return _json(found) if found else _missing()
+
+    def _list_sessions(self, request):
+        intent = request.args.get("payment_intent")
+        found = [s for s in self.sessions.values() if isinstance(s.get("payment_intent"), dict)
+                 and s["payment_intent"]["id"] == intent]
+        return _json({"object": "list", "data": found[:1], "has_more": False, "url": "/v1/checkout/sessions"})
+
+    def _create_refund(self, request):
+        form = dict(parse_qsl(request.get_data(as_text=True)))
+        self.refunds.append(form)
+        return _json({"id": f"re_test_{next(_ids)}", "object": "refund", "amount": int(form["amount"]),
+                      "payment_intent": form["payment_intent"], "status": "succeeded"})
 
     def _get_charge(self, request):
         found = self.charges.get(request.path.rsplit("/", 1)[1])

@@ -48,7 +48,7 @@ def test_detail_is_public_for_everyone_and_fuller_for_staff(client, station, cre
     anonymous = client.get(f"/api/v1/listings/{need.public_code}")
     no_private(anonymous.get_data(as_text=True))
     body = anonymous.get_json()
-    assert body["coverage"] == {"budget_fen": 1_000_000, "pledged_fen": 0, "left_fen": 1_000_000,
+    assert body["coverage"] == {"budget_fen": 1_000_000, "pledged_fen": 0, "received_fen": 0, "left_fen": 1_000_000,
                                 "by_source": {}, "percent": 0}
     assert [line["source"] for line in body["funding"]] == ["government", "firm", "family"]
     assert "author_id" not in body and "note" not in body["funding"][0]

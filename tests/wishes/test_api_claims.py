@@ -95,8 +95,15 @@ def test_bad_pledges_are_refused_and_write_nothing(client, station, create_listi
     api_error(client.post(f"/api/v1/listings/{wish.public_code}/pledges", json={"amount_fen": 1000},
                           headers=headers(station.donor)), 409)
     assert db.session.scalar(select(func.count(Pledge.id))) == 0
-    staff = client.post(url, json={"amount_fen": 400_000, "source": "government"}, headers=headers(station.worker))
-    assert staff.status_code == 201 and staff.get_json()["source"] == "government"
+    api_error(client.post(url, json={"amount_fen": 400_000, "source": "government"}, headers=headers(station.worker)),
+              422)  # a share is money received, not a pledge in a social worker's name
+    share = client.post(f"/api/v1/listings/{need.public_code}/shares", headers=headers(station.worker),
+                        json={"source": "government", "amount_fen": 400_000, "received_on": "2026-01-05"})
+    assert share.status_code == 201 and share.get_json()["source"] == "government"
+    assert client.get(f"/api/v1/listings/{need.public_code}").get_json()["coverage"]["by_source"] == {
+        "government": 400_000}
+    api_error(client.post(f"/api/v1/listings/{need.public_code}/shares", headers=headers(station.donor),
+                          json={"source": "government", "amount_fen": 100, "received_on": "2026-01-05"}), 404)
 
 
 def test_a_pledge_is_withdrawn_and_listed(client, station, create_listing, create_user, headers):

@@ -104,18 +104,19 @@ def test_bad_pledge_amounts_show_field_messages(client, auth, station, create_li
     assert count(Pledge) == 0
 
 
-def test_staff_record_the_governments_share_but_donors_cannot(client, auth, station, create_listing):
+def test_staff_record_the_governments_share_as_money_received(client, auth, station, create_listing):
+    from marketplace.payments.models import Donation
+
     need = create_listing(kind="household_need")
-    path = f"/wishes/{need.public_code}"
-    auth.login(station.donor.email)
-    assert auth.post(f"{path}/pledge", {"amount": "100", "source": "government"},
-                     form_page=path).status_code == 422
-    auth.logout()
+    staff_page = f"/wishes/listings/{need.id}"
     auth.login(station.worker.email)
-    assert "Government subsidy" in client.get(path).get_data(as_text=True)
-    assert auth.post(f"{path}/pledge", {"amount": "4000", "source": "government"},
-                     form_page=path).status_code == 302
-    assert db.session.scalar(select(Pledge)).source == "government"
+    assert "data-share-form" in client.get(staff_page).get_data(as_text=True)
+    assert auth.post(f"{staff_page}/shares", {"source": "government", "amount": "4000",
+                                              "received_on": "2026-01-05"}, form_page=staff_page).status_code == 302
+    share = db.session.scalar(select(Donation))
+    assert (share.source, share.amount_fen, share.status, share.donor_id) == ("government", 400_000, "completed", None)
+    assert db.session.scalar(select(Pledge)) is None
+    assert "Government subsidy" in client.get(f"/wishes/{need.public_code}").get_data(as_text=True)
 
 
 def test_a_wish_takes_no_pledge_and_a_need_no_claim(client, auth, station, create_listing):

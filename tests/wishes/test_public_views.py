@@ -1,9 +1,11 @@
 """Public wish pages: the list with its filters, the detail page, the photo; never a private field."""
 import io
+from datetime import date
 
 import pytest
 from PIL import Image
 
+from marketplace.payments import shares
 from marketplace.wishes import claims, pledges, service
 from tests.wishes.conftest import PRIVATE
 
@@ -83,7 +85,7 @@ def test_an_anonymous_visitor_reads_a_wish_and_is_asked_to_log_in(client, create
 def test_the_detail_page_of_a_need_shows_the_plan_and_coverage_by_source(client, station, create_listing):
     need = create_listing(kind="household_need")
     pledges.pledge(need.id, station.donor, 250_000)
-    pledges.pledge(need.id, station.worker, 400_000, source="government")
+    shares.record_share(station.worker, need.id, source="government", amount_fen=400_000, received_on=date.today())
     page = client.get(f"/wishes/{need.public_code}").get_data(as_text=True)
     assert "Government subsidy" in page and "¥4,000.00" in page and "Individual donors" in page
     assert 'value="650000"' in page and "<meter" in page and "¥3,500.00 still needed" in page

@@ -8,7 +8,10 @@ from datetime import date
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
+from marketplace.extensions import db
+from marketplace.payments.models import PaymentEvent
 from marketplace.wishes import beneficiaries, claims, pledges, service
+from marketplace.wishes.models import Cancellation
 
 
 def photo(name: str = "photo.jpg") -> FileStorage:
@@ -40,5 +43,11 @@ def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
     need = published(kind="household_need", title="修屋顶", value_fen=1_000_000,
                      funding=[{"source": "government", "amount_fen": 1_000_000}])
     pledge = pledges.pledge(need.id, pledger, 10_000)
+    cancellation = Cancellation(listing_id=claimed.id, action="refund", reason="搬走了", proposed_by_id=author.id)
+    event = PaymentEvent(event_id="evt_unmatched", type="charge.refunded", provider="stripe",
+                         outcome="refused:unknown_donation", payload="{}", needs_attention=True)
+    db.session.add_all([cancellation, event])
+    db.session.commit()
     return {"beneficiary_id": household.id, "listing_id": wish.id, "listing_code": wish.public_code,
-            "wish_claim_id": claim.id, "pledge_id": pledge.id, "which": "original"}
+            "wish_claim_id": claim.id, "pledge_id": pledge.id, "which": "original",
+            "cancellation_id": cancellation.id, "payment_event_id": event.id}
