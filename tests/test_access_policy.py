@@ -15,6 +15,7 @@ from marketplace.extensions import db, limiter
 from marketplace.orgs.models import Invitation
 from marketplace.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
+from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
 from tests.wishes.world import wishes_of
@@ -402,7 +403,7 @@ def time_bank_of(charity, people):
     service.sign_up(activity.id, people["volunteer"])
     attendance = service.record_by_hand(people["org_admin"], activity.id, people["volunteer"].email, starts,
                                         starts + timedelta(hours=1), "no phone")
-    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
     return activity, attendance, claim, care_request_of(charity, people["volunteer"])
 
@@ -443,7 +444,7 @@ def certificate_of(charity, volunteer, approver):
 
     from marketplace.timebank import certificates, claims
 
-    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     served = now_utc().date() - timedelta(days=1)
     claims.approve_claim(claims.submit_claim(volunteer, charity.id, served, 30, "探访", evidence).id, approver)
     today = certificates.local_today()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -19,11 +20,14 @@ from marketplace.timeutil import local_today
 
 CHARITY = "Guangzhou Goodheart Charity"
 FIRM = "Tianhe Warm Meals Co., Ltd."
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _file(name: str) -> FileStorage:
-    return FileStorage(io.BytesIO(PDF), filename=name)
+    """A one-page blank PDF: uploads are parsed, so the demo's evidence must be a real PDF."""
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return FileStorage(io.BytesIO(out.getvalue()), filename=name)
 
 
 def seed_funds(domain: str) -> int:

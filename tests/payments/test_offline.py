@@ -14,8 +14,9 @@ from marketplace.ledger import service as ledger
 from marketplace.payments import offline
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_date, local_today, now_utc
+from tests.files import PDF as REAL_PDF
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def slip(data=SLIP, name="slip.pdf"):
@@ -260,3 +261,11 @@ def test_the_evidence_downloads_for_staff_and_is_404_for_others(client, auth, ch
     auth.login(charity.donor.email)
     assert client.get(url).status_code == 404
     assert auth.post(f"/payments/offline/{donation.id}/cancel").status_code == 404
+
+
+def test_a_fake_pdf_slip_is_refused_with_a_message_and_nothing_is_recorded(charity):
+    from tests.files import FAKE_PDF
+
+    with pytest.raises(InvalidInput) as refused:
+        give(charity, evidence=slip(FAKE_PDF, "slip.pdf"))
+    assert "could not be opened" in str(refused.value.fields["evidence"][0]) and count() == 0

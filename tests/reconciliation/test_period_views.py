@@ -8,12 +8,13 @@ from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 from tests.reconciliation import test_periods as period_world
 from tests.reconciliation.test_periods import last_month_end, month_of
 
 charity = period_world.charity  # the fixture: a charity with staff, a member, an outsider, an admin and a fund
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def closes() -> int:

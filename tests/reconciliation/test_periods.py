@@ -17,8 +17,9 @@ from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments import offline, postings
 from marketplace.reconciliation import periods
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def pdf(name="slip.pdf"):

@@ -13,8 +13,9 @@ from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import offline, service
 from marketplace.payments.models import Donation
+from tests.files import PDF as REAL_PDF
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 STRIPE_HEADER = ["id", "Type", "Source", "Amount", "Fee", "Net", "Currency", "Created (UTC)", "Available On (UTC)",
                  "Description", "Transfer"]
 
