@@ -122,6 +122,16 @@ def set_verified(actor: User, org: Organisation, verified: bool) -> Organisation
     return org
 
 
+def require_verified(org: Organisation) -> None:
+    """Refuse to let an organisation the platform has not verified take money or ask for it in public.
+
+    :raise Conflict: the organisation is not verified.
+    """
+    if not org.is_verified:
+        raise Conflict(_l("%(name)s is not verified yet: until the platform verifies it, it cannot take gifts "
+                          "or open public funds, wishes or needs.", name=org.name_zh))
+
+
 def get_organisation(org_id: int) -> Organisation:
     """Return an organisation or raise NotFound."""
     org = db.session.get(Organisation, org_id)

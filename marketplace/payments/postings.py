@@ -4,7 +4,7 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | event | lines |
 |---|---|
 | gift received (Stripe or demo) | platform `stripe_clearing` −n, fund +n |
-| gift received offline | the organisation's `bank` or `cash` −n, fund +n |
+| gift received offline | the organisation's `bank` or `cash` −n, fund +n (dated the day received) |
 | Stripe's fee | platform `fees` −f, platform `stripe_clearing` +f |
 | refund (partial or full) | fund −r, where the gift came in +r |
 | dispute opened | a hold of the disputed amount on the fund (not spendable) |
@@ -39,11 +39,22 @@ def source_account(donation) -> LedgerAccount:
 
 
 def receive(donation, actor=None) -> LedgerEntry:
-    """Post a completed gift into its fund."""
+    """Post a completed gift into its fund, dated the day an offline gift was received.
+
+    A late entry (received in a closed period) is dated today and names the day received in its memo.
+
+    :raise PeriodClosed: the day received is inside a closed period.
+    """
+    memo, effective = f"donation {donation.public_code}", None
+    if donation.received_on is not None and donation.provider not in ("stripe", "demo"):
+        if donation.is_late_entry:
+            memo += f", late entry: received {donation.received_on.isoformat()}"
+        else:
+            effective = donation.received_on
     return ledger.post([(source_account(donation), -donation.amount_fen), (fund_account(donation.fund),
                                                                            donation.amount_fen)],
-                       key=f"donation:{donation.id}", kind="donation", actor=actor,
-                       memo=f"donation {donation.public_code}")
+                       key=f"donation:{donation.id}", kind="donation", actor=actor, memo=memo,
+                       effective_date=effective)
 
 
 def fee(donation, amount_fen: int) -> LedgerEntry | None:

@@ -21,6 +21,12 @@ station, create_household, create_listing = (wishes_fixtures.station, wishes_fix
 PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
+@pytest.fixture
+def app_config():
+    """The funds tests use a second-person amount of ¥1,000 (the default is ¥5,000)."""
+    return {"MONEY_SECOND_PERSON_ABOVE_FEN": 100_000}
+
+
 def image_bytes(fmt: str = "PNG") -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, fmt)
