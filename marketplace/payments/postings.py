@@ -9,7 +9,8 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | refund (partial or full) | fund −r, where the gift came in +r |
 | dispute opened | a hold of the disputed amount on the fund (not spendable) |
 | Stripe payout | platform `bank` −p, platform `stripe_clearing` +p |
-| disbursement | fund −d, the organisation's `disbursed` +d |
+| disbursement | fund −d, the organisation's `bank` +d (the account its bank statement reconciles against) |
+| disbursement booked before the bank rule (mended once) | `disbursed` −d, the organisation's `bank` +d |
 
 Every posting carries an idempotency key named after its cause, so a repeated event posts once.
 These helpers flush but never commit: the calling service commits once.
@@ -91,13 +92,24 @@ def payout(payout_id: str, amount_fen: int, actor=None) -> LedgerEntry:
 
 
 def disburse(disbursement, actor=None) -> LedgerEntry:
-    """Post a disbursement out of its fund.
+    """Post a disbursement out of its fund and out of the organisation's bank account.
 
     :raise InsufficientBalance: the fund holds less than the amount (nothing is posted).
     """
     fund = disbursement.fund
     return ledger.post([(fund_account(fund), -disbursement.amount_fen),
-                        (ledger.open_account("organisation", fund.organisation_id, "disbursed"),
-                         disbursement.amount_fen)],
+                        (ledger.open_account("organisation", fund.organisation_id, "bank"), disbursement.amount_fen)],
                        key=f"disbursement:{disbursement.id}", kind="disbursement", actor=actor,
                        memo=f"disbursement {disbursement.public_code}")
+
+
+def disbursed_to_bank(disbursement, actor=None) -> LedgerEntry:
+    """Mend a disbursement booked to `disbursed` before disbursements paid out of the bank: move it to the bank.
+
+    Dated today (the open period); posts once per disbursement.
+    """
+    org_id = disbursement.fund.organisation_id
+    return ledger.post([(ledger.open_account("organisation", org_id, "disbursed"), -disbursement.amount_fen),
+                        (ledger.open_account("organisation", org_id, "bank"), disbursement.amount_fen)],
+                       key=f"disbursement-bank:{disbursement.id}", kind="disbursement.bank", actor=actor,
+                       memo=f"disbursement {disbursement.public_code} paid from the bank")
