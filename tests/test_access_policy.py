@@ -156,7 +156,7 @@ PUBLIC_ACCOUNTS_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/reconciliation/"): (USERS, None, "page"),
     ("GET", "/reconciliation/imports/<int:import_id>"): (FUND_STAFF, None, "object"),
     ("GET", BOOKS + "/periods"): (FUND_STAFF, None, "object"),
-    ("POST", BOOKS + "/periods"): (FUND_STAFF, {"month": "2026-10", "note": "已对账"}, "object"),
+    ("POST", BOOKS + "/periods"): (CHARITY_ADMINS, {"month": "2026-10", "note": "已对账"}, "object"),  # finance
     ("GET", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, None, "admin"),
     ("POST", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, {"month": "2026-10"}, "admin"),
 }
@@ -175,6 +175,8 @@ for prefix, allowed, kind in ((BOOKS, FUND_STAFF, "object"), ("/reconciliation/p
         ("GET", prefix + "/unmatched"): (allowed, None, kind),
         ("POST", prefix + "/match"): (allowed, {"line_id": "1", "posting_id": "1"}, kind),
         ("POST", prefix + "/correct"): (allowed, {"line_id": "1", "reason": "银行手续费"}, kind),
+        ("POST", prefix + "/corrections/<int:request_id>/approve"): (allowed, {}, kind),
+        ("POST", prefix + "/corrections/<int:request_id>/reject"): (allowed, {}, kind),
         ("GET", prefix + "/report"): (allowed, None, kind),
         ("GET", prefix + "/report.xlsx"): (allowed, None, kind),
     }

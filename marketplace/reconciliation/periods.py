@@ -21,13 +21,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from marketplace.audit.service import record
-from marketplace.errors import Conflict, Forbidden, InvalidInput
+from marketplace.errors import Conflict, InvalidInput
 from marketplace.extensions import db
 from marketplace.funds.models import Fund
 from marketplace.ledger import periods as ledger_periods
 from marketplace.ledger.models import LedgerAccount, LedgerPeriodClose
 from marketplace.orgs.models import Organisation
-from marketplace.policy import can, require
+from marketplace.policy import require
 from marketplace.timeutil import local_date, local_today
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -100,11 +100,9 @@ def platform_account_ids() -> list[int]:
 def plan_org_close(actor, org: Organisation, through) -> Plan:
     """Check that the organisation's books can be closed through `through`, and say what it would do.
 
-    :raise NotFound: the actor is not the organisation's staff; Forbidden: staff without the finance role.
+    :raise NotFound: the actor is not the organisation's finance staff (or an admin).
     """
-    require(actor, "org.manage_funds", org)
-    if not can(actor, "org.keep_books", org):
-        raise Forbidden(_l("Only the organisation's finance staff may close its books."))
+    require(actor, "org.keep_books", org)
     return _plan("organisation", org.id, org_account_ids(org), through, local_date(org.created_at))
 
 

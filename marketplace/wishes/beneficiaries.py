@@ -1,5 +1,6 @@
 """Beneficiary households: registered with consent by a social worker, verified and re-verified
-every year by someone other than the person who registered them, and seen in full only by the responsible organisation's staff and the verifier."""
+every year by someone other than the person who registered them, and seen in full only by the
+responsible organisation's staff and the verifier."""
 from __future__ import annotations
 
 import re

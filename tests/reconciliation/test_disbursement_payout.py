@@ -31,7 +31,7 @@ def test_a_paid_disbursement_matches_its_bank_statement_line_with_nothing_left(w
                                    encoding="utf-8")
     statement = ("日期,金额,摘要,流水号\n"
                  f"{(today - timedelta(days=3)).isoformat()},800.00,转账 张三,HX1\n"
-                 f"{today.isoformat()},-300.00,付款 天河五金店,HX2\n").encode("utf-8")
+                 f"{today.isoformat()},-300.00,付款 天河五金店,HX2\n").encode()
     batch = imports.start_import(world.staff, books, "bank", upload(statement), layout.id)
     db.session.expire_all()
     assert batch.status == "done" and batch.matched == 2
