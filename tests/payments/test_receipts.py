@@ -126,11 +126,11 @@ def test_the_receipt_is_made_out_to_the_donor_whatever_they_show_in_public(chari
 
 def test_the_receipt_carries_the_charitys_registered_name_credit_code_and_address(charity):
     org = charity["org"]
-    org.registered_name, org.credit_code = "广州市慈善会（社会团体）", "51440100MJ0000000X"
+    org.registered_name, org.credit_code = "广州市慈善会（社会团体）", "51440100MJ0000000U"
     org.address = "广州市越秀区东风中路 1 号"
     db.session.commit()
     text = text_of(receipts.receipt_pdf(completed(charity["fund"], charity["donor"])))[0]
-    assert "广州市慈善会（社会团体）" in text and "51440100MJ0000000X" in text
+    assert "广州市慈善会（社会团体）" in text and "51440100MJ0000000U" in text
     assert "广州市越秀区东风中路 1 号" in text and "Unified social credit code" in text
 
 
