@@ -35,7 +35,7 @@ def seed_funds(domain: str) -> int:
     charity = db.session.scalar(select(Organisation).where(Organisation.name_en == CHARITY))
     firm_org = db.session.scalar(select(Organisation).where(Organisation.name_en == FIRM))
     users = {local: db.session.scalar(select(User).where(User.email == f"{local}@{domain}"))
-             for local in ("staff", "donor", "firm")}
+             for local in ("staff", "donor", "firm", "orgadmin")}
     if charity is None or firm_org is None or None in users.values():
         return 0
     if db.session.scalar(select(Fund.id).where(Fund.organisation_id == charity.id)) is not None:
@@ -51,9 +51,10 @@ def seed_funds(domain: str) -> int:
     offline.record_gift(staff, charity, fund_id=general.id, method="bank", amount_fen=500_000,
                         received_on=local_today(), evidence=_file("bank-slip.pdf"), payer_name="陈先生",
                         display="masked", reference="ICBC-20261101")
-    offline.record_gift(staff, charity, fund_id=community.id, method="bank", amount_fen=1_200_000,
-                        received_on=local_today(), evidence=_file("bank-slip-firm.pdf"),
-                        payer_email=firm_admin.email, firm_id=firm_org.id, display="name")
+    large = offline.record_gift(staff, charity, fund_id=community.id, method="bank", amount_fen=1_200_000,
+                                received_on=local_today(), evidence=_file("bank-slip-firm.pdf"),
+                                payer_email=firm_admin.email, firm_id=firm_org.id, display="name")
+    offline.confirm_gift(users["orgadmin"], large.id)  # above ¥5,000: a second person confirms it
     gift = giving.give_to_fund(donor, community.public_code, 20_000, display="anonymous", message="一点心意")
     demo.checkout(donor, gift.public_code, "pay")
     disbursements.request_disbursement(staff, community, payee="北京街长者饭堂", purpose="十一月长者助餐",

@@ -21,6 +21,7 @@ def role_choices():
         (Role.MEMBER.value, _l("Member")),
         (Role.COORDINATOR.value, _l("Coordinator (runs activities, approves hours)")),
         (Role.STAFF.value, _l("Staff (beneficiaries, needs and funds)")),
+        (Role.FINANCE.value, _l("Finance (staff who also close the books and book late gifts)")),
         (Role.ADMIN.value, _l("Admin (the organisation and its members)")),
     ]
 
