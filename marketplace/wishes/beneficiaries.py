@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Forbidden, InvalidInput, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.orgs.models import District, Organisation
@@ -109,12 +109,12 @@ def update_beneficiary(actor: User, beneficiary_id, **data) -> Beneficiary:
 def verify_beneficiary(actor: User, beneficiary_id) -> Beneficiary:
     """Record a (re-)verification visit; the next one falls due after REVERIFY_MONTHS.
 
-    :raise Forbidden: the actor registered the household: a second person verifies it.
+    :raise Conflict: the actor registered the household: a second person verifies it (as for listings).
     """
     beneficiary = get_beneficiary(actor, beneficiary_id)
     require(actor, "org.manage_beneficiaries", beneficiary.organisation)
     if beneficiary.registered_by_id == actor.id:
-        raise Forbidden(_l("You registered this household, so someone else must visit and verify it."))
+        raise Conflict(_l("You registered this household, so someone else must visit and verify it."))
     beneficiary.verified_by_id = actor.id
     beneficiary.verified_at = now_utc()
     beneficiary.reverify_due_on = add_months(local_today(), setting("REVERIFY_MONTHS"))

@@ -38,8 +38,8 @@ def test_the_credit_code_is_checked_and_unique(create_user):
     with pytest.raises(InvalidInput) as refused:
         register(create_user(), "甲机构", "Org A", credit_code="51440100MJ0000000X")
     assert "not valid" in str(refused.value.fields["credit_code"][0])
-    org = register(create_user(), "乙机构", "Org B", credit_code=" ５1440100mj0000000u ", registered_name="广州市乙机构",
-                   address="广州市天河区天河路 1 号")
+    org = register(create_user(), "乙机构", "Org B", credit_code=" ５1440100mj0000000u ",
+                   registered_name="广州市乙机构", address="广州市天河区天河路 1 号")
     assert (org.credit_code, org.registered_name, org.address) == (CODE, "广州市乙机构", "广州市天河区天河路 1 号")
     with pytest.raises(InvalidInput) as taken:
         register(create_user(), "丙机构", "Org C", credit_code=CODE)

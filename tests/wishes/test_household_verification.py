@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from marketplace.errors import Forbidden
+from marketplace.errors import Conflict
 from marketplace.extensions import db
 from marketplace.wishes import beneficiaries
 from marketplace.wishes.models import Beneficiary
@@ -17,7 +17,7 @@ def registered(station):
 
 def test_the_registrant_cannot_verify_and_a_colleague_can(station):
     household = registered(station)
-    with pytest.raises(Forbidden) as refused:
+    with pytest.raises(Conflict) as refused:
         beneficiaries.verify_beneficiary(station.worker, household.id)
     assert "someone else" in str(refused.value.message)
     db.session.rollback()
@@ -34,5 +34,5 @@ def test_the_page_and_the_api_refuse_the_registrant(client, auth, headers, stati
     assert response.status_code == 302
     assert "someone else must visit" in client.get(page).get_data(as_text=True)
     api = client.post(f"/api/v1/beneficiaries/{household.id}/verification", headers=headers(station.worker))
-    assert api.status_code == 403 and "someone else" in api.get_json()["error"]["message"]
+    assert api.status_code == 409 and "someone else" in api.get_json()["error"]["message"]
     assert db.session.get(Beneficiary, household.id).verified_at is None
