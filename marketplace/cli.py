@@ -56,6 +56,7 @@ def seed_demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from marketplace.funds.cli import init_app as init_funds_cli
     from marketplace.ledger.cli import init_app as init_ledger_cli
     from marketplace.timebank.cli import init_app as init_timebank_cli
     from marketplace.transparency.refresh import init_app as init_transparency_cli
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
     from marketplace.worker import init_app as init_worker_cli
 
     init_ledger_cli(app)
+    init_funds_cli(app)
     init_timebank_cli(app)
     init_wishes_cli(app)
     init_transparency_cli(app)

@@ -26,6 +26,7 @@ ORG_ACTIONS: dict[str, Role] = {
     "org.manage_funds": Role.STAFF,
     "org.view_audit": Role.STAFF,
     "org.spot_check": Role.STAFF,
+    "org.keep_books": Role.FINANCE,  # close periods, book a gift received in a closed period as a late entry
 }
 # actions any signed-in, active user may take
 USER_ACTIONS = {"org.create", "profile.edit", "token.manage", "invitation.accept"}

@@ -1,14 +1,17 @@
-"""Uploaded evidence and receipts: type checked from content, size limited, stored outside
-`static/` under generated names, and read back only through views that check access."""
+"""Uploaded evidence and receipts: type checked from content (a PDF must parse with pypdf, a photo
+must open with Pillow), size limited, stored outside `static/` under generated names, and read back
+only through views that check access."""
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
 
 from marketplace.errors import InvalidInput
 
@@ -19,6 +22,8 @@ SIGNATURES = {  # what the first bytes of each accepted type look like
 }
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # larger photos are refused before their pixels are decoded
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def sniff(head: bytes) -> str | None:
@@ -43,11 +48,34 @@ def store(upload, field: str, folder: str, max_bytes: int = DEFAULT_MAX_BYTES) -
     content_type = sniff(data[:16])
     if content_type is None:
         raise InvalidInput(fields={field: [_l("Only JPEG or PNG photos and PDF files are accepted.")]})
+    if not opens(data, content_type):
+        raise InvalidInput(fields={field: [_l(
+            "This file could not be opened as a PDF or a photo; it may be damaged or not what its name says. "
+            "Upload the real receipt.")]})
     name = f"{folder}/{secrets.token_hex(16)}{EXTENSIONS[content_type]}"
     path = root() / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return name, content_type
+
+
+def opens(data: bytes, content_type: str) -> bool:
+    """Tell whether the bytes really are a readable PDF (at least one page) or photo, not just its first bytes."""
+    if content_type == "application/pdf":
+        logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is our answer, not a log warning
+        try:
+            return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+        except Exception:  # noqa: BLE001  (pypdf raises many kinds of errors on files that are not PDFs)
+            return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return False
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 def root() -> Path:

@@ -15,6 +15,7 @@ from marketplace.extensions import db, limiter
 from marketplace.orgs.models import Invitation
 from marketplace.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
+from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
 from tests.wishes.world import wishes_of
@@ -167,7 +168,7 @@ PUBLIC_ACCOUNTS_ROUTES: dict[tuple[str, str], tuple[set, dict | None, str]] = {
     ("GET", "/reconciliation/"): (USERS, None, "page"),
     ("GET", "/reconciliation/imports/<int:import_id>"): (FUND_STAFF, None, "object"),
     ("GET", BOOKS + "/periods"): (FUND_STAFF, None, "object"),
-    ("POST", BOOKS + "/periods"): (FUND_STAFF, {"month": "2026-10", "note": "已对账"}, "object"),
+    ("POST", BOOKS + "/periods"): (CHARITY_ADMINS, {"month": "2026-10", "note": "已对账"}, "object"),  # finance
     ("GET", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, None, "admin"),
     ("POST", "/reconciliation/platform/periods"): (PLATFORM_ADMIN, {"month": "2026-10"}, "admin"),
 }
@@ -186,6 +187,8 @@ for prefix, allowed, kind in ((BOOKS, FUND_STAFF, "object"), ("/reconciliation/p
         ("GET", prefix + "/unmatched"): (allowed, None, kind),
         ("POST", prefix + "/match"): (allowed, {"line_id": "1", "posting_id": "1"}, kind),
         ("POST", prefix + "/correct"): (allowed, {"line_id": "1", "reason": "银行手续费"}, kind),
+        ("POST", prefix + "/corrections/<int:request_id>/approve"): (allowed, {}, kind),
+        ("POST", prefix + "/corrections/<int:request_id>/reject"): (allowed, {}, kind),
         ("GET", prefix + "/report"): (allowed, None, kind),
         ("GET", prefix + "/report.xlsx"): (allowed, None, kind),
     }
@@ -414,7 +417,7 @@ def time_bank_of(charity, people):
     service.sign_up(activity.id, people["volunteer"])
     attendance = service.record_by_hand(people["org_admin"], activity.id, people["volunteer"].email, starts,
                                         starts + timedelta(hours=1), "no phone")
-    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
     return activity, attendance, claim, care_request_of(charity, people["volunteer"])
 
@@ -455,7 +458,7 @@ def certificate_of(charity, volunteer, approver):
 
     from marketplace.timebank import certificates, claims
 
-    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 evidence"), filename="e.pdf")
+    evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     served = now_utc().date() - timedelta(days=1)
     claims.approve_claim(claims.submit_claim(volunteer, charity.id, served, 30, "探访", evidence).id, approver)
     today = certificates.local_today()

@@ -239,6 +239,8 @@ for books in ("/reconciliation/orgs/<int:org_id>", "/reconciliation/platform"):
         ("GET", books + "/unmatched"): Route(PERIOD.fields | {"line_after": OPT_ID, "posting_after": OPT_ID}),
         ("POST", books + "/match"): Route({"line_id": ID, "posting_id": ID}, {"line_id": "1", "posting_id": "1"}),
         ("POST", books + "/correct"): Route({"line_id": ID, "reason": TEXT}, {"line_id": "1", "reason": "银行手续费"}),
+        ("POST", books + "/corrections/<int:request_id>/approve"): Route(),
+        ("POST", books + "/corrections/<int:request_id>/reject"): Route(),
         ("GET", books + "/report"): PERIOD,
         ("GET", books + "/report.xlsx"): PERIOD,
         ("GET", books + "/periods"): Route(),

@@ -34,7 +34,7 @@ MAX_PAGES = 600
 @pytest.fixture
 def seeded(app, create_user, create_org):
     """A charity whose households, donors, notes and uploads all carry the marker."""
-    app.config["FUNDS_APPROVAL_THRESHOLD_FEN"] = 1_000  # so a request waits, and can be refused with a reason
+    app.config["MONEY_SECOND_PERSON_ABOVE_FEN"] = 1_000  # so a request waits, and can be refused with a reason
     staff = create_user(email="privmark-staff@example.org", display_name="PRIVMARK staff")
     verifier = create_user(email="privmark-verifier@example.org", display_name="PRIVMARK verifier")
     anonymous = create_user(email="privmark-anon@example.org", display_name="PRIVMARK anonymous donor")

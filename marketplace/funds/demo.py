@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -19,11 +20,14 @@ from marketplace.timeutil import local_today
 
 CHARITY = "Guangzhou Goodheart Charity"
 FIRM = "Tianhe Warm Meals Co., Ltd."
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _file(name: str) -> FileStorage:
-    return FileStorage(io.BytesIO(PDF), filename=name)
+    """A one-page blank PDF: uploads are parsed, so the demo's evidence must be a real PDF."""
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return FileStorage(io.BytesIO(out.getvalue()), filename=name)
 
 
 def seed_funds(domain: str) -> int:
@@ -31,7 +35,7 @@ def seed_funds(domain: str) -> int:
     charity = db.session.scalar(select(Organisation).where(Organisation.name_en == CHARITY))
     firm_org = db.session.scalar(select(Organisation).where(Organisation.name_en == FIRM))
     users = {local: db.session.scalar(select(User).where(User.email == f"{local}@{domain}"))
-             for local in ("staff", "donor", "firm")}
+             for local in ("staff", "donor", "firm", "orgadmin")}
     if charity is None or firm_org is None or None in users.values():
         return 0
     if db.session.scalar(select(Fund.id).where(Fund.organisation_id == charity.id)) is not None:
@@ -47,9 +51,10 @@ def seed_funds(domain: str) -> int:
     offline.record_gift(staff, charity, fund_id=general.id, method="bank", amount_fen=500_000,
                         received_on=local_today(), evidence=_file("bank-slip.pdf"), payer_name="陈先生",
                         display="masked", reference="ICBC-20261101")
-    offline.record_gift(staff, charity, fund_id=community.id, method="bank", amount_fen=1_200_000,
-                        received_on=local_today(), evidence=_file("bank-slip-firm.pdf"),
-                        payer_email=firm_admin.email, firm_id=firm_org.id, display="name")
+    large = offline.record_gift(staff, charity, fund_id=community.id, method="bank", amount_fen=1_200_000,
+                                received_on=local_today(), evidence=_file("bank-slip-firm.pdf"),
+                                payer_email=firm_admin.email, firm_id=firm_org.id, display="name")
+    offline.confirm_gift(users["orgadmin"], large.id)  # above ¥5,000: a second person confirms it
     gift = giving.give_to_fund(donor, community.public_code, 20_000, display="anonymous", message="一点心意")
     demo.checkout(donor, gift.public_code, "pay")
     disbursements.request_disbursement(staff, community, payee="北京街长者饭堂", purpose="十一月长者助餐",

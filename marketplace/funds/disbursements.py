@@ -1,15 +1,15 @@
-"""Disbursement rules: staff pay money out of a fund with a receipt or invoice; amounts above a
-threshold wait for a second staff member (never the requester); a fund never goes below zero; a
-restricted fund pays only for its own wish or need; a rejected request keeps its reason.
-
-The threshold is the setting `FUNDS_APPROVAL_THRESHOLD_FEN` (default ¥1,000).
+"""Disbursement rules: staff pay money out of a fund with a receipt or invoice; amounts above the
+second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, default ¥5,000, see marketplace/controls.py)
+wait for a second staff member (never the requester); a fund never goes below zero; a restricted
+fund pays only for its own wish or need; a rejected request keeps its reason. Paying takes the money
+out of the organisation's bank account in the books, so the bank statement line matches it.
 """
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from marketplace import controls
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.checks import reason_given
@@ -27,14 +27,13 @@ from marketplace.timeutil import now_utc
 from marketplace.wishes.models import Listing, ListingKind
 
 D = DisbursementStatus
-DEFAULT_THRESHOLD_FEN = 100_000  # ¥1,000
 MAX_FEN = 10**12
 PAYABLE_KINDS = (ListingKind.WISH.value, ListingKind.HOUSEHOLD_NEED.value)
 
 
 def approval_threshold() -> int:
     """Return the amount (fen) above which a disbursement needs a second staff member."""
-    return int(current_app.config.get("FUNDS_APPROVAL_THRESHOLD_FEN", DEFAULT_THRESHOLD_FEN))
+    return controls.second_person_above()
 
 
 def may_manage(user: User | None, fund: Fund) -> bool:

@@ -18,6 +18,7 @@ from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.service import require_verified
 from marketplace.payments.postings import fund_account
 from marketplace.policy import require
 from marketplace.sqlite import savepoint
@@ -37,8 +38,12 @@ class Totals:
 
 def create_fund(actor: User, org: Organisation, *, kind: str, name_zh: str, name_en: str, purpose: str = "",
                 district_id: int | None = None, named_after: str = "") -> Fund:
-    """Open a fund of the organisation (its staff); community funds name a district, named funds a name."""
+    """Open a fund of the organisation (its staff); community funds name a district, named funds a name.
+
+    :raise Conflict: the organisation is not verified (only verified organisations open public funds).
+    """
     require(actor, "org.manage_funds", org)
+    require_verified(org)
     errors: dict[str, list] = {}
     if kind not in [k.value for k in OPENED_BY_HAND]:
         errors["kind"] = [_l("Choose a kind from the list.")]

@@ -21,6 +21,7 @@ def role_choices():
         (Role.MEMBER.value, _l("Member")),
         (Role.COORDINATOR.value, _l("Coordinator (runs activities, approves hours)")),
         (Role.STAFF.value, _l("Staff (beneficiaries, needs and funds)")),
+        (Role.FINANCE.value, _l("Finance (staff who also close the books and book late gifts)")),
         (Role.ADMIN.value, _l("Admin (the organisation and its members)")),
     ]
 
@@ -36,6 +37,12 @@ class OrganisationForm(FlaskForm):
     contact_email = EmailField(
         _l("Contact email"), [Optional(), Length(max=254), Email(_l("Enter a valid email address."))]
     )
+    registered_name = StringField(_l("Registered name (as on the registration certificate)"),
+                                  [Optional(), Length(max=200)],
+                                  description=_l("Printed on receipts. Leave empty if it is the Chinese name."))
+    credit_code = StringField(_l("Unified social credit code (统一社会信用代码)"), [Optional(), Length(max=40)],
+                              description=_l("18 characters, printed on donation receipts."))
+    address = StringField(_l("Registered address"), [Optional(), Length(max=300)])
 
 
 class InviteForm(FlaskForm):

@@ -26,6 +26,7 @@ class Role(enum.StrEnum):
     MEMBER = "member"
     COORDINATOR = "coordinator"
     STAFF = "staff"
+    FINANCE = "finance"  # staff who also keep the books: close periods, book late entries
     ADMIN = "admin"
 
     @property
@@ -58,6 +59,13 @@ class Organisation(db.Model):
     contact_name: Mapped[str] = mapped_column(String(80), default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # as registered with the authorities, printed on receipts
+    registered_name: Mapped[str] = mapped_column(String(200), default="")
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)  # 统一社会信用代码
+    address: Mapped[str] = mapped_column(String(300), default="")
+    # the names normalised (see orgs/names.py), unique so no organisation looks like another
+    name_zh_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    name_en_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -26,6 +26,10 @@ class OrganisationPublicSchema(Schema):
     contact_name = fields.String(load_default="", validate=validate.Length(max=80))
     contact_phone = fields.String(load_default="", validate=validate.Length(max=32))
     contact_email = fields.String(load_default="", validate=validate.Length(max=254))
+    registered_name = fields.String(load_default="", validate=validate.Length(max=200))
+    credit_code = fields.String(load_default="", allow_none=True, validate=validate.Length(max=40),
+                                metadata={"description": "统一社会信用代码: 18 characters with a check character"})
+    address = fields.String(load_default="", validate=validate.Length(max=300))
     is_verified = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 

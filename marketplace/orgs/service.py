@@ -1,4 +1,7 @@
-"""Organisations: create, edit, verify; members: invite, accept, leave, remove, change role."""
+"""Organisations: create, edit, verify; members: invite, accept, leave, remove, change role.
+
+No organisation's name may read like another's (orgs/names.py), and only a verified organisation
+takes money or asks for it in public (`require_verified`)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,6 +9,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
+from sqlalchemy.exc import IntegrityError
 
 from marketplace import mailer
 from marketplace.audit.service import record
@@ -15,13 +19,16 @@ from marketplace.auth.service import normalise_email
 from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
+from marketplace.orgs import credit_code
 from marketplace.orgs.models import District, Invitation, Membership, Organisation, OrgKind, Role
+from marketplace.orgs.names import name_key
 from marketplace.policy import require
 from marketplace.timeutil import now_utc
 
 ORG_TEXT_LIMITS = {
     "name_zh": 120, "name_en": 160, "description": 4000,
     "contact_name": 80, "contact_phone": 32, "contact_email": 254,
+    "registered_name": 200, "credit_code": 40, "address": 300,
 }
 
 
@@ -79,10 +86,47 @@ def _clean_org_fields(data: dict) -> dict:
     district = db.session.get(District, district_id) if is_id(district_id) else None
     if district is None or not district.is_active:
         fields["district_id"] = [_l("Choose a district from the list.")]
+    for key in ("name_zh", "name_en"):
+        if clean[key] and key not in fields and not name_key(clean[key]):
+            fields[key] = [_l("Use letters or digits in the name.")]
+    clean["credit_code"] = credit_code.normalise(clean["credit_code"]) or None
+    if clean["credit_code"] and "credit_code" not in fields and not credit_code.is_valid(clean["credit_code"]):
+        fields["credit_code"] = [_l("Enter the 18-character unified social credit code exactly as on the "
+                                    "registration certificate; this one is not valid.")]
     if fields:
         raise InvalidInput(fields=fields)
     clean["district_id"] = district.id
     return clean
+
+
+def _refuse_look_alikes(org: Organisation) -> None:
+    """Give the organisation its name keys, refusing a name or code another organisation already has.
+
+    :raise InvalidInput: naming `name_zh`, `name_en` or `credit_code`.
+    """
+    org.name_zh_key, org.name_en_key = name_key(org.name_zh), name_key(org.name_en)
+    fields: dict[str, list] = {}
+    for key, column in (("name_zh", Organisation.name_zh_key), ("name_en", Organisation.name_en_key)):
+        other = db.session.scalar(db.select(Organisation).where(column == getattr(org, f"{key}_key"),
+                                                                Organisation.id != org.id).limit(1))
+        if other is not None:
+            fields[key] = [_l("This name is too like that of %(name)s, already registered; choose a name "
+                              "nobody could mistake for it.", name=other.name_zh)]
+    if org.credit_code and db.session.scalar(db.select(Organisation.id).where(
+            Organisation.credit_code == org.credit_code, Organisation.id != org.id).limit(1)):
+        fields["credit_code"] = [_l("Another organisation is registered with this unified social credit code.")]
+    if fields:
+        raise InvalidInput(fields=fields)
+
+
+def _commit_organisation() -> None:
+    """Commit; a name or code taken at the same moment is answered like one taken before."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise InvalidInput(fields={"name_zh": [_l(
+            "Another organisation registered this name or code just now; choose another.")]}) from None
 
 
 def create_organisation(actor: User, kind: str, **data) -> Organisation:
@@ -93,21 +137,25 @@ def create_organisation(actor: User, kind: str, **data) -> Organisation:
     if kind not in {k.value for k in OrgKind}:
         raise InvalidInput(fields={"kind": [_l("Choose a kind of organisation from the list.")]})
     org = Organisation(kind=kind, created_by_id=actor.id, **_clean_org_fields(data))
+    _refuse_look_alikes(org)
     db.session.add(org)
     db.session.flush()
     db.session.add(Membership(organisation=org, user=actor, role=Role.ADMIN.value))
     record("org.created", actor=actor, subject=org, kind=kind)
-    db.session.commit()
+    _commit_organisation()
     return org
 
 
 def update_organisation(actor: User, org: Organisation, **data) -> Organisation:
     """Edit an organisation's public details."""
     require(actor, "org.edit", org)
-    for key, value in _clean_org_fields(data).items():
-        setattr(org, key, value)
+    clean = _clean_org_fields(data)
+    with db.session.no_autoflush:
+        for key, value in clean.items():
+            setattr(org, key, value)
+        _refuse_look_alikes(org)
     record("org.updated", actor=actor, subject=org)
-    db.session.commit()
+    _commit_organisation()
     return org
 
 
@@ -120,6 +168,16 @@ def set_verified(actor: User, org: Organisation, verified: bool) -> Organisation
     record("org.verified" if verified else "org.unverified", actor=actor, subject=org)
     db.session.commit()
     return org
+
+
+def require_verified(org: Organisation) -> None:
+    """Refuse to let an organisation the platform has not verified take money or ask for it in public.
+
+    :raise Conflict: the organisation is not verified.
+    """
+    if not org.is_verified:
+        raise Conflict(_l("%(name)s is not verified yet: until the platform verifies it, it cannot take gifts "
+                          "or open public funds, wishes or needs.", name=org.name_zh))
 
 
 def get_organisation(org_id: int) -> Organisation:

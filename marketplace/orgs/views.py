@@ -80,7 +80,7 @@ def create():
 def _org_data(form: OrganisationForm) -> dict:
     return {name: getattr(form, name).data for name in (
         "name_zh", "name_en", "district_id", "description", "contact_name", "contact_phone",
-        "contact_email")}
+        "contact_email", "registered_name", "credit_code", "address")}
 
 
 @bp.route("/<int:org_id>")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import PublicDisplay, User
@@ -85,6 +85,8 @@ class Donation(db.Model):
     reference: Mapped[str] = mapped_column(String(120), default="")  # bank reference or cash slip number
     payer_name: Mapped[str] = mapped_column(String(120), default="")  # an offline donor without an account
     received_on: Mapped[date | None] = mapped_column(Date)  # offline: the day the money arrived
+    # offline, received in a closed period: booked by a finance user in the open period, received_on kept
+    is_late_entry: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     receipt_no: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -1,8 +1,13 @@
 """Offline gifts: staff of the fund's organisation record a bank transfer or cash, with evidence.
 
-A bank transfer, and cash up to a threshold (`PAYMENTS_CASH_CONFIRM_FEN`, default ¥2,000), completes
-at once through the one completion path; larger cash waits for a second staff member, never the one
-who recorded it, to confirm that the money is really there. The receipt is emailed after the commit.
+A gift up to the second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, default ¥5,000, see
+marketplace/controls.py) completes at once through the one completion path; a larger one waits for
+a second staff member, never the one who recorded it, to confirm that the money is really there.
+The receipt is emailed after the commit.
+
+The gift's ledger entry is dated the day the money was received. A day inside a closed period is
+refused, naming the period, unless a finance user books it as a late entry: then the entry is dated
+in the open period (today) and the gift keeps the day received, shown on it, its receipt and the memo.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import uploads
+from marketplace import controls, uploads
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
 from marketplace.auth.service import find_by_email
@@ -21,15 +26,17 @@ from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.funds.models import Fund
 from marketplace.ids import is_id
+from marketplace.ledger.errors import PeriodClosed
 from marketplace.orgs.models import Organisation, OrgKind
+from marketplace.orgs.service import require_verified
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
 from marketplace.policy import can, require
+from marketplace.reconciliation.periods import closed_period_of
 from marketplace.timeutil import local_today
 
 OFFLINE = (Provider.BANK.value, Provider.CASH.value)
 DEFAULTS = {
-    "PAYMENTS_CASH_CONFIRM_FEN": 200_000,  # ¥2,000: more cash needs a second staff member
     "PAYMENTS_OFFLINE_MAX_FEN": 10_000_000_000,  # ¥100,000,000
 }
 MIN_FEN = 100  # ¥1
@@ -40,19 +47,18 @@ def setting(name: str) -> int:
     return int(current_app.config.get(name, DEFAULTS[name]))
 
 
-def needs_second(method: str, amount_fen: int) -> bool:
-    """Tell whether a gift must wait for a second staff member's confirmation."""
-    return method == Provider.CASH and amount_fen > setting("PAYMENTS_CASH_CONFIRM_FEN")
-
-
 def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_fen, received_on, evidence,
                 payer_email: str = "", payer_name: str = "", display: str = PublicDisplay.MASKED.value,
-                reference: str = "", firm_id=None) -> Donation:
+                reference: str = "", firm_id=None, late_entry: bool = False) -> Donation:
     """Record a bank transfer or cash received by the organisation, and complete it unless it must wait.
 
+    `late_entry` (finance users only) books a gift received in a closed period in the open one.
+
     :raise InvalidInput: a field is wrong (named in `fields`); nothing is stored.
+    :raise Conflict: the organisation is not verified, so it may not take gifts.
     """
     require(actor, "org.manage_funds", org)
+    require_verified(org)
     errors: dict[str, list] = {}
     fund = db.session.get(Fund, fund_id) if is_id(fund_id) else None
     if fund is None or fund.organisation_id != org.id or not fund.is_open:
@@ -73,6 +79,8 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
         errors["received_on"] = [_l("Give the day the money arrived; it cannot be in the future.")]
     elif received_on < today - timedelta(days=RECORD_DAYS_BACK):
         errors["received_on"] = [_l("Record a gift within a year of receiving it.")]
+    else:
+        late_entry = _late(actor, org, received_on, late_entry is True, errors)
     if errors:
         raise InvalidInput(fields=errors)
     path, content_type = uploads.store(evidence, "evidence", "donations")
@@ -80,11 +88,12 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
                         organisation_id=firm.id if firm else None, amount_fen=amount_fen, display=display,
                         provider=method, status=DonationStatus.PENDING.value, reference=reference.strip(),
                         payer_name=payer_name, received_on=received_on, evidence_path=path,
-                        evidence_type=content_type, recorded_by_id=actor.id)
+                        evidence_type=content_type, recorded_by_id=actor.id, is_late_entry=late_entry)
     db.session.add(donation)
     db.session.flush()
-    record("donation.recorded", actor=actor, subject=donation, amount_fen=amount_fen, provider=method)
-    if needs_second(method, amount_fen):
+    record("donation.recorded", actor=actor, subject=donation, amount_fen=amount_fen, provider=method,
+           received_on=received_on.isoformat(), late_entry=late_entry)
+    if controls.needs_second_person(amount_fen):
         donation.status = DonationStatus.AWAITING_SECOND.value
     else:
         donation.confirmed_by_id = actor.id
@@ -103,15 +112,20 @@ def confirm_gift(actor: User, donation_id) -> Donation:
     if donation.status != DonationStatus.AWAITING_SECOND:
         raise Conflict(_l("This gift is not waiting for confirmation any more."))
     if donation.recorded_by_id == actor.id:
-        raise Forbidden(_l("Another staff member must confirm cash you recorded yourself."))
+        raise Forbidden(_l("Another staff member must confirm a gift you recorded yourself."))
     donation.confirmed_by_id = actor.id
-    complete(donation, actor)
+    try:
+        complete(donation, actor)
+    except PeriodClosed as closed:
+        raise Conflict(_l("The books were closed through %(day)s after this gift was recorded. Cancel it; a "
+                          "finance user can record it again as a late entry.",
+                          day=closed.closed_through.isoformat())) from None
     db.session.commit()  # the receipt was queued with the completion
     return donation
 
 
 def cancel_gift(actor: User, donation_id) -> Donation:
-    """Cancel cash still waiting for confirmation (it was not found, or recorded by mistake)."""
+    """Cancel a gift still waiting for confirmation (the money was not found, or recorded by mistake)."""
     donation = _locked_offline(actor, donation_id)
     if donation.status != DonationStatus.AWAITING_SECOND:
         raise Conflict(_l("This gift is not waiting for confirmation any more."))
@@ -122,7 +136,7 @@ def cancel_gift(actor: User, donation_id) -> Donation:
 
 
 def awaiting(org: Organisation):
-    """Return a query of the organisation's cash gifts waiting for a second staff member, oldest first."""
+    """Return a query of the organisation's gifts waiting for a second staff member, oldest first."""
     return (select(Donation).join(Fund, Fund.id == Donation.fund_id)
             .where(Fund.organisation_id == org.id, Donation.status == DonationStatus.AWAITING_SECOND.value)
             .order_by(Donation.id))
@@ -157,6 +171,23 @@ def _locked_offline(actor: User, donation_id) -> Donation:
     require(actor, "org.manage_funds", donation.fund.organisation)
     return db.session.scalar(select(Donation).where(Donation.id == donation.id).with_for_update()
                              .execution_options(populate_existing=True))
+
+
+def _late(actor: User, org: Organisation, received_on: date, late_entry: bool, errors: dict) -> bool:
+    """Refuse a day inside a closed period unless a finance user books it late; return whether it is late."""
+    closed = closed_period_of("organisation", org.id, received_on)
+    if closed is None:
+        return False
+    start, through = closed
+    if not late_entry:
+        period = (_l("the period %(start)s to %(end)s", start=start.isoformat(), end=through.isoformat())
+                  if start else _l("the period ending %(end)s", end=through.isoformat()))
+        errors["received_on"] = [_l("%(day)s is in %(period)s, whose books are closed. A finance user can record "
+                                    "the gift as a late entry in the open period, keeping the day received.",
+                                    day=received_on.isoformat(), period=period)]
+    elif not can(actor, "org.keep_books", org):
+        errors["late_entry"] = [_l("Only the organisation's finance staff may record a late entry.")]
+    return True
 
 
 def _is_amount(value) -> bool:

@@ -8,6 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace import controls
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.errors import Conflict, Forbidden, InvalidInput
@@ -23,7 +24,7 @@ from marketplace.payments import offline
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.payments.offline_forms import OfflineGiftForm
 from marketplace.payments.views import bp
-from marketplace.policy import require
+from marketplace.policy import can, require
 from marketplace.timebank.views import flash_errors
 
 FIRM_CHOICES = 500
@@ -42,14 +43,18 @@ def offline_gifts(org_id):
                 g.user, org, fund_id=form.fund_id.data, method=form.method.data, amount_fen=form.amount.data,
                 received_on=form.received_on.data, evidence=request.files.get("evidence"),
                 payer_email=form.payer_email.data or "", payer_name=form.payer_name.data or "",
-                display=form.display.data, reference=form.reference.data or "", firm_id=form.firm_id.data)
+                display=form.display.data, reference=form.reference.data or "", firm_id=form.firm_id.data,
+                late_entry=bool(form.late_entry.data))
         except InvalidInput as error:
             db.session.rollback()
             error.fields = {("amount" if k == "amount_fen" else k): v for k, v in error.fields.items()}
             apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
         else:
             if donation.status == DonationStatus.AWAITING_SECOND:
-                flash(_("The cash is recorded. Another staff member must confirm it before it counts."), "success")
+                flash(_("The gift is recorded. Another staff member must confirm it before it counts."), "success")
             else:
                 flash(_("The gift is recorded with receipt %(number)s.", number=donation.receipt_no), "success")
             return redirect(url_for("payments.offline_gifts", org_id=org.id))
@@ -57,22 +62,22 @@ def offline_gifts(org_id):
     latest = db.session.scalars(offline.recorded(org)).all()
     failed = request.method == "POST"
     return render_template("payments/offline.html", org=org, form=form, waiting=waiting, latest=latest,
-                           button=EmptyForm(), fund_name=_fund_name,
-                           threshold=offline.setting("PAYMENTS_CASH_CONFIRM_FEN")), 422 if failed else 200
+                           button=EmptyForm(), fund_name=_fund_name, keeps_books=can(g.user, "org.keep_books", org),
+                           threshold=controls.second_person_above()), 422 if failed else 200
 
 
 @bp.post("/offline/<int:donation_id>/confirm")
 @login_required
 def offline_confirm(donation_id):
-    """Confirm large cash another staff member recorded: it then counts and the receipt goes out."""
-    return _decide(donation_id, offline.confirm_gift, _("The cash is confirmed and the receipt sent."))
+    """Confirm a large gift another staff member recorded: it then counts and the receipt goes out."""
+    return _decide(donation_id, offline.confirm_gift, _("The gift is confirmed and the receipt sent."))
 
 
 @bp.post("/offline/<int:donation_id>/cancel")
 @login_required
 def offline_cancel(donation_id):
-    """Cancel cash still waiting for confirmation."""
-    return _decide(donation_id, offline.cancel_gift, _("The cash gift is cancelled."))
+    """Cancel a gift still waiting for confirmation."""
+    return _decide(donation_id, offline.cancel_gift, _("The gift is cancelled."))
 
 
 @bp.route("/offline/<int:donation_id>/evidence")

@@ -4,7 +4,7 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | event | lines |
 |---|---|
 | gift received (Stripe or demo) | platform `stripe_clearing` −n, fund +n |
-| gift received offline | the organisation's `bank` or `cash` −n, fund +n |
+| gift received offline | the organisation's `bank` or `cash` −n, fund +n (dated the day received) |
 | Stripe's fee | platform `fees` −f, platform `stripe_clearing` +f |
 | gift past a budget | what was still needed as a gift; the rest (`excess:<id>`) source −x, community fund +x |
 | … the donor chose a refund | the rest is not posted: it goes back to the donor |
@@ -12,7 +12,8 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | cancelled wish reallocated | its fund −m, the organisation's community fund +m |
 | dispute opened | a hold of the disputed amount on the fund (not spendable) |
 | Stripe payout | platform `bank` −p, platform `stripe_clearing` +p |
-| disbursement | fund −d, the organisation's `disbursed` +d |
+| disbursement | fund −d, the organisation's `bank` +d (the account its bank statement reconciles against) |
+| disbursement booked before the bank rule (mended once) | `disbursed` −d, the organisation's `bank` +d |
 
 Every posting carries an idempotency key named after its cause, so a repeated event posts once.
 These helpers flush but never commit: the calling service commits once.
@@ -42,11 +43,23 @@ def source_account(donation) -> LedgerAccount:
 
 
 def receive(donation, actor=None, amount_fen: int | None = None) -> LedgerEntry:
-    """Post a completed gift into its fund (`amount_fen`: the part its wish or need still needed)."""
+    """Post a completed gift into its fund (`amount_fen`: the part its wish or need still needed), dated
+    the day an offline gift was received.
+
+    A late entry (received in a closed period) is dated today and names the day received in its memo.
+
+    :raise PeriodClosed: the day received is inside a closed period.
+    """
     amount = donation.amount_fen if amount_fen is None else amount_fen
+    memo, effective = f"donation {donation.public_code}", None
+    if donation.received_on is not None and donation.provider not in ("stripe", "demo"):
+        if donation.is_late_entry:
+            memo += f", late entry: received {donation.received_on.isoformat()}"
+        else:
+            effective = donation.received_on
     return ledger.post([(source_account(donation), -amount), (fund_account(donation.fund), amount)],
-                       key=f"donation:{donation.id}", kind="donation", actor=actor,
-                       memo=f"donation {donation.public_code}")
+                       key=f"donation:{donation.id}", kind="donation", actor=actor, memo=memo,
+                       effective_date=effective)
 
 
 def excess(donation, amount_fen: int, community_fund, actor=None) -> LedgerEntry:
@@ -101,13 +114,24 @@ def payout(payout_id: str, amount_fen: int, actor=None) -> LedgerEntry:
 
 
 def disburse(disbursement, actor=None) -> LedgerEntry:
-    """Post a disbursement out of its fund.
+    """Post a disbursement out of its fund and out of the organisation's bank account.
 
     :raise InsufficientBalance: the fund holds less than the amount (nothing is posted).
     """
     fund = disbursement.fund
     return ledger.post([(fund_account(fund), -disbursement.amount_fen),
-                        (ledger.open_account("organisation", fund.organisation_id, "disbursed"),
-                         disbursement.amount_fen)],
+                        (ledger.open_account("organisation", fund.organisation_id, "bank"), disbursement.amount_fen)],
                        key=f"disbursement:{disbursement.id}", kind="disbursement", actor=actor,
                        memo=f"disbursement {disbursement.public_code}")
+
+
+def disbursed_to_bank(disbursement, actor=None) -> LedgerEntry:
+    """Mend a disbursement booked to `disbursed` before disbursements paid out of the bank: move it to the bank.
+
+    Dated today (the open period); posts once per disbursement.
+    """
+    org_id = disbursement.fund.organisation_id
+    return ledger.post([(ledger.open_account("organisation", org_id, "disbursed"), -disbursement.amount_fen),
+                        (ledger.open_account("organisation", org_id, "bank"), disbursement.amount_fen)],
+                       key=f"disbursement-bank:{disbursement.id}", kind="disbursement.bank", actor=actor,
+                       memo=f"disbursement {disbursement.public_code} paid from the bank")

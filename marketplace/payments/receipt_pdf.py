@@ -41,7 +41,7 @@ def render(content: dict) -> bytes:
 
 def _heading(pdf: FPDF, content: dict) -> None:
     pdf.set_font(FONT, size=12)
-    pdf.cell(text=content["org_zh"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(text=content["registered_name"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*GREY)
     pdf.set_font(FONT, size=10)
     pdf.cell(text=content["org_en"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -57,8 +57,15 @@ def _facts(pdf: FPDF, content: dict) -> None:
     amount = content["amount_fen"]
     rows = [
         (_l("Receipt number"), content["number"]),
-        (_l("Organisation"), f"{content['org_zh']}\n{content['org_en']}"),
-        (_l("Donor"), content["donor"]),
+        (_l("Organisation"), "\n".join(dict.fromkeys((content["registered_name"], content["org_zh"],
+                                                       content["org_en"])))),
+    ]
+    if content["credit_code"]:
+        rows.append((_l("Unified social credit code"), content["credit_code"]))
+    if content["address"]:
+        rows.append((_l("Address"), content["address"]))
+    rows += [
+        (_l("Donor"), content["donor"] or "—"),
         (_l("Amount"), money(amount)),
         (_l("Amount in words"), f"{words_zh(amount)}\n{words_en(amount)}"),
         (_l("Fund"), "\n".join(dict.fromkeys((content["fund_zh"], content["fund_en"])))),
@@ -67,6 +74,8 @@ def _facts(pdf: FPDF, content: dict) -> None:
     ]
     if content["received_on"]:
         rows.append((_l("Received on"), content["received_on"]))
+    if content["late_entry"]:
+        rows.append((_l("Late entry"), bilingual(_l("Received in a closed period; booked in the open period"), "\n")))
     rows.append((_l("Date of receipt"), content["issued_on"]))
     if content["refunded_fen"]:
         rows.append((_l("Refunded"), money(content["refunded_fen"])))

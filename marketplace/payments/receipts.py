@@ -66,9 +66,13 @@ def receipt_content(donation: Donation) -> dict:
     return {
         "number": donation.receipt_no,
         "org_zh": org.name_zh, "org_en": org.name_en,
+        "registered_name": org.registered_name or org.name_zh,
+        "credit_code": org.credit_code or "",
+        "address": org.address,
         "issued_on": local_date(donation.completed_at).isoformat(),
         "received_on": donation.received_on.isoformat() if donation.received_on else "",
-        "donor": donor_shown(donation),
+        "late_entry": bool(donation.is_late_entry),
+        "donor": made_out_to(donation),
         "amount_fen": donation.amount_fen,
         "refunded_fen": donation.refunded_fen,
         "fund_zh": fund.name_zh, "fund_en": fund.name_en,
@@ -78,9 +82,17 @@ def receipt_content(donation: Donation) -> dict:
     }
 
 
+def made_out_to(donation: Donation) -> str:
+    """Name the donor in full, as a receipt is made out: whatever they chose for public pages."""
+    if donation.organisation is not None:
+        return f"{donation.organisation.name_zh} ({donation.organisation.name_en})"
+    name = donation.donor.display_name if donation.donor is not None else donation.payer_name
+    return (name or "").strip()
+
+
 def donor_shown(donation: Donation, bilingual: bool = True) -> str:
-    """Name the donor as they chose to appear: by name, masked (张**) or anonymous (in both languages on a
-    receipt, in the reader's language on a page)."""
+    """Name the donor on public pages as they chose to appear: by name, masked (张**) or anonymous (in both
+    languages where both are shown, in the reader's language on a page). Receipts use `made_out_to`."""
     if donation.display == PublicDisplay.ANONYMOUS:
         return pdf_layout.bilingual(_l("Anonymous"), " ") if bilingual else str(_l("Anonymous"))
     if donation.organisation is not None:

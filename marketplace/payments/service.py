@@ -23,6 +23,7 @@ from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.orgs.models import OrgKind
+from marketplace.orgs.service import require_verified
 from marketplace.payments import completion, postings, refunds, settings
 from marketplace.payments.gateway import Checkout, GatewayError, gateway
 from marketplace.payments.models import Donation, DonationStatus, ExcessChoice
@@ -155,6 +156,7 @@ def _refuse_if_paid(condition, message) -> None:
 
 
 def _pending(donor, fund, amount_fen, display, message, excess_choice=None, **links) -> Donation:
+    require_verified(fund.organisation)  # only verified organisations take gifts
     donation = Donation(fund_id=fund.id, donor_id=donor.id, amount_fen=amount_fen,
                         excess_choice=excess_choice or ExcessChoice.COMMUNITY.value,
                         display=display or donor.public_display, message=message.strip(),

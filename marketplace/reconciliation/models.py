@@ -20,6 +20,7 @@ ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 IMPORT_KINDS = ("stripe", "bank")
 IMPORT_STATUSES = ("queued", "checking", "importing", "matching", "done", "rejected", "failed")
 MATCH_METHODS = ("id", "amount", "manual", "correction")
+CORRECTION_STATUSES = ("requested", "approved", "rejected")
 
 
 def _in(column: str, values) -> str:
@@ -116,3 +117,22 @@ class ReconciliationMatch(db.Model):
     reason: Mapped[str] = mapped_column(String(300), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+
+class CorrectionRequest(db.Model):
+    """A correcting entry above the second-person amount, asked for by one person and posted only when
+    another approves it (see reconciliation/resolve.py)."""
+
+    __tablename__ = "reconciliation_correction_request"
+    __table_args__ = (CheckConstraint(_in("status", CORRECTION_STATUSES), name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_account.id"), index=True)
+    line_id: Mapped[int] = mapped_column(BigId, ForeignKey("reconciliation_line.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

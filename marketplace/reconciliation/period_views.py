@@ -1,4 +1,5 @@
-"""Staff pages to close the books a month at a time: an organisation's (its staff) and the platform's (admins).
+"""Pages to close the books a month at a time: an organisation's (its staff see them, its finance staff close
+them) and the platform's (admins).
 
 A first POST with a month shows what the close would lock (the confirm step); a second POST with
 `confirm=yes` closes it. Nothing is written until then.
@@ -17,7 +18,7 @@ from marketplace.extensions import db
 from marketplace.forms_common import apply_errors
 from marketplace.ledger import periods as ledger_periods
 from marketplace.orgs.service import get_organisation
-from marketplace.policy import require
+from marketplace.policy import can, require
 from marketplace.reconciliation import periods
 from marketplace.reconciliation.period_forms import PeriodCloseForm
 from marketplace.reconciliation.views import bp
@@ -29,7 +30,7 @@ def org_periods(org_id):
     """List the organisation's closed periods and close the next one."""
     org = get_organisation(org_id)
     require(g.user, "org.manage_funds", org)
-    return _page("organisation", org.id, org=org,
+    return _page("organisation", org.id, org=org, may_close=can(g.user, "org.keep_books", org),
                  plan=lambda through: periods.plan_org_close(g.user, org, through),
                  close=lambda through, note: periods.close_org_period(g.user, org, through, note),
                  here=url_for("reconciliation.org_periods", org_id=org.id))
@@ -40,13 +41,13 @@ def org_periods(org_id):
 def platform_periods():
     """List the platform's closed periods and close the next one (platform admins)."""
     require(g.user, "admin.access")
-    return _page("platform", 0, org=None,
+    return _page("platform", 0, org=None, may_close=True,
                  plan=lambda through: periods.plan_platform_close(g.user, through),
                  close=lambda through, note: periods.close_platform_period(g.user, through, note),
                  here=url_for("reconciliation.platform_periods"))
 
 
-def _page(owner_type: str, owner_id: int, *, org, plan, close, here: str):
+def _page(owner_type: str, owner_id: int, *, org, may_close: bool, plan, close, here: str):
     form = PeriodCloseForm()
     form.month.choices = [(m, m) for m in periods.closable_months(owner_type, owner_id)]
     status, confirm = 200, None
@@ -72,7 +73,7 @@ def _page(owner_type: str, owner_id: int, *, org, plan, close, here: str):
     template = "reconciliation/period_confirm.html" if confirm else "reconciliation/periods.html"
     return render_template(template, org=org, form=form, plan=confirm, closes=closes, actors=actors,
                            closed_through=ledger_periods.closed_through_of(owner_type, owner_id),
-                           here=here), status
+                           here=here, may_close=may_close), status
 
 
 def _names(ids: set[int]) -> dict[int, str]:

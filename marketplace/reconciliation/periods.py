@@ -1,4 +1,8 @@
-"""Closing the books a calendar month at a time: an organisation's (by its staff) or the platform's (by admins).
+"""Closing the books a calendar month at a time: an organisation's (its finance staff) or the platform's (admins).
+
+Closing is for finance: the organisation's members with the finance role (or its admins) and, for
+the platform's books, platform admins. A closed period is never reopened: corrections, and gifts
+received in it but recorded late (by finance, see payments/offline.py), go into the open period.
 
 An organisation's books are its money accounts (bank, cash, disbursed, fees…) and its funds'
 accounts; the platform's are the platform's money accounts. Hours are not closed: volunteer
@@ -62,6 +66,21 @@ def closable_months(owner_type: str, owner_id: int) -> list[str]:
     return months
 
 
+def closed_period_of(owner_type: str, owner_id: int, day: date) -> tuple[date | None, date] | None:
+    """Return (first day, last day) of the closed period holding `day`, or None when the day is open.
+
+    The first day is None for a day before the books' first close began.
+    """
+    last = ledger_periods.closed_through_of(owner_type, owner_id)
+    if last is None or day > last:
+        return None
+    close = db.session.scalar(select(LedgerPeriodClose).where(
+        LedgerPeriodClose.owner_type == owner_type, LedgerPeriodClose.owner_id == owner_id,
+        LedgerPeriodClose.period_start <= day, LedgerPeriodClose.closed_through >= day)
+        .order_by(LedgerPeriodClose.id).limit(1))
+    return (close.period_start, close.closed_through) if close is not None else (None, last)
+
+
 def org_account_ids(org: Organisation) -> list[int]:
     """Return the ids of the organisation's money accounts and its funds' accounts."""
     funds = select(Fund.id).where(Fund.organisation_id == org.id)
@@ -79,8 +98,11 @@ def platform_account_ids() -> list[int]:
 
 
 def plan_org_close(actor, org: Organisation, through) -> Plan:
-    """Check that the organisation's books can be closed through `through`, and say what it would do."""
-    require(actor, "org.manage_funds", org)
+    """Check that the organisation's books can be closed through `through`, and say what it would do.
+
+    :raise NotFound: the actor is not the organisation's finance staff (or an admin).
+    """
+    require(actor, "org.keep_books", org)
     return _plan("organisation", org.id, org_account_ids(org), through, local_date(org.created_at))
 
 

@@ -7,6 +7,10 @@ open period), between the reconciled account and the same books' `fees` account:
 its bank. Money in (interest, a fee given back) lowers fees; money out raises them. Gifts that
 reached the bank but were never recorded are not corrections: record them as offline gifts, and
 matching finds them. The reason is kept in the match and the audit trail, not in the public memo.
+
+A correction above the second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, see
+marketplace/controls.py) is only asked for: it is posted when someone else approves it, and any
+of the books' staff (the asker too) may reject it.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace import controls
 from marketplace.audit.service import record
 from marketplace.checks import reason_given
 from marketplace.errors import Conflict, InvalidInput
@@ -23,11 +28,12 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerPosting
 from marketplace.reconciliation import matching
 from marketplace.reconciliation.books import Books, account_of, as_id, counter_account, owns
-from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
+from marketplace.reconciliation.models import CorrectionRequest, ReconciliationMatch, StatementLine
 from marketplace.sqlite import savepoint
-from marketplace.timeutil import local_today
+from marketplace.timeutil import local_today, now_utc
 
 ALREADY = _l("This line or posting is already matched; reload the page.")
+WAITING = _l("A correction for this line is already waiting for a second person.")
 
 
 def match_by_hand(actor, books: Books, line_id, posting_id) -> ReconciliationMatch:
@@ -50,16 +56,70 @@ def match_by_hand(actor, books: Books, line_id, posting_id) -> ReconciliationMat
     return match
 
 
-def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch:
-    """Post a correcting entry for an unmatched statement line and match the line to it.
+def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch | CorrectionRequest:
+    """Post a correcting entry for an unmatched statement line and match the line to it, or, above the
+    second-person amount, ask for one (returning the waiting request).
 
     :raise InvalidInput: naming `reason` (missing or too long) or `line_id`.
-    :raise Conflict: the line is already matched.
+    :raise Conflict: the line is already matched, or a correction for it is already waiting.
     """
     reason = reason_given(reason)
     line = _line(books, line_id)
     if db.session.scalar(select(ReconciliationMatch.id).where(ReconciliationMatch.line_id == line.id)):
         raise Conflict(ALREADY)
+    if _waiting_for(line) is not None:
+        raise Conflict(WAITING)
+    if controls.needs_second_person(line.amount_fen):
+        asked = CorrectionRequest(account_id=line.account_id, line_id=line.id, amount_fen=line.amount_fen,
+                                  reason=reason, requested_by_id=actor.id)
+        db.session.add(asked)
+        db.session.flush()
+        record("reconciliation.correction_requested", actor=actor, subject=asked, line_id=line.id,
+               amount_fen=line.amount_fen, reason=reason)
+        db.session.commit()
+        return asked
+    match = _post_correction(actor, books, line, reason)
+    db.session.commit()
+    return match
+
+
+def waiting_corrections(books: Books, account_id: int) -> list[CorrectionRequest]:
+    """Return the corrections waiting for a second person on one of the books' accounts, oldest first."""
+    if not owns(books, account_id):
+        return []
+    return list(db.session.scalars(select(CorrectionRequest).where(
+        CorrectionRequest.account_id == account_id, CorrectionRequest.status == "requested")
+        .order_by(CorrectionRequest.id)))
+
+
+def approve_correction(actor, books: Books, request_id) -> ReconciliationMatch:
+    """Approve a waiting correction (someone other than who asked): post it and match the line.
+
+    :raise Conflict: the actor asked for it, it was already decided, or the line got matched.
+    """
+    asked = _locked_request(books, request_id)
+    if asked.requested_by_id == actor.id:
+        raise Conflict(_l("Someone other than the person who asked must approve this correction."))
+    line = db.session.get(StatementLine, asked.line_id)
+    if db.session.scalar(select(ReconciliationMatch.id).where(ReconciliationMatch.line_id == line.id)):
+        raise Conflict(ALREADY)
+    match = _post_correction(actor, books, line, asked.reason)
+    asked.status, asked.decided_by_id, asked.decided_at = "approved", actor.id, now_utc()
+    record("reconciliation.correction_approved", actor=actor, subject=asked, line_id=line.id)
+    db.session.commit()
+    return match
+
+
+def reject_correction(actor, books: Books, request_id) -> CorrectionRequest:
+    """Refuse (or, for the person who asked, withdraw) a waiting correction; nothing is posted."""
+    asked = _locked_request(books, request_id)
+    asked.status, asked.decided_by_id, asked.decided_at = "rejected", actor.id, now_utc()
+    record("reconciliation.correction_rejected", actor=actor, subject=asked, line_id=asked.line_id)
+    db.session.commit()
+    return asked
+
+
+def _post_correction(actor, books: Books, line: StatementLine, reason: str) -> ReconciliationMatch:
     account = db.session.get(LedgerAccount, line.account_id)
     entry = ledger.post([(account, -line.amount_fen), (counter_account(books), line.amount_fen)],
                         key=f"reconciliation:line:{line.id}", kind="reconciliation.correction", actor=actor,
@@ -69,7 +129,6 @@ def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch:
     match = _save(line, posting_id, "correction", actor, reason)
     record("reconciliation.corrected", actor=actor, subject=match, line_id=line.id, entry_id=entry.id,
            amount_fen=line.amount_fen, reason=reason)
-    db.session.commit()
     return match
 
 
@@ -80,6 +139,23 @@ def rematch(actor, books: Books, purpose: str) -> int:
     record("reconciliation.rematched", actor=actor, account_id=account.id, matched=matched)
     db.session.commit()
     return matched
+
+
+def _waiting_for(line: StatementLine) -> CorrectionRequest | None:
+    return db.session.scalar(select(CorrectionRequest).where(CorrectionRequest.line_id == line.id,
+                                                             CorrectionRequest.status == "requested"))
+
+
+def _locked_request(books: Books, request_id) -> CorrectionRequest:
+    """Return a waiting correction of these books under a row lock, so two decisions happen one at a time."""
+    found = db.session.get(CorrectionRequest, as_id(request_id)) if as_id(request_id) else None
+    if found is None or not owns(books, found.account_id):
+        raise InvalidInput(fields={"request_id": [_l("Choose a correction waiting in these books.")]})
+    locked = db.session.scalar(select(CorrectionRequest).where(CorrectionRequest.id == found.id).with_for_update()
+                               .execution_options(populate_existing=True))
+    if locked.status != "requested":
+        raise Conflict(_l("This correction has already been decided."))
+    return locked
 
 
 def _line(books: Books, line_id) -> StatementLine:

@@ -11,14 +11,17 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from marketplace import controls
 from marketplace.auth.session import login_required
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.forms_common import apply_errors
+from marketplace.i18n import money
 from marketplace.policy import can
 from marketplace.reconciliation import imports, profiles, report, resolve
 from marketplace.reconciliation.books import account_of, books_for, period
 from marketplace.reconciliation.forms import ProfileForm, ResolveForm, RunForm, UploadForm
+from marketplace.reconciliation.models import CorrectionRequest
 from marketplace.reconciliation.statement_files import problem
 
 bp = Blueprint("reconciliation", __name__, url_prefix="/reconciliation")
@@ -144,8 +147,36 @@ def match(org_id):
 def correct(org_id):
     """Post a correcting entry (with a reason) for the chosen statement line and match it."""
     books = books_for(g.user, org_id)
-    return _resolve(books, lambda form: resolve.correct(g.user, books, form.line_id.data, form.reason.data),
-                    _("The correcting entry is posted and matched to the line."))
+    done = {}
+
+    def act(form):
+        done["result"] = resolve.correct(g.user, books, form.line_id.data, form.reason.data)
+
+    response = _resolve(books, act, None)
+    if isinstance(done.get("result"), CorrectionRequest):
+        flash(_("The correction is above %(amount)s: it is posted when someone else approves it.",
+                amount=money(controls.second_person_above())), "success")
+    elif "result" in done:
+        flash(_("The correcting entry is posted and matched to the line."), "success")
+    return response
+
+
+@books_route("/corrections/<int:request_id>/approve", endpoint="approve_correction", methods=["POST"])
+@login_required
+def approve_correction(org_id, request_id):
+    """Approve a correction someone else asked for: it is posted and matched to its line."""
+    books = books_for(g.user, org_id)
+    return _decide(books, lambda: resolve.approve_correction(g.user, books, request_id),
+                   _("The correction is approved, posted and matched to the line."))
+
+
+@books_route("/corrections/<int:request_id>/reject", endpoint="reject_correction", methods=["POST"])
+@login_required
+def reject_correction(org_id, request_id):
+    """Refuse a waiting correction (or withdraw one's own); nothing is posted."""
+    books = books_for(g.user, org_id)
+    return _decide(books, lambda: resolve.reject_correction(g.user, books, request_id),
+                   _("The correction is refused; nothing was posted."))
 
 
 @books_route("/report", endpoint="report")
@@ -224,7 +255,8 @@ def _unmatched_page(books, form, status: int = 200):
     postings, more_postings = report.unmatched_postings(account, start, end, _after("posting_after"))
     return render_template("reconciliation/unmatched.html", books=books, account=account, start=start, end=end,
                            lines=lines, postings=postings, more_lines=more_lines, more_postings=more_postings,
-                           form=form), status
+                           form=form, waiting=resolve.waiting_corrections(books, account.id),
+                           decide=ResolveForm(formdata=None)), status
 
 
 def _resolve(books, act, done: str):
@@ -237,9 +269,28 @@ def _resolve(books, act, done: str):
             db.session.rollback()
             apply_errors(form, error)
             return _unmatched_page(books, form, error.status)
-        flash(done, "success")
+        if done:
+            flash(done, "success")
         return redirect(url_for("reconciliation.unmatched", **books.url_args, **_period_args()))
     return _unmatched_page(books, form, 422 if form.errors else 400)
+
+
+def _decide(books, act, done: str):
+    """Approve or refuse a waiting correction, then go back to the unmatched page with the outcome."""
+    form = ResolveForm()
+    _view_args(books)
+    if not form.validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+        return redirect(url_for("reconciliation.unmatched", **books.url_args, **_period_args())), 400
+    try:
+        act()
+    except DomainError as error:
+        db.session.rollback()
+        messages = [str(m) for ms in error.fields.values() for m in ms] or [str(error.message)]
+        flash(" ".join(messages), "error")
+        return redirect(url_for("reconciliation.unmatched", **books.url_args, **_period_args()))
+    flash(done, "success")
+    return redirect(url_for("reconciliation.unmatched", **books.url_args, **_period_args()))
 
 
 def _period_args() -> dict:

@@ -1,5 +1,6 @@
 """Beneficiary households: registered with consent by a social worker, verified and re-verified
-every year, and seen in full only by the responsible organisation's staff and the verifier."""
+every year by someone other than the person who registered them, and seen in full only by the
+responsible organisation's staff and the verifier."""
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import InvalidInput, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.orgs.models import District, Organisation
@@ -106,9 +107,14 @@ def update_beneficiary(actor: User, beneficiary_id, **data) -> Beneficiary:
 
 
 def verify_beneficiary(actor: User, beneficiary_id) -> Beneficiary:
-    """Record a (re-)verification visit; the next one falls due after REVERIFY_MONTHS."""
+    """Record a (re-)verification visit; the next one falls due after REVERIFY_MONTHS.
+
+    :raise Conflict: the actor registered the household: a second person verifies it (as for listings).
+    """
     beneficiary = get_beneficiary(actor, beneficiary_id)
     require(actor, "org.manage_beneficiaries", beneficiary.organisation)
+    if beneficiary.registered_by_id == actor.id:
+        raise Conflict(_l("You registered this household, so someone else must visit and verify it."))
     beneficiary.verified_by_id = actor.id
     beneficiary.verified_at = now_utc()
     beneficiary.reverify_due_on = add_months(local_today(), setting("REVERIFY_MONTHS"))

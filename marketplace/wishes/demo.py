@@ -46,7 +46,7 @@ def seed_wishes(domain: str) -> int:
             worker, station, pseudonym=pseudonym, district_id=station.district_id, category=category,
             age_band=age_band, full_name=name, phone=phone, id_number="", address=address, notes="",
             consent_on=date(2026, 9, 1), consent_scope="同意以化名发布微心愿及住房改造需求")
-        households.append(beneficiaries.verify_beneficiary(worker, household.id))
+        households.append(beneficiaries.verify_beneficiary(checker, household.id))  # not the registrant
     listings = []
     for index, kind, title, story, value, quantity in WISHES:
         listings.append(_published(worker, checker, households[index], kind=kind, title=title, story=story,

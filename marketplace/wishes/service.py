@@ -18,6 +18,7 @@ from marketplace.funds.service import restricted_fund_for
 from marketplace.i18n import money
 from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
+from marketplace.orgs.service import require_verified
 from marketplace.policy import can, require
 from marketplace.timeutil import now_utc
 from marketplace.wishes import lifecycle, notices, photos
@@ -244,6 +245,8 @@ def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
             raise Conflict(_l("Someone other than the author must verify a listing."))
         if needs_over_cap_approval(listing):
             raise Conflict(_l("This budget is over the cap: an organisation admin must approve it first."))
+    if to is S.PUBLISHED:
+        require_verified(listing.organisation)  # only verified organisations ask for money in public
     if to in (S.VERIFIED, S.PUBLISHED) and not is_verified(listing.beneficiary):
         raise Conflict(_l("The household's verification is missing or overdue; verify the household first."))
 

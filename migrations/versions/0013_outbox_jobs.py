@@ -1,7 +1,7 @@
 """outbox for mail delivered after the commit; heartbeat and problem of bulk imports
 
 Revision ID: 0013_outbox_jobs
-Revises: 0011_wish_money
+Revises: 0012_money_controls
 Create Date: 2026-12-06 03:00:00.000000
 
 `outbox_message` holds each email (or receipt to build) written in the same transaction as the
@@ -16,7 +16,7 @@ import marketplace.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0013_outbox_jobs'
-down_revision = '0011_wish_money'
+down_revision = '0012_money_controls'
 branch_labels = None
 depends_on = None
 

@@ -14,8 +14,9 @@ from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
 from marketplace.timebank import claims
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 @pytest.fixture

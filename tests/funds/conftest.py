@@ -12,12 +12,19 @@ from marketplace.extensions import db
 from marketplace.funds import service
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
+from tests.files import PDF as REAL_PDF
 from tests.wishes import conftest as wishes_fixtures
 
 # the wishes station (two staff, an admin, a donor, a firm), its households and listings
 station, create_household, create_listing = (wishes_fixtures.station, wishes_fixtures.create_household,
                                              wishes_fixtures.create_listing)
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
+
+
+@pytest.fixture
+def app_config():
+    """The funds tests use a second-person amount of ¥1,000 (the default is ¥5,000)."""
+    return {"MONEY_SECOND_PERSON_ABOVE_FEN": 100_000}
 
 
 def image_bytes(fmt: str = "PNG") -> bytes:

@@ -24,7 +24,7 @@ def stored_files(app):
 
 def test_at_or_below_the_threshold_is_paid_at_once(station, create_fund, upload):
     fund = create_fund(200_000)
-    paid = request(station, fund, upload, 100_000)  # exactly ¥1,000: the default threshold
+    paid = request(station, fund, upload, 100_000)  # exactly ¥1,000: the threshold set here
     assert paid.status == "paid" and paid.entry_id and paid.decided_by_id == station.worker.id
     totals = service.totals(fund)
     assert (totals.received, totals.disbursed, totals.balance) == (200_000, 100_000, 100_000)
@@ -48,8 +48,15 @@ def test_above_the_threshold_waits_and_the_requester_cannot_approve(station, cre
         disbursements.approve_disbursement(station.admin, waiting.id)
 
 
+def test_the_default_second_person_amount_is_5000_yuan(app, station, create_fund, upload):
+    del app.config["MONEY_SECOND_PERSON_ABOVE_FEN"]
+    fund = create_fund(1_100_000)
+    assert request(station, fund, upload, 500_000).status == "paid"
+    assert request(station, fund, upload, 500_001).status == "requested"
+
+
 def test_the_threshold_is_a_setting(app, station, create_fund, upload):
-    app.config["FUNDS_APPROVAL_THRESHOLD_FEN"] = 5_000
+    app.config["MONEY_SECOND_PERSON_ABOVE_FEN"] = 5_000
     fund = create_fund(200_000)
     assert request(station, fund, upload, 5_001).status == "requested"
     assert request(station, fund, upload, 5_000).status == "paid"

@@ -13,8 +13,9 @@ from marketplace.payments import service as giving
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def pdf(name: str = "receipt.pdf") -> FileStorage:

@@ -12,9 +12,10 @@ from marketplace.payments import offline
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_today, now_utc
 from marketplace.wishes.models import Listing
+from tests.files import PDF as REAL_PDF
 from tests.wishes.conftest import create_household, create_listing, station  # noqa: F401  (fixtures)
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Offline gifts: staff record bank transfers and cash with evidence; a bank transfer completes at
-once, large cash waits for a second staff member (never the recorder); evidence stays with staff."""
+"""Offline gifts: staff record bank transfers and cash with evidence; a gift up to ¥5,000 completes at
+once, a larger one waits for a second staff member (never the recorder); evidence stays with staff."""
 import io
 from datetime import timedelta
 
@@ -14,8 +14,9 @@ from marketplace.ledger import service as ledger
 from marketplace.payments import offline
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_date, local_today, now_utc
+from tests.files import PDF as REAL_PDF
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def slip(data=SLIP, name="slip.pdf"):
@@ -64,18 +65,18 @@ def test_a_bank_transfer_completes_at_once_with_a_receipt_sent(charity, mailbox)
     assert mail.attachments[0][0] == f"receipt-{donation.receipt_no}.pdf"
 
 
-def test_small_cash_completes_at_once_large_cash_waits_for_a_second_person(charity, mailbox, app):
-    small = give(charity, "cash", 200_000)  # exactly ¥2,000: not above the threshold
+def test_small_gifts_complete_at_once_large_ones_wait_for_a_second_person(charity, mailbox, app):
+    small = give(charity, "cash", 500_000)  # exactly ¥5,000: not above the second-person amount
     assert small.status == "completed"
-    large = give(charity, "cash", 200_001)
-    assert large.status == "awaiting_second" and large.receipt_no is None
-    assert funds.totals(charity.fund).received == 200_000 and len(mailbox.messages) == 1
-    app.config["PAYMENTS_CASH_CONFIRM_FEN"] = 300_000
-    assert give(charity, "cash", 250_000).status == "completed"
+    large_cash, large_transfer = give(charity, "cash", 500_001), give(charity, "bank", 2_000_000)
+    assert large_cash.status == large_transfer.status == "awaiting_second" and large_cash.receipt_no is None
+    assert funds.totals(charity.fund).received == 500_000 and len(mailbox.messages) == 1
+    app.config["MONEY_SECOND_PERSON_ABOVE_FEN"] = 3_000_000
+    assert give(charity, "bank", 2_000_000).status == "completed"
 
 
 def test_the_recorder_cannot_confirm_their_own_cash(charity, mailbox):
-    donation = give(charity, "cash", 500_000)
+    donation = give(charity, "cash", 600_000)
     with pytest.raises(Forbidden):
         offline.confirm_gift(charity.recorder, donation.id)
     db.session.rollback()
@@ -84,10 +85,10 @@ def test_the_recorder_cannot_confirm_their_own_cash(charity, mailbox):
 
 
 def test_a_second_staff_member_confirms_large_cash_once(charity, mailbox):
-    donation = give(charity, "cash", 500_000)
+    donation = give(charity, "cash", 600_000)
     confirmed = offline.confirm_gift(charity.checker, donation.id)
     assert confirmed.status == "completed" and confirmed.confirmed_by_id == charity.checker.id
-    assert confirmed.receipt_no and funds.totals(charity.fund).received == 500_000
+    assert confirmed.receipt_no and funds.totals(charity.fund).received == 600_000
     assert len(mailbox.messages) == 1
     with pytest.raises(Conflict):
         offline.confirm_gift(charity.checker, donation.id)
@@ -96,7 +97,7 @@ def test_a_second_staff_member_confirms_large_cash_once(charity, mailbox):
 
 
 def test_cash_waiting_can_be_cancelled_and_then_never_counts(charity):
-    donation = give(charity, "cash", 500_000)
+    donation = give(charity, "cash", 600_000)
     assert offline.cancel_gift(charity.recorder, donation.id).status == "cancelled"
     with pytest.raises(Conflict):
         offline.confirm_gift(charity.checker, donation.id)
@@ -229,7 +230,7 @@ def test_others_cannot_open_the_page(client, auth, charity):
 
 
 def test_the_second_person_confirms_on_the_page_and_the_recorder_cannot(client, auth, charity):
-    donation = give(charity, "cash", 500_000)
+    donation = give(charity, "cash", 600_000)
     auth.login(charity.recorder.email)
     page = client.get(_page(charity)).get_data(as_text=True)
     assert "another staff member must confirm" in page
@@ -243,7 +244,7 @@ def test_the_second_person_confirms_on_the_page_and_the_recorder_cannot(client, 
 
 
 def test_staff_cancel_waiting_cash_on_the_page(client, auth, charity):
-    donation = give(charity, "cash", 500_000)
+    donation = give(charity, "cash", 600_000)
     auth.login(charity.checker.email)
     response = auth.post(f"/payments/offline/{donation.id}/cancel", form_page=_page(charity))
     assert response.status_code == 302 and db.session.get(Donation, donation.id).status == "cancelled"
@@ -260,3 +261,11 @@ def test_the_evidence_downloads_for_staff_and_is_404_for_others(client, auth, ch
     auth.login(charity.donor.email)
     assert client.get(url).status_code == 404
     assert auth.post(f"/payments/offline/{donation.id}/cancel").status_code == 404
+
+
+def test_a_fake_pdf_slip_is_refused_with_a_message_and_nothing_is_recorded(charity):
+    from tests.files import FAKE_PDF
+
+    with pytest.raises(InvalidInput) as refused:
+        give(charity, evidence=slip(FAKE_PDF, "slip.pdf"))
+    assert "could not be opened" in str(refused.value.fields["evidence"][0]) and count() == 0

@@ -105,7 +105,7 @@ def test_the_pdf_reads_in_chinese_and_english_with_the_font_embedded(charity):
     assert "助学基金" in text and "School Fund" in text and "资助山区学生" in text
     assert "¥1,234.50" in text
     assert "人民币壹仟贰佰叁拾肆元伍角整" in text and "One thousand two hundred thirty-four yuan and fifty fen" in text
-    assert "陈**" in text and "陈大文" not in text  # masked, as the donor chose
+    assert "陈大文" in text and "陈**" not in text  # masked on public pages only: the receipt names the donor
     assert local_date(donation.completed_at).isoformat() in text
     fonts = {str(f["/BaseFont"]) for f in pdf.pages[0]["/Resources"]["/Font"].values()}
     assert any("WenQuanYi" in name for name in fonts), fonts
@@ -113,14 +113,25 @@ def test_the_pdf_reads_in_chinese_and_english_with_the_font_embedded(charity):
     assert (round(width), round(height)) == (595, 842)
 
 
-def test_the_donor_appears_as_they_chose(charity):
-    by_name = text_of(receipts.receipt_pdf(completed(charity["fund"], charity["donor"], display="name")))[0]
-    assert "陈大文" in by_name
-    hidden = text_of(receipts.receipt_pdf(completed(charity["fund"], charity["donor"], display="anonymous")))[0]
-    with force_locale("zh_CN"):
-        anonymous_zh = str(_l("Anonymous"))
-    assert anonymous_zh in hidden and "Anonymous" in hidden
-    assert "陈大文" not in hidden and "陈**" not in hidden
+def test_the_receipt_is_made_out_to_the_donor_whatever_they_show_in_public(charity):
+    for display in ("name", "masked", "anonymous"):
+        gift = completed(charity["fund"], charity["donor"], display=display)
+        text = text_of(receipts.receipt_pdf(gift))[0]
+        with force_locale("zh_CN"):
+            anonymous_zh = str(_l("Anonymous"))
+        assert "陈大文" in text and "陈**" not in text and anonymous_zh not in text, display
+        assert receipts.donor_shown(gift, bilingual=False) == {"name": "陈大文", "masked": "陈**",
+                                                               "anonymous": "Anonymous"}[display]
+
+
+def test_the_receipt_carries_the_charitys_registered_name_credit_code_and_address(charity):
+    org = charity["org"]
+    org.registered_name, org.credit_code = "广州市慈善会（社会团体）", "51440100MJ0000000U"
+    org.address = "广州市越秀区东风中路 1 号"
+    db.session.commit()
+    text = text_of(receipts.receipt_pdf(completed(charity["fund"], charity["donor"])))[0]
+    assert "广州市慈善会（社会团体）" in text and "51440100MJ0000000U" in text
+    assert "广州市越秀区东风中路 1 号" in text and "Unified social credit code" in text
 
 
 def test_a_donation_not_completed_has_no_receipt(charity):

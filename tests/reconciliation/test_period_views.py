@@ -8,12 +8,13 @@ from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments.models import Donation
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 from tests.reconciliation import test_periods as period_world
 from tests.reconciliation.test_periods import last_month_end, month_of
 
 charity = period_world.charity  # the fixture: a charity with staff, a member, an outsider, an admin and a fund
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def closes() -> int:
@@ -83,20 +84,28 @@ def test_platform_admins_close_the_platform_books(client, auth, charity):
     assert (close.owner_type, close.closed_through) == ("platform", last_month_end())
 
 
-def test_an_offline_gift_dated_in_a_closed_month_is_recorded_in_the_open_period(client, auth, charity):
+def test_an_offline_gift_dated_in_a_closed_month_is_refused_then_booked_late_by_finance(client, auth, charity):
     auth.login(charity.staff.email)
     url = page_of(charity)
     auth.post(url, {"month": month_of(last_month_end()), "confirm": "yes"}, form_page=url)
     form_page = f"/payments/orgs/{charity.org.id}/offline"
     received = last_month_end() - timedelta(days=3)
-    response = auth.post(form_page, {
-        "fund_id": str(charity.fund.id), "method": "bank", "amount": "200", "payer_name": "张先生",
-        "display": "masked", "received_on": received.isoformat(), "evidence": (io.BytesIO(PDF), "slip.pdf"),
-    }, form_page=form_page, content_type="multipart/form-data")
+
+    def post(**extra):
+        return auth.post(form_page, {
+            "fund_id": str(charity.fund.id), "method": "bank", "amount": "200", "payer_name": "张先生",
+            "display": "masked", "received_on": received.isoformat(), "evidence": (io.BytesIO(PDF), "slip.pdf"),
+            **extra}, form_page=form_page, content_type="multipart/form-data")
+
+    refused = post()
+    assert refused.status_code == 422 and last_month_end().isoformat() in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Donation).where(Donation.received_on == received)) is None
+    response = post(late_entry="y")
     assert response.status_code == 302, response.get_data(as_text=True)
     gift = db.session.scalar(select(Donation).where(Donation.received_on == received))
-    assert gift.status == "completed"
+    assert gift.status == "completed" and gift.is_late_entry
     assert db.session.get(LedgerEntry, gift.entry_id).effective_date == local_today()
+    assert "Late entry" in client.get(form_page).get_data(as_text=True)
 
 
 def test_the_review_warns_of_what_reconciliation_left_unmatched(client, auth, charity):

@@ -17,8 +17,9 @@ from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments import offline, postings
 from marketplace.reconciliation import periods
 from marketplace.timeutil import local_today
+from tests.files import PDF as REAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def pdf(name="slip.pdf"):
@@ -35,11 +36,13 @@ def month_of(day):
 
 @pytest.fixture
 def charity(create_user, create_org):
-    """A charity with a staff member, a volunteer member, a general fund holding ¥1,000 (given by bank
-    transfer), an outsider on another charity's staff, and a platform admin."""
+    """A charity with a finance member (.staff), a staff member without the finance role (.clerk), a volunteer
+    member, a general fund holding ¥1,000 (given by bank transfer), an outsider on another charity's staff,
+    and a platform admin."""
     staff, member, outsider = create_user(display_name="会计小王"), create_user(), create_user()
-    admin = create_user(admin=True)
-    org = create_org("charity", {staff: "staff", member: "member"}, name_zh="广州慈善会", name_en="GZ Charity")
+    admin, clerk = create_user(admin=True), create_user(display_name="出纳小李")
+    org = create_org("charity", {staff: "finance", member: "member", clerk: "staff"}, name_zh="广州慈善会",
+                     name_en="GZ Charity")
     create_org("charity", {outsider: "staff"}, name_zh="别的机构", name_en="Other Charity")
     fund = funds.create_fund(staff, org, kind="general", name_zh="综合基金", name_en="General Fund")
     offline.record_gift(staff, org, fund_id=fund.id, method="bank", amount_fen=100_000, received_on=local_today(),
@@ -50,6 +53,7 @@ def charity(create_user, create_org):
 
     c = Charity()
     c.org, c.fund, c.staff, c.member, c.outsider, c.admin = org, fund, staff, member, outsider, admin
+    c.clerk = clerk
     return c
 
 
@@ -79,13 +83,18 @@ def test_the_open_period_carries_on_after_a_close(charity):
     assert funds.totals(charity.fund).balance == 90_000
 
 
-def test_an_offline_gift_received_in_a_closed_month_is_entered_in_the_open_period(charity):
-    """The money arrived in a closed month: the gift keeps that date, its ledger entry is dated today."""
+def test_an_offline_gift_received_in_a_closed_month_is_a_late_entry_in_the_open_period(charity):
+    """The money arrived in a closed month: refused unless finance books it late; the gift keeps that date,
+    its ledger entry is dated today."""
     through = last_month_end()
     periods.close_org_period(charity.staff, charity.org, through)
-    gift = offline.record_gift(charity.staff, charity.org, fund_id=charity.fund.id, method="bank",
-                               amount_fen=20_000, received_on=through - timedelta(days=2), evidence=pdf(),
-                               payer_name="张先生")
+    values = dict(fund_id=charity.fund.id, method="bank", amount_fen=20_000, received_on=through - timedelta(days=2),
+                  payer_name="张先生")
+    with pytest.raises(InvalidInput) as refused:
+        offline.record_gift(charity.staff, charity.org, evidence=pdf(), **values)
+    assert through.isoformat() in str(refused.value.fields["received_on"][0])
+    db.session.rollback()
+    gift = offline.record_gift(charity.staff, charity.org, evidence=pdf(), late_entry=True, **values)
     assert gift.status == "completed" and gift.received_on == through - timedelta(days=2)
     assert db.session.get(LedgerEntry, gift.entry_id).effective_date == local_today()
     assert funds.totals(charity.fund).received == 120_000
@@ -98,11 +107,13 @@ def test_a_fund_opened_after_the_close_is_closed_too(charity):
     assert postings.fund_account(later).closed_through == through
 
 
-def test_only_the_organisations_staff_or_admins_may_close_it(charity):
+def test_only_the_organisations_finance_staff_or_admins_may_close_it(charity):
     through = last_month_end()
     for outsider in (charity.outsider, charity.member):
         with pytest.raises(NotFound):
             periods.close_org_period(outsider, charity.org, through)
+    with pytest.raises(NotFound):  # staff without the finance role: the close is not theirs to make
+        periods.close_org_period(charity.clerk, charity.org, through)
     assert db.session.scalar(select(LedgerPeriodClose)) is None
     assert periods.close_org_period(charity.admin, charity.org, through).actor_id == charity.admin.id
 

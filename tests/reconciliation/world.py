@@ -7,14 +7,16 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import offline, service
 from marketplace.payments.models import Donation
+from tests.files import PDF as REAL_PDF
 
-SLIP = b"%PDF-1.4\n" + b"0" * 64
+SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
 STRIPE_HEADER = ["id", "Type", "Source", "Amount", "Fee", "Net", "Currency", "Created (UTC)", "Available On (UTC)",
                  "Description", "Transfer"]
 
@@ -82,6 +84,14 @@ def reconciliation_of(charity, staff, platform_admin=None) -> dict:
     data = "交易日期,金额,摘要,交易流水号\n2026-11-02,100.00,转账,HX1\n".encode()
     batch = imports.start_import(staff, books, "bank", upload(data), layout.id)
     ids = {"profile_id": layout.id, "import_id": batch.id}
+    from marketplace.reconciliation.models import CorrectionRequest, StatementLine
+
+    line = db.session.scalar(select(StatementLine).where(StatementLine.import_id == batch.id))
+    asked = CorrectionRequest(account_id=line.account_id, line_id=line.id, amount_fen=line.amount_fen,
+                              reason="不明入账", requested_by_id=staff.id)
+    db.session.add(asked)
+    db.session.flush()
+    ids["request_id"] = asked.id
     if platform_admin is not None:
         ids["platform_profile_id"] = profiles.save_profile(
             platform_admin, books_for(platform_admin, None), name="平台 招商银行", date_column="日期",

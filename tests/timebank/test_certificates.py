@@ -17,8 +17,9 @@ from marketplace.extensions import db
 from marketplace.timebank import certificates, claims, service
 from marketplace.timebank.certificate_pdf import CertificateFontMissing
 from marketplace.timebank.models import Certificate
+from tests.files import PDF as REAL_PDF
 
-PDF_EVIDENCE = b"%PDF-1.4\n" + b"0" * 64
+PDF_EVIDENCE = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 @pytest.fixture

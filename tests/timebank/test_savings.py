@@ -12,9 +12,10 @@ from marketplace.ledger.errors import InsufficientBalance
 from marketplace.timebank import claims, savings
 from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
+from tests.files import PDF as REAL_PDF
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
+PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
 
 
 def upload(data=PNG, name="evidence.png"):

@@ -14,6 +14,7 @@ station, create_household, create_listing = (funds_fixtures.station, funds_fixtu
                                              funds_fixtures.create_listing)
 upload, give, create_fund, restricted_fund = (funds_fixtures.upload, funds_fixtures.give, funds_fixtures.create_fund,
                                               funds_fixtures.restricted_fund)
+app_config = funds_fixtures.app_config  # disbursements above ¥1,000 wait for a second person here
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def station(create_user, create_org):
 
 @pytest.fixture
 def create_household(station):
-    """create_household(verified=True, **fields): a household of the station, with private markers."""
+    """create_household(verified=True, **fields): a household of the station registered by .worker and
+    verified by .checker, with private markers."""
 
     def make(verified=True, **fields):
         values = dict(pseudonym="青禾12", district_id=1, category="elderly_alone", age_band="80+",
@@ -42,7 +43,7 @@ def create_household(station):
         values.update(fields)
         household = beneficiaries.register_beneficiary(station.worker, station.org, **values)
         if verified:
-            beneficiaries.verify_beneficiary(station.worker, household.id)
+            beneficiaries.verify_beneficiary(station.checker, household.id)  # never the registrant
         return household
 
     return make

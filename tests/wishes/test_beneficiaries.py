@@ -91,22 +91,23 @@ def test_private_fields_are_for_the_organisation_and_the_verifier_only(station, 
     with pytest.raises(NotFound):
         beneficiaries.get_beneficiary(station.worker, "1; drop table")
     # the verifier keeps seeing the household after leaving the organisation
-    db.session.delete(db.session.scalar(select(Membership).where(Membership.user_id == station.worker.id)))
+    db.session.delete(db.session.scalar(select(Membership).where(Membership.user_id == station.checker.id)))
     db.session.commit()
     db.session.expire_all()
-    assert beneficiaries.may_see_private(station.worker, household)
-    assert beneficiaries.get_beneficiary(station.worker, household.id) == household
+    assert beneficiaries.may_see_private(station.checker, household)
+    assert beneficiaries.get_beneficiary(station.checker, household.id) == household
 
 
 def test_a_verifier_who_left_may_read_but_no_longer_change_the_household(station, create_household):
     household = create_household()
-    db.session.delete(db.session.scalar(select(Membership).where(Membership.user_id == station.worker.id)))
+    db.session.delete(db.session.scalar(select(Membership).where(Membership.user_id == station.checker.id)))
     db.session.commit()
     db.session.expire_all()
+    assert beneficiaries.get_beneficiary(station.checker, household.id).id == household.id
     with pytest.raises(NotFound):
-        beneficiaries.update_beneficiary(station.worker, household.id, notes="changed")
+        beneficiaries.update_beneficiary(station.checker, household.id, notes="changed")
     with pytest.raises(NotFound):
-        beneficiaries.verify_beneficiary(station.worker, household.id)
+        beneficiaries.verify_beneficiary(station.checker, household.id)
 
 
 def test_updating_keeps_the_fields_not_given_and_checks_the_rest(station, create_household):

@@ -52,7 +52,7 @@ def test_the_board_counts_per_organisation_and_filters(client, auth, create_user
     household = beneficiaries.register_beneficiary(
         other_worker, other, pseudonym="星河20", district_id=2, category="disability", age_band="18-59",
         full_name="某人", consent_on=date(2026, 1, 5), consent_scope="发布")
-    beneficiaries.verify_beneficiary(other_worker, household.id)
+    beneficiaries.verify_beneficiary(other_checker, household.id)
     wish = service.create_listing(other_worker, household.id, kind="wish", title="海珠的轮椅", value_fen=50_000)
     service.transition(other_worker, wish.id, "submitted")
     service.transition(other_checker, wish.id, "verified")

@@ -29,7 +29,7 @@ def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
         author, charity, pseudonym="青禾12", district_id=1, category="elderly_alone", age_band="80+",
         full_name="王秘密", phone="13800138000", id_number="", address="天河路1号", notes="",
         consent_on=date(2026, 1, 5), consent_scope="发布微心愿")
-    beneficiaries.verify_beneficiary(author, household.id)
+    beneficiaries.verify_beneficiary(verifier, household.id)
 
     def published(**fields):
         listing = service.create_listing(author, household.id, **fields)

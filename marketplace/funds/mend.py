@@ -1,0 +1,50 @@
+"""Mend disbursements booked before they paid out of the bank: each was posted fund → `disbursed`,
+so the organisation's bank account in the books never saw the money leave and its bank statement
+line stayed unmatched. Each is moved once (`disbursed` → `bank`, dated today, the open period).
+
+Staff who made a correcting entry for such a statement line (the only fix there was) should reverse
+it after the mend, or the payout counts twice: the mend lists those corrections for them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.funds.models import Disbursement, DisbursementStatus
+from marketplace.ledger import service as ledger
+from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.payments import postings
+from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
+
+
+@dataclass
+class Mended:
+    moved: int = 0
+    corrections: list[tuple[int, int, int]] = field(default_factory=list)  # (disbursement, line, amount fen)
+
+
+def move_disbursements_to_bank() -> Mended:
+    """Move every paid disbursement still booked to `disbursed` onto the bank (once each); commit."""
+    old = (select(Disbursement).join(LedgerPosting, LedgerPosting.entry_id == Disbursement.entry_id)
+           .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+           .where(Disbursement.status == DisbursementStatus.PAID.value, LedgerAccount.purpose == "disbursed")
+           .order_by(Disbursement.id))
+    done = set(db.session.scalars(select(LedgerEntry.idempotency_key).where(
+        LedgerEntry.idempotency_key.startswith("disbursement-bank:"))))
+    mended = Mended()
+    for disbursement in db.session.scalars(old):
+        if f"disbursement-bank:{disbursement.id}" in done:
+            continue
+        postings.disbursed_to_bank(disbursement)
+        mended.moved += 1
+        bank = ledger.open_account("organisation", disbursement.fund.organisation_id, "bank")
+        for line_id, amount in db.session.execute(
+                select(StatementLine.id, StatementLine.amount_fen)
+                .join(ReconciliationMatch, ReconciliationMatch.line_id == StatementLine.id)
+                .where(ReconciliationMatch.account_id == bank.id, ReconciliationMatch.method == "correction",
+                       StatementLine.amount_fen == -disbursement.amount_fen)):
+            mended.corrections.append((disbursement.id, line_id, amount))
+    db.session.commit()
+    return mended
