@@ -270,8 +270,10 @@ def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_
     if fields:
         raise InvalidInput(fields=fields)
     attendance = _attendance_for(activity, volunteer)
+    if attendance.id is not None:  # a review deciding it at this moment goes first, or waits for this entry
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
     if attendance.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This attendance has already been reviewed."))
+        raise Conflict(review.decided(attendance))
     _refuse_overlap(volunteer, activity)
     attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
     attendance.recorded_by_id, attendance.manual_reason = actor.id, reason.strip()
@@ -346,6 +348,7 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
     if minutes > length:
         raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
+    review.lock_volunteer(attendance)  # another approval of the same volunteer counts after this one commits
     room = setting("DAILY_CAP_MINUTES") - _approved_that_day(attendance.user_id, activity, attendance.id)
     if minutes > room:
         raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
