@@ -96,8 +96,8 @@ def test_the_public_accounts_count_all_service_by_district_and_not_care_spent(ap
     haizhu = create_org("volunteer_team", {team.coordinator: "coordinator", team.other_coordinator: "coordinator"},
                         name_zh="海珠义工队", district_id=2)
     yesterday = local_today() - timedelta(days=1)
-    kept, taken_back = (claims.submit_claim(member, haizhu.id, yesterday, minutes, "帮邻居搬家", upload(PDF, "证明.pdf"))
-                        for minutes in (90, 30))
+    kept, taken_back = (claims.submit_claim(member, haizhu.id, yesterday, minutes, "帮邻居搬家",
+                                            upload(PDF, "证明.pdf")) for minutes in (90, 30))
     for claim in (kept, taken_back):
         claims.approve_claim(claim.id, team.coordinator)
     claims.reverse_claim(taken_back.id, team.coordinator, "counted twice")
