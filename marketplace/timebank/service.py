@@ -2,7 +2,10 @@
 and the coordinator's review that turns attendance into saved minutes through the ledger."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -329,6 +332,28 @@ def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
         .where(Attendance.user_id == user_id, Attendance.status == ReviewStatus.APPROVED,
                Attendance.id != excluding, Activity.starts_at >= day, Activity.starts_at < day + timedelta(days=1)))
     return int(total or 0)
+
+
+def days_over_cap() -> Iterator[tuple[int, date, int, list[int]]]:
+    """Yield (volunteer id, local day, approved minutes, attendance ids) for each day past the daily cap.
+
+    Such days were left by approvals racing before they waited for each other; a coordinator settles each
+    (reverse an approval, approve again with fewer minutes), since only they know which minutes to take back.
+    """
+    cap = setting("DAILY_CAP_MINUTES")
+    rows = db.session.execute(
+        select(Attendance.user_id, Activity.starts_at, Attendance.minutes_granted, Attendance.id)
+        .join(Activity, Activity.id == Attendance.activity_id).where(Attendance.status == ReviewStatus.APPROVED)
+        .order_by(Attendance.user_id, Activity.starts_at, Attendance.id).execution_options(yield_per=1000))
+    for user_id, own in groupby(rows, key=lambda row: row.user_id):
+        days: dict[date, list] = defaultdict(lambda: [0, []])
+        for _, starts_at, minutes, attendance_id in own:
+            day = days[local_date(starts_at)]
+            day[0] += minutes or 0
+            day[1].append(attendance_id)
+        for day, (minutes, ids) in sorted(days.items()):
+            if minutes > cap:
+                yield user_id, day, minutes, ids
 
 
 def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
