@@ -337,8 +337,8 @@ def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
 def days_over_cap() -> Iterator[tuple[int, date, int, list[int]]]:
     """Yield (volunteer id, local day, approved minutes, attendance ids) for each day past the daily cap.
 
-    Such days were left by approvals racing before they waited for each other; a coordinator settles each
-    (reverse an approval, approve again with fewer minutes), since only they know which minutes to take back.
+    Such days were left by approvals racing before they waited for each other; a coordinator settles each by
+    reversing the approval that should not stand, since only they know which minutes to take back.
     """
     cap = setting("DAILY_CAP_MINUTES")
     rows = db.session.execute(
