@@ -1,4 +1,5 @@
-"""`flask timebank remind` (the job the time bank runs on a schedule) and `flask timebank mend-reviews`."""
+"""`flask timebank remind` (the job the time bank runs on a schedule), `flask timebank mend-reviews` and
+`flask timebank over-cap`."""
 from __future__ import annotations
 
 import click
@@ -28,6 +29,21 @@ def mend_reviews_command() -> None:
     for line in failed:
         click.echo(f"Could not mend {line}", err=True)
     if failed:
+        raise SystemExit(1)
+
+
+@timebank_group.command("over-cap")
+def over_cap_command() -> None:
+    """List volunteers' days whose approved attendance passes the daily cap, for coordinators to settle."""
+    from marketplace.timebank.service import days_over_cap, setting
+
+    found = 0
+    for user_id, day, minutes, ids in days_over_cap():
+        found += 1
+        click.echo(f"volunteer {user_id} on {day.isoformat()}: {minutes} minutes approved, cap "
+                   f"{setting('DAILY_CAP_MINUTES')} (attendance {', '.join(map(str, ids))})")
+    click.echo(f"{found} day(s) over the daily cap.")
+    if found:
         raise SystemExit(1)
 
 

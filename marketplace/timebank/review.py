@@ -3,6 +3,9 @@
 The record is taken with SELECT … FOR UPDATE (fresh from the database), so of two reviewers acting
 at once exactly one decides and the other is told who did; the ledger entry is posted in the same
 transaction as the decision. Only this module moves a review's status.
+
+Locks are taken in one order: the record first, then (for a rule counting the volunteer's other
+records, such as the daily cap) the volunteer's savings account, then the ledger's own rows.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from marketplace.errors import Conflict, DomainError, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerEntry
+from marketplace.ledger.models import LedgerAccount, LedgerEntry
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank import service as timebank
@@ -50,7 +53,7 @@ def take(what: Reviewable, record_id, actor: User) -> Record:
 
     :raise NotFound: no such record. :raise Conflict: the actor's own hours.
     """
-    row = _locked(what, record_id)
+    row = lock(what, record_id)
     require(actor, "org.approve_hours", what.organisation(row))
     if row.user_id == actor.id:
         raise Conflict(_l("Nobody may review their own hours; ask another coordinator."))
@@ -135,7 +138,7 @@ def mend_rejected() -> tuple[int, list[str]]:
             .where(what.model.status == ReviewStatus.REJECTED, what.model.entry_id.is_not(None),
                    reversal.id.is_(None)).order_by(what.model.id)).all()
         for record_id in ids:
-            row = _locked(what, record_id)
+            row = lock(what, record_id)
             try:
                 ledger.reverse(row.entry_id, reason=f"{what.name} {row.id} was rejected; its minutes are taken back")
             except DomainError as error:  # reported; the others are still mended
@@ -148,12 +151,24 @@ def mend_rejected() -> tuple[int, list[str]]:
     return mended, failed
 
 
-def _locked(what: Reviewable, record_id) -> Record:
+def lock(what: Reviewable, record_id) -> Record:
+    """Lock the record (read fresh) so that no review or edit of it runs alongside; :raise NotFound:."""
     row = db.session.get(what.model, record_id, with_for_update=True, populate_existing=True) \
         if is_id(record_id) else None
     if row is None:
         raise NotFound()
     return row
+
+
+def lock_volunteer(row: Record) -> None:
+    """Make the volunteer's other reviews wait until this one commits, so a total counted now stays true.
+
+    Taken after the record's own lock. FOR NO KEY UPDATE of the savings account row: postings to the
+    account (which only key-share it) go on; only another holder of this lock waits.
+    """
+    account_id = timebank.savings_account(row.user_id).id
+    db.session.execute(select(LedgerAccount.id).where(LedgerAccount.id == account_id)
+                       .with_for_update(key_share=True))
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:

@@ -2,7 +2,10 @@
 and the coordinator's review that turns attendance into saved minutes through the ledger."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -273,8 +276,10 @@ def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_
     if fields:
         raise InvalidInput(fields=fields)
     attendance = _attendance_for(activity, volunteer)
+    if attendance.id is not None:  # a review deciding it at this moment goes first, or waits for this entry
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
     if attendance.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This attendance has already been reviewed."))
+        raise Conflict(review.decided(attendance))
     _refuse_overlap(volunteer, activity)
     attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
     attendance.recorded_by_id, attendance.manual_reason = actor.id, reason.strip()
@@ -332,6 +337,28 @@ def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
     return int(total or 0)
 
 
+def days_over_cap() -> Iterator[tuple[int, date, int, list[int]]]:
+    """Yield (volunteer id, local day, approved minutes, attendance ids) for each day past the daily cap.
+
+    Such days were left by approvals racing before they waited for each other; a coordinator settles each by
+    reversing the approval that should not stand, since only they know which minutes to take back.
+    """
+    cap = setting("DAILY_CAP_MINUTES")
+    rows = db.session.execute(
+        select(Attendance.user_id, Activity.starts_at, Attendance.minutes_granted, Attendance.id)
+        .join(Activity, Activity.id == Attendance.activity_id).where(Attendance.status == ReviewStatus.APPROVED)
+        .order_by(Attendance.user_id, Activity.starts_at, Attendance.id).execution_options(yield_per=1000))
+    for user_id, own in groupby(rows, key=lambda row: row.user_id):
+        days: dict[date, list] = defaultdict(lambda: [0, []])
+        for _, starts_at, minutes, attendance_id in own:
+            day = days[local_date(starts_at)]
+            day[0] += minutes or 0
+            day[1].append(attendance_id)
+        for day, (minutes, ids) in sorted(days.items()):
+            if minutes > cap:
+                yield user_id, day, minutes, ids
+
+
 def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
     """Approve (or adjust, with a note) an attendance and save its minutes; approving twice posts once."""
     attendance = review.take(review.ATTENDANCE, attendance_id, actor)
@@ -349,6 +376,7 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
     if minutes > length:
         raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
+    review.lock_volunteer(attendance)  # another approval of the same volunteer counts after this one commits
     room = setting("DAILY_CAP_MINUTES") - _approved_that_day(attendance.user_id, activity, attendance.id)
     if minutes > room:
         raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
