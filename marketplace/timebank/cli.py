@@ -34,14 +34,16 @@ def mend_reviews_command() -> None:
 
 @timebank_group.command("over-cap")
 def over_cap_command() -> None:
-    """List volunteers' days whose approved attendance passes the daily cap, for coordinators to settle."""
-    from marketplace.timebank.service import days_over_cap, setting
+    """List volunteers' days credited past the daily cap (attendance, claims, imported rows), for coordinators."""
+    from marketplace.timebank import daily_cap
 
     found = 0
-    for user_id, day, minutes, ids in days_over_cap():
+    for user_id, day, minutes, credits in daily_cap.days_over():
         found += 1
-        click.echo(f"volunteer {user_id} on {day.isoformat()}: {minutes} minutes approved, cap "
-                   f"{setting('DAILY_CAP_MINUTES')} (attendance {', '.join(map(str, ids))})")
+        records = "; ".join(f"{source} {', '.join(str(c.record_id) for c in credits if c.source == source)}"
+                            for source in dict.fromkeys(c.source for c in credits))
+        click.echo(f"volunteer {user_id} on {day.isoformat()}: {minutes} minutes credited, cap {daily_cap.cap()} "
+                   f"({records})")
     click.echo(f"{found} day(s) over the daily cap.")
     if found:
         raise SystemExit(1)

@@ -5,11 +5,12 @@ at once exactly one decides and the other is told who did; the ledger entry is p
 transaction as the decision. Only this module moves a review's status.
 
 Locks are taken in one order: the record first, then (for a rule counting the volunteer's other
-records, such as the daily cap) the volunteer's savings account, then the ledger's own rows.
+records, such as the daily cap) the volunteer's savings account, then the ledger's own rows. Imports,
+which credit many volunteers, take the same volunteer locks sorted (`lock_volunteers`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +32,7 @@ from marketplace.timebank.models import Attendance, HourClaim, ReviewStatus
 from marketplace.timeutil import now_utc
 
 Record = Attendance | HourClaim
+LOCK_CHUNK = 500  # volunteers locked per statement, still in order
 
 
 @dataclass(frozen=True)
@@ -161,14 +163,35 @@ def lock(what: Reviewable, record_id) -> Record:
 
 
 def lock_volunteer(row: Record) -> None:
-    """Make the volunteer's other reviews wait until this one commits, so a total counted now stays true.
+    """Make the volunteer's other credits wait until this review commits, so a total counted now stays true.
 
-    Taken after the record's own lock. FOR NO KEY UPDATE of the savings account row: postings to the
-    account (which only key-share it) go on; only another holder of this lock waits.
+    Taken after the record's own lock (see `lock_volunteers`).
     """
-    account_id = timebank.savings_account(row.user_id).id
-    db.session.execute(select(LedgerAccount.id).where(LedgerAccount.id == account_id)
-                       .with_for_update(key_share=True))
+    lock_volunteers([row.user_id])
+
+
+def lock_volunteers(user_ids: Iterable[int]) -> None:
+    """Make other credits to these volunteers (reviews, imports) wait until this transaction commits.
+
+    FOR NO KEY UPDATE of each savings account row, in volunteer order, opening missing accounts first
+    (in the same order): postings to the accounts (which only key-share them) go on; only another holder
+    of this lock waits. Taken after any record's lock and before the ledger's rows, so nothing deadlocks.
+    """
+    ids = sorted(set(user_ids))
+    chunks = [ids[i:i + LOCK_CHUNK] for i in range(0, len(ids), LOCK_CHUNK)]
+    for chunk in chunks:
+        found = set(db.session.scalars(select(LedgerAccount.owner_id).where(_savings_of(chunk))))
+        for user_id in chunk:
+            if user_id not in found:
+                timebank.savings_account(user_id)
+    for chunk in chunks:
+        db.session.execute(select(LedgerAccount.id).where(_savings_of(chunk)).order_by(LedgerAccount.owner_id)
+                           .with_for_update(key_share=True))
+
+
+def _savings_of(user_ids: list[int]):
+    return (LedgerAccount.owner_type == "user") & (LedgerAccount.purpose == "volunteer_savings") \
+        & LedgerAccount.owner_id.in_(user_ids)
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:

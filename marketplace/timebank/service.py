@@ -2,15 +2,12 @@
 and the coordinator's review that turns attendance into saved minutes through the ledger."""
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
-from itertools import groupby
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -21,9 +18,9 @@ from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import require
-from marketplace.timebank import review
+from marketplace.timebank import daily_cap, review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
-from marketplace.timeutil import day_start, local_date, now_utc, site_zone
+from marketplace.timeutil import local_date, now_utc, site_zone
 
 SCAN_DIRECTIONS = ("in", "out")
 
@@ -327,38 +324,6 @@ def minutes_earned(attendance: Attendance) -> int:
     return max(0, int((end - start).total_seconds()) // 60)
 
 
-def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
-    day = day_start(local_date(activity.starts_at))
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Attendance.minutes_granted), 0))
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(Attendance.user_id == user_id, Attendance.status == ReviewStatus.APPROVED,
-               Attendance.id != excluding, Activity.starts_at >= day, Activity.starts_at < day + timedelta(days=1)))
-    return int(total or 0)
-
-
-def days_over_cap() -> Iterator[tuple[int, date, int, list[int]]]:
-    """Yield (volunteer id, local day, approved minutes, attendance ids) for each day past the daily cap.
-
-    Such days were left by approvals racing before they waited for each other; a coordinator settles each by
-    reversing the approval that should not stand, since only they know which minutes to take back.
-    """
-    cap = setting("DAILY_CAP_MINUTES")
-    rows = db.session.execute(
-        select(Attendance.user_id, Activity.starts_at, Attendance.minutes_granted, Attendance.id)
-        .join(Activity, Activity.id == Attendance.activity_id).where(Attendance.status == ReviewStatus.APPROVED)
-        .order_by(Attendance.user_id, Activity.starts_at, Attendance.id).execution_options(yield_per=1000))
-    for user_id, own in groupby(rows, key=lambda row: row.user_id):
-        days: dict[date, list] = defaultdict(lambda: [0, []])
-        for _, starts_at, minutes, attendance_id in own:
-            day = days[local_date(starts_at)]
-            day[0] += minutes or 0
-            day[1].append(attendance_id)
-        for day, (minutes, ids) in sorted(days.items()):
-            if minutes > cap:
-                yield user_id, day, minutes, ids
-
-
 def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
     """Approve (or adjust, with a note) an attendance and save its minutes; approving twice posts once."""
     attendance = review.take(review.ATTENDANCE, attendance_id, actor)
@@ -376,11 +341,11 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
     if minutes > length:
         raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
-    review.lock_volunteer(attendance)  # another approval of the same volunteer counts after this one commits
-    room = setting("DAILY_CAP_MINUTES") - _approved_that_day(attendance.user_id, activity, attendance.id)
+    review.lock_volunteer(attendance)  # another credit to the same volunteer counts after this one commits
+    room = daily_cap.room(attendance.user_id, local_date(activity.starts_at))
     if minutes > room:
         raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
-                                                   n=max(room, 0))]})
+                                                   n=room)]})
     return review.approve(review.ATTENDANCE, attendance, actor, minutes, note, memo=activity.title,
                           effective_date=local_date(activity.starts_at), earned=earned)
 

@@ -158,7 +158,7 @@ def test_days_left_over_the_cap_are_listed_for_coordinators(team, create_activit
     listed = runner.invoke(args=["timebank", "over-cap"])
     assert listed.exit_code == 1, listed.output
     day = local_date(morning.starts_at).isoformat()
-    assert f"volunteer {volunteer.id} on {day}: 240 minutes approved, cap 150 " \
+    assert f"volunteer {volunteer.id} on {day}: 240 minutes credited, cap 150 " \
            f"(attendance {both[0].id}, {both[1].id})" in listed.output
     service.reverse_attendance(both[1].id, team.other_coordinator, "over the daily cap")
     assert runner.invoke(args=["timebank", "over-cap"]).exit_code == 0
