@@ -221,7 +221,10 @@ def scan_token(activity: Activity, direction: str, now: datetime | None = None) 
 
 
 def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
-    """Record a check-in or check-out from a scanned QR code."""
+    """Record a check-in or check-out from a scanned QR code, while the attendance awaits review.
+
+    :raise Conflict: the attendance is already reviewed (or was decided while this scan waited for it).
+    """
     now = now or now_utc()
     try:
         activity_id, direction, _window = _scan_serializer().loads(
@@ -243,6 +246,11 @@ def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
         raise Conflict(_l("Check-in is open from %(opens)s to %(closes)s.", opens=_local(opens),
                           closes=_local(closes)))
     attendance = _attendance_for(activity, user)
+    if attendance.id is not None:  # a review deciding it at this moment goes first; then it is no longer pending
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
+    if attendance.status != ReviewStatus.PENDING:
+        raise Conflict(_l("Your hours at this activity have already been reviewed, so check-in and check-out can "
+                          "no longer change. Ask the coordinator if they are wrong."))
     if direction == "in":
         if attendance.checked_in_at is None:
             _refuse_overlap(user, activity)
