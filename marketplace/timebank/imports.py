@@ -263,7 +263,7 @@ def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
         .where(ImportRow.batch_id == batch.id, ImportRow.entry_id.is_(None)).order_by(ImportRow.row_number))
         if not r.errors]
     batch_id, title, org_id = batch.id, batch.title, batch.organisation_id
-    cap, issued = daily_cap.cap(), ledger.platform_account("hours_issued").id
+    cap = daily_cap.cap()
     posted = db.session.scalar(select(func.count(ImportRow.id)).where(
         ImportRow.batch_id == batch_id, ImportRow.entry_id.is_not(None))) or 0
     changes: list[dict] = []
@@ -272,12 +272,13 @@ def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
     for start in range(0, len(rows), step):
         part = rows[start:start + step]
         users = {r.user_id for r in part}
-        # The one lock order: the volunteers (sorted; their other credits wait, so the day's minutes counted
-        # now stay true), then every ledger row these entries touch (sorted), before the first entry.
+        # The one lock order, as a review's: the volunteers (sorted, their savings opened first; their other
+        # credits wait, so the day's minutes counted now stay true), then the hours-issued account (opened, on
+        # a new site, after the savings as a review does), then every ledger row the entries touch (sorted).
         review.lock_volunteers(users)
         credited = rules.credited(users, min(r.served_on for r in part), max(r.served_on for r in part), org_id,
                                   batch_id)
-        accounts = rules.savings_accounts(users)
+        accounts, issued = rules.savings_accounts(users), ledger.platform_account("hours_issued").id
         ledger.lock_accounts([issued, *accounts.values()])
         for row in part:
             refused += _post_row(row, actor, accounts, issued, credited, cap, batch_id, title, changes)
