@@ -9,14 +9,13 @@ from sqlalchemy import select
 from marketplace import uploads
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import InvalidInput, NotFound
+from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
-from marketplace.timebank import review
+from marketplace.timebank import daily_cap, review
 from marketplace.timebank.models import HourClaim, ReviewStatus
-from marketplace.timebank.service import setting
 from marketplace.timeutil import now_utc
 
 
@@ -30,8 +29,8 @@ def submit_claim(user: User, organisation_id, served_on: date | None, minutes, d
     today = now_utc().date()
     if served_on is None or served_on > today or served_on < today - timedelta(days=365):
         fields["served_on"] = [_l("Enter a date within the last year.")]
-    if type(minutes) is not int or not 1 <= minutes <= setting("DAILY_CAP_MINUTES"):
-        fields["minutes"] = [_l("Enter between 1 and %(n)d minutes.", n=setting("DAILY_CAP_MINUTES"))]
+    if type(minutes) is not int or not 1 <= minutes <= daily_cap.cap():
+        fields["minutes"] = [_l("Enter between 1 and %(n)d minutes.", n=daily_cap.cap())]
     if not (description or "").strip() or len(description) > 1000:
         fields["description"] = [_l("Describe the service (up to 1,000 characters).")]
     if fields:
@@ -59,10 +58,19 @@ def claims_of(user: User) -> list[HourClaim]:
 
 
 def approve_claim(claim_id, actor: User, note: str = "") -> HourClaim:
-    """Credit the claimed minutes; approving twice posts once."""
+    """Credit the claimed minutes within the daily cap; approving twice posts once.
+
+    :raise Conflict: the minutes would pass the daily cap of the day served (naming the minutes left).
+    """
     claim = review.take(review.CLAIM, claim_id, actor)
     if review.is_repeat(claim, ReviewStatus.APPROVED):
         return claim
+    review.lock_volunteer(claim)  # another credit to the same volunteer counts after this one commits
+    room = daily_cap.room(claim.user_id, claim.served_on)
+    if claim.minutes > room:
+        raise Conflict(_l("This claim passes the daily cap of %(cap)d minutes for %(day)s: at most %(n)d more "
+                          "minutes can be credited that day.", cap=daily_cap.cap(), day=claim.served_on.isoformat(),
+                          n=room))
     return review.approve(review.CLAIM, claim, actor, claim.minutes, note, memo=claim.description,
                           effective_date=claim.served_on)
 

@@ -1,4 +1,5 @@
-"""`flask timebank remind` (the job the time bank runs on a schedule) and `flask timebank mend-reviews`."""
+"""`flask timebank remind` (the job the time bank runs on a schedule), `flask timebank mend-reviews` and
+`flask timebank over-cap`."""
 from __future__ import annotations
 
 import click
@@ -28,6 +29,23 @@ def mend_reviews_command() -> None:
     for line in failed:
         click.echo(f"Could not mend {line}", err=True)
     if failed:
+        raise SystemExit(1)
+
+
+@timebank_group.command("over-cap")
+def over_cap_command() -> None:
+    """List volunteers' days credited past the daily cap (attendance, claims, imported rows), for coordinators."""
+    from marketplace.timebank import daily_cap
+
+    found = 0
+    for user_id, day, minutes, credits in daily_cap.days_over():
+        found += 1
+        records = "; ".join(f"{source} {', '.join(str(c.record_id) for c in credits if c.source == source)}"
+                            for source in dict.fromkeys(c.source for c in credits))
+        click.echo(f"volunteer {user_id} on {day.isoformat()}: {minutes} minutes credited, cap {daily_cap.cap()} "
+                   f"({records})")
+    click.echo(f"{found} day(s) over the daily cap.")
+    if found:
         raise SystemExit(1)
 
 

@@ -1,6 +1,7 @@
 """The rules for rows of an imported sheet of hours: reading each row's cells, and judging the rows
-against each other and against what volunteers already have (approved attendance and claims,
-rows imported before). Errors are codes with parameters, translated when shown (`describe`)."""
+against each other and against what volunteers already have (the minutes credited on their days,
+counted by `daily_cap`; approved attendance; rows imported before). Errors are codes with
+parameters, translated when shown (`describe`)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,10 +15,9 @@ from sqlalchemy import select
 from marketplace.auth.models import User
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerAccount
-from marketplace.timebank import import_files
+from marketplace.timebank import daily_cap, import_files
 from marketplace.timebank.care_models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
-from marketplace.timebank.service import setting
+from marketplace.timebank.models import Activity, Attendance, ReviewStatus
 from marketplace.timeutil import site_zone
 
 CHUNK = 500  # ids looked up per statement
@@ -120,44 +120,39 @@ def parse(record: tuple, today: date) -> Row:
 class Credited:
     """What volunteers already have on the days a sheet covers."""
 
-    minutes: dict = field(default_factory=lambda: defaultdict(int))  # (user, day) -> minutes credited
+    minutes: dict = field(default_factory=lambda: defaultdict(int))  # (user, day) -> minutes credited (daily_cap)
     attendance: dict = field(default_factory=lambda: defaultdict(list))  # user -> [(start, end, title)] UTC
     imported: dict = field(default_factory=dict)  # (user, day, minutes, description) -> batch title
 
 
 def credited(user_ids: set[int], first: date, last: date, org_id: int, batch_id: int) -> Credited:
-    """Load approved attendance, approved claims and imported rows for these volunteers and days."""
+    """Load the minutes credited to these volunteers on these days (the daily cap's own count), their approved
+    attendance (for overlaps) and the organisation's rows imported before (for repeats)."""
     tz, found = site_zone(), Credited()
     if not user_ids:
         return found
+    found.minutes.update(daily_cap.credited(user_ids, first, last))
     since = datetime.combine(first, datetime.min.time(), tz) - timedelta(days=1)
     until = datetime.combine(last, datetime.min.time(), tz) + timedelta(days=2)
     ids = sorted(user_ids)
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
-        for user_id, checked_in, checked_out, starts, ends, title, granted in db.session.execute(
+        for user_id, checked_in, checked_out, starts, ends, title in db.session.execute(
                 select(Attendance.user_id, Attendance.checked_in_at, Attendance.checked_out_at, Activity.starts_at,
-                       Activity.ends_at, Activity.title, Attendance.minutes_granted)
+                       Activity.ends_at, Activity.title)
                 .join(Activity, Activity.id == Attendance.activity_id)
                 .where(Attendance.user_id.in_(chunk), Attendance.status == ReviewStatus.APPROVED,
                        Activity.starts_at < until, Activity.ends_at > since)):
-            found.minutes[(user_id, starts.astimezone(tz).date())] += granted or 0
             found.attendance[user_id].append((max(checked_in or starts, starts), min(checked_out or ends, ends),
                                               title))
-        for user_id, day, minutes in db.session.execute(
-                select(HourClaim.user_id, HourClaim.served_on, HourClaim.minutes)
-                .where(HourClaim.user_id.in_(chunk), HourClaim.status == ReviewStatus.APPROVED,
-                       HourClaim.served_on.between(first, last))):
-            found.minutes[(user_id, day)] += minutes
-        for user_id, day, minutes, description, title, org, batch in db.session.execute(
+        for user_id, day, minutes, description, title in db.session.execute(
                 select(ImportRow.user_id, ImportRow.served_on, ImportRow.minutes, ImportRow.description,
-                       ImportBatch.title, ImportBatch.organisation_id, ImportBatch.id)
+                       ImportBatch.title)
                 .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
                 .where(ImportRow.user_id.in_(chunk), ImportRow.entry_id.is_not(None),
-                       ImportRow.served_on.between(first, last))):
-            found.minutes[(user_id, day)] += minutes
-            if org == org_id and batch != batch_id:
-                found.imported[(user_id, day, minutes, description.casefold())] = title
+                       ImportRow.served_on.between(first, last), ImportBatch.organisation_id == org_id,
+                       ImportBatch.id != batch_id)):
+            found.imported[(user_id, day, minutes, description.casefold())] = title
     return found
 
 
@@ -172,7 +167,7 @@ def users_by_email(emails: set[str]) -> dict[str, int]:
 
 def judge(rows: list[Row], known: Credited, tz: ZoneInfo) -> None:
     """Find duplicates, overlaps and days over the cap among rows that are fine on their own."""
-    cap = setting("DAILY_CAP_MINUTES")
+    cap = daily_cap.cap()
     seen: dict[tuple, int] = {}
     spans: dict[tuple, list] = defaultdict(list)  # (user, day) -> [(start, end, row number)] of accepted rows
     for row in rows:

@@ -7,7 +7,7 @@ live in `import_rules`, reading files in `import_files`.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, insert, select, update
@@ -21,10 +21,9 @@ from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
-from marketplace.timebank import import_files
+from marketplace.timebank import daily_cap, import_files, review
 from marketplace.timebank import import_rules as rules
 from marketplace.timebank.care_models import ImportBatch, ImportRow
-from marketplace.timebank.service import savings_account, setting
 from marketplace.timeutil import local_today, now_utc, site_zone
 from marketplace.transactions import Busy, retrying
 
@@ -263,23 +262,25 @@ def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
                ImportRow.description, ImportRow.errors)
         .where(ImportRow.batch_id == batch.id, ImportRow.entry_id.is_(None)).order_by(ImportRow.row_number))
         if not r.errors]
-    batch_id, title = batch.id, batch.title
-    users = {r.user_id for r in rows}
-    credited = rules.credited(users, min((r.served_on for r in rows), default=date.min),
-                              max((r.served_on for r in rows), default=date.min), batch.organisation_id, batch_id)
-    cap, issued = setting("DAILY_CAP_MINUTES"), ledger.platform_account("hours_issued").id
-    accounts = rules.savings_accounts(users)
-    for user_id in users - accounts.keys():  # opened before the locks are taken
-        accounts[user_id] = savings_account(user_id).id
+    batch_id, title, org_id = batch.id, batch.title, batch.organisation_id
+    cap = daily_cap.cap()
     posted = db.session.scalar(select(func.count(ImportRow.id)).where(
         ImportRow.batch_id == batch_id, ImportRow.entry_id.is_not(None))) or 0
     changes: list[dict] = []
     refused = 0
     step = POST_CHUNK if progress else max(len(rows), 1)
     for start in range(0, len(rows), step):
-        # every account this transaction's entries touch, locked in the one order before the first
-        ledger.lock_accounts([issued, *{accounts[r.user_id] for r in rows[start:start + step]}])
-        for row in rows[start:start + step]:
+        part = rows[start:start + step]
+        users = {r.user_id for r in part}
+        # The one lock order, as a review's: the volunteers (sorted, their savings opened first; their other
+        # credits wait, so the day's minutes counted now stay true), then the hours-issued account (opened, on
+        # a new site, after the savings as a review does), then every ledger row the entries touch (sorted).
+        review.lock_volunteers(users)
+        credited = rules.credited(users, min(r.served_on for r in part), max(r.served_on for r in part), org_id,
+                                  batch_id)
+        accounts, issued = rules.savings_accounts(users), ledger.platform_account("hours_issued").id
+        ledger.lock_accounts([issued, *accounts.values()])
+        for row in part:
             refused += _post_row(row, actor, accounts, issued, credited, cap, batch_id, title, changes)
         posted = sum(1 for c in changes if "entry_id" in c) + posted
         if progress:

@@ -3,10 +3,14 @@
 The record is taken with SELECT … FOR UPDATE (fresh from the database), so of two reviewers acting
 at once exactly one decides and the other is told who did; the ledger entry is posted in the same
 transaction as the decision. Only this module moves a review's status.
+
+Locks are taken in one order: the record first, then (for a rule counting the volunteer's other
+records, such as the daily cap) the volunteer's savings account, then the ledger's own rows. Imports,
+which credit many volunteers, take the same volunteer locks sorted (`lock_volunteers`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +24,7 @@ from marketplace.errors import Conflict, DomainError, InvalidInput, NotFound
 from marketplace.extensions import db
 from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerEntry
+from marketplace.ledger.models import LedgerAccount, LedgerEntry
 from marketplace.orgs.models import Organisation
 from marketplace.policy import require
 from marketplace.timebank import service as timebank
@@ -28,6 +32,7 @@ from marketplace.timebank.models import Attendance, HourClaim, ReviewStatus
 from marketplace.timeutil import now_utc
 
 Record = Attendance | HourClaim
+LOCK_CHUNK = 500  # volunteers locked per statement, still in order
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def take(what: Reviewable, record_id, actor: User) -> Record:
 
     :raise NotFound: no such record. :raise Conflict: the actor's own hours.
     """
-    row = _locked(what, record_id)
+    row = lock(what, record_id)
     require(actor, "org.approve_hours", what.organisation(row))
     if row.user_id == actor.id:
         raise Conflict(_l("Nobody may review their own hours; ask another coordinator."))
@@ -135,7 +140,7 @@ def mend_rejected() -> tuple[int, list[str]]:
             .where(what.model.status == ReviewStatus.REJECTED, what.model.entry_id.is_not(None),
                    reversal.id.is_(None)).order_by(what.model.id)).all()
         for record_id in ids:
-            row = _locked(what, record_id)
+            row = lock(what, record_id)
             try:
                 ledger.reverse(row.entry_id, reason=f"{what.name} {row.id} was rejected; its minutes are taken back")
             except DomainError as error:  # reported; the others are still mended
@@ -148,12 +153,45 @@ def mend_rejected() -> tuple[int, list[str]]:
     return mended, failed
 
 
-def _locked(what: Reviewable, record_id) -> Record:
+def lock(what: Reviewable, record_id) -> Record:
+    """Lock the record (read fresh) so that no review or edit of it runs alongside; :raise NotFound:."""
     row = db.session.get(what.model, record_id, with_for_update=True, populate_existing=True) \
         if is_id(record_id) else None
     if row is None:
         raise NotFound()
     return row
+
+
+def lock_volunteer(row: Record) -> None:
+    """Make the volunteer's other credits wait until this review commits, so a total counted now stays true.
+
+    Taken after the record's own lock (see `lock_volunteers`).
+    """
+    lock_volunteers([row.user_id])
+
+
+def lock_volunteers(user_ids: Iterable[int]) -> None:
+    """Make other credits to these volunteers (reviews, imports) wait until this transaction commits.
+
+    FOR NO KEY UPDATE of each savings account row, in volunteer order, opening missing accounts first
+    (in the same order): postings to the accounts (which only key-share them) go on; only another holder
+    of this lock waits. Taken after any record's lock and before the ledger's rows, so nothing deadlocks.
+    """
+    ids = sorted(set(user_ids))
+    chunks = [ids[i:i + LOCK_CHUNK] for i in range(0, len(ids), LOCK_CHUNK)]
+    for chunk in chunks:
+        found = set(db.session.scalars(select(LedgerAccount.owner_id).where(_savings_of(chunk))))
+        for user_id in chunk:
+            if user_id not in found:
+                timebank.savings_account(user_id)
+    for chunk in chunks:
+        db.session.execute(select(LedgerAccount.id).where(_savings_of(chunk)).order_by(LedgerAccount.owner_id)
+                           .with_for_update(key_share=True))
+
+
+def _savings_of(user_ids: list[int]):
+    return (LedgerAccount.owner_type == "user") & (LedgerAccount.purpose == "volunteer_savings") \
+        & LedgerAccount.owner_id.in_(user_ids)
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:

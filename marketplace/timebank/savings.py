@@ -16,6 +16,7 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.ledger.statement import StatementPage, statement
 from marketplace.timebank import served
+from marketplace.timebank.models import Attendance, ReviewStatus
 from marketplace.timebank.service import savings_account
 
 # China's volunteer star rating: hours of service for each star.
@@ -54,19 +55,18 @@ def earned_minutes(user: User) -> int:
 
 
 def badges(user: User, summary: Savings | None = None) -> list[Badge]:
-    """The volunteer's badges: first service, 10 activities, 100 and 1,000 hours, a gift to family, care given."""
+    """The volunteer's badges: first service, 10 activities still approved, 100 and 1,000 hours, a gift, care given."""
     summary = summary or savings(user)
     account = savings_account(user)
-    kinds = dict(db.session.execute(
-        select(LedgerEntry.kind, func.count()).join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
-        .where(LedgerPosting.account_id == account.id).group_by(LedgerEntry.kind)).all())
+    activities = db.session.scalar(select(func.count()).select_from(Attendance).where(  # reversed ones do not count
+        Attendance.user_id == user.id, Attendance.status == ReviewStatus.APPROVED, Attendance.minutes_granted > 0))
     gave = db.session.scalar(select(func.count()).select_from(LedgerPosting).join(
         LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id).where(
         LedgerPosting.account_id == account.id, LedgerEntry.kind.in_(("hours.gift", "hours.pool_donation")),
         LedgerPosting.amount < 0))
     return [
         Badge("first_service", summary.earned > 0),
-        Badge("ten_activities", kinds.get("hours.attendance", 0) >= 10),
+        Badge("ten_activities", activities >= 10),
         Badge("hundred_hours", summary.earned >= 100 * 60),
         Badge("thousand_hours", summary.earned >= 1000 * 60),
         Badge("gave_hours", bool(gave)),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 
 from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.orgs.models import Organisation
+from marketplace.timebank.care_models import CareRequest, ImportBatch, ImportRow
+from marketplace.timebank.models import Activity, Attendance, HourClaim
 
 SERVICE_KINDS = ("hours.attendance", "hours.claim", "hours.import", "care.provided")
 CARE_KIND = "care.provided"
@@ -53,6 +56,31 @@ def care_given_count(account_id: int) -> int:
         select(func.count()).select_from(LedgerPosting).join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
         .where(LedgerPosting.account_id == account_id, LedgerEntry.kind == CARE_KIND, LedgerPosting.amount > 0))
         or 0)
+
+
+def minutes_by_district() -> dict[int, int]:
+    """Minutes of service (less reversals) by the district served: the activity's or the care's district,
+    or for claims and imported rows the district of the organisation that credited them."""
+    original = reversed_entry()
+    served_in = _district_of_entries().subquery()
+    stmt = (select(served_in.c.district_id, func.coalesce(func.sum(LedgerPosting.amount), 0))
+            .select_from(LedgerPosting).join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .outerjoin(original, original.id == LedgerEntry.reverses_id)
+            .join(served_in, served_in.c.entry_id == func.coalesce(original.id, LedgerEntry.id))
+            .where(is_service(original)).group_by(served_in.c.district_id))
+    return {district: int(minutes) for district, minutes in db.session.execute(stmt)}
+
+
+def _district_of_entries():
+    """(entry id, district id) of every entry that credited service."""
+    return union_all(
+        select(Attendance.entry_id, Activity.district_id).join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.entry_id.is_not(None)),
+        select(HourClaim.entry_id, Organisation.district_id)
+        .join(Organisation, Organisation.id == HourClaim.organisation_id).where(HourClaim.entry_id.is_not(None)),
+        select(ImportRow.entry_id, Organisation.district_id).join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
+        .join(Organisation, Organisation.id == ImportBatch.organisation_id).where(ImportRow.entry_id.is_not(None)),
+        select(CareRequest.entry_id, CareRequest.district_id).where(CareRequest.entry_id.is_not(None)))
 
 
 def _total(account_id: int, condition, since: date | None = None) -> int:

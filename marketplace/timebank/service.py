@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -18,9 +18,9 @@ from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import District, Organisation
 from marketplace.policy import require
-from marketplace.timebank import review
+from marketplace.timebank import daily_cap, review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
-from marketplace.timeutil import day_start, local_date, now_utc, site_zone
+from marketplace.timeutil import local_date, now_utc, site_zone
 
 SCAN_DIRECTIONS = ("in", "out")
 
@@ -221,7 +221,10 @@ def scan_token(activity: Activity, direction: str, now: datetime | None = None) 
 
 
 def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
-    """Record a check-in or check-out from a scanned QR code."""
+    """Record a check-in or check-out from a scanned QR code, while the attendance awaits review.
+
+    :raise Conflict: the attendance is already reviewed (or was decided while this scan waited for it).
+    """
     now = now or now_utc()
     try:
         activity_id, direction, _window = _scan_serializer().loads(
@@ -243,6 +246,11 @@ def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
         raise Conflict(_l("Check-in is open from %(opens)s to %(closes)s.", opens=_local(opens),
                           closes=_local(closes)))
     attendance = _attendance_for(activity, user)
+    if attendance.id is not None:  # a review deciding it at this moment goes first; then it is no longer pending
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
+    if attendance.status != ReviewStatus.PENDING:
+        raise Conflict(_l("Your hours at this activity have already been reviewed, so check-in and check-out can "
+                          "no longer change. Ask the coordinator if they are wrong."))
     if direction == "in":
         if attendance.checked_in_at is None:
             _refuse_overlap(user, activity)
@@ -273,8 +281,10 @@ def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_
     if fields:
         raise InvalidInput(fields=fields)
     attendance = _attendance_for(activity, volunteer)
+    if attendance.id is not None:  # a review deciding it at this moment goes first, or waits for this entry
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
     if attendance.status != ReviewStatus.PENDING:
-        raise Conflict(_l("This attendance has already been reviewed."))
+        raise Conflict(review.decided(attendance))
     _refuse_overlap(volunteer, activity)
     attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
     attendance.recorded_by_id, attendance.manual_reason = actor.id, reason.strip()
@@ -322,16 +332,6 @@ def minutes_earned(attendance: Attendance) -> int:
     return max(0, int((end - start).total_seconds()) // 60)
 
 
-def _approved_that_day(user_id: int, activity: Activity, excluding: int) -> int:
-    day = day_start(local_date(activity.starts_at))
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(Attendance.minutes_granted), 0))
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(Attendance.user_id == user_id, Attendance.status == ReviewStatus.APPROVED,
-               Attendance.id != excluding, Activity.starts_at >= day, Activity.starts_at < day + timedelta(days=1)))
-    return int(total or 0)
-
-
 def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
     """Approve (or adjust, with a note) an attendance and save its minutes; approving twice posts once."""
     attendance = review.take(review.ATTENDANCE, attendance_id, actor)
@@ -349,10 +349,11 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
     if minutes > length:
         raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
-    room = setting("DAILY_CAP_MINUTES") - _approved_that_day(attendance.user_id, activity, attendance.id)
+    review.lock_volunteer(attendance)  # another credit to the same volunteer counts after this one commits
+    room = daily_cap.room(attendance.user_id, local_date(activity.starts_at))
     if minutes > room:
         raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
-                                                   n=max(room, 0))]})
+                                                   n=room)]})
     return review.approve(review.ATTENDANCE, attendance, actor, minutes, note, memo=activity.title,
                           effective_date=local_date(activity.starts_at), earned=earned)
 

@@ -25,7 +25,7 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import Organisation
-from marketplace.timebank.models import Activity, Attendance, ReviewStatus
+from marketplace.timebank import served
 from marketplace.transparency.cache import cached
 from marketplace.wishes.models import Listing, ListingStatus, Pledge, PledgeStatus
 
@@ -93,11 +93,8 @@ def _platform() -> dict:
             .where(LedgerAccount.owner_type == "fund", LedgerAccount.purpose == "fund").group_by(Fund.kind))
     for kind, total in db.session.execute(held):
         by_kind.setdefault(kind, {"raised": 0, "disbursed": 0, "refunded": 0, "held": 0})["held"] = int(total)
-    for district_id, minutes in db.session.execute(
-            select(Activity.district_id, func.coalesce(func.sum(Attendance.minutes_granted), 0))
-            .join(Activity, Activity.id == Attendance.activity_id)
-            .where(Attendance.status == ReviewStatus.APPROVED.value).group_by(Activity.district_id)):
-        by_district[district_id]["minutes"] += int(minutes)
+    for district_id, minutes in served.minutes_by_district().items():
+        by_district[district_id]["minutes"] += minutes
     for district_id, count in db.session.execute(
             select(Listing.district_id, func.count()).where(Listing.status.in_(DONE)).group_by(Listing.district_id)):
         by_district[district_id]["fulfilled"] += int(count)

@@ -1,10 +1,13 @@
-"""Time-bank fixtures: a volunteer team with a coordinator, and activities to join."""
+"""Time-bank fixtures: a volunteer team with a coordinator, activities to join, and credits to one day of service
+(attendance, claims, imported rows) under a small daily cap."""
 from datetime import timedelta
 
 import pytest
 
-from marketplace.timebank import service
-from marketplace.timeutil import now_utc
+from marketplace.extensions import db
+from marketplace.ledger import service as ledger
+from marketplace.timebank import claims, imports, service
+from marketplace.timeutil import day_start, local_today, now_utc
 
 
 @pytest.fixture
@@ -34,3 +37,72 @@ def create_activity(team):
         return service.create_activity(team.coordinator, team.org, **values)
 
     return make
+
+
+CAP = 90  # one hour fits, two do not
+
+
+def served_day():
+    """The local day of service in these tests: three days ago (claims and imports cannot be in the future)."""
+    return local_today() - timedelta(days=3)
+
+
+@pytest.fixture
+def capped(app):
+    app.config["TIMEBANK_DAILY_CAP_MINUTES"] = CAP
+    app.config["TIMEBANK_SCAN_ROTATE_SECONDS"] = 10**9  # tokens made now still work at the activity's time
+
+
+@pytest.fixture
+def attend(capped, create_activity):
+    """attend(volunteers, minutes=60) -> attendance ids: each volunteer served an hour's activity on served_day()."""
+
+    def make(volunteers, minutes=60):
+        activity = service.get_activity(create_activity(hours=1, capacity=len(volunteers)).id)
+        found = []
+        for volunteer in volunteers:
+            service.sign_up(activity.id, volunteer)
+            service.scan(service.scan_token(activity, "in"), volunteer, now=activity.starts_at)
+            found.append(service.scan(service.scan_token(activity, "out"), volunteer,
+                                      now=activity.starts_at + timedelta(minutes=minutes)))
+        # activities cannot be published in the past: move this one, with its check-ins, to the day of service
+        shift = activity.starts_at - (day_start(served_day()) + timedelta(hours=9))
+        activity.starts_at, activity.ends_at = activity.starts_at - shift, activity.ends_at - shift
+        activity.signup_cutoff_at -= shift
+        for attendance in found:
+            attendance.checked_in_at -= shift
+            attendance.checked_out_at -= shift
+        db.session.commit()
+        return [a.id for a in found]
+
+    return make
+
+
+@pytest.fixture
+def claim_for(capped, team):
+    """claim_for(volunteer, minutes=60) -> the id of a pending claim for service on served_day()."""
+    from tests.timebank.test_savings import PDF, upload
+
+    def make(volunteer, minutes=60):
+        return claims.submit_claim(volunteer, team.org.id, served_day(), minutes, "帮邻居搬家",
+                                   upload(PDF, "证明.pdf")).id
+
+    return make
+
+
+@pytest.fixture
+def import_for(capped, team):
+    """import_for(volunteers, minutes=60, title=…) -> the id of a checked sheet crediting each volunteer on
+    served_day()."""
+    from tests.timebank.test_imports import sheet, upload
+
+    def make(volunteers, minutes=60, title="社区活动补录"):
+        rows = [(v.email, served_day().isoformat(), "", "", str(minutes), f"{title} {v.id}") for v in volunteers]
+        return imports.check_import(team.coordinator, team.org, title, upload(sheet(*rows))).id
+
+    return make
+
+
+def saved(user) -> int:
+    """Return the minutes in the volunteer's savings."""
+    return ledger.balance(service.savings_account(user)).posted

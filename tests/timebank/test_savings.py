@@ -9,7 +9,7 @@ from marketplace.errors import Conflict, InvalidInput
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import InsufficientBalance
-from marketplace.timebank import claims, savings
+from marketplace.timebank import claims, savings, service
 from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
 from tests.files import PDF as REAL_PDF
@@ -130,3 +130,18 @@ def test_badges_follow_what_the_volunteer_has_done(create_user):
     earned = {b.code for b in savings.badges(volunteer) if b.earned}
     assert earned == {"first_service", "hundred_hours", "gave_hours"}
     assert not any(b.earned for b in savings.badges(mother))  # receiving a gift is not service
+
+
+def test_the_ten_activities_badge_counts_only_attendance_still_approved(app, team, create_activity, create_user):
+    app.config["TIMEBANK_SCAN_ROTATE_SECONDS"] = 10**9
+    volunteer = create_user()
+    attended = []
+    for day in range(10):
+        activity = create_activity(starts_in=timedelta(days=2 + day), hours=1)
+        service.sign_up(activity.id, volunteer)
+        service.scan(service.scan_token(activity, "in"), volunteer, now=activity.starts_at)
+        attended.append(service.scan(service.scan_token(activity, "out"), volunteer, now=activity.ends_at).id)
+        service.approve_attendance(attended[-1], team.coordinator)
+    assert "ten_activities" in {b.code for b in savings.badges(volunteer) if b.earned}
+    service.reverse_attendance(attended[0], team.other_coordinator, "was not there")
+    assert "ten_activities" not in {b.code for b in savings.badges(volunteer) if b.earned}

@@ -1,5 +1,5 @@
 """Care paid in hours is spent, not served: the payer's service figures stay, the caregiver's grow,
-and the served total, stars, badges, leaderboards and certificates agree."""
+and the served total, stars, badges, leaderboards, certificates and the public accounts agree."""
 from datetime import timedelta
 
 import pytest
@@ -7,8 +7,12 @@ import pytest
 from marketplace.extensions import db
 from marketplace.firms import service as firms
 from marketplace.orgs.models import Membership
-from marketplace.timebank import care, certificates, leaderboard, savings, service
+from marketplace.timebank import care, certificates, claims, imports, leaderboard, savings, service
 from marketplace.timeutil import local_today, now_utc
+from marketplace.transparency import overview
+from tests.timebank.test_imports import sheet
+from tests.timebank.test_imports import upload as sheet_upload
+from tests.timebank.test_savings import PDF, upload
 
 
 @pytest.fixture
@@ -82,3 +86,24 @@ def test_the_hours_page_and_api_show_spent_hours(client, auth, served_three_hour
     auth.login(member.email)
     page = client.get("/timebank/my").get_data(as_text=True)
     assert "Spent on care" in page
+
+
+def test_the_public_accounts_count_all_service_by_district_and_not_care_spent(app, served_three_hours, team,
+                                                                             create_user, create_org):
+    app.config["TRANSPARENCY_CACHE_SECONDS"] = 0
+    member, helper = served_three_hours, create_user()  # district 1: 180 minutes of attendance
+    _pay_for_care(member, helper, team)  # district 1: 60 minutes of care given; the member's 60 spent are not service
+    haizhu = create_org("volunteer_team", {team.coordinator: "coordinator", team.other_coordinator: "coordinator"},
+                        name_zh="海珠义工队", district_id=2)
+    yesterday = local_today() - timedelta(days=1)
+    kept, taken_back = (claims.submit_claim(member, haizhu.id, yesterday, minutes, "帮邻居搬家",
+                                            upload(PDF, "证明.pdf")) for minutes in (90, 30))
+    for claim in (kept, taken_back):
+        claims.approve_claim(claim.id, team.coordinator)
+    claims.reverse_claim(taken_back.id, team.coordinator, "counted twice")
+    batch = imports.check_import(team.coordinator, haizhu, "河涌清洁", sheet_upload(
+        sheet((helper.email, yesterday.isoformat(), "", "", "45", "河涌清洁"))))
+    imports.confirm_import(team.other_coordinator, batch.id)  # district 2: 90 claimed and 45 imported
+    figures, _ = overview.platform()
+    assert {district: f["minutes"] for district, f in figures["by_district"].items() if f["minutes"]} == {
+        "1": 240, "2": 135}

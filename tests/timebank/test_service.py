@@ -10,7 +10,7 @@ from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.timebank import service
 from marketplace.timebank.models import Attendance, SignupStatus
-from marketplace.timeutil import now_utc
+from marketplace.timeutil import day_start, local_date, local_today, now_utc
 
 
 def test_coordinators_create_activities_and_members_may_not(team, create_activity, create_user):
@@ -140,6 +140,28 @@ def test_the_daily_cap_limits_minutes_across_activities(team, create_activity, c
     assert "daily cap" in str(capped.value.fields["minutes"][0])
     service.approve_attendance(second.id, team.coordinator, minutes=30, note="daily cap")
     assert ledger.balance(service.savings_account(volunteer)).posted == 150
+
+
+def test_days_left_over_the_cap_are_listed_for_coordinators(team, create_activity, create_user, app, fresh_tokens,
+                                                          runner):
+    volunteer = create_user()
+    nine = day_start(local_today(), 2) + timedelta(hours=9)  # both on one local day
+    morning, afternoon = (create_activity(starts_at=nine + timedelta(hours=h), ends_at=nine + timedelta(hours=h + 2))
+                          for h in (0, 3))
+    for activity in (morning, afternoon):
+        service.sign_up(activity.id, volunteer)
+    both = [_attend(morning, volunteer, 120), _attend(afternoon, volunteer, 120)]
+    for attendance in both:
+        service.approve_attendance(attendance.id, team.coordinator)
+    assert runner.invoke(args=["timebank", "over-cap"]).exit_code == 0
+    app.config["TIMEBANK_DAILY_CAP_MINUTES"] = 150  # what two approvals racing once left: 240 minutes that day
+    listed = runner.invoke(args=["timebank", "over-cap"])
+    assert listed.exit_code == 1, listed.output
+    day = local_date(morning.starts_at).isoformat()
+    assert f"volunteer {volunteer.id} on {day}: 240 minutes credited, cap 150 " \
+           f"(attendance {both[0].id}, {both[1].id})" in listed.output
+    service.reverse_attendance(both[1].id, team.other_coordinator, "over the daily cap")
+    assert runner.invoke(args=["timebank", "over-cap"]).exit_code == 0
 
 
 def test_nobody_reviews_their_own_hours(running, team, fresh_tokens):
