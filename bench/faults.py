@@ -237,7 +237,7 @@ def report(results: list[dict], engine, work: Path, database: str, pg_offset: in
                                     {"d": database}).scalar() - deadlocks_before
     mail = figures.mail_figures(expected, figures.delivered(work / "mail"))
     in_log = figures.deadlocks_in_pg_log(args.pg_log, pg_offset, database)
-    in_app = figures.lines_starting([work / "gunicorn.log", *work.glob("rq-*.log")],
+    in_app = figures.lines_starting([work / "gunicorn.log", *work.glob("rq-*.log"), *work.glob("jobs-*.log")],
                                     "psycopg.errors.DeadlockDetected")
     in_bodies = sum(r["deadlock_bodies"] for r in results)
     deadlocks = max(pg_deadlocks, in_log or 0, in_app, in_bodies)
@@ -314,6 +314,8 @@ def main() -> int:
         pg_offset = args.pg_log.stat().st_size if args.pg_log.exists() else 0
         groups.append(servers.gunicorn(env, ROOT, work / "gunicorn.log", port, args.workers, args.threads))
         rq.append(servers.rq_worker(env, ROOT, work / "rq-1.log", f"faults-{secrets.token_hex(3)}-1"))
+        if flask(env, "jobs", "--help", check=False).returncode == 0:  # the app has the delivery and sweep loop
+            groups.append(servers.jobs_loop(env, ROOT, work / "jobs-work.log"))
         if not servers.wait_for_http(base + "/healthz", 60):
             raise RuntimeError(f"gunicorn did not answer; see {work / 'gunicorn.log'}")
         started = time.time()

@@ -63,8 +63,8 @@ def stuck_imports(conn, confirmed: set[int]) -> tuple[int, Counter]:
     no message for the coordinator (a failed status, or a message column that says something, is fine).
     """
     have = columns(conn, "import_batch")
-    message = next((c for c in ("error", "error_message", "failure", "failure_message", "message", "last_error")
-                    if c in have), None)
+    message = next((c for c in ("problem", "error", "error_message", "failure", "failure_message", "message",
+                                "last_error") if c in have), None)
     select_message = f", coalesce(CAST({message} AS text), '')" if message else ", ''"
     statuses: Counter = Counter()
     stuck = 0

@@ -171,6 +171,12 @@ def rq_worker(env: dict, cwd: Path, log: Path, name: str) -> Group:
     return Group(name, argv, env, cwd, log).start()
 
 
+def jobs_loop(env: dict, cwd: Path, log: Path) -> Group:
+    """The deployment's own loop (`flask jobs work`): outbox delivery and the sweep of stuck jobs."""
+    argv = [str(BIN / "flask"), "--app", "wsgi", "jobs", "work"]
+    return Group("jobs-work", argv, env, cwd, log).start()
+
+
 def gunicorn_workers(master: Group) -> list[int]:
     """Return the pids of the gunicorn master's worker processes."""
     try:
