@@ -57,9 +57,7 @@ def give_to_fund(donor: User, fund_code, amount_fen, display=None, message="", o
     """Start a gift of `amount_fen` to an open fund (pending until the provider confirms it)."""
     fund = funds.fund_by_code(fund_code)
     errors = _shape_errors(display, message)
-    if type(amount_fen) is not int or not settings.MIN_FEN <= amount_fen <= settings.max_fen():
-        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(settings.MIN_FEN),
-                                   high=money(settings.max_fen()))]
+    _check_amount(amount_fen, errors)
     org_id = _firm_of(donor, organisation_id, errors)
     if errors:
         raise InvalidInput(fields=errors)
@@ -68,6 +66,12 @@ def give_to_fund(donor: User, fund_code, amount_fen, display=None, message="", o
     if fund.is_restricted:
         raise Conflict(_l("This fund takes gifts only through its wish or household need."))
     return _pending(donor, fund, amount_fen, display, message, organisation_id=org_id)
+
+
+def _check_amount(amount_fen, errors: dict) -> None:
+    if type(amount_fen) is not int or not settings.MIN_FEN <= amount_fen <= settings.max_fen():
+        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(settings.MIN_FEN),
+                                   high=money(settings.max_fen()))]
 
 
 def pay_wish(donor: User, listing_code, display=None, message="", excess_choice=None) -> Donation:
@@ -99,9 +103,7 @@ def give_to_need(donor: User, listing_code, amount_fen, display=None, message=""
     """
     listing = listing_by_code(donor, listing_code)
     errors = _shape_errors(display, message, excess_choice)
-    if type(amount_fen) is not int or not settings.MIN_FEN <= amount_fen <= settings.max_fen():
-        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(settings.MIN_FEN),
-                                   high=money(settings.max_fen()))]
+    _check_amount(amount_fen, errors)
     org_id = _firm_of(donor, organisation_id, errors)
     if errors:
         raise InvalidInput(fields=errors)

@@ -25,6 +25,7 @@ def test_an_unhandled_error_is_logged_with_its_traceback_and_request_id(boom, cl
     logged = [r for r in caplog.records if r.exc_info and "kaboom in a view" in str(r.exc_info[1])]
     assert logged, "the traceback was not logged"
     assert request_id in logged[0].getMessage() and "/boom" in logged[0].getMessage()
+    assert request_id in response.get_data(as_text=True)  # the reference a user can quote to find the log line
 
 
 def test_a_sane_incoming_request_id_is_kept_and_a_bad_one_replaced(boom, client, caplog):
