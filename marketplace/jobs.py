@@ -4,6 +4,11 @@ A job is named by the dotted path of a function taking plain arguments (ids, row
 it keeps whatever progress others need to see in the database, never in process memory, so
 any web process or host can report on it. `JOBS_RUN_INLINE` runs jobs at once (tests).
 `enqueue_at` schedules a job for later through RQ, and only there.
+
+A job's row beats a heartbeat (`beat`) while it works; `sweep_silent` finds rows whose job fell
+silent for `STALE` (its worker was killed, ran out of memory, or its host went away) and says so on
+them, for `flask jobs sweep` (marketplace/worker.py). The rows need `status`, `heartbeat_at` and
+`created_at` columns.
 """
 from __future__ import annotations
 
@@ -11,11 +16,17 @@ import importlib
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
+from sqlalchemy import func, select, update
+
+from marketplace.extensions import db
+from marketplace.timeutil import now_utc
 
 log = logging.getLogger(__name__)
+STALE = timedelta(seconds=45)  # a job silent this long has lost its worker; with sweeps every 15 s, found in a minute
+BEAT_EVERY = timedelta(seconds=5)
 _worker_app: Flask | None = None  # built once per RQ worker process
 
 
@@ -49,6 +60,34 @@ def enqueue_at(when: datetime, func_path: str, *args):
     except Exception:  # Redis down: the work is already committed and the hourly command will catch up
         log.exception("Could not schedule %s at %s", func_path, when)
         return None
+
+
+def beat(job) -> None:
+    """Say that the job on this row is alive: set its heartbeat and commit (at most every few seconds)."""
+    now = now_utc()
+    if job.heartbeat_at is None or now - job.heartbeat_at >= BEAT_EVERY:
+        job.heartbeat_at = now
+        db.session.commit()
+
+
+def sweep_silent(model, running: tuple[str, ...], stopped: Callable[[str], dict], *, stale: timedelta = STALE,
+                 now: datetime | None = None, after: Callable[[int, str], None] | None = None) -> int:
+    """Give every row of `model` in a `running` status whose heartbeat is older than `stale` the values
+    `stopped(status)` names (its heartbeat cleared), then call `after(id, status)`; commit each.
+
+    Each row is taken by a conditional UPDATE, so sweeps on several hosts handle it once. Returns how many.
+    """
+    cutoff = (now or now_utc()) - stale
+    silent = (model.status.in_(running), func.coalesce(model.heartbeat_at, model.created_at) < cutoff)
+    handled = 0
+    for job_id, status in db.session.execute(select(model.id, model.status).where(*silent)).all():
+        taken = db.session.execute(update(model).where(model.id == job_id, *silent)
+                                   .values(heartbeat_at=None, **stopped(status))).rowcount
+        if taken and after is not None:
+            after(job_id, status)
+        db.session.commit()
+        handled += taken
+    return handled
 
 
 def resolve(func_path: str) -> Callable:

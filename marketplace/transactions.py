@@ -2,15 +2,17 @@
 serialization failure: the other transaction went through, so ours can simply be repeated.
 
 The service entry points that post several ledger entries (or take rows in no fixed order) run
-through `retrying`, so such an abort reaches the user only after a few tries, as a clear `Busy`.
+through `retrying` (or are decorated `@retried`), so such an abort reaches the user only after a few
+tries, as a clear `Busy`.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
@@ -19,6 +21,7 @@ from marketplace.errors import Conflict
 from marketplace.extensions import db
 
 T = TypeVar("T")
+P = ParamSpec("P")
 RETRYABLE = ("40001", "40P01")  # serialization failure, deadlock detected
 ATTEMPTS = 4
 PAUSE_SECONDS = 0.05  # doubled after each attempt, with jitter
@@ -64,3 +67,13 @@ def retrying(work: Callable[[], T], *, attempts: int = ATTEMPTS) -> T:
         raise AssertionError("unreachable")
     finally:
         session.info.pop("retrying", None)
+
+
+def retried(verb: Callable[P, T]) -> Callable[P, T]:
+    """Make a service verb one transaction run through `retrying`: its body flushes, this commits."""
+
+    @functools.wraps(verb)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return retrying(lambda: verb(*args, **kwargs))
+
+    return run

@@ -16,7 +16,7 @@ from marketplace import jobs
 from marketplace.extensions import db
 
 # each sweep takes `now` (or nothing) and returns how many stuck jobs it resumed or failed
-SWEEPS = ("marketplace.timebank.imports.sweep_stuck",)
+SWEEPS = ("marketplace.timebank.imports.sweep_stuck", "marketplace.reconciliation.imports.sweep_stuck")
 log = logging.getLogger(__name__)
 
 

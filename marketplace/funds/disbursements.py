@@ -24,6 +24,7 @@ from marketplace.ledger.errors import InsufficientBalance
 from marketplace.payments import postings
 from marketplace.policy import can, require
 from marketplace.timeutil import now_utc
+from marketplace.transactions import retried
 from marketplace.wishes.models import Listing, ListingKind
 
 D = DisbursementStatus
@@ -175,15 +176,18 @@ def _locked(actor: User, disbursement_id) -> Disbursement:
     return locked
 
 
+@retried
 def approve_disbursement(actor: User, disbursement_id) -> Disbursement:
-    """Approve a waiting request and pay it: a second staff member, never the requester."""
+    """Approve a waiting request and pay it: a second staff member, never the requester.
+
+    :raise Busy: the database stayed too busy after a few tries (nothing was saved).
+    """
     try:
         locked = _locked(actor, disbursement_id)
         if locked.requested_by_id == actor.id:
             raise Conflict(_l("Someone other than the requester must approve this payment."))
         record("disbursement.approved", actor=actor, subject=locked)
         _pay(locked, actor)
-        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise

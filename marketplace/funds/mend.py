@@ -17,6 +17,7 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.payments import postings
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
+from marketplace.transactions import retried
 
 
 @dataclass
@@ -25,8 +26,10 @@ class Mended:
     corrections: list[tuple[int, int, int]] = field(default_factory=list)  # (disbursement, line, amount fen)
 
 
+@retried
 def move_disbursements_to_bank() -> Mended:
-    """Move every paid disbursement still booked to `disbursed` onto the bank (once each); commit."""
+    """Move every paid disbursement still booked to `disbursed` onto the bank (once each), in one transaction
+    that locks every account first (the ledger's one order) and is repeated after a deadlock."""
     old = (select(Disbursement).join(LedgerPosting, LedgerPosting.entry_id == Disbursement.entry_id)
            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
            .where(Disbursement.status == DisbursementStatus.PAID.value, LedgerAccount.purpose == "disbursed")
@@ -34,9 +37,10 @@ def move_disbursements_to_bank() -> Mended:
     done = set(db.session.scalars(select(LedgerEntry.idempotency_key).where(
         LedgerEntry.idempotency_key.startswith("disbursement-bank:"))))
     mended = Mended()
-    for disbursement in db.session.scalars(old):
-        if f"disbursement-bank:{disbursement.id}" in done:
-            continue
+    todo = [d for d in db.session.scalars(old) if f"disbursement-bank:{d.id}" not in done]
+    ledger.lock_accounts([ledger.open_account("organisation", d.fund.organisation_id, purpose)
+                          for d in todo for purpose in ("disbursed", "bank")])
+    for disbursement in todo:
         postings.disbursed_to_bank(disbursement)
         mended.moved += 1
         bank = ledger.open_account("organisation", disbursement.fund.organisation_id, "bank")
@@ -46,5 +50,4 @@ def move_disbursements_to_bank() -> Mended:
                 .where(ReconciliationMatch.account_id == bank.id, ReconciliationMatch.method == "correction",
                        StatementLine.amount_fen == -disbursement.amount_fen)):
             mended.corrections.append((disbursement.id, line_id, amount))
-    db.session.commit()
     return mended

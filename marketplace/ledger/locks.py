@@ -37,17 +37,19 @@ def shard(account: LedgerAccount) -> int:
     return _state()["shards"].setdefault(account.id, random.randrange(account.shards))
 
 
-def take(accounts: Iterable[LedgerAccount]) -> None:
+def take(accounts: Iterable[LedgerAccount], credit_only: Iterable[int] = ()) -> None:
     """Lock, in the one order, every balance row and the lane the entries to come will need.
 
-    A no-overdraft account with several rows has all of them locked (a checked debit reads them all);
-    other accounts the one row this transaction uses. SQLite serialises writers and needs none of it.
+    A no-overdraft account with several rows has all of them locked (a checked debit reads them all),
+    unless it is in `credit_only` (ids of accounts the entries only credit); other accounts the one row
+    this transaction uses. SQLite serialises writers and needs none of it.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    keys = []
+    keys, credited = [], set(credit_only)
     for account in sorted({a.id: a for a in accounts}.values(), key=lambda a: a.id):
-        shards = range(account.shards) if account.is_no_overdraft and account.shards > 1 else [shard(account)]
+        checked = account.is_no_overdraft and account.shards > 1 and account.id not in credited
+        shards = range(account.shards) if checked else [shard(account)]
         keys.extend((account.id, s) for s in shards)
     if keys:
         db.session.execute(select(LedgerBalance.account_id).where(

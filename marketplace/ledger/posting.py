@@ -4,7 +4,7 @@ One entry locks in the one order of locks.py (hold row, then balance rows by acc
 then its transaction's chain lane), so two single-entry transactions never wait on each other in a
 cycle. A transaction that posts several entries must call `locks.take` with all their accounts
 first (the service's `lock_accounts`); otherwise a later entry may lock an account after the lane
-and deadlock with another transaction, and only the retry of `ledger.retry` gets it through.
+and deadlock with another transaction, and only `transactions.retrying` gets it through.
 """
 from __future__ import annotations
 

@@ -99,13 +99,16 @@ def post(
     return post_once(normalise(lines), key=key, kind=kind, memo=memo, actor=actor, effective_date=effective_date)
 
 
-def lock_accounts(accounts: Iterable[LedgerAccount | int]) -> None:
+def lock_accounts(accounts: Iterable[LedgerAccount | int], *, credit_only: Iterable[LedgerAccount | int] = ()) -> None:
     """Before posting several entries in one transaction, lock every account they touch, in the one order.
 
     The entries that follow then wait for no one, so the transaction cannot deadlock (see locks.py).
-    Open any new account before this call.
+    Name in `credit_only` the accounts they only credit: a many-row fund then keeps its other rows free
+    for other gifts. Take the domain's own row locks (donation, listing…) first. Open any new account
+    before this call.
     """
-    locks.take(load_accounts({account_id_of(a) for a in accounts}).values())
+    credited = {account_id_of(a) for a in credit_only}
+    locks.take(load_accounts({account_id_of(a) for a in accounts} | credited).values(), credit_only=credited)
 
 
 def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | None = None) -> LedgerEntry:

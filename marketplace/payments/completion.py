@@ -24,11 +24,13 @@ from marketplace.wishes.models import PledgeStatus
 BY_HAND = (Provider.BANK.value, Provider.CASH.value)
 
 
-def complete(donation: Donation, actor=None) -> Donation:
-    """Complete a pending donation (flushed, not committed); completing it again changes nothing.
+def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
+    """Complete a pending donation with the provider's fee (flushed, not committed); completing it again
+    changes nothing.
 
     The receipt email is queued in the outbox with it, and sent after the caller commits; so is a
-    refund of an excess the donor wanted back.
+    refund of an excess the donor wanted back. Its rows are locked first (donation, listing), then every
+    ledger account its entries touch, so completions racing each other and refunds cannot deadlock.
 
     :raise Conflict: money recorded by hand is more than its wish or need still needs.
     """
@@ -45,6 +47,9 @@ def complete(donation: Donation, actor=None) -> Donation:
         db.session.rollback()  # nothing of this gift stays: staff record it elsewhere
         raise Conflict(_l("Only %(left)s is still needed; record the rest to another fund.", left=money(kept)),
                        fields={"amount_fen": [_l("Record at most %(left)s here.", left=money(kept))]})
+    community = community_fund_for(donation.fund.listing) \
+        if excess and donation.excess_choice != ExcessChoice.REFUND else None
+    postings.lock_completion(donation, kept=kept > 0, excess_to=community, fee_fen=fee_fen)
     if kept:
         donation.entry_id = postings.receive(donation, actor=actor, amount_fen=kept).id
     receipts.issue_number(donation)
@@ -53,20 +58,24 @@ def complete(donation: Donation, actor=None) -> Donation:
         pledge.status = PledgeStatus.PAID.value
         pledge.ended_at = donation.completed_at
     if excess:
-        _excess(donation, excess, actor)
+        _excess(donation, excess, community, actor)
+    if fee_fen > 0:
+        postings.fee(donation, fee_fen)
+        donation.fee_fen = fee_fen
     db.session.flush()
     record("donation.completed", actor=actor, subject=donation, amount_fen=donation.amount_fen,
            provider=donation.provider, excess_fen=excess)
     return donation
 
 
-def _excess(donation: Donation, excess: int, actor) -> None:
-    """Send the part of a gift its wish or need no longer needed where the donor chose."""
+def _excess(donation: Donation, excess: int, community, actor) -> None:
+    """Send the part of a gift its wish or need no longer needed where the donor chose: the `community`
+    fund, or (when it is None) back to the donor."""
     donation.excess_fen = excess
-    if donation.excess_choice == ExcessChoice.REFUND:
+    if community is None:
         refunds.refund(donation, excess, reason="fully funded before this gift completed: excess refunded",
                        actor=actor, posted=False)
         refunds.request_refund(donation, excess, key=f"excess-{donation.public_code}")
         return
-    entry = postings.excess(donation, excess, community_fund_for(donation.fund.listing), actor=actor)
+    entry = postings.excess(donation, excess, community, actor=actor)
     donation.entry_id = donation.entry_id or entry.id

@@ -34,6 +34,7 @@ from marketplace.payments.models import Donation, DonationStatus, Provider
 from marketplace.policy import can, require
 from marketplace.reconciliation.periods import closed_period_of
 from marketplace.timeutil import local_today
+from marketplace.transactions import retried, retrying
 
 OFFLINE = (Provider.BANK.value, Provider.CASH.value)
 DEFAULTS = {
@@ -84,29 +85,35 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
     if errors:
         raise InvalidInput(fields=errors)
     path, content_type = uploads.store(evidence, "evidence", "donations")
-    donation = Donation(fund_id=fund.id, listing_id=fund.listing_id, donor_id=payer.id if payer else None,
-                        organisation_id=firm.id if firm else None, amount_fen=amount_fen, display=display,
-                        provider=method, status=DonationStatus.PENDING.value, reference=reference.strip(),
-                        payer_name=payer_name, received_on=received_on, evidence_path=path,
-                        evidence_type=content_type, recorded_by_id=actor.id, is_late_entry=late_entry)
-    db.session.add(donation)
-    db.session.flush()
-    record("donation.recorded", actor=actor, subject=donation, amount_fen=amount_fen, provider=method,
-           received_on=received_on.isoformat(), late_entry=late_entry)
-    if controls.needs_second_person(amount_fen):
-        donation.status = DonationStatus.AWAITING_SECOND.value
-    else:
-        donation.confirmed_by_id = actor.id
-        complete(donation, actor)
-    db.session.commit()  # the receipt was queued with the completion
-    return donation
+
+    def book() -> Donation:  # one transaction, repeated after a deadlock; the file is stored once
+        donation = Donation(fund_id=fund.id, listing_id=fund.listing_id, donor_id=payer.id if payer else None,
+                            organisation_id=firm.id if firm else None, amount_fen=amount_fen, display=display,
+                            provider=method, status=DonationStatus.PENDING.value, reference=reference.strip(),
+                            payer_name=payer_name, received_on=received_on, evidence_path=path,
+                            evidence_type=content_type, recorded_by_id=actor.id, is_late_entry=late_entry)
+        db.session.add(donation)
+        db.session.flush()
+        record("donation.recorded", actor=actor, subject=donation, amount_fen=amount_fen, provider=method,
+               received_on=received_on.isoformat(), late_entry=late_entry)
+        if controls.needs_second_person(amount_fen):
+            donation.status = DonationStatus.AWAITING_SECOND.value
+        else:
+            donation.confirmed_by_id = actor.id
+            complete(donation, actor)
+        db.session.flush()  # `retrying` commits; the receipt was queued with the completion
+        return donation
+
+    return retrying(book)
 
 
+@retried
 def confirm_gift(actor: User, donation_id) -> Donation:
     """Confirm large cash recorded by another staff member, completing it.
 
     :raise Forbidden: the actor recorded the gift (a second person must confirm).
     :raise Conflict: the gift no longer waits for confirmation.
+    :raise Busy: the database stayed too busy (nothing was saved).
     """
     donation = _locked_offline(actor, donation_id)
     if donation.status != DonationStatus.AWAITING_SECOND:
@@ -120,7 +127,7 @@ def confirm_gift(actor: User, donation_id) -> Donation:
         raise Conflict(_l("The books were closed through %(day)s after this gift was recorded. Cancel it; a "
                           "finance user can record it again as a late entry.",
                           day=closed.closed_through.isoformat())) from None
-    db.session.commit()  # the receipt was queued with the completion
+    db.session.flush()  # `retrying` commits; the receipt was queued with the completion
     return donation
 
 

@@ -16,7 +16,9 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | disbursement booked before the bank rule (mended once) | `disbursed` −d, the organisation's `bank` +d |
 
 Every posting carries an idempotency key named after its cause, so a repeated event posts once.
-These helpers flush but never commit: the calling service commits once.
+These helpers flush but never commit: the calling service commits once. A service posting several of
+them in one transaction first locks every account they touch (`lock_completion`, `lock_refunds`), after
+its own rows (donation, listing), so that it cannot deadlock (docs/ledger.md).
 """
 from __future__ import annotations
 
@@ -40,6 +42,23 @@ def source_account(donation) -> LedgerAccount:
     if donation.provider in ("stripe", "demo"):
         return ledger.platform_account("stripe_clearing")
     return ledger.open_account("organisation", donation.fund.organisation_id, donation.provider)
+
+
+def lock_completion(donation, *, kept: bool, excess_to=None, fee_fen: int = 0) -> None:
+    """Lock every account a completing gift posts to, in the ledger's one order: where it came from, its fund
+    (if it `kept` any), the fund taking its excess, and the fee's accounts."""
+    credited = [fund_account(donation.fund)] if kept else []
+    if excess_to is not None:
+        credited.append(fund_account(excess_to))
+    fees = [ledger.platform_account("fees"), ledger.platform_account("stripe_clearing")] if fee_fen > 0 else []
+    ledger.lock_accounts([source_account(donation), *fees], credit_only=credited)
+
+
+def lock_refunds(donations) -> None:
+    """Lock every account refunds of these gifts post to (funds, sources, what organisations owe), in one order."""
+    ledger.lock_accounts([account for d in donations for account in (
+        fund_account(d.fund), source_account(d), ledger.open_account("organisation", d.fund.organisation_id,
+                                                                     "refunds_owed"))])
 
 
 def receive(donation, actor=None, amount_fen: int | None = None) -> LedgerEntry:

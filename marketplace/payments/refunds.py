@@ -37,16 +37,18 @@ def refund(donation: Donation, amount_fen: int, *, reason: str, actor=None, post
     """Refund `amount_fen` of a completed gift (flushed); return what the fund could not cover (0 when all).
 
     With `posted=False` the money never reached a fund (a donor's excess sent back): only the credit
-    note and the totals are written.
+    note and the totals are written. The listing is locked before the ledger accounts, the order a
+    completion takes them in, and the fund's balance is read under that lock.
     """
     total = donation.refunded_fen + amount_fen
     shortfall = 0
     if posted:
+        if donation.fund.listing_id is not None:
+            funding.give_back(donation.fund.listing_id, amount_fen)
+        postings.lock_refunds([donation])
         available = ledger.balance(postings.fund_account(donation.fund)).available
         shortfall = max(0, amount_fen - max(0, available))
         postings.refund(donation, amount_fen, total, actor=actor, shortfall_fen=shortfall)
-        if donation.fund.listing_id is not None:
-            funding.give_back(donation.fund.listing_id, amount_fen)
     donation.refunded_fen = total
     if total == donation.amount_fen:
         donation.status = DonationStatus.REFUNDED.value

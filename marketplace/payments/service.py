@@ -226,11 +226,7 @@ def apply_paid(donation: Donation, payment: Payment) -> bool:
     donation.payment_intent_id = payment.intent_id or donation.payment_intent_id
     donation.charge_id = payment.charge_id or donation.charge_id
     donation.status = S.PENDING.value
-    completion.complete(donation)
-    if payment.fee_fen > 0:
-        postings.fee(donation, payment.fee_fen)
-        donation.fee_fen = payment.fee_fen
-    db.session.flush()
+    completion.complete(donation, fee_fen=payment.fee_fen)
     return True
 
 

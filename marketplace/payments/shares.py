@@ -17,6 +17,7 @@ from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
 from marketplace.policy import require
 from marketplace.timeutil import local_today
+from marketplace.transactions import retried
 from marketplace.wishes import funding
 from marketplace.wishes.models import FundingSource, ListingKind, ListingStatus
 from marketplace.wishes.service import get_listing, locked_listing
@@ -25,10 +26,12 @@ SHARE_SOURCES = (FundingSource.GOVERNMENT, FundingSource.CHARITY, FundingSource.
 PAYER = {"government": "政府补贴 Government", "charity": "慈善组织 Charity", "family": "家庭自付 Family"}
 
 
+@retried
 def record_share(actor: User, listing_id, *, source: str, amount_fen, received_on, reference: str = "") -> Donation:
     """Record a share of a household need received from the government, a charity or the family (its staff).
 
     :raise Conflict: the need takes no money now, or the share is more than is left (naming it).
+    :raise Busy: the database stayed too busy after a few tries (nothing was saved).
     """
     listing = get_listing(actor, listing_id)
     require(actor, "org.manage_funds", listing.organisation)
@@ -59,5 +62,4 @@ def record_share(actor: User, listing_id, *, source: str, amount_fen, received_o
     db.session.flush()
     record("need.share_received", actor=actor, subject=share, listing=locked.id, source=source, amount_fen=amount_fen)
     complete(share, actor)
-    db.session.commit()
     return share

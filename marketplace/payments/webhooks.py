@@ -7,7 +7,9 @@ take it once, and act on it. Stripe's webhook and the demo checkout both come th
    of order) is fetched before any database transaction opens.
 3. One transaction: the event id is inserted first (a unique column: a duplicate, even one
    arriving at the same moment, fails there and answers 200 with nothing else done), the
-   donation is locked, the outcome applied, and the event kept with what it did.
+   donation is locked, the outcome applied, and the event kept with what it did. Should PostgreSQL
+   abort it for a deadlock, it is repeated (`transactions.retrying`); still busy, it answers 409 and
+   Stripe delivers the event again later.
 4. A newly completed donation's receipt is queued in the outbox with it and sent after the commit.
 
 A signed event we will never act on — no such donation, a livemode that does not match our
@@ -31,6 +33,7 @@ from marketplace.extensions import db
 from marketplace.payments import attention, service, settings
 from marketplace.payments.gateway import BadSignature, GatewayError, gateway, verify
 from marketplace.payments.models import Donation, DonationStatus, PaymentEvent
+from marketplace.transactions import retrying
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ def handle(payload: bytes, signature_header: str | None, secret: str | None, pro
         return Result(503, "stripe_unavailable")
     db.session.rollback()
     try:
-        return _apply(event, provider, plan, payload)
+        return retrying(lambda: _apply(event, provider, plan, payload))
     except _NotYet:
         db.session.rollback()
         log.info("event %s (%s) cannot be settled yet; asking for it again later", event["id"], event["type"])
@@ -200,7 +203,7 @@ def _apply(event: dict, provider: str, plan: _Plan, payload: bytes) -> Result:
     else:
         row.outcome, completed = _on_donation(event, plan, donation)
     row.needs_attention = attention.needs_people(row.outcome)
-    db.session.commit()  # a completed gift's receipt was queued with it (completion.complete)
+    db.session.flush()  # `retrying` commits; a completed gift's receipt was queued with it (completion.complete)
     return Result(200, row.outcome, donation.public_code if donation is not None else None)
 
 

@@ -4,11 +4,16 @@ A good file is read again and inserted in batches, progress committed per batch,
 
 Re-importing adds nothing twice: Stripe lines are unique by balance transaction id, bank lines by
 a hash of (profile, date, amount, reference, description, occurrence in the file).
+
+The job beats a heartbeat while it works (`jobs.beat`); `sweep_stuck` (run by `flask jobs sweep`)
+marks an import failed when its job fell silent (its worker died) or no worker took it within an
+hour, and its page says so.
 """
 from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -30,6 +35,8 @@ MAX_BYTES = 16 * 1024 * 1024  # the site's request limit; about 120,000 Stripe l
 BATCH = 2000  # lines inserted (and progress committed) at a time
 KEPT_ERRORS = 500  # a refused file keeps its first errors for the report (and counts them all)
 RUNNING = ("queued", "checking", "importing", "matching")
+STARTED = RUNNING[1:]  # a job works on these, beating; a queued import waits for a worker
+QUEUE_STALE = timedelta(hours=1)  # a queued import nobody took in this long will not be taken
 
 
 def start_import(actor, books: Books, kind: str, upload, profile_id=None) -> StatementImport:
@@ -104,14 +111,34 @@ def run_import(import_id: int) -> None:
         log.exception("statement import %s failed", import_id)
         db.session.rollback()
         db.session.execute(update(StatementImport).where(StatementImport.id == import_id)
-                           .values(status="failed", finished_at=now_utc()))
+                           .values(_failed("error")))
         db.session.commit()
     finally:
         _discard_file(import_id)
 
 
+def sweep_stuck(now: datetime | None = None) -> int:
+    """Fail imports whose job stopped beating (its worker died) or that no worker took within an hour,
+    saying so on their page; return how many. Safe anywhere, at any time, on several hosts."""
+    handled = jobs.sweep_silent(StatementImport, STARTED, lambda _status: _failed("stopped"), now=now,
+                                after=_stopped)
+    return handled + jobs.sweep_silent(StatementImport, ("queued",), lambda _status: _failed("never_started"),
+                                       stale=QUEUE_STALE, now=now, after=_stopped)
+
+
+def _failed(problem: str) -> dict:
+    return {"status": "failed", "problem": problem, "finished_at": now_utc()}
+
+
+def _stopped(import_id: int, status: str) -> None:
+    batch = db.session.get(StatementImport, import_id, populate_existing=True)
+    log.error("statement import %s was %s when its job stopped: marked failed", import_id, status)
+    record("reconciliation.import_stopped", subject=batch, status=status, problem=batch.problem)
+    _discard_file(import_id)
+
+
 def _run(batch: StatementImport) -> None:
-    batch.status = "checking"
+    batch.status, batch.heartbeat_at = "checking", now_utc()
     db.session.commit()
     errors, count = [], 0
     for _number, found in _parsed(batch):
@@ -119,9 +146,9 @@ def _run(batch: StatementImport) -> None:
             batch.error_count += len(found)
             errors.extend(found[:max(KEPT_ERRORS - len(errors), 0)])
         count += 1
-        if count % 20_000 == 0:
+        if count % BATCH == 0:
             batch.rows_done = count
-            db.session.commit()
+            jobs.beat(batch)
     batch.rows_total, batch.rows_done = count, count
     if batch.error_count:
         batch.status, batch.errors, batch.finished_at = "rejected", errors, now_utc()
@@ -137,16 +164,16 @@ def _run(batch: StatementImport) -> None:
         if len(pending) >= BATCH:
             _insert(pending)
             pending = []
-            batch.rows_done = done
+            batch.rows_done, batch.heartbeat_at = done, now_utc()
             db.session.commit()
     _insert(pending)
     batch.rows_done = done
-    batch.status = "matching"
+    batch.status, batch.heartbeat_at = "matching", now_utc()
     db.session.commit()
     batch.rows_new = db.session.scalar(select(func.count(StatementLine.id))
                                        .where(StatementLine.import_id == batch.id)) or 0
-    batch.matched = matching.auto_match(batch.account_id, import_id=batch.id)
-    batch.status, batch.finished_at = "done", now_utc()
+    batch.matched = matching.auto_match(batch.account_id, import_id=batch.id, progress=lambda: jobs.beat(batch))
+    batch.status, batch.finished_at, batch.heartbeat_at = "done", now_utc(), None
     record("reconciliation.imported", subject=batch, lines=batch.rows_new, matched=batch.matched)
     db.session.commit()
 

@@ -33,18 +33,23 @@ def window_days() -> int:
     return int(current_app.config.get("RECONCILIATION_MATCH_DAYS", DEFAULT_DAYS))
 
 
-def auto_match(account_id: int, import_id: int | None = None, actor=None) -> int:
+def auto_match(account_id: int, import_id: int | None = None, actor=None, progress=None) -> int:
     """Match what can be matched among the account's unmatched lines (of one import, if given); flushed.
 
-    Returns how many lines were matched.
+    `progress()` is called after each chunk (a job's heartbeat, which may commit). Returns how many
+    lines were matched.
     """
     account = db.session.get(LedgerAccount, account_id)
     matched = 0
     if account is not None and account.purpose == "stripe_clearing":
         for lines in _unmatched_lines(account_id, import_id):
             matched += _save(account_id, _by_id(account_id, lines), "id", actor)
+            if progress:
+                progress()
     for lines in _unmatched_lines(account_id, import_id):
         matched += _save(account_id, _by_amount(account_id, lines), "amount", actor)
+        if progress:
+            progress()
     return matched
 
 

@@ -19,6 +19,7 @@ from marketplace.types import BigId, UTCDateTime
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 IMPORT_KINDS = ("stripe", "bank")
 IMPORT_STATUSES = ("queued", "checking", "importing", "matching", "done", "rejected", "failed")
+IMPORT_PROBLEMS = ("stopped", "never_started", "error")  # the worker died; nobody took the job; the job raised
 MATCH_METHODS = ("id", "amount", "manual", "correction")
 CORRECTION_STATUSES = ("requested", "approved", "rejected")
 
@@ -78,6 +79,10 @@ class StatementImport(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # why a failed import stopped (a code shown on its page: IMPORT_PROBLEMS), or ""
+    problem: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # beaten by the job while it works; a stale one means its worker died (see imports.sweep_stuck)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class StatementLine(db.Model):

@@ -31,6 +31,7 @@ from marketplace.reconciliation.books import Books, account_of, as_id, counter_a
 from marketplace.reconciliation.models import CorrectionRequest, ReconciliationMatch, StatementLine
 from marketplace.sqlite import savepoint
 from marketplace.timeutil import local_today, now_utc
+from marketplace.transactions import retried
 
 ALREADY = _l("This line or posting is already matched; reload the page.")
 WAITING = _l("A correction for this line is already waiting for a second person.")
@@ -56,12 +57,14 @@ def match_by_hand(actor, books: Books, line_id, posting_id) -> ReconciliationMat
     return match
 
 
+@retried
 def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch | CorrectionRequest:
     """Post a correcting entry for an unmatched statement line and match the line to it, or, above the
     second-person amount, ask for one (returning the waiting request).
 
     :raise InvalidInput: naming `reason` (missing or too long) or `line_id`.
     :raise Conflict: the line is already matched, or a correction for it is already waiting.
+    :raise Busy: the database stayed too busy after a few tries (nothing was saved).
     """
     reason = reason_given(reason)
     line = _line(books, line_id)
@@ -76,11 +79,8 @@ def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch | Corre
         db.session.flush()
         record("reconciliation.correction_requested", actor=actor, subject=asked, line_id=line.id,
                amount_fen=line.amount_fen, reason=reason)
-        db.session.commit()
         return asked
-    match = _post_correction(actor, books, line, reason)
-    db.session.commit()
-    return match
+    return _post_correction(actor, books, line, reason)
 
 
 def waiting_corrections(books: Books, account_id: int) -> list[CorrectionRequest]:
@@ -92,10 +92,12 @@ def waiting_corrections(books: Books, account_id: int) -> list[CorrectionRequest
         .order_by(CorrectionRequest.id)))
 
 
+@retried
 def approve_correction(actor, books: Books, request_id) -> ReconciliationMatch:
     """Approve a waiting correction (someone other than who asked): post it and match the line.
 
     :raise Conflict: the actor asked for it, it was already decided, or the line got matched.
+    :raise Busy: the database stayed too busy after a few tries (nothing was saved).
     """
     asked = _locked_request(books, request_id)
     if asked.requested_by_id == actor.id:
@@ -106,7 +108,6 @@ def approve_correction(actor, books: Books, request_id) -> ReconciliationMatch:
     match = _post_correction(actor, books, line, asked.reason)
     asked.status, asked.decided_by_id, asked.decided_at = "approved", actor.id, now_utc()
     record("reconciliation.correction_approved", actor=actor, subject=asked, line_id=line.id)
-    db.session.commit()
     return match
 
 

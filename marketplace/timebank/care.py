@@ -1,6 +1,9 @@
 """Care paid in hours: the hours are held when care is asked for, posted to the volunteer who
 gave it once the requester confirms (or a coordinator settles a dispute), released if cancelled.
-An organisation's hour pool, filled by volunteers' donations, pays for people who have no hours."""
+An organisation's hour pool, filled by volunteers' donations, pays for people who have no hours.
+
+Each verb that moves hours is one transaction repeated after a deadlock (`@retried`): it takes the care
+request's row, then the hold, then the ledger's rows in the ledger's one order (docs/ledger.md)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,6 +25,7 @@ from marketplace.policy import can, require
 from marketplace.timebank.care_models import CareRequest, CareStatus
 from marketplace.timebank.service import savings_account
 from marketplace.timeutil import now_utc
+from marketplace.transactions import retried
 
 SERVICES = ("home_visit", "meal_delivery", "hospital_escort", "cleaning", "shopping", "companionship", "other")
 MAX_CARE_MINUTES = 12 * 60
@@ -32,6 +36,7 @@ def pool_account(org: Organisation | int):
     return ledger.open_account("organisation", getattr(org, "id", org), "hour_pool")
 
 
+@retried
 def donate_to_pool(user: User, organisation_id, minutes, *, key: str):
     """Give saved minutes to an organisation's community hour pool."""
     org = _organisation(organisation_id)
@@ -40,10 +45,10 @@ def donate_to_pool(user: User, organisation_id, minutes, *, key: str):
     entry = ledger.post([(savings_account(user), -minutes), (pool_account(org), minutes)], key=key,
                         kind="hours.pool_donation", actor=user)
     record("hours.donated_to_pool", actor=user, subject=org, minutes=minutes)
-    db.session.commit()
     return entry
 
 
+@retried
 def request_care(requester: User, *, organisation_id, recipient_name: str, service: str, details: str,
                  district_id, scheduled_at: datetime | None, minutes, from_pool: bool = False,
                  key: str) -> CareRequest:
@@ -82,7 +87,6 @@ def request_care(requester: User, *, organisation_id, recipient_name: str, servi
     db.session.add(care)
     db.session.flush()
     record("care.requested", actor=requester, subject=care, minutes=minutes, from_pool=from_pool)
-    db.session.commit()
     return care
 
 
@@ -130,6 +134,7 @@ def accept(care_id, provider: User) -> CareRequest:
     return care
 
 
+@retried
 def confirm(care_id, requester: User, minutes: int | None = None, note: str = "") -> CareRequest:
     """The requester confirms the care was given; the held minutes go to the volunteer."""
     care = get_care(care_id, requester)
@@ -153,6 +158,7 @@ def dispute(care_id, requester: User, note: str) -> CareRequest:
     return care
 
 
+@retried
 def settle(care_id, coordinator: User, minutes, note: str) -> CareRequest:
     """A coordinator settles a dispute: pay some, all or none of the held minutes."""
     care = get_care(care_id, coordinator)
@@ -164,6 +170,7 @@ def settle(care_id, coordinator: User, minutes, note: str) -> CareRequest:
     return _pay(care, coordinator, minutes, note)
 
 
+@retried
 def cancel(care_id, requester: User) -> CareRequest:
     """Withdraw a request that has not been given yet; the held minutes are released."""
     care = get_care(care_id, requester)
@@ -172,7 +179,6 @@ def cancel(care_id, requester: User) -> CareRequest:
     _move(care, (CareStatus.OPEN, CareStatus.ACCEPTED), CareStatus.CANCELLED)
     holds.void_hold(care.hold_id, reason="cancelled by the requester", actor=requester)
     record("care.cancelled", actor=requester, subject=care)
-    db.session.commit()
     return care
 
 
@@ -199,7 +205,6 @@ def _pay(care: CareRequest, actor: User, minutes, note: str) -> CareRequest:
         holds.void_hold(care.hold_id, reason=note[:300], actor=actor)
     care.minutes_paid, care.note = minutes, (note or care.note).strip()[:300]
     record("care.settled", actor=actor, subject=care, minutes=minutes)
-    db.session.commit()
     return care
 
 

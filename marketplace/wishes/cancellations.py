@@ -23,6 +23,7 @@ from marketplace.payments import postings, refunds
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.policy import require
 from marketplace.timeutil import now_utc
+from marketplace.transactions import retried
 from marketplace.wishes import notices
 from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import allowed, move
@@ -62,8 +63,12 @@ def propose(actor: User, listing_id, action: str, reason: str) -> Cancellation:
     return made
 
 
+@retried
 def decide(actor: User, cancellation_id, confirm: bool) -> Cancellation:
-    """Confirm a proposed cancellation (another staff member) or reject it (anyone of the staff)."""
+    """Confirm a proposed cancellation (another staff member) or reject it (anyone of the staff).
+
+    :raise Busy: the database stayed too busy after a few tries (nothing was saved).
+    """
     found = db.session.get(Cancellation, cancellation_id) if is_id(cancellation_id) else None
     if found is None:
         raise NotFound()
@@ -89,7 +94,7 @@ def decide(actor: User, cancellation_id, confirm: bool) -> Cancellation:
         refunds.request_refund(gift, amount, key=f"cancel-{locked.id}-{gift.public_code}")
     for claim in ended:
         notices.claim_cancelled(claim)
-    db.session.commit()
+    db.session.flush()
     return locked
 
 
@@ -103,10 +108,14 @@ def _locked_gifts(listing: Listing) -> list[Donation]:
 
 
 def _settle(actor: User, cancellation: Cancellation, listing: Listing, gifts: list[Donation]):
-    """Refund each gift or move the fund's balance away; return the refunds Stripe must still make."""
+    """Refund each gift or move the fund's balance away; return the refunds Stripe must still make.
+
+    Every ledger account the entries touch is locked first, after the gifts and the listing.
+    """
     fund = fund_of(listing)
     to_refund = []
     if cancellation.action == CancellationAction.REFUND:
+        postings.lock_refunds([gift for gift in gifts if refunds.kept_fen(gift) > 0])
         for gift in gifts:
             amount = refunds.kept_fen(gift)
             if amount > 0:
@@ -114,9 +123,13 @@ def _settle(actor: User, cancellation: Cancellation, listing: Listing, gifts: li
                 cancellation.amount_fen += amount
                 to_refund.append((gift, amount))
         return to_refund
-    amount = ledger.balance(postings.fund_account(fund)).available if fund is not None else 0
+    amount = 0
+    if fund is not None:
+        community = community_fund_for(listing)
+        ledger.lock_accounts([postings.fund_account(fund)], credit_only=[postings.fund_account(community)])
+        amount = ledger.balance(postings.fund_account(fund)).available  # read under the lock
     if amount > 0:
-        postings.reallocate(fund, community_fund_for(listing), amount, key=f"reallocation:{cancellation.id}",
+        postings.reallocate(fund, community, amount, key=f"reallocation:{cancellation.id}",
                             memo=f"cancelled listing {listing.public_code}", actor=actor)
     cancellation.amount_fen = amount
     listing.received_fen = 0
