@@ -7,7 +7,7 @@ live in `import_rules`, reading files in `import_files`.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, func, insert, select, update
@@ -31,7 +31,6 @@ JOB_ROWS = 500  # sheets with more rows are checked, and posted, by a background
 CHUNK = 500  # rows written (and progress committed) at a time
 POST_CHUNK = 200  # rows posted per committed step of a background posting
 RUNNING = ("checking", "posting")
-STALE = timedelta(seconds=45)  # a job silent this long has lost its worker (jobs beat at every step)
 
 # --- the coordinator's verbs -------------------------------------------------------------------
 
@@ -197,23 +196,19 @@ def sweep_stuck(now: datetime | None = None) -> int:
     posted goes back to checked with its posted rows kept, to be confirmed again for the rest.
     Returns how many sheets it handled; safe to run anywhere, at any time, on several hosts.
     """
-    now = now or now_utc()
-    stale = now - STALE
-    silent = (ImportBatch.status.in_(RUNNING),
-              func.coalesce(ImportBatch.heartbeat_at, ImportBatch.created_at) < stale)
-    handled = 0
-    for batch_id, status in db.session.execute(select(ImportBatch.id, ImportBatch.status).where(*silent)).all():
-        changes = ({"status": "failed", "problem": "check_stopped", "done_rows": 0} if status == "checking"
-                   else {"status": "checked", "problem": "post_stopped"})
-        taken = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id, *silent)
-                                   .values(heartbeat_at=None, **changes))
-        if taken.rowcount and status == "checking":
-            db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
-        if taken.rowcount:
-            record(f"import.{changes['problem']}", subject=db.session.get(ImportBatch, batch_id))
-        db.session.commit()
-        handled += taken.rowcount
-    return handled
+    return jobs.sweep_silent(ImportBatch, RUNNING, _stopped_values, now=now, after=_stopped)
+
+
+def _stopped_values(status: str) -> dict:
+    if status == "checking":
+        return {"status": "failed", "problem": "check_stopped", "done_rows": 0}
+    return {"status": "checked", "problem": "post_stopped"}
+
+
+def _stopped(batch_id: int, status: str) -> None:
+    if status == "checking":
+        db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
+    record(f"import.{_stopped_values(status)['problem']}", subject=db.session.get(ImportBatch, batch_id))
 
 
 # --- checking ----------------------------------------------------------------------------------
