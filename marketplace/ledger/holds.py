@@ -22,6 +22,7 @@ from marketplace.ledger.posting import (
 )
 from marketplace.sqlite import savepoint
 from marketplace.timeutil import now_utc
+from marketplace.transactions import retrying
 
 
 def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = "", actor=None) -> LedgerHold:
@@ -85,17 +86,22 @@ def void_hold(held: LedgerHold | int, *, reason: str = "", actor=None) -> Ledger
 
 
 def expire_holds(now: datetime | None = None) -> int:
-    """Release every open hold whose time has passed; return how many."""
+    """Release every open hold whose time has passed, each in its own transaction; return how many.
+
+    One hold at a time holds one hold row and one balance row, in the order every settlement takes
+    them, so the sweep cannot close a lock cycle with a care payment settling meanwhile.
+    """
     now = now or now_utc()
-    stmt = (select(LedgerHold).outerjoin(LedgerHoldSettlement, LedgerHoldSettlement.hold_id == LedgerHold.id)
+    stmt = (select(LedgerHold.id).outerjoin(LedgerHoldSettlement, LedgerHoldSettlement.hold_id == LedgerHold.id)
             .where(LedgerHoldSettlement.id.is_(None), LedgerHold.expires_at <= now).order_by(LedgerHold.id))
     count = 0
-    for held in db.session.scalars(stmt).all():
+    for hold_id in db.session.scalars(stmt).all():
         try:
-            _release(held, "expired", "", None, now=now)
+            retrying(lambda hold_id=hold_id: _release(db.session.get(LedgerHold, hold_id), "expired", "", None,
+                                                      now=now))
             count += 1
         except HoldNotOpen:  # settled meanwhile by someone else
-            pass
+            db.session.rollback()
     return count
 
 
