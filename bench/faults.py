@@ -47,7 +47,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--donors", type=int, default=2, help="donor client processes")
     parser.add_argument("--web-kills", type=int, default=1, help="gunicorn workers to kill (spread over the run)")
-    parser.add_argument("--grace", type=int, default=90, help="seconds to wait for jobs and the outbox afterwards")
+    parser.add_argument("--grace", type=int, default=150, help="seconds to wait for jobs and the outbox afterwards")
     parser.add_argument("--duplicates", type=float, default=0.3, help="share of payments pressed twice")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--pg-log", type=Path, default=PG_LOG, help="PostgreSQL's log, read for deadlocks")

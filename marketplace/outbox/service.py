@@ -23,7 +23,7 @@ from marketplace.extensions import db
 from marketplace.outbox.models import OutboxMessage
 from marketplace.timeutil import now_utc
 
-LEASE = timedelta(minutes=5)  # longer than any one send; a lease past this belongs to a dead worker
+LEASE = timedelta(seconds=90)  # longer than any one send (MAIL_TIMEOUT is 30 s); past it, the worker is dead
 MAX_ATTEMPTS = 8
 BACKOFF = timedelta(seconds=30)  # doubled after each failed attempt, at most MAX_BACKOFF
 MAX_BACKOFF = timedelta(hours=6)
