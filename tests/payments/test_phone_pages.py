@@ -56,3 +56,15 @@ def _visible(html: str) -> str:
     import re
 
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_offline_form_explains_a_late_entry_and_asks_for_the_file_again_after_an_error(
+        client, auth, station, fund):
+    auth.login(station.admin.email)  # an organisation admin keeps the books
+    path = f"/payments/orgs/{station.org.id}/offline"
+    text = client.get(path).get_data(as_text=True)
+    assert "Finance staff only. The gift and its receipt keep the day received." in text
+    answer = auth.post(path, {"fund_id": str(fund.id), "method": "bank", "amount": "120", "payer_name": "陈大文",
+                              "display": "masked", "received_on": "2099-01-01"}, form_page=path)
+    text = answer.get_data(as_text=True)
+    assert 'value="120"' in text and "陈大文" in text and "Choose the evidence file again" in text
