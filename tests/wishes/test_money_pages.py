@@ -40,3 +40,18 @@ def test_staff_see_money_pledged_but_not_yet_paid(client, auth, station, create_
     auth.login(station.worker.email)
     text = client.get(f"/wishes/listings/{need.id}").get_data(as_text=True)
     assert "¥3,000.00 more is pledged and not yet paid." in text
+
+
+def test_a_donor_reads_that_the_wish_they_paid_was_cancelled_and_where_the_money_went(
+        client, auth, station, create_listing):
+    wish = create_listing()
+    claims.claim_wish(wish.id, station.donor, "money")
+    donation = service.pay_wish(station.donor, wish.public_code)
+    demo.checkout(station.donor, donation.public_code)
+    proposed = cancellations.propose(station.worker, wish.id, "reallocate", "家庭已搬离本区")
+    cancellations.decide(station.checker, proposed.id, True)
+    auth.login(station.donor.email)
+    row = client.get("/payments/my").get_data(as_text=True).split(f'data-donation="{donation.public_code}"')[1]
+    row = row.split("</tr>")[0]
+    assert "went to the organisation’s community fund" in row
+    assert f'href="/wishes/{wish.public_code}"' not in row  # its page is gone: no dead link
