@@ -144,7 +144,6 @@ def _send_request_id(response):
 
 def init_app(app: Flask) -> None:
     app.after_request(_send_request_id)
-    app.jinja_env.globals["request_id"] = request_id  # the 500 page shows it, so a report finds its log line
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

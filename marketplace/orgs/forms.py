@@ -41,6 +41,7 @@ class OrganisationForm(FlaskForm):
                                   [Optional(), Length(max=200)],
                                   description=_l("Printed on receipts. Leave empty if it is the Chinese name."))
     credit_code = StringField(_l("Unified social credit code (统一社会信用代码)"), [Optional(), Length(max=40)],
+                              render_kw={"autocapitalize": "characters", "spellcheck": "false"},
                               description=_l("18 characters, printed on donation receipts."))
     address = StringField(_l("Registered address"), [Optional(), Length(max=300)])
 

@@ -119,6 +119,8 @@ class PaymentEvent(db.Model):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     settle_note: Mapped[str] = mapped_column(String(300), default="")
 
+    donation: Mapped[Donation | None] = relationship(viewonly=True)  # named on the attention page
+
 
 class CreditNote(db.Model):
     """A refund's credit note against a gift's receipt: numbered after the receipt (`R-…-C1`)."""

@@ -8,13 +8,17 @@ matches exactly one posting. A line and a posting are matched at most once (uniq
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
 from marketplace.timeutil import now_utc
 from marketplace.types import BigId, UTCDateTime
+
+if TYPE_CHECKING:
+    from marketplace.auth.models import User
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 IMPORT_KINDS = ("stripe", "bank")
@@ -141,3 +145,7 @@ class CorrectionRequest(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # shown to the person who approves: which statement line, and who asked
+    line: Mapped[StatementLine] = relationship(viewonly=True)
+    requested_by: Mapped[User] = relationship("User", foreign_keys=[requested_by_id], viewonly=True)

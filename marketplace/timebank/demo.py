@@ -55,6 +55,6 @@ def _past_activity(team, coordinator, domain) -> int:
     for local in ("volunteer", "grandma"):
         volunteer = db.session.scalar(select(User).where(User.email == f"{local}@{domain}"))
         attendance = service.record_by_hand(coordinator, activity.id, volunteer.email, starts,
-                                            starts + timedelta(hours=PAST[2]), "demo: paper sign-in sheet")
+                                            starts + timedelta(hours=PAST[2]), "纸质签到表（示例）")
         service.approve_attendance(attendance.id, admin)
     return 1

@@ -52,3 +52,13 @@ def test_the_second_person_approves_on_the_unmatched_page(client, auth, world, b
     auth.login(world.admin.email)
     response = auth.post(f"/reconciliation/orgs/{world.org.id}/corrections/{asked.id}/approve", {}, form_page=page)
     assert response.status_code == 302 and corrections() == 1
+
+
+def test_the_approver_sees_which_statement_line_and_who_asked_in_words(client, auth, world, books, lines):  # noqa: F811
+    found, _posting = lines
+    resolve.correct(world.staff, books, found[-1_250].id, "银行手续费")
+    auth.login(world.admin.email)
+    text = client.get(f"/reconciliation/orgs/{world.org.id}/unmatched").get_data(as_text=True)
+    waiting = text.split("data-waiting-corrections")[1].split("</table>")[0]
+    assert "手续费" in waiting and "会计小王" in waiting and "Bank movement" in waiting
+    assert ">bank<" not in text  # the statement lines' kind in words too

@@ -199,3 +199,13 @@ def test_activities_are_listed_soonest_first(client, create_activity):
     create_activity(title="第二场", starts_in=timedelta(days=5))
     page = client.get("/timebank/").get_data(as_text=True)
     assert page.index("第一场") < page.index("第二场") < page.index("第三场")
+
+
+def test_the_manage_page_refreshes_its_codes_without_losing_a_review_being_typed(client, auth, team,
+                                                                                create_activity):
+    activity = create_activity()
+    auth.login(team.coordinator.email)
+    page = client.get(f"/timebank/activities/{activity.id}/manage").get_data(as_text=True)
+    head = page.split("</head>")[0]
+    assert "js/refresh.js" in head and 'data-seconds="180"' in head
+    assert '<meta http-equiv="refresh"' not in head.replace('<noscript><meta http-equiv="refresh"', "")

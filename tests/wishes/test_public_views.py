@@ -88,7 +88,7 @@ def test_the_detail_page_of_a_need_shows_the_plan_and_coverage_by_source(client,
     shares.record_share(station.worker, need.id, source="government", amount_fen=400_000, received_on=date.today())
     page = client.get(f"/wishes/{need.public_code}").get_data(as_text=True)
     assert "Government subsidy" in page and "¥4,000.00" in page and "Individual donors" in page
-    assert 'value="650000"' in page and "<meter" in page and "¥3,500.00 still needed" in page
+    assert 'value="650000"' in page and "<meter" in page and "Still needed: ¥3,500.00" in page
     assert "Log in to pledge" in page
     assert_no_private(page)
 
