@@ -222,16 +222,22 @@ def approve_over_cap(actor: User, listing_id, note: str) -> Listing:
 
 def offered_moves(actor: User, listing: Listing) -> list[S]:
     """Return the hand-made moves worth offering the actor now (the rest would only be refused)."""
+    from marketplace.wishes.funding import holds_money  # funding builds on this module
+
     return [to for to in lifecycle.MOVES[listing.status_enum] if to in MANUAL
             and not (to is S.PUBLISHED and listing.status_enum is S.CLAIMED)
-            and not (to is S.VERIFIED and listing.author_id == actor.id)]
+            and not (to is S.VERIFIED and listing.author_id == actor.id)
+            and not (to is S.WITHDRAWN and holds_money(listing))]
+
 
 
 def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     """The rules each hand-made move adds to the table of allowed moves."""
+    from marketplace.wishes.funding import holds_money  # funding builds on this module
+
     if to in NOTE_NEEDED:
         reason_given(note, "note")
-    if to is S.WITHDRAWN and listing.received_fen > 0:  # the money would stay in its fund, unexplained
+    if to is S.WITHDRAWN and holds_money(listing):  # the money would stay in its fund, unexplained
         raise Conflict(_l("This listing holds money: propose a cancellation that refunds it or moves it to the "
                           "community fund; another staff member confirms it."))
     if to is S.PUBLISHED and listing.status_enum is S.CLAIMED:  # the claim, pledges or activity would stay
@@ -296,6 +302,12 @@ def _end_claims_and_pledges(listing: Listing) -> list[WishClaim]:
 
 # --- delivery and thanks -----------------------------------------------------------------------------
 
+def _cancellation_waits(listing: Listing) -> bool:
+    from marketplace.wishes.cancellations import open_cancellation  # cancellations build on this module
+
+    return open_cancellation(listing) is not None
+
+
 def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Listing:
     """Staff confirm the wish was delivered (or the need met): claimed → fulfilled."""
     listing = get_listing(actor, listing_id)
@@ -306,6 +318,8 @@ def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Lis
     locked = locked_listing(listing.id)
     if locked.status_enum is not S.CLAIMED:
         raise Conflict(_l("Only a claimed listing can be marked as delivered."))
+    if _cancellation_waits(locked):
+        raise Conflict(_l("A cancellation of this listing is waiting for a second staff member: decide it first."))
     stored = photos.store_private(photo, "photo") if photo is not None and getattr(photo, "filename", "") else ""
     now = now_utc()
     claim = db.session.scalar(select(WishClaim).where(WishClaim.listing_id == locked.id,

@@ -46,6 +46,7 @@ def test_a_paid_wish_cannot_be_released_by_its_claimant_or_staff_nor_withdrawn(s
     with pytest.raises(Conflict):
         wishes.transition(station.checker, wish.id, "withdrawn", "不需要了")
     assert db.session.get(Listing, wish.id).status == "claimed"
+    assert "withdrawn" not in wishes.offered_moves(station.checker, wish)  # no button that is only refused
 
 
 def test_a_cancellation_needs_a_second_person_and_moves_the_money_to_the_community_fund(
@@ -57,6 +58,9 @@ def test_a_cancellation_needs_a_second_person_and_moves_the_money_to_the_communi
         cancellations.decide(station.worker, proposed.id, True)
     with pytest.raises(Conflict):  # one open proposal at a time
         cancellations.propose(station.checker, wish.id, "refund", "again")
+    with pytest.raises(Conflict) as waiting:  # nor is it delivered meanwhile
+        wishes.confirm_delivery(station.checker, wish.id, "送到了")
+    assert "waiting for a second staff member" in str(waiting.value.message)
     done = cancellations.decide(station.checker, proposed.id, True)
     assert (done.status, done.amount_fen, done.decided_by_id) == ("confirmed", 20_000, station.checker.id)
     listing = db.session.get(Listing, wish.id)
