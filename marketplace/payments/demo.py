@@ -9,6 +9,7 @@ import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -67,6 +68,10 @@ def checkout(user: User | None, code, outcome: str = "pay") -> webhooks.Result:
     donation = demo_donation(user, code)
     if outcome not in OUTCOMES:
         raise NotFound()
+    # Locked, and read fresh: a second press waits for the first and then sees it settled, rather than
+    # finding its wish funded by that very payment and cancelling the gift.
+    donation = db.session.scalar(select(Donation).where(Donation.id == donation.id).with_for_update()
+                                 .execution_options(populate_existing=True))
     if donation.status != DonationStatus.PENDING:
         raise Conflict(_l("This test payment is already settled."))
     if outcome == "pay" and too_late(donation):

@@ -42,3 +42,26 @@ def test_checkouts_completing_at_once_never_pass_the_budget(app, station, create
     assert funds.totals(community).received == moved
     assert sum(d.refunded_fen for d in done) == sum(d.excess_fen for d in done if d.excess_choice == "refund")
     assert db.session.get(User, station.donor.id) is not None
+
+
+def test_a_second_press_read_before_the_first_completed_does_not_cancel_the_gift(app, station, create_listing):
+    """The second press of "pay" read its gift while the first was completing it; by the time it asks
+    whether the wish is funded, that very payment has funded it. It must not cancel the gift."""
+    from marketplace.errors import Conflict
+    from marketplace.payments import demo
+    from marketplace.wishes import claims
+
+    wish = create_listing()
+    claims.claim_wish(wish.id, station.donor, "money")
+    gift = service.pay_wish(station.donor, wish.public_code)
+    donor_id, code = station.donor.id, gift.public_code
+    db.session.commit()
+    assert db.session.get(Donation, gift.id).status == "pending"  # what the second press has read
+    first = run_together(app, 1, lambda i: demo.checkout(db.session.get(User, donor_id), code).outcome)
+    assert first == ["completed"], first
+    db.session.expire(db.session.get(Listing, wish.id))  # the wish is read afresh: funded now
+    with pytest.raises(Conflict):
+        demo.checkout(station.donor, code)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Donation, gift.id).status == "completed"
