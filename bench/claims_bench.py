@@ -59,7 +59,7 @@ def bench_database(database: str | None):
     try:
         from flask_migrate import upgrade
 
-        from marketplace.extensions import db
+        from marketplace.platform.extensions import db
 
         with make_app(url).app_context():
             upgrade()
@@ -76,8 +76,8 @@ def seed_wishes(count: int, clients: int) -> dict:
     from sqlalchemy import insert, select
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
     from marketplace.orgs.models import Membership, Organisation
+    from marketplace.platform.extensions import db
     from marketplace.wishes.models import Beneficiary, Listing
 
     now = datetime.now(UTC)
@@ -119,8 +119,8 @@ def listing_row(household, author_id: int, status: str, changed: datetime, n: in
 def client(url: str, wishes: list[int], donors: list[int], attempts: int, seed: int, barrier, results) -> None:
     """One claiming client: its own process, app and session; claims random and hot wishes."""
     from marketplace.auth.models import User
-    from marketplace.errors import Conflict
-    from marketplace.extensions import db
+    from marketplace.platform.errors import Conflict
+    from marketplace.platform.extensions import db
     from marketplace.wishes import claims
 
     rng = random.Random(seed)
@@ -150,7 +150,7 @@ def client(url: str, wishes: list[int], donors: list[int], attempts: int, seed: 
 def run_claims(url: str, data: dict, clients: int, attempts: int) -> None:
     from sqlalchemy import text
 
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
 
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(clients), context.Queue()
@@ -178,7 +178,7 @@ def seed_board(data: dict, total: int) -> int:
     """Add listings of every status and age until there are `total`; return how many there are."""
     from sqlalchemy import insert, text
 
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
     from marketplace.wishes.models import Listing
 
     rng = random.Random(7)
@@ -197,7 +197,7 @@ def seed_board(data: dict, total: int) -> int:
 
 
 def median_ms(work, runs: int = 7) -> float:
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
 
     times = []
     for _ in range(runs):
@@ -211,7 +211,7 @@ def median_ms(work, runs: int = 7) -> float:
 
 def time_board(data: dict, total: int) -> None:
     from marketplace.auth.models import User
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
     from marketplace.wishes import lights
 
     count = seed_board(data, total)
@@ -236,7 +236,7 @@ def main() -> None:
     with bench_database(args.database) as url:
         app = make_app(url, REDIS_URL=None)
         with app.app_context():
-            from marketplace.extensions import db
+            from marketplace.platform.extensions import db
 
             data = seed_wishes(args.wishes, args.clients)
             print(f"Micro-wishes on PostgreSQL ({datetime.now(UTC):%Y-%m-%d})")

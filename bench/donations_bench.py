@@ -36,10 +36,10 @@ def seed(unique: int) -> dict:
     from sqlalchemy import insert, select
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
     from marketplace.funds import service as funds
     from marketplace.orgs.models import Membership, Organisation
     from marketplace.payments.models import Donation
+    from marketplace.platform.extensions import db
     from marketplace.wishes.models import new_public_code
 
     staff = User(email="staff@example.org", password_hash="bench", display_name="社工")
@@ -60,18 +60,18 @@ def seed(unique: int) -> dict:
 
 
 def payloads(donation_ids: list[int]) -> list[bytes]:
-    from marketplace.extensions import db
     from marketplace.payments import demo
     from marketplace.payments.models import Donation
+    from marketplace.platform.extensions import db
 
     return [demo.event_for(db.session.get(Donation, i)) for i in donation_ids]
 
 
 def run(app, bodies: list[bytes], senders: int) -> tuple[Counter, float]:
     """Deliver the bodies from `senders` threads released together; return the outcomes and seconds."""
-    from marketplace.extensions import db
     from marketplace.payments import settings, webhooks
     from marketplace.payments.gateway import sign
+    from marketplace.platform.extensions import db
 
     with app.app_context():
         secret = settings.demo_webhook_secret()
@@ -116,10 +116,10 @@ def main() -> None:
     with bench_database(args.database) as url:
         from sqlalchemy import func, select, text
 
-        from marketplace.extensions import db
         from marketplace.funds import service as funds
         from marketplace.ledger import service as ledger
         from marketplace.payments import receipts
+        from marketplace.platform.extensions import db
 
         if not args.receipts:
             receipts.send_receipt = lambda donation: None

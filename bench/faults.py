@@ -79,7 +79,7 @@ def flask(env: dict, *command: str, check: bool = True) -> subprocess.CompletedP
 def seed(url: str, work: Path) -> dict:
     import faults_seed
 
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
 
     app = make_app(url, UPLOAD_FOLDER=str(work / "uploads"), JOBS_RUN_INLINE=True, MAIL_BACKEND="locmem",
                    REDIS_URL=None, ARGON2_PROFILE="cheapest")

@@ -29,8 +29,8 @@ def _people(prefix: str, count: int, password_hash: str, locale: str = "zh_CN") 
     from sqlalchemy import insert
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
-    from marketplace.timeutil import now_utc
+    from marketplace.platform.extensions import db
+    from marketplace.platform.timeutil import now_utc
 
     emails = [f"{prefix}{n}@{DOMAIN}" for n in range(count)]
     db.session.execute(insert(User), [{"email": e, "password_hash": password_hash, "display_name": f"{prefix}{n}",
@@ -46,10 +46,10 @@ def seed(*, volunteers: int, donors: int, claimers: int, wishes: int, attendance
     from marketplace.auth import service as accounts
     from marketplace.auth.models import User
     from marketplace.auth.passwords import hash_password
-    from marketplace.extensions import db
     from marketplace.funds import service as funds
     from marketplace.orgs.models import Membership, Organisation
-    from marketplace.timeutil import now_utc
+    from marketplace.platform.extensions import db
+    from marketplace.platform.timeutil import now_utc
 
     password_hash = hash_password(PASSWORD)
     orgs = {key: Organisation(kind=kind, name_zh=zh, name_en=en, district_id=1, is_verified=True,
@@ -120,7 +120,7 @@ def _attendances(coordinator_id: int, team_id: int, volunteer_ids: list[int]) ->
     """Write past activities and one pending attendance per volunteer (no service records the past)."""
     from sqlalchemy import insert, select
 
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
     from marketplace.timebank.models import Activity, Attendance
 
     today = datetime.now(UTC).replace(hour=1, minute=0, second=0, microsecond=0)
@@ -147,8 +147,8 @@ def _claims(team_id: int, volunteer_emails: list[str]) -> list[int]:
     from werkzeug.datastructures import FileStorage
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
-    from marketplace.timebank import claims
+    from marketplace.platform.extensions import db
+    from marketplace.timebank.hours import claims
 
     png, today, ids = tiny_png(), datetime.now(UTC).date(), []
     users = db.session.scalars(select(User).where(User.email.in_(volunteer_emails)).order_by(User.id))

@@ -188,7 +188,7 @@ def gunicorn_workers(master: Group) -> list[int]:
 
 def rq_current_job(redis, name: str) -> str:
     """Return what the named RQ worker is running ("" when idle or unknown): the job's first argument,
-    which for `marketplace.jobs.run` is the dotted path of the job."""
+    which for `marketplace.platform.jobs.run` is the dotted path of the job."""
     from rq import Worker
 
     try:

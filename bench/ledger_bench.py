@@ -28,8 +28,8 @@ from scratch import SERVER, make_app, psql, scratch_database  # noqa: E402  (bes
 
 def prepare(url: str, workers: int) -> dict:
     """Open the accounts every scenario needs; return their ids per worker."""
-    from marketplace.extensions import db
     from marketplace.ledger import service
+    from marketplace.platform.extensions import db
 
     app = make_app(url)
     with app.app_context():
@@ -49,8 +49,8 @@ def prepare(url: str, workers: int) -> dict:
 def worker(url, scenario, mine, shared, seconds, start_at, queue):
     import random
 
-    from marketplace.extensions import db
     from marketplace.ledger import service
+    from marketplace.platform.extensions import db
 
     app = make_app(url)
     rng = random.Random()
@@ -101,8 +101,8 @@ def pgbench_tps(seconds: int) -> float:
 
 def balance_reads(url: str, big: int) -> tuple[float, float, float]:
     """Median balance read (ms) for 10 and `big` postings, and one sum over the big account's postings."""
-    from marketplace.extensions import db
     from marketplace.ledger import service
+    from marketplace.platform.extensions import db
 
     app = make_app(url)
     with app.app_context():
@@ -131,7 +131,7 @@ def balance_reads(url: str, big: int) -> tuple[float, float, float]:
 
 def seed_bulk(account_id: int, sink_id: int, count: int) -> None:
     """Write `count` one-fen entries to an account in bulk (triggers off: a scratch database)."""
-    from marketplace.extensions import db
+    from marketplace.platform.extensions import db
 
     db.session.execute(db.text("SET session_replication_role = replica"))
     db.session.execute(db.text("""

@@ -36,7 +36,7 @@ def scratch_database() -> Iterator[str]:
     try:
         from flask_migrate import upgrade
 
-        from marketplace.extensions import db
+        from marketplace.platform.extensions import db
 
         app = make_app(url)
         with app.app_context():

@@ -38,8 +38,8 @@ def seed(rows: int):
     from sqlalchemy import insert, select
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
     from marketplace.orgs.models import Membership, Organisation
+    from marketplace.platform.extensions import db
     from marketplace.timebank.models import Activity, Attendance
 
     coordinator = User(email="coordinator@example.org", password_hash="bench", display_name="协调员")
@@ -75,8 +75,8 @@ def approve_all(coordinator_id: int) -> tuple[int, float]:
     from sqlalchemy import select
 
     from marketplace.auth.models import User
-    from marketplace.extensions import db
-    from marketplace.timebank import service
+    from marketplace.platform.extensions import db
+    from marketplace.timebank.activities import service
     from marketplace.timebank.models import Attendance
 
     ids = list(db.session.scalars(select(Attendance.id).order_by(Attendance.id)))
@@ -113,9 +113,9 @@ def sheet(rows: int, day: date, fmt: str):
 
 def import_sheet(coordinator_id: int, org_id: int, rows: int):
     from marketplace.auth.models import User
-    from marketplace.extensions import db
     from marketplace.orgs.models import Organisation
-    from marketplace.timebank import imports
+    from marketplace.platform.extensions import db
+    from marketplace.timebank.imports import service as imports
 
     coordinator, org = db.session.get(User, coordinator_id), db.session.get(Organisation, org_id)
     today = datetime.now(ZONE).date()

@@ -49,9 +49,9 @@ class World:
 def build(app, world: World, orgs: int, funds: int) -> None:
     """Write the organisations, staff, donors and funds (with their ledger accounts) through the services."""
     from marketplace.auth.models import User
-    from marketplace.extensions import db
     from marketplace.funds import service as fund_service
     from marketplace.orgs.models import Membership, Organisation
+    from marketplace.platform.extensions import db
 
     with app.app_context():
         staff = User(email="staff@example.org", password_hash="bench", display_name="社工")
@@ -89,11 +89,11 @@ def seed_lines(app, world: World, count: int, rng: random.Random) -> None:
     """Append `count` fund transactions in bulk: valid, balanced, hash-chained entries and their rows."""
     from sqlalchemy import func, insert, select, text, update
 
-    from marketplace.extensions import db
     from marketplace.funds.models import Disbursement
     from marketplace.ledger import chain
     from marketplace.ledger.models import LedgerBalance, LedgerChain, LedgerEntry, LedgerPosting
     from marketplace.payments.models import Donation
+    from marketplace.platform.extensions import db
     from marketplace.wishes.models import new_public_code
 
     with app.app_context():
@@ -189,9 +189,9 @@ def world_from(app) -> World:
     """Read back what an earlier run wrote (for --pages-only)."""
     from sqlalchemy import select
 
-    from marketplace.extensions import db
     from marketplace.funds.models import Fund
     from marketplace.ledger.models import LedgerAccount
+    from marketplace.platform.extensions import db
 
     world = World()
     with app.app_context():
@@ -221,9 +221,9 @@ def pages(app, world: World, repeat: int) -> None:
     from sqlalchemy import func, select
 
     from marketplace.api.pagination import encode_cursor
-    from marketplace.extensions import db
     from marketplace.funds.models import Fund
     from marketplace.ledger.models import LedgerPosting
+    from marketplace.platform.extensions import db
     from marketplace.transparency import cache
 
     with app.app_context():

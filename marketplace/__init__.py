@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by `config`."""
     import config as settings
-    from marketplace.ids import IdConverter
+    from marketplace.platform.ids import IdConverter
 
     app = Flask(
         __name__,
@@ -36,11 +36,13 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from marketplace import i18n, request_guard, security, web_errors
     from marketplace.api.base import init_api
     from marketplace.auth.session import load_user
-    from marketplace.extensions import csrf, db, limiter, mail, migrate
     from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
+    from marketplace.platform import i18n
+    from marketplace.platform.extensions import csrf, db, limiter, mail, migrate
+    from marketplace.web import errors as web_errors
+    from marketplace.web import request_guard, security
 
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -71,9 +73,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_bp
     from marketplace.reconciliation import period_views  # noqa: F401  (adds routes)
     from marketplace.reconciliation.views import bp as reconciliation_bp
-    from marketplace.timebank import care_views, check_views, hours_views, import_views  # noqa: F401  (add routes)
-    from marketplace.timebank.certificate_views import bp as certificates_bp
-    from marketplace.timebank.views import bp as timebank_bp
+    from marketplace.timebank.activities.views import bp as timebank_bp
+    from marketplace.timebank.care import views as care_views  # noqa: F401  (add routes)
+    from marketplace.timebank.certificates.views import bp as certificates_bp
+    from marketplace.timebank.checks import views as check_views  # noqa: F401  (add routes)
+    from marketplace.timebank.hours import views as hours_views  # noqa: F401  (add routes)
+    from marketplace.timebank.imports import views as import_views  # noqa: F401  (add routes)
     from marketplace.transparency.opendata_views import bp as transparency_data_bp
     from marketplace.transparency.views import bp as transparency_bp
     from marketplace.wishes import board_views, household_views, money_views, staff_views  # noqa: F401  (add routes)

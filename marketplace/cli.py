@@ -6,7 +6,7 @@ import secrets
 import click
 from flask import Flask
 
-from marketplace.errors import DomainError
+from marketplace.platform.errors import DomainError
 
 
 @click.command("create-admin")
@@ -58,10 +58,10 @@ def seed_demo_command() -> None:
 def init_app(app: Flask) -> None:
     from marketplace.funds.cli import init_app as init_funds_cli
     from marketplace.ledger.cli import init_app as init_ledger_cli
+    from marketplace.platform.worker import init_app as init_worker_cli
     from marketplace.timebank.cli import init_app as init_timebank_cli
     from marketplace.transparency.refresh import init_app as init_transparency_cli
     from marketplace.wishes.cli import init_app as init_wishes_cli
-    from marketplace.worker import init_app as init_worker_cli
 
     init_ledger_cli(app)
     init_funds_cli(app)

@@ -6,9 +6,9 @@ from flask import current_app
 
 from marketplace.auth.models import User
 from marketplace.auth.passwords import hash_password
-from marketplace.extensions import db
 from marketplace.orgs.models import District, Membership, Organisation, OrgKind, Role
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 
 DEMO_PASSWORD = "demo-goodhours-2026"
 DOMAIN = "demo.example.org"

@@ -18,14 +18,9 @@ from marketplace.orgs.models import District, Invitation, Membership, Organisati
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
-from marketplace.timebank.care_models import (
-    CareRequest,
-    ImportBatch,
-    ImportRow,
-    SpotCheck,
-    SpotCheckItem,
-    VolunteerPreference,
-)
+from marketplace.timebank.care.models import CareRequest
+from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
+from marketplace.timebank.imports.models import ImportBatch, ImportRow
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
 from marketplace.wishes.models import (
     Beneficiary,

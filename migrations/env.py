@@ -6,7 +6,7 @@ from alembic import context
 from flask import current_app
 
 import marketplace.models  # noqa: F401  (registers every model on the metadata)
-from marketplace.types import on_dialect
+from marketplace.platform.types import on_dialect
 
 config = context.config
 if config.config_file_name and not config.attributes.get("skip_logging"):

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from marketplace import create_app
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from tests.db_setup import TestDatabase
 
 PASSWORD = "correct horse battery"
@@ -134,7 +134,7 @@ def create_user(app):
     """Make a user: create_user(email=None, verified=True, admin=False, **fields)."""
     from marketplace.auth.models import User
     from marketplace.auth.passwords import hash_password
-    from marketplace.timeutil import now_utc
+    from marketplace.platform.timeutil import now_utc
 
     def make(email=None, password=PASSWORD, verified=True, admin=False, **fields):
         fields.setdefault("locale", "en")  # tests read English unless they ask for Chinese

@@ -56,7 +56,7 @@ class TestDatabase:
         app = create_app(self.config())
         with app.app_context():
             upgrade()
-            from marketplace.extensions import db
+            from marketplace.platform.extensions import db
 
             self.baseline = self._snapshot(db.engine)
             db.engine.dispose()

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from marketplace.auth.service import create_api_token
-from marketplace.extensions import db, limiter
 from marketplace.orgs.models import Invitation
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db, limiter
+from marketplace.platform.timeutil import now_utc
 from tests.conftest import PASSWORD, AuthActions
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
@@ -408,7 +408,8 @@ def time_bank_of(charity, people):
 
     from werkzeug.datastructures import FileStorage
 
-    from marketplace.timebank import claims, service
+    from marketplace.timebank.activities import service
+    from marketplace.timebank.hours import claims
 
     starts = now_utc().replace(microsecond=0) + timedelta(days=3)
     activity = service.create_activity(people["org_admin"], charity, title="探访", description="",
@@ -424,7 +425,7 @@ def time_bank_of(charity, people):
 
 def spot_check_of(charity, drawn_by, claim):
     """A spot check of the charity sampling one claim (made directly: the sample is not the point here)."""
-    from marketplace.timebank.care_models import SpotCheck, SpotCheckItem
+    from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem
 
     check = SpotCheck(organisation_id=charity.id, drawn_by_id=drawn_by.id, period_start=now_utc().date(),
                       period_end=now_utc().date())
@@ -442,7 +443,7 @@ def import_batch_of(charity, people):
 
     from werkzeug.datastructures import FileStorage
 
-    from marketplace.timebank import imports
+    from marketplace.timebank.imports import service as imports
 
     day = (now_utc() - timedelta(days=1)).date().isoformat()
     sheet = f"email,date,minutes\n{people['volunteer'].email},{day},30\n".encode()
@@ -456,7 +457,8 @@ def certificate_of(charity, volunteer, approver):
 
     from werkzeug.datastructures import FileStorage
 
-    from marketplace.timebank import certificates, claims
+    from marketplace.timebank.certificates import service as certificates
+    from marketplace.timebank.hours import claims
 
     evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     served = now_utc().date() - timedelta(days=1)
@@ -468,8 +470,8 @@ def certificate_of(charity, volunteer, approver):
 def care_request_of(charity, requester):
     """An open care request by `requester`, paid from hours issued to them."""
     from marketplace.ledger import service as ledger
-    from marketplace.timebank import care
-    from marketplace.timebank.service import savings_account
+    from marketplace.timebank.activities.service import savings_account
+    from marketplace.timebank.care import service as care
 
     ledger.post([(ledger.platform_account("hours_issued"), -120), (savings_account(requester), 120)],
                 key="matrix-care", kind="hours.attendance")

@@ -20,11 +20,11 @@ from sqlalchemy import text
 from marketplace.auth import service as auth_service
 from marketplace.auth import tokens
 from marketplace.auth.service import create_api_token
-from marketplace.extensions import db
 from marketplace.orgs import service as org_service
 from marketplace.orgs.models import Invitation, Membership
-from marketplace.timebank import service as tb_service
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service as tb_service
 from tests.api.conftest import api_error
 from tests.conftest import PASSWORD, AuthActions
 from tests.funds.world import funds_of

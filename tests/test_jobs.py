@@ -3,7 +3,7 @@ import sys
 
 from flask import current_app
 
-from marketplace import jobs
+from marketplace.platform import jobs
 
 seen: list = []
 

@@ -4,8 +4,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 import marketplace.models  # noqa: F401
-from marketplace.extensions import db
-from marketplace.types import on_dialect
+from marketplace.platform.extensions import db
+from marketplace.platform.types import on_dialect
 
 
 def test_migrations_produce_exactly_the_models_schema(app):

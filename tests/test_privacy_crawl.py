@@ -12,12 +12,12 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.payments import demo, offline
 from marketplace.payments import service as giving
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.wishes import beneficiaries, claims, service
 from tests.funds.world import pdf
 from tests.wishes.world import photo

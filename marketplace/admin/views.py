@@ -6,15 +6,15 @@ from flask_babel import gettext as _
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
 from marketplace.orgs import service as org_service
 from marketplace.orgs.forms import DistrictForm
 from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.policy import require
 from marketplace.payments import payouts
 from marketplace.payments.forms import PayoutForm
-from marketplace.policy import require
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
+from marketplace.web.forms import apply_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

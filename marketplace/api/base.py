@@ -9,9 +9,9 @@ from marketplace.api.parser import Blueprint
 from marketplace.auth.models import TokenScope
 from marketplace.auth.service import user_for_api_token
 from marketplace.auth.tokens import digest
-from marketplace.errors import Forbidden, Unauthenticated
-from marketplace.extensions import api, csrf, limiter
-from marketplace.net import client_address
+from marketplace.platform.errors import Forbidden, Unauthenticated
+from marketplace.platform.extensions import api, csrf, limiter
+from marketplace.web.net import client_address
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -72,9 +72,9 @@ def init_api(app: Flask) -> None:
     from marketplace.funds.api import blp as funds_blp
     from marketplace.orgs.api import blp as orgs_blp
     from marketplace.payments.api import blp as donations_blp
-    from marketplace.timebank.api import blp as activities_blp
-    from marketplace.timebank.care_api import blp as care_blp
-    from marketplace.timebank.hours_api import blp as hours_blp
+    from marketplace.timebank.activities.api import blp as activities_blp
+    from marketplace.timebank.care.api import blp as care_blp
+    from marketplace.timebank.hours.api import blp as hours_blp
     from marketplace.wishes.api import blp as wishes_blp
     from marketplace.wishes.households_api import blp as households_blp
 

@@ -18,10 +18,10 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, dele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.errors import Conflict, DomainError, InvalidInput
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime
+from marketplace.platform.errors import Conflict, DomainError, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import UTCDateTime
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 64
@@ -70,7 +70,7 @@ def idempotent(view):
         try:
             response = make_response(view(*args, **kwargs))
         except DomainError as error:
-            from marketplace.web_errors import handle_domain_error
+            from marketplace.web.errors import handle_domain_error
 
             db.session.rollback()
             response = make_response(handle_domain_error(error))

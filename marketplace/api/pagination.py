@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, or_
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
-from marketplace.ids import is_id
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from flask import Request
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from marketplace.errors import InvalidInput
-from marketplace.request_guard import UNSTORABLE, unstorable_fields
+from marketplace.platform.errors import InvalidInput
+from marketplace.web.request_guard import UNSTORABLE, unstorable_fields
 
 
 class JsonParser(FlaskParser):

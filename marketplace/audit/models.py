@@ -4,9 +4,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import UTCDateTime
 
 
 class AuditEvent(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from marketplace.audit.models import AuditEvent
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 
 if TYPE_CHECKING:
     from marketplace.auth.models import User

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from marketplace.auth import service
 from marketplace.auth.forms import ChangePasswordForm, EmptyForm, ProfileForm, TokenForm
 from marketplace.auth.session import login_required, login_user
-from marketplace.errors import DomainError
-from marketplace.forms_common import apply_errors
-from marketplace.net import client_address
+from marketplace.platform.errors import DomainError
+from marketplace.web.forms import apply_errors
+from marketplace.web.net import client_address
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from marketplace.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from marketplace.i18n import LANGUAGE_NAMES
+from marketplace.platform.i18n import LANGUAGE_NAMES
 
 EMAIL = [
     InputRequired(_l("Enter your email address.")),

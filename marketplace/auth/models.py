@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import UTCDateTime
 
 if TYPE_CHECKING:
     from marketplace.orgs.models import Membership

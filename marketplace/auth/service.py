@@ -5,14 +5,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from marketplace import mailer
 from marketplace.audit.service import record
 from marketplace.auth import tokens
 from marketplace.auth.models import LOCALES, ApiToken, PublicDisplay, TokenScope, User
 from marketplace.auth.passwords import burn_time, hash_password, password_problems, verify_password
-from marketplace.errors import DomainError, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform import mailer
+from marketplace.platform.errors import DomainError, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 
 BAD_LOGIN = _l("That email and password do not match an account.")
 BAD_LINK = _l("This link is invalid or has expired. Please ask for a new one.")

@@ -7,7 +7,7 @@ import secrets
 from flask import g, redirect, request, session, url_for
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 
 
 def login_user(user: User) -> None:

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from marketplace.auth import service
 from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from marketplace.auth.session import end_session, login_required, login_user
-from marketplace.errors import DomainError
-from marketplace.extensions import limiter
-from marketplace.forms_common import apply_errors
-from marketplace.i18n import current_locale
-from marketplace.net import client_address
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import limiter
+from marketplace.platform.i18n import current_locale
+from marketplace.web.forms import apply_errors
+from marketplace.web.net import client_address
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import Membership, Organisation, OrgKind
+from marketplace.platform.extensions import db
 
 
 def home_figures() -> dict[str, int]:

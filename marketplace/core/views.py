@@ -9,7 +9,7 @@ from marketplace.auth import service as auth_service
 from marketplace.auth.models import LOCALES
 from marketplace.auth.views import safe_next
 from marketplace.core.stats import home_figures
-from marketplace.extensions import csrf, db, limiter
+from marketplace.platform.extensions import csrf, db, limiter
 
 bp = Blueprint("core", __name__)
 

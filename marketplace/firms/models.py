@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 
 
 class FirmPreference(db.Model):

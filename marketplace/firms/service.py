@@ -14,15 +14,15 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from marketplace.auth.models import User
-from marketplace.errors import NotFound
-from marketplace.extensions import db
 from marketplace.firms.models import FirmPreference
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.orgs.models import Membership, Organisation, OrgKind
+from marketplace.orgs.policy import require
 from marketplace.payments.models import Donation, DonationStatus
-from marketplace.policy import require
-from marketplace.timebank.served import is_service, reversed_entry
-from marketplace.timeutil import day_start, local_today
+from marketplace.platform.errors import NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import day_start, local_today
+from marketplace.timebank.hours.served import is_service, reversed_entry
 
 DEFAULTS = {
     "FIRMS_POINTS_PER_YUAN": 1,

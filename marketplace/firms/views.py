@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.extensions import db
 from marketplace.firms import service
+from marketplace.orgs.policy import can
 from marketplace.payments.models import Donation
-from marketplace.policy import can
-from marketplace.timebank.views import flash_errors
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities.views import flash_errors
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
 

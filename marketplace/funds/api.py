@@ -14,8 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.api.base import api_blueprint, auth_required
 from marketplace.api.pagination import page_schema, paginate
-from marketplace.errors import InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Disbursement, Fund
 from marketplace.funds.schemas import (
@@ -28,6 +26,8 @@ from marketplace.funds.schemas import (
     FundSchema,
 )
 from marketplace.orgs.service import get_organisation
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
 from marketplace.wishes import service as wishes
 
 blp = api_blueprint("funds_api", __name__, url_prefix="/api/v1", description="Funds and disbursements")

@@ -9,14 +9,14 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.firms import service as firms
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Organisation
 from marketplace.payments import demo, offline
 from marketplace.payments import service as giving
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 
 CHARITY = "Guangzhou Goodheart Charity"
 FIRM = "Tianhe Warm Meals Co., Ltd."

@@ -1,5 +1,5 @@
 """Disbursement rules: staff pay money out of a fund with a receipt or invoice; amounts above the
-second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, default ¥5,000, see marketplace/controls.py)
+second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, default ¥5,000, see marketplace/orgs/controls.py)
 wait for a second staff member (never the requester); a fund never goes below zero; a restricted
 fund pays only for its own wish or need; a rejected request keeps its reason. Paying takes the money
 out of the organisation's bank account in the books, so the bank statement line matches it.
@@ -9,22 +9,22 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from marketplace import controls
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import evidence
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
-from marketplace.i18n import money
-from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import InsufficientBalance
+from marketplace.orgs import controls
+from marketplace.orgs.policy import can, require
 from marketplace.payments import postings
-from marketplace.policy import can, require
-from marketplace.timeutil import now_utc
-from marketplace.transactions import retried
+from marketplace.platform.checks import reason_given
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.transactions import retried
 from marketplace.wishes.models import Listing, ListingKind
 
 D = DisbursementStatus

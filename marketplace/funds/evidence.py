@@ -2,7 +2,7 @@
 redact before uploading, is re-encoded from its pixels when it is a photo so no metadata survives."""
 from __future__ import annotations
 
-from marketplace import uploads
+from marketplace.web import uploads
 
 FOLDER = "disbursements"
 SUFFIX_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf"}

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from marketplace.extensions import db
 from marketplace.funds.models import Disbursement, DisbursementStatus
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.payments import postings
+from marketplace.platform.extensions import db
+from marketplace.platform.transactions import retried
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
-from marketplace.transactions import retried
 
 
 @dataclass

@@ -12,10 +12,10 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import District, Organisation
-from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime, one_of
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime, one_of
 from marketplace.wishes.models import Listing, new_public_code
 
 

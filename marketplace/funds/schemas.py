@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from marketplace.funds import service
 from marketplace.funds.disbursements import MAX_FEN
 from marketplace.funds.models import DisbursementStatus, FundKind
-from marketplace.ids import MAX_ID
+from marketplace.platform.ids import MAX_ID
 
 Fen = fields.Integer  # every amount of money is whole fen (¥1 = 100)
 KINDS = [k.value for k in FundKind]

@@ -11,17 +11,17 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds.models import Fund, FundKind
-from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.policy import require
 from marketplace.orgs.service import require_verified
 from marketplace.payments.postings import fund_account
-from marketplace.policy import require
-from marketplace.sqlite import savepoint
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.sqlite import savepoint
 from marketplace.wishes.models import Listing, ListingKind
 
 OPENED_BY_HAND = (FundKind.GENERAL, FundKind.PROJECT, FundKind.COMMUNITY, FundKind.NAMED)

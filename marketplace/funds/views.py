@@ -11,17 +11,17 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError, Forbidden, NotFound
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
 from marketplace.funds import disbursements, evidence, service
 from marketplace.funds.forms import DisbursementForm, FundForm, PublishReceiptForm, RejectForm, kind_label
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
-from marketplace.i18n import current_locale
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices
-from marketplace.policy import can, require
-from marketplace.timebank.views import flash_errors
+from marketplace.platform.errors import DomainError, Forbidden, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import current_locale
+from marketplace.timebank.activities.views import flash_errors
+from marketplace.web.forms import apply_errors
 from marketplace.wishes.staff_forms import page_arg
 
 bp = Blueprint("funds", __name__, url_prefix="/funds")

@@ -6,7 +6,7 @@ import sys
 import click
 from flask import Flask
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 
 
 @click.group("ledger")

@@ -1,7 +1,7 @@
 """Ledger errors: each names what went wrong in words a person can act on."""
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 
 
 class UnbalancedEntry(InvalidInput):

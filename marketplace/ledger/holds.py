@@ -7,8 +7,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger.errors import HoldAmountTooLarge, HoldNotOpen, IdempotencyConflict, InvalidLines
 from marketplace.ledger.models import LedgerEntry, LedgerHold, LedgerHoldSettlement
 from marketplace.ledger.posting import (
@@ -20,9 +18,11 @@ from marketplace.ledger.posting import (
     load_accounts,
     post_once,
 )
-from marketplace.sqlite import savepoint
-from marketplace.timeutil import now_utc
-from marketplace.transactions import retrying
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.sqlite import savepoint
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.transactions import retrying
 
 
 def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = "", actor=None) -> LedgerHold:

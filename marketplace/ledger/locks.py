@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from sqlalchemy import event, select, tuple_
 from sqlalchemy.orm import Session
 
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain
+from marketplace.platform.extensions import db
 
 LANES = 16  # hash-chain lanes seeded by the migration
 STATE = "ledger_locks"

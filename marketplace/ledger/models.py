@@ -21,9 +21,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime
 
 GENESIS_HASH = "0" * 64
 

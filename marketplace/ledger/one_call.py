@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import make_transient_to_detached
 
-from marketplace.extensions import db
 from marketplace.ledger import chain, locks, periods
 from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, PeriodClosed
 from marketplace.ledger.models import LedgerEntry
@@ -21,7 +20,8 @@ from marketplace.ledger.posting import (
     plan_moves,
     same_or_conflict,
 )
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
 
 CALL = text("""
     SELECT * FROM ledger_write_entry(

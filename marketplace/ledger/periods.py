@@ -27,12 +27,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger.errors import PeriodClosed
 from marketplace.ledger.models import LedgerAccount, LedgerPeriodClose
-from marketplace.sqlite import savepoint
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.sqlite import savepoint
+from marketplace.platform.timeutil import local_today
 
 BOOKS = ("platform", "organisation")
 LOCK_TIMEOUT = "10s"  # a close waits at most this long for postings in flight on its accounts

@@ -17,8 +17,6 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import chain, locks, periods
 from marketplace.ledger.errors import (
     AlreadyReversed,
@@ -29,8 +27,10 @@ from marketplace.ledger.errors import (
     UnknownAccount,
 )
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerChain, LedgerEntry, LedgerPosting
-from marketplace.sqlite import savepoint
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.sqlite import savepoint
+from marketplace.platform.timeutil import local_today, now_utc
 
 LANES = locks.LANES
 MAX_AMOUNT = 10**15

@@ -14,14 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import locks, periods
 from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, UnknownAccount, UnknownPurpose
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
 from marketplace.ledger.posting import Line, account_id_of, entry_lines, load_accounts, normalise, post_once
 from marketplace.ledger.purposes import PURPOSES
-from marketplace.sqlite import savepoint
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.sqlite import savepoint
 
 
 @dataclass(frozen=True)

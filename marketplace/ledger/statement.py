@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerBalance, LedgerEntry, LedgerPosting
 from marketplace.ledger.posting import account_id_of
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
 
 MAX_LIMIT = 200
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
-from marketplace.extensions import db
 from marketplace.ledger import chain
 from marketplace.ledger.models import (
     GENESIS_HASH,
@@ -21,6 +20,7 @@ from marketplace.ledger.models import (
     LedgerHoldSettlement,
     LedgerPosting,
 )
+from marketplace.platform.extensions import db
 
 BATCH = 2000
 MAX_PROBLEMS = 20

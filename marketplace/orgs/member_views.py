@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError
-from marketplace.forms_common import apply_errors
 from marketplace.orgs import service
 from marketplace.orgs.forms import InviteForm, RoleForm
+from marketplace.orgs.policy import can
 from marketplace.orgs.views import bp, org_name
-from marketplace.policy import can
+from marketplace.platform.errors import DomainError
+from marketplace.web.forms import apply_errors
 
 
 def _members_page(org, invite_form=None, status=200):

@@ -8,9 +8,9 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime, one_of
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import UTCDateTime, one_of
 
 
 class OrgKind(enum.StrEnum):

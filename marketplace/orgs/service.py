@@ -11,19 +11,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import mailer
 from marketplace.audit.service import record
 from marketplace.auth import tokens
 from marketplace.auth.models import User
 from marketplace.auth.service import normalise_email
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.ids import is_id
 from marketplace.orgs import credit_code
 from marketplace.orgs.models import District, Invitation, Membership, Organisation, OrgKind, Role
 from marketplace.orgs.names import name_key
-from marketplace.policy import require
-from marketplace.timeutil import now_utc
+from marketplace.orgs.policy import require
+from marketplace.platform import mailer
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 
 ORG_TEXT_LIMITS = {
     "name_zh": 120, "name_en": 160, "description": 4000,

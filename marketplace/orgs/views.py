@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from marketplace.api.pagination import paginate
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError
-from marketplace.forms_common import apply_errors
-from marketplace.i18n import current_locale
-from marketplace.ids import id_arg
 from marketplace.orgs import service
 from marketplace.orgs.forms import OrganisationForm, kind_choices, role_choices
 from marketplace.orgs.models import Organisation
-from marketplace.policy import can
+from marketplace.orgs.policy import can
+from marketplace.platform.errors import DomainError
+from marketplace.platform.i18n import current_locale
+from marketplace.platform.ids import id_arg
+from marketplace.web.forms import apply_errors
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 

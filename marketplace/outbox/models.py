@@ -6,9 +6,9 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime
 
 
 class OutboxMessage(db.Model):

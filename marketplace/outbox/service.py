@@ -18,10 +18,10 @@ from flask_mailman import EmailMessage
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
-from marketplace import jobs
-from marketplace.extensions import db
 from marketplace.outbox.models import OutboxMessage
-from marketplace.timeutil import now_utc
+from marketplace.platform import jobs
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 
 LEASE = timedelta(seconds=90)  # longer than any one send (MAIL_TIMEOUT is 30 s); past it, the worker is dead
 MAX_ATTEMPTS = 8

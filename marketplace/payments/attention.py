@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, NotFound
-from marketplace.extensions import db
-from marketplace.ids import is_id
+from marketplace.orgs.policy import require
 from marketplace.payments.models import Donation, PaymentEvent
-from marketplace.policy import require
-from marketplace.timeutil import now_utc
+from marketplace.platform.checks import reason_given
+from marketplace.platform.errors import Conflict, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 
 OUTCOMES = ("refused:", "refund_unfunded", "dispute_unfunded", "refund.request_failed")
 

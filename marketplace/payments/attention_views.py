@@ -10,11 +10,11 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
+from marketplace.orgs.policy import require
 from marketplace.payments import attention
 from marketplace.payments.views import bp
-from marketplace.policy import require
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
 
 
 class SettleForm(FlaskForm):

@@ -11,13 +11,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.service import record
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.funds.service import community_fund_for
-from marketplace.i18n import money
 from marketplace.payments import postings, receipts, refunds
 from marketplace.payments.models import Donation, DonationStatus, ExcessChoice, Provider
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import funding
 from marketplace.wishes.models import PledgeStatus
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, NotFound
-from marketplace.extensions import db
 from marketplace.payments import service, settings, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation, DonationStatus
+from marketplace.platform.errors import Conflict, NotFound
+from marketplace.platform.extensions import db
 from marketplace.wishes.funding import FullyFunded
 from marketplace.wishes.models import PledgeStatus
 

@@ -9,12 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.auth.session import login_required
-from marketplace.extensions import db
-from marketplace.i18n import current_locale
+from marketplace.orgs.policy import can
 from marketplace.payments import receipts
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.payments.views import bp
-from marketplace.policy import can
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import current_locale
 from marketplace.wishes.models import ClaimStatus, Listing, Pledge, PledgeStatus, WishClaim
 
 PER_PAGE = 100

@@ -10,11 +10,11 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, I
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import PublicDisplay, User
-from marketplace.extensions import db
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Organisation
-from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime, one_of
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime, one_of
 from marketplace.wishes.models import Listing, Pledge, new_public_code
 
 

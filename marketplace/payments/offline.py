@@ -1,7 +1,7 @@
 """Offline gifts: staff of the fund's organisation record a bank transfer or cash, with evidence.
 
 A gift up to the second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, default ¥5,000, see
-marketplace/controls.py) completes at once through the one completion path; a larger one waits for
+marketplace/orgs/controls.py) completes at once through the one completion path; a larger one waits for
 a second staff member, never the one who recorded it, to confirm that the money is really there.
 The receipt is emailed after the commit.
 
@@ -18,23 +18,24 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import controls, uploads
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
 from marketplace.auth.service import find_by_email
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds.models import Fund
-from marketplace.ids import is_id
 from marketplace.ledger.errors import PeriodClosed
+from marketplace.orgs import controls
 from marketplace.orgs.models import Organisation, OrgKind
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import require_verified
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
-from marketplace.policy import can, require
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import local_today
+from marketplace.platform.transactions import retried, retrying
 from marketplace.reconciliation.periods import closed_period_of
-from marketplace.timeutil import local_today
-from marketplace.transactions import retried, retrying
+from marketplace.web import uploads
 
 OFFLINE = (Provider.BANK.value, Provider.CASH.value)
 DEFAULTS = {

@@ -8,24 +8,24 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace import controls
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict, Forbidden, InvalidInput
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
 from marketplace.funds.models import Fund
 from marketplace.funds.service import funds_of
-from marketplace.i18n import current_locale
+from marketplace.orgs import controls
 from marketplace.orgs.models import Organisation, OrgKind
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import org_name
 from marketplace.payments import offline
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.payments.offline_forms import OfflineGiftForm
 from marketplace.payments.views import bp
-from marketplace.policy import can, require
-from marketplace.timebank.views import flash_errors
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import current_locale
+from marketplace.timebank.activities.views import flash_errors
+from marketplace.web.forms import apply_errors
 
 FIRM_CHOICES = 500
 

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
+from marketplace.orgs.policy import require
 from marketplace.payments import postings
-from marketplace.policy import require
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
 
 PAYOUT_ID = re.compile(r"^[A-Za-z0-9_]{3,120}$")
 

@@ -27,7 +27,7 @@ from datetime import timedelta
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerHold
-from marketplace.timeutil import now_utc
+from marketplace.platform.timeutil import now_utc
 
 DISPUTE_HOLD_DAYS = 3650  # held until the dispute is settled by hand
 

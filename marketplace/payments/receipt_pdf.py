@@ -10,8 +10,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from marketplace.i18n import money
-from marketplace.timebank.certificate_pdf import FONT, GREY, bilingual, both, font_path
+from marketplace.platform.i18n import money
+from marketplace.timebank.certificates.pdf import FONT, GREY, bilingual, both, font_path
 
 PROVIDERS = {"stripe": _l("Online payment"), "demo": _l("Online payment (test mode)"),
              "bank": _l("Bank transfer"), "cash": _l("Cash")}

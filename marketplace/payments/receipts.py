@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.models import PublicDisplay
-from marketplace.errors import NotFound
-from marketplace.extensions import db
-from marketplace.mailer import external_url
 from marketplace.outbox.service import add_build
 from marketplace.payments import receipt_pdf as pdf_layout
 from marketplace.payments.models import Donation, ReceiptCounter
-from marketplace.sqlite import savepoint
-from marketplace.timeutil import local_date
+from marketplace.platform.errors import NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.mailer import external_url
+from marketplace.platform.sqlite import savepoint
+from marketplace.platform.timeutil import local_date
 
 
 def issue_number(donation: Donation) -> str:

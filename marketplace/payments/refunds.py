@@ -9,12 +9,12 @@ import logging
 from sqlalchemy import case, func, select
 
 from marketplace.audit.service import record
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.outbox.service import add_call
 from marketplace.payments import postings
 from marketplace.payments.gateway import GatewayError, gateway
 from marketplace.payments.models import CreditNote, Donation, DonationStatus, ExcessChoice
+from marketplace.platform.extensions import db
 from marketplace.wishes import funding
 from marketplace.wishes.models import PledgeStatus
 

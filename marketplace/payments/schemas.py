@@ -5,9 +5,9 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from marketplace.auth.models import PublicDisplay
-from marketplace.ids import MAX_ID
 from marketplace.payments.models import DonationStatus, ExcessChoice, Provider
 from marketplace.payments.refunds import credit_notes
+from marketplace.platform.ids import MAX_ID
 
 Fen = fields.Integer  # every amount of money is whole fen (¥1 = 100)
 Id = lambda **kw: fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kw)  # noqa: E731

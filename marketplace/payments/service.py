@@ -16,18 +16,18 @@ from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
-from marketplace.errors import Conflict, DomainError, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import service as funds
-from marketplace.i18n import money
-from marketplace.ids import is_id
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.service import require_verified
 from marketplace.payments import completion, postings, refunds, settings
 from marketplace.payments.gateway import Checkout, GatewayError, gateway
 from marketplace.payments.models import Donation, DonationStatus, ExcessChoice
-from marketplace.sqlite import savepoint
+from marketplace.platform.errors import Conflict, DomainError, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.ids import is_id
+from marketplace.platform.sqlite import savepoint
 from marketplace.wishes import funding
 from marketplace.wishes.models import (
     ClaimMethod,

@@ -10,14 +10,14 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.funds.service import restricted_fund_for
+from marketplace.orgs.policy import require
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
-from marketplace.policy import require
-from marketplace.timeutil import local_today
-from marketplace.transactions import retried
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
+from marketplace.platform.transactions import retried
 from marketplace.wishes import funding
 from marketplace.wishes.models import FundingSource, ListingKind, ListingStatus
 from marketplace.wishes.service import get_listing, locked_listing

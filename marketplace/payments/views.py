@@ -6,15 +6,15 @@ from flask import Blueprint, flash, g, jsonify, redirect, render_template, reque
 from flask_babel import gettext as _
 
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import csrf, db
-from marketplace.forms_common import apply_errors
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import org_name
 from marketplace.payments import demo, service, settings, webhooks
 from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import csrf, db
+from marketplace.web.forms import apply_errors
 from marketplace.wishes.funding import FullyFunded
 from marketplace.wishes.models import ListingKind, Pledge, PledgeStatus
 from marketplace.wishes.service import listing_by_code

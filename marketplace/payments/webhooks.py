@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.extensions import db
 from marketplace.payments import attention, service, settings
 from marketplace.payments.gateway import BadSignature, GatewayError, gateway, verify
 from marketplace.payments.models import Donation, DonationStatus, PaymentEvent
-from marketplace.transactions import retrying
+from marketplace.platform.extensions import db
+from marketplace.platform.transactions import retrying
 
 log = logging.getLogger(__name__)
 

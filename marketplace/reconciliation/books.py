@@ -10,14 +10,14 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import InvalidInput
-from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount
 from marketplace.orgs.models import Organisation
+from marketplace.orgs.policy import require
 from marketplace.orgs.service import get_organisation
-from marketplace.policy import require
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import local_today
 
 PLATFORM_ACCOUNTS = ("stripe_clearing", "bank")
 ORG_ACCOUNTS = ("bank",)

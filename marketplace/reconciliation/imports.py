@@ -1,4 +1,4 @@
-"""Statement imports: the file is stored, then a job (`marketplace.jobs`) checks every line while
+"""Statement imports: the file is stored, then a job (`marketplace.platform.jobs`) checks every line while
 streaming it; a file with any bad line is refused whole with a per-line report and adds nothing.
 A good file is read again and inserted in batches, progress committed per batch, then matched.
 
@@ -19,16 +19,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from marketplace import jobs, uploads
 from marketplace.audit.service import record
-from marketplace.errors import InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.ids import is_id
+from marketplace.platform import jobs
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 from marketplace.reconciliation import matching
 from marketplace.reconciliation import statement_files as files
 from marketplace.reconciliation.books import Books, account_of, as_id, books_for
 from marketplace.reconciliation.models import BankProfile, StatementImport, StatementLine
-from marketplace.timeutil import now_utc
+from marketplace.web import uploads
 
 log = logging.getLogger(__name__)
 MAX_BYTES = 16 * 1024 * 1024  # the site's request limit; about 120,000 Stripe lines

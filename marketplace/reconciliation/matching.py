@@ -18,11 +18,11 @@ from flask import current_app
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
+from marketplace.platform.sqlite import savepoint
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
-from marketplace.sqlite import savepoint
 
 log = logging.getLogger(__name__)
 CHUNK = 5000

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
-from marketplace.types import BigId, UTCDateTime
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime
 
 if TYPE_CHECKING:
     from marketplace.auth.models import User

@@ -13,15 +13,15 @@ from sqlalchemy import select
 
 from marketplace.auth.models import User
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
 from marketplace.ledger import periods as ledger_periods
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
-from marketplace.policy import can, require
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
 from marketplace.reconciliation import periods
 from marketplace.reconciliation.period_forms import PeriodCloseForm
 from marketplace.reconciliation.views import bp
+from marketplace.web.forms import apply_errors
 
 
 @bp.route("/orgs/<int:org_id>/periods", methods=["GET", "POST"])

@@ -21,14 +21,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from marketplace.audit.service import record
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.funds.models import Fund
 from marketplace.ledger import periods as ledger_periods
 from marketplace.ledger.models import LedgerAccount, LedgerPeriodClose
 from marketplace.orgs.models import Organisation
-from marketplace.policy import require
-from marketplace.timeutil import local_date, local_today
+from marketplace.orgs.policy import require
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_date, local_today
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_CLOSE_MONTHS = 24  # how far back a first close may be offered

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.audit.service import record
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
 from marketplace.reconciliation.books import Books, as_id
 from marketplace.reconciliation.models import ENCODINGS, BankProfile
 from marketplace.reconciliation.statement_files import DATE_FORMATS

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
-from marketplace.extensions import db
 from marketplace.ledger.export import spreadsheet_safe
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.platform.extensions import db
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 
 PAGE = 50

@@ -9,7 +9,7 @@ reached the bank but were never recorded are not corrections: record them as off
 matching finds them. The reason is kept in the match and the audit trail, not in the public memo.
 
 A correction above the second-person amount (`MONEY_SECOND_PERSON_ABOVE_FEN`, see
-marketplace/controls.py) is only asked for: it is posted when someone else approves it, and any
+marketplace/orgs/controls.py) is only asked for: it is posted when someone else approves it, and any
 of the books' staff (the asker too) may reject it.
 """
 from __future__ import annotations
@@ -18,20 +18,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace import controls
 from marketplace.audit.service import record
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
-from marketplace.i18n import money
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerAccount, LedgerPosting
+from marketplace.orgs import controls
+from marketplace.platform.checks import reason_given
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.sqlite import savepoint
+from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.platform.transactions import retried
 from marketplace.reconciliation import matching
 from marketplace.reconciliation.books import Books, account_of, as_id, counter_account, owns
 from marketplace.reconciliation.models import CorrectionRequest, ReconciliationMatch, StatementLine
-from marketplace.sqlite import savepoint
-from marketplace.timeutil import local_today, now_utc
-from marketplace.transactions import retried
 
 ALREADY = _l("This line or posting is already matched; reload the page.")
 WAITING = _l("A correction for this line is already waiting for a second person.")

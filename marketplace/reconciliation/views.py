@@ -11,18 +11,18 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from marketplace import controls
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
-from marketplace.i18n import money
-from marketplace.policy import can
+from marketplace.orgs import controls
+from marketplace.orgs.policy import can
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
 from marketplace.reconciliation import imports, profiles, report, resolve
 from marketplace.reconciliation.books import account_of, books_for, period
 from marketplace.reconciliation.forms import ProfileForm, ResolveForm, RunForm, UploadForm
 from marketplace.reconciliation.models import CorrectionRequest
 from marketplace.reconciliation.statement_files import problem
+from marketplace.web.forms import apply_errors
 
 bp = Blueprint("reconciliation", __name__, url_prefix="/reconciliation")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

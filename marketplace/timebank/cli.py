@@ -14,7 +14,7 @@ def timebank_group() -> None:
 @timebank_group.command("remind")
 def remind_command() -> None:
     """Email volunteers whose activity starts within a day (each once)."""
-    from marketplace.timebank.service import send_reminders
+    from marketplace.timebank.activities.service import send_reminders
 
     click.echo(f"Sent {send_reminders()} reminder(s).")
 
@@ -22,7 +22,7 @@ def remind_command() -> None:
 @timebank_group.command("mend-reviews")
 def mend_reviews_command() -> None:
     """Take back minutes still credited to rejected attendance and claims (safe to repeat)."""
-    from marketplace.timebank.review import mend_rejected
+    from marketplace.timebank.hours.review import mend_rejected
 
     mended, failed = mend_rejected()
     click.echo(f"Mended {mended} rejected review(s).")
@@ -35,7 +35,7 @@ def mend_reviews_command() -> None:
 @timebank_group.command("over-cap")
 def over_cap_command() -> None:
     """List volunteers' days credited past the daily cap (attendance, claims, imported rows), for coordinators."""
-    from marketplace.timebank import daily_cap
+    from marketplace.timebank.hours import daily_cap
 
     found = 0
     for user_id, day, minutes, credits in daily_cap.days_over():

@@ -6,11 +6,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import Organisation
-from marketplace.timebank import service
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Activity
-from marketplace.timeutil import now_utc
 
 ACTIVITIES = [
     # title, category, days from now, hours, capacity

@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from marketplace.timeutil import from_local
+from marketplace.platform.timeutil import from_local
 
 REQUIRED = _l("This field is required.")
 WHOLE = _l("Enter a whole number.")

@@ -8,13 +8,13 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.pagination import CursorArgs, page_schema
-from marketplace.ids import MAX_ID
 from marketplace.ledger.statement import MAX_LIMIT
 from marketplace.orgs.schemas import DistrictSchema
+from marketplace.platform.ids import MAX_ID
+from marketplace.platform.timeutil import site_zone
+from marketplace.timebank.activities.service import minutes_earned
+from marketplace.timebank.hours.savings import MAX_GIFT_MINUTES
 from marketplace.timebank.models import Category, ReviewStatus, SignupStatus
-from marketplace.timebank.savings import MAX_GIFT_MINUTES
-from marketplace.timebank.service import minutes_earned
-from marketplace.timeutil import site_zone
 
 CATEGORIES = [c.value for c in Category]
 WEEK_MINUTES = 7 * 24 * 60  # an activity lasts at most seven days

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app
 
-from marketplace.timeutil import now_utc
+from marketplace.platform.timeutil import now_utc
 
 log = logging.getLogger(__name__)
 DEFAULT_SECONDS = 300

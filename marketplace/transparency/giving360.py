@@ -16,13 +16,13 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from marketplace.extensions import db
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger import chain
 from marketplace.ledger.models import LedgerEntry
 from marketplace.ledger.verify import BATCH
 from marketplace.orgs.models import District, Organisation
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.transparency.giving360_codes import individual_details
 from marketplace.wishes.models import Listing
 

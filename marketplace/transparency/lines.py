@@ -15,12 +15,12 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.pagination import decode_cursor, encode_cursor
-from marketplace.errors import DomainError, InvalidInput
-from marketplace.extensions import db
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.payments.models import Donation
 from marketplace.payments.receipts import donor_shown
+from marketplace.platform.errors import DomainError, InvalidInput
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Cancellation, Listing
 
 PER_PAGE = 50

@@ -25,7 +25,7 @@ from marketplace.ledger.export import account_name, entries, entry_json, spreads
 from marketplace.ledger.models import GENESIS_HASH, LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.ledger.purposes import Unit
 from marketplace.ledger.verify import snapshot
-from marketplace.timeutil import now_utc
+from marketplace.platform.timeutil import now_utc
 
 FORMAT_NAME = "goodhours-open-ledger"
 FORMAT_VERSION = 1

@@ -8,11 +8,11 @@ from functools import partial
 from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
-from marketplace.errors import NotFound
-from marketplace.extensions import db
 from marketplace.funds.service import fund_by_code
-from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
+from marketplace.platform.errors import NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
 from marketplace.transparency import giving360 as grants
 from marketplace.transparency import opendata
 

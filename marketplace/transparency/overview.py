@@ -12,7 +12,6 @@ from dataclasses import asdict
 from sqlalchemy import case, func, literal_column, select
 
 from marketplace.core.stats import home_figures
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.funds.disbursements import paid_for
 from marketplace.funds.models import Fund, FundKind
@@ -25,7 +24,8 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.orgs.models import Organisation
-from marketplace.timebank import served
+from marketplace.platform.extensions import db
+from marketplace.timebank.hours import served
 from marketplace.transparency.cache import cached
 from marketplace.wishes.models import Listing, ListingStatus, Pledge, PledgeStatus
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
+from marketplace.platform.extensions import db
 from marketplace.transparency import cache, overview
 from marketplace.transparency.score import score
 

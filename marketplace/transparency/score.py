@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
-from marketplace.extensions import db
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.orgs.models import Organisation
 from marketplace.payments.models import Donation, DonationStatus
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.transparency.cache import cached
 from marketplace.wishes.lights import LIGHTS, ON_BOARD, listing_light
 from marketplace.wishes.models import Listing

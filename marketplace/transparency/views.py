@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import District
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_name
+from marketplace.platform.extensions import db
 from marketplace.transparency import lines, overview
 from marketplace.transparency.score import percent, score
 from marketplace.wishes.models import Listing

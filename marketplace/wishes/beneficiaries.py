@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.ids import is_id
 from marketplace.orgs.models import District, Organisation
-from marketplace.policy import can, require
-from marketplace.timeutil import local_today, now_utc
+from marketplace.orgs.policy import can, require
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes.models import AgeBand, Beneficiary, HouseholdCategory
 from marketplace.wishes.settings import setting
 

@@ -6,11 +6,11 @@ from flask import Response, g, render_template, request, stream_with_context, ur
 from sqlalchemy import select
 
 from marketplace.auth.session import login_required
-from marketplace.extensions import db
-from marketplace.ids import id_arg
 from marketplace.orgs.models import Organisation, Role
 from marketplace.orgs.views import district_choices
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import id_arg
+from marketplace.platform.timeutil import local_today
 from marketplace.wishes import claims, labels, lights
 from marketplace.wishes.models import HouseholdCategory
 from marketplace.wishes.staff_forms import light_choices, page_arg

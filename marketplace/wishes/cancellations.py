@@ -13,17 +13,17 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds.service import community_fund_for, fund_of
-from marketplace.ids import is_id
 from marketplace.ledger import service as ledger
+from marketplace.orgs.policy import require
 from marketplace.payments import postings, refunds
 from marketplace.payments.models import Donation, DonationStatus
-from marketplace.policy import require
-from marketplace.timeutil import now_utc
-from marketplace.transactions import retried
+from marketplace.platform.checks import reason_given
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.transactions import retried
 from marketplace.wishes import notices
 from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import allowed, move

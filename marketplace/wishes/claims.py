@@ -11,15 +11,15 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
-from marketplace import jobs
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.ids import is_id
 from marketplace.orgs.models import OrgKind
-from marketplace.policy import membership_of
-from marketplace.timeutil import now_utc
+from marketplace.orgs.policy import membership_of
+from marketplace.platform import jobs
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import notices
 from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import move, move_if

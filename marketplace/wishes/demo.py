@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import Organisation
+from marketplace.platform.extensions import db
 from marketplace.wishes import beneficiaries, claims, pledges, service
 from marketplace.wishes.models import Beneficiary
 

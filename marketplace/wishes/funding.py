@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace.errors import Conflict
-from marketplace.extensions import db
-from marketplace.i18n import money
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
 from marketplace.wishes.service import locked_listing

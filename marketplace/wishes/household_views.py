@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
 from marketplace.orgs.views import district_choices
-from marketplace.policy import can, require
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
+from marketplace.web.forms import apply_errors
 from marketplace.wishes import beneficiaries, lights
 from marketplace.wishes.models import Listing
 from marketplace.wishes.staff_forms import HouseholdForm, light_choices

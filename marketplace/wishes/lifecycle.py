@@ -10,9 +10,9 @@ from sqlalchemy import update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Conflict
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes.models import Listing, ListingEvent
 from marketplace.wishes.models import ListingStatus as S
 

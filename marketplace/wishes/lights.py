@@ -10,10 +10,10 @@ from datetime import timedelta
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from marketplace.auth.models import User
-from marketplace.errors import Forbidden
-from marketplace.extensions import db
 from marketplace.orgs.models import Membership, Organisation, Role
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.errors import Forbidden
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes.models import Beneficiary, Listing, ListingStatus
 from marketplace.wishes.settings import setting
 

@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import District, Organisation
-from marketplace.timeutil import now_utc
-from marketplace.types import UTCDateTime, one_of
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import UTCDateTime, one_of
 
 
 def new_public_code() -> str:

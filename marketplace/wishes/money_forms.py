@@ -16,7 +16,7 @@ REQUIRED = _l("This field is required.")
 
 def money_context(user, listing) -> dict:
     """What the staff page's money section needs: the open cancellation, and which forms to offer."""
-    from marketplace.policy import can
+    from marketplace.orgs.policy import can
     from marketplace.wishes.cancellations import open_cancellation
 
     may = can(user, "org.manage_funds", listing.organisation)

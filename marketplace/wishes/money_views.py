@@ -6,8 +6,8 @@ from flask import g
 from flask_babel import gettext as _
 
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict
 from marketplace.payments import shares
+from marketplace.platform.errors import Conflict
 from marketplace.wishes import cancellations
 from marketplace.wishes.money_forms import CancelForm, DecideForm, ShareForm
 from marketplace.wishes.staff_views import _act

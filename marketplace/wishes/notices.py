@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace import mailer
 from marketplace.auth.models import User
+from marketplace.platform import mailer
 from marketplace.wishes.models import Listing, WishClaim
 
 

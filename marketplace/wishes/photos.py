@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from marketplace import uploads
-from marketplace.errors import InvalidInput
+from marketplace.platform.errors import InvalidInput
+from marketplace.web import uploads
 
 MAX_SIDE = 1600
 

@@ -8,12 +8,12 @@ from sqlalchemy import func, select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.i18n import money
-from marketplace.ids import is_id
 from marketplace.orgs.models import OrgKind
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import FundingSource, Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
 from marketplace.wishes.service import get_listing, locked_listing, may_manage

@@ -10,8 +10,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.pagination import CursorArgs, page_schema
-from marketplace.ids import MAX_ID
 from marketplace.orgs.schemas import DistrictSchema
+from marketplace.platform.ids import MAX_ID
 from marketplace.wishes.beneficiaries import is_verified
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (

@@ -11,16 +11,16 @@ from sqlalchemy import select, update
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.checks import reason_given
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds.service import restricted_fund_for
-from marketplace.i18n import money
-from marketplace.ids import is_id
 from marketplace.orgs.models import Organisation
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import require_verified
-from marketplace.policy import can, require
-from marketplace.timeutil import now_utc
+from marketplace.platform.checks import reason_given
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.i18n import money
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import lifecycle, notices, photos
 from marketplace.wishes.beneficiaries import get_beneficiary, is_verified
 from marketplace.wishes.lifecycle import move
@@ -371,7 +371,7 @@ def donors_of(listing: Listing) -> list[User]:
 
 def convert_to_activity(actor: User, listing_id, *, starts_at, ends_at, capacity: int, address: str = ""):
     """Turn a published service need into a time-bank activity; the need counts as claimed by it."""
-    from marketplace.timebank.service import add_activity
+    from marketplace.timebank.activities.service import add_activity
 
     listing = get_listing(actor, listing_id)
     require(actor, "org.run_activities", listing.organisation)

@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from marketplace import uploads
 from marketplace.auth.session import login_required
-from marketplace.errors import DomainError, Forbidden, NotFound
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
+from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
-from marketplace.policy import can, require
+from marketplace.platform.errors import DomainError, Forbidden, NotFound
+from marketplace.platform.extensions import db
 from marketplace.timebank.forms import to_utc
+from marketplace.web import uploads
+from marketplace.web.forms import apply_errors
 from marketplace.wishes import beneficiaries, pledges, service
 from marketplace.wishes.lifecycle import status_label
 from marketplace.wishes.models import ClaimStatus, Listing, ListingKind, ListingStatus, Pledge, WishClaim

@@ -11,17 +11,17 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from marketplace import uploads
 from marketplace.api.pagination import Page, decode_cursor, encode_cursor
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.errors import Conflict, DomainError, InvalidInput
-from marketplace.extensions import db
-from marketplace.forms_common import apply_errors
-from marketplace.ids import id_arg
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import district_choices, org_name
-from marketplace.timebank.views import flash_errors
+from marketplace.platform.errors import Conflict, DomainError, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import id_arg
+from marketplace.timebank.activities.views import flash_errors
+from marketplace.web import uploads
+from marketplace.web.forms import apply_errors
 from marketplace.wishes import claims, labels, pledges, service
 from marketplace.wishes.forms import ClaimForm, PledgeForm, parse_yuan
 from marketplace.wishes.models import (

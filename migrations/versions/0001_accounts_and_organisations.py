@@ -8,7 +8,7 @@ Create Date: 2026-11-22 09:06:19.172852
 import sqlalchemy as sa
 from alembic import op
 
-import marketplace.types
+import marketplace.platform.types
 from config import GUANGZHOU_DISTRICTS
 
 # revision identifiers, used by Alembic.
@@ -41,9 +41,9 @@ def upgrade():
     sa.Column('is_platform_admin', sa.Boolean(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
-    sa.Column('email_verified_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('password_changed_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('email_verified_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('password_changed_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("locale IN ('zh_CN', 'en')", name=op.f('ck_user_account_locale_known')),
     sa.CheckConstraint("public_display IN ('name', 'masked', 'anonymous')", name=op.f('ck_user_account_public_display_known')),
     sa.CheckConstraint('session_version >= 1', name=op.f('ck_user_account_session_version_positive')),
@@ -57,9 +57,9 @@ def upgrade():
     sa.Column('prefix', sa.String(length=12), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('scope', sa.String(length=8), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("scope IN ('read', 'write')", name=op.f('ck_api_token_scope_known')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_api_token_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
@@ -70,7 +70,7 @@ def upgrade():
 
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('subject_type', sa.String(length=32), nullable=True),
@@ -96,10 +96,10 @@ def upgrade():
     sa.Column('contact_phone', sa.String(length=32), nullable=False),
     sa.Column('contact_email', sa.String(length=254), nullable=False),
     sa.Column('is_verified', sa.Boolean(), nullable=False),
-    sa.Column('verified_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('verified_by_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('charity', 'firm', 'social_work_station', 'volunteer_team')", name=op.f('ck_organisation_kind_known')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_organisation_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['district_id'], ['district.id'], name=op.f('fk_organisation_district_id_district')),
@@ -117,10 +117,10 @@ def upgrade():
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('invited_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('accepted_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("role IN ('member', 'coordinator', 'staff', 'admin')", name=op.f('ck_invitation_role_known')),
     sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'], name=op.f('fk_invitation_invited_by_id_user_account')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_invitation_organisation_id_organisation')),
@@ -136,7 +136,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("role IN ('member', 'coordinator', 'staff', 'admin')", name=op.f('ck_membership_role_known')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_membership_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_membership_user_id_user_account')),

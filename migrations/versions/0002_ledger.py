@@ -9,7 +9,7 @@ Create Date: 2026-11-23 00:02:11.331915
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 LANES = 16  # marketplace.ledger.posting.LANES
@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('purpose', sa.String(length=32), nullable=False),
     sa.Column('is_no_overdraft', sa.Boolean(), nullable=False),
     sa.Column('shards', sa.SmallInteger(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("unit IN ('min', 'fen')", name=op.f('ck_ledger_account_unit_known')),
     sa.CheckConstraint('shards BETWEEN 1 AND 64', name=op.f('ck_ledger_account_shards_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_account')),
@@ -59,7 +59,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('memo', sa.String(length=500), nullable=False),
     sa.Column('effective_date', sa.Date(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('reverses_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('lane', sa.SmallInteger(), nullable=False),
@@ -83,8 +83,8 @@ def upgrade():
     sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('memo', sa.String(length=500), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount > 0', name=op.f('ck_ledger_hold_amount_positive')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'], name=op.f('fk_ledger_hold_account_id_ledger_account')),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_ledger_hold_actor_id_user_account')),
@@ -103,7 +103,7 @@ def upgrade():
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('reason', sa.String(length=500), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("outcome IN ('posted', 'voided', 'expired')", name=op.f('ck_ledger_hold_settlement_outcome_known')),
     sa.CheckConstraint('amount_posted >= 0', name=op.f('ck_ledger_hold_settlement_amount_posted_not_negative')),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_ledger_hold_settlement_actor_id_user_account')),

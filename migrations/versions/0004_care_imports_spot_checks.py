@@ -8,7 +8,7 @@ Create Date: 2026-11-23 00:46:35.009534
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('service', sa.String(length=32), nullable=False),
     sa.Column('details', sa.Text(), nullable=False),
     sa.Column('district_id', sa.Integer(), nullable=False),
-    sa.Column('scheduled_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('scheduled_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('hold_id', sa.Integer(), nullable=False),
@@ -43,8 +43,8 @@ def upgrade():
     sa.Column('minutes_paid', sa.Integer(), nullable=True),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('note', sa.String(length=300), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('open', 'accepted', 'done', 'disputed', 'settled', 'cancelled')", name=op.f('ck_care_request_status_known')),
     sa.CheckConstraint('minutes > 0', name=op.f('ck_care_request_minutes_positive')),
     sa.ForeignKeyConstraint(['district_id'], ['district.id'], name=op.f('fk_care_request_district_id_district')),
@@ -73,7 +73,7 @@ def upgrade():
     sa.Column('total_rows', sa.Integer(), nullable=False),
     sa.Column('done_rows', sa.Integer(), nullable=False),
     sa.Column('valid_rows', sa.Integer(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_import_batch_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_import_batch_uploaded_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
@@ -87,7 +87,7 @@ def upgrade():
     sa.Column('drawn_by_id', sa.Integer(), nullable=False),
     sa.Column('period_start', sa.Date(), nullable=False),
     sa.Column('period_end', sa.Date(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['drawn_by_id'], ['user_account.id'], name=op.f('fk_spot_check_drawn_by_id_user_account')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_spot_check_organisation_id_organisation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_spot_check'))
@@ -123,7 +123,7 @@ def upgrade():
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
     sa.Column('checked_by_id', sa.Integer(), nullable=True),
-    sa.Column('checked_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('checked_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("outcome IN ('unchecked', 'confirmed', 'disputed', 'reversed')", name=op.f('ck_spot_check_item_outcome_known')),
     sa.ForeignKeyConstraint(['attendance_id'], ['attendance.id'], name=op.f('fk_spot_check_item_attendance_id_attendance')),
     sa.ForeignKeyConstraint(['checked_by_id'], ['user_account.id'], name=op.f('fk_spot_check_item_checked_by_id_user_account')),

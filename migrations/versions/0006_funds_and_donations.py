@@ -8,7 +8,7 @@ Create Date: 2026-11-30 03:09:33.602362
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('listing_id', sa.Integer(), nullable=True),
     sa.Column('is_open', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('general', 'project', 'community', 'named', 'restricted')", name=op.f('ck_fund_kind_known')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_fund_created_by_id_user_account')),
     sa.ForeignKeyConstraint(['district_id'], ['district.id'], name=op.f('fk_fund_district_id_district')),
@@ -73,10 +73,10 @@ def upgrade():
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reject_reason', sa.String(length=300), nullable=False),
     sa.Column('entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('requested', 'paid', 'rejected')", name=op.f('ck_disbursement_status_known')),
     sa.CheckConstraint('amount_fen > 0', name=op.f('ck_disbursement_amount_positive')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_disbursement_decided_by_id_user_account')),
@@ -121,8 +121,8 @@ def upgrade():
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
     sa.Column('receipt_no', sa.String(length=40), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("display IN ('name', 'masked', 'anonymous')", name=op.f('ck_donation_display_known')),
     sa.CheckConstraint("provider IN ('stripe', 'demo', 'bank', 'cash')", name=op.f('ck_donation_provider_known')),
     sa.CheckConstraint("status IN ('pending', 'awaiting_second', 'completed', 'failed', 'refunded', 'cancelled')", name=op.f('ck_donation_status_known')),
@@ -162,7 +162,7 @@ def upgrade():
     sa.Column('donation_id', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.String(length=40), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('received_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['donation_id'], ['donation.id'], name=op.f('fk_payment_event_donation_id_donation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_event')),
     sa.UniqueConstraint('event_id', name=op.f('uq_payment_event_event_id'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-30 05:23:57.434642
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('closed_through', sa.Date(), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("owner_type IN ('platform', 'organisation')", name=op.f('ck_ledger_period_close_owner_type_known')),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_ledger_period_close_actor_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_period_close')),

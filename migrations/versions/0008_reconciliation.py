@@ -8,7 +8,7 @@ Create Date: 2026-11-30 05:28:48.367853
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -33,7 +33,7 @@ def upgrade():
     sa.Column('description_column', sa.String(length=80), nullable=False),
     sa.Column('reference_column', sa.String(length=80), nullable=False),
     sa.Column('encoding', sa.String(length=12), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("encoding IN ('utf-8', 'utf-8-sig', 'gb18030')", name=op.f('ck_reconciliation_bank_profile_encoding_known')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reconciliation_bank_profile')),
     sa.UniqueConstraint('owner_type', 'owner_id', 'name', name='uq_reconciliation_bank_profile_name')
@@ -54,8 +54,8 @@ def upgrade():
     sa.Column('error_count', sa.Integer(), nullable=False),
     sa.Column('errors', sa.JSON(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("kind IN ('stripe', 'bank')", name=op.f('ck_reconciliation_import_kind_known')),
     sa.CheckConstraint("status IN ('queued', 'checking', 'importing', 'matching', 'done', 'rejected', 'failed')", name=op.f('ck_reconciliation_import_status_known')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'], name=op.f('fk_reconciliation_import_account_id_ledger_account')),
@@ -97,7 +97,7 @@ def upgrade():
     sa.Column('method', sa.String(length=12), nullable=False),
     sa.Column('reason', sa.String(length=300), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("method IN ('id', 'amount', 'manual', 'correction')", name=op.f('ck_reconciliation_match_method_known')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'], name=op.f('fk_reconciliation_match_account_id_ledger_account')),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_reconciliation_match_actor_id_user_account')),

@@ -15,7 +15,7 @@ organisation's community fund (ledger entries, so a command and not a migration;
 from alembic import op
 import sqlalchemy as sa
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -38,7 +38,7 @@ def upgrade():
     with op.batch_alter_table('payment_event', schema=None) as batch_op:
         batch_op.add_column(sa.Column('needs_attention', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('settled_by_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('settled_at', marketplace.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('settled_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('settle_note', sa.String(length=300), nullable=False, server_default=''))
         batch_op.create_index(batch_op.f('ix_payment_event_needs_attention'), ['needs_attention'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_payment_event_settled_by_id_user_account'), 'user_account',
@@ -52,8 +52,8 @@ def upgrade():
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('proposed_by_id', sa.Integer(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('decided_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("action IN ('refund', 'reallocate')", name=op.f('ck_listing_cancellation_action_known')),
     sa.CheckConstraint("status IN ('proposed', 'confirmed', 'rejected')",
                        name=op.f('ck_listing_cancellation_status_known')),
@@ -77,7 +77,7 @@ def upgrade():
     sa.Column('receipt_no', sa.String(length=40), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('reason', sa.String(length=300), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('amount_fen > 0', name=op.f('ck_credit_note_amount_positive')),
     sa.ForeignKeyConstraint(['donation_id'], ['donation.id'], name=op.f('fk_credit_note_donation_id_donation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_note')),
@@ -94,7 +94,7 @@ def upgrade():
     sa.Column('request_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_idempotent_request_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotent_request')),
     sa.UniqueConstraint('user_id', 'scope', 'key', name='uq_idempotent_request_key')

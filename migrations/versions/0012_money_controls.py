@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 from marketplace.orgs.names import name_key
 
 revision = '0012_money_controls'
@@ -59,8 +59,8 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('decided_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('requested', 'approved', 'rejected')",
                        name=op.f('ck_reconciliation_correction_request_status_known')),
     sa.ForeignKeyConstraint(['account_id'], ['ledger_account.id'],

@@ -12,7 +12,7 @@ last check or posting did not finish.
 import sqlalchemy as sa
 from alembic import op
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0013_outbox_jobs'
@@ -26,12 +26,12 @@ def upgrade():
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('available_at', marketplace.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('locked_until', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('available_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('delivered_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('failed_at', marketplace.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('delivered_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )
@@ -39,7 +39,7 @@ def upgrade():
         batch_op.create_index('ix_outbox_message_due', ['delivered_at', 'available_at'], unique=False)
     with op.batch_alter_table('import_batch', schema=None) as batch_op:
         batch_op.add_column(sa.Column('problem', sa.String(length=20), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('heartbeat_at', marketplace.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('heartbeat_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():

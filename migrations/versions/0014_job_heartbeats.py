@@ -10,7 +10,7 @@ found by `flask jobs sweep`; `reconciliation_import.problem` says why a failed i
 import sqlalchemy as sa
 from alembic import op
 
-import marketplace.types  # noqa: F401  (custom column types)
+import marketplace.platform.types  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0014_job_heartbeats'
@@ -22,7 +22,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('reconciliation_import', schema=None) as batch_op:
         batch_op.add_column(sa.Column('problem', sa.String(length=20), server_default='', nullable=False))
-        batch_op.add_column(sa.Column('heartbeat_at', marketplace.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('heartbeat_at', marketplace.platform.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():

@@ -2,7 +2,7 @@
 import pytest
 
 from marketplace.audit.models import AuditEvent
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from tests.api.conftest import api_error, bearer
 
 

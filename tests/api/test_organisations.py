@@ -1,8 +1,8 @@
 """/api/v1/organisations: list, read, register, edit, and manage members and invitations."""
 import pytest
 
-from marketplace.extensions import db
 from marketplace.orgs.models import Invitation, Membership, Organisation
+from marketplace.platform.extensions import db
 from tests.api.conftest import api_error, bearer
 
 NEW_ORG = {"kind": "charity", "name_zh": "阳光慈善", "name_en": "Sunshine Charity", "district_id": 2,

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from marketplace.auth.models import ApiToken, User
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from tests.api.conftest import api_error, bearer
 
 

@@ -4,8 +4,8 @@ import pytest
 from marketplace.audit.models import AuditEvent
 from marketplace.auth import service
 from marketplace.auth.models import User
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
 from tests.conftest import PASSWORD
 
 

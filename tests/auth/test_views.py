@@ -3,7 +3,7 @@ import re
 
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import User
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from tests.conftest import PASSWORD
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.payments import demo
 from marketplace.payments import service as giving
+from marketplace.platform.extensions import db
 from tests.funds.world import pdf
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """Command-line tools: seed demo and create-admin."""
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.orgs.models import Organisation, OrgKind
+from marketplace.platform.extensions import db
 
 
 def test_seed_demo_fills_every_kind_and_role_once(runner):
@@ -15,8 +15,8 @@ def test_seed_demo_fills_every_kind_and_role_once(runner):
     counts = (db.session.scalar(db.select(db.func.count(User.id))),
               db.session.scalar(db.select(db.func.count(Organisation.id))))
     from marketplace.ledger import service as ledger
+    from marketplace.timebank.activities.service import savings_account
     from marketplace.timebank.models import Activity
-    from marketplace.timebank.service import savings_account
 
     volunteer = db.session.scalar(db.select(User).where(User.email == "volunteer@demo.example.org"))
     assert ledger.balance(savings_account(volunteer)).posted == 180

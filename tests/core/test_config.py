@@ -76,7 +76,7 @@ def test_login_limit_is_shared_by_workers_through_redis(app, test_database, crea
     assert stored, "the counters live in Redis, where every worker sees them"
     for worker in workers:
         with worker.app_context():
-            from marketplace.extensions import db
+            from marketplace.platform.extensions import db
 
             db.engine.dispose()
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
-from marketplace.i18n import datetime_medium, hours, money
+from marketplace.platform.i18n import datetime_medium, hours, money
 
 
 @pytest.mark.parametrize("fen,text", [(0, "¥0.00"), (5, "¥0.05"), (123456789, "¥1,234,567.89"),

@@ -4,8 +4,8 @@ import io
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace import uploads
-from marketplace.errors import InvalidInput
+from marketplace.platform.errors import InvalidInput
+from marketplace.web import uploads
 from tests.files import FAKE_PDF, PDF, PNG
 
 

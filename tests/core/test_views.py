@@ -1,7 +1,7 @@
 """Site-wide pages: home figures, language choice, security headers, health, error pages."""
 import pytest
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 
 
 def test_home_shows_live_figures(client, create_user, create_org):

@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
-from marketplace.timebank import claims
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
+from marketplace.timebank.hours import claims
 from tests.files import PDF as REAL_PDF
 
 SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF

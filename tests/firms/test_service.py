@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from marketplace.errors import NotFound
-from marketplace.extensions import db
 from marketplace.firms import service
 from marketplace.orgs.models import Membership
-from marketplace.timebank import savings
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
+from marketplace.timebank.hours import savings
 
 
 def test_points_count_money_given_less_refunds_and_only_completed_gifts(world, give, create_org):

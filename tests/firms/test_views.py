@@ -1,8 +1,8 @@
 """Firm pages: the firm's standing for its members, the admins' leaderboard choice, and the public
 leaderboard, which names firms and nothing else."""
-from marketplace.extensions import db
 from marketplace.firms import service
 from marketplace.firms.models import FirmPreference
+from marketplace.platform.extensions import db
 
 
 def test_members_see_the_firms_money_hours_points_and_badge(client, auth, world, give, serve):

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import service
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from tests.files import PDF as REAL_PDF
 from tests.wishes import conftest as wishes_fixtures
 

@@ -1,9 +1,9 @@
 """Funds API: public funds and paid disbursements; staff open funds, request (multipart), approve and reject."""
 import io
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds.models import Disbursement
+from marketplace.platform.extensions import db
 from tests.funds.conftest import PDF
 
 

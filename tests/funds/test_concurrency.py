@@ -3,10 +3,10 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Disbursement, Fund
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 

@@ -2,13 +2,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from marketplace import uploads
 from marketplace.audit.models import AuditEvent
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Disbursement
 from marketplace.ledger.models import LedgerEntry
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.web import uploads
 
 
 def request(station, fund, upload, amount_fen, actor=None, **fields):

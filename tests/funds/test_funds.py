@@ -3,10 +3,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEvent
-from marketplace.errors import InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import service
 from marketplace.funds.models import Fund
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
 
 
 def test_staff_open_community_and_named_funds(station):

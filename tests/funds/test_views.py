@@ -3,9 +3,9 @@ import io
 
 from sqlalchemy import select
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds.models import Disbursement, Fund
+from marketplace.platform.extensions import db
 from tests.funds.conftest import PDF, image_bytes
 
 

@@ -6,13 +6,13 @@ import io
 
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements, service
 from marketplace.payments import demo, offline
 from marketplace.payments import service as giving
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from tests.files import PDF as REAL_PDF
 
 PDF = REAL_PDF  # uploads are parsed: a real one-page PDF

@@ -3,8 +3,8 @@ import itertools
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.ledger import service
+from marketplace.platform.extensions import db
 
 _owners = itertools.count(1000)
 _keys = itertools.count(1)

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import text
 
-from marketplace.extensions import db
 from marketplace.ledger import holds, service
+from marketplace.platform.extensions import db
 from tests.ledger.test_holds import soon
 
 LEDGER_TABLES = ("ledger_entry", "ledger_posting", "ledger_hold", "ledger_hold_settlement")

@@ -9,9 +9,9 @@ import random
 import pytest
 from sqlalchemy import text
 
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.ledger import service
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 

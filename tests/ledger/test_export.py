@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.ledger import chain, export, service
 from marketplace.ledger.models import LedgerAccount
 from marketplace.ledger.verify import snapshot
+from marketplace.platform.extensions import db
 from tests.ledger.conftest import next_key
 
 BEAN_CHECK = Path(sys.executable).with_name("bean-check")

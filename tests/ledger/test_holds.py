@@ -3,10 +3,10 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.ledger import holds, service
 from marketplace.ledger.errors import HoldAmountTooLarge, HoldNotOpen, IdempotencyConflict, InsufficientBalance
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from tests.ledger.conftest import next_key
 
 

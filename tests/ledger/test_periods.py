@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import holds, periods, posting, service
 from marketplace.ledger.errors import IdempotencyConflict, PeriodClosed
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPeriodClose
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from tests.db_setup import is_postgres
 from tests.ledger.conftest import next_key
 from tests.ledger.test_database_rules import refused

@@ -2,7 +2,6 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from marketplace.extensions import db
 from marketplace.ledger import posting, service
 from marketplace.ledger.errors import (
     AlreadyReversed,
@@ -15,6 +14,7 @@ from marketplace.ledger.errors import (
     UnknownPurpose,
 )
 from marketplace.ledger.models import LedgerChain, LedgerEntry, LedgerPosting
+from marketplace.platform.extensions import db
 from tests.ledger.conftest import next_key
 
 

@@ -5,9 +5,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.ledger import holds, service
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
 from tests.ledger.test_holds import soon
 
 _owners = itertools.count(50_000)

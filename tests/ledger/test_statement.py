@@ -1,10 +1,10 @@
 """Statements: newest first, the balance after each line, pages that chain without gaps."""
 import pytest
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import service
 from marketplace.ledger.statement import statement
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
 from tests.ledger.conftest import next_key
 
 

@@ -2,10 +2,10 @@
 organisation's name may read like another's after normalising width, case, spaces and punctuation."""
 import pytest
 
-from marketplace.errors import InvalidInput
 from marketplace.orgs import service
 from marketplace.orgs.credit_code import is_valid
 from marketplace.orgs.names import name_key
+from marketplace.platform.errors import InvalidInput
 
 CODE = "51440100MJ0000000U"  # a well-formed code (check character U)
 

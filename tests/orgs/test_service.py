@@ -2,10 +2,10 @@
 import pytest
 
 from marketplace.audit.models import AuditEvent
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.orgs import service
 from marketplace.orgs.models import Membership, Organisation
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
 
 ORG = {"name_zh": "海珠区义工队", "name_en": "Haizhu Volunteers", "district_id": 3,
        "description": "", "contact_email": "team@example.org"}

@@ -6,13 +6,13 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import offline
 from marketplace.payments import service as giving
 from marketplace.payments.models import Donation
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.wishes import beneficiaries
 from marketplace.wishes import service as wishes
 from tests.files import PDF

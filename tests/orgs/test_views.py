@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.orgs.models import Invitation, Organisation
+from marketplace.platform.extensions import db
 from tests.conftest import PASSWORD
 
 FORM = {"kind": "volunteer_team", "name_zh": "海珠区义工队", "name_en": "Haizhu Volunteers", "district_id": "3",

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.outbox import service as outbox
 from marketplace.outbox.models import OutboxMessage
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from tests.conftest import PASSWORD
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerHold
 from marketplace.payments.models import Donation, PaymentEvent
+from marketplace.platform.extensions import db
 from tests.payments.fake_stripe import WEBHOOK_SECRET, FakeStripe, signed
 from tests.wishes.conftest import create_household, create_listing, station  # noqa: F401  (fixtures)
 

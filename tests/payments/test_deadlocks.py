@@ -11,13 +11,13 @@ import logging
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.ledger.verify import verify
 from marketplace.payments import service, settings, webhooks
 from marketplace.payments.demo import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Listing
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
@@ -56,7 +56,7 @@ def need(create_listing, budget: int):
 
 def test_completions_with_fees_excess_and_refunds_racing_never_deadlock(app, station, fund, create_listing,
                                                                        caplog):
-    caplog.set_level(logging.INFO, logger="marketplace.transactions")
+    caplog.set_level(logging.INFO, logger="marketplace.platform.transactions")
     donor = station.donor
     community = funds.community_fund_for(need(create_listing, 100_000))
     db.session.commit()

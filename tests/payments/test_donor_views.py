@@ -6,11 +6,11 @@ import pytest
 from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import offline
 from marketplace.payments.models import Donation
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes.models import Listing
 from tests.files import PDF as REAL_PDF
 from tests.wishes.conftest import create_household, create_listing, station  # noqa: F401  (fixtures)

@@ -2,11 +2,11 @@
 checkout opened with no transaction open while Stripe is called."""
 import pytest
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import demo, service
 from marketplace.payments.gateway import StripeGateway
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims, pledges
 from tests.payments.conftest import balance_of
 

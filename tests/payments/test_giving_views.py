@@ -1,9 +1,9 @@
 """The giving pages over HTTP: give form → TEST MODE checkout → pay → the donation page confirms."""
 import re
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims, pledges
 from tests.payments.conftest import balance_of
 

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.payments import offline
 from marketplace.payments.models import Donation
-from marketplace.timeutil import local_date, local_today, now_utc
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_date, local_today, now_utc
 from tests.files import PDF as REAL_PDF
 
 SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF

@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.ledger.models import LedgerEntry
 from marketplace.payments import offline, receipts
 from marketplace.payments.models import Donation
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import periods
-from marketplace.timeutil import local_today
 from tests.files import PDF
 from tests.payments.test_receipts import text_of
 

@@ -1,10 +1,10 @@
 """Stripe payouts entered by platform staff post the same entry as the payout event, once."""
 import pytest
 
-from marketplace.errors import Forbidden, InvalidInput
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import IdempotencyConflict
 from marketplace.payments import payouts, service
+from marketplace.platform.errors import Forbidden, InvalidInput
 
 
 def clearing_and_bank():

@@ -2,9 +2,9 @@
 (never a code like `refund_unfunded`), and keeps what was typed after an error."""
 from datetime import date
 
-from marketplace.extensions import db
 from marketplace.payments import attention, shares
 from marketplace.payments.models import PaymentEvent
+from marketplace.platform.extensions import db
 
 
 def test_the_give_now_page_of_a_need_opens_with_what_is_still_needed(client, auth, station, create_listing):

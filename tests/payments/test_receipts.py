@@ -9,14 +9,14 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 
-from marketplace.errors import NotFound
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import receipts
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
 from marketplace.payments.receipt_pdf import words_en, words_zh
-from marketplace.timeutil import local_date, now_utc
+from marketplace.platform.errors import NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_date, now_utc
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 

@@ -3,11 +3,11 @@ each with a credit note against the receipt, shown in public; what cannot be mat
 import pytest
 from sqlalchemy import select
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.payments import postings, service
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Listing
 from tests.payments.conftest import balance_of
 from tests.payments.fake_stripe import FakeStripe

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.payments import receipts, service, webhooks
 from marketplace.payments.models import Donation, PaymentEvent
+from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.payments.conftest import WEBHOOK, available_of, balance_of, counts, fee_total

@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import imports, profiles
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementImport, StatementLine
 from marketplace.reconciliation.statement_files import parse_fen
-from marketplace.timeutil import local_today
 from tests.reconciliation.world import bank_gift, upload
 
 HEADER = "交易日期,借方发生额,贷方发生额,余额,摘要,交易流水号\n"

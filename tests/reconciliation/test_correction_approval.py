@@ -3,9 +3,9 @@ someone else approves it; a refused one posts nothing."""
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
 from marketplace.reconciliation import resolve
 from marketplace.reconciliation.models import CorrectionRequest, ReconciliationMatch
 from tests.reconciliation.test_resolve import lines  # noqa: F401  (the fixture)

@@ -6,14 +6,14 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.verify import verify
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import imports, profiles, report
 from marketplace.reconciliation.models import ReconciliationMatch
-from marketplace.timeutil import local_today
 from tests.files import PDF
 from tests.reconciliation.world import bank_gift, upload
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments.models import Donation
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from tests.files import PDF as REAL_PDF
 from tests.reconciliation import test_periods as period_world
 from tests.reconciliation.test_periods import last_month_end, month_of

@@ -7,16 +7,16 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.audit.models import AuditEvent
-from marketplace.errors import Conflict, Forbidden, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import PeriodClosed
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments import offline, postings
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import periods
-from marketplace.timeutil import local_today
 from tests.files import PDF as REAL_PDF
 
 PDF = REAL_PDF  # uploads are parsed: a real one-page PDF

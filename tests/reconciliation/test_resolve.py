@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.audit.models import AuditEvent
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import imports, profiles, resolve
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
-from marketplace.timeutil import local_today
 from tests.reconciliation.world import bank_gift, upload
 
 

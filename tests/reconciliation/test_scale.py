@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.reconciliation import imports
 from marketplace.reconciliation import statement_files as files
 from marketplace.reconciliation.books import books_for

@@ -3,13 +3,13 @@ nets to zero; the same report twice adds nothing; Stripe's other column names ar
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.payments import service
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import imports, report
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
-from marketplace.timeutil import local_today
 from tests.reconciliation.world import paid_online, stripe_csv, upload
 
 REPORT_HEADER = ["balance_transaction_id", "created_utc", "available_on_utc", "currency", "gross", "fee", "net",
@@ -84,7 +84,7 @@ def test_the_dashboard_export_column_names_are_read_as_well(world):
 
 
 def test_a_stripe_report_belongs_to_the_platform_books(world, paid_out):
-    from marketplace.errors import InvalidInput
+    from marketplace.platform.errors import InvalidInput
 
     with pytest.raises(InvalidInput) as refused:
         imports.start_import(world.staff, books_for(world.staff, world.org.id), "stripe", upload(paid_out))

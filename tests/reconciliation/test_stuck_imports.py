@@ -3,12 +3,13 @@ the sweep within a minute, and its page says what happened; a live one, or one s
 the queue, is left alone; a stored file left by the dead job is removed."""
 from datetime import timedelta
 
-from marketplace import uploads, worker
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
+from marketplace.platform import worker
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.reconciliation import imports
 from marketplace.reconciliation.models import StatementImport
-from marketplace.timeutil import now_utc
+from marketplace.web import uploads
 
 
 def started(world, status="importing", silent=timedelta(0), stored_path=""):

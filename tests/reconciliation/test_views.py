@@ -8,12 +8,12 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.reconciliation import profiles
 from marketplace.reconciliation.books import books_for
 from marketplace.reconciliation.models import ReconciliationMatch, StatementImport, StatementLine
-from marketplace.timeutil import local_today
 from tests.reconciliation.world import bank_gift
 
 

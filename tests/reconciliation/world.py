@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import offline, service
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from tests.files import PDF as REAL_PDF
 
 SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import claims, imports, service
-from marketplace.timeutil import day_start, local_today, now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import day_start, local_today, now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.hours import claims
+from marketplace.timebank.imports import service as imports
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import service
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Activity, Attendance
-from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 
 NEW = {"title": "助老送餐", "category": "elderly_care", "district_id": 1, "capacity": 5,

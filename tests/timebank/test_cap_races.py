@@ -4,10 +4,12 @@ approvals of the same volunteers never deadlock."""
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
-from marketplace.timebank import claims, imports, service
-from marketplace.timebank.care_models import ImportBatch
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
+from marketplace.timebank.hours import claims
+from marketplace.timebank.imports import service as imports
+from marketplace.timebank.imports.models import ImportBatch
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.timebank.conftest import CAP, saved

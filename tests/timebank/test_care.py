@@ -3,13 +3,13 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import InsufficientBalance
-from marketplace.timebank import care
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.care import service as care
 
 
 def fund(user, minutes):

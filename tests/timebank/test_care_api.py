@@ -2,11 +2,11 @@
 from datetime import timedelta
 
 from marketplace.auth.service import create_api_token
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Membership
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities.service import savings_account
 from tests.api.conftest import api_error, bearer
 from tests.timebank.test_care import fund
 

@@ -10,12 +10,13 @@ import random
 
 import pytest
 
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.verify import verify
-from marketplace.timebank import care, savings
-from marketplace.timebank.service import User, savings_account
+from marketplace.platform.errors import DomainError
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities.service import User, savings_account
+from marketplace.timebank.care import service as care
+from marketplace.timebank.hours import savings
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.timebank.test_care import ask, fund
@@ -26,7 +27,7 @@ ROUNDS, THREADS = 10, 8
 
 
 def test_care_payments_racing_pool_transfers_never_deadlock(app, team, create_user, caplog):
-    caplog.set_level(logging.INFO, logger="marketplace.transactions")
+    caplog.set_level(logging.INFO, logger="marketplace.platform.transactions")
     helpers = [create_user() for _ in range(4)]
     for helper in helpers:
         fund(helper, 2000)

@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.orgs.models import Membership
-from marketplace.timebank.care_models import CareRequest
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.care.models import CareRequest
 from tests.timebank.test_care import fund
 from tests.timebank.test_views import local
 

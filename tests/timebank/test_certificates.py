@@ -12,10 +12,12 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
-from marketplace.errors import InvalidInput
-from marketplace.extensions import db
-from marketplace.timebank import certificates, claims, service
-from marketplace.timebank.certificate_pdf import CertificateFontMissing
+from marketplace.platform.errors import InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
+from marketplace.timebank.certificates import service as certificates
+from marketplace.timebank.certificates.pdf import CertificateFontMissing
+from marketplace.timebank.hours import claims
 from marketplace.timebank.models import Certificate
 from tests.files import PDF as REAL_PDF
 

@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from marketplace.extensions import db
-from marketplace.timebank import care, service
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
+from marketplace.timebank.care import service as care
 from marketplace.timebank.models import Activity, Signup
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together

@@ -4,9 +4,11 @@ and attendance approval, claim approval and import posting all refuse what would
 
 import pytest
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
-from marketplace.timebank import claims, imports, service
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
+from marketplace.timebank.hours import claims
+from marketplace.timebank.imports import service as imports
 from marketplace.timebank.models import Attendance, HourClaim
 from tests.api.conftest import api_error
 from tests.timebank import test_imports

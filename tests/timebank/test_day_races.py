@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import service
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import day_start, local_today
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Attendance
-from marketplace.timeutil import day_start, local_today
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 

@@ -4,12 +4,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import certificates, claims
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.certificates import service as certificates
+from marketplace.timebank.hours import claims
 from tests.api.conftest import api_error
 from tests.timebank.test_savings import PDF, credit, upload
 

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import imports, savings
-from marketplace.timebank.care_models import ImportBatch
+from marketplace.platform.extensions import db
+from marketplace.timebank.hours import savings
+from marketplace.timebank.imports import service as imports
+from marketplace.timebank.imports.models import ImportBatch
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.timebank.test_imports import sheet, today, upload

@@ -14,15 +14,16 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import import_rules, imports
-from marketplace.timebank.care_models import ImportBatch, ImportRow
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.imports import rules as import_rules
+from marketplace.timebank.imports import service as imports
+from marketplace.timebank.imports.models import ImportBatch, ImportRow
 from marketplace.timebank.models import Attendance
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
 
 ZONE = ZoneInfo("Asia/Shanghai")
 EN = ("email", "date", "start time", "end time", "minutes", "description")
@@ -238,14 +239,14 @@ def test_templates_carry_headers_in_either_language_and_read_back(team, voluntee
 def test_large_sheets_are_checked_and_posted_by_a_job_with_progress(team, volunteers, monkeypatch):
     calls = []
     monkeypatch.setattr(imports, "JOB_ROWS", 2)
-    monkeypatch.setattr("marketplace.jobs.resolve", lambda path: calls.append(path) or _resolve(path))
+    monkeypatch.setattr("marketplace.platform.jobs.resolve", lambda path: calls.append(path) or _resolve(path))
     day = today() - timedelta(days=1)
     data = sheet(*[(v.email, day.isoformat(), "", "", "30", "") for v in volunteers])
     batch = imports.check_import(team.coordinator, team.org, "job", upload(data))
     assert (batch.status, batch.done_rows, batch.valid_rows) == ("checked", 3, 3)
     imports.confirm_import(team.coordinator, batch.id)
     assert (batch.status, batch.done_rows) == ("posted", 3) and imported_entries() == 3
-    assert calls == ["marketplace.timebank.imports.run_check", "marketplace.timebank.imports.run_post"]
+    assert calls == ["marketplace.timebank.imports.service.run_check", "marketplace.timebank.imports.service.run_post"]
 
 
 def _resolve(path):
@@ -387,7 +388,7 @@ def test_a_deadlocked_confirm_is_retried_and_posts_once(team, volunteers, monkey
 
 def test_an_import_that_keeps_deadlocking_says_so_and_can_be_confirmed_again(team, volunteers, monkeypatch,
                                                                             client):
-    from marketplace.transactions import Busy
+    from marketplace.platform.transactions import Busy
     from tests.conftest import AuthActions
 
     day = (today() - timedelta(days=1)).isoformat()
@@ -436,7 +437,7 @@ def test_a_posting_whose_worker_died_is_found_within_a_minute_and_can_be_confirm
 
 
 def test_a_check_whose_worker_died_fails_with_a_message(team, volunteers, client):
-    from marketplace import worker
+    from marketplace.platform import worker
     from tests.conftest import AuthActions
 
     day = (today() - timedelta(days=1)).isoformat()

@@ -4,12 +4,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.outbox.models import OutboxMessage
+from marketplace.platform.extensions import db
 
 
 def test_reminders_are_marked_sent_only_with_their_email(app, create_activity, create_user, monkeypatch):
-    from marketplace.timebank import notices, service
+    from marketplace.timebank.activities import notices, service
     from marketplace.timebank.models import Signup
 
     activity = create_activity(starts_in=timedelta(hours=5))

@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
-from marketplace.timebank import claims, service
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.hours import claims
 from marketplace.timebank.models import Attendance, HourClaim
-from marketplace.timeutil import now_utc
 from tests.api.conftest import api_error
 from tests.timebank.test_savings import PDF, upload
 

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import claims, service
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.hours import claims
 from marketplace.timebank.models import Attendance, HourClaim
-from marketplace.timeutil import now_utc
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.timebank.test_savings import PDF, upload

@@ -5,13 +5,14 @@ from datetime import timedelta
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from marketplace.errors import Conflict, InvalidInput
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import InsufficientBalance
-from marketplace.timebank import claims, savings, service
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict, InvalidInput
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.hours import claims, savings
 from tests.files import PDF as REAL_PDF
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

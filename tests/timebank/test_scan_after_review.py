@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.errors import Conflict
-from marketplace.extensions import db
-from marketplace.timebank import service
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Attendance
 from tests.api.conftest import api_error
 from tests.db_setup import is_postgres

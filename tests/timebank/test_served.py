@@ -4,11 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.firms import service as firms
 from marketplace.orgs.models import Membership
-from marketplace.timebank import care, certificates, claims, imports, leaderboard, savings, service
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.care import service as care
+from marketplace.timebank.certificates import service as certificates
+from marketplace.timebank.checks import leaderboard
+from marketplace.timebank.hours import claims, savings
+from marketplace.timebank.imports import service as imports
 from marketplace.transparency import overview
 from tests.timebank.test_imports import sheet
 from tests.timebank.test_imports import upload as sheet_upload

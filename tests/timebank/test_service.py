@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import service
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import day_start, local_date, local_today, now_utc
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Attendance, SignupStatus
-from marketplace.timeutil import day_start, local_date, local_today, now_utc
 
 
 def test_coordinators_create_activities_and_members_may_not(team, create_activity, create_user):

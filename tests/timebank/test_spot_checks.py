@@ -3,11 +3,13 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
 from marketplace.ledger import service as ledger
-from marketplace.timebank import leaderboard, service, spot_checks
-from marketplace.timebank.service import savings_account
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.timeutil import now_utc
+from marketplace.timebank.activities import service
+from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.checks import leaderboard
+from marketplace.timebank.checks import service as spot_checks
 
 
 @pytest.fixture
@@ -24,8 +26,8 @@ def approved(team, create_activity, create_user):
 
 
 def staff_of(team, create_user):
-    from marketplace.extensions import db
     from marketplace.orgs.models import Membership
+    from marketplace.platform.extensions import db
 
     person = create_user()
     db.session.add(Membership(organisation_id=team.org.id, user_id=person.id, role="staff"))

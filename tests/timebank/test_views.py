@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace.extensions import db
 from marketplace.ledger import service as ledger
-from marketplace.timebank import service
+from marketplace.platform.extensions import db
+from marketplace.timebank.activities import service
 from marketplace.timebank.models import Activity, Attendance, HourClaim
 from tests.timebank.test_savings import PDF
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.payments import demo
 from marketplace.payments import service as giving
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from tests.funds import conftest as funds_fixtures
 
 station, create_household, create_listing = (funds_fixtures.station, funds_fixtures.create_household,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.timeutil import local_today
+from marketplace.platform.timeutil import local_today
 from marketplace.transparency import giving360, giving360_codes
 from tests.transparency.test_opendata import world  # noqa: F401 (fixture)
 

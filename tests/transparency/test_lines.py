@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.transparency import lines
 
 

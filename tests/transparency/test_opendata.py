@@ -8,14 +8,14 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
 from marketplace.ledger.models import LedgerEntry
 from marketplace.payments import postings
-from marketplace.timebank import service as timebank
-from marketplace.timeutil import local_today
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
+from marketplace.timebank.activities import service as timebank
 from marketplace.transparency import opendata
 from tests.funds.world import funds_of, pdf
 from tests.test_access_policy import time_bank_of

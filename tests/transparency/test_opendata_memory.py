@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import tracemalloc
 
-from marketplace.extensions import db
 from marketplace.ledger import export
 from marketplace.payments import postings
+from marketplace.platform.extensions import db
 from marketplace.transparency import opendata
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from marketplace.timeutil import local_today
+from marketplace.platform.timeutil import local_today
 from tests.transparency.test_opendata import SECRET_ACTIVITY, world  # noqa: F401 (fixture)
 
 

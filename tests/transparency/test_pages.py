@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
 from marketplace.payments import service as giving
+from marketplace.platform.extensions import db
 from tests.wishes.conftest import PRIVATE
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.extensions import db
 from marketplace.funds import disbursements
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.transparency import score
 
 

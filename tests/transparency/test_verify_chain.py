@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.ledger import chain
 from marketplace.ledger.models import LedgerEntry
 from marketplace.payments import postings
+from marketplace.platform.extensions import db
 from marketplace.transparency import opendata
 from tests.transparency.test_opendata import world  # noqa: F401 (fixture)
 

@@ -1,7 +1,7 @@
 """Listings API: the public list and detail never carry a private field; staff write, review and deliver."""
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims
 from marketplace.wishes.models import Listing, ListingEvent
 from tests.api.conftest import api_error

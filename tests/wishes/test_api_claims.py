@@ -1,7 +1,7 @@
 """Claims, pledges and the board through the API: one claimant wins, pledges stay within the budget."""
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Pledge, WishClaim
 from tests.api.conftest import api_error
 

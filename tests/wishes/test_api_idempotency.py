@@ -1,7 +1,7 @@
 """Wish claims through the API take an Idempotency-Key: a retry gets the first answer, another body is refused."""
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import WishClaim
 from tests.api.conftest import api_error
 

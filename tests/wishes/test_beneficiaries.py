@@ -4,10 +4,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import InvalidInput, NotFound
-from marketplace.extensions import db
 from marketplace.orgs.models import Membership
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.wishes import beneficiaries
 from marketplace.wishes.beneficiaries import PSEUDONYM_WORDS, add_months
 from tests.wishes.conftest import PRIVATE

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import beneficiaries, claims, lights, service
 from tests.wishes.conftest import PRIVATE
 

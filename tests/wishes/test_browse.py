@@ -1,7 +1,7 @@
 """The public search: filters, and text search that works for Chinese on SQLite and PostgreSQL alike."""
 import pytest
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims, service
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import claims, pledges, service
 from marketplace.wishes.claims import WishAlreadyClaimed
 from marketplace.wishes.models import ListingEvent, WishClaim

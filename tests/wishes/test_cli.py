@@ -3,9 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace import jobs
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform import jobs
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import claims
 
 

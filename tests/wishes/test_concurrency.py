@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims, pledges
 from marketplace.wishes.claims import WishAlreadyClaimed
 from marketplace.wishes.models import Listing, ListingEvent, Pledge, WishClaim

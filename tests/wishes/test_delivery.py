@@ -3,11 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace import uploads
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.models import Activity
-from marketplace.timeutil import now_utc
+from marketplace.web import uploads
 from marketplace.wishes import claims, pledges, service
 from tests.wishes.test_photos import CAMERA, jpeg_with_gps
 

@@ -1,7 +1,7 @@
 """Donor pages: claim a wish, pledge to a need, release, withdraw, and see the thanks."""
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes import claims, pledges, service
 from marketplace.wishes.models import Listing, Pledge, WishClaim
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from marketplace.errors import Conflict
-from marketplace.extensions import db
+from marketplace.platform.errors import Conflict
+from marketplace.platform.extensions import db
 from marketplace.wishes import beneficiaries
 from marketplace.wishes.models import Beneficiary
 

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
 from marketplace.orgs.models import Membership
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes.models import Beneficiary
 from tests.wishes.conftest import PRIVATE
 

@@ -1,7 +1,7 @@
 """Households API: staff of the responsible organisation only, private fields included."""
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Beneficiary
 from tests.api.conftest import api_error
 from tests.wishes.conftest import PRIVATE

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.errors import Forbidden
-from marketplace.extensions import db
-from marketplace.timeutil import local_today, now_utc
+from marketplace.platform.errors import Forbidden
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes import claims, lights, service
 from tests.wishes.conftest import PRIVATE
 

@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import Conflict, InvalidInput, NotFound
-from marketplace.extensions import db
-from marketplace.timeutil import local_today
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.wishes import claims, lifecycle, pledges, service
 from marketplace.wishes.models import ClaimStatus, ListingEvent, PledgeStatus
 from marketplace.wishes.models import ListingStatus as S

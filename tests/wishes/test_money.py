@@ -5,13 +5,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from marketplace.errors import Conflict, Forbidden, InvalidInput
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
 from marketplace.payments import demo, offline, service, settings, shares, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import CreditNote, Donation
+from marketplace.platform.errors import Conflict, Forbidden, InvalidInput
+from marketplace.platform.extensions import db
 from marketplace.wishes import cancellations, claims, pledges
 from marketplace.wishes import service as wishes
 from marketplace.wishes.models import Listing

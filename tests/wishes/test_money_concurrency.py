@@ -3,12 +3,12 @@ past the budget; what it no longer needed goes to the community fund or back to 
 import pytest
 
 from marketplace.auth.models import User
-from marketplace.extensions import db
 from marketplace.funds import service as funds
 from marketplace.payments import service, settings, webhooks
 from marketplace.payments.demo import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Listing
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
@@ -47,8 +47,8 @@ def test_checkouts_completing_at_once_never_pass_the_budget(app, station, create
 def test_a_second_press_read_before_the_first_completed_does_not_cancel_the_gift(app, station, create_listing):
     """The second press of "pay" read its gift while the first was completing it; by the time it asks
     whether the wish is funded, that very payment has funded it. It must not cancel the gift."""
-    from marketplace.errors import Conflict
     from marketplace.payments import demo
+    from marketplace.platform.errors import Conflict
     from marketplace.wishes import claims
 
     wish = create_listing()

@@ -2,8 +2,8 @@
 needed, a cancellation's money, and the site's own status notes in words."""
 from datetime import date
 
-from marketplace.extensions import db
 from marketplace.payments import demo, service, shares
+from marketplace.platform.extensions import db
 from marketplace.wishes import cancellations, claims, pledges
 
 

@@ -5,8 +5,8 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from marketplace import uploads
-from marketplace.errors import InvalidInput
+from marketplace.platform.errors import InvalidInput
+from marketplace.web import uploads
 from marketplace.wishes import photos, service
 
 CAMERA = "SecretCam-9000"

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from marketplace.extensions import db
-from marketplace.timeutil import now_utc
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import claims, pledges
 from marketplace.wishes.models import Listing
 

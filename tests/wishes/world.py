@@ -8,8 +8,8 @@ from datetime import date
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
-from marketplace.extensions import db
 from marketplace.payments.models import PaymentEvent
+from marketplace.platform.extensions import db
 from marketplace.wishes import beneficiaries, claims, pledges, service
 from marketplace.wishes.models import Cancellation
 

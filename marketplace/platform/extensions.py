@@ -1,0 +1,42 @@
+"""Extensions created unbound here and bound to the app in create_app."""
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_mailman import Mail
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from marketplace.web.net import client_address
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class GoodhoursApi(Api):
+    """flask-smorest answering failures in the project's one error shape."""
+
+    def handle_http_exception(self, error):
+        from marketplace.web.errors import handle_http_error
+
+        return handle_http_error(error)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(compare_type=True, render_as_batch=True)
+babel = Babel()
+csrf = CSRFProtect()
+mail = Mail()
+api = GoodhoursApi()
+limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=False)

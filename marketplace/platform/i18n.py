@@ -1,0 +1,96 @@
+"""Choose each request's language and format money, dates and hours for it."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from babel import support
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Domain, format_datetime, format_decimal, get_locale, ngettext
+
+from marketplace.auth.models import LOCALES
+from marketplace.platform.extensions import babel
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+class CatalogDomain(Domain):
+    """Load the zh_CN catalog for Chinese: Babel reads zh_CN as zh_Hans_CN, which gettext
+    would otherwise look for under zh_Hans_CN/ or zh/."""
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:
+            return support.NullTranslations()
+        name = "zh_CN" if locale.language == "zh" else locale.language
+        key = (name, self.domain[0])
+        if key not in self.cache:
+            translations = support.Translations()
+            for dirname in self.translation_directories:
+                catalog = support.Translations.load(dirname, [name], self.domain[0])
+                translations.merge(catalog)
+                if hasattr(catalog, "plural"):
+                    translations.plural = catalog.plural
+            self.cache[key] = translations
+        return self.cache[key]
+
+
+def current_locale() -> str:
+    """Return 'zh_CN' or 'en' for the current request."""
+    locale = get_locale()
+    return "zh_CN" if locale is None or locale.language == "zh" else "en"
+
+
+def from_accept_language() -> str | None:
+    """Map Accept-Language to a locale: zh, zh-CN and zh-Hans-CN all mean Chinese."""
+    match = request.accept_languages.best_match(["zh", "en"])
+    if match is None:
+        for value, _quality in request.accept_languages:
+            primary = value.split("-")[0].split("_")[0].lower()
+            if primary in {"zh", "en"}:
+                match = primary
+                break
+    return {"zh": "zh_CN", "en": "en"}.get(match or "")
+
+
+def select_locale() -> str | None:
+    """Profile first, then the cookie set by the switcher, then the browser, then the default."""
+    if not has_request_context():
+        return None
+    user = g.get("user")
+    if user is not None:
+        return user.locale
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return from_accept_language()
+
+
+def money(fen: int) -> str:
+    """Format an amount in fen as yuan in the current locale (no floats involved)."""
+    return "¥" + format_decimal(Decimal(fen) / 100, format="#,##0.00")
+
+
+def hours(minutes: int) -> str:
+    """Format minutes as hours and minutes in the current locale (no "0 h" before minutes)."""
+    h, m = divmod(int(minutes), 60)
+    if h and m:
+        return ngettext("%(num)d h", "%(num)d h", h) + " " + ngettext("%(num)d min", "%(num)d min", m)
+    if m:
+        return ngettext("%(num)d min", "%(num)d min", m)
+    return ngettext("%(num)d h", "%(num)d h", h)
+
+
+def datetime_medium(value: datetime | None) -> str:
+    return format_datetime(value, "medium") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    babel.domain_instance = CatalogDomain()
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["hours"] = hours
+    app.jinja_env.filters["datetime"] = datetime_medium
+    app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_locale"] = current_locale

@@ -1,0 +1,145 @@
+"""API: time-bank activities, sign-ups, check-in by scanned token, and the review of attendance."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import g
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.pagination import paginate_by_time
+from marketplace.auth.models import User
+from marketplace.orgs.policy import require
+from marketplace.orgs.service import get_organisation
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import day_start
+from marketplace.timebank.activities import service
+from marketplace.timebank.models import Activity, Attendance
+from marketplace.timebank.schemas import (
+    ActivityPageSchema,
+    ActivityQuerySchema,
+    ActivitySchema,
+    ApproveSchema,
+    AttendanceSchema,
+    CheckinSchema,
+    MyAttendanceSchema,
+    RejectSchema,
+    ReverseSchema,
+    SignupSchema,
+)
+
+blp = api_blueprint("activities", __name__, url_prefix="/api/v1",
+                    description="Time bank: activities, sign-ups, check-in and the review of attendance")
+TOKEN = [{"token": []}]
+
+
+@blp.route("/activities")
+@blp.arguments(ActivityQuerySchema, location="query")
+@blp.response(200, ActivityPageSchema)
+def list_activities(args):
+    """List activities not yet over, filtered by district, category, day and words; cursor-paginated."""
+    day = args["date"]
+    stmt = service.browse(district_id=args["district"], category=args["category"], text=args["q"],
+                          on_or_after=_local_midnight(day), before=_local_midnight(day, 1))
+    return paginate_by_time(stmt, Activity.starts_at, Activity.id, args["cursor"], args["limit"])
+
+
+@blp.route("/activities/<int:activity_id>")
+@blp.response(200, ActivitySchema)
+def get_activity(activity_id):
+    """Return one activity, with the places taken and left (never who took them)."""
+    return service.get_activity(activity_id)
+
+
+@blp.route("/organisations/<int:org_id>/activities", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(ActivitySchema)
+@blp.response(201, ActivitySchema)
+def create_activity(data, org_id):
+    """Publish an activity of the organisation (its coordinators; read-write token)."""
+    return service.create_activity(g.user, get_organisation(org_id), **data)
+
+
+@blp.route("/activities/<int:activity_id>/signup", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.response(200, SignupSchema)
+def sign_up(activity_id):
+    """Take a place, or a place on the waitlist when the activity is full; repeating changes nothing."""
+    return service.sign_up(activity_id, g.user)
+
+
+@blp.route("/activities/<int:activity_id>/signup", methods=["DELETE"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.response(204)
+def cancel_signup(activity_id):
+    """Give up your place before the sign-up cut-off; the first on the waitlist takes it."""
+    service.cancel_signup(activity_id, g.user)
+
+
+@blp.route("/checkins", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(CheckinSchema)
+@blp.response(200, MyAttendanceSchema)
+def check_in(data):
+    """Check in or out with the token of the coordinator's rotating QR code (it says which)."""
+    return service.scan(data["token"], g.user)
+
+
+@blp.route("/activities/<int:activity_id>/attendances")
+@blp.doc(security=TOKEN)
+@auth_required()
+@blp.response(200, AttendanceSchema(many=True))
+def list_attendances(activity_id):
+    """List an activity's attendance with the minutes each earned (its coordinators)."""
+    return attendances_of(activity_id, g.user)
+
+
+@blp.route("/attendances/<int:attendance_id>/approve", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(ApproveSchema)
+@blp.response(200, AttendanceSchema)
+def approve_attendance(data, attendance_id):
+    """Approve an attendance and save its minutes; to grant other minutes, send them with a note.
+
+    Approving twice posts once. Nobody reviews their own hours.
+    """
+    return service.approve_attendance(attendance_id, g.user, data.get("minutes"), data["note"])
+
+
+@blp.route("/attendances/<int:attendance_id>/reject", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(RejectSchema)
+@blp.response(200, AttendanceSchema)
+def reject_attendance(data, attendance_id):
+    """Reject a pending attendance, with the reason the volunteer will see."""
+    return service.reject_attendance(attendance_id, g.user, data["note"])
+
+
+@blp.route("/attendances/<int:attendance_id>/reverse", methods=["POST"])
+@blp.doc(security=TOKEN)
+@auth_required(write=True)
+@blp.arguments(ReverseSchema)
+@blp.response(200, AttendanceSchema)
+def reverse_attendance(data, attendance_id):
+    """Take back approved minutes with a reversing ledger entry (corrections are never edits)."""
+    return service.reverse_attendance(attendance_id, g.user, data["reason"])
+
+
+def attendances_of(activity_id, actor: User) -> list[Attendance]:
+    """Return an activity's attendances for its coordinators (the service has no such read)."""
+    activity = service.get_activity(activity_id)
+    require(actor, "org.run_activities", activity.organisation)
+    return list(db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)
+                                   .options(selectinload(Attendance.user)).order_by(Attendance.id)))
+
+
+def _local_midnight(day: date | None, days_after: int = 0) -> datetime | None:
+    """Return the start of a local day (or of a later one) in UTC."""
+    return day_start(day, days_after) if day else None

@@ -1,0 +1,368 @@
+"""Time-bank rules: activities and sign-ups (with a waitlist), check-in by QR token or by hand,
+and the coordinator's review that turns attendance into saved minutes through the ledger."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
+
+from marketplace.audit.service import record
+from marketplace.auth.models import User
+from marketplace.auth.service import find_by_email
+from marketplace.ledger import service as ledger
+from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.policy import require
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import local_date, now_utc, site_zone
+from marketplace.timebank.hours import daily_cap, review
+from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
+
+SCAN_DIRECTIONS = ("in", "out")
+
+
+# --- settings --------------------------------------------------------------------------------
+
+def setting(name: str) -> int:
+    """Return a time-bank setting (minutes unless named otherwise)."""
+    defaults = {"DAILY_CAP_MINUTES": 12 * 60, "SCAN_ROTATE_SECONDS": 180, "CHECKIN_EARLY_MINUTES": 30,
+                "CHECKOUT_LATE_MINUTES": 60, "SIGNUP_CUTOFF_HOURS": 2}
+    return int(current_app.config.get(f"TIMEBANK_{name}", defaults[name]))
+
+
+def savings_account(user: User | int):
+    """Return the user's ledger account of saved minutes."""
+    return ledger.open_account("user", getattr(user, "id", user), "volunteer_savings")
+
+
+# --- activities ------------------------------------------------------------------------------
+
+def create_activity(actor: User, org: Organisation, **fields) -> Activity:
+    """Publish an activity of the organisation (coordinators and above)."""
+    activity = add_activity(actor, org, **fields)
+    db.session.commit()
+    return activity
+
+
+def add_activity(actor: User, org: Organisation, *, title: str, description: str, category: str,
+                 district_id: int, address: str, starts_at: datetime, ends_at: datetime, capacity: int,
+                 skills: str = "") -> Activity:
+    """Check and add an activity in the caller's transaction (flushed, not committed)."""
+    require(actor, "org.run_activities", org)
+    fields: dict[str, list] = {}
+    if not title.strip() or len(title) > 120:
+        fields["title"] = [_l("Enter a title of 1 to %(n)d characters.", n=120)]
+    if len(description) > 5000:
+        fields["description"] = [_l("Use at most %(n)d characters.", n=5000)]
+    if category not in Category.__members__.values():
+        fields["category"] = [_l("Choose a category from the list.")]
+    if not is_id(district_id) or db.session.get(District, district_id) is None:
+        fields["district_id"] = [_l("Choose a district from the list.")]
+    if len(address) > 200 or len(skills) > 200:
+        fields["address" if len(address) > 200 else "skills"] = [_l("Use at most %(n)d characters.", n=200)]
+    if ends_at <= starts_at:
+        fields["ends_at"] = [_l("The end must come after the start.")]
+    elif ends_at - starts_at > timedelta(days=7):
+        fields["ends_at"] = [_l("An activity lasts at most seven days; split longer ones.")]
+    if starts_at < now_utc() - timedelta(days=1):
+        fields["starts_at"] = [_l("The start cannot be in the past.")]
+    if type(capacity) is not int or not 1 <= capacity <= 10000:
+        fields["capacity"] = [_l("Choose between 1 and %(n)d places.", n=10000)]
+    if fields:
+        raise InvalidInput(fields=fields)
+    activity = Activity(
+        organisation_id=org.id, title=title.strip(), description=description.strip(), category=category,
+        district_id=district_id, address=address.strip(), starts_at=starts_at, ends_at=ends_at,
+        signup_cutoff_at=starts_at - timedelta(hours=setting("SIGNUP_CUTOFF_HOURS")), capacity=capacity,
+        skills=skills.strip(), created_by_id=actor.id)
+    db.session.add(activity)
+    db.session.flush()
+    record("activity.created", actor=actor, subject=activity)
+    return activity
+
+
+def get_activity(activity_id) -> Activity:
+    activity = db.session.get(Activity, activity_id) if is_id(activity_id) else None
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def browse(*, district_id: int | None = None, category: str | None = None, on_or_after: datetime | None = None,
+           before: datetime | None = None, text: str = "", include_past: bool = False):
+    """Return a query of activities for volunteers to browse, soonest first."""
+    stmt = select(Activity).where(Activity.is_cancelled.is_(False)).order_by(Activity.starts_at, Activity.id)
+    if district_id:
+        stmt = stmt.where(Activity.district_id == district_id)
+    if category:
+        stmt = stmt.where(Activity.category == category)
+    if on_or_after:
+        stmt = stmt.where(Activity.starts_at >= on_or_after)
+    elif not include_past:
+        stmt = stmt.where(Activity.ends_at >= now_utc())
+    if before:
+        stmt = stmt.where(Activity.starts_at < before)
+    text = (text or "").strip()[:100]
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(Activity.title.ilike(pattern, escape="\\") | Activity.description.ilike(pattern, escape="\\"))
+    return stmt
+
+
+# --- sign-ups ----------------------------------------------------------------------------------
+
+def _locked_activity(activity_id: int) -> Activity:
+    """Lock the activity row so that sign-ups and cancellations count places one at a time."""
+    activity = db.session.scalar(select(Activity).where(Activity.id == activity_id).with_for_update()
+                                 .execution_options(populate_existing=True))
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def sign_up(activity_id: int, user: User) -> Signup:
+    """Take a place, or a place on the waitlist when the activity is full."""
+    activity = _locked_activity(get_activity(activity_id).id)
+    if activity.is_cancelled:
+        raise Conflict(_l("This activity has been cancelled."))
+    if now_utc() >= activity.signup_cutoff_at:
+        raise Conflict(_l("Sign-up for this activity has closed."))
+    signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user.id))
+    if signup is not None and signup.status != SignupStatus.CANCELLED:
+        db.session.rollback()
+        return signup
+    status = SignupStatus.CONFIRMED if activity.confirmed_count < activity.capacity else SignupStatus.WAITLISTED
+    if signup is None:
+        signup = Signup(activity_id=activity.id, user_id=user.id, status=status.value)
+        db.session.add(signup)
+    else:
+        signup.status, signup.updated_at = status.value, now_utc()
+    if status == SignupStatus.CONFIRMED:
+        activity.confirmed_count += 1
+    db.session.flush()
+    record("activity.signed_up", actor=user, subject=activity, status=status.value)
+    db.session.commit()
+    return signup
+
+
+def cancel_signup(activity_id: int, user: User) -> Signup | None:
+    """Give up a place before the cut-off; the first on the waitlist takes it. Return who was promoted."""
+    activity = _locked_activity(get_activity(activity_id).id)
+    signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user.id))
+    if signup is None or signup.status == SignupStatus.CANCELLED:
+        raise Conflict(_l("You are not signed up for this activity."))
+    if now_utc() >= activity.signup_cutoff_at:
+        raise Conflict(_l("It is too late to cancel; please tell the coordinator."))
+    was_confirmed = signup.status == SignupStatus.CONFIRMED
+    signup.status, signup.updated_at = SignupStatus.CANCELLED.value, now_utc()
+    promoted = None
+    if was_confirmed:
+        activity.confirmed_count -= 1
+        promoted = db.session.scalar(
+            select(Signup).where(Signup.activity_id == activity.id, Signup.status == SignupStatus.WAITLISTED)
+            .order_by(Signup.created_at, Signup.id).limit(1))
+        if promoted is not None:
+            promoted.status, promoted.updated_at = SignupStatus.CONFIRMED.value, now_utc()
+            activity.confirmed_count += 1
+    db.session.flush()
+    record("activity.cancelled_signup", actor=user, subject=activity,
+           promoted_user_id=promoted.user_id if promoted else None)
+    if promoted is not None:
+        from marketplace.timebank.activities import notices
+
+        notices.promoted_from_waitlist(promoted)
+    db.session.commit()
+    return promoted
+
+
+def signups(activity: Activity, status: SignupStatus | None = None) -> list[Signup]:
+    stmt = select(Signup).where(Signup.activity_id == activity.id).order_by(Signup.created_at, Signup.id)
+    if status:
+        stmt = stmt.where(Signup.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind confirmed volunteers of activities starting within a day; each is reminded once.
+
+    A signup is marked reminded in the same transaction as its reminder's outbox row.
+    """
+    from marketplace.timebank.activities import notices
+
+    now = now or now_utc()
+    due = db.session.scalars(
+        select(Signup).join(Activity, Activity.id == Signup.activity_id)
+        .where(Signup.status == SignupStatus.CONFIRMED, Signup.reminded_at.is_(None),
+               Activity.is_cancelled.is_(False), Activity.starts_at > now,
+               Activity.starts_at <= now + timedelta(days=1))).all()
+    for signup in due:
+        claimed = db.session.execute(update(Signup).where(Signup.id == signup.id, Signup.reminded_at.is_(None))
+                                     .values(reminded_at=now))
+        if claimed.rowcount:  # another worker did not take it first
+            notices.reminder(signup)
+        db.session.commit()
+    return len(due)
+
+
+# --- check-in and check-out --------------------------------------------------------------------
+
+def _scan_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="timebank-scan")
+
+
+def scan_token(activity: Activity, direction: str, now: datetime | None = None) -> str:
+    """Return the current check-in or check-out token; it changes every few minutes."""
+    window = int((now or now_utc()).timestamp()) // setting("SCAN_ROTATE_SECONDS")
+    return _scan_serializer().dumps([activity.id, direction, window])
+
+
+def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
+    """Record a check-in or check-out from a scanned QR code, while the attendance awaits review.
+
+    :raise Conflict: the attendance is already reviewed (or was decided while this scan waited for it).
+    """
+    now = now or now_utc()
+    try:
+        activity_id, direction, _window = _scan_serializer().loads(
+            token, max_age=2 * setting("SCAN_ROTATE_SECONDS"))
+    except SignatureExpired:
+        raise Conflict(_l("This QR code has expired. Scan the code on the coordinator's screen again.")) from None
+    except (BadSignature, ValueError, TypeError):
+        raise InvalidInput(_l("This QR code is not valid.")) from None
+    if direction not in SCAN_DIRECTIONS:
+        raise InvalidInput(_l("This QR code is not valid."))
+    activity = get_activity(activity_id)
+    signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user.id,
+                                                    Signup.status == SignupStatus.CONFIRMED))
+    if signup is None:
+        raise Conflict(_l("You are not signed up for this activity."))
+    opens = activity.starts_at - timedelta(minutes=setting("CHECKIN_EARLY_MINUTES"))
+    closes = activity.ends_at + timedelta(minutes=setting("CHECKOUT_LATE_MINUTES"))
+    if not opens <= now <= closes:
+        raise Conflict(_l("Check-in is open from %(opens)s to %(closes)s.", opens=_local(opens),
+                          closes=_local(closes)))
+    attendance = _attendance_for(activity, user)
+    if attendance.id is not None:  # a review deciding it at this moment goes first; then it is no longer pending
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
+    if attendance.status != ReviewStatus.PENDING:
+        raise Conflict(_l("Your hours at this activity have already been reviewed, so check-in and check-out can "
+                          "no longer change. Ask the coordinator if they are wrong."))
+    if direction == "in":
+        if attendance.checked_in_at is None:
+            _refuse_overlap(user, activity)
+            attendance.checked_in_at = now
+    else:
+        if attendance.checked_in_at is None:
+            raise Conflict(_l("Please check in first."))
+        attendance.checked_out_at = now
+    db.session.flush()
+    record(f"attendance.check_{direction}", actor=user, subject=attendance)
+    db.session.commit()
+    return attendance
+
+
+def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_in_at: datetime,
+                   checked_out_at: datetime, reason: str) -> Attendance:
+    """Record attendance for a volunteer without a phone; the reason goes to the audit log."""
+    activity = get_activity(activity_id)
+    require(actor, "org.run_activities", activity.organisation)
+    fields: dict[str, list] = {}
+    volunteer = find_by_email(volunteer_email or "")
+    if volunteer is None:
+        fields["email"] = [_l("No Goodhours account uses this email address.")]
+    if not reason.strip() or len(reason) > 300:
+        fields["reason"] = [_l("Say why attendance is entered by hand (up to 300 characters).")]
+    if checked_out_at <= checked_in_at:
+        fields["checked_out_at"] = [_l("The end must come after the start.")]
+    if fields:
+        raise InvalidInput(fields=fields)
+    attendance = _attendance_for(activity, volunteer)
+    if attendance.id is not None:  # a review deciding it at this moment goes first, or waits for this entry
+        attendance = review.lock(review.ATTENDANCE, attendance.id)
+    if attendance.status != ReviewStatus.PENDING:
+        raise Conflict(review.decided(attendance))
+    _refuse_overlap(volunteer, activity)
+    attendance.checked_in_at, attendance.checked_out_at = checked_in_at, checked_out_at
+    attendance.recorded_by_id, attendance.manual_reason = actor.id, reason.strip()
+    db.session.flush()
+    record("attendance.recorded_by_hand", actor=actor, subject=attendance, volunteer_id=volunteer.id,
+           reason=reason.strip())
+    db.session.commit()
+    return attendance
+
+
+def _attendance_for(activity: Activity, user: User) -> Attendance:
+    attendance = db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
+                                                            Attendance.user_id == user.id))
+    if attendance is None:
+        attendance = Attendance(activity_id=activity.id, user_id=user.id, status=ReviewStatus.PENDING.value)
+        db.session.add(attendance)
+    return attendance
+
+
+def _refuse_overlap(user: User, activity: Activity) -> None:
+    """A volunteer cannot be at two activities at once."""
+    clash = db.session.scalar(
+        select(Activity.title).join(Attendance, Attendance.activity_id == Activity.id)
+        .where(Attendance.user_id == user.id, Attendance.activity_id != activity.id,
+               Attendance.checked_in_at.is_not(None),
+               Attendance.status.in_([ReviewStatus.PENDING, ReviewStatus.APPROVED]),
+               Activity.starts_at < activity.ends_at, Activity.ends_at > activity.starts_at).limit(1))
+    if clash is not None:
+        raise Conflict(_l("You are already recorded at “%(title)s” at the same time.", title=clash))
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(site_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+# --- review ------------------------------------------------------------------------------------
+
+def minutes_earned(attendance: Attendance) -> int:
+    """Minutes between check-in and check-out, within the activity's own time."""
+    activity = attendance.activity
+    if attendance.checked_in_at is None or attendance.checked_out_at is None:
+        return 0
+    start = max(attendance.checked_in_at, activity.starts_at)
+    end = min(attendance.checked_out_at, activity.ends_at)
+    return max(0, int((end - start).total_seconds()) // 60)
+
+
+def approve_attendance(attendance_id: int, actor: User, minutes: int | None = None, note: str = "") -> Attendance:
+    """Approve (or adjust, with a note) an attendance and save its minutes; approving twice posts once."""
+    attendance = review.take(review.ATTENDANCE, attendance_id, actor)
+    if review.is_repeat(attendance, ReviewStatus.APPROVED,
+                        same=minutes is None or minutes == attendance.minutes_granted):
+        return attendance
+    earned = minutes_earned(attendance)
+    activity = attendance.activity
+    length = int((activity.ends_at - activity.starts_at).total_seconds()) // 60
+    if minutes is None:
+        minutes = earned
+    elif type(minutes) is not int or minutes < 0:
+        raise InvalidInput(fields={"minutes": [_l("Enter whole minutes, 0 or more.")]})
+    elif minutes != earned and not note.strip():
+        raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
+    if minutes > length:
+        raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
+    review.lock_volunteer(attendance)  # another credit to the same volunteer counts after this one commits
+    room = daily_cap.room(attendance.user_id, local_date(activity.starts_at))
+    if minutes > room:
+        raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
+                                                   n=room)]})
+    return review.approve(review.ATTENDANCE, attendance, actor, minutes, note, memo=activity.title,
+                          effective_date=local_date(activity.starts_at), earned=earned)
+
+
+def reject_attendance(attendance_id: int, actor: User, note: str) -> Attendance:
+    """Reject an attendance, with the reason the volunteer will see."""
+    return review.reject(review.ATTENDANCE, attendance_id, actor, note)
+
+
+def reverse_attendance(attendance_id: int, actor: User, reason: str) -> Attendance:
+    """Take back approved minutes with a reversing entry (corrections are never edits)."""
+    return review.reverse(review.ATTENDANCE, attendance_id, actor, reason)

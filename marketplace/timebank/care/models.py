@@ -1,0 +1,57 @@
+"""Tables for care paid in hours."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace.auth.models import User
+from marketplace.orgs.models import Organisation
+from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import now_utc
+from marketplace.platform.types import BigId, UTCDateTime, one_of
+
+
+class CareStatus(enum.StrEnum):
+    OPEN = "open"  # hours held, waiting for a volunteer
+    ACCEPTED = "accepted"
+    DONE = "done"  # the provider says it is done; the requester confirms
+    DISPUTED = "disputed"  # a coordinator settles it
+    SETTLED = "settled"  # the hold is posted to the provider
+    CANCELLED = "cancelled"  # the hold is voided
+
+
+
+class CareRequest(db.Model):
+    """A service asked for a named care recipient, paid from saved hours (or an organisation's pool)."""
+
+    __tablename__ = "care_request"
+    __table_args__ = (
+        CheckConstraint(one_of("status", CareStatus), name="status_known"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    pool_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # settles disputes
+    recipient_name: Mapped[str] = mapped_column(String(80))
+    service: Mapped[str] = mapped_column(String(32))
+    details: Mapped[str] = mapped_column(Text, default="")
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=CareStatus.OPEN.value, index=True)
+    hold_id: Mapped[int] = mapped_column(ForeignKey("ledger_hold.id"))
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    minutes_paid: Mapped[int | None] = mapped_column(Integer)
+    entry_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ledger_entry.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    requester: Mapped[User] = relationship(foreign_keys=[requester_id])
+    provider: Mapped[User | None] = relationship(foreign_keys=[provider_id])
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
