@@ -69,12 +69,12 @@ def payloads(donation_ids: list[int]) -> list[bytes]:
 
 def run(app, bodies: list[bytes], senders: int) -> tuple[Counter, float]:
     """Deliver the bodies from `senders` threads released together; return the outcomes and seconds."""
-    from marketplace.payments import settings, webhooks
+    from marketplace.payments import rules, webhooks
     from marketplace.payments.gateway import sign
     from marketplace.platform.extensions import db
 
     with app.app_context():
-        secret = settings.demo_webhook_secret()
+        secret = rules.demo_webhook_secret()
     barrier = threading.Barrier(senders + 1)
     outcomes: Counter = Counter()
     lock = threading.Lock()

@@ -2,8 +2,7 @@
 micro-wishes and a household need of one social-work station, and a charity's funds with gifts."""
 from __future__ import annotations
 
-from flask import current_app
-
+from config import settings
 from marketplace.auth.models import User
 from marketplace.auth.passwords import hash_password
 from marketplace.orgs.models import District, Membership, Organisation, OrgKind, Role
@@ -43,7 +42,7 @@ USERS = [
 
 def seed_demo() -> tuple[list[tuple[str, str]], int]:
     """Add the demo records that are missing; return the logins and how many rows were added."""
-    if current_app.config["ENV_NAME"] == "production":
+    if settings.ENV_NAME == "production":
         raise RuntimeError("refusing to seed demo data in production")
     added = 0
     districts = {d.code: d for d in db.session.scalars(db.select(District))}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from config import settings
 from marketplace.auth.session import login_required
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import org_name
-from marketplace.payments import demo, service, settings, webhooks
+from marketplace.payments import demo, rules, service, webhooks
 from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
@@ -108,9 +109,9 @@ def _show(form, error) -> None:
 
 def _page(form, context, status):
     listing = context.get("listing")
-    return render_template("payments/give.html", form=form, provider=settings.provider(), left_fen=(
+    return render_template("payments/give.html", form=form, provider=rules.provider(), left_fen=(
         listing.left_fen if listing is not None else None),
-                           max_fen=settings.max_fen(), min_fen=settings.MIN_FEN, **context), status
+                           max_fen=settings.PAYMENTS_MAX_FEN, min_fen=rules.MIN_FEN, **context), status
 
 
 @bp.route("/demo/<donation_code>", methods=["GET", "POST"])
@@ -147,5 +148,5 @@ def donation(donation_code):
 def stripe_webhook():
     """Take one event from Stripe: verified on the raw body, applied once."""
     result = webhooks.handle(request.get_data(cache=False), request.headers.get("Stripe-Signature"),
-                             settings.stripe_webhook_secret())
+                             settings.STRIPE_WEBHOOK_SECRET)
     return jsonify({"outcome": result.outcome}), result.status

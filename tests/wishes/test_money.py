@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
-from marketplace.payments import demo, offline, service, settings, shares, webhooks
+from marketplace.payments import demo, offline, rules, service, shares, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import CreditNote, Donation
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput
@@ -136,7 +136,7 @@ def test_two_checkouts_at_once_send_the_excess_where_each_donor_chose(station, c
 
 def test_an_excess_for_the_community_fund_is_shown_in_public(station, create_listing, create_user, client):
     need = create_listing(kind="household_need")
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     for gift in [_give(donor, need, 600_000) for donor in (station.donor, create_user())]:  # both open at once
         webhook = demo.event_for(gift)
         assert webhooks.handle(webhook, sign(webhook, secret), secret, provider="demo").status == 200

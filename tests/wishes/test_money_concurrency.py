@@ -4,7 +4,7 @@ import pytest
 
 from marketplace.auth.models import User
 from marketplace.funds import service as funds
-from marketplace.payments import service, settings, webhooks
+from marketplace.payments import rules, service, webhooks
 from marketplace.payments.demo import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
@@ -26,7 +26,7 @@ def test_checkouts_completing_at_once_never_pass_the_budget(app, station, create
     gifts = [service.give_to_need(u, need.public_code, 300_000, excess_choice="refund" if i % 2 else None)
              for i, u in enumerate(donors)]
     payloads = [event_for(g) for g in gifts]
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     results = run_together(app, GIFTS, lambda i: webhooks.handle(payloads[i], sign(payloads[i], secret), secret,
                                                                  provider="demo").outcome)
     assert results == ["completed"] * GIFTS, results
