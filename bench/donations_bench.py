@@ -60,11 +60,11 @@ def seed(unique: int) -> dict:
 
 
 def payloads(donation_ids: list[int]) -> list[bytes]:
-    from marketplace.payments import demo
+    from marketplace.payments import demo_provider
     from marketplace.payments.models import Donation
     from marketplace.platform.extensions import db
 
-    return [demo.event_for(db.session.get(Donation, i)) for i in donation_ids]
+    return [demo_provider.event_for(db.session.get(Donation, i)) for i in donation_ids]
 
 
 def run(app, bodies: list[bytes], senders: int) -> tuple[Counter, float]:

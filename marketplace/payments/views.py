@@ -10,7 +10,7 @@ from marketplace.auth.session import login_required
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import org_name
-from marketplace.payments import demo, rules, service, webhooks
+from marketplace.payments import demo_provider, rules, service, webhooks
 from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
@@ -118,11 +118,11 @@ def _page(form, context, status):
 @login_required
 def demo_checkout(donation_code):
     """The TEST MODE checkout: pay or decline a demo donation through the signed webhook path."""
-    donation = demo.demo_donation(g.user, donation_code)
+    donation = demo_provider.demo_donation(g.user, donation_code)
     form = DemoCheckoutForm()
     if form.validate_on_submit():
         try:
-            result = demo.checkout(g.user, donation.public_code, form.outcome.data)
+            result = demo_provider.checkout(g.user, donation.public_code, form.outcome.data)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -132,7 +132,7 @@ def demo_checkout(donation_code):
         return redirect(url_for("payments.donation", donation_code=donation_code))
     status = 422 if form.errors else 200
     return render_template("payments/checkout_demo.html", donation=donation, form=form,
-                           too_late=demo.too_late(donation)), status
+                           too_late=demo_provider.too_late(donation)), status
 
 
 @bp.route("/donations/<donation_code>")

@@ -14,7 +14,7 @@ import pytest
 from marketplace.funds import service as funds
 from marketplace.ledger.verify import verify
 from marketplace.payments import rules, service, webhooks
-from marketplace.payments.demo import event_for
+from marketplace.payments.demo_provider import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
