@@ -68,6 +68,7 @@ def api_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def init_api(app: Flask) -> None:
+    from marketplace.api import moved
     from marketplace.api.docs import bp as docs_bp
     from marketplace.auth.api import blp as me_blp
     from marketplace.funds.api import blp as funds_blp
@@ -85,3 +86,4 @@ def init_api(app: Flask) -> None:
                 donations_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
+    moved.init_app(app)
