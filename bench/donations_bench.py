@@ -60,21 +60,21 @@ def seed(unique: int) -> dict:
 
 
 def payloads(donation_ids: list[int]) -> list[bytes]:
-    from marketplace.payments import demo
+    from marketplace.payments import demo_provider
     from marketplace.payments.models import Donation
     from marketplace.platform.extensions import db
 
-    return [demo.event_for(db.session.get(Donation, i)) for i in donation_ids]
+    return [demo_provider.event_for(db.session.get(Donation, i)) for i in donation_ids]
 
 
 def run(app, bodies: list[bytes], senders: int) -> tuple[Counter, float]:
     """Deliver the bodies from `senders` threads released together; return the outcomes and seconds."""
-    from marketplace.payments import settings, webhooks
+    from marketplace.payments import rules, webhooks
     from marketplace.payments.gateway import sign
     from marketplace.platform.extensions import db
 
     with app.app_context():
-        secret = settings.demo_webhook_secret()
+        secret = rules.demo_webhook_secret()
     barrier = threading.Barrier(senders + 1)
     outcomes: Counter = Counter()
     lock = threading.Lock()

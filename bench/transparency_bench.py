@@ -238,7 +238,7 @@ def pages(app, world: World, repeat: int) -> None:
         org_funds = sum(1 for f in world.org_of.values() if f == org_id)
         db.session.remove()
     client = app.test_client()
-    ttl = app.config.get("TRANSPARENCY_CACHE_SECONDS", 300)
+    ttl = app.config["TRANSPARENCY_CACHE_SECONDS"]
     print(f"Page times (ms, Flask test client; figures cached for {ttl} s; cold = first hit, nothing cached):")
     cache.clear()
     for label, path in ((f"fund, first page ({busiest[1]:,} lines)", f"/transparency/funds/{code}"),

@@ -1,7 +1,6 @@
 """Goodhours: volunteer hours, micro-wishes and public accounts."""
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -11,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings from the environment, overridden by `config`."""
-    import config as settings
+    from config import load
     from marketplace.platform.ids import IdConverter
 
     app = Flask(
@@ -21,12 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.url_map.converters["int"] = IdConverter
-    app.config.update(settings._load(Path(app.instance_path)))
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=14)
-    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
-    if config:
-        app.config.update(config)
-    settings.check_production(app.config)  # after the overrides: they may supply what is missing
+    app.config.update(load(app.instance_path, config, debug=app.debug))  # refuses unsafe settings
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -36,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from config import Settings
     from marketplace.api.base import init_api
     from marketplace.auth.session import load_user
     from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
@@ -44,7 +39,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.web import errors as web_errors
     from marketplace.web import request_guard, security
 
-    if app.config["TRUST_PROXY"]:
+    if Settings(app.config).TRUST_PROXY:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.before_request(load_user)  # first, so even a CSRF or input refusal speaks the user's language
     db.init_app(app)

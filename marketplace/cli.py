@@ -46,7 +46,8 @@ def seed_group() -> None:
 @seed_group.command("demo")
 def seed_demo_command() -> None:
     """Add a realistic demo (idempotent) and print the demo logins."""
-    from marketplace.demo import DEMO_PASSWORD, seed_demo
+    from marketplace.auth.demo import DEMO_PASSWORD
+    from marketplace.demo import seed_demo
 
     logins, added = seed_demo()
     click.echo(f"Demo data: {added} new records." if added else "Demo data already present.")

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
-from marketplace.payments import demo, offline
+from marketplace.payments import demo_provider, offline
 from marketplace.payments import service as giving
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -56,10 +56,10 @@ def seeded(app, create_user, create_org):
     paid_wish = published(kind="wish", title="书包", value_fen=15_000)
     claims.claim_wish(paid_wish.id, anonymous, method="money")
     gift = giving.pay_wish(anonymous, paid_wish.public_code, display="anonymous", message="PRIVMARK message")
-    demo.checkout(anonymous, gift.public_code, "pay")
+    demo_provider.checkout(anonymous, gift.public_code, "pay")
     fund = funds.create_fund(staff, charity, kind="general", name_zh="关爱基金", name_en="Care Fund")
     masked_gift = giving.give_to_fund(masked, fund.public_code, 30_000, display="masked")
-    demo.checkout(masked, masked_gift.public_code, "pay")
+    demo_provider.checkout(masked, masked_gift.public_code, "pay")
     offline.record_gift(staff, charity, fund_id=fund.id, method="bank", amount_fen=50_000,
                         received_on=local_today() - timedelta(days=1), evidence=pdf("PRIVMARK-bank-slip.pdf"),
                         payer_name="PRIVMARK payer",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 
+from config import settings
 from marketplace.api.parser import Blueprint
 from marketplace.auth.models import TokenScope
 from marketplace.auth.service import user_for_api_token
@@ -62,11 +63,12 @@ def api_blueprint(name: str, import_name: str, **options) -> Blueprint:
     blp = Blueprint(name, import_name, **options)
     blp.before_request(load_api_user)
     csrf.exempt(blp)
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_rate_key)(blp)
+    limiter.limit(lambda: settings.API_RATE_LIMIT, key_func=_rate_key)(blp)
     return blp
 
 
 def init_api(app: Flask) -> None:
+    from marketplace.api import moved
     from marketplace.api.docs import bp as docs_bp
     from marketplace.auth.api import blp as me_blp
     from marketplace.funds.api import blp as funds_blp
@@ -84,3 +86,4 @@ def init_api(app: Flask) -> None:
                 donations_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
+    moved.init_app(app)

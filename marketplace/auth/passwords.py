@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import lazy_gettext as _l
+
+from config import settings
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -19,7 +20,7 @@ COMMON = frozenset(
 
 
 def _hasher() -> PasswordHasher:
-    if current_app.config.get("ARGON2_PROFILE") == "cheapest":
+    if settings.ARGON2_PROFILE == "cheapest":
         return PasswordHasher.from_parameters(profiles.CHEAPEST)
     return PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 

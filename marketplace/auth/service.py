@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth import tokens
 from marketplace.auth.models import LOCALES, ApiToken, PublicDisplay, TokenScope, User
@@ -92,7 +93,7 @@ def _queue_verification(user: User) -> None:
 
 def verify_email(token: str) -> User:
     """Mark the address in a verification link as confirmed."""
-    payload = tokens.unsign("verify", token, current_app.config["EMAIL_VERIFY_MAX_AGE"])
+    payload = tokens.unsign("verify", token, settings.EMAIL_VERIFY_MAX_AGE)
     user = db.session.get(User, payload.get("uid")) if payload else None
     if user is None or user.email != payload.get("email"):
         raise InvalidInput(BAD_LINK)
@@ -163,7 +164,7 @@ def request_password_reset(email: str) -> None:
         return
     token = tokens.sign("reset", {"uid": user.id, "fp": _reset_fingerprint(user)})
     link = url_for("auth.reset_password", token=token, _external=True)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    minutes = settings.PASSWORD_RESET_MAX_AGE // 60
     mailer.send(
         user.email, user.locale, _l("Reset your Goodhours password"), "reset",
         user=user, link=link, minutes=minutes,
@@ -173,7 +174,7 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset(token: str) -> User:
     """Return the user a reset link is for, or raise if it is forged, used or expired."""
-    payload = tokens.unsign("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    payload = tokens.unsign("reset", token, settings.PASSWORD_RESET_MAX_AGE)
     user = db.session.get(User, payload.get("uid")) if payload else None
     if user is None or payload.get("fp") != _reset_fingerprint(user):
         raise InvalidInput(BAD_LINK)

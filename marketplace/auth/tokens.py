@@ -4,12 +4,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from config import settings
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"goodhours.{purpose}")
+    return URLSafeTimedSerializer(settings.SECRET_KEY, salt=f"goodhours.{purpose}")
 
 
 def sign(purpose: str, payload: dict) -> str:

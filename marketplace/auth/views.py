@@ -1,9 +1,10 @@
 """Account pages: sign up, verify email, log in and out, reset password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from config import settings
 from marketplace.auth import service
 from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from marketplace.auth.session import end_session, login_required, login_user
@@ -77,9 +78,9 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+@limiter.limit(lambda: settings.LOGIN_LIMIT_PER_ADDRESS, methods=["POST"],
                deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+@limiter.limit(lambda: settings.LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"],
                key_func=_account_key, deduct_when=_failed)
 def login():
     """Log in with email and password."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import and_, func, select
 
+from config import settings
 from marketplace.auth.models import User
 from marketplace.firms.models import FirmPreference
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
@@ -24,13 +24,6 @@ from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_today
 from marketplace.timebank.hours.served import is_service, reversed_entry
 
-DEFAULTS = {
-    "FIRMS_POINTS_PER_YUAN": 1,
-    "FIRMS_POINTS_PER_HOUR": 1,
-    "FIRMS_BADGE_BRONZE_POINTS": 1_000,
-    "FIRMS_BADGE_SILVER_POINTS": 10_000,
-    "FIRMS_BADGE_GOLD_POINTS": 100_000,
-}
 BADGES = ("gold", "silver", "bronze")  # highest first
 PERIODS = ("month", "year")
 GIVEN = (DonationStatus.COMPLETED.value, DonationStatus.REFUNDED.value)
@@ -46,8 +39,10 @@ class Standing:
     points_to_next: int | None
 
 
-def setting(name: str) -> int:
-    return int(current_app.config.get(name, DEFAULTS[name]))
+def badge_points(level: str) -> int:
+    """Return the points a badge level needs."""
+    return {"gold": settings.FIRMS_BADGE_GOLD_POINTS, "silver": settings.FIRMS_BADGE_SILVER_POINTS,
+            "bronze": settings.FIRMS_BADGE_BRONZE_POINTS}[level]
 
 
 def firms_of(user: User | None) -> list[Organisation]:
@@ -79,13 +74,13 @@ def period_start(period: str | None, today: date | None = None) -> date | None:
 
 def points(given_fen: int, minutes: int) -> int:
     """Return the points for money given (fen) and minutes of service, rounded down."""
-    return (given_fen * setting("FIRMS_POINTS_PER_YUAN") // 100) + (minutes * setting("FIRMS_POINTS_PER_HOUR") // 60)
+    return (given_fen * settings.FIRMS_POINTS_PER_YUAN // 100) + (minutes * settings.FIRMS_POINTS_PER_HOUR // 60)
 
 
 def badge(total_points: int) -> str | None:
     """Return the badge level the points earn: gold, silver, bronze, or None."""
     for level in BADGES:
-        if total_points >= setting(f"FIRMS_BADGE_{level.upper()}_POINTS"):
+        if total_points >= badge_points(level):
             return level
     return None
 
@@ -97,9 +92,9 @@ def standing(firm: Organisation, period: str | None = None, today: date | None =
     minutes = minutes_served([firm.id], since).get(firm.id, 0)
     total = points(given, minutes)
     level = badge(total)
-    higher = [b for b in reversed(BADGES) if setting(f"FIRMS_BADGE_{b.upper()}_POINTS") > total]
+    higher = [b for b in reversed(BADGES) if badge_points(b) > total]
     next_level = higher[0] if higher else None
-    to_next = setting(f"FIRMS_BADGE_{next_level.upper()}_POINTS") - total if next_level else None
+    to_next = badge_points(next_level) - total if next_level else None
     return Standing(given, minutes, total, level, next_level, to_next)
 
 

@@ -48,7 +48,7 @@ def show(firm_id):
         "firms/show.html", firm=firm, ever=service.standing(firm), month=service.standing(firm, "month"),
         year=service.standing(firm, "year"), recent=recent, on_board=service.is_on_leaderboard(firm),
         may_choose=can(g.user, "org.edit", firm), button=EmptyForm(),
-        thresholds={level: service.setting(f"FIRMS_BADGE_{level.upper()}_POINTS") for level in service.BADGES})
+        thresholds={level: service.badge_points(level) for level in service.BADGES})
 
 
 @bp.post("/<int:firm_id>/leaderboard")

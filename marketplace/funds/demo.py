@@ -13,7 +13,7 @@ from marketplace.firms import service as firms
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Organisation
-from marketplace.payments import demo, offline
+from marketplace.payments import demo_provider, offline
 from marketplace.payments import service as giving
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -56,7 +56,7 @@ def seed_funds(domain: str) -> int:
                                 payer_email=firm_admin.email, firm_id=firm_org.id, display="name")
     offline.confirm_gift(users["orgadmin"], large.id)  # above ¥5,000: a second person confirms it
     gift = giving.give_to_fund(donor, community.public_code, 20_000, display="anonymous", message="一点心意")
-    demo.checkout(donor, gift.public_code, "pay")
+    demo_provider.checkout(donor, gift.public_code, "pay")
     disbursements.request_disbursement(staff, community, payee="北京街长者饭堂", purpose="十一月长者助餐",
                                        amount_fen=80_000, evidence_file=_file("invoice.pdf"))
     firms.set_leaderboard(firm_admin, firm_org, True)

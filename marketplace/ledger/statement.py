@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
+from config import settings
 from marketplace.ledger.models import LedgerBalance, LedgerEntry, LedgerPosting
 from marketplace.ledger.posting import account_id_of
 from marketplace.platform.errors import InvalidInput
@@ -63,7 +63,7 @@ def statement(account, cursor: str | None = None, limit: int = 50) -> StatementP
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="ledger-statement")
+    return URLSafeSerializer(settings.SECRET_KEY, salt="ledger-statement")
 
 
 def _write_cursor(before: int, running: int, account_id: int) -> str:

@@ -16,7 +16,8 @@ from marketplace.orgs.schemas import (
     OrganisationUpdateSchema,
 )
 
-blp = api_blueprint("organisations", __name__, url_prefix="/api/v1", description="Organisations")
+blp = api_blueprint("organisations", __name__, url_prefix="/api/v1", description=(
+    "Organisations, under /api/v1/orgs. The former /api/v1/organisations addresses answer 308 to these."))
 TOKEN = [{"token": []}]
 
 
@@ -27,7 +28,7 @@ def list_districts():
     return service.districts()
 
 
-@blp.route("/organisations")
+@blp.route("/orgs")
 @blp.arguments(OrganisationQuerySchema, location="query")
 @blp.response(200, OrganisationPageSchema)
 def list_organisations(args):
@@ -36,7 +37,7 @@ def list_organisations(args):
     return paginate(stmt, Organisation.id, args["cursor"], args["limit"])
 
 
-@blp.route("/organisations", methods=["POST"])
+@blp.route("/orgs", methods=["POST"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(OrganisationPublicSchema)
@@ -46,14 +47,14 @@ def create_organisation(data):
     return service.create_organisation(g.user, **data)
 
 
-@blp.route("/organisations/<int:org_id>")
+@blp.route("/orgs/<int:org_id>")
 @blp.response(200, OrganisationPublicSchema)
 def get_organisation(org_id):
     """Return one organisation."""
     return service.get_organisation(org_id)
 
 
-@blp.route("/organisations/<int:org_id>", methods=["PATCH"])
+@blp.route("/orgs/<int:org_id>", methods=["PATCH"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(OrganisationUpdateSchema(partial=True))
@@ -66,7 +67,7 @@ def update_organisation(data, org_id):
     return service.update_organisation(g.user, org, **(current | data))
 
 
-@blp.route("/organisations/<int:org_id>/members")
+@blp.route("/orgs/<int:org_id>/members")
 @blp.doc(security=TOKEN)
 @auth_required()
 @blp.response(200, MemberSchema(many=True))
@@ -75,7 +76,7 @@ def list_members(org_id):
     return service.members(g.user, service.get_organisation(org_id))
 
 
-@blp.route("/organisations/<int:org_id>/members/<int:membership_id>", methods=["PATCH"])
+@blp.route("/orgs/<int:org_id>/members/<int:membership_id>", methods=["PATCH"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(MemberRoleSchema)
@@ -86,7 +87,7 @@ def change_role(data, org_id, membership_id):
     return service.change_role(g.user, org, membership_id, data["role"])
 
 
-@blp.route("/organisations/<int:org_id>/members/<int:membership_id>", methods=["DELETE"])
+@blp.route("/orgs/<int:org_id>/members/<int:membership_id>", methods=["DELETE"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.response(204)
@@ -95,7 +96,7 @@ def remove_member(org_id, membership_id):
     service.remove_member(g.user, service.get_organisation(org_id), membership_id)
 
 
-@blp.route("/organisations/<int:org_id>/invitations", methods=["POST"])
+@blp.route("/orgs/<int:org_id>/invitations", methods=["POST"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(InvitationSchema)

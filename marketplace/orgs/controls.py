@@ -3,15 +3,12 @@ above one amount is done by two people, never one. One setting, `MONEY_SECOND_PE
 (default ¥5,000), serves all three."""
 from __future__ import annotations
 
-from flask import current_app
-
-SETTING = "MONEY_SECOND_PERSON_ABOVE_FEN"
-DEFAULT_FEN = 500_000  # ¥5,000
+from config import settings
 
 
 def second_person_above() -> int:
     """Return the amount (fen) above which a second person must confirm a money movement."""
-    return int(current_app.config.get(SETTING, DEFAULT_FEN))
+    return settings.MONEY_SECOND_PERSON_ABOVE_FEN
 
 
 def needs_second_person(amount_fen: int) -> bool:

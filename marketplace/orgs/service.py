@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth import tokens
 from marketplace.auth.models import User
@@ -234,7 +235,7 @@ def invite(actor: User, org: Organisation, email: str, role: str) -> Invitation:
     if any(m.user.email == email for m in org.memberships):
         raise InvalidInput(fields={"email": [_l("This person is already a member.")]})
     plain = tokens.random_token()
-    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    days = settings.INVITATION_MAX_AGE_DAYS
     invitation = Invitation(
         organisation=org, email=email, role=role_enum.value, invited_by=actor,
         token_hash=tokens.digest(plain), expires_at=now_utc() + timedelta(days=days),

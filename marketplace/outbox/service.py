@@ -18,6 +18,7 @@ from flask_mailman import EmailMessage
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from config import settings
 from marketplace.outbox.models import OutboxMessage
 from marketplace.platform import jobs
 from marketplace.platform.extensions import db
@@ -64,7 +65,7 @@ def _add(kind: str, payload: dict) -> OutboxMessage:
 
 def message_id(row: OutboxMessage) -> str:
     """Return the row's own Message-ID: the same on every attempt, so a resend is recognisable."""
-    sender = current_app.config.get("MAIL_DEFAULT_SENDER") or ""
+    sender = settings.MAIL_DEFAULT_SENDER
     domain = sender.rpartition("@")[2].strip(" >") or "goodhours.invalid"
     return f"<goodhours-outbox-{row.id}-{int(row.created_at.timestamp())}@{domain}>"
 
@@ -145,7 +146,7 @@ def _start_delivery(session: Session) -> None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        if app.config.get("JOBS_RUN_INLINE"):
+        if settings.JOBS_RUN_INLINE:
             with app.app_context():  # a session of its own: this one is finishing its commit
                 deliver_due()
         else:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import stripe
 from flask import current_app
 
-from marketplace.payments.settings import CURRENCY, TOLERANCE_SECONDS
+from config import settings
+from marketplace.payments.rules import CURRENCY, TOLERANCE_SECONDS
 
 EXPAND_PAYMENT = ["payment_intent.latest_charge.balance_transaction"]
 
@@ -112,10 +113,9 @@ def gateway() -> StripeGateway:
     """Return the app's Stripe gateway (tests may put another in `app.extensions["payments_gateway"]`)."""
     found = current_app.extensions.get("payments_gateway")
     if found is None:
-        config = current_app.config
-        if not config.get("STRIPE_SECRET_KEY"):
+        if not settings.STRIPE_SECRET_KEY:
             raise GatewayError("STRIPE_SECRET_KEY is not set")
-        found = StripeGateway(config["STRIPE_SECRET_KEY"], config.get("STRIPE_API_BASE"),
-                              int(config.get("STRIPE_MAX_NETWORK_RETRIES", 2)))
+        found = StripeGateway(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE,
+                              settings.STRIPE_MAX_NETWORK_RETRIES)
         current_app.extensions["payments_gateway"] = found
     return found

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
 from marketplace.auth.service import find_by_email
@@ -38,15 +38,8 @@ from marketplace.reconciliation.periods import closed_period_of
 from marketplace.web import uploads
 
 OFFLINE = (Provider.BANK.value, Provider.CASH.value)
-DEFAULTS = {
-    "PAYMENTS_OFFLINE_MAX_FEN": 10_000_000_000,  # ¥100,000,000
-}
 MIN_FEN = 100  # ¥1
 RECORD_DAYS_BACK = 366  # a gift is recorded within a year of its arrival
-
-
-def setting(name: str) -> int:
-    return int(current_app.config.get(name, DEFAULTS[name]))
 
 
 def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_fen, received_on, evidence,
@@ -69,7 +62,7 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
         errors["method"] = [_l("Choose a bank transfer or cash.")]
     if not _is_amount(amount_fen):
         errors["amount_fen"] = [_l("Enter an amount of at least ¥1.00 and at most ¥%(most)s.",
-                                   most=f"{setting('PAYMENTS_OFFLINE_MAX_FEN') // 100:,}")]
+                                   most=f"{settings.PAYMENTS_OFFLINE_MAX_FEN // 100:,}")]
     payer, payer_name = _payer(payer_email, payer_name, errors)
     firm = _firm(firm_id, errors)
     if display not in PublicDisplay.__members__.values():
@@ -200,7 +193,7 @@ def _late(actor: User, org: Organisation, received_on: date, late_entry: bool, e
 
 def _is_amount(value) -> bool:
     return (isinstance(value, int) and not isinstance(value, bool)
-            and MIN_FEN <= value <= setting("PAYMENTS_OFFLINE_MAX_FEN"))
+            and MIN_FEN <= value <= settings.PAYMENTS_OFFLINE_MAX_FEN)
 
 
 def _short_text(value, longest: int) -> bool:

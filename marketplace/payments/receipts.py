@@ -4,13 +4,14 @@ bilingual PDF, and the email that carries it to the donor: queued in the outbox 
 rendered (PDF included) and sent by the outbox worker after the commit."""
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from config import settings
 from marketplace.auth.models import PublicDisplay
 from marketplace.outbox.service import add_build
 from marketplace.payments import receipt_pdf as pdf_layout
@@ -127,7 +128,7 @@ def receipt_message(donation_id: int) -> EmailMessage | None:
         body = render_template("email/receipt.txt", donation=donation, donor=donor,
                                link=external_url("payments.my_giving"))
         subject = str(_l("Your receipt %(number)s from Goodhours", number=donation.receipt_no))
-    message = EmailMessage(subject=subject, body=body, from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+    message = EmailMessage(subject=subject, body=body, from_email=settings.MAIL_DEFAULT_SENDER,
                            to=[donor.email])
     message.attach(f"receipt-{donation.receipt_no}.pdf", pdf, "application/pdf")
     return message

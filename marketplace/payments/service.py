@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import PublicDisplay, User
 from marketplace.funds import service as funds
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.service import require_verified
-from marketplace.payments import completion, postings, refunds, settings
+from marketplace.payments import completion, postings, refunds, rules
 from marketplace.payments.gateway import Checkout, GatewayError, gateway
 from marketplace.payments.models import Donation, DonationStatus, ExcessChoice
 from marketplace.platform.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -69,9 +70,9 @@ def give_to_fund(donor: User, fund_code, amount_fen, display=None, message="", o
 
 
 def _check_amount(amount_fen, errors: dict) -> None:
-    if type(amount_fen) is not int or not settings.MIN_FEN <= amount_fen <= settings.max_fen():
-        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(settings.MIN_FEN),
-                                   high=money(settings.max_fen()))]
+    if type(amount_fen) is not int or not rules.MIN_FEN <= amount_fen <= settings.PAYMENTS_MAX_FEN:
+        errors["amount_fen"] = [_l("Give at least %(low)s and at most %(high)s.", low=money(rules.MIN_FEN),
+                                   high=money(settings.PAYMENTS_MAX_FEN))]
 
 
 def pay_wish(donor: User, listing_code, display=None, message="", excess_choice=None) -> Donation:
@@ -87,7 +88,7 @@ def pay_wish(donor: User, listing_code, display=None, message="", excess_choice=
         WishClaim.status == ClaimStatus.ACTIVE.value))
     if listing.kind != ListingKind.WISH or claim is None or claim.method != ClaimMethod.MONEY:
         raise Conflict(_l("Only a wish you claimed by money can be paid here."))
-    if listing.value_fen < settings.MIN_FEN:
+    if listing.value_fen < rules.MIN_FEN:
         raise Conflict(_l("This wish has no value to pay; please fulfil it in kind."))
     _refuse_if_paid(Donation.listing_id == listing.id, _l("This wish is already paid. Thank you!"))
     funding.refuse_if_funded(listing)
@@ -162,7 +163,7 @@ def _pending(donor, fund, amount_fen, display, message, excess_choice=None, **li
     donation = Donation(fund_id=fund.id, donor_id=donor.id, amount_fen=amount_fen,
                         excess_choice=excess_choice or ExcessChoice.COMMUNITY.value,
                         display=display or donor.public_display, message=message.strip(),
-                        provider=settings.provider(), status=S.PENDING.value, **links)
+                        provider=rules.provider(), status=S.PENDING.value, **links)
     db.session.add(donation)
     db.session.flush()
     record("donation.started", actor=donor, subject=donation, amount_fen=amount_fen, provider=donation.provider)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from config import settings
 from marketplace.auth.session import login_required
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.orgs.views import org_name
-from marketplace.payments import demo, service, settings, webhooks
+from marketplace.payments import demo_provider, rules, service, webhooks
 from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
@@ -108,20 +109,20 @@ def _show(form, error) -> None:
 
 def _page(form, context, status):
     listing = context.get("listing")
-    return render_template("payments/give.html", form=form, provider=settings.provider(), left_fen=(
+    return render_template("payments/give.html", form=form, provider=rules.provider(), left_fen=(
         listing.left_fen if listing is not None else None),
-                           max_fen=settings.max_fen(), min_fen=settings.MIN_FEN, **context), status
+                           max_fen=settings.PAYMENTS_MAX_FEN, min_fen=rules.MIN_FEN, **context), status
 
 
 @bp.route("/demo/<donation_code>", methods=["GET", "POST"])
 @login_required
 def demo_checkout(donation_code):
     """The TEST MODE checkout: pay or decline a demo donation through the signed webhook path."""
-    donation = demo.demo_donation(g.user, donation_code)
+    donation = demo_provider.demo_donation(g.user, donation_code)
     form = DemoCheckoutForm()
     if form.validate_on_submit():
         try:
-            result = demo.checkout(g.user, donation.public_code, form.outcome.data)
+            result = demo_provider.checkout(g.user, donation.public_code, form.outcome.data)
         except Conflict as error:
             flash(str(error.message), "error")
         else:
@@ -131,7 +132,7 @@ def demo_checkout(donation_code):
         return redirect(url_for("payments.donation", donation_code=donation_code))
     status = 422 if form.errors else 200
     return render_template("payments/checkout_demo.html", donation=donation, form=form,
-                           too_late=demo.too_late(donation)), status
+                           too_late=demo_provider.too_late(donation)), status
 
 
 @bp.route("/donations/<donation_code>")
@@ -147,5 +148,5 @@ def donation(donation_code):
 def stripe_webhook():
     """Take one event from Stripe: verified on the raw body, applied once."""
     result = webhooks.handle(request.get_data(cache=False), request.headers.get("Stripe-Signature"),
-                             settings.stripe_webhook_secret())
+                             settings.STRIPE_WEBHOOK_SECRET)
     return jsonify({"outcome": result.outcome}), result.status

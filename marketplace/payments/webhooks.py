@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.payments import attention, service, settings
+from marketplace.payments import attention, rules, service
 from marketplace.payments.gateway import BadSignature, GatewayError, gateway, verify
 from marketplace.payments.models import Donation, DonationStatus, PaymentEvent
 from marketplace.platform.extensions import db
@@ -95,7 +95,7 @@ def _plan(event: dict, provider: str) -> _Plan:
     kind, obj = event["type"], event["data"]["object"]
     if kind not in DONATION_EVENTS and kind != "payout.paid":
         return _Plan()
-    if bool(event.get("livemode")) != settings.live_mode_expected(provider):
+    if bool(event.get("livemode")) != rules.live_mode_expected(provider):
         log.error("refused event %s: livemode %s does not match our key", event["id"], event.get("livemode"))
         return _Plan(refusal="refused:livemode")
     if kind == "payout.paid":
@@ -110,7 +110,7 @@ def _plan(event: dict, provider: str) -> _Plan:
         return _Plan(donation.id, refusal="refused:provider")
     plan = _Plan(donation.id, session=obj if kind in SESSION_EVENTS else None)
     if kind in SESSION_EVENTS and (obj.get("amount_total") != donation.amount_fen
-                                   or str(obj.get("currency", "")).lower() != settings.CURRENCY):
+                                   or str(obj.get("currency", "")).lower() != rules.CURRENCY):
         log.error("refused event %s: amount %s %s is not donation %s's %s fen", event["id"], obj.get("amount_total"),
                   obj.get("currency"), donation.public_code, donation.amount_fen)
         plan.refusal = "refused:amount"
@@ -168,7 +168,7 @@ def _fee_of(session: dict) -> int | None:
     txn = charge.get("balance_transaction") if isinstance(charge, dict) else None
     if not isinstance(txn, dict):
         return None
-    if str(txn.get("currency", settings.CURRENCY)).lower() != settings.CURRENCY:
+    if str(txn.get("currency", rules.CURRENCY)).lower() != rules.CURRENCY:
         log.warning("fee of session %s is in %s, not fen: not posted", session.get("id"), txn.get("currency"))
         return 0
     return int(txn.get("fee") or 0)
@@ -209,7 +209,7 @@ def _apply(event: dict, provider: str, plan: _Plan, payload: bytes) -> Result:
 
 def _payout(event: dict) -> str:
     obj = event["data"]["object"]
-    if str(obj.get("currency", "")).lower() != settings.CURRENCY or not isinstance(obj.get("amount"), int):
+    if str(obj.get("currency", "")).lower() != rules.CURRENCY or not isinstance(obj.get("amount"), int):
         log.warning("payout %s is not in fen: not posted", obj.get("id"))
         return "ignored"
     return service.apply_payout(str(obj.get("id"))[:100], obj["amount"])

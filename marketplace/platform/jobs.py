@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select, update
 
+from config import Settings, settings
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 
@@ -33,12 +34,12 @@ _worker_app: Flask | None = None  # built once per RQ worker process
 def enqueue(func_path: str, *args):
     """Run `func_path(*args)` in the background; return the RQ job or thread (None when inline)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config.get("JOBS_RUN_INLINE"):
+    if settings.JOBS_RUN_INLINE:
         resolve(func_path)(*args)
         return None
     queue = _rq_queue(app)
     if queue is not None:
-        return queue.enqueue(run, func_path, *args, job_timeout=app.config.get("JOBS_TIMEOUT", 3600))
+        return queue.enqueue(run, func_path, *args, job_timeout=settings.JOBS_TIMEOUT)
     thread = threading.Thread(target=_run_in_thread, args=(app, func_path, args), daemon=True,
                               name=f"job {func_path}")
     thread.start()
@@ -52,11 +53,11 @@ def enqueue_at(when: datetime, func_path: str, *args):
     `flask` commands do the same work. A job for later never runs now, not even inline in tests.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    queue = None if app.config.get("JOBS_RUN_INLINE") else _rq_queue(app)
+    queue = None if settings.JOBS_RUN_INLINE else _rq_queue(app)
     if queue is None:
         return None
     try:
-        return queue.enqueue_at(when, run, func_path, *args, job_timeout=app.config.get("JOBS_TIMEOUT", 3600))
+        return queue.enqueue_at(when, run, func_path, *args, job_timeout=settings.JOBS_TIMEOUT)
     except Exception:  # Redis down: the work is already committed and the hourly command will catch up
         log.exception("Could not schedule %s at %s", func_path, when)
         return None
@@ -109,7 +110,7 @@ def run(func_path: str, *args):
 
 
 def _rq_queue(app: Flask):
-    url = app.config.get("REDIS_URL")
+    url = Settings(app.config).REDIS_URL
     if not url:
         return None
     try:
@@ -117,7 +118,7 @@ def _rq_queue(app: Flask):
         from rq import Queue
     except ImportError:  # rq is optional: without it jobs run on a thread of this process
         return None
-    return Queue(app.config.get("JOBS_QUEUE", "default"), connection=Redis.from_url(url))
+    return Queue(Settings(app.config).JOBS_QUEUE, connection=Redis.from_url(url))
 
 
 def _run_in_thread(app: Flask, func_path: str, args: tuple) -> None:

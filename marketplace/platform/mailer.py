@@ -6,6 +6,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 
+from config import settings
 from marketplace.outbox.service import add_email
 
 
@@ -19,7 +20,7 @@ def send(to: str, locale: str, subject, template: str, **context) -> None:
         message = EmailMessage(
             subject=str(subject),
             body=body,
-            from_email=current_app.config["MAIL_DEFAULT_SENDER"],
+            from_email=settings.MAIL_DEFAULT_SENDER,
             to=[to],
         )
     add_email(message)
@@ -27,7 +28,7 @@ def send(to: str, locale: str, subject, template: str, **context) -> None:
 
 def external_url(endpoint: str, **values) -> str:
     """Return an absolute link for an email, also from the CLI or a job (then based on SITE_URL)."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
+    if has_request_context() or settings.SERVER_NAME:
         return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+    with current_app.test_request_context(base_url=settings.SITE_URL):
         return url_for(endpoint, _external=True, **values)

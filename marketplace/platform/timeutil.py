@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from config import settings
 
 
 def now_utc() -> datetime:
@@ -12,7 +12,7 @@ def now_utc() -> datetime:
 
 def site_zone() -> ZoneInfo:
     """Return the site's time zone (BABEL_DEFAULT_TIMEZONE, Guangzhou by default)."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return ZoneInfo(settings.BABEL_DEFAULT_TIMEZONE)
 
 
 def local_date(moment: datetime) -> date:

@@ -14,10 +14,10 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from config import settings
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
@@ -26,11 +26,6 @@ from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
-DEFAULT_DAYS = 3
-
-
-def window_days() -> int:
-    return int(current_app.config.get("RECONCILIATION_MATCH_DAYS", DEFAULT_DAYS))
 
 
 def auto_match(account_id: int, import_id: int | None = None, actor=None, progress=None) -> int:
@@ -145,7 +140,7 @@ def _by_id(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]
 # --- by amount within a window ------------------------------------------------------------------------
 
 def _by_amount(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]:
-    days = timedelta(days=window_days())
+    days = timedelta(days=settings.RECONCILIATION_MATCH_DAYS)
     first, last = min(line.value_date for line in lines) - days, max(line.value_date for line in lines) + days
     day = func.coalesce(Donation.received_on, LedgerEntry.effective_date)
     stmt = (_unmatched_postings(account_id).add_columns(day, Donation.reference)

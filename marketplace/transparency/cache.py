@@ -16,12 +16,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
-
+from config import settings
 from marketplace.platform.timeutil import now_utc
 
 log = logging.getLogger(__name__)
-DEFAULT_SECONDS = 300
 PREFIX = "goodhours:transparency:"
 _memory: dict[str, tuple[float, str]] = {}
 _lock = threading.Lock()
@@ -31,7 +29,7 @@ _refreshing: ContextVar[bool] = ContextVar("transparency_refreshing", default=Fa
 
 def seconds() -> int:
     """Return how long figures are kept (0: not cached)."""
-    return max(0, int(current_app.config.get("TRANSPARENCY_CACHE_SECONDS", DEFAULT_SECONDS)))
+    return max(0, settings.TRANSPARENCY_CACHE_SECONDS)
 
 
 def cached(key: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
@@ -68,7 +66,7 @@ def clear() -> None:
 
 
 def _redis():
-    url = current_app.config.get("REDIS_URL")
+    url = settings.REDIS_URL
     if not url:
         return None
     if url not in _clients:

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from config import settings
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger import chain
 from marketplace.ledger.models import LedgerEntry
@@ -26,14 +26,13 @@ from marketplace.platform.timeutil import now_utc
 from marketplace.transparency.giving360_codes import individual_details
 from marketplace.wishes.models import Listing
 
-DEFAULT_PREFIX = "360G-goodhours"
 STANDARD_VERSION = "1.4"
 INDIVIDUAL = "Individual Recipient"
 ORG_SCHEME = "XI-GOODHOURS"  # our own organisation identifiers: no public register covers them
 
 
 def prefix() -> str:
-    return str(current_app.config.get("GIVING360_PREFIX") or DEFAULT_PREFIX)
+    return settings.GIVING360_PREFIX
 
 
 def funder_id(organisation_id: int) -> str:

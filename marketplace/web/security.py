@@ -5,6 +5,8 @@ import secrets
 
 from flask import Flask, g
 
+from config import Settings
+
 
 def csp_nonce() -> str:
     """Return this request's nonce for <script nonce=...>."""
@@ -36,6 +38,6 @@ def _set_hsts(response):
 
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
-    if app.config["ENV_NAME"] == "production":
+    if Settings(app.config).ENV_NAME == "production":
         app.after_request(_set_hsts)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

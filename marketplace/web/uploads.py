@@ -8,11 +8,11 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
+from config import settings
 from marketplace.platform.errors import InvalidInput
 
 SIGNATURES = {  # what the first bytes of each accepted type look like
@@ -79,7 +79,7 @@ def opens(data: bytes, content_type: str) -> bool:
 
 
 def root() -> Path:
-    return Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
+    return Path(settings.UPLOAD_FOLDER)
 
 
 def path_of(name: str) -> Path:

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
@@ -20,7 +21,6 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes.models import AgeBand, Beneficiary, HouseholdCategory
-from marketplace.wishes.settings import setting
 
 PSEUDONYM_WORDS = ["青禾", "暖阳", "春芽", "星河", "晨光", "松柏", "海棠", "木棉", "小溪", "明月", "向阳", "竹影"]
 PHONE = re.compile(r"^\+?[0-9 -]{5,20}$")
@@ -117,7 +117,7 @@ def verify_beneficiary(actor: User, beneficiary_id) -> Beneficiary:
         raise Conflict(_l("You registered this household, so someone else must visit and verify it."))
     beneficiary.verified_by_id = actor.id
     beneficiary.verified_at = now_utc()
-    beneficiary.reverify_due_on = add_months(local_today(), setting("REVERIFY_MONTHS"))
+    beneficiary.reverify_due_on = add_months(local_today(), settings.WISHES_REVERIFY_MONTHS)
     record("beneficiary.verified", actor=actor, subject=beneficiary)
     db.session.commit()
     return beneficiary

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.orgs.models import OrgKind
@@ -25,7 +26,6 @@ from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import move, move_if
 from marketplace.wishes.models import ClaimMethod, ClaimStatus, Listing, ListingKind, ListingStatus, WishClaim
 from marketplace.wishes.service import get_listing, locked_listing, may_manage
-from marketplace.wishes.settings import setting
 
 S = ListingStatus
 
@@ -57,10 +57,10 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
     db.session.execute(select(User.id).where(User.id == claimant.id).with_for_update())
     active = db.session.scalar(select(func.count(WishClaim.id)).where(
         WishClaim.claimant_id == claimant.id, WishClaim.status == ClaimStatus.ACTIVE.value))
-    if active >= setting("MAX_ACTIVE_CLAIMS"):
+    if active >= settings.WISHES_MAX_ACTIVE_CLAIMS:
         raise Conflict(_l("You already hold %(n)d claims; fulfil or release one first.", n=active))
     now = now_utc()
-    deadline = now + timedelta(days=setting("CLAIM_DAYS"))
+    deadline = now + timedelta(days=settings.WISHES_CLAIM_DAYS)
     if not move_if(listing.id, S.PUBLISHED, S.CLAIMED, claimant, "claim", claim_deadline_at=deadline):
         db.session.rollback()
         if listing.status in (S.PUBLISHED, S.CLAIMED, S.FULFILLED, S.CONFIRMED, S.CLOSED):
@@ -142,7 +142,7 @@ def expire_claims(now=None) -> int:
 
 def expire_unclaimed(now=None) -> int:
     """Mark listings published for longer than EXPIRE_UNCLAIMED_DAYS with no pledge as expired; return how many."""
-    cut = (now or now_utc()) - timedelta(days=setting("EXPIRE_UNCLAIMED_DAYS"))
+    cut = (now or now_utc()) - timedelta(days=settings.WISHES_EXPIRE_UNCLAIMED_DAYS)
     ids = list(db.session.scalars(select(Listing.id).where(  # a need with pledges is being helped: it stays
         Listing.status == S.PUBLISHED.value, Listing.status_changed_at < cut, Listing.pledged_fen == 0)))
     count = 0
@@ -174,5 +174,5 @@ def repeat_expirers(org_id: int) -> list[tuple[User, int]]:
         select(User, count).join(WishClaim, WishClaim.claimant_id == User.id)
         .join(Listing, Listing.id == WishClaim.listing_id)
         .where(Listing.organisation_id == org_id, WishClaim.status == ClaimStatus.EXPIRED.value)
-        .group_by(User.id).having(count >= setting("REPEAT_EXPIRY_COUNT")).order_by(count.desc()))
+        .group_by(User.id).having(count >= settings.WISHES_REPEAT_EXPIRY_COUNT).order_by(count.desc()))
     return [(user, n) for user, n in rows]

@@ -21,7 +21,7 @@ blp = api_blueprint("households", __name__, url_prefix="/api/v1",
 TOKEN = [{"token": []}]
 
 
-@blp.route("/organisations/<int:org_id>/beneficiaries")
+@blp.route("/orgs/<int:org_id>/beneficiaries")
 @blp.doc(security=TOKEN)
 @auth_required()
 @blp.arguments(CursorArgs, location="query")
@@ -33,7 +33,7 @@ def list_beneficiaries(args, org_id):
     return paginate(stmt, Beneficiary.id, args["cursor"], args["limit"])
 
 
-@blp.route("/organisations/<int:org_id>/beneficiaries", methods=["POST"])
+@blp.route("/orgs/<int:org_id>/beneficiaries", methods=["POST"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(HouseholdSchema)

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import and_, case, func, literal, or_, select
 
+from config import settings
 from marketplace.auth.models import User
 from marketplace.orgs.models import Membership, Organisation, Role
 from marketplace.platform.errors import Forbidden
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes.models import Beneficiary, Listing, ListingStatus
-from marketplace.wishes.settings import setting
 
 S = ListingStatus
 LIGHTS = ("red", "yellow", "green")
@@ -26,16 +26,16 @@ BOARD_PAGE = 100
 def listing_light(now=None):
     """SQL for a listing's light: red when overdue or left unhelped too long, yellow when close."""
     now = now or now_utc()
-    days = lambda name: now - timedelta(days=setting(name))  # noqa: E731
+    days = lambda count: now - timedelta(days=count)  # noqa: E731
     status, since, deadline = Listing.status, Listing.status_changed_at, Listing.claim_deadline_at
     return case(
         (status == S.EXPIRED.value, literal("red")),
         (and_(status == S.CLAIMED.value, deadline < now), literal("red")),
-        (and_(status == S.PUBLISHED.value, since < days("UNCLAIMED_RED_DAYS")), literal("red")),
-        (and_(status == S.CLAIMED.value, deadline < now + timedelta(days=setting("DEADLINE_YELLOW_DAYS"))),
+        (and_(status == S.PUBLISHED.value, since < days(settings.WISHES_UNCLAIMED_RED_DAYS)), literal("red")),
+        (and_(status == S.CLAIMED.value, deadline < now + timedelta(days=settings.WISHES_DEADLINE_YELLOW_DAYS)),
          literal("yellow")),
-        (and_(status == S.PUBLISHED.value, since < days("UNCLAIMED_YELLOW_DAYS")), literal("yellow")),
-        (and_(status == S.FULFILLED.value, since < days("UNCONFIRMED_YELLOW_DAYS")), literal("yellow")),
+        (and_(status == S.PUBLISHED.value, since < days(settings.WISHES_UNCLAIMED_YELLOW_DAYS)), literal("yellow")),
+        (and_(status == S.FULFILLED.value, since < days(settings.WISHES_UNCONFIRMED_YELLOW_DAYS)), literal("yellow")),
         else_=literal("green"),
     )
 
@@ -43,7 +43,7 @@ def listing_light(now=None):
 def beneficiary_light(now=None):
     """SQL for a household's light: red when re-verification is overdue, yellow when unhelped for long."""
     now = now or now_utc()
-    unhelped = now - timedelta(days=setting("UNHELPED_YELLOW_DAYS"))
+    unhelped = now - timedelta(days=settings.WISHES_UNHELPED_YELLOW_DAYS)
     return case(
         (or_(Beneficiary.reverify_due_on.is_(None), Beneficiary.reverify_due_on < local_today()), literal("red")),
         (func.coalesce(Beneficiary.last_helped_at, Beneficiary.created_at) < unhelped, literal("yellow")),

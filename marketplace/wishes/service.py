@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.funds.service import restricted_fund_for
@@ -38,7 +39,6 @@ from marketplace.wishes.models import (
     PledgeStatus,
     WishClaim,
 )
-from marketplace.wishes.settings import setting
 
 S = ListingStatus
 EDITABLE = (S.DRAFT, S.SUBMITTED)
@@ -128,9 +128,9 @@ def _check_fields(kind: str, title, story, quantity, value_fen, funding: list[di
         errors["quantity"] = [_l("Enter a quantity from 1 to %(n)d.", n=1000)]
     if type(value_fen) is not int or not 0 <= value_fen <= MAX_FEN:
         errors["value_fen"] = [_l("Enter an amount in yuan.")]
-    elif kind == ListingKind.WISH and not 0 < value_fen <= setting("WISH_VALUE_CAP_FEN"):
+    elif kind == ListingKind.WISH and not 0 < value_fen <= settings.WISHES_WISH_VALUE_CAP_FEN:
         errors["value_fen"] = [_l("A micro-wish is worth more than ¥0 and at most %(cap)s.",
-                                  cap=money(setting("WISH_VALUE_CAP_FEN")))]
+                                  cap=money(settings.WISHES_WISH_VALUE_CAP_FEN))]
     elif kind == ListingKind.HOUSEHOLD_NEED and value_fen <= 0:
         errors["value_fen"] = [_l("Enter the budget.")]
     lines = []
@@ -203,7 +203,7 @@ def update_listing(actor: User, listing_id, **data) -> Listing:
 
 
 def needs_over_cap_approval(listing: Listing) -> bool:
-    return (listing.kind == ListingKind.HOUSEHOLD_NEED and listing.value_fen > setting("NEED_BUDGET_CAP_FEN")
+    return (listing.kind == ListingKind.HOUSEHOLD_NEED and listing.value_fen > settings.WISHES_NEED_BUDGET_CAP_FEN
             and listing.over_cap_approved_by_id is None)
 
 
@@ -212,7 +212,7 @@ def approve_over_cap(actor: User, listing_id, note: str) -> Listing:
     listing = get_listing(actor, listing_id)
     require(actor, "org.edit", listing.organisation)
     note = reason_given(note, "note")
-    if listing.kind != ListingKind.HOUSEHOLD_NEED or listing.value_fen <= setting("NEED_BUDGET_CAP_FEN"):
+    if listing.kind != ListingKind.HOUSEHOLD_NEED or listing.value_fen <= settings.WISHES_NEED_BUDGET_CAP_FEN:
         raise Conflict(_l("This budget is within the cap and needs no approval."))
     listing.over_cap_approved_by_id, listing.over_cap_note = actor.id, note
     record("listing.over_cap_approved", actor=actor, subject=listing, note=note)

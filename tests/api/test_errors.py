@@ -17,12 +17,12 @@ CASES = {  # name: (method, path, body, token, status, code)
     "invalid JSON": ("PATCH", "/api/v1/me", b'{"locale": ', "write", 400, "bad_request"),
     "no token": ("GET", "/api/v1/me", None, None, 401, "unauthenticated"),
     "read token writes": ("PATCH", "/api/v1/me", {"locale": "en"}, "read", 403, "forbidden"),
-    "missing object": ("GET", "/api/v1/organisations/999999", None, "read", 404, "not_found"),
-    "last admin demoted": ("PATCH", "/api/v1/organisations/{org}/members/{membership}", {"role": "member"},
+    "missing object": ("GET", "/api/v1/orgs/999999", None, "read", 404, "not_found"),
+    "last admin demoted": ("PATCH", "/api/v1/orgs/{org}/members/{membership}", {"role": "member"},
                            "write", 409, "conflict"),
     "bad field": ("PATCH", "/api/v1/me", {"locale": "fr"}, "write", 422, "invalid_input"),
     "wrong method": ("DELETE", "/api/v1/me", None, "write", 405, "method_not_allowed"),
-    "wrong method on a collection": ("PUT", "/api/v1/organisations", {}, "write", 405, "method_not_allowed"),
+    "wrong method on a collection": ("PUT", "/api/v1/orgs", {}, "write", 405, "method_not_allowed"),
     "unknown path": ("GET", "/api/v1/no/such/thing", None, "read", 404, "not_found"),
     "unknown path, anonymous": ("GET", "/api/v1/no/such/thing", None, None, 404, "not_found"),
 }
@@ -50,5 +50,5 @@ def test_field_errors_name_the_field(client, caller):
 
 @pytest.mark.parametrize("lang,message", [("en", "We could not find that page."), ("zh-CN", "找不到这个页面。")])
 def test_errors_speak_the_callers_language(client, lang, message):
-    response = client.get("/api/v1/organisations/999999", headers={"Accept-Language": lang})
+    response = client.get("/api/v1/orgs/999999", headers={"Accept-Language": lang})
     assert api_error(response, 404)["message"] == message

@@ -88,7 +88,7 @@ def test_browser_session_may_only_read(client, auth, create_user):
     assert client.get("/api/v1/me").get_json()["email"] == "a@example.org"
     response = client.patch("/api/v1/me", json={"display_name": "改名"})
     api_error(response, 401)
-    response = client.post("/api/v1/organisations", json={
+    response = client.post("/api/v1/orgs", json={
         "kind": "charity", "name_zh": "新机构", "name_en": "New", "district_id": 1})
     api_error(response, 401)
     db.session.refresh(user)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
-from marketplace.payments import demo
+from marketplace.payments import demo_provider
 from marketplace.payments import service as giving
 from marketplace.platform.extensions import db
 from tests.funds.world import pdf
@@ -28,7 +28,7 @@ def fund(create_user, create_org):
     for email, amount, display in (("named@example.org", 50_000, "name"), ("quiet@example.org", 20_000, "anonymous")):
         donor = create_user(email=email, display_name="陈大文")
         gift = giving.give_to_fund(donor, fund.public_code, amount, display=display)
-        demo.checkout(donor, gift.public_code, "pay")
+        demo_provider.checkout(donor, gift.public_code, "pay")
     paid = disbursements.request_disbursement(staff, fund, payee="五金店", purpose="修门", amount_fen=10_000,
                                               evidence_file=pdf())
     disbursements.publish_receipt(staff, paid.id, pdf("redacted.pdf"))

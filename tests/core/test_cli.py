@@ -30,7 +30,7 @@ def test_seed_demo_fills_every_kind_and_role_once(runner):
 
 def test_demo_logins_work(runner, auth):
     runner.invoke(args=["seed", "demo"])
-    from marketplace.demo import DEMO_PASSWORD
+    from marketplace.auth.demo import DEMO_PASSWORD
 
     assert auth.login("volunteer@demo.example.org", DEMO_PASSWORD).status_code == 302
 

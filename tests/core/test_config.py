@@ -114,14 +114,86 @@ def test_production_without_stripe_keys_refuses_to_start_naming_every_missing_se
         create_app({"STRIPE_SECRET_KEY": "sk_live_x"})
     app = create_app({"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"})
     with app.app_context():
-        from marketplace.payments import settings as payments
+        from marketplace.payments import rules as payments
 
         assert payments.provider() == "stripe"
 
 
 def test_production_never_offers_the_demo_provider(app):
-    from marketplace.payments import settings as payments
+    from marketplace.payments import rules as payments
 
     app.config["ENV_NAME"] = "production"
     with pytest.raises(config.ConfigError):
         payments.provider()
+
+
+def test_a_wrong_type_in_the_environment_is_refused_naming_every_variable_at_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAIL_PORT", "twenty-five")
+    monkeypatch.setenv("RATELIMIT_ENABLED", "maybe")
+    monkeypatch.setenv("GOODHOURS_ENV", "prodution")
+    with pytest.raises(config.ConfigError) as refused:
+        config.load(tmp_path)
+    message = str(refused.value)
+    assert "MAIL_PORT must be a whole number, not 'twenty-five'" in message
+    assert "RATELIMIT_ENABLED must be a yes/no" in message
+    assert "GOODHOURS_ENV must be one of development, production, not 'prodution'" in message
+
+
+def test_an_override_of_the_wrong_type_is_refused(tmp_path):
+    with pytest.raises(config.ConfigError, match="WISHES_CLAIM_DAYS must be a whole number"):
+        config.load(tmp_path, {"WISHES_CLAIM_DAYS": "7"})
+    assert config.load(tmp_path, {"WISHES_CLAIM_DAYS": 2})["WISHES_CLAIM_DAYS"] == 2
+
+
+def test_every_setting_has_its_default_with_nothing_set(tmp_path, monkeypatch):
+    for setting in config.Settings.declared():
+        monkeypatch.delenv(setting.env, raising=False)
+    values = config.load(tmp_path)
+    assert {setting.key for setting in config.Settings.declared()} <= values.keys()
+    assert values["WISHES_CLAIM_DAYS"] == 7 and values["UPLOAD_FOLDER"] == str(tmp_path / "uploads")
+    assert config.Settings(values).TIMEBANK_DAILY_CAP_MINUTES == 12 * 60
+
+
+def test_production_refuses_the_debugger_and_cheap_password_hashing(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOODHOURS_ENV", "production")
+    for name, value in (("SECRET_KEY", "s" * 50), ("STRIPE_SECRET_KEY", "sk_live_x"),
+                        ("STRIPE_WEBHOOK_SECRET", "whsec_x"), ("ARGON2_PROFILE", "cheapest")):
+        monkeypatch.setenv(name, value)
+    with pytest.raises(config.ConfigError) as refused:
+        config.load(tmp_path, debug=True)
+    assert "FLASK_DEBUG" in str(refused.value) and "ARGON2_PROFILE" in str(refused.value)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.delenv("ARGON2_PROFILE")
+    with pytest.raises(config.ConfigError, match="FLASK_DEBUG"):
+        create_app()
+
+
+def test_an_unknown_variable_under_a_goodhours_prefix_is_logged_and_ignored(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("WISHES_CLAIM_DAY", "3")
+    values = config.load(tmp_path)
+    assert values["WISHES_CLAIM_DAYS"] == 7 and "WISHES_CLAIM_DAY" not in values
+    assert "WISHES_CLAIM_DAY is not a Goodhours setting and is ignored (did you mean WISHES_CLAIM_DAYS?)" \
+        in caplog.text
+
+
+def test_the_settings_page_is_generated_from_the_registry():
+    from config import docs
+
+    assert docs.PATH.read_text(encoding="utf-8") == docs.render(), \
+        f"docs/settings.md is stale: regenerate it with `{docs.COMMAND}`"
+
+
+def test_code_reads_settings_only_through_the_registry():
+    """No module outside config/ reads the environment or the app config, and every name read is declared."""
+    import re
+    from pathlib import Path
+
+    declared = {setting.key for setting in config.Settings.declared()}
+    root = Path(__file__).resolve().parents[2] / "marketplace"
+    stray, unknown = [], set()
+    for path in root.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if re.search(r"os\.environ|os\.getenv|\bconfig(\[|\.get\()", source):
+            stray.append(str(path.relative_to(root)))
+        unknown |= set(re.findall(r"\bsettings\.([A-Z][A-Z0-9_]+)", source)) - declared
+    assert not stray and not unknown

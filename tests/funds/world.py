@@ -7,7 +7,7 @@ import io
 from werkzeug.datastructures import FileStorage
 
 from marketplace.funds import disbursements, service
-from marketplace.payments import demo, offline
+from marketplace.payments import demo_provider, offline
 from marketplace.payments import service as giving
 from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
@@ -41,7 +41,7 @@ def funds_of(charity, staff, donor=None, firm=None) -> dict:
                                received_on=local_today(), evidence=pdf("bank.pdf"), payer_name="李女士")
     if donor is not None:  # given online through the demo checkout, so it has its receipt
         gift = giving.give_to_fund(donor, fund.public_code, 10_000)
-        demo.checkout(donor, gift.public_code, "pay")
+        demo_provider.checkout(donor, gift.public_code, "pay")
     return {"fund_code": fund.public_code, "disbursement_id": paid.id, "disbursement_code": paid.public_code,
             "donation_id": cash.id,
             "donation_code": gift.public_code, "firm_id": firm.id if firm is not None else 1}

@@ -13,8 +13,8 @@ import pytest
 
 from marketplace.funds import service as funds
 from marketplace.ledger.verify import verify
-from marketplace.payments import service, settings, webhooks
-from marketplace.payments.demo import event_for
+from marketplace.payments import rules, service, webhooks
+from marketplace.payments.demo_provider import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
@@ -40,12 +40,12 @@ def refunded(donation: Donation) -> bytes:
     return json.dumps({"id": f"evt_demo_refund_{code}", "object": "event", "type": "charge.refunded",
                        "livemode": False, "data": {"object": {
                            "id": f"ch_demo_{code}", "object": "charge", "amount_refunded": donation.amount_fen,
-                           "currency": settings.CURRENCY, "payment_intent": f"pi_demo_{code}",
+                           "currency": rules.CURRENCY, "payment_intent": f"pi_demo_{code}",
                            "metadata": {"donation_code": code}}}}).encode()
 
 
 def deliver(payload: bytes) -> str:
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     return webhooks.handle(payload, sign(payload, secret), secret, provider="demo").outcome
 
 

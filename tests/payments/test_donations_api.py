@@ -1,5 +1,5 @@
 """The donations API: start a gift with a token, pay it in the test checkout, read its status."""
-from marketplace.payments import demo
+from marketplace.payments import demo_provider
 from tests.payments.conftest import balance_of
 
 
@@ -11,7 +11,7 @@ def test_start_a_gift_then_see_it_confirmed(client, station, fund, headers):
     body = response.json
     assert body["status"] == "pending" and body["provider"] == "demo" and body["amount_fen"] == 5_000
     assert body["checkout_url"].endswith(f"/payments/demo/{body['code']}")
-    demo.checkout(station.donor, body["code"])
+    demo_provider.checkout(station.donor, body["code"])
     done = client.get(f"/api/v1/donations/{body['code']}", headers=headers(station.donor, "read")).json
     assert done["status"] == "completed" and done["receipt_no"] and balance_of(fund.id) == 5_000
 

@@ -3,7 +3,7 @@ checkout opened with no transaction open while Stripe is called."""
 import pytest
 
 from marketplace.funds import service as funds
-from marketplace.payments import demo, service
+from marketplace.payments import demo_provider, service
 from marketplace.payments.gateway import StripeGateway
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -69,7 +69,7 @@ def test_a_wish_claimed_by_money_is_paid_at_its_value_into_its_own_fund(station,
     assert donation.amount_fen == 23_400 and donation.listing_id == wish.id
     assert donation.fund_id == funds.restricted_fund_for(wish).id
     _checkout(donation)
-    demo.checkout(station.donor, donation.public_code)
+    demo_provider.checkout(station.donor, donation.public_code)
     assert balance_of(donation.fund_id) == 23_400
     with pytest.raises(Conflict):  # paid already
         service.pay_wish(station.donor, wish.public_code)
@@ -90,7 +90,7 @@ def test_paying_a_pledge_pays_its_amount_and_marks_it_paid(station, create_listi
     donation = service.pay_pledge(station.donor, pledge.id, display="name")
     assert donation.amount_fen == 150_000 and donation.pledge_id == pledge.id
     _checkout(donation)
-    demo.checkout(station.donor, donation.public_code)
+    demo_provider.checkout(station.donor, donation.public_code)
     db.session.expire_all()
     assert pledge.status == "paid" and balance_of(funds.restricted_fund_for(need).id) == 150_000
     with pytest.raises(Conflict):
@@ -141,7 +141,7 @@ def test_a_claim_paid_in_money_does_not_expire_but_an_unpaid_one_does(station, c
     unpaid = claims.claim_wish(unpaid_wish.id, other, method="money")
     donation = service.pay_wish(station.donor, paid_wish.public_code)
     _checkout(donation)
-    demo.checkout(station.donor, donation.public_code)
+    demo_provider.checkout(station.donor, donation.public_code)
     assert claims.expire_claims(now=paid.deadline_at + timedelta(seconds=1)) == 1
     db.session.expire_all()
     assert (paid.status, unpaid.status) == ("active", "expired")

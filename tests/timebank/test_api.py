@@ -55,7 +55,7 @@ def test_one_activity_or_404(client, create_activity):
 
 
 def test_coordinators_publish_activities(client, team, headers):
-    response = client.post(f"/api/v1/organisations/{team.org.id}/activities", json=NEW,
+    response = client.post(f"/api/v1/orgs/{team.org.id}/activities", json=NEW,
                            headers=headers(team.coordinator))
     assert response.status_code == 201, response.get_json()
     activity = db.session.get(Activity, response.get_json()["id"])
@@ -64,10 +64,10 @@ def test_coordinators_publish_activities(client, team, headers):
 
 
 def test_others_cannot_publish_and_a_forbidden_org_looks_missing(client, team, create_user, headers):
-    path = f"/api/v1/organisations/{team.org.id}/activities"
+    path = f"/api/v1/orgs/{team.org.id}/activities"
     outsider = headers(create_user())
     forbidden = api_error(client.post(path, json=NEW, headers=outsider), 404)
-    assert api_error(client.post("/api/v1/organisations/999999/activities", json=NEW, headers=outsider),
+    assert api_error(client.post("/api/v1/orgs/999999/activities", json=NEW, headers=outsider),
                      404) == forbidden
     api_error(client.post(path, json=NEW, headers=headers(team.coordinator, "read")), 403)
     api_error(client.post(path, json=NEW), 401)
@@ -80,7 +80,7 @@ def test_others_cannot_publish_and_a_forbidden_org_looks_missing(client, team, c
     ({"starts_at": "0001-01-01T00:00:00"}, "starts_at"), ({"starts_at": "2020-01-01T09:00:00"}, "starts_at"),
 ])
 def test_bad_activities_are_refused_by_field(client, team, headers, change, field):
-    response = client.post(f"/api/v1/organisations/{team.org.id}/activities", json=NEW | change,
+    response = client.post(f"/api/v1/orgs/{team.org.id}/activities", json=NEW | change,
                            headers=headers(team.coordinator))
     assert field in api_error(response, 422)["fields"]
     assert db.session.scalar(select(func.count(Activity.id))) == 0

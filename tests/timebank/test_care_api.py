@@ -65,9 +65,9 @@ def test_bad_requests_and_pools(client, team, create_user):
                       422)
     assert {"minutes", "service"} <= set(error["fields"])
     api_error(client.post("/api/v1/care", json=body(team, minutes=500), headers=headers), 409)  # not enough
-    pool = f"/api/v1/organisations/{team.org.id}/pool"
+    pool = f"/api/v1/orgs/{team.org.id}/pool"
     for _ in range(2):
         given = client.post(pool, json={"minutes": 30, "idempotency_key": "once"}, headers=headers)
     assert given.get_json()["posted"] == 30
     assert client.get(pool, headers=headers).get_json()["available"] == 30
-    api_error(client.get("/api/v1/organisations/999999/pool", headers=headers), 404)
+    api_error(client.get("/api/v1/orgs/999999/pool", headers=headers), 404)

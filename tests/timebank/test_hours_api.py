@@ -87,13 +87,13 @@ def test_volunteers_list_their_own_claims(client, claim, create_user, headers):
 
 
 def test_reviewers_list_pending_claims_and_others_get_404(client, claim, team, create_user, headers):
-    path = f"/api/v1/organisations/{team.org.id}/claims"
+    path = f"/api/v1/orgs/{team.org.id}/claims"
     response = client.get(path, headers=headers(team.coordinator, "read"))
     assert [(c["id"], c["volunteer_name"]) for c in response.get_json()] == [(claim.id, "王小明")]
     assert "volunteer@example.org" not in response.get_data(as_text=True)
     stranger = headers(create_user(), "read")
     assert api_error(client.get(path, headers=stranger), 404) == api_error(
-        client.get("/api/v1/organisations/999999/claims", headers=stranger), 404)
+        client.get("/api/v1/orgs/999999/claims", headers=stranger), 404)
 
 
 def test_claims_are_approved_once_and_reversed(client, claim, team, create_user, headers):
@@ -134,11 +134,11 @@ def test_a_certificate_is_checked_by_code_with_no_personal_data(client, claim, t
 
 def test_the_spec_describes_every_time_bank_endpoint(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
-    for path in ["/api/v1/activities", "/api/v1/activities/{activity_id}", "/api/v1/organisations/{org_id}/activities",
+    for path in ["/api/v1/activities", "/api/v1/activities/{activity_id}", "/api/v1/orgs/{org_id}/activities",
                  "/api/v1/activities/{activity_id}/signup", "/api/v1/checkins",
                  "/api/v1/activities/{activity_id}/attendances", "/api/v1/attendances/{attendance_id}/reverse",
                  "/api/v1/me/hours", "/api/v1/me/hours/statement", "/api/v1/me/hours/transfers", "/api/v1/me/claims",
-                 "/api/v1/organisations/{org_id}/claims", "/api/v1/claims/{claim_id}/approve",
+                 "/api/v1/orgs/{org_id}/claims", "/api/v1/claims/{claim_id}/approve",
                  "/api/v1/certificates/{code}"]:
         assert path in paths, path
     assert "/timebank/claims/new" in paths["/api/v1/me/claims"]["get"]["description"]  # submitted on the site

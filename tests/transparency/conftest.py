@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.payments import demo
+from marketplace.payments import demo_provider
 from marketplace.payments import service as giving
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
@@ -24,7 +24,7 @@ def give_online(app):
     def make(donor, fund, amount_fen, display="masked", firm=None):
         gift = giving.give_to_fund(donor, fund.public_code, amount_fen, display=display,
                                    organisation_id=firm.id if firm is not None else None)
-        demo.checkout(donor, gift.public_code, "pay")
+        demo_provider.checkout(donor, gift.public_code, "pay")
         db.session.expire_all()
         return db.session.get(Donation, gift.id)
 

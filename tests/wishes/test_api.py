@@ -75,7 +75,7 @@ def test_the_spec_lists_every_wishes_endpoint_and_no_private_value(client):
                                                          "claims", "pledges")),
                  "/api/v1/wish-claims/{wish_claim_id}/release", "/api/v1/me/wish-claims",
                  "/api/v1/pledges/{pledge_id}/withdraw", "/api/v1/me/pledges",
-                 "/api/v1/board", "/api/v1/board/counts", "/api/v1/organisations/{org_id}/beneficiaries",
+                 "/api/v1/board", "/api/v1/board/counts", "/api/v1/orgs/{org_id}/beneficiaries",
                  "/api/v1/beneficiaries/{beneficiary_id}", "/api/v1/beneficiaries/{beneficiary_id}/verification"]:
         assert path in paths, path
         for method, operation in paths[path].items():

@@ -15,7 +15,7 @@ def household_count() -> int:
 
 
 def test_staff_register_a_household_with_a_suggested_pseudonym(client, station, headers):
-    url = f"/api/v1/organisations/{station.org.id}/beneficiaries"
+    url = f"/api/v1/orgs/{station.org.id}/beneficiaries"
     made = client.post(url, json=HOUSEHOLD, headers=headers(station.worker))
     assert made.status_code == 201
     body = made.get_json()
@@ -27,7 +27,7 @@ def test_staff_register_a_household_with_a_suggested_pseudonym(client, station, 
 
 
 def test_registering_is_refused_to_outsiders_and_bad_input_writes_nothing(client, station, headers):
-    url = f"/api/v1/organisations/{station.org.id}/beneficiaries"
+    url = f"/api/v1/orgs/{station.org.id}/beneficiaries"
     before = household_count()
     api_error(client.post(url, json=HOUSEHOLD, headers=headers(station.donor)), 404)
     api_error(client.post(url, json=HOUSEHOLD, headers=headers(station.firm_member)), 404)
@@ -40,14 +40,14 @@ def test_registering_is_refused_to_outsiders_and_bad_input_writes_nothing(client
                 HOUSEHOLD | {"zzz": 1}, {"full_name": "王"}]:
         error = api_error(client.post(url, json=bad, headers=headers(station.worker)), 422)
         assert error["code"] == "invalid_input" and error["fields"], bad
-    api_error(client.post("/api/v1/organisations/999999/beneficiaries", json=HOUSEHOLD,
+    api_error(client.post("/api/v1/orgs/999999/beneficiaries", json=HOUSEHOLD,
                           headers=headers(station.worker)), 404)
     assert household_count() == before
 
 
 def test_staff_list_their_households_page_by_page(client, station, create_household, headers):
     first, second = create_household(), create_household(pseudonym="暖阳20")
-    url = f"/api/v1/organisations/{station.org.id}/beneficiaries"
+    url = f"/api/v1/orgs/{station.org.id}/beneficiaries"
     page = client.get(url, query_string={"limit": 1}, headers=headers(station.checker, "read")).get_json()
     assert [h["id"] for h in page["items"]] == [first.id] and page["items"][0]["address"] == PRIVATE["address"]
     rest = client.get(url, query_string={"cursor": page["next_cursor"]}, headers=headers(station.checker)).get_json()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
-from marketplace.payments import demo, offline, service, settings, shares, webhooks
+from marketplace.payments import demo_provider, offline, rules, service, shares, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import CreditNote, Donation
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput
@@ -23,7 +23,7 @@ def _paid_wish(station, create_listing):
     wish = create_listing()
     claim = claims.claim_wish(wish.id, station.donor, "money")
     donation = service.pay_wish(station.donor, wish.public_code)
-    assert demo.checkout(station.donor, donation.public_code).outcome == "completed"
+    assert demo_provider.checkout(station.donor, donation.public_code).outcome == "completed"
     return db.session.get(Listing, wish.id), claim, donation
 
 
@@ -120,8 +120,8 @@ def test_two_checkouts_at_once_send_the_excess_where_each_donor_chose(station, c
     second = _give(other, need, 600_000, "refund")
     third_donor = create_user()
     third = _give(third_donor, need, 100_000)
-    assert demo.checkout(station.donor, first.public_code).outcome == "completed"
-    assert demo.checkout(other, second.public_code).outcome == "completed"
+    assert demo_provider.checkout(station.donor, first.public_code).outcome == "completed"
+    assert demo_provider.checkout(other, second.public_code).outcome == "completed"
     gift = db.session.get(Donation, second.id)
     assert (gift.excess_fen, gift.refunded_fen) == (300_000, 300_000)
     assert db.session.scalar(select(CreditNote.number).where(CreditNote.donation_id == gift.id)).endswith("-C1")
@@ -129,16 +129,16 @@ def test_two_checkouts_at_once_send_the_excess_where_each_donor_chose(station, c
     assert balance_of(fund.id) == 1_000_000 == funds.totals(fund).received
     # the third checkout was still open: it refuses, and nothing is charged
     with pytest.raises(Conflict) as refused:
-        demo.checkout(third_donor, third.public_code)
+        demo_provider.checkout(third_donor, third.public_code)
     assert "fully funded" in str(refused.value.message)
     assert db.session.get(Donation, third.id).status == "cancelled"
 
 
 def test_an_excess_for_the_community_fund_is_shown_in_public(station, create_listing, create_user, client):
     need = create_listing(kind="household_need")
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     for gift in [_give(donor, need, 600_000) for donor in (station.donor, create_user())]:  # both open at once
-        webhook = demo.event_for(gift)
+        webhook = demo_provider.event_for(gift)
         assert webhooks.handle(webhook, sign(webhook, secret), secret, provider="demo").status == 200
     community = _community(station)
     assert balance_of(community.id) == 200_000 and balance_of(funds.fund_of(need).id) == 1_000_000

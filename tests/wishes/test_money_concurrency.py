@@ -4,8 +4,8 @@ import pytest
 
 from marketplace.auth.models import User
 from marketplace.funds import service as funds
-from marketplace.payments import service, settings, webhooks
-from marketplace.payments.demo import event_for
+from marketplace.payments import rules, service, webhooks
+from marketplace.payments.demo_provider import event_for
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
@@ -26,7 +26,7 @@ def test_checkouts_completing_at_once_never_pass_the_budget(app, station, create
     gifts = [service.give_to_need(u, need.public_code, 300_000, excess_choice="refund" if i % 2 else None)
              for i, u in enumerate(donors)]
     payloads = [event_for(g) for g in gifts]
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     results = run_together(app, GIFTS, lambda i: webhooks.handle(payloads[i], sign(payloads[i], secret), secret,
                                                                  provider="demo").outcome)
     assert results == ["completed"] * GIFTS, results
@@ -47,7 +47,7 @@ def test_checkouts_completing_at_once_never_pass_the_budget(app, station, create
 def test_a_second_press_read_before_the_first_completed_does_not_cancel_the_gift(app, station, create_listing):
     """The second press of "pay" read its gift while the first was completing it; by the time it asks
     whether the wish is funded, that very payment has funded it. It must not cancel the gift."""
-    from marketplace.payments import demo
+    from marketplace.payments import demo_provider
     from marketplace.platform.errors import Conflict
     from marketplace.wishes import claims
 
@@ -57,11 +57,11 @@ def test_a_second_press_read_before_the_first_completed_does_not_cancel_the_gift
     donor_id, code = station.donor.id, gift.public_code
     db.session.commit()
     assert db.session.get(Donation, gift.id).status == "pending"  # what the second press has read
-    first = run_together(app, 1, lambda i: demo.checkout(db.session.get(User, donor_id), code).outcome)
+    first = run_together(app, 1, lambda i: demo_provider.checkout(db.session.get(User, donor_id), code).outcome)
     assert first == ["completed"], first
     db.session.expire(db.session.get(Listing, wish.id))  # the wish is read afresh: funded now
     with pytest.raises(Conflict):
-        demo.checkout(station.donor, code)
+        demo_provider.checkout(station.donor, code)
     db.session.rollback()
     db.session.expire_all()
     assert db.session.get(Donation, gift.id).status == "completed"

@@ -2,7 +2,7 @@
 needed, a cancellation's money, and the site's own status notes in words."""
 from datetime import date
 
-from marketplace.payments import demo, service, shares
+from marketplace.payments import demo_provider, service, shares
 from marketplace.platform.extensions import db
 from marketplace.wishes import cancellations, claims, pledges
 
@@ -23,7 +23,7 @@ def test_staff_read_a_proposed_cancellation_with_its_money_and_status_notes_in_w
     wish = create_listing()
     claims.claim_wish(wish.id, station.donor, "money")
     donation = service.pay_wish(station.donor, wish.public_code)
-    demo.checkout(station.donor, donation.public_code)
+    demo_provider.checkout(station.donor, donation.public_code)
     cancellations.propose(station.worker, wish.id, "reallocate", "家庭已搬离本区")
     db.session.commit()
     auth.login(station.checker.email)
@@ -47,7 +47,7 @@ def test_a_donor_reads_that_the_wish_they_paid_was_cancelled_and_where_the_money
     wish = create_listing()
     claims.claim_wish(wish.id, station.donor, "money")
     donation = service.pay_wish(station.donor, wish.public_code)
-    demo.checkout(station.donor, donation.public_code)
+    demo_provider.checkout(station.donor, donation.public_code)
     proposed = cancellations.propose(station.worker, wish.id, "reallocate", "家庭已搬离本区")
     cancellations.decide(station.checker, proposed.id, True)
     auth.login(station.donor.email)

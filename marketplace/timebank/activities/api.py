@@ -52,7 +52,7 @@ def get_activity(activity_id):
     return service.get_activity(activity_id)
 
 
-@blp.route("/organisations/<int:org_id>/activities", methods=["POST"])
+@blp.route("/orgs/<int:org_id>/activities", methods=["POST"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(ActivitySchema)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
@@ -23,15 +23,6 @@ from marketplace.timebank.hours import daily_cap, review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
 
 SCAN_DIRECTIONS = ("in", "out")
-
-
-# --- settings --------------------------------------------------------------------------------
-
-def setting(name: str) -> int:
-    """Return a time-bank setting (minutes unless named otherwise)."""
-    defaults = {"DAILY_CAP_MINUTES": 12 * 60, "SCAN_ROTATE_SECONDS": 180, "CHECKIN_EARLY_MINUTES": 30,
-                "CHECKOUT_LATE_MINUTES": 60, "SIGNUP_CUTOFF_HOURS": 2}
-    return int(current_app.config.get(f"TIMEBANK_{name}", defaults[name]))
 
 
 def savings_account(user: User | int):
@@ -77,7 +68,7 @@ def add_activity(actor: User, org: Organisation, *, title: str, description: str
     activity = Activity(
         organisation_id=org.id, title=title.strip(), description=description.strip(), category=category,
         district_id=district_id, address=address.strip(), starts_at=starts_at, ends_at=ends_at,
-        signup_cutoff_at=starts_at - timedelta(hours=setting("SIGNUP_CUTOFF_HOURS")), capacity=capacity,
+        signup_cutoff_at=starts_at - timedelta(hours=settings.TIMEBANK_SIGNUP_CUTOFF_HOURS), capacity=capacity,
         skills=skills.strip(), created_by_id=actor.id)
     db.session.add(activity)
     db.session.flush()
@@ -211,12 +202,12 @@ def send_reminders(now: datetime | None = None) -> int:
 # --- check-in and check-out --------------------------------------------------------------------
 
 def _scan_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="timebank-scan")
+    return URLSafeTimedSerializer(settings.SECRET_KEY, salt="timebank-scan")
 
 
 def scan_token(activity: Activity, direction: str, now: datetime | None = None) -> str:
     """Return the current check-in or check-out token; it changes every few minutes."""
-    window = int((now or now_utc()).timestamp()) // setting("SCAN_ROTATE_SECONDS")
+    window = int((now or now_utc()).timestamp()) // settings.TIMEBANK_SCAN_ROTATE_SECONDS
     return _scan_serializer().dumps([activity.id, direction, window])
 
 
@@ -228,7 +219,7 @@ def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
     now = now or now_utc()
     try:
         activity_id, direction, _window = _scan_serializer().loads(
-            token, max_age=2 * setting("SCAN_ROTATE_SECONDS"))
+            token, max_age=2 * settings.TIMEBANK_SCAN_ROTATE_SECONDS)
     except SignatureExpired:
         raise Conflict(_l("This QR code has expired. Scan the code on the coordinator's screen again.")) from None
     except (BadSignature, ValueError, TypeError):
@@ -240,8 +231,8 @@ def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
                                                     Signup.status == SignupStatus.CONFIRMED))
     if signup is None:
         raise Conflict(_l("You are not signed up for this activity."))
-    opens = activity.starts_at - timedelta(minutes=setting("CHECKIN_EARLY_MINUTES"))
-    closes = activity.ends_at + timedelta(minutes=setting("CHECKOUT_LATE_MINUTES"))
+    opens = activity.starts_at - timedelta(minutes=settings.TIMEBANK_CHECKIN_EARLY_MINUTES)
+    closes = activity.ends_at + timedelta(minutes=settings.TIMEBANK_CHECKOUT_LATE_MINUTES)
     if not opens <= now <= closes:
         raise Conflict(_l("Check-in is open from %(opens)s to %(closes)s.", opens=_local(opens),
                           closes=_local(closes)))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from config import settings
 from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
@@ -142,7 +143,7 @@ def manage(activity_id):
     return render_template(
         "timebank/manage.html", activity=activity, codes=codes, signups=service.signups(activity),
         attendances=attendances, minutes_earned=service.minutes_earned, manual=ManualAttendanceForm(),
-        review=ReviewForm(), reverse=ReverseForm(), refresh=service.setting("SCAN_ROTATE_SECONDS"))
+        review=ReviewForm(), reverse=ReverseForm(), refresh=settings.TIMEBANK_SCAN_ROTATE_SECONDS)
 
 
 def _managed(activity_id) -> Activity:

@@ -152,7 +152,7 @@ def cancel_care(care_id):
     return care.cancel(care_id, g.user)
 
 
-@blp.route("/organisations/<int:org_id>/pool")
+@blp.route("/orgs/<int:org_id>/pool")
 @blp.doc(security=TOKEN)
 @auth_required()
 @blp.response(200, PoolSchema)
@@ -161,7 +161,7 @@ def get_pool(org_id):
     return _pool(get_organisation(org_id))
 
 
-@blp.route("/organisations/<int:org_id>/pool", methods=["POST"])
+@blp.route("/orgs/<int:org_id>/pool", methods=["POST"])
 @blp.doc(security=TOKEN)
 @auth_required(write=True)
 @blp.arguments(PoolGiftSchema)

@@ -9,13 +9,13 @@ import io
 from pathlib import Path
 
 import segno
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from config import settings
 from marketplace.platform.i18n import hours
 from marketplace.timebank.certificates.service import issued_on
 
@@ -37,7 +37,7 @@ def font_path() -> str:
 
     :raise CertificateFontMissing: none is installed.
     """
-    chosen = current_app.config.get("CERTIFICATE_FONT")
+    chosen = settings.CERTIFICATE_FONT
     for path in ([chosen] if chosen else FONT_CANDIDATES):
         if Path(path).is_file():
             return path

@@ -10,10 +10,11 @@ import json
 import secrets
 from datetime import UTC, date, datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.ledger.models import LedgerEntry
@@ -118,7 +119,7 @@ def content_hash(content: dict) -> str:
     an altered certificate verify. (Changing SECRET_KEY therefore retires every certificate.)
     """
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    key = hashlib.sha256(b"goodhours-certificate\n" + current_app.config["SECRET_KEY"].encode()).digest()
+    key = hashlib.sha256(b"goodhours-certificate\n" + settings.SECRET_KEY.encode()).digest()
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.orgs.models import Organisation
@@ -33,7 +33,7 @@ def draw(actor: User, org: Organisation, period_start: date | None, period_end: 
          size: int | None = None) -> SpotCheck:
     """Draw a random sample of the organisation's approved attendances and claims in a period."""
     require(actor, "org.spot_check", org)
-    size = size if size is not None else int(current_app.config.get("TIMEBANK_SPOT_CHECK_SIZE", 10))
+    size = size if size is not None else settings.TIMEBANK_SPOT_CHECK_SIZE
     fields: dict[str, list] = {}
     if period_start is None or period_end is None or period_end < period_start:
         fields["period_end"] = [_l("The end must come after the start.")]

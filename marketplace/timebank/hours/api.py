@@ -74,7 +74,7 @@ def my_claims():
     return claims.claims_of(g.user)
 
 
-@blp.route("/organisations/<int:org_id>/claims")
+@blp.route("/orgs/<int:org_id>/claims")
 @blp.doc(security=TOKEN)
 @auth_required()
 @blp.response(200, ClaimSchema(many=True))

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, select
 
+from config import settings
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_date
-from marketplace.timebank.activities import service as timebank
 from marketplace.timebank.imports.models import ImportRow
 from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
 
@@ -38,7 +38,8 @@ class Credit(NamedTuple):
 
 
 def cap() -> int:
-    return timebank.setting("DAILY_CAP_MINUTES")
+    """Return the minutes one volunteer may save in a day."""
+    return settings.TIMEBANK_DAILY_CAP_MINUTES
 
 
 def credited(user_ids: Iterable[int], first: date, last: date) -> dict[tuple[int, date], int]:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import time
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.payments import service, settings, webhooks
+from marketplace.payments import rules, service, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.platform.errors import Conflict, NotFound
@@ -27,8 +27,8 @@ OUTCOMES = {"pay": "checkout.session.completed", "decline": "checkout.session.as
 def demo_donation(user: User | None, code) -> Donation:
     """Return the donor's own demo donation (NotFound for anything else, or when Stripe is configured)."""
     donation = service.donation_for(user, code)
-    if (donation.provider != "demo" or current_app.config.get("STRIPE_SECRET_KEY")
-            or current_app.config.get("ENV_NAME") == "production"):
+    if (donation.provider != "demo" or settings.STRIPE_SECRET_KEY
+            or settings.ENV_NAME == "production"):
         raise NotFound()
     return donation
 
@@ -46,14 +46,14 @@ def event_for(donation: Donation, outcome: str = "pay") -> bytes:
     paid = outcome == "pay"
     session = {
         "id": donation.checkout_id or f"cs_demo_{code}", "object": "checkout.session", "mode": "payment",
-        "amount_total": donation.amount_fen, "currency": settings.CURRENCY, "livemode": False,
+        "amount_total": donation.amount_fen, "currency": rules.CURRENCY, "livemode": False,
         "status": "complete" if paid else "expired", "payment_status": "paid" if paid else "unpaid",
         "client_reference_id": code, "metadata": {"donation_id": str(donation.id), "donation_code": code},
         "payment_intent": {
             "id": f"pi_demo_{code}", "object": "payment_intent", "status": "succeeded" if paid else "canceled",
             "latest_charge": {"id": f"ch_demo_{code}", "object": "charge", "balance_transaction": {
                 "id": f"txn_demo_{code}", "object": "balance_transaction", "amount": donation.amount_fen,
-                "currency": settings.CURRENCY, "fee": 0}} if paid else None,
+                "currency": rules.CURRENCY, "fee": 0}} if paid else None,
         },
     }
     # one event per donation and outcome: pressing the button twice delivers the same event twice
@@ -81,5 +81,5 @@ def checkout(user: User | None, code, outcome: str = "pay") -> webhooks.Result:
         raise FullyFunded(_l("This wish or need was fully funded while you were paying. Nothing was charged. "
                              "Thank you!"))
     payload = event_for(donation, outcome)
-    secret = settings.demo_webhook_secret()
+    secret = rules.demo_webhook_secret()
     return webhooks.handle(payload, sign(payload, secret), secret, provider="demo")

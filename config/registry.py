@@ -1,0 +1,162 @@
+"""Every Goodhours setting, declared once: environment variable, type, default, meaning, production need.
+
+The defaults let the site run alone (SQLite in instance/, in-process jobs, memory rate limits, mail on
+the console, the demo payment provider). Read a value as `settings.NAME` (see config/__init__.py).
+`docs/settings.md` is generated from this file: `python -m config.docs`.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from config.setting import Context, Setting, flag, optional, text, whole
+
+PRODUCTION = "production"
+
+
+def _secret_key(context: Context) -> str:
+    """Return the key kept in instance/secret_key (made once) outside production; none in production."""
+    if context.env_name == PRODUCTION:
+        return ""  # refused, with every other problem, at startup
+    path = context.instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    context.instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _psycopg_url(url: str) -> str:
+    """Point `postgres://` and `postgresql://` addresses at the psycopg 3 driver."""
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+class Settings:
+    """The registry: each attribute declares a setting; on an instance it reads that app config's value."""
+
+    def __init__(self, config: Mapping[str, Any] | None = None) -> None:
+        self._config = config
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        if self._config is not None:
+            return self._config
+        from flask import current_app
+
+        return current_app.config
+
+    @classmethod
+    def declared(cls) -> Iterator[Setting]:
+        """Yield every declared setting, in the order of this file."""
+        for value in vars(cls).values():
+            if isinstance(value, Setting):
+                yield value
+
+    # --- site ----------------------------------------------------------------------------------
+    ENV_NAME = text("development", "development or production; production refuses unsafe settings",
+                    env="GOODHOURS_ENV", choices=("development", PRODUCTION))
+    SECRET_KEY = text(_secret_key, "signs sessions and tokens", production=True,
+                      shown_default="outside production, a random key kept in instance/secret_key")
+    SQLALCHEMY_DATABASE_URI = text(
+        lambda c: f"sqlite:///{c.instance_path / 'goodhours.sqlite3'}",
+        "the database, e.g. postgresql+psycopg://goodhours:PASSWORD@db.example/goodhours "
+        "(postgres:// and postgresql:// are rewritten to psycopg 3)",
+        env="DATABASE_URL", normalise=_psycopg_url, shown_default="SQLite in instance/goodhours.sqlite3")
+    REDIS_URL = optional("Redis for rate limits shared by every worker and for background jobs (RQ)")
+    SERVER_NAME = optional("the host name Flask builds external links with")
+    SITE_URL = text("http://127.0.0.1:5000", "the site's address for links in emails sent by jobs")
+    TRUST_PROXY = flag(lambda c: c.env_name == PRODUCTION,
+                       "trust one reverse proxy's X-Forwarded-* headers", shown_default="yes in production")
+    BABEL_DEFAULT_LOCALE = text("zh_CN", "the language of visitors with no preference", env="DEFAULT_LOCALE")
+    BABEL_DEFAULT_TIMEZONE = text("Asia/Shanghai", "the time zone dates are shown and counted in",
+                                  env="DEFAULT_TIMEZONE")
+    UPLOAD_FOLDER = text(lambda c: str(c.instance_path / "uploads"), "where uploaded photos and evidence are kept",
+                         shown_default="instance/uploads")
+    CERTIFICATE_FONT = optional("a .ttf/.ttc font with Chinese for certificates (else the first Debian CJK font)")
+
+    # --- accounts and limits ---------------------------------------------------------------------
+    ARGON2_PROFILE = text("default", "password hashing cost; cheapest is for tests and refused in production",
+                          choices=("default", "cheapest"))
+    PASSWORD_RESET_MAX_AGE = whole(3600, "seconds a password-reset link stays valid")
+    EMAIL_VERIFY_MAX_AGE = whole(3 * 24 * 3600, "seconds an email-verification link stays valid")
+    INVITATION_MAX_AGE_DAYS = whole(14, "days an invitation to an organisation stays valid")
+    RATELIMIT_ENABLED = flag(True, "apply rate limits at all")
+    LOGIN_LIMIT_PER_ACCOUNT = text("5 per 15 minutes", "failed sign-ins allowed per account")
+    LOGIN_LIMIT_PER_ADDRESS = text("20 per 15 minutes", "sign-ins allowed per client address")
+    API_RATE_LIMIT = text("300 per minute", "API calls allowed per caller")
+
+    # --- mail ----------------------------------------------------------------------------------
+    MAIL_BACKEND = text("console", "console (print mail), smtp, or locmem (tests)")
+    MAIL_SERVER = text("localhost", "the SMTP server")
+    MAIL_PORT = whole(25, "the SMTP port")
+    MAIL_USERNAME = optional("the SMTP user")
+    MAIL_PASSWORD = optional("the SMTP password")
+    MAIL_USE_TLS = flag(False, "use STARTTLS with the SMTP server")
+    MAIL_USE_SSL = flag(False, "use SMTP over SSL")
+    MAIL_TIMEOUT = whole(30, "seconds before an SMTP call gives up (well inside the outbox's 90-second lease)")
+    MAIL_DEFAULT_SENDER = text("Goodhours <noreply@example.org>", "the From of every email")
+
+    # --- background jobs -------------------------------------------------------------------------
+    JOBS_RUN_INLINE = flag(False, "run background jobs at once, inside the caller (tests)")
+    JOBS_TIMEOUT = whole(3600, "seconds an RQ job may run")
+    JOBS_QUEUE = text("default", "the RQ queue jobs go to")
+
+    # --- payments ------------------------------------------------------------------------------
+    STRIPE_SECRET_KEY = optional("Stripe's secret key; without it gifts go through the demo provider (test mode)",
+                                 production=True)
+    STRIPE_PUBLISHABLE_KEY = optional("Stripe's publishable key")
+    STRIPE_WEBHOOK_SECRET = optional("the secret Stripe signs webhook events with", production=True)
+    STRIPE_API_BASE = optional("another address for Stripe's API (tests use a local fake)")
+    STRIPE_MAX_NETWORK_RETRIES = whole(2, "how often the Stripe client retries a failed network call")
+    DEMO_WEBHOOK_SECRET = optional("the secret the demo checkout signs its events with (derived from SECRET_KEY)")
+    PAYMENTS_MAX_FEN = whole(5_000_000, "the largest online gift, in fen (¥50,000)")
+    PAYMENTS_OFFLINE_MAX_FEN = whole(10_000_000_000, "the largest offline gift staff may record, in fen")
+    MONEY_SECOND_PERSON_ABOVE_FEN = whole(
+        500_000, "fen above which an offline gift, a disbursement or a reconciliation correction needs a "
+        "second person (¥5,000)")
+
+    # --- firms ---------------------------------------------------------------------------------
+    FIRMS_POINTS_PER_YUAN = whole(1, "a firm's points for each yuan given")
+    FIRMS_POINTS_PER_HOUR = whole(1, "a firm's points for each hour its members served")
+    FIRMS_BADGE_BRONZE_POINTS = whole(1_000, "points for the bronze badge")
+    FIRMS_BADGE_SILVER_POINTS = whole(10_000, "points for the silver badge")
+    FIRMS_BADGE_GOLD_POINTS = whole(100_000, "points for the gold badge")
+
+    # --- micro-wishes, household needs and their lights -------------------------------------------
+    WISHES_WISH_VALUE_CAP_FEN = whole(100_000, "the largest micro-wish, in fen (¥1,000)")
+    WISHES_NEED_BUDGET_CAP_FEN = whole(
+        8_000_000, "the largest household need without an organisation admin's approval, in fen (¥80,000)")
+    WISHES_CLAIM_DAYS = whole(7, "days a claimant has to fulfil a claimed wish")
+    WISHES_MAX_ACTIVE_CLAIMS = whole(5, "wishes one donor may hold claimed at once")
+    WISHES_REVERIFY_MONTHS = whole(12, "months after which a household is verified again")
+    WISHES_EXPIRE_UNCLAIMED_DAYS = whole(60, "days after which a published listing nobody takes expires")
+    WISHES_REPEAT_EXPIRY_COUNT = whole(2, "expired claims after which a claimant is shown to staff")
+    WISHES_UNCLAIMED_YELLOW_DAYS = whole(14, "days unclaimed before a listing's light turns yellow")
+    WISHES_UNCLAIMED_RED_DAYS = whole(30, "days unclaimed before a listing's light turns red")
+    WISHES_DEADLINE_YELLOW_DAYS = whole(2, "days before a claim's deadline when its light turns yellow")
+    WISHES_UNCONFIRMED_YELLOW_DAYS = whole(7, "days a delivery may wait for confirmation before turning yellow")
+    WISHES_UNHELPED_YELLOW_DAYS = whole(90, "days a household may go unhelped before turning yellow")
+
+    # --- time bank -----------------------------------------------------------------------------
+    TIMEBANK_DAILY_CAP_MINUTES = whole(12 * 60, "minutes one volunteer may save in a day")
+    TIMEBANK_SCAN_ROTATE_SECONDS = whole(180, "seconds before an activity's check-in QR code changes")
+    TIMEBANK_CHECKIN_EARLY_MINUTES = whole(30, "minutes before an activity's start when check-in opens")
+    TIMEBANK_CHECKOUT_LATE_MINUTES = whole(60, "minutes after an activity's end when check-out closes")
+    TIMEBANK_SIGNUP_CUTOFF_HOURS = whole(2, "hours before an activity's start when sign-up closes")
+    TIMEBANK_SPOT_CHECK_SIZE = whole(10, "records drawn for a spot check unless staff choose")
+
+    # --- reconciliation and public accounts ------------------------------------------------------
+    RECONCILIATION_MATCH_DAYS = whole(3, "days apart a statement line and a gift may be and still match")
+    TRANSPARENCY_CACHE_SECONDS = whole(300, "seconds the public accounts' figures are cached (0: not cached)")
+    GIVING360_PREFIX = text("360G-goodhours", "the prefix of 360Giving grant ids (register one to publish)")
+
+
+# names under these prefixes belong to Goodhours: one not declared above is a typo or a retired setting
+OWNED_PREFIXES = ("WISHES_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_", "TRANSPARENCY_",
+                  "MONEY_")
