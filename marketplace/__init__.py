@@ -31,13 +31,13 @@ def _init_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from config import Settings
-    from marketplace.api.base import init_api
+    from marketplace.api.setup import init_api
     from marketplace.auth.session import load_user
     from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
     from marketplace.platform import i18n
     from marketplace.platform.extensions import csrf, db, limiter, mail, migrate
     from marketplace.web import errors as web_errors
-    from marketplace.web import request_guard, security
+    from marketplace.web import names, request_guard, security
 
     if Settings(app.config).TRUST_PROXY:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     request_guard.init_app(app)
     web_errors.init_app(app)
+    names.init_app(app)
     init_api(app)
 
 

@@ -1,9 +1,12 @@
-"""The JSON API's foundation: flask-smorest, token authentication, one error shape."""
+"""The JSON API's foundation: flask-smorest in the one error shape, token authentication, rate limits.
+
+Binding it to the app, with every domain's blueprint, is `api/setup.py`."""
 from __future__ import annotations
 
 import functools
 
-from flask import Flask, g, request
+from flask import g, request
+from flask_smorest import Api
 
 from config import settings
 from marketplace.api.parser import Blueprint
@@ -11,10 +14,22 @@ from marketplace.auth.models import TokenScope
 from marketplace.auth.service import user_for_api_token
 from marketplace.auth.tokens import digest
 from marketplace.platform.errors import Forbidden, Unauthenticated
-from marketplace.platform.extensions import api, csrf, limiter
+from marketplace.platform.extensions import csrf, limiter
+from marketplace.web.errors import handle_http_error
 from marketplace.web.net import client_address
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+TOKEN = [{"token": []}]  # the OpenAPI security of a handler that takes a bearer token
+
+
+class GoodhoursApi(Api):
+    """flask-smorest answering failures in the project's one error shape."""
+
+    def handle_http_exception(self, error):
+        return handle_http_error(error)
+
+
+api = GoodhoursApi()
 
 
 def load_api_user() -> None:
@@ -67,23 +82,25 @@ def api_blueprint(name: str, import_name: str, **options) -> Blueprint:
     return blp
 
 
-def init_api(app: Flask) -> None:
-    from marketplace.api import moved
-    from marketplace.api.docs import bp as docs_bp
-    from marketplace.auth.api import blp as me_blp
-    from marketplace.funds.api import blp as funds_blp
-    from marketplace.orgs.api import blp as orgs_blp
-    from marketplace.payments.api import blp as donations_blp
-    from marketplace.timebank.activities.api import blp as activities_blp
-    from marketplace.timebank.care.api import blp as care_blp
-    from marketplace.timebank.hours.api import blp as hours_blp
-    from marketplace.wishes.api import blp as wishes_blp
-    from marketplace.wishes.households_api import blp as households_blp
+def token_route(blp: Blueprint, rule: str, *, methods: tuple[str, ...] = ("GET",), body=None, query=None,
+                response=None, status: int = 200, inner=()):
+    """Declare a token-authenticated API handler in one line: its address, the token in the docs, the caller check
+    (a read-write token for any method that changes things), its body or query arguments and its reply.
 
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "token": {"type": "http", "scheme": "bearer"}}}})
-    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
-                donations_blp):
-        api.register_blueprint(blp)
-    app.register_blueprint(docs_bp)
-    moved.init_app(app)
+    `inner` decorators wrap the handler between reading its arguments and checking the caller.
+    """
+    write = any(method not in SAFE_METHODS for method in methods)
+
+    def decorator(view):
+        view = blp.response(status, response)(view) if response is not None else blp.response(status)(view)
+        if query is not None:
+            view = blp.arguments(query, location="query")(view)
+        if body is not None:
+            view = blp.arguments(body)(view)
+        for wrap in inner:
+            view = wrap(view)
+        view = auth_required(write=write)(view)
+        view = blp.doc(security=TOKEN)(view)
+        return (blp.route(rule) if methods == ("GET",) else blp.route(rule, methods=list(methods)))(view)
+
+    return decorator

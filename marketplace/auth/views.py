@@ -13,16 +13,9 @@ from marketplace.platform.extensions import limiter
 from marketplace.platform.i18n import current_locale
 from marketplace.web.forms import apply_errors
 from marketplace.web.net import client_address
+from marketplace.web.security import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def safe_next(default: str = "core.home") -> str:
-    """Return the `next` target only when it stays on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default)
 
 
 def _account_key() -> str:

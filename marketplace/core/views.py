@@ -7,9 +7,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.auth import service as auth_service
 from marketplace.auth.models import LOCALES
-from marketplace.auth.views import safe_next
 from marketplace.core.stats import home_figures
 from marketplace.platform.extensions import csrf, db, limiter
+from marketplace.web.security import safe_next
 
 bp = Blueprint("core", __name__)
 

@@ -13,7 +13,7 @@ from marketplace.firms import service
 from marketplace.orgs.policy import can
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
-from marketplace.timebank.activities.views import flash_errors
+from marketplace.web.flash import flash_errors
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
 

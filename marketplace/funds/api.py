@@ -12,7 +12,7 @@ from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import TOKEN, api_blueprint, auth_required, token_route
 from marketplace.api.pagination import page_schema, paginate
 from marketplace.funds import disbursements, service
 from marketplace.funds.models import Disbursement, Fund
@@ -31,7 +31,6 @@ from marketplace.platform.extensions import db
 from marketplace.wishes import service as wishes
 
 blp = api_blueprint("funds_api", __name__, url_prefix="/api/v1", description="Funds and disbursements")
-TOKEN = [{"token": []}]
 OPTIONAL_TOKEN = [{}, {"token": []}]
 PublicPage = page_schema(DisbursementPublicSchema, "DisbursementPublicPage")
 StaffPage = page_schema(DisbursementStaffSchema, "DisbursementStaffPage")
@@ -44,11 +43,7 @@ def list_funds(org_id):
     return db.session.scalars(service.funds_of(get_organisation(org_id)).options(selectinload(Fund.listing))).all()
 
 
-@blp.route("/orgs/<int:org_id>/funds", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(FundCreateSchema)
-@blp.response(201, FundSchema)
+@token_route(blp, "/orgs/<int:org_id>/funds", methods=("POST",), body=FundCreateSchema, status=201, response=FundSchema)
 def create_fund(data, org_id):
     """Open a general, project, community (with a district) or named fund (the organisation's staff)."""
     return service.create_fund(g.user, get_organisation(org_id), **data)
@@ -122,20 +117,14 @@ def request_disbursement(data, fund_code):
         raise
 
 
-@blp.route("/disbursements/<int:disbursement_id>/approve", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.response(200, DisbursementStaffSchema)
+@token_route(blp, "/disbursements/<int:disbursement_id>/approve", methods=("POST",), response=DisbursementStaffSchema)
 def approve_disbursement(disbursement_id):
     """Approve a waiting request and pay it: a second staff member, never the requester (409)."""
     return disbursements.approve_disbursement(g.user, disbursement_id)
 
 
-@blp.route("/disbursements/<int:disbursement_id>/reject", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(DisbursementRejectSchema)
-@blp.response(200, DisbursementStaffSchema)
+@token_route(blp, "/disbursements/<int:disbursement_id>/reject",
+             methods=("POST",), body=DisbursementRejectSchema, response=DisbursementStaffSchema)
 def reject_disbursement(data, disbursement_id):
     """Refuse a waiting request, keeping the reason (the fund's staff)."""
     return disbursements.reject_disbursement(g.user, disbursement_id, data["reason"])

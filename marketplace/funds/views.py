@@ -14,25 +14,17 @@ from marketplace.auth.session import login_required
 from marketplace.funds import disbursements, evidence, service
 from marketplace.funds.forms import DisbursementForm, FundForm, PublishReceiptForm, RejectForm, kind_label
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_choices
 from marketplace.platform.errors import DomainError, Forbidden, NotFound
 from marketplace.platform.extensions import db
-from marketplace.platform.i18n import current_locale
-from marketplace.timebank.activities.views import flash_errors
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 from marketplace.wishes.staff_forms import page_arg
 
 bp = Blueprint("funds", __name__, url_prefix="/funds")
 PAGE = 50
 LISTING_CHOICES = 200
-
-
-@bp.app_template_global()
-def fund_name(fund: Fund) -> str:
-    """Return the fund's name in the current language."""
-    return fund.name_zh if current_locale() == "zh_CN" else fund.name_en
 
 
 @bp.app_template_global()
@@ -105,20 +97,13 @@ def new_fund(org_id):
     require(g.user, "org.manage_funds", org)
     form = FundForm()
     form.district_id.choices = [("", _("(none)"))] + district_choices()
-    if form.validate_on_submit():
-        try:
-            fund = service.create_fund(g.user, org, kind=form.kind.data, name_zh=form.name_zh.data,
-                                       name_en=form.name_en.data, purpose=form.purpose.data or "",
-                                       district_id=form.district_id.data, named_after=form.named_after.data or "")
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The fund is open."), "success")
-            return redirect(url_for("funds.show", fund_code=fund.public_code))
-    return render_template("funds/fund_form.html", form=form, org=org), 422 if form.errors or form.form_errors else 200
+    return save_or_show(
+        form, lambda: service.create_fund(g.user, org, kind=form.kind.data, name_zh=form.name_zh.data,
+                                          name_en=form.name_en.data, purpose=form.purpose.data or "",
+                                          district_id=form.district_id.data,
+                                          named_after=form.named_after.data or ""),
+        _("The fund is open."), lambda fund: url_for("funds.show", fund_code=fund.public_code),
+        "funds/fund_form.html", org=org, passes=(NotFound, Forbidden))
 
 
 def _managed(fund_code) -> Fund:
@@ -184,20 +169,8 @@ def disbursement(disbursement_id):
 def _act(disbursement_id, form, action, done: str):
     """Run a disbursement button's action when its form is valid, flash how it went, and go back."""
     found = disbursements.get_disbursement(g.user, disbursement_id)
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    else:
-        try:
-            action(found, form)
-        except (NotFound, Forbidden):
-            db.session.rollback()
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            flash_errors(error.fields, error.message)
-        else:
-            flash(done, "success")
-    return redirect(url_for("funds.disbursement", disbursement_id=found.id))
+    return submit_and_return(form, lambda f: action(found, f), url_for("funds.disbursement", disbursement_id=found.id),
+                             done, passes=(NotFound, Forbidden))
 
 
 @bp.post("/disbursements/<int:disbursement_id>/approve")

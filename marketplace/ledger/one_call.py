@@ -11,15 +11,15 @@ from sqlalchemy import text
 from sqlalchemy.orm import make_transient_to_detached
 
 from marketplace.ledger import chain, locks, periods
-from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, PeriodClosed
-from marketplace.ledger.models import LedgerEntry
-from marketplace.ledger.posting import (
+from marketplace.ledger.entry_plan import (
     check_balanced,
     entry_by_key,
     load_accounts,
     plan_moves,
     same_or_conflict,
 )
+from marketplace.ledger.errors import AlreadyReversed, IdempotencyConflict, InsufficientBalance, PeriodClosed
+from marketplace.ledger.models import LedgerEntry
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today, now_utc
 

@@ -1,7 +1,7 @@
 """API: organisations, districts, members and invitations."""
 from flask import g
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.pagination import paginate
 from marketplace.orgs import service
 from marketplace.orgs.models import Organisation
@@ -18,7 +18,6 @@ from marketplace.orgs.schemas import (
 
 blp = api_blueprint("organisations", __name__, url_prefix="/api/v1", description=(
     "Organisations, under /api/v1/orgs. The former /api/v1/organisations addresses answer 308 to these."))
-TOKEN = [{"token": []}]
 
 
 @blp.route("/districts")
@@ -37,11 +36,8 @@ def list_organisations(args):
     return paginate(stmt, Organisation.id, args["cursor"], args["limit"])
 
 
-@blp.route("/orgs", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(OrganisationPublicSchema)
-@blp.response(201, OrganisationPublicSchema)
+@token_route(blp, "/orgs",
+             methods=("POST",), body=OrganisationPublicSchema, status=201, response=OrganisationPublicSchema)
 def create_organisation(data):
     """Register an organisation; the caller becomes its admin."""
     return service.create_organisation(g.user, **data)
@@ -54,11 +50,8 @@ def get_organisation(org_id):
     return service.get_organisation(org_id)
 
 
-@blp.route("/orgs/<int:org_id>", methods=["PATCH"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(OrganisationUpdateSchema(partial=True))
-@blp.response(200, OrganisationPublicSchema)
+@token_route(blp, "/orgs/<int:org_id>",
+             methods=("PATCH",), body=OrganisationUpdateSchema(partial=True), response=OrganisationPublicSchema)
 def update_organisation(data, org_id):
     """Edit an organisation (its admins)."""
     org = service.get_organisation(org_id)
@@ -67,40 +60,28 @@ def update_organisation(data, org_id):
     return service.update_organisation(g.user, org, **(current | data))
 
 
-@blp.route("/orgs/<int:org_id>/members")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, MemberSchema(many=True))
+@token_route(blp, "/orgs/<int:org_id>/members", response=MemberSchema(many=True))
 def list_members(org_id):
     """List an organisation's members (its members only)."""
     return service.members(g.user, service.get_organisation(org_id))
 
 
-@blp.route("/orgs/<int:org_id>/members/<int:membership_id>", methods=["PATCH"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(MemberRoleSchema)
-@blp.response(200, MemberSchema)
+@token_route(blp, "/orgs/<int:org_id>/members/<int:membership_id>",
+             methods=("PATCH",), body=MemberRoleSchema, response=MemberSchema)
 def change_role(data, org_id, membership_id):
     """Change a member's role (organisation admins)."""
     org = service.get_organisation(org_id)
     return service.change_role(g.user, org, membership_id, data["role"])
 
 
-@blp.route("/orgs/<int:org_id>/members/<int:membership_id>", methods=["DELETE"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.response(204)
+@token_route(blp, "/orgs/<int:org_id>/members/<int:membership_id>", methods=("DELETE",), status=204)
 def remove_member(org_id, membership_id):
     """Remove a member (organisation admins)."""
     service.remove_member(g.user, service.get_organisation(org_id), membership_id)
 
 
-@blp.route("/orgs/<int:org_id>/invitations", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(InvitationSchema)
-@blp.response(201, InvitationSchema)
+@token_route(blp, "/orgs/<int:org_id>/invitations",
+             methods=("POST",), body=InvitationSchema, status=201, response=InvitationSchema)
 def invite(data, org_id):
     """Invite someone by email (organisation admins)."""
     return service.invite(g.user, service.get_organisation(org_id), data["email"], data["role"])

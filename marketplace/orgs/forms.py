@@ -5,6 +5,13 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringF
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from marketplace.orgs.models import OrgKind, Role
+from marketplace.orgs.service import districts
+from marketplace.web.names import name_choices
+
+
+def district_choices():
+    """Return (id, name in the current language) for every district."""
+    return name_choices(districts())
 
 
 def kind_choices():

@@ -9,9 +9,10 @@ from marketplace.auth.session import login_required
 from marketplace.orgs import service
 from marketplace.orgs.forms import InviteForm, RoleForm
 from marketplace.orgs.policy import can
-from marketplace.orgs.views import bp, org_name
+from marketplace.orgs.views import bp
 from marketplace.platform.errors import DomainError
 from marketplace.web.forms import apply_errors
+from marketplace.web.names import org_name
 
 
 def _members_page(org, invite_form=None, status=200):

@@ -8,31 +8,14 @@ from marketplace.api.pagination import paginate
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.orgs import service
-from marketplace.orgs.forms import OrganisationForm, kind_choices, role_choices
+from marketplace.orgs.forms import OrganisationForm, district_choices, kind_choices, role_choices
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import can
 from marketplace.platform.errors import DomainError
-from marketplace.platform.i18n import current_locale
 from marketplace.platform.ids import id_arg
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import save_or_show
 
 bp = Blueprint("orgs", __name__, url_prefix="/orgs")
-
-
-def district_choices():
-    zh = current_locale() == "zh_CN"
-    return [(d.id, d.name_zh if zh else d.name_en) for d in service.districts()]
-
-
-@bp.app_template_global()
-def org_name(org: Organisation) -> str:
-    """Return the organisation's name in the current language."""
-    return org.name_zh if current_locale() == "zh_CN" else org.name_en
-
-
-@bp.app_template_global()
-def district_name(district) -> str:
-    return district.name_zh if current_locale() == "zh_CN" else district.name_en
 
 
 @bp.app_template_global()
@@ -66,15 +49,10 @@ def create():
     """Register a new organisation."""
     form = OrganisationForm()
     form.district_id.choices = district_choices()
-    if form.validate_on_submit():
-        try:
-            org = service.create_organisation(g.user, **_org_data(form), kind=form.kind.data)
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The organisation is registered. A platform admin will verify it."), "success")
-            return redirect(url_for("orgs.show", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=None), 422 if form.errors else 200
+    return save_or_show(
+        form, lambda: service.create_organisation(g.user, **_org_data(form), kind=form.kind.data),
+        _("The organisation is registered. A platform admin will verify it."),
+        lambda org: url_for("orgs.show", org_id=org.id), "orgs/form.html", org=None)
 
 
 def _org_data(form: OrganisationForm) -> dict:
@@ -100,15 +78,8 @@ def edit(org_id):
     form = OrganisationForm(obj=org)
     del form.kind
     form.district_id.choices = district_choices()
-    if form.validate_on_submit():
-        try:
-            service.update_organisation(g.user, org, **_org_data(form))
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("orgs.show", org_id=org.id))
-    return render_template("orgs/form.html", form=form, org=org), 422 if form.errors else 200
+    return save_or_show(form, lambda: service.update_organisation(g.user, org, **_org_data(form)), _("Saved."),
+                        url_for("orgs.show", org_id=org.id), "orgs/form.html", org=org)
 
 
 @bp.post("/<int:org_id>/verify")

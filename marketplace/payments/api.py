@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from flask import g, url_for
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.payments import service
 from marketplace.payments.schemas import DonationSchema, DonationStartedSchema, DonationStartSchema
 
 blp = api_blueprint("donations_api", __name__, url_prefix="/api/v1", description="Donations and receipts")
-TOKEN = [{"token": []}]
 
 
-@blp.route("/donations", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(DonationStartSchema)
-@blp.response(201, DonationStartedSchema)
+@token_route(blp, "/donations", methods=("POST",), body=DonationStartSchema, status=201, response=DonationStartedSchema)
 def start_donation(data):
     """Start a gift to a fund, or pay a wish you claimed by money or your pledge; pending until paid."""
     if data["fund_code"] is not None:
@@ -42,10 +37,7 @@ def start_donation(data):
     return donation
 
 
-@blp.route("/donations/<donation_code>")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, DonationSchema)
+@token_route(blp, "/donations/<donation_code>", response=DonationSchema)
 def get_donation(donation_code):
     """Return your own donation: pending until the provider confirms it, then completed with its receipt number."""
     return service.donation_for(g.user, donation_code)

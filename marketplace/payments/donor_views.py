@@ -14,7 +14,6 @@ from marketplace.payments import receipts
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.payments.views import bp
 from marketplace.platform.extensions import db
-from marketplace.platform.i18n import current_locale
 from marketplace.wishes.models import ClaimStatus, Listing, Pledge, PledgeStatus, WishClaim
 
 PER_PAGE = 100
@@ -30,7 +29,7 @@ def my_giving():
         .options(selectinload(Donation.fund), selectinload(Donation.listing), selectinload(Donation.organisation))
     ).all()
     return render_template("payments/my_giving.html", donations=donations, thanks=_latest_thanks(g.user),
-                           fund_name=fund_name, Status=DonationStatus)
+                           Status=DonationStatus)
 
 
 @bp.route("/donations/<donation_code>/receipt.pdf")
@@ -45,10 +44,6 @@ def receipt_download(donation_code):
         abort(404)
     return send_file(io.BytesIO(receipts.receipt_pdf(donation)), mimetype="application/pdf", as_attachment=True,
                      download_name=f"receipt-{donation.receipt_no}.pdf")
-
-
-def fund_name(fund) -> str:
-    return fund.name_zh if current_locale() == "zh_CN" else fund.name_en
 
 
 def _latest_thanks(user) -> list[Listing]:

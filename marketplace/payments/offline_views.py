@@ -16,16 +16,15 @@ from marketplace.orgs import controls
 from marketplace.orgs.models import Organisation, OrgKind
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import org_name
 from marketplace.payments import offline
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.payments.offline_forms import OfflineGiftForm
 from marketplace.payments.views import bp
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput
 from marketplace.platform.extensions import db
-from marketplace.platform.i18n import current_locale
-from marketplace.timebank.activities.views import flash_errors
+from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors
+from marketplace.web.names import name_choices
 
 FIRM_CHOICES = 500
 
@@ -62,7 +61,7 @@ def offline_gifts(org_id):
     latest = db.session.scalars(offline.recorded(org)).all()
     failed = request.method == "POST"
     return render_template("payments/offline.html", org=org, form=form, waiting=waiting, latest=latest,
-                           button=EmptyForm(), fund_name=_fund_name, keeps_books=can(g.user, "org.keep_books", org),
+                           button=EmptyForm(), keeps_books=can(g.user, "org.keep_books", org),
                            threshold=controls.second_person_above()), 422 if failed else 200
 
 
@@ -111,13 +110,11 @@ def _decide(donation_id, act, done: str):
 def _form(org: Organisation) -> OfflineGiftForm:
     form = OfflineGiftForm()
     funds = db.session.scalars(funds_of(org).where(Fund.is_open.is_(True))).all()
-    form.fund_id.choices = [("", _("Choose a fund"))] + [(f.id, _fund_name(f)) for f in funds]
+    form.fund_id.choices = [("", _("Choose a fund"))] + name_choices(funds)
     firms = db.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.FIRM.value,
                                                           Organisation.is_verified.is_(True))
                                .order_by(Organisation.name_zh).limit(FIRM_CHOICES)).all()
-    form.firm_id.choices = [("", _("No: a person gave it"))] + [(f.id, org_name(f)) for f in firms]
+    form.firm_id.choices = [("", _("No: a person gave it"))] + name_choices(firms)
     return form
 
 
-def _fund_name(fund: Fund) -> str:
-    return fund.name_zh if current_locale() == "zh_CN" else fund.name_en

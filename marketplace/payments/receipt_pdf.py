@@ -1,7 +1,7 @@
 """Lay out a donation receipt as a bilingual A4 PDF (fpdf2): Chinese and English on the same page.
 
-It uses the certificates' CJK font (Debian fonts-wqy-microhei, or CERTIFICATE_FONT) and their way of
-reading every label from both catalogs; a missing font is an error, never a page of empty boxes.
+It uses the shared CJK font (Debian fonts-wqy-microhei, or CERTIFICATE_FONT) and way of reading every
+label from both catalogs (`web/pdf.py`); a missing font is an error, never a page of empty boxes.
 The amount is written in figures and in words: Chinese capital numerals (大写) and English."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from marketplace.platform.i18n import money
-from marketplace.timebank.certificates.pdf import FONT, GREY, bilingual, both, font_path
+from marketplace.web.pdf import FONT, GREY, bilingual, both, small_print, start_document
 
 PROVIDERS = {"stripe": _l("Online payment"), "demo": _l("Online payment (test mode)"),
              "bank": _l("Bank transfer"), "cash": _l("Cash")}
@@ -27,12 +27,7 @@ SCALES_EN = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000
 def render(content: dict) -> bytes:
     """Return the PDF bytes of a receipt's content (see `receipts.receipt_content`)."""
     pdf = FPDF(format="A4")
-    pdf.add_font(FONT, fname=font_path())
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.set_title(f"{both(_l('Donation receipt'))[1]} {content['number']}")
-    pdf.set_creator("Goodhours")
-    pdf.add_page()
+    start_document(pdf, _l("Donation receipt"), content["number"], margin=18)
     _heading(pdf, content)
     _facts(pdf, content)
     _closing(pdf, content)
@@ -91,12 +86,8 @@ def _facts(pdf: FPDF, content: dict) -> None:
 
 def _closing(pdf: FPDF, content: dict) -> None:
     pdf.ln(6)
-    pdf.set_font(FONT, size=9)
-    pdf.set_text_color(*GREY)
-    statement = _l("Thank you for your gift. The organisation named above received it and accounts for it in "
-                   "Goodhours' public ledger; this receipt was issued on its behalf.")
-    for text in dict.fromkeys(both(statement)):  # once while a catalog lacks the translation
-        pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    small_print(pdf, _l("Thank you for your gift. The organisation named above received it and accounts for it in "
+                        "Goodhours' public ledger; this receipt was issued on its behalf."))
     label = bilingual(_l("Donation code"))
     pdf.cell(text=f"{label}: {content['code']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)

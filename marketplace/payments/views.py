@@ -9,13 +9,13 @@ from config import settings
 from marketplace.auth.session import login_required
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
-from marketplace.orgs.views import org_name
 from marketplace.payments import demo_provider, rules, service, webhooks
 from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm, PayForm
 from marketplace.payments.models import DonationStatus
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import csrf, db
 from marketplace.web.forms import apply_errors
+from marketplace.web.names import name_choices
 from marketplace.wishes.funding import FullyFunded
 from marketplace.wishes.models import ListingKind, Pledge, PledgeStatus
 from marketplace.wishes.service import listing_by_code
@@ -30,7 +30,7 @@ def give_fund(fund_code):
     fund = funds.fund_by_code(fund_code)
     form = GiveForm(display=g.user.public_display)
     firms = [m.organisation for m in g.user.memberships if m.organisation.kind == OrgKind.FIRM]
-    form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in firms]
+    form.organisation_id.choices = [("", _("Myself"))] + name_choices(firms)
     start = lambda: service.give_to_fund(g.user, fund.public_code, form.amount.data, form.display.data,  # noqa: E731
                                          form.message.data or "", form.organisation_id.data)
     return _give(form, start, target="fund", fund=fund, amount_fen=None)

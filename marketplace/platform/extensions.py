@@ -3,7 +3,6 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_mailman import Mail
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,19 +23,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class GoodhoursApi(Api):
-    """flask-smorest answering failures in the project's one error shape."""
-
-    def handle_http_exception(self, error):
-        from marketplace.web.errors import handle_http_error
-
-        return handle_http_error(error)
-
-
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 babel = Babel()
 csrf = CSRFProtect()
 mail = Mail()
-api = GoodhoursApi()
 limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=False)

@@ -10,10 +10,10 @@ from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import District
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_name
 from marketplace.platform.extensions import db
 from marketplace.transparency import lines, overview
 from marketplace.transparency.score import percent, score
+from marketplace.web.names import district_name
 from marketplace.wishes.models import Listing
 from marketplace.wishes.service import public_listing
 

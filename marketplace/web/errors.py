@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from marketplace.api.messages import translate_tree
 from marketplace.platform.errors import DomainError, Unauthenticated
+from marketplace.platform.extensions import db
 
 HTTP_MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -129,8 +130,6 @@ def handle_unexpected(error: Exception):
 
 
 def _rollback_quietly() -> None:
-    from marketplace.platform.extensions import db
-
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001  (the database may be gone; the answer must still go out)

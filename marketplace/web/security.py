@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, request, url_for
 
 from config import Settings
 
@@ -41,3 +41,11 @@ def init_app(app: Flask) -> None:
     if Settings(app.config).ENV_NAME == "production":
         app.after_request(_set_hsts)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def safe_next(default: str = "core.home") -> str:
+    """Return the `next` target only when it stays on this site."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import g, jsonify
 from sqlalchemy.orm import selectinload
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.idempotency import idempotent
 from marketplace.api.pagination import CursorArgs, paginate
 from marketplace.payments import shares
@@ -39,7 +39,6 @@ from marketplace.wishes.schemas import (
 
 blp = api_blueprint("listings", __name__, url_prefix="/api/v1",
                     description="Micro-wishes and household needs: listings, claims, pledges, lights")
-TOKEN = [{"token": []}]
 IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
                    "maxLength": 64}, "description": "a retry with the same key gets the first answer; "
                    "the same key with another body is refused (409)"}
@@ -55,15 +54,8 @@ def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema, o
     """The decorators every change shares: POST, read-write token, a body schema, the reply; with `once`,
     an `Idempotency-Key` header makes a retry return the first answer."""
 
-    def decorate(view):
-        view = blp.response(status, reply)(view)
-        if schema is not None:
-            view = blp.arguments(schema)(view)
-        if once:
-            view = blp.doc(parameters=[IDEMPOTENCY_KEY])(idempotent(view))
-        return blp.route(path, methods=["POST"])(blp.doc(security=TOKEN)(auth_required(write=True)(view)))
-
-    return decorate
+    inner = (idempotent, blp.doc(parameters=[IDEMPOTENCY_KEY])) if once else ()
+    return token_route(blp, path, methods=("POST",), body=schema, status=status, response=reply, inner=inner)
 
 
 # --- listings ------------------------------------------------------------------------------------
@@ -97,20 +89,13 @@ def create_listing(data, beneficiary_id):
     return service.create_listing(g.user, beneficiary_id, **data)
 
 
-@blp.route("/listings/<listing_code>", methods=["PATCH"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(ListingUpdateSchema)
-@blp.response(200, ListingStaffSchema)
+@token_route(blp, "/listings/<listing_code>", methods=("PATCH",), body=ListingUpdateSchema, response=ListingStaffSchema)
 def update_listing(data, listing_code):
     """Change a draft or a listing waiting for verification (its organisation's staff)."""
     return service.update_listing(g.user, _listing(listing_code).id, **data)
 
 
-@blp.route("/listings/<listing_code>/transitions")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, EventSchema(many=True))
+@token_route(blp, "/listings/<listing_code>/transitions", response=EventSchema(many=True))
 def list_transitions(listing_code):
     """List every status change of a listing, oldest first: who, from, to, why and when (staff)."""
     return service.history(g.user, _listing(listing_code))
@@ -154,11 +139,7 @@ def release_claim(wish_claim_id):
     return claims.release_claim(wish_claim_id, g.user)
 
 
-@blp.route("/me/wish-claims")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(CursorArgs, location="query")
-@blp.response(200, WishClaimPageSchema)
+@token_route(blp, "/me/wish-claims", query=CursorArgs, response=WishClaimPageSchema)
 def my_claims(args):
     """List your claims on micro-wishes, with their deadlines; cursor-paginated."""
     stmt = claims.claims_of(g.user).options(selectinload(WishClaim.listing))
@@ -179,11 +160,7 @@ def withdraw_pledge(pledge_id):
     return pledges.withdraw_pledge(pledge_id, g.user)
 
 
-@blp.route("/me/pledges")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(CursorArgs, location="query")
-@blp.response(200, PledgePageSchema)
+@token_route(blp, "/me/pledges", query=CursorArgs, response=PledgePageSchema)
 def my_pledges(args):
     """List your pledges to household needs; cursor-paginated."""
     stmt = pledges.pledges_of(g.user).options(selectinload(Pledge.listing))
@@ -212,11 +189,7 @@ def decide_cancellation(data, cancellation_id):
 
 # --- the board -----------------------------------------------------------------------------------
 
-@blp.route("/board")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(BoardQuerySchema, location="query")
-@blp.response(200, BoardItemSchema(many=True))
+@token_route(blp, "/board", query=BoardQuerySchema, response=BoardItemSchema(many=True))
 def board(args):
     """List the listings of your organisations with their red, yellow or green light, red first (staff)."""
     rows = lights.board(g.user, organisation_id=args["organisation"], district_id=args["district"],
@@ -224,11 +197,7 @@ def board(args):
     return [{"listing": listing, "light": shade} for listing, shade in rows]
 
 
-@blp.route("/board/counts")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(CountsQuerySchema, location="query")
-@blp.response(200, CountsSchema(many=True))
+@token_route(blp, "/board/counts", query=CountsQuerySchema, response=CountsSchema(many=True))
 def board_counts(args):
     """Count the board's listings per organisation and light (staff)."""
     found = lights.counts(g.user, organisation_id=args["organisation"], district_id=args["district"],

@@ -6,8 +6,8 @@ from flask import Response, g, render_template, request, stream_with_context, ur
 from sqlalchemy import select
 
 from marketplace.auth.session import login_required
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.models import Organisation, Role
-from marketplace.orgs.views import district_choices
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
 from marketplace.platform.timeutil import local_today

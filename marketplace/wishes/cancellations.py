@@ -25,7 +25,6 @@ from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.transactions import retried
 from marketplace.wishes import notices
-from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import allowed, move
 from marketplace.wishes.models import (
     Cancellation,
@@ -34,7 +33,8 @@ from marketplace.wishes.models import (
     Listing,
     ListingStatus,
 )
-from marketplace.wishes.service import _end_claims_and_pledges, get_listing, locked_listing
+from marketplace.wishes.rows import holds_money, locked_listing, open_cancellation  # noqa: F401  (pages read it here)
+from marketplace.wishes.service import _end_claims_and_pledges, get_listing
 
 C = CancellationStatus
 
@@ -136,7 +136,3 @@ def _settle(actor: User, cancellation: Cancellation, listing: Listing, gifts: li
     return to_refund
 
 
-def open_cancellation(listing: Listing) -> Cancellation | None:
-    """Return the cancellation waiting for a second staff member, if any."""
-    return db.session.scalar(select(Cancellation).where(Cancellation.listing_id == listing.id,
-                                                        Cancellation.status == C.PROPOSED.value))

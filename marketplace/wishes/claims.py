@@ -22,9 +22,9 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import notices
-from marketplace.wishes.funding import holds_money
 from marketplace.wishes.lifecycle import move, move_if
 from marketplace.wishes.models import ClaimMethod, ClaimStatus, Listing, ListingKind, ListingStatus, WishClaim
+from marketplace.wishes.rows import holds_money
 from marketplace.wishes.service import get_listing, locked_listing, may_manage
 
 S = ListingStatus

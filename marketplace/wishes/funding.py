@@ -15,7 +15,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
-from marketplace.wishes.service import locked_listing
+from marketplace.wishes.rows import locked_listing
 
 S = ListingStatus
 
@@ -80,11 +80,6 @@ def settle_excess() -> dict[int, int]:
         moved[listing.id] = excess
         db.session.commit()
     return moved
-
-
-def holds_money(listing: Listing) -> bool:
-    """A wish or need whose fund kept money: it cannot be released or withdrawn, only cancelled by staff."""
-    return listing.received_fen > 0
 
 
 def refuse_if_funded(listing: Listing, amount_fen: int | None = None) -> None:

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_choices
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import save_or_show
 from marketplace.wishes import beneficiaries, lights
 from marketplace.wishes.models import Listing
 from marketplace.wishes.staff_forms import HouseholdForm, light_choices
@@ -41,17 +41,11 @@ def household_new(org_id):
     require(g.user, "org.manage_beneficiaries", org)
     form = HouseholdForm(pseudonym=beneficiaries.suggest_pseudonym(), district_id=org.district_id)
     form.district_id.choices = district_choices()
-    if form.validate_on_submit():
-        try:
-            household = beneficiaries.register_beneficiary(g.user, org, **_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The household is registered. Verify it before its listings are published."), "success")
-            return redirect(url_for("wishes.household", beneficiary_id=household.id))
-    return render_template("wishes/household_form.html", form=form, org=org, household=None), \
-        422 if form.errors or form.form_errors else 200
+    return save_or_show(
+        form, lambda: beneficiaries.register_beneficiary(g.user, org, **_fields(form)),
+        _("The household is registered. Verify it before its listings are published."),
+        lambda household: url_for("wishes.household", beneficiary_id=household.id),
+        "wishes/household_form.html", org=org, household=None)
 
 
 def _fields(form: HouseholdForm) -> dict:
@@ -81,17 +75,10 @@ def household_edit(beneficiary_id):
     require(g.user, "org.manage_beneficiaries", household.organisation)  # a verifier who left may only read
     form = HouseholdForm(obj=household)
     form.district_id.choices = district_choices()
-    if form.validate_on_submit():
-        try:
-            beneficiaries.update_beneficiary(g.user, household.id, **_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("wishes.household", beneficiary_id=household.id))
-    return render_template("wishes/household_form.html", form=form, org=household.organisation,
-                           household=household), 422 if form.errors or form.form_errors else 200
+    return save_or_show(
+        form, lambda: beneficiaries.update_beneficiary(g.user, household.id, **_fields(form)), _("Saved."),
+        url_for("wishes.household", beneficiary_id=household.id),
+        "wishes/household_form.html", org=household.organisation, household=household)
 
 
 @bp.post("/households/<int:beneficiary_id>/verify")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy.orm import selectinload
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.pagination import CursorArgs, paginate
 from marketplace.orgs.service import get_organisation
 from marketplace.wishes import beneficiaries
@@ -18,14 +18,9 @@ from marketplace.wishes.schemas import HouseholdPageSchema, HouseholdSchema, Hou
 
 blp = api_blueprint("households", __name__, url_prefix="/api/v1",
                     description="Beneficiary households (staff of the responsible organisation only)")
-TOKEN = [{"token": []}]
 
 
-@blp.route("/orgs/<int:org_id>/beneficiaries")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(CursorArgs, location="query")
-@blp.response(200, HouseholdPageSchema)
+@token_route(blp, "/orgs/<int:org_id>/beneficiaries", query=CursorArgs, response=HouseholdPageSchema)
 def list_beneficiaries(args, org_id):
     """List the organisation's households, private fields included (its staff); cursor-paginated."""
     stmt = beneficiaries.beneficiaries_of(g.user, get_organisation(org_id))
@@ -33,11 +28,8 @@ def list_beneficiaries(args, org_id):
     return paginate(stmt, Beneficiary.id, args["cursor"], args["limit"])
 
 
-@blp.route("/orgs/<int:org_id>/beneficiaries", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(HouseholdSchema)
-@blp.response(201, HouseholdSchema)
+@token_route(blp, "/orgs/<int:org_id>/beneficiaries",
+             methods=("POST",), body=HouseholdSchema, status=201, response=HouseholdSchema)
 def register_beneficiary(data, org_id):
     """Register a household with its consent (the organisation's staff); a pseudonym is suggested if left out."""
     if data["pseudonym"] is None:
@@ -45,29 +37,20 @@ def register_beneficiary(data, org_id):
     return beneficiaries.register_beneficiary(g.user, get_organisation(org_id), **data)
 
 
-@blp.route("/beneficiaries/<int:beneficiary_id>")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, HouseholdSchema)
+@token_route(blp, "/beneficiaries/<int:beneficiary_id>", response=HouseholdSchema)
 def get_beneficiary(beneficiary_id):
     """Return a household in full (its organisation's staff and the verifying social worker)."""
     return beneficiaries.get_beneficiary(g.user, beneficiary_id)
 
 
-@blp.route("/beneficiaries/<int:beneficiary_id>", methods=["PATCH"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(HouseholdUpdateSchema)
-@blp.response(200, HouseholdSchema)
+@token_route(blp, "/beneficiaries/<int:beneficiary_id>",
+             methods=("PATCH",), body=HouseholdUpdateSchema, response=HouseholdSchema)
 def update_beneficiary(data, beneficiary_id):
     """Correct a household's details; the fields left out keep their values (staff or the verifier)."""
     return beneficiaries.update_beneficiary(g.user, beneficiary_id, **data)
 
 
-@blp.route("/beneficiaries/<int:beneficiary_id>/verification", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.response(200, HouseholdSchema)
+@token_route(blp, "/beneficiaries/<int:beneficiary_id>/verification", methods=("POST",), response=HouseholdSchema)
 def verify_beneficiary(beneficiary_id):
     """Record a verification visit; the next falls due after REVERIFY_MONTHS (12 by default; staff)."""
     return beneficiaries.verify_beneficiary(g.user, beneficiary_id)

@@ -17,7 +17,7 @@ REQUIRED = _l("This field is required.")
 def money_context(user, listing) -> dict:
     """What the staff page's money section needs: the open cancellation, and which forms to offer."""
     from marketplace.orgs.policy import can
-    from marketplace.wishes.cancellations import open_cancellation
+    from marketplace.wishes.rows import open_cancellation
 
     may = can(user, "org.manage_funds", listing.organisation)
     return {"money_staff": may, "open_cancellation": open_cancellation(listing) if may else None,

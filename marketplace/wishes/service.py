@@ -39,6 +39,7 @@ from marketplace.wishes.models import (
     PledgeStatus,
     WishClaim,
 )
+from marketplace.wishes.rows import holds_money, locked_listing, open_cancellation
 
 S = ListingStatus
 EDITABLE = (S.DRAFT, S.SUBMITTED)
@@ -222,8 +223,6 @@ def approve_over_cap(actor: User, listing_id, note: str) -> Listing:
 
 def offered_moves(actor: User, listing: Listing) -> list[S]:
     """Return the hand-made moves worth offering the actor now (the rest would only be refused)."""
-    from marketplace.wishes.funding import holds_money  # funding builds on this module
-
     return [to for to in lifecycle.MOVES[listing.status_enum] if to in MANUAL
             and not (to is S.PUBLISHED and listing.status_enum is S.CLAIMED)
             and not (to is S.VERIFIED and listing.author_id == actor.id)
@@ -233,8 +232,6 @@ def offered_moves(actor: User, listing: Listing) -> list[S]:
 
 def _check_move(actor: User, listing: Listing, to: S, note: str) -> None:
     """The rules each hand-made move adds to the table of allowed moves."""
-    from marketplace.wishes.funding import holds_money  # funding builds on this module
-
     if to in NOTE_NEEDED:
         reason_given(note, "note")
     if to is S.WITHDRAWN and holds_money(listing):  # the money would stay in its fund, unexplained
@@ -281,12 +278,6 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     return locked
 
 
-def locked_listing(listing_id: int) -> Listing:
-    """Lock the listing's row so that moves, claims and pledges on it happen one at a time."""
-    return db.session.scalar(select(Listing).where(Listing.id == listing_id).with_for_update()
-                             .execution_options(populate_existing=True))
-
-
 def _end_claims_and_pledges(listing: Listing) -> list[WishClaim]:
     """Cancel what is pending on a listing being withdrawn; return the claims to tell their claimants of."""
     now = now_utc()
@@ -303,8 +294,6 @@ def _end_claims_and_pledges(listing: Listing) -> list[WishClaim]:
 # --- delivery and thanks -----------------------------------------------------------------------------
 
 def _cancellation_waits(listing: Listing) -> bool:
-    from marketplace.wishes.cancellations import open_cancellation  # cancellations build on this module
-
     return open_cancellation(listing) is not None
 
 

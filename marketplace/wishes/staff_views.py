@@ -17,7 +17,7 @@ from marketplace.platform.errors import DomainError, Forbidden, NotFound
 from marketplace.platform.extensions import db
 from marketplace.timebank.forms import to_utc
 from marketplace.web import uploads
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 from marketplace.wishes import beneficiaries, pledges, service
 from marketplace.wishes.lifecycle import status_label
 from marketplace.wishes.models import ClaimStatus, Listing, ListingKind, ListingStatus, Pledge, WishClaim
@@ -52,20 +52,14 @@ def listing_new(beneficiary_id):
     household = beneficiaries.get_beneficiary(g.user, beneficiary_id)
     require(g.user, "org.manage_needs", household.organisation)
     form = ListingForm()
-    if form.validate_on_submit():
-        try:
-            listing = service.create_listing(
-                g.user, household.id, kind=form.kind.data, title=form.title.data, story=form.story.data or "",
-                quantity=form.quantity.data, value_fen=form.value.data or 0, funding=funding_rows(form),
-                photo=request.files.get("photo"))
-        except DomainError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            flash(_("The listing is saved as a draft. Submit it for verification when it is ready."), "success")
-            return redirect(url_for("wishes.listing", listing_id=listing.id))
-    return render_template("wishes/listing_form.html", form=form, household=household, listing=None), \
-        422 if form.errors or form.form_errors else 200
+    return save_or_show(
+        form, lambda: service.create_listing(
+            g.user, household.id, kind=form.kind.data, title=form.title.data, story=form.story.data or "",
+            quantity=form.quantity.data, value_fen=form.value.data or 0, funding=funding_rows(form),
+            photo=request.files.get("photo")),
+        _("The listing is saved as a draft. Submit it for verification when it is ready."),
+        lambda listing: url_for("wishes.listing", listing_id=listing.id),
+        "wishes/listing_form.html", household=household, listing=None, show_errors=_apply)
 
 
 def _apply(form, error: DomainError) -> None:
@@ -130,19 +124,12 @@ def listing_edit(listing_id):
     form = ListingEditForm(data={
         "title": listing.title, "story": listing.story, "quantity": listing.quantity, "value": listing.value_fen,
         "funding": [{"source": f.source, "amount": f.amount_fen, "note": f.note} for f in listing.funding_lines]})
-    if form.validate_on_submit():
-        try:
-            service.update_listing(g.user, listing.id, title=form.title.data, story=form.story.data or "",
-                                   quantity=form.quantity.data, value_fen=form.value.data or 0,
-                                   funding=funding_rows(form), photo=request.files.get("photo"))
-        except DomainError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("wishes.listing", listing_id=listing.id))
-    return render_template("wishes/listing_form.html", form=form, household=listing.beneficiary, listing=listing), \
-        422 if form.errors or form.form_errors else 200
+    return save_or_show(
+        form, lambda: service.update_listing(g.user, listing.id, title=form.title.data, story=form.story.data or "",
+                                             quantity=form.quantity.data, value_fen=form.value.data or 0,
+                                             funding=funding_rows(form), photo=request.files.get("photo")),
+        _("Saved."), url_for("wishes.listing", listing_id=listing.id),
+        "wishes/listing_form.html", household=listing.beneficiary, listing=listing, show_errors=_apply)
 
 
 def _act(listing_id, form, action, done: str):
@@ -151,25 +138,8 @@ def _act(listing_id, form, action, done: str):
     A listing the user may not manage answers 404, before and inside the action.
     """
     listing = _managed(listing_id)
-    if not form.validate_on_submit():
-        _flash_errors(form.errors)
-    else:
-        try:
-            action(listing, form)
-        except (NotFound, Forbidden):
-            db.session.rollback()
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            _flash_errors(error.fields, error.message)
-        else:
-            flash(done, "success")
-    return redirect(url_for("wishes.listing", listing_id=listing.id))
-
-
-def _flash_errors(errors: dict, fallback=None) -> None:
-    messages = [str(m) for field_errors in errors.values() for m in field_errors]
-    flash(" ".join(messages) or str(fallback or _("Some fields need correcting.")), "error")
+    return submit_and_return(form, lambda f: action(listing, f), url_for("wishes.listing", listing_id=listing.id),
+                             done, passes=(NotFound, Forbidden))
 
 
 @bp.post("/listings/<int:listing_id>/move")

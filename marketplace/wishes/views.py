@@ -14,14 +14,15 @@ from sqlalchemy.orm import selectinload
 from marketplace.api.pagination import Page, decode_cursor, encode_cursor
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.models import OrgKind
-from marketplace.orgs.views import district_choices, org_name
 from marketplace.platform.errors import Conflict, DomainError, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
-from marketplace.timebank.activities.views import flash_errors
 from marketplace.web import uploads
+from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors
+from marketplace.web.names import name_choices
 from marketplace.wishes import claims, labels, pledges, service
 from marketplace.wishes.forms import ClaimForm, PledgeForm, parse_yuan
 from marketplace.wishes.models import (
@@ -121,14 +122,14 @@ def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge
 def _claim_form() -> ClaimForm:
     form = ClaimForm()
     firms = [m.organisation for m in (g.user.memberships if g.user else []) if m.organisation.kind == OrgKind.FIRM]
-    form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in firms]
+    form.organisation_id.choices = [("", _("Myself"))] + name_choices(firms)
     return form
 
 
 def _pledge_form(listing: Listing) -> PledgeForm:
     form = PledgeForm()
     orgs = [m.organisation for m in (g.user.memberships if g.user else [])]
-    form.organisation_id.choices = [("", _("Myself"))] + [(o.id, org_name(o)) for o in orgs]
+    form.organisation_id.choices = [("", _("Myself"))] + name_choices(orgs)
     return form
 
 

@@ -7,7 +7,7 @@ from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.models import User
 from marketplace.orgs.policy import require
@@ -31,7 +31,6 @@ from marketplace.timebank.schemas import (
 
 blp = api_blueprint("activities", __name__, url_prefix="/api/v1",
                     description="Time bank: activities, sign-ups, check-in and the review of attendance")
-TOKEN = [{"token": []}]
 
 
 @blp.route("/activities")
@@ -52,58 +51,39 @@ def get_activity(activity_id):
     return service.get_activity(activity_id)
 
 
-@blp.route("/orgs/<int:org_id>/activities", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(ActivitySchema)
-@blp.response(201, ActivitySchema)
+@token_route(blp, "/orgs/<int:org_id>/activities",
+             methods=("POST",), body=ActivitySchema, status=201, response=ActivitySchema)
 def create_activity(data, org_id):
     """Publish an activity of the organisation (its coordinators; read-write token)."""
     return service.create_activity(g.user, get_organisation(org_id), **data)
 
 
-@blp.route("/activities/<int:activity_id>/signup", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.response(200, SignupSchema)
+@token_route(blp, "/activities/<int:activity_id>/signup", methods=("POST",), response=SignupSchema)
 def sign_up(activity_id):
     """Take a place, or a place on the waitlist when the activity is full; repeating changes nothing."""
     return service.sign_up(activity_id, g.user)
 
 
-@blp.route("/activities/<int:activity_id>/signup", methods=["DELETE"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.response(204)
+@token_route(blp, "/activities/<int:activity_id>/signup", methods=("DELETE",), status=204)
 def cancel_signup(activity_id):
     """Give up your place before the sign-up cut-off; the first on the waitlist takes it."""
     service.cancel_signup(activity_id, g.user)
 
 
-@blp.route("/checkins", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(CheckinSchema)
-@blp.response(200, MyAttendanceSchema)
+@token_route(blp, "/checkins", methods=("POST",), body=CheckinSchema, response=MyAttendanceSchema)
 def check_in(data):
     """Check in or out with the token of the coordinator's rotating QR code (it says which)."""
     return service.scan(data["token"], g.user)
 
 
-@blp.route("/activities/<int:activity_id>/attendances")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, AttendanceSchema(many=True))
+@token_route(blp, "/activities/<int:activity_id>/attendances", response=AttendanceSchema(many=True))
 def list_attendances(activity_id):
     """List an activity's attendance with the minutes each earned (its coordinators)."""
     return attendances_of(activity_id, g.user)
 
 
-@blp.route("/attendances/<int:attendance_id>/approve", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(ApproveSchema)
-@blp.response(200, AttendanceSchema)
+@token_route(blp, "/attendances/<int:attendance_id>/approve",
+             methods=("POST",), body=ApproveSchema, response=AttendanceSchema)
 def approve_attendance(data, attendance_id):
     """Approve an attendance and save its minutes; to grant other minutes, send them with a note.
 
@@ -112,21 +92,15 @@ def approve_attendance(data, attendance_id):
     return service.approve_attendance(attendance_id, g.user, data.get("minutes"), data["note"])
 
 
-@blp.route("/attendances/<int:attendance_id>/reject", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(RejectSchema)
-@blp.response(200, AttendanceSchema)
+@token_route(blp, "/attendances/<int:attendance_id>/reject",
+             methods=("POST",), body=RejectSchema, response=AttendanceSchema)
 def reject_attendance(data, attendance_id):
     """Reject a pending attendance, with the reason the volunteer will see."""
     return service.reject_attendance(attendance_id, g.user, data["note"])
 
 
-@blp.route("/attendances/<int:attendance_id>/reverse", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(ReverseSchema)
-@blp.response(200, AttendanceSchema)
+@token_route(blp, "/attendances/<int:attendance_id>/reverse",
+             methods=("POST",), body=ReverseSchema, response=AttendanceSchema)
 def reverse_attendance(data, attendance_id):
     """Take back approved minutes with a reversing ledger entry (corrections are never edits)."""
     return service.reverse_attendance(attendance_id, g.user, data["reason"])

@@ -12,22 +12,17 @@ from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
-from marketplace.ledger import service as ledger
 from marketplace.orgs.models import District, Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_date, now_utc, site_zone
+from marketplace.timebank.accounts import savings_account  # noqa: F401  (callers read it from here too)
 from marketplace.timebank.hours import daily_cap, review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
 
 SCAN_DIRECTIONS = ("in", "out")
-
-
-def savings_account(user: User | int):
-    """Return the user's ledger account of saved minutes."""
-    return ledger.open_account("user", getattr(user, "id", user), "volunteer_savings")
 
 
 # --- activities ------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ from config import settings
 from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_choices
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
@@ -30,7 +30,8 @@ from marketplace.timebank.forms import (
     to_utc,
 )
 from marketplace.timebank.models import Activity, Attendance, Signup, SignupStatus
-from marketplace.web.forms import apply_errors
+from marketplace.web.flash import flash_errors
+from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -76,19 +77,14 @@ def new_activity(org_id):
         abort(404)
     form = ActivityForm()
     form.district_id.choices = district_choices()
-    if form.validate_on_submit():
-        try:
-            activity = service.create_activity(
-                g.user, org, title=form.title.data, description=form.description.data or "",
-                category=form.category.data, district_id=form.district_id.data, address=form.address.data or "",
-                starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data),
-                capacity=form.capacity.data, skills=form.skills.data or "")
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The activity is published."), "success")
-            return redirect(url_for("timebank.manage", activity_id=activity.id))
-    return render_template("timebank/activity_form.html", form=form, org=org), 422 if form.errors else 200
+    return save_or_show(
+        form, lambda: service.create_activity(
+            g.user, org, title=form.title.data, description=form.description.data or "",
+            category=form.category.data, district_id=form.district_id.data, address=form.address.data or "",
+            starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data),
+            capacity=form.capacity.data, skills=form.skills.data or ""),
+        _("The activity is published."), lambda activity: url_for("timebank.manage", activity_id=activity.id),
+        "timebank/activity_form.html", org=org)
 
 
 @bp.route("/activities/<int:activity_id>")
@@ -175,30 +171,6 @@ def record_attendance(activity_id):
             return redirect(url_for("timebank.manage", activity_id=activity.id))
     flash_errors(form.errors)
     return redirect(url_for("timebank.manage", activity_id=activity.id))
-
-
-def submit_and_return(form, action, back: str, done=None):
-    """Run a button's action when its form is valid, flash how it went, and go back to `back`.
-
-    `done(result)` words the success message (default: "Saved.").
-    """
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    else:
-        try:
-            result = action(form)
-        except DomainError as error:
-            db.session.rollback()
-            flash_errors(error.fields, error.message)
-        else:
-            flash(done(result) if done else _("Saved."), "success")
-    return redirect(back)
-
-
-def flash_errors(errors: dict, fallback=None) -> None:
-    """Flash every field message at once (the form lives on another page)."""
-    messages = [str(m) for field_errors in errors.values() for m in field_errors]
-    flash(" ".join(messages) or str(fallback or _("Some fields need correcting.")), "error")
 
 
 @bp.post("/attendances/<int:attendance_id>/approve")

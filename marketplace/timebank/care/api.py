@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import g
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.base import api_blueprint, auth_required
+from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.pagination import CursorArgs, page_schema, paginate_by_time
 from marketplace.ledger import service as ledger
 from marketplace.orgs.service import get_organisation
@@ -19,7 +19,6 @@ from marketplace.timebank.schemas import SiteDateTime
 
 blp = api_blueprint("care", __name__, url_prefix="/api/v1",
                     description="Time bank: care paid in held hours, and community hour pools")
-TOKEN = [{"token": []}]
 
 
 class CareSchema(Schema):
@@ -79,32 +78,21 @@ def _involved(item: CareRequest) -> bool:
     return care.is_involved(item, g.user)
 
 
-@blp.route("/care")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.arguments(CareQuerySchema, location="query")
-@blp.response(200, page_schema(CareSchema, "CarePage"))
+@token_route(blp, "/care", query=CareQuerySchema, response=page_schema(CareSchema, "CarePage"))
 def list_care(args):
     """List care requests waiting for a volunteer, soonest first (cursor-paginated)."""
     return paginate_by_time(care.open_requests(args["district"]), CareRequest.scheduled_at, CareRequest.id,
                             args["cursor"], args["limit"])
 
 
-@blp.route("/care", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(CareSchema)
-@blp.response(201, CareDetailSchema)
+@token_route(blp, "/care", methods=("POST",), body=CareSchema, status=201, response=CareDetailSchema)
 def ask_for_care(data):
     """Ask for care; the minutes are held from your savings, or the pool for its coordinators."""
     key = data.pop("idempotency_key")
     return care.request_care(g.user, key=key, **data)
 
 
-@blp.route("/care/<int:care_id>")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, CareDetailSchema)
+@token_route(blp, "/care/<int:care_id>", response=CareDetailSchema)
 def get_care(care_id):
     """Return a care request you may see."""
     return care.get_care(care_id, g.user)
@@ -113,13 +101,7 @@ def get_care(care_id):
 def _care_post(path: str, schema=None):
     """The decorators every care action shares: POST, read-write token, the detail in reply."""
 
-    def decorate(view):
-        view = blp.response(200, CareDetailSchema)(view)
-        if schema is not None:
-            view = blp.arguments(schema)(view)
-        return blp.route(path, methods=["POST"])(blp.doc(security=TOKEN)(auth_required(write=True)(view)))
-
-    return decorate
+    return token_route(blp, path, methods=("POST",), body=schema, response=CareDetailSchema)
 
 
 @_care_post("/care/<int:care_id>/accept")
@@ -152,20 +134,13 @@ def cancel_care(care_id):
     return care.cancel(care_id, g.user)
 
 
-@blp.route("/orgs/<int:org_id>/pool")
-@blp.doc(security=TOKEN)
-@auth_required()
-@blp.response(200, PoolSchema)
+@token_route(blp, "/orgs/<int:org_id>/pool", response=PoolSchema)
 def get_pool(org_id):
     """Return the organisation's community hour pool."""
     return _pool(get_organisation(org_id))
 
 
-@blp.route("/orgs/<int:org_id>/pool", methods=["POST"])
-@blp.doc(security=TOKEN)
-@auth_required(write=True)
-@blp.arguments(PoolGiftSchema)
-@blp.response(200, PoolSchema)
+@token_route(blp, "/orgs/<int:org_id>/pool", methods=("POST",), body=PoolGiftSchema, response=PoolSchema)
 def give_to_pool(data, org_id):
     """Give saved minutes to the organisation's pool; the same key gives once."""
     org = get_organisation(org_id)

@@ -24,7 +24,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.transactions import retried
-from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.accounts import savings_account
 from marketplace.timebank.care.models import CareRequest, CareStatus
 
 SERVICES = ("home_visit", "meal_delivery", "hospital_escort", "cleaning", "shopping", "companionship", "other")

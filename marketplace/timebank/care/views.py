@@ -11,16 +11,17 @@ from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.ledger import service as ledger
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_choices, org_name
 from marketplace.platform.errors import DomainError
 from marketplace.platform.ids import id_arg
-from marketplace.timebank.activities.views import bp, submit_and_return
+from marketplace.timebank.activities.views import bp
 from marketplace.timebank.care import service as care
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.forms import CareForm, DisputeForm, PoolForm, SettleForm, service_choices, to_utc
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
+from marketplace.web.names import name_choices
 
 
 @bp.app_template_global()
@@ -55,23 +56,18 @@ def care_new():
     """Ask for care; the expected minutes are held from your savings (or the pool)."""
     form = CareForm()
     orgs = {m.organisation_id: m.organisation for m in g.user.memberships}
-    form.organisation_id.choices = [(o.id, org_name(o)) for o in orgs.values()]
+    form.organisation_id.choices = name_choices(orgs.values())
     form.district_id.choices = district_choices()
     key = request.form.get("key") or secrets.token_urlsafe(16)
-    if form.validate_on_submit():
-        try:
-            made = care.request_care(
-                g.user, organisation_id=form.organisation_id.data, recipient_name=form.recipient_name.data,
-                service=form.service.data, details=form.details.data or "", district_id=form.district_id.data,
-                scheduled_at=to_utc(form.scheduled_at.data), minutes=form.minutes.data,
-                from_pool=form.from_pool.data, key=key)
-        except DomainError as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Your request is posted and the hours are held until the care is given."), "success")
-            return redirect(url_for("timebank.care_detail", care_id=made.id))
-    return render_template("timebank/care_form.html", form=form, key=key, has_orgs=bool(orgs)), \
-        422 if form.errors else 200
+    return save_or_show(
+        form, lambda: care.request_care(
+            g.user, organisation_id=form.organisation_id.data, recipient_name=form.recipient_name.data,
+            service=form.service.data, details=form.details.data or "", district_id=form.district_id.data,
+            scheduled_at=to_utc(form.scheduled_at.data), minutes=form.minutes.data,
+            from_pool=form.from_pool.data, key=key),
+        _("Your request is posted and the hours are held until the care is given."),
+        lambda made: url_for("timebank.care_detail", care_id=made.id),
+        "timebank/care_form.html", key=key, has_orgs=bool(orgs))
 
 
 @bp.route("/care/<int:care_id>")

@@ -1,64 +1,22 @@
 """Lay out a certificate's content as a bilingual A4 PDF (fpdf2) with a QR code (segno).
 
 Every label is shown in Chinese and English side by side, each read from its catalog, so the
-page is the same whatever language the volunteer browses in. Chinese needs a CJK font: without
-one the page would show empty boxes, so a missing font is an error, never a silent fallback."""
+page is the same whatever language the volunteer browses in (font and labels: `web/pdf.py`)."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import segno
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from config import settings
 from marketplace.platform.i18n import hours
-from marketplace.timebank.certificates.service import issued_on
+from marketplace.timebank.certificates.content import issued_on
+from marketplace.web.pdf import FONT, GREY, CertificateFontMissing, bilingual, both, small_print, start_document
 
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian fonts-wqy-microhei
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # Debian fonts-wqy-zenhei
-    "/usr/share/fonts/truetype/arphic/uming.ttc",  # Debian fonts-arphic-uming
-)
-FONT = "cjk"
-GREY = (90, 90, 90)
-
-
-class CertificateFontMissing(RuntimeError):
-    """No font that can draw Chinese is installed, so a certificate cannot be rendered."""
-
-
-def font_path() -> str:
-    """Return the CJK font to embed: CERTIFICATE_FONT if set, else the first Debian font found.
-
-    :raise CertificateFontMissing: none is installed.
-    """
-    chosen = settings.CERTIFICATE_FONT
-    for path in ([chosen] if chosen else FONT_CANDIDATES):
-        if Path(path).is_file():
-            return path
-    raise CertificateFontMissing(
-        "No CJK font for certificates: install the Debian package fonts-wqy-microhei "
-        "(scripts/setup.sh does so when run as root) or set CERTIFICATE_FONT to a .ttf/.ttc file.")
-
-
-def both(text) -> tuple[str, str]:
-    """Return a translatable text (or a function of nothing) in Chinese and in English."""
-    pair = []
-    for locale in ("zh_CN", "en"):
-        with force_locale(locale):
-            pair.append(str(text() if callable(text) else text))
-    return pair[0], pair[1]
-
-
-def bilingual(text, sep: str = " / ") -> str:
-    zh, en = both(text)
-    return zh if zh == en else f"{zh}{sep}{en}"
-
+__all__ = ["CertificateFontMissing", "grouped", "render"]
 
 def grouped(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
@@ -77,14 +35,9 @@ class _Pages(FPDF):
 def render(content: dict) -> bytes:
     """Return the PDF bytes for a certificate's content."""
     pdf = _Pages(format="A4")
-    pdf.add_font(FONT, fname=font_path())  # a .ttc: fpdf2 reads its first face
-    pdf.set_margins(15, 15, 15)
-    pdf.set_auto_page_break(True, margin=18)
     code = grouped(content["code"])
     pdf.footer_text = f"{bilingual(_l('Certificate code'))}: {code}"
-    pdf.set_title(f"{both(_l('Certificate of volunteer service'))[1]} {code}")
-    pdf.set_creator("Goodhours")
-    pdf.add_page()
+    start_document(pdf, _l("Certificate of volunteer service"), code, margin=15)
     _qr(pdf, content["verify_url"])
     _heading(pdf, content, code)
     _rows(pdf, content)
@@ -145,12 +98,8 @@ def _closing(pdf: FPDF, content: dict) -> None:
     pdf.multi_cell(0, 5.5, f"{bilingual(_l('Issuing organisations'))}: {names}", align="L",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    pdf.set_font(FONT, size=9)
-    pdf.set_text_color(*GREY)
-    statement = _l("These hours were approved by the organisations named above and recorded by Goodhours. "
-                   "Anyone can check this certificate: scan the QR code or open the address below.")
-    for text in dict.fromkeys(both(statement)):  # once while a catalog lacks the translation
-        pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    small_print(pdf, _l("These hours were approved by the organisations named above and recorded by Goodhours. "
+                        "Anyone can check this certificate: scan the QR code or open the address below."))
     pdf.set_text_color(0)
     pdf.set_font(FONT, size=10)
     pdf.cell(text=content["verify_url"], link=content["verify_url"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)

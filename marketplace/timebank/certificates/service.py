@@ -23,8 +23,11 @@ from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_date, now_utc
 from marketplace.timebank.care.models import CareRequest
+from marketplace.timebank.certificates.content import ISSUED_AT_FORMAT
+from marketplace.timebank.certificates.pdf import render
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, ReviewStatus
+from marketplace.web.pdf import bilingual
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud and retype
 CODE_LENGTH = 12
@@ -57,7 +60,7 @@ def issue_certificate(user: User, period_start: date, period_end: date, now: dat
         "period_start": period_start.isoformat(), "period_end": period_end.isoformat(),
         "rows": rows, "total_minutes": sum(row["minutes"] for row in rows),
         "issuers": [{"zh": zh, "en": en} for zh, en in sorted(issuers)],
-        "issued_at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "issued_at": now.astimezone(UTC).strftime(ISSUED_AT_FORMAT),
         "verify_url": url_for("certificates.verify", code=code, _external=True),
     }
     certificate = Certificate(code=code, user_id=user.id, period_start=period_start, period_end=period_end,
@@ -97,14 +100,7 @@ def certificates_of(user: User) -> list[Certificate]:
 
 def render_pdf(certificate: Certificate) -> bytes:
     """Lay out the certificate as a bilingual A4 PDF with a QR code to its verify page."""
-    from marketplace.timebank.certificates.pdf import render
-
     return render(certificate.content)
-
-
-def issued_on(content: dict) -> date:
-    """Return the local date a certificate was issued, read from its hashed content."""
-    return local_today(datetime.strptime(content["issued_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC))
 
 
 def masked_name(user: User) -> str:
@@ -193,7 +189,6 @@ def _import_rows(user: User, start: date, end: date) -> list[dict]:
 
 def _care_rows(user: User, start: date, end: date) -> list[dict]:
     """Care given to a member and paid in their hours: service for others (the payer's side never is)."""
-    from marketplace.timebank.certificates.pdf import bilingual
     from marketplace.timebank.forms import service_choices
 
     labels = dict(service_choices())

@@ -12,8 +12,10 @@ from marketplace.auth.session import login_required
 from marketplace.platform.errors import DomainError
 from marketplace.platform.i18n import current_locale
 from marketplace.timebank.certificates import service as certificates
-from marketplace.timebank.certificates.pdf import font_path, grouped
+from marketplace.timebank.certificates.content import issued_on
+from marketplace.timebank.certificates.pdf import grouped
 from marketplace.web.forms import apply_errors
+from marketplace.web.pdf import font_path
 
 bp = Blueprint("certificates", __name__)
 
@@ -59,5 +61,5 @@ def verify(code):
     return render_template(
         "timebank/verify.html", certificate=certificate, content=content, code=grouped(certificate.code),
         start=format_date(certificate.period_start, "long"), end=format_date(certificate.period_end, "long"),
-        issued=format_date(certificates.issued_on(content), "long"),
+        issued=format_date(issued_on(content), "long"),
         issuers=[issuer["zh"] if zh else issuer["en"] for issuer in content["issuers"]])

@@ -6,19 +6,19 @@ from flask_babel import gettext as _
 
 from marketplace.auth.service import public_name
 from marketplace.auth.session import login_required
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import district_choices
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
-from marketplace.timebank.activities.views import bp, submit_and_return
+from marketplace.timebank.activities.views import bp
 from marketplace.timebank.checks import leaderboard as board
 from marketplace.timebank.checks import service as spot_checks
 from marketplace.timebank.checks.models import SpotCheckItem
 from marketplace.timebank.forms import SpotCheckForm, SpotCheckMarkForm
 from marketplace.timebank.models import Attendance, HourClaim
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, submit_and_return
 
 
 @bp.route("/orgs/<int:org_id>/spot-checks", methods=["GET", "POST"])

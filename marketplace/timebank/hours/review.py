@@ -28,7 +28,7 @@ from marketplace.platform.errors import Conflict, DomainError, InvalidInput, Not
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
-from marketplace.timebank.activities import service as timebank
+from marketplace.timebank import accounts as timebank
 from marketplace.timebank.models import Attendance, HourClaim, ReviewStatus
 
 Record = Attendance | HourClaim

@@ -15,7 +15,7 @@ from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.ledger.statement import StatementPage, statement
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
-from marketplace.timebank.activities.service import savings_account
+from marketplace.timebank.accounts import savings_account
 from marketplace.timebank.hours import served
 from marketplace.timebank.models import Attendance, ReviewStatus
 

@@ -13,16 +13,16 @@ from marketplace.auth.session import login_required
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import get_organisation
-from marketplace.orgs.views import org_name
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import hours
 from marketplace.timebank.activities import service
-from marketplace.timebank.activities.views import bp, submit_and_return
+from marketplace.timebank.activities.views import bp
 from marketplace.timebank.forms import ClaimForm, GiveHoursForm, ReverseForm, ReviewForm
 from marketplace.timebank.hours import claims, savings
 from marketplace.timebank.models import HourClaim
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, submit_and_return
+from marketplace.web.names import name_choices
 
 
 @bp.route("/scan/<token>", methods=["GET", "POST"])
@@ -83,7 +83,7 @@ def new_claim():
     """Claim hours served offline, with evidence."""
     form = ClaimForm()
     orgs = [m.organisation for m in g.user.memberships]
-    form.organisation_id.choices = [(o.id, org_name(o)) for o in orgs]
+    form.organisation_id.choices = name_choices(orgs)
     if request.method == "POST" and form.validate():
         try:
             claims.submit_claim(g.user, form.organisation_id.data, form.served_on.data, form.minutes.data,

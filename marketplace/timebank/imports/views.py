@@ -15,13 +15,13 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import current_locale
-from marketplace.timebank.activities.views import bp, submit_and_return
+from marketplace.timebank.activities.views import bp
 from marketplace.timebank.forms import ImportForm
 from marketplace.timebank.imports import files as import_files
 from marketplace.timebank.imports import rules as import_rules
 from marketplace.timebank.imports import service as imports
 from marketplace.timebank.imports.models import ImportBatch
-from marketplace.web.forms import apply_errors
+from marketplace.web.forms import apply_errors, submit_and_return
 
 PAGE_ROWS = 200
 MIMETYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

@@ -1,0 +1,27 @@
+"""Bind the JSON API to the app: flask-smorest with bearer tokens, every domain's blueprint, the docs."""
+from __future__ import annotations
+
+from flask import Flask
+
+from marketplace.api import moved
+from marketplace.api.base import api
+from marketplace.api.docs import bp as docs_bp
+from marketplace.auth.api import blp as me_blp
+from marketplace.funds.api import blp as funds_blp
+from marketplace.orgs.api import blp as orgs_blp
+from marketplace.payments.api import blp as donations_blp
+from marketplace.timebank.activities.api import blp as activities_blp
+from marketplace.timebank.care.api import blp as care_blp
+from marketplace.timebank.hours.api import blp as hours_blp
+from marketplace.wishes.api import blp as wishes_blp
+from marketplace.wishes.households_api import blp as households_blp
+
+
+def init_api(app: Flask) -> None:
+    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+        "token": {"type": "http", "scheme": "bearer"}}}})
+    for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
+                donations_blp):
+        api.register_blueprint(blp)
+    app.register_blueprint(docs_bp)
+    moved.init_app(app)
