@@ -20,6 +20,7 @@ from sqlalchemy import select
 from marketplace.audit.service import events_for, record
 from marketplace.auth.models import User
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import APPROVE, Cause, CauseKind
 from marketplace.ledger.models import LedgerAccount, LedgerEntry
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
@@ -40,14 +41,16 @@ class Reviewable:
     """How one kind of record is reviewed."""
 
     model: type[Attendance] | type[HourClaim]
-    name: str  # names its audit events and ledger keys
+    name: str  # names its audit events
+    cause: CauseKind  # the ledger cause of the minutes it credits
     kind: str  # the ledger kind of the minutes it credits
     organisation: Callable[[Record], Organisation]
     keeps_minutes: bool  # whether the record stores the minutes granted
 
 
-ATTENDANCE = Reviewable(Attendance, "attendance", "hours.attendance", lambda a: a.activity.organisation, True)
-CLAIM = Reviewable(HourClaim, "claim", "hours.claim", lambda c: c.organisation, False)
+ATTENDANCE = Reviewable(Attendance, "attendance", CauseKind.ATTENDANCE, "hours.attendance",
+                        lambda a: a.activity.organisation, True)
+CLAIM = Reviewable(HourClaim, "claim", CauseKind.HOUR_CLAIM, "hours.claim", lambda c: c.organisation, False)
 
 
 def take(what: Reviewable, record_id, actor: User) -> Record:
@@ -81,7 +84,8 @@ def approve(what: Reviewable, row: Record, actor: User, minutes: int, note: str,
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
     if minutes:
         lines = [(ledger.platform_account("hours_issued"), -minutes), (timebank.savings_account(row.user_id), minutes)]
-        entry = ledger.post(lines, key=f"{what.name}:{row.id}:approve", kind=what.kind, memo=memo[:200], actor=actor,
+        entry = ledger.post(lines, cause=Cause(what.cause, row.id, APPROVE), kind=what.kind, memo=memo[:200],
+                            actor=actor,
                             effective_date=effective_date)
         row.entry_id = entry.id
     _decide(what, row, ReviewStatus.APPROVED, actor, note, minutes)

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.ledger.statement import StatementPage, statement
 from marketplace.platform.errors import InvalidInput
@@ -104,7 +106,7 @@ def monthly_minutes(user: User, months: int = 12) -> list[tuple[str, int, int]]:
 
 
 def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> LedgerEntry:
-    """Move saved minutes to a family member's account (another registered user)."""
+    """Move saved minutes to a family member's account (another registered user), once per `key` (the client's)."""
     recipient = find_by_email(recipient_email or "")
     fields: dict[str, list] = {}
     if recipient is None or not recipient.is_active:
@@ -115,9 +117,10 @@ def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> 
         fields["minutes"] = [_l("Enter a whole number of minutes, at least 1.")]
     if fields:
         raise InvalidInput(fields=fields)
-    repeated = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)) is not None
+    cause = Cause(CauseKind.HOURS_GIFT, giver.id, key)
+    repeated = ledger_queries.entry_for(cause) is not None
     entry = ledger.post([(savings_account(giver), -minutes), (savings_account(recipient), minutes)],
-                        key=key, kind="hours.gift", memo="", actor=giver)
+                        cause=cause, kind="hours.gift", memo="", actor=giver)
     if not repeated:  # a repeated request returns the first gift and is not logged again
         record("hours.given", actor=giver, subject=recipient, minutes=minutes, entry_id=entry.id)
     db.session.commit()
