@@ -40,6 +40,9 @@ class CauseKind(enum.Enum):
 
 
 APPROVE = "approve"
+# kinds whose key carries a detail after the id
+DETAILED = frozenset({CauseKind.REFUND, CauseKind.ATTENDANCE, CauseKind.HOUR_CLAIM, CauseKind.HOURS_GIFT,
+                      CauseKind.IMPORT, CauseKind.POOL, CauseKind.CARE, CauseKind.HOLD_POST})
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from marketplace.audit.service import record
 from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
 from marketplace.ledger.causes import Cause, CauseKind
-from marketplace.ledger.models import LedgerPosting
 from marketplace.orgs import controls
 from marketplace.platform.checks import reason_given
 from marketplace.platform.errors import Conflict, InvalidInput
@@ -46,7 +45,7 @@ def match_by_hand(actor, books: Books, line_id, posting_id) -> ReconciliationMat
     :raise Conflict: one of them is already matched.
     """
     line = _line(books, line_id)
-    posting = db.session.get(LedgerPosting, as_id(posting_id, big=True)) if as_id(posting_id, big=True) else None
+    posting = ledger_queries.posting(as_id(posting_id, big=True)) if as_id(posting_id, big=True) else None
     if posting is None or posting.account_id != line.account_id:
         raise InvalidInput(fields={"posting_id": [_l("Choose a ledger posting of the same account.")]})
     if posting.amount != -line.amount_fen:

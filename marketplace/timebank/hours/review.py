@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from marketplace.audit.service import events_for, record
 from marketplace.auth.models import User
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
 from marketplace.ledger.causes import APPROVE, Cause, CauseKind
-from marketplace.ledger.models import LedgerAccount, LedgerEntry
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.checks import reason_given
@@ -138,11 +138,10 @@ def mend_rejected() -> tuple[int, list[str]]:
     """
     mended, failed = 0, []
     for what in (ATTENDANCE, CLAIM):
-        reversal = db.aliased(LedgerEntry)
         ids = db.session.scalars(
-            select(what.model.id).outerjoin(reversal, reversal.reverses_id == what.model.entry_id)
+            select(what.model.id)
             .where(what.model.status == ReviewStatus.REJECTED, what.model.entry_id.is_not(None),
-                   reversal.id.is_(None)).order_by(what.model.id)).all()
+                   ~ledger_queries.is_reversed(what.model.entry_id)).order_by(what.model.id)).all()
         for record_id in ids:
             row = lock(what, record_id)
             try:
@@ -184,18 +183,12 @@ def lock_volunteers(user_ids: Iterable[int]) -> None:
     ids = sorted(set(user_ids))
     chunks = [ids[i:i + LOCK_CHUNK] for i in range(0, len(ids), LOCK_CHUNK)]
     for chunk in chunks:
-        found = set(db.session.scalars(select(LedgerAccount.owner_id).where(_savings_of(chunk))))
+        found = ledger_queries.account_ids("user", "volunteer_savings", chunk)
         for user_id in chunk:
             if user_id not in found:
                 timebank.savings_account(user_id)
     for chunk in chunks:
-        db.session.execute(select(LedgerAccount.id).where(_savings_of(chunk)).order_by(LedgerAccount.owner_id)
-                           .with_for_update(key_share=True))
-
-
-def _savings_of(user_ids: list[int]):
-    return (LedgerAccount.owner_type == "user") & (LedgerAccount.purpose == "volunteer_savings") \
-        & LedgerAccount.owner_id.in_(user_ids)
+        ledger_queries.lock_accounts_of("user", "volunteer_savings", chunk)
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:
