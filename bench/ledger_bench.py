@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scratch import SERVER, make_app, psql, scratch_database  # noqa: E402  (beside this file)
 
+from marketplace.ledger.causes import Cause
+
 
 def prepare(url: str, workers: int) -> dict:
     """Open the accounts every scenario needs; return their ids per worker."""
@@ -39,7 +41,7 @@ def prepare(url: str, workers: int) -> dict:
             volunteers = [service.open_account("user", 10_000 * (w + 1) + i, "volunteer_savings").id
                           for i in range(20)]
             for v in volunteers:
-                service.post([(plan["issued"], -10**9), (v, 10**9)], key=f"seed-{v}", kind="seed")
+                service.post([(plan["issued"], -10**9), (v, 10**9)], cause=Cause.test(f"seed-{v}"), kind="seed")
             donors = [service.open_account("user", 10_000 * (w + 1) + i, "donor").id for i in range(20)]
             plan["workers"].append({"volunteers": volunteers, "donors": donors})
         db.session.commit()
@@ -67,7 +69,8 @@ def worker(url, scenario, mine, shared, seconds, start_at, queue):
                 source, target = rng.choice(mine["donors"]), shared["fund"]
             else:
                 source, target = shared["issued"], rng.choice(mine["volunteers"])
-            service.post([(source, -1), (target, 1)], key=f"{scenario}-{secrets.token_hex(8)}", kind="bench")
+            service.post([(source, -1), (target, 1)], cause=Cause.test(f"{scenario}-{secrets.token_hex(8)}"),
+                         kind="bench")
             db.session.commit()
             count += 1
     queue.put(count)
@@ -110,7 +113,7 @@ def balance_reads(url: str, big: int) -> tuple[float, float, float]:
         large = service.open_account("user", 2, "test_fen")
         sink = service.open_account("user", 3, "test_fen")
         for i in range(10):
-            service.post([(sink, -1), (small, 1)], key=f"small-{i}", kind="bench")
+            service.post([(sink, -1), (small, 1)], cause=Cause.test(f"small-{i}"), kind="bench")
         db.session.commit()
         seed_bulk(large.id, sink.id, big)
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.auth.service import create_api_token
+from marketplace.ledger.causes import Cause
 from marketplace.orgs.models import Invitation
 from marketplace.platform.extensions import db, limiter
 from marketplace.platform.timeutil import now_utc
@@ -475,7 +476,7 @@ def care_request_of(charity, requester):
     from marketplace.timebank.care import service as care
 
     ledger.post([(ledger.platform_account("hours_issued"), -120), (savings_account(requester), 120)],
-                key="matrix-care", kind="hours.attendance")
+                cause=Cause.test("matrix-care"), kind="hours.attendance")
     db.session.commit()
     return care.request_care(requester, organisation_id=charity.id, recipient_name="王阿姨", service="home_visit",
                              details="", district_id=1, scheduled_at=now_utc() + timedelta(days=2), minutes=60,

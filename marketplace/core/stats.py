@@ -33,10 +33,6 @@ def home_figures() -> dict[str, int]:
 
 
 def _minutes_issued() -> int:
-    from marketplace.ledger.models import LedgerAccount, LedgerBalance
+    from marketplace.ledger.queries import posted_total
 
-    issued = db.session.scalar(
-        db.select(func.coalesce(func.sum(LedgerBalance.posted), 0))
-        .join(LedgerAccount, LedgerAccount.id == LedgerBalance.account_id)
-        .where(LedgerAccount.owner_type == "platform", LedgerAccount.purpose == "hours_issued"))
-    return -int(issued or 0)
+    return -posted_total("platform", "hours_issued")

@@ -15,14 +15,14 @@ from sqlalchemy import and_, func, select
 from config import settings
 from marketplace.auth.models import User
 from marketplace.firms.models import FirmPreference
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Membership, Organisation, OrgKind
 from marketplace.orgs.policy import require
 from marketplace.payments.models import Donation, DonationStatus
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_today
-from marketplace.timebank.hours.served import is_service, reversed_entry
+from marketplace.timebank.hours.served import is_service
 
 BADGES = ("gold", "silver", "bronze")  # highest first
 PERIODS = ("month", "year")
@@ -115,19 +115,14 @@ def minutes_served(firm_ids: list[int], since: date | None = None) -> dict[int, 
     for is not service)."""
     if not firm_ids:
         return {}
-    original = reversed_entry()
-    stmt = (select(Membership.organisation_id, func.coalesce(func.sum(LedgerPosting.amount), 0))
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-            .join(Membership, and_(Membership.user_id == LedgerAccount.owner_id,
-                                   Membership.organisation_id.in_(firm_ids)))
-            .outerjoin(original, original.id == LedgerEntry.reverses_id)
-            .where(LedgerAccount.owner_type == "user", LedgerAccount.purpose == "volunteer_savings",
-                   is_service(original),
-                   LedgerEntry.created_at >= Membership.created_at)
+    line = ledger_queries.lines()
+    stmt = (select(Membership.organisation_id, func.coalesce(func.sum(line.c.amount), 0)).select_from(line)
+            .join(Membership, and_(Membership.user_id == line.c.owner_id, Membership.organisation_id.in_(firm_ids)))
+            .where(line.c.owner_type == "user", line.c.purpose == "volunteer_savings", is_service(line),
+                   line.c.created_at >= Membership.created_at)
             .group_by(Membership.organisation_id))
     if since is not None:
-        stmt = stmt.where(LedgerEntry.effective_date >= since)
+        stmt = stmt.where(line.c.effective_date >= since)
     return {org_id: max(int(total), 0) for org_id, total in db.session.execute(stmt)}
 
 

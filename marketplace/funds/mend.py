@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from marketplace.funds.models import Disbursement, DisbursementStatus
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.payments import postings
 from marketplace.platform.extensions import db
 from marketplace.platform.transactions import retried
@@ -30,14 +31,14 @@ class Mended:
 def move_disbursements_to_bank() -> Mended:
     """Move every paid disbursement still booked to `disbursed` onto the bank (once each), in one transaction
     that locks every account first (the ledger's one order) and is repeated after a deadlock."""
-    old = (select(Disbursement).join(LedgerPosting, LedgerPosting.entry_id == Disbursement.entry_id)
-           .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-           .where(Disbursement.status == DisbursementStatus.PAID.value, LedgerAccount.purpose == "disbursed")
-           .order_by(Disbursement.id))
-    done = set(db.session.scalars(select(LedgerEntry.idempotency_key).where(
-        LedgerEntry.idempotency_key.startswith("disbursement-bank:"))))
+    paid = db.session.scalars(select(Disbursement).where(Disbursement.status == DisbursementStatus.PAID.value,
+                                                         Disbursement.entry_id.is_not(None))
+                              .order_by(Disbursement.id)).all()
+    booked_to_disbursed = ledger_queries.entry_ids_posting_to([d.entry_id for d in paid], "disbursed")
+    done = ledger_queries.causes_posted(CauseKind.DISBURSEMENT_BANK)
     mended = Mended()
-    todo = [d for d in db.session.scalars(old) if f"disbursement-bank:{d.id}" not in done]
+    todo = [d for d in paid if d.entry_id in booked_to_disbursed
+            and Cause(CauseKind.DISBURSEMENT_BANK, d.id) not in done]
     ledger.lock_accounts([ledger.open_account("organisation", d.fund.organisation_id, purpose)
                           for d in todo for purpose in ("disbursed", "bank")])
     for disbursement in todo:

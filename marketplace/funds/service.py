@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.funds.models import Fund, FundKind
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerEntry, LedgerPosting
 from marketplace.orgs.models import District, Organisation
 from marketplace.orgs.policy import require
 from marketplace.orgs.service import require_verified
@@ -137,11 +137,7 @@ def funds_of(org: Organisation, include_restricted: bool = True):
 def totals(fund: Fund) -> Totals:
     """Return what the fund received, paid out and refunded, its balance and the amount held."""
     account = fund_account(fund)
-    rows = db.session.execute(
-        select(LedgerEntry.kind, func.coalesce(func.sum(LedgerPosting.amount), 0))
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .where(LedgerPosting.account_id == account.id).group_by(LedgerEntry.kind))
-    by_kind = {kind: int(total) for kind, total in rows}
+    by_kind = ledger_queries.totals_by_kind(account.id)
     balance = ledger.balance(account)
     return Totals(received=by_kind.get("donation", 0), disbursed=-by_kind.get("disbursement", 0),
                   refunded=-by_kind.get("refund", 0), balance=balance.posted, held=balance.held)

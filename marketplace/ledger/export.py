@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, select
 
 from marketplace.ledger import chain
+from marketplace.ledger.models import GENESIS_HASH as GENESIS_HASH  # the open data states it
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry, LedgerPosting
 from marketplace.ledger.purposes import PURPOSES, Unit
 from marketplace.ledger.verify import BATCH
@@ -59,6 +60,33 @@ def entries(conn: Connection, *, since: date | None = None, until: date | None =
     for _entry_id, group in itertools.groupby(conn.execute(stmt), key=lambda r: r.id):
         rows = list(group)
         yield rows[0], rows
+
+
+def entries_touching(conn: Connection, accounts=None, *, since: date | None = None, until: date | None = None):
+    """Yield `entries` that post to any of `accounts` (a SELECT of account ids), or every entry when None."""
+    where = None
+    if accounts is not None:
+        where = LedgerEntry.id.in_(select(LedgerPosting.entry_id).where(LedgerPosting.account_id.in_(accounts)))
+    return entries(conn, since=since, until=until, where=where)
+
+
+def account_rows(conn: Connection, accounts):
+    """Return the rows (every column) of the accounts `accounts` (a SELECT of ids) selects, in id order."""
+    return conn.execute(select(*LedgerAccount.__table__.c).where(LedgerAccount.id.in_(accounts))
+                        .order_by(LedgerAccount.id))
+
+
+def totals_before(conn: Connection, since: date, *, kinds, unit: str, accounts=None):
+    """Return account rows (every column) with `total`: the sum of each account's postings in entries of
+    `kinds` effective before `since`, over accounts in `unit` (only those `accounts` selects, if given)."""
+    stmt = (select(*LedgerAccount.__table__.c, func.sum(LedgerPosting.amount).label("total"))
+            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .where(LedgerEntry.effective_date < since, LedgerEntry.kind.in_(kinds), LedgerAccount.unit == unit)
+            .group_by(*LedgerAccount.__table__.c).order_by(LedgerAccount.id))
+    if accounts is not None:
+        stmt = stmt.where(LedgerAccount.id.in_(accounts))
+    return conn.execute(stmt)
 
 
 def entry_json(entry, postings) -> dict:

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from marketplace.ledger.causes import Cause, CauseKind
+from marketplace.ledger.causes import key_of as _key_of
 from marketplace.ledger.errors import HoldAmountTooLarge, HoldNotOpen, IdempotencyConflict, InvalidLines
 from marketplace.ledger.models import LedgerEntry, LedgerHold, LedgerHoldSettlement
 from marketplace.ledger.posting import (
@@ -24,12 +26,15 @@ from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.transactions import retrying
 
+Hold = LedgerHold  # what `hold` returns: domains keep its id
 
-def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = "", actor=None) -> LedgerHold:
-    """Reserve `amount` on an account until `expires_at`; the same key returns the same hold.
+
+def hold(account, amount: int, *, cause: Cause, expires_at: datetime, memo: str = "", actor=None) -> LedgerHold:
+    """Reserve `amount` on an account until `expires_at`; the same cause returns the same hold.
 
     :raise InsufficientBalance: less than `amount` is available.
     """
+    key = _key_of(cause)
     check_text(key=key, memo=memo)
     if type(amount) is not int or not 0 < amount <= MAX_AMOUNT:
         raise InvalidLines()
@@ -55,7 +60,7 @@ def hold(account, amount: int, *, key: str, expires_at: datetime, memo: str = ""
     return held
 
 
-def post_hold(held: LedgerHold | int, to_account, *, amount: int | None = None, key: str | None = None,
+def post_hold(held: LedgerHold | int, to_account, *, amount: int | None = None, cause: Cause | None = None,
               memo: str = "", actor=None, kind: str = "hold.post") -> LedgerEntry:
     """Post a held amount (all of it by default) to `to_account`; the rest is released.
 
@@ -67,7 +72,7 @@ def post_hold(held: LedgerHold | int, to_account, *, amount: int | None = None, 
         raise InvalidLines()
     if amount > held.amount:
         raise HoldAmountTooLarge()
-    key = key or f"hold:{held.id}:post"
+    key = _key_of(cause or Cause(CauseKind.HOLD_POST, held.id, "post"))
 
     def take_hold(accounts):
         _lock_open(held)

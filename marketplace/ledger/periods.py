@@ -40,6 +40,9 @@ LOCK_TIMEOUT = "10s"  # a close waits at most this long for postings in flight o
 
 # --- the lock, as the posting paths check it -----------------------------------------------
 
+PeriodClose = LedgerPeriodClose  # what closing a period returns
+
+
 def refuse_if_closed(accounts: Iterable[LedgerAccount], effective: date) -> None:
     """Refuse an entry dated inside a closed period of any of these (already loaded) accounts."""
     latest = max((a.closed_through for a in accounts if a.closed_through is not None), default=None)
@@ -128,6 +131,14 @@ def closed_through_of(owner_type: str, owner_id: int) -> date | None:
     """Return the last day the books are closed through, or None if never closed."""
     return db.session.scalar(select(func.max(LedgerPeriodClose.closed_through)).where(
         LedgerPeriodClose.owner_type == owner_type, LedgerPeriodClose.owner_id == owner_id))
+
+
+def close_holding(owner_type: str, owner_id: int, day: date) -> LedgerPeriodClose | None:
+    """Return the first recorded close of the books whose period holds `day`, or None."""
+    return db.session.scalar(select(LedgerPeriodClose).where(
+        LedgerPeriodClose.owner_type == owner_type, LedgerPeriodClose.owner_id == owner_id,
+        LedgerPeriodClose.period_start <= day, LedgerPeriodClose.closed_through >= day)
+        .order_by(LedgerPeriodClose.id).limit(1))
 
 
 def closes_of(owner_type: str, owner_id: int, limit: int = 120) -> list[LedgerPeriodClose]:

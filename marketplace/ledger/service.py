@@ -15,6 +15,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.ledger import locks, periods
+from marketplace.ledger.causes import Cause, CauseKind
+from marketplace.ledger.causes import key_of as _key_of
 from marketplace.ledger.errors import AlreadyReversed, CannotReverseReversal, UnknownAccount, UnknownPurpose
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry
 from marketplace.ledger.posting import Line, account_id_of, entry_lines, load_accounts, normalise, post_once
@@ -22,6 +24,10 @@ from marketplace.ledger.purposes import PURPOSES
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.sqlite import savepoint
+
+# What the verbs return: domains keep their ids and pass them back, and read nothing else of them.
+Account = LedgerAccount
+Entry = LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -84,19 +90,20 @@ def balance(account: LedgerAccount | int) -> Balance:
 def post(
     lines: Iterable[Line],
     *,
-    key: str,
+    cause: Cause,
     kind: str,
     memo: str = "",
     actor=None,
     effective_date: date | None = None,
 ) -> LedgerEntry:
-    """Post a balanced entry once per idempotency key and return it.
+    """Post a balanced entry once per cause (its idempotency key) and return it.
 
     :raise InsufficientBalance: a no-overdraft account would go below zero (nothing is posted).
-    :raise IdempotencyConflict: the key was used before with other lines.
+    :raise IdempotencyConflict: the cause was posted before with other lines.
     :raise PeriodClosed: `effective_date` is inside a closed period of one of the accounts.
     """
-    return post_once(normalise(lines), key=key, kind=kind, memo=memo, actor=actor, effective_date=effective_date)
+    return post_once(normalise(lines), key=_key_of(cause), kind=kind, memo=memo, actor=actor,
+                     effective_date=effective_date)
 
 
 def lock_accounts(accounts: Iterable[LedgerAccount | int], *, credit_only: Iterable[LedgerAccount | int] = ()) -> None:
@@ -111,7 +118,7 @@ def lock_accounts(accounts: Iterable[LedgerAccount | int], *, credit_only: Itera
     locks.take(load_accounts({account_id_of(a) for a in accounts} | credited).values(), credit_only=credited)
 
 
-def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | None = None) -> LedgerEntry:
+def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, cause: Cause | None = None) -> LedgerEntry:
     """Post the mirror image of an entry, pointing back at it; an entry is reversed at most once.
 
     The reversal is dated today, so an entry in a closed period is corrected in the open one.
@@ -123,7 +130,7 @@ def reverse(entry: LedgerEntry | int, *, reason: str, actor=None, key: str | Non
         raise CannotReverseReversal()
     if not (reason or "").strip():
         raise InvalidInput(fields={"reason": [_l("Give a reason for the correction.")]})
-    key = key or f"reversal:{original.id}"
+    key = _key_of(cause or Cause(CauseKind.REVERSAL, original.id))
     earlier = db.session.scalar(select(LedgerEntry).where(LedgerEntry.reverses_id == original.id))
     if earlier is not None:
         if earlier.idempotency_key == key:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.ledger.models import LedgerEntry
+from marketplace.ledger import service as ledger
 from marketplace.orgs.policy import require
 from marketplace.payments import postings
 from marketplace.platform.errors import InvalidInput
@@ -18,7 +18,7 @@ from marketplace.platform.extensions import db
 PAYOUT_ID = re.compile(r"^[A-Za-z0-9_]{3,120}$")
 
 
-def record_payout(actor: User, payout_id: str, amount_fen: int) -> LedgerEntry:
+def record_payout(actor: User, payout_id: str, amount_fen: int) -> ledger.Entry:
     """Post a payout from Stripe's clearing account to the platform's bank (platform admins).
 
     :raise IdempotencyConflict: the payout was already posted with another amount (409).

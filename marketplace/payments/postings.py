@@ -6,7 +6,7 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | gift received (Stripe or demo) | platform `stripe_clearing` −n, fund +n |
 | gift received offline | the organisation's `bank` or `cash` −n, fund +n (dated the day received) |
 | Stripe's fee | platform `fees` −f, platform `stripe_clearing` +f |
-| gift past a budget | what was still needed as a gift; the rest (`excess:<id>`) source −x, community fund +x |
+| gift past a budget | what was still needed as a gift; the rest (cause EXCESS) source −x, community fund +x |
 | … the donor chose a refund | the rest is not posted: it goes back to the donor |
 | refund (partial or full) | fund −r, where the gift came in +r (paid out already: organisation `refunds_owed` −s) |
 | cancelled wish reallocated | its fund −m, the organisation's community fund +m |
@@ -15,7 +15,7 @@ a dispute, a payout and a disbursement touch. Debits are negative, credits posit
 | disbursement | fund −d, the organisation's `bank` +d (the account its bank statement reconciles against) |
 | disbursement booked before the bank rule (mended once) | `disbursed` −d, the organisation's `bank` +d |
 
-Every posting carries an idempotency key named after its cause, so a repeated event posts once.
+Every posting carries its typed cause (`ledger.causes`), stored as its idempotency key, so a repeated event posts once.
 These helpers flush but never commit: the calling service commits once. A service posting several of
 them in one transaction first locks every account they touch (`lock_completion`, `lock_refunds`), after
 its own rows (donation, listing), so that it cannot deadlock (docs/ledger.md).
@@ -26,18 +26,18 @@ from datetime import timedelta
 
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerHold
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.platform.timeutil import now_utc
 
 DISPUTE_HOLD_DAYS = 3650  # held until the dispute is settled by hand
 
 
-def fund_account(fund) -> LedgerAccount:
+def fund_account(fund) -> ledger.Account:
     """Return the fund's no-overdraft ledger account."""
     return ledger.open_account("fund", fund.id, "fund")
 
 
-def source_account(donation) -> LedgerAccount:
+def source_account(donation) -> ledger.Account:
     """Return where a gift's money arrived: Stripe's clearing account, or the organisation's bank or cash."""
     if donation.provider in ("stripe", "demo"):
         return ledger.platform_account("stripe_clearing")
@@ -61,7 +61,7 @@ def lock_refunds(donations) -> None:
                                                                      "refunds_owed"))])
 
 
-def receive(donation, actor=None, amount_fen: int | None = None) -> LedgerEntry:
+def receive(donation, actor=None, amount_fen: int | None = None) -> ledger.Entry:
     """Post a completed gift into its fund (`amount_fen`: the part its wish or need still needed), dated
     the day an offline gift was received.
 
@@ -77,33 +77,34 @@ def receive(donation, actor=None, amount_fen: int | None = None) -> LedgerEntry:
         else:
             effective = donation.received_on
     return ledger.post([(source_account(donation), -amount), (fund_account(donation.fund), amount)],
-                       key=f"donation:{donation.id}", kind="donation", actor=actor, memo=memo,
+                       cause=Cause(CauseKind.DONATION, donation.id), kind="donation", actor=actor, memo=memo,
                        effective_date=effective)
 
 
-def excess(donation, amount_fen: int, community_fund, actor=None) -> LedgerEntry:
+def excess(donation, amount_fen: int, community_fund, actor=None) -> ledger.Entry:
     """Post the part of a gift its wish or need no longer needed into the community fund."""
     return ledger.post([(source_account(donation), -amount_fen), (fund_account(community_fund), amount_fen)],
-                       key=f"excess:{donation.id}", kind="donation", actor=actor,
+                       cause=Cause(CauseKind.EXCESS, donation.id), kind="donation", actor=actor,
                        memo=f"excess of donation {donation.public_code}")
 
 
-def reallocate(from_fund, to_fund, amount_fen: int, *, key: str, memo: str, actor=None) -> LedgerEntry:
+def reallocate(from_fund, to_fund, amount_fen: int, *, cause: Cause, memo: str, actor=None) -> ledger.Entry:
     """Move money between two funds of an organisation (a cancelled wish's money to the community fund)."""
     return ledger.post([(fund_account(from_fund), -amount_fen), (fund_account(to_fund), amount_fen)],
-                       key=key, kind="reallocation", actor=actor, memo=memo)
+                       cause=cause, kind="reallocation", actor=actor, memo=memo)
 
 
-def fee(donation, amount_fen: int) -> LedgerEntry | None:
+def fee(donation, amount_fen: int) -> ledger.Entry | None:
     """Post the provider's fee on a gift (once)."""
     if amount_fen <= 0:
         return None
     return ledger.post([(ledger.platform_account("fees"), -amount_fen),
                         (ledger.platform_account("stripe_clearing"), amount_fen)],
-                       key=f"fee:{donation.id}", kind="stripe.fee", memo=f"fee on {donation.public_code}")
+                       cause=Cause(CauseKind.FEE, donation.id), kind="stripe.fee",
+                       memo=f"fee on {donation.public_code}")
 
 
-def refund(donation, amount_fen: int, refunded_total: int, actor=None, shortfall_fen: int = 0) -> LedgerEntry:
+def refund(donation, amount_fen: int, refunded_total: int, actor=None, shortfall_fen: int = 0) -> ledger.Entry:
     """Post a refund of `amount_fen`, keyed by the running total refunded so a repeat posts once.
 
     `shortfall_fen` is the part the fund no longer holds (paid out): the organisation owes it back.
@@ -114,25 +115,27 @@ def refund(donation, amount_fen: int, refunded_total: int, actor=None, shortfall
     if shortfall_fen:
         lines.append((ledger.open_account("organisation", donation.fund.organisation_id, "refunds_owed"),
                       -shortfall_fen))
-    return ledger.post([line for line in lines if line[1]], key=f"refund:{donation.id}:{refunded_total}",
-                       kind="refund", actor=actor, memo=f"refund of {donation.public_code}")
+    return ledger.post([line for line in lines if line[1]], 
+                       cause=Cause(CauseKind.REFUND, donation.id, refunded_total), kind="refund", actor=actor,
+                       memo=f"refund of {donation.public_code}")
 
 
-def hold_disputed(donation, amount_fen: int) -> LedgerHold:
+def hold_disputed(donation, amount_fen: int) -> holds.Hold:
     """Hold a disputed amount in the fund so it cannot be paid out while the dispute lasts."""
-    return holds.hold(fund_account(donation.fund), amount_fen, key=f"dispute:{donation.id}",
+    return holds.hold(fund_account(donation.fund), amount_fen, cause=Cause(CauseKind.DISPUTE, donation.id),
                       expires_at=now_utc() + timedelta(days=DISPUTE_HOLD_DAYS),
                       memo=f"dispute on {donation.public_code}")
 
 
-def payout(payout_id: str, amount_fen: int, actor=None) -> LedgerEntry:
+def payout(payout_id: str, amount_fen: int, actor=None) -> ledger.Entry:
     """Post a Stripe payout from the clearing account to the platform's bank account."""
     return ledger.post([(ledger.platform_account("bank"), -amount_fen),
                         (ledger.platform_account("stripe_clearing"), amount_fen)],
-                       key=f"payout:{payout_id}", kind="stripe.payout", actor=actor, memo=f"payout {payout_id}")
+                       cause=Cause(CauseKind.PAYOUT, payout_id), kind="stripe.payout", actor=actor,
+                       memo=f"payout {payout_id}")
 
 
-def disburse(disbursement, actor=None) -> LedgerEntry:
+def disburse(disbursement, actor=None) -> ledger.Entry:
     """Post a disbursement out of its fund and out of the organisation's bank account.
 
     :raise InsufficientBalance: the fund holds less than the amount (nothing is posted).
@@ -140,11 +143,11 @@ def disburse(disbursement, actor=None) -> LedgerEntry:
     fund = disbursement.fund
     return ledger.post([(fund_account(fund), -disbursement.amount_fen),
                         (ledger.open_account("organisation", fund.organisation_id, "bank"), disbursement.amount_fen)],
-                       key=f"disbursement:{disbursement.id}", kind="disbursement", actor=actor,
+                       cause=Cause(CauseKind.DISBURSEMENT, disbursement.id), kind="disbursement", actor=actor,
                        memo=f"disbursement {disbursement.public_code}")
 
 
-def disbursed_to_bank(disbursement, actor=None) -> LedgerEntry:
+def disbursed_to_bank(disbursement, actor=None) -> ledger.Entry:
     """Mend a disbursement booked to `disbursed` before disbursements paid out of the bank: move it to the bank.
 
     Dated today (the open period); posts once per disbursement.
@@ -152,5 +155,5 @@ def disbursed_to_bank(disbursement, actor=None) -> LedgerEntry:
     org_id = disbursement.fund.organisation_id
     return ledger.post([(ledger.open_account("organisation", org_id, "disbursed"), -disbursement.amount_fen),
                         (ledger.open_account("organisation", org_id, "bank"), disbursement.amount_fen)],
-                       key=f"disbursement-bank:{disbursement.id}", kind="disbursement.bank", actor=actor,
+                       cause=Cause(CauseKind.DISBURSEMENT_BANK, disbursement.id), kind="disbursement.bank", actor=actor,
                        memo=f"disbursement {disbursement.public_code} paid from the bank")

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerAccount
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.orgs.service import get_organisation
@@ -53,7 +52,7 @@ def books_for(actor, org_id: int | None) -> Books:
     return Books("organisation", org.id, org)
 
 
-def account_of(books: Books, purpose: str | None) -> LedgerAccount:
+def account_of(books: Books, purpose: str | None) -> ledger.Account:
     """Return one of the books' reconciled accounts (the first when `purpose` is empty).
 
     :raise InvalidInput: naming `account`, for an account these books do not reconcile.
@@ -69,7 +68,7 @@ def owns(books: Books, account_id: int) -> bool:
     return any(account_of(books, p).id == account_id for p in books.purposes)
 
 
-def counter_account(books: Books) -> LedgerAccount:
+def counter_account(books: Books) -> ledger.Account:
     """Return where correcting entries go: the books' own `fees` account (see `resolve`)."""
     return ledger.open_account(books.owner_type, books.owner_id, "fees")
 

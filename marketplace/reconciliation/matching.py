@@ -18,7 +18,8 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from config import settings
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
+from marketplace.ledger.causes import CauseKind
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
 from marketplace.platform.sqlite import savepoint
@@ -34,7 +35,7 @@ def auto_match(account_id: int, import_id: int | None = None, actor=None, progre
     `progress()` is called after each chunk (a job's heartbeat, which may commit). Returns how many
     lines were matched.
     """
-    account = db.session.get(LedgerAccount, account_id)
+    account = ledger_queries.account(account_id)
     matched = 0
     if account is not None and account.purpose == "stripe_clearing":
         for lines in _unmatched_lines(account_id, import_id):
@@ -88,13 +89,6 @@ def _save(account_id: int, pairs: list[tuple[int, int]], method: str, actor) -> 
     return len(rows)
 
 
-def _unmatched_postings(account_id: int):
-    return (select(LedgerPosting.id, LedgerPosting.amount, LedgerEntry.idempotency_key)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == LedgerPosting.id)
-            .where(LedgerPosting.account_id == account_id, ReconciliationMatch.id.is_(None)))
-
-
 # --- by Stripe ids --------------------------------------------------------------------------------
 
 def _by_id(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]:
@@ -105,31 +99,24 @@ def _by_id(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]
                 select(Donation.id, Donation.charge_id, Donation.payment_intent_id)
                 .where(or_(Donation.charge_id.in_(refs), Donation.payment_intent_id.in_(refs)))):
             donations.update({ref: donation_id for ref in (charge, intent) if ref})
-    wanted: dict[int, str] = {}  # line id -> entry key (or key prefix for refunds)
+    wanted: dict[int, tuple[CauseKind, object]] = {}  # line id -> the cause of its entry (any refund of a gift)
     for line in lines:
         donation = donations.get(line.source_ref) or donations.get(line.charge_ref)
         if line.kind == "payout" and (line.source_ref or line.payout_ref).startswith("po_"):
-            wanted[line.id] = f"payout:{line.source_ref or line.payout_ref}"
+            wanted[line.id] = (CauseKind.PAYOUT, line.source_ref or line.payout_ref)
         elif donation and line.kind == "charge":
-            wanted[line.id] = f"donation:{donation}"
+            wanted[line.id] = (CauseKind.DONATION, donation)
         elif donation and line.kind == "fee":
-            wanted[line.id] = f"fee:{donation}"
+            wanted[line.id] = (CauseKind.FEE, donation)
         elif donation and line.kind == "refund":
-            wanted[line.id] = f"refund:{donation}:"
+            wanted[line.id] = (CauseKind.REFUND, donation)
     if not wanted:
         return []
-    exact = [k for k in wanted.values() if not k.endswith(":")]
-    prefixes = sorted({k for k in wanted.values() if k.endswith(":")})
-    conditions = [LedgerEntry.idempotency_key.in_(exact)] if exact else []
-    conditions += [LedgerEntry.idempotency_key.startswith(p, autoescape=True) for p in prefixes]
-    by_key: dict[str, list] = defaultdict(list)
-    for posting_id, amount, key in db.session.execute(_unmatched_postings(account_id).where(or_(*conditions))
-                                                      .order_by(LedgerPosting.id)):
-        by_key[key if not key.startswith("refund:") else key.rsplit(":", 1)[0] + ":"].append((posting_id, amount))
+    by_cause = ledger_queries.postings_by_cause(account_id, wanted.values(), unless=ReconciliationMatch.posting_id)
     pairs, used = [], set()
     for line in lines:
-        key = wanted.get(line.id)
-        for posting_id, amount in by_key.get(key, []) if key else []:
+        cause = wanted.get(line.id)
+        for posting_id, amount in by_cause.get((cause[0], str(cause[1])), []) if cause else []:
             if posting_id not in used and amount == -line.amount_fen:
                 pairs.append((line.id, posting_id))
                 used.add(posting_id)
@@ -142,13 +129,16 @@ def _by_id(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]
 def _by_amount(account_id: int, lines: list[StatementLine]) -> list[tuple[int, int]]:
     days = timedelta(days=settings.RECONCILIATION_MATCH_DAYS)
     first, last = min(line.value_date for line in lines) - days, max(line.value_date for line in lines) + days
-    day = func.coalesce(Donation.received_on, LedgerEntry.effective_date)
-    stmt = (_unmatched_postings(account_id).add_columns(day, Donation.reference)
-            .outerjoin(Donation, Donation.entry_id == LedgerEntry.id)
-            .where(day >= first, day <= last, LedgerPosting.amount.in_({-line.amount_fen for line in lines}))
-            .order_by(LedgerPosting.id))
+    posting = ledger_queries.lines()
+    day = func.coalesce(Donation.received_on, posting.c.effective_date)
+    stmt = (select(posting.c.posting_id, posting.c.amount, day, Donation.reference).select_from(posting)
+            .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == posting.c.posting_id)
+            .outerjoin(Donation, Donation.entry_id == posting.c.entry_id)
+            .where(posting.c.account_id == account_id, ReconciliationMatch.id.is_(None), day >= first, day <= last,
+                   posting.c.amount.in_({-line.amount_fen for line in lines}))
+            .order_by(posting.c.posting_id))
     candidates: dict[int, list] = defaultdict(list)
-    for posting_id, amount, _key, on, reference in db.session.execute(stmt):
+    for posting_id, amount, on, reference in db.session.execute(stmt):
         candidates[-amount].append((posting_id, on, reference or ""))
     pairs, used = [], set()
     for line in lines:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.funds.models import Fund
 from marketplace.ledger import periods as ledger_periods
-from marketplace.ledger.models import LedgerAccount, LedgerPeriodClose
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import Conflict, InvalidInput
@@ -74,27 +74,19 @@ def closed_period_of(owner_type: str, owner_id: int, day: date) -> tuple[date | 
     last = ledger_periods.closed_through_of(owner_type, owner_id)
     if last is None or day > last:
         return None
-    close = db.session.scalar(select(LedgerPeriodClose).where(
-        LedgerPeriodClose.owner_type == owner_type, LedgerPeriodClose.owner_id == owner_id,
-        LedgerPeriodClose.period_start <= day, LedgerPeriodClose.closed_through >= day)
-        .order_by(LedgerPeriodClose.id).limit(1))
+    close = ledger_periods.close_holding(owner_type, owner_id, day)
     return (close.period_start, close.closed_through) if close is not None else (None, last)
 
 
 def org_account_ids(org: Organisation) -> list[int]:
     """Return the ids of the organisation's money accounts and its funds' accounts."""
-    funds = select(Fund.id).where(Fund.organisation_id == org.id)
-    return list(db.session.scalars(select(LedgerAccount.id).where(
-        LedgerAccount.unit == "fen",
-        or_(and_(LedgerAccount.owner_type == "organisation", LedgerAccount.owner_id == org.id),
-            and_(LedgerAccount.owner_type == "fund", LedgerAccount.owner_id.in_(funds))))
-        .order_by(LedgerAccount.id)))
+    funds = db.session.scalars(select(Fund.id).where(Fund.organisation_id == org.id)).all()
+    return ledger_queries.accounts_owned("fen", {"organisation": [org.id], "fund": funds})
 
 
 def platform_account_ids() -> list[int]:
     """Return the ids of the platform's own money accounts."""
-    return list(db.session.scalars(select(LedgerAccount.id).where(
-        LedgerAccount.owner_type == "platform", LedgerAccount.unit == "fen").order_by(LedgerAccount.id)))
+    return ledger_queries.accounts_owned("fen", {"platform": [0]})
 
 
 def plan_org_close(actor, org: Organisation, through) -> Plan:
@@ -112,7 +104,7 @@ def plan_platform_close(actor, through) -> Plan:
     return _plan("platform", 0, platform_account_ids(), through, None)
 
 
-def close_org_period(actor, org: Organisation, through, note: str = "") -> LedgerPeriodClose:
+def close_org_period(actor, org: Organisation, through, note: str = "") -> ledger_periods.PeriodClose:
     """Close the organisation's books through `through` (a past day, by default a month end); commit.
 
     :raise InvalidInput: the day has not ended yet, or the note is too long.
@@ -127,7 +119,7 @@ def close_org_period(actor, org: Organisation, through, note: str = "") -> Ledge
     return close
 
 
-def close_platform_period(actor, through, note: str = "") -> LedgerPeriodClose:
+def close_platform_period(actor, through, note: str = "") -> ledger_periods.PeriodClose:
     """Close the platform's books through `through` (platform admins only); commit."""
     plan = plan_platform_close(actor, through)
     close = ledger_periods.close_books("platform", 0, platform_account_ids(), through=plan.through,
@@ -155,8 +147,7 @@ def _first_day(account_ids: list[int], through: date, began: date | None) -> dat
     if began is not None:
         candidates.append(began)
     if account_ids:
-        opened = db.session.scalar(select(func.min(LedgerAccount.created_at))
-                                   .where(LedgerAccount.id.in_(account_ids)))
+        opened = ledger_queries.first_opened(account_ids)
         if opened is not None:
             candidates.append(local_date(opened))
     return min(candidates)
@@ -175,9 +166,7 @@ def _unmatched(owner_type: str, owner_id: int, start: date, end: date) -> int | 
     try:
         from marketplace.reconciliation import books, report
         purposes = books.PLATFORM_ACCOUNTS if owner_type == "platform" else books.ORG_ACCOUNTS
-        accounts = db.session.scalars(select(LedgerAccount).where(
-            LedgerAccount.owner_type == owner_type, LedgerAccount.owner_id == owner_id,
-            LedgerAccount.purpose.in_(purposes)).order_by(LedgerAccount.id)).all()
+        accounts = ledger_queries.accounts_of(owner_type, owner_id, purposes)
         total = 0
         for account in accounts:
             figures = report.figures(account, start, end)

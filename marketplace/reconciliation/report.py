@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger.export import spreadsheet_safe
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger.service import Account
 from marketplace.platform.extensions import db
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 
@@ -40,7 +41,7 @@ class Side:
 
 @dataclass
 class Figures:
-    account: LedgerAccount
+    account: Account
     start: date
     end: date
     statement: Side
@@ -52,7 +53,7 @@ class Figures:
         return self.statement.total - self.ledger.total
 
 
-def figures(account: LedgerAccount, start: date, end: date) -> Figures:
+def figures(account: Account, start: date, end: date) -> Figures:
     """Return the period's totals for both sides (one query per side)."""
     line_matched = ReconciliationMatch.id.is_not(None)
     row = db.session.execute(
@@ -62,13 +63,13 @@ def figures(account: LedgerAccount, start: date, end: date) -> Figures:
         .outerjoin(ReconciliationMatch, ReconciliationMatch.line_id == StatementLine.id)
         .where(StatementLine.account_id == account.id, StatementLine.value_date.between(start, end))).one()
     statement = Side(*(int(v) for v in row))
+    line = ledger_queries.lines()
     row = db.session.execute(
-        select(func.count(LedgerPosting.id), func.coalesce(-func.sum(LedgerPosting.amount), 0),
+        select(func.count(line.c.posting_id), func.coalesce(-func.sum(line.c.amount), 0),
                func.count(ReconciliationMatch.id),
-               func.coalesce(-func.sum(case((line_matched, LedgerPosting.amount), else_=0)), 0))
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == LedgerPosting.id)
-        .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end))).one()
+               func.coalesce(-func.sum(case((line_matched, line.c.amount), else_=0)), 0))
+        .select_from(line).outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == line.c.posting_id)
+        .where(line.c.account_id == account.id, line.c.effective_date.between(start, end))).one()
     ledger = Side(*(int(v) for v in row))
     result = Figures(account, start, end, statement, ledger)
     if account.purpose == "stripe_clearing":
@@ -76,14 +77,14 @@ def figures(account: LedgerAccount, start: date, end: date) -> Figures:
     return result
 
 
-def clearing(account: LedgerAccount, start: date, end: date) -> dict:
+def clearing(account: Account, start: date, end: date) -> dict:
     """Split the clearing account's movements in the period by cause; the difference should be zero."""
     sums = dict.fromkeys(("inflows", "fees", "refunds", "payouts", "other"), 0)
+    line = ledger_queries.lines()
     for kind, total in db.session.execute(
-            select(LedgerEntry.kind, func.sum(LedgerPosting.amount))
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end))
-            .group_by(LedgerEntry.kind)):
+            select(line.c.kind, func.sum(line.c.amount))
+            .where(line.c.account_id == account.id, line.c.effective_date.between(start, end))
+            .group_by(line.c.kind)):
         name = CLEARING_KINDS.get(kind, "other")
         # inflows are debits (negative); fees, refunds and payouts credits (positive)
         sums[name] += -int(total) if name in ("inflows", "other") else int(total)
@@ -91,7 +92,7 @@ def clearing(account: LedgerAccount, start: date, end: date) -> dict:
     return sums
 
 
-def unmatched_lines(account: LedgerAccount, start: date, end: date, after: int = 0, limit: int = PAGE):
+def unmatched_lines(account: Account, start: date, end: date, after: int = 0, limit: int = PAGE):
     """Return a page of unmatched statement lines (by id, after `after`) and whether more follow."""
     stmt = (select(StatementLine).outerjoin(ReconciliationMatch, ReconciliationMatch.line_id == StatementLine.id)
             .where(StatementLine.account_id == account.id, StatementLine.value_date.between(start, end),
@@ -101,15 +102,15 @@ def unmatched_lines(account: LedgerAccount, start: date, end: date, after: int =
     return found[:limit], len(found) > limit
 
 
-def unmatched_postings(account: LedgerAccount, start: date, end: date, after: int = 0, limit: int = PAGE):
+def unmatched_postings(account: Account, start: date, end: date, after: int = 0, limit: int = PAGE):
     """Return a page of unmatched postings (id, -amount, effective date, kind, memo) and whether more follow."""
-    stmt = (select(LedgerPosting.id, (-LedgerPosting.amount).label("amount"), LedgerEntry.effective_date,
-                   LedgerEntry.kind, LedgerEntry.memo)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == LedgerPosting.id)
-            .where(LedgerPosting.account_id == account.id, LedgerEntry.effective_date.between(start, end),
-                   ReconciliationMatch.id.is_(None), LedgerPosting.id > after)
-            .order_by(LedgerPosting.id).limit(limit + 1))
+    line = ledger_queries.lines()
+    stmt = (select(line.c.posting_id.label("id"), (-line.c.amount).label("amount"), line.c.effective_date,
+                   line.c.kind, line.c.memo)
+            .select_from(line).outerjoin(ReconciliationMatch, ReconciliationMatch.posting_id == line.c.posting_id)
+            .where(line.c.account_id == account.id, line.c.effective_date.between(start, end),
+                   ReconciliationMatch.id.is_(None), line.c.posting_id > after)
+            .order_by(line.c.posting_id).limit(limit + 1))
     found = db.session.execute(stmt).all()
     return found[:limit], len(found) > limit
 

@@ -19,8 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.service import record
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerAccount, LedgerPosting
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.orgs import controls
 from marketplace.platform.checks import reason_given
 from marketplace.platform.errors import Conflict, InvalidInput
@@ -44,7 +45,7 @@ def match_by_hand(actor, books: Books, line_id, posting_id) -> ReconciliationMat
     :raise Conflict: one of them is already matched.
     """
     line = _line(books, line_id)
-    posting = db.session.get(LedgerPosting, as_id(posting_id, big=True)) if as_id(posting_id, big=True) else None
+    posting = ledger_queries.posting(as_id(posting_id, big=True)) if as_id(posting_id, big=True) else None
     if posting is None or posting.account_id != line.account_id:
         raise InvalidInput(fields={"posting_id": [_l("Choose a ledger posting of the same account.")]})
     if posting.amount != -line.amount_fen:
@@ -121,12 +122,11 @@ def reject_correction(actor, books: Books, request_id) -> CorrectionRequest:
 
 
 def _post_correction(actor, books: Books, line: StatementLine, reason: str) -> ReconciliationMatch:
-    account = db.session.get(LedgerAccount, line.account_id)
+    account = ledger_queries.account(line.account_id)
     entry = ledger.post([(account, -line.amount_fen), (counter_account(books), line.amount_fen)],
-                        key=f"reconciliation:line:{line.id}", kind="reconciliation.correction", actor=actor,
+                        cause=Cause(CauseKind.RECONCILIATION, line.id), kind="reconciliation.correction", actor=actor,
                         memo=f"reconciliation correction, statement line {line.id}", effective_date=local_today())
-    posting_id = db.session.scalar(select(LedgerPosting.id).where(LedgerPosting.entry_id == entry.id,
-                                                                  LedgerPosting.account_id == line.account_id))
+    posting_id = ledger_queries.posting_id(entry.id, line.account_id)
     match = _save(line, posting_id, "correction", actor, reason)
     record("reconciliation.corrected", actor=actor, subject=match, line_id=line.id, entry_id=entry.id,
            amount_fen=line.amount_fen, reason=reason)

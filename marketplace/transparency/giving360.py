@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from config import settings
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger import chain
-from marketplace.ledger.models import LedgerEntry
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger.verify import BATCH
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.extensions import db
@@ -41,18 +41,19 @@ def funder_id(organisation_id: int) -> str:
 
 def _rows(org: Organisation | None, fund: Fund | None, since: date | None, until: date | None):
     district = aliased(District)
+    paid_on = ledger_queries.effective_date_of(Disbursement.entry_id)
+    paid_at = ledger_queries.created_at_of(Disbursement.entry_id)
     stmt = (select(Disbursement.public_code, Disbursement.payee, Disbursement.purpose, Disbursement.amount_fen,
-                   LedgerEntry.effective_date, LedgerEntry.created_at, Fund.public_code.label("fund_code"),
+                   paid_on.label("effective_date"), paid_at.label("created_at"), Fund.public_code.label("fund_code"),
                    Fund.name_zh.label("fund_name"), Organisation.id.label("org_id"),
                    Organisation.name_zh.label("org_name"), Organisation.name_en.label("org_name_en"),
                    Listing.kind.label("listing_kind"), Listing.category, district.code.label("district_code"),
                    district.name_en.label("district_name"))
             .join(Fund, Fund.id == Disbursement.fund_id)
             .join(Organisation, Organisation.id == Fund.organisation_id)
-            .join(LedgerEntry, LedgerEntry.id == Disbursement.entry_id)
             .outerjoin(Listing, Listing.id == Disbursement.listing_id)
             .outerjoin(district, district.id == Listing.district_id)
-            .where(Disbursement.status == DisbursementStatus.PAID.value)
+            .where(Disbursement.status == DisbursementStatus.PAID.value, Disbursement.entry_id.is_not(None))
             .order_by(Disbursement.id)
             .execution_options(yield_per=BATCH))
     if org is not None:
@@ -60,9 +61,9 @@ def _rows(org: Organisation | None, fund: Fund | None, since: date | None, until
     if fund is not None:
         stmt = stmt.where(Fund.id == fund.id)
     if since is not None:
-        stmt = stmt.where(LedgerEntry.effective_date >= since)
+        stmt = stmt.where(paid_on >= since)
     if until is not None:
-        stmt = stmt.where(LedgerEntry.effective_date <= until)
+        stmt = stmt.where(paid_on <= until)
     return db.session.execute(stmt)
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.pagination import decode_cursor, encode_cursor
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
-from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
+from marketplace.ledger.causes import CauseKind
 from marketplace.payments.models import Donation
 from marketplace.payments.receipts import donor_shown
 from marketplace.platform.errors import DomainError, InvalidInput
@@ -59,14 +59,6 @@ class LinesPage:
     next_cursor: str | None = None
 
 
-def key_parts(key: str) -> tuple[str, int | None]:
-    """Split an entry key of `payments.postings` (`donation:<id>`, `fee:<id>`, `refund:<id>:<total>`,
-    `disbursement:<id>`, `reversal:<entry id>`) into its cause and the id of the object behind it."""
-    cause, _, rest = (key or "").partition(":")
-    number = rest.split(":", 1)[0]
-    return cause, int(number) if number.isdigit() else None
-
-
 def read_cursor(cursor: str | None) -> int | None:
     """Return the posting id a page starts below, or raise BadCursor."""
     if not cursor:
@@ -82,76 +74,39 @@ def page_of(funds: list[Fund], account_of: dict[int, int], cursor: str | None = 
     """Return one page of the transactions of the funds' accounts (`account_of`: fund id → account id)."""
     before = read_cursor(cursor)
     fund_by_account = {account_of[f.id]: f for f in funds if f.id in account_of}
-    rows = _rows(list(fund_by_account), before, per_page + 1)
+    rows = ledger_queries.newest_postings(list(fund_by_account), before, per_page + 1, union_up_to=UNION_UP_TO)
     more = len(rows) > per_page
     rows = rows[:per_page]
     lines = describe(rows, fund_by_account)
     return LinesPage(lines, encode_cursor(rows[-1].id) if more and rows else None)
 
 
-def _rows(account_ids: list[int], before: int | None, limit: int) -> list:
-    """Read the newest `limit` postings below `before`: one backward index range per account, merged."""
-    if not account_ids:
-        return []
-    if len(account_ids) == 1 or len(account_ids) > UNION_UP_TO:
-        stmt = select(LedgerPosting.id, LedgerPosting.account_id, LedgerPosting.amount, LedgerPosting.entry_id).where(
-            LedgerPosting.account_id.in_(account_ids))
-        if before is not None:
-            stmt = stmt.where(LedgerPosting.id < before)
-        postings = db.session.execute(stmt.order_by(LedgerPosting.id.desc()).limit(limit)).all()
-    else:
-        params = {f"a{i}": a for i, a in enumerate(account_ids)} | {"n": limit, "before": before or 0}
-        postings = db.session.execute(_merged(len(account_ids), before is not None), params).all()
-    entries = {e.id: e for e in db.session.execute(
-        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.idempotency_key, LedgerEntry.effective_date,
-               LedgerEntry.reverses_id).where(LedgerEntry.id.in_({p.entry_id for p in postings})))} \
-        if postings else {}
-    return [_Row(p.id, p.account_id, p.amount, entries[p.entry_id]) for p in postings]
+GIFT_CAUSES = (CauseKind.DONATION, CauseKind.REFUND, CauseKind.FEE, CauseKind.EXCESS)
+KINDS = {CauseKind.DONATION: "donation", CauseKind.REFUND: "refund", CauseKind.DISBURSEMENT: "disbursement",
+         CauseKind.FEE: "fee", CauseKind.REVERSAL: "correction", CauseKind.EXCESS: "excess",
+         CauseKind.REALLOCATION: "reallocation"}
 
 
-@lru_cache(maxsize=256)
-def _merged(count: int, bounded: bool):
-    """SQL merging `count` accounts' newest postings; written as text because building as many
-    SQLAlchemy subqueries per request costs more than running them."""
-    part = ("SELECT * FROM (SELECT id, account_id, amount, entry_id FROM ledger_posting WHERE account_id = :a{i}"
-            + (" AND id < :before" if bounded else "") + " ORDER BY id DESC LIMIT :n) AS p{i}")
-    return text(" UNION ALL ".join(part.format(i=i) for i in range(count)) + " ORDER BY id DESC LIMIT :n")
-
-
-@dataclass
-class _Row:
-    id: int
-    account_id: int
-    amount: int
-    entry: object
-
-
-GIFT_CAUSES = ("donation", "refund", "fee", "excess")
-KINDS = {"donation": "donation", "refund": "refund", "disbursement": "disbursement", "fee": "fee",
-         "reversal": "correction", "excess": "excess", "reallocation": "reallocation"}
-
-
-def describe(rows: list[_Row], fund_by_account: dict[int, Fund]) -> list[PublicLine]:
+def describe(rows: list[ledger_queries.PostingLine], fund_by_account: dict[int, Fund]) -> list[PublicLine]:
     """Turn ledger rows into public lines, loading their gifts and payments in a few batched queries."""
-    causes = {row.entry.id: key_parts(row.entry.idempotency_key) for row in rows}
-    reversed_ids = {row.entry.reverses_id for row in rows if row.entry.reverses_id}
-    if reversed_ids:  # a correction describes the gift or payment it reverses
-        causes.update({entry_id: key_parts(key) for entry_id, key in db.session.execute(
-            select(LedgerEntry.id, LedgerEntry.idempotency_key).where(LedgerEntry.id.in_(reversed_ids)))})
-    donations = _donations({n for cause, n in causes.values() if cause in GIFT_CAUSES and n})
-    paid = _disbursements({n for cause, n in causes.values() if cause == "disbursement" and n})
-    cancelled = _cancellations({n for cause, n in causes.values() if cause == "reallocation" and n})
+    causes = {row.entry_id: row.cause for row in rows}
+    # a correction describes the gift or payment it reverses
+    causes.update(ledger_queries.causes_of({row.reverses_id for row in rows if row.reverses_id}))
+    numbers = [(cause.kind, cause.number) for cause in causes.values() if cause.number]
+    donations = _donations({n for kind, n in numbers if kind in GIFT_CAUSES})
+    paid = _disbursements({n for kind, n in numbers if kind is CauseKind.DISBURSEMENT})
+    cancelled = _cancellations({n for kind, n in numbers if kind is CauseKind.REALLOCATION})
     lines = []
     for row in rows:
-        cause = causes[row.entry.id][0]
-        kind = KINDS.get(cause, "other")
-        line = PublicLine(posting_id=row.id, day=row.entry.effective_date, amount=abs(row.amount),
+        kind = KINDS.get(row.cause.kind, "other")
+        line = PublicLine(posting_id=row.id, day=row.effective_date, amount=abs(row.amount),
                           direction="in" if row.amount > 0 else "out", kind=kind,
                           fund=fund_by_account.get(row.account_id))
-        source_cause, number = causes.get(row.entry.reverses_id or row.entry.id, ("", None))
-        source = (donations.get(number) if source_cause in GIFT_CAUSES else
-                  paid.get(number) if source_cause == "disbursement" else
-                  cancelled.get(number) if source_cause == "reallocation" else None)
+        source_cause = causes.get(row.reverses_id or row.entry_id)
+        source_kind, number = (source_cause.kind, source_cause.number) if source_cause else (None, None)
+        source = (donations.get(number) if source_kind in GIFT_CAUSES else
+                  paid.get(number) if source_kind is CauseKind.DISBURSEMENT else
+                  cancelled.get(number) if source_kind is CauseKind.REALLOCATION else None)
         if isinstance(source, Cancellation):
             line.purpose = source.reason
             _household(line, source.listing)

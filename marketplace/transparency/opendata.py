@@ -17,12 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, select
 
 from marketplace.funds.models import Fund
 from marketplace.ledger import chain
-from marketplace.ledger.export import account_name, entries, entry_json, spreadsheet_safe
-from marketplace.ledger.models import GENESIS_HASH, LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
+from marketplace.ledger.export import (
+    GENESIS_HASH,
+    account_name,
+    account_rows,
+    entries_touching,
+    entry_json,
+    spreadsheet_safe,
+    totals_before,
+)
 from marketplace.ledger.purposes import Unit
 from marketplace.ledger.verify import snapshot
 from marketplace.platform.timeutil import now_utc
@@ -77,14 +85,11 @@ class _Tally:
 def scope_of(org=None, fund: Fund | None = None) -> Scope:
     """Return the scope of an export: a fund's account, an organisation's fund and own money accounts, or all."""
     if fund is not None:
-        accounts = select(LedgerAccount.id).where(LedgerAccount.owner_type == "fund",
-                                                  LedgerAccount.owner_id == fund.id, LedgerAccount.purpose == "fund")
+        accounts = ledger_queries.accounts_owned_select(None, {"fund": [fund.id]}, purpose="fund")
         return Scope("fund", fund.name_zh, fund.organisation_id, fund.public_code, accounts)
     if org is not None:
         funds = select(Fund.id).where(Fund.organisation_id == org.id)
-        accounts = select(LedgerAccount.id).where(LedgerAccount.unit == Unit.FEN, or_(
-            and_(LedgerAccount.owner_type == "fund", LedgerAccount.owner_id.in_(funds)),
-            and_(LedgerAccount.owner_type == "organisation", LedgerAccount.owner_id == org.id)))
+        accounts = ledger_queries.accounts_owned_select(Unit.FEN, {"fund": funds, "organisation": [org.id]})
         return Scope("organisation", org.name_zh, org.id, None, accounts)
     return Scope("platform", "Goodhours")
 
@@ -105,30 +110,18 @@ def is_public(entry, postings) -> bool:
 
 def _entries(conn: Connection, scope: Scope, since: date | None, until: date | None):
     """Yield (entry row, [posting rows with account columns]) in entry order, from a server-side cursor."""
-    where = None
-    if scope.accounts is not None:
-        where = LedgerEntry.id.in_(select(LedgerPosting.entry_id).where(LedgerPosting.account_id.in_(scope.accounts)))
-    return entries(conn, since=since, until=until, where=where)
+    return entries_touching(conn, scope.accounts, since=since, until=until)
 
 
 def _opening(conn: Connection, scope: Scope, since: date | None) -> _Tally:
     """Start the tally: each scope account (or, for the platform, each account) with its public total before `since`."""
     tally = _Tally()
     if scope.accounts is not None:
-        for account in conn.execute(select(*LedgerAccount.__table__.c).where(LedgerAccount.id.in_(scope.accounts))
-                                    .order_by(LedgerAccount.id)):
+        for account in account_rows(conn, scope.accounts):
             tally.accounts[account.id] = Totals(account=account)
     if since is None:
         return tally
-    stmt = (select(*LedgerAccount.__table__.c, func.sum(LedgerPosting.amount).label("total"))
-            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .where(LedgerEntry.effective_date < since, LedgerEntry.kind.in_(PUBLIC_KINDS),
-                   LedgerAccount.unit == Unit.FEN)
-            .group_by(*LedgerAccount.__table__.c).order_by(LedgerAccount.id))
-    if scope.accounts is not None:
-        stmt = stmt.where(LedgerAccount.id.in_(scope.accounts))
-    for row in conn.execute(stmt):
+    for row in totals_before(conn, since, kinds=PUBLIC_KINDS, unit=Unit.FEN, accounts=scope.accounts):
         tally.accounts.setdefault(row.id, Totals(account=row)).opening = int(row.total or 0)
     return tally
 

@@ -15,14 +15,7 @@ from marketplace.core.stats import home_figures
 from marketplace.funds import service as funds
 from marketplace.funds.disbursements import paid_for
 from marketplace.funds.models import Fund, FundKind
-from marketplace.ledger.models import (
-    LedgerAccount,
-    LedgerBalance,
-    LedgerEntry,
-    LedgerHold,
-    LedgerHoldSettlement,
-    LedgerPosting,
-)
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
 from marketplace.timebank.hours import served
@@ -42,19 +35,14 @@ def month_of(column):
     return func.strftime(literal_column("'%Y-%m'"), column)
 
 
-def _flows():
-    """Columns adding a group of fund postings into gifts, payments out and refunds."""
-    kind, amount = LedgerEntry.kind, LedgerPosting.amount
+def _flows(line):
+    """Columns adding a group of fund postings (ledger lines) into gifts, payments out and refunds."""
+    kind, amount = line.c.kind, line.c.amount
     return (func.coalesce(func.sum(case((kind == "donation", amount), else_=0)), 0),
             func.coalesce(func.sum(case((kind == "disbursement", -amount), else_=0)), 0),
             func.coalesce(func.sum(case((kind == "refund", -amount), else_=0)), 0))
 
 
-def _fund_postings(*columns):
-    return (select(*columns).select_from(LedgerPosting)
-            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .where(LedgerAccount.owner_type == "fund", LedgerAccount.purpose == "fund"))
 
 
 def _monthly(rows) -> list[dict]:
@@ -71,10 +59,12 @@ def platform() -> tuple[dict, object]:
 
 def _platform() -> dict:
     district = func.coalesce(Fund.district_id, Organisation.district_id)
-    grouped = (_fund_postings(Fund.kind, district, month_of(LedgerEntry.effective_date), *_flows())
-               .join(Fund, Fund.id == LedgerAccount.owner_id)
+    line = ledger_queries.lines()
+    grouped = (select(Fund.kind, district, month_of(line.c.effective_date), *_flows(line)).select_from(line)
+               .join(Fund, Fund.id == line.c.owner_id)
                .join(Organisation, Organisation.id == Fund.organisation_id)
-               .group_by(Fund.kind, district, month_of(LedgerEntry.effective_date)))
+               .where(line.c.owner_type == "fund", line.c.purpose == "fund")
+               .group_by(Fund.kind, district, month_of(line.c.effective_date)))
     by_kind = {k: {"raised": 0, "disbursed": 0, "refunded": 0, "held": 0} for k in KINDS}
     by_district: dict[int, dict] = defaultdict(lambda: {"raised": 0, "disbursed": 0, "minutes": 0, "fulfilled": 0})
     by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -87,10 +77,9 @@ def _platform() -> dict:
         by_district[district_id]["disbursed"] += int(paid)
         for i, value in enumerate((given, paid, refunded)):
             by_month[month][i] += int(value)
-    held = (select(Fund.kind, func.coalesce(func.sum(LedgerBalance.posted), 0))
-            .select_from(LedgerBalance).join(LedgerAccount, LedgerAccount.id == LedgerBalance.account_id)
-            .join(Fund, Fund.id == LedgerAccount.owner_id)
-            .where(LedgerAccount.owner_type == "fund", LedgerAccount.purpose == "fund").group_by(Fund.kind))
+    held = ledger_queries.posted_by_owner("fund", "fund")
+    held = select(Fund.kind, func.coalesce(func.sum(held.c.posted), 0)).join(held, held.c.owner_id == Fund.id) \
+        .group_by(Fund.kind)
     for kind, total in db.session.execute(held):
         by_kind.setdefault(kind, {"raised": 0, "disbursed": 0, "refunded": 0, "held": 0})["held"] = int(total)
     for district_id, minutes in served.minutes_by_district().items():
@@ -112,11 +101,7 @@ def _platform() -> dict:
 
 def _minutes_spent() -> int:
     """Minutes paid for care: the care holds that ended in a posting."""
-    return int(db.session.scalar(
-        select(func.coalesce(func.sum(LedgerHoldSettlement.amount_posted), 0))
-        .join(LedgerHold, LedgerHold.id == LedgerHoldSettlement.hold_id)
-        .join(LedgerAccount, LedgerAccount.id == LedgerHold.account_id)
-        .where(LedgerAccount.unit == "min", LedgerHoldSettlement.outcome == "posted")) or 0)
+    return ledger_queries.holds_posted_total("min")
 
 
 # --- an organisation and a fund ----------------------------------------------------------------------
@@ -145,30 +130,19 @@ def fund_figures(fund: Fund) -> tuple[dict, object]:
 
 
 def _monthly_query(account_ids: list[int]):
-    month = month_of(LedgerEntry.effective_date)
-    return (select(month, *_flows()).select_from(LedgerPosting)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .where(LedgerPosting.account_id.in_(account_ids)).group_by(month))
+    line = ledger_queries.lines()
+    month = month_of(line.c.effective_date)
+    return select(month, *_flows(line)).where(line.c.account_id.in_(account_ids)).group_by(month)
 
 
 def balances(account_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Return {account id: (posted, held)} from the balance rows, in one query."""
-    if not account_ids:
-        return {}
-    rows = db.session.execute(
-        select(LedgerBalance.account_id, func.sum(LedgerBalance.posted), func.sum(LedgerBalance.held))
-        .where(LedgerBalance.account_id.in_(account_ids)).group_by(LedgerBalance.account_id))
-    return {a: (int(p), int(h)) for a, p, h in rows}
+    return ledger_queries.balances(account_ids)
 
 
 def fund_accounts(fund_list: list[Fund]) -> dict[int, int]:
     """Return {fund id: ledger account id} for the funds, in one query."""
-    if not fund_list:
-        return {}
-    rows = db.session.execute(select(LedgerAccount.owner_id, LedgerAccount.id).where(
-        LedgerAccount.owner_type == "fund", LedgerAccount.purpose == "fund",
-        LedgerAccount.owner_id.in_([f.id for f in fund_list])))
-    return {int(owner): account for owner, account in rows}
+    return ledger_queries.account_ids("fund", "fund", [f.id for f in fund_list])
 
 
 def listing_money(listing: Listing) -> dict:

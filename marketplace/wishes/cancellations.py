@@ -15,6 +15,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.funds.service import community_fund_for, fund_of
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.orgs.policy import require
 from marketplace.payments import postings, refunds
 from marketplace.payments.models import Donation, DonationStatus
@@ -129,7 +130,7 @@ def _settle(actor: User, cancellation: Cancellation, listing: Listing, gifts: li
         ledger.lock_accounts([postings.fund_account(fund)], credit_only=[postings.fund_account(community)])
         amount = ledger.balance(postings.fund_account(fund)).available  # read under the lock
     if amount > 0:
-        postings.reallocate(fund, community, amount, key=f"reallocation:{cancellation.id}",
+        postings.reallocate(fund, community, amount, cause=Cause(CauseKind.REALLOCATION, cancellation.id),
                             memo=f"cancelled listing {listing.public_code}", actor=actor)
     cancellation.amount_fen = amount
     listing.received_fen = 0

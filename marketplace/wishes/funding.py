@@ -63,19 +63,20 @@ def settle_excess() -> dict[int, int]:
 
     from marketplace.funds.models import Fund
     from marketplace.funds.service import community_fund_for, totals
-    from marketplace.ledger.posting import entry_by_key
+    from marketplace.ledger.causes import Cause, CauseKind
+    from marketplace.ledger.queries import entry_for
     from marketplace.payments.postings import reallocate
 
     moved = {}
     for fund in db.session.scalars(select(Fund).where(Fund.listing_id.is_not(None)).order_by(Fund.id)).all():
-        listing, key = fund.listing, f"excess-mend:{fund.listing_id}"
-        if entry_by_key(key) is not None:
+        listing, cause = fund.listing, Cause(CauseKind.EXCESS_MEND, fund.listing_id)
+        if entry_for(cause) is not None:
             continue  # mended before
         spent = totals(fund)
         excess = min(spent.received - spent.refunded - listing.value_fen, spent.balance - spent.held)
         if listing.value_fen <= 0 or excess <= 0:
             continue
-        reallocate(fund, community_fund_for(listing), excess, key=key,
+        reallocate(fund, community_fund_for(listing), excess, cause=cause,
                    memo=f"over the budget of listing {listing.public_code}")
         moved[listing.id] = excess
         db.session.commit()

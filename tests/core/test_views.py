@@ -1,6 +1,7 @@
 """Site-wide pages: home figures, language choice, security headers, health, error pages."""
 import pytest
 
+from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 
 
@@ -101,7 +102,7 @@ def test_home_counts_the_hours_banked_through_the_ledger(client):
     from marketplace.ledger import service as ledger
 
     volunteer = ledger.open_account("user", 1, "volunteer_savings")
-    ledger.post([(ledger.platform_account("hours_issued"), -150), (volunteer, 150)], key="home", kind="t")
+    ledger.post([(ledger.platform_account("hours_issued"), -150), (volunteer, 150)], cause=Cause.test("home"), kind="t")
     db.session.commit()
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'data-figure="hours">2 h 30 min<' in page

@@ -4,6 +4,7 @@ import itertools
 import pytest
 
 from marketplace.ledger import service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 
 _owners = itertools.count(1000)
@@ -23,7 +24,7 @@ def open_account(app):
         if funded:
             source_purpose = "hours_issued" if account.unit == "min" else "stripe_clearing"
             source = service.platform_account(source_purpose)
-            service.post([(source, -funded), (account, funded)], key=next_key("fund"), kind="test.fund")
+            service.post([(source, -funded), (account, funded)], cause=Cause.test(next_key("fund")), kind="test.fund")
         db.session.commit()
         return account
 

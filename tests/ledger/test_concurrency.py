@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from marketplace.ledger import holds, service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
@@ -42,7 +43,8 @@ def run_together(app, count, work):
 
 def test_twenty_threads_with_one_key_post_one_entry(app, savings):
     a, b = savings(100), savings()
-    results = run_together(app, 20, lambda i: service.post([(a.id, -10), (b.id, 10)], key="same", kind="t").id)
+    results = run_together(app, 20, lambda i: service.post([(a.id, -10), (b.id, 10)], cause=Cause.test("same"),
+                                                          kind="t").id)
     assert all(isinstance(r, int) for r in results), results
     assert len(set(results)) == 1
     assert service.balance(b.id).posted == 10
@@ -54,7 +56,7 @@ def test_twenty_withdrawals_of_ten_from_a_hundred_give_ten_successes(app, saving
     source = (savings if kind == "savings" else fund)(100)
     target = savings() if kind == "savings" else fund()
     results = run_together(app, 20, lambda i: service.post(
-        [(source.id, -10), (target.id, 10)], key=f"withdraw-{i}", kind="t").id)
+        [(source.id, -10), (target.id, 10)], cause=Cause.test(f"withdraw-{i}"), kind="t").id)
     successes = [r for r in results if isinstance(r, int)]
     refusals = [r for r in results if isinstance(r, DomainError)]
     assert len(successes) == 10 and len(refusals) == 10, results
@@ -64,9 +66,9 @@ def test_twenty_withdrawals_of_ten_from_a_hundred_give_ten_successes(app, saving
 
 def test_a_hold_settles_once_under_a_race(app, savings):
     requester, provider = savings(100), savings()
-    held = holds.hold(requester, 60, key="race-hold", expires_at=soon())
+    held = holds.hold(requester, 60, cause=Cause.test("race-hold"), expires_at=soon())
     db.session.commit()
-    results = run_together(app, 10, lambda i: holds.post_hold(held.id, provider.id, key=f"settle-{i}").id)
+    results = run_together(app, 10, lambda i: holds.post_hold(held.id, provider.id, cause=Cause.test(f"settle-{i}")).id)
     assert len([r for r in results if isinstance(r, int)]) == 1, results
     assert service.balance(provider.id).posted == 60
     assert service.balance(requester.id) == service.Balance(posted=40, held=0)
@@ -96,7 +98,7 @@ def test_random_concurrent_transfers_never_change_the_total(app, savings, fund):
             source, target = rng.sample(ids, 2)
             amount = rng.randint(1, 400)
             try:
-                service.post([(source, -amount), (target, amount)], key=f"bank-{i}-{n}", kind="t")
+                service.post([(source, -amount), (target, amount)], cause=Cause.test(f"bank-{i}-{n}"), kind="t")
                 db.session.commit()
                 done += 1
             except DomainError:

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import text
 
 from marketplace.ledger import holds, service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 from tests.ledger.test_holds import soon
 
@@ -12,8 +13,8 @@ LEDGER_TABLES = ("ledger_entry", "ledger_posting", "ledger_hold", "ledger_hold_s
 @pytest.fixture
 def filled(savings):
     a, b = savings(100), savings()
-    entry = service.post([(a, -10), (b, 10)], key="filled", kind="test")
-    held = holds.hold(a, 5, key="filled-hold", expires_at=soon())
+    entry = service.post([(a, -10), (b, 10)], cause=Cause.test("filled"), kind="test")
+    held = holds.hold(a, 5, cause=Cause.test("filled-hold"), expires_at=soon())
     holds.void_hold(held)
     db.session.commit()
     return entry, a, b

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from marketplace.ledger import service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
@@ -42,12 +43,12 @@ def test_multi_entry_transactions_racing_never_deadlock(app, savings, fund):
         plan = [[(s, n), (t, -n)] for (s, n), (t, _) in plan]
         service.lock_accounts({a for lines in plan for a, _ in lines})
         for k, lines in enumerate(plan):
-            service.post(lines, key=f"{tag}-{k}", kind="test.many")
+            service.post(lines, cause=Cause.test(f"{tag}-{k}"), kind="test.many")
         return len(plan)
 
     def one(rng, tag):
         source, target = rng.choice(((issued, rng.choice(minutes)), rng.sample(minutes, 2), rng.sample(fen, 2)))
-        service.post([(source, -1), (target, 1)], key=f"{tag}-0", kind="test.one")
+        service.post([(source, -1), (target, 1)], cause=Cause.test(f"{tag}-0"), kind="test.one")
         return 1
 
     failures = []

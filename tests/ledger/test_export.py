@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.ledger import chain, export, service
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.models import LedgerAccount
 from marketplace.ledger.verify import snapshot
 from marketplace.platform.extensions import db
@@ -24,10 +25,12 @@ def ledger(savings, fund, open_account):
     people = [savings(600) for _ in range(3)]
     money = fund(50_000)
     spent = open_account("disbursed", "organisation")
-    service.post([(people[0], -90), (people[1], 90)], key=next_key(), kind="hours.gift", memo='给"妈妈"\\的时间')
-    service.post([(money, -12_345), (spent, 12_345)], key=next_key(), kind="disbursement", memo="=SUM(A1)",
+    service.post([(people[0], -90), (people[1], 90)], cause=Cause.test(next_key()), kind="hours.gift",
+                 memo='给"妈妈"\\的时间')
+    service.post([(money, -12_345), (spent, 12_345)], cause=Cause.test(next_key()), kind="disbursement",
+                 memo="=SUM(A1)",
                  effective_date=date.today() - timedelta(days=40))
-    gift = service.post([(people[2], -30), (people[0], 30)], key=next_key(), kind="hours.gift")
+    gift = service.post([(people[2], -30), (people[0], 30)], cause=Cause.test(next_key()), kind="hours.gift")
     service.reverse(gift, reason="sent to the wrong person")
     db.session.commit()
     return people, money, spent
@@ -123,7 +126,7 @@ def test_export_streams_in_constant_memory(savings, monkeypatch):
 
     def peak_for(n):
         for _ in range(n):
-            service.post([(a, -1), (b, 1)], key=next_key(), kind="test")
+            service.post([(a, -1), (b, 1)], cause=Cause.test(next_key()), kind="test")
         db.session.commit()
         tracemalloc.start()
         with snapshot() as conn:

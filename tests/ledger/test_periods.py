@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from marketplace.ledger import holds, periods, posting, service
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.errors import IdempotencyConflict, PeriodClosed
 from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPeriodClose
 from marketplace.platform.errors import Conflict, InvalidInput
@@ -38,7 +39,7 @@ def books(open_account):
             return close
 
     b = Books()
-    service.post([(b.income, -10_000), (b.bank, 10_000)], key=next_key(), kind="test",
+    service.post([(b.income, -10_000), (b.bank, 10_000)], cause=Cause.test(next_key()), kind="test",
                  effective_date=local_today() - timedelta(days=60))
     db.session.commit()
     return b
@@ -49,7 +50,7 @@ def entries() -> int:
 
 
 def pay(b, day, key=None, amount=500, **kwargs):
-    return service.post([(b.bank, -amount), (b.spent, amount)], key=key or next_key(), kind="test",
+    return service.post([(b.bank, -amount), (b.spent, amount)], cause=Cause.test(key or next_key()), kind="test",
                         effective_date=day, **kwargs)
 
 
@@ -80,7 +81,7 @@ def test_one_closed_account_refuses_the_whole_entry(books, open_account):
     books.close(local_today() - timedelta(days=10))
     other = open_account("test_fen")
     with pytest.raises(PeriodClosed):
-        service.post([(other, -5), (books.spent, 5)], key=next_key(), kind="test",
+        service.post([(other, -5), (books.spent, 5)], cause=Cause.test(next_key()), kind="test",
                      effective_date=local_today() - timedelta(days=20))
     assert service.balance(other).posted == 0
 
@@ -125,7 +126,7 @@ def test_a_hold_settles_into_the_open_period(books, fund):
     source, target = fund(1_000), fund()
     periods.close_books("organisation", books.org_id, [source.id, target.id],
                         through=local_today() - timedelta(days=1), period_start=local_today() - timedelta(days=31))
-    held = holds.hold(source, 300, key=next_key(), expires_at=soon())
+    held = holds.hold(source, 300, cause=Cause.test(next_key()), expires_at=soon())
     entry = holds.post_hold(held, target)
     db.session.commit()
     assert entry.effective_date == local_today() and service.balance(target).posted == 300
@@ -233,7 +234,7 @@ def test_a_close_waits_for_a_posting_in_flight(app, books):
 
     def post():
         with app.app_context():
-            service.post([(ids[0], -7), (ids[1], 7)], key="in-flight", kind="t", effective_date=day)
+            service.post([(ids[0], -7), (ids[1], 7)], cause=Cause.test("in-flight"), kind="t", effective_date=day)
             posted.set()
             time.sleep(0.6)
             db.session.commit()
@@ -258,7 +259,7 @@ def test_a_close_waits_for_a_posting_in_flight(app, books):
     assert db.session.scalar(select(LedgerEntry.effective_date).where(LedgerEntry.idempotency_key == "in-flight")) \
         == day
     with pytest.raises(PeriodClosed):
-        service.post([(ids[0], -7), (ids[1], 7)], key="after", kind="t", effective_date=day)
+        service.post([(ids[0], -7), (ids[1], 7)], cause=Cause.test("after"), kind="t", effective_date=day)
 
 
 @postgres_only
@@ -274,7 +275,7 @@ def test_many_postings_racing_a_close_leave_nothing_inside_it_afterwards(app, bo
         if i == 0:
             periods.close_books("organisation", org_id, ids, through=through, period_start=through - timedelta(30))
             return "closed"
-        return service.post([(ids[0], -1), (ids[1], 1)], key=f"race-{i}", kind="t", effective_date=day).id
+        return service.post([(ids[0], -1), (ids[1], 1)], cause=Cause.test(f"race-{i}"), kind="t", effective_date=day).id
 
     results = run_together(app, 21, work)
     assert results[0] == "closed", results
@@ -285,4 +286,4 @@ def test_many_postings_racing_a_close_leave_nothing_inside_it_afterwards(app, bo
     assert landed == sum(isinstance(r, int) for r in results)
     assert service.balance(ids[1]).posted == landed
     with pytest.raises(PeriodClosed):
-        service.post([(ids[0], -1), (ids[1], 1)], key="late", kind="t", effective_date=day)
+        service.post([(ids[0], -1), (ids[1], 1)], cause=Cause.test("late"), kind="t", effective_date=day)

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from marketplace.ledger import holds, service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from tests.ledger.test_holds import soon
@@ -54,7 +55,8 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(target=entries, who=st.integers(0, 2), minutes=st.integers(1, 600))
     def issue(self, who, minutes):
         lines = [(self.issuance, -minutes), (self.accounts[who], minutes)]
-        entry = self._attempt(lines, True, lambda: service.post(lines, key=f"s{next(_keys)}", kind="issue"))
+        entry = self._attempt(lines, True, lambda: service.post(lines, cause=Cause.test(f"s{next(_keys)}"),
+                                                                          kind="issue"))
         self.lines[entry.id] = lines
         return entry.id
 
@@ -63,7 +65,8 @@ class LedgerMachine(RuleBasedStateMachine):
         a, b = self.accounts[source], self.accounts[target_]
         lines = [(a, -minutes), (b, minutes)]
         ok = a == b or self._available(a) >= minutes
-        entry = self._attempt(lines, ok, lambda: service.post(lines, key=f"s{next(_keys)}", kind="transfer"))
+        entry = self._attempt(lines, ok, lambda: service.post(lines, cause=Cause.test(f"s{next(_keys)}"),
+                                                                        kind="transfer"))
         if entry is None:
             return None
         self.lines[entry.id] = lines
@@ -85,7 +88,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def hold(self, who, minutes):
         account = self.accounts[who]
         ok = self._available(account) >= minutes
-        held = self._attempt([], ok, lambda: holds.hold(account, minutes, key=f"h{next(_keys)}", expires_at=soon()))
+        held = self._attempt([], ok, lambda: holds.hold(account, minutes, cause=Cause.test(f"h{next(_keys)}"),
+                                                                 expires_at=soon()))
         if held is None:
             return None
         self.held[account] += minutes
@@ -100,7 +104,7 @@ class LedgerMachine(RuleBasedStateMachine):
         lines = [(account, -amount), (self.accounts[to], amount)]
         ok = hold_id not in self.settled
         if self._attempt(lines, ok, lambda: holds.post_hold(hold_id, self.accounts[to], amount=amount,
-                                                            key=f"p{next(_keys)}")) is not None:
+                                                            cause=Cause.test(f"p{next(_keys)}"))) is not None:
             self.settled.add(hold_id)
             self.held[account] -= minutes
 

@@ -2,6 +2,7 @@
 import pytest
 
 from marketplace.ledger import service
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.statement import statement
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
@@ -11,7 +12,7 @@ from tests.ledger.conftest import next_key
 def test_pages_run_newest_first_with_the_running_balance(savings):
     volunteer, family = savings(1000), savings()
     for minutes in (10, 20, 30, 40, 50):
-        service.post([(volunteer, -minutes), (family, minutes)], key=next_key(), kind="hours.gift")
+        service.post([(volunteer, -minutes), (family, minutes)], cause=Cause.test(next_key()), kind="hours.gift")
     db.session.commit()
     first = statement(volunteer, limit=4)
     assert [line.amount for line in first.lines] == [-50, -40, -30, -20]
@@ -24,10 +25,10 @@ def test_pages_run_newest_first_with_the_running_balance(savings):
 def test_a_new_posting_does_not_shift_the_next_page(savings):
     volunteer, family = savings(100), savings()
     for _ in range(3):
-        service.post([(volunteer, -1), (family, 1)], key=next_key(), kind="t")
+        service.post([(volunteer, -1), (family, 1)], cause=Cause.test(next_key()), kind="t")
     db.session.commit()
     first = statement(volunteer, limit=2)
-    service.post([(volunteer, -5), (family, 5)], key=next_key(), kind="t")
+    service.post([(volunteer, -5), (family, 5)], cause=Cause.test(next_key()), kind="t")
     db.session.commit()
     second = statement(volunteer, cursor=first.next_cursor, limit=2)
     assert [(line.amount, line.balance_after) for line in second.lines] == [(-1, 99), (100, 100)]
@@ -35,7 +36,7 @@ def test_a_new_posting_does_not_shift_the_next_page(savings):
 
 def test_forged_or_foreign_cursors_and_bad_limits_are_refused(savings):
     volunteer, other = savings(10), savings(10)
-    service.post([(volunteer, -1), (other, 1)], key=next_key(), kind="t")
+    service.post([(volunteer, -1), (other, 1)], cause=Cause.test(next_key()), kind="t")
     db.session.commit()
     cursor = statement(volunteer, limit=1).next_cursor
     for bad in ("not-a-cursor", cursor[:-2] + "xx"):

@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import text
 
 from marketplace.ledger import holds, service
+from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 from tests.ledger.conftest import next_key
 from tests.ledger.test_holds import soon
@@ -13,10 +14,11 @@ def busy_ledger(savings, fund):
     accounts = [savings(500) for _ in range(3)] + [fund(10_000)]
     for n in range(12):
         source, target = accounts[n % 3], accounts[(n + 1) % 3]
-        service.post([(source, -(n + 1)), (target, n + 1)], key=next_key(), kind="hours.gift", memo=f"第{n}次")
-    entry = service.post([(accounts[0], -7), (accounts[1], 7)], key=next_key(), kind="test")
+        service.post([(source, -(n + 1)), (target, n + 1)], cause=Cause.test(next_key()), kind="hours.gift",
+                     memo=f"第{n}次")
+    entry = service.post([(accounts[0], -7), (accounts[1], 7)], cause=Cause.test(next_key()), kind="test")
     service.reverse(entry, reason="typo")
-    holds.hold(accounts[2], 50, key=next_key(), expires_at=soon())
+    holds.hold(accounts[2], 50, cause=Cause.test(next_key()), expires_at=soon())
     db.session.commit()
     return accounts
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause
 from marketplace.payments import postings, service
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent
 from marketplace.platform.extensions import db
@@ -56,7 +57,7 @@ def test_a_refund_after_the_money_was_paid_out_is_posted_and_left_for_staff(
     deliver(FakeStripe.event("checkout.session.completed", fake_stripe.pay(started.checkout_id)))
     elsewhere = funds.create_fund(started.fund.organisation.memberships[0].user, started.fund.organisation,
                                   kind="general", name_zh="别的", name_en="Other")
-    postings.reallocate(started.fund, elsewhere, 10_000, key="test:paid-out", memo="paid out")
+    postings.reallocate(started.fund, elsewhere, 10_000, cause=Cause.test("test:paid-out"), memo="paid out")
     db.session.commit()
     response = deliver(FakeStripe.event("charge.refunded", fake_stripe.refund(started.checkout_id, 4_000)))
     assert response.status_code == 200 and response.json["outcome"] == "refund_unfunded"

@@ -9,6 +9,7 @@ from werkzeug.datastructures import FileStorage
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.ledger.verify import verify
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -54,7 +55,8 @@ def test_the_mend_moves_old_disbursements_onto_the_bank_once(world, runner):
     db.session.flush()
     spent = ledger.open_account("organisation", world.org.id, "disbursed")
     old.entry_id = ledger.post([(postings.fund_account(world.fund), -30_000), (spent, 30_000)],
-                               key=f"disbursement:{old.id}", kind="disbursement").id  # as it was booked before
+                               cause=Cause(CauseKind.DISBURSEMENT, old.id),
+                               kind="disbursement").id  # as it was booked before
     db.session.commit()
     bank = ledger.open_account("organisation", world.org.id, "bank")
     for _ in range(2):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
@@ -113,7 +114,7 @@ def test_the_review_warns_of_what_reconciliation_left_unmatched(client, auth, ch
 
     bank = ledger.open_account("organisation", charity.org.id, "bank")
     ledger.post([(bank, -5_000), (ledger.open_account("organisation", charity.org.id, "fees"), 5_000)],
-                key="last-month-fee", kind="t", effective_date=last_month_end() - timedelta(days=1))
+                cause=Cause.test("last-month-fee"), kind="t", effective_date=last_month_end() - timedelta(days=1))
     db.session.commit()
     auth.login(charity.staff.email)
     url = page_of(charity)

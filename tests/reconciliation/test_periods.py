@@ -10,6 +10,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.funds import disbursements
 from marketplace.funds import service as funds
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.errors import PeriodClosed
 from marketplace.ledger.models import LedgerEntry, LedgerPeriodClose
 from marketplace.payments import offline, postings
@@ -70,7 +71,7 @@ def test_staff_close_last_month_and_the_org_and_fund_accounts_lock(charity):
     assert event.actor_id == charity.staff.id and event.subject_id == charity.org.id
     assert event.detail["closed_through"] == through.isoformat()
     with pytest.raises(PeriodClosed):
-        ledger.post([(bank, -100), (postings.fund_account(charity.fund), 100)], key="late", kind="t",
+        ledger.post([(bank, -100), (postings.fund_account(charity.fund), 100)], cause=Cause.test("late"), kind="t",
                     effective_date=through)
 
 

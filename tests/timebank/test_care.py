@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -14,7 +15,7 @@ from marketplace.timebank.care import service as care
 
 def fund(user, minutes):
     ledger.post([(ledger.platform_account("hours_issued"), -minutes), (savings_account(user), minutes)],
-                key=f"fund:{user.id}", kind="hours.attendance")
+                cause=Cause.test(f"fund:{user.id}"), kind="hours.attendance")
     db.session.commit()
 
 

@@ -264,7 +264,7 @@ def test_a_failed_posting_job_can_be_confirmed_again_and_posts_each_row_once(tea
     real_post = ledger.post
 
     def flaky(lines, **kw):
-        if kw["key"].endswith(":4"):
+        if kw["cause"].key.endswith(":4"):
             raise RuntimeError("database went away")
         return real_post(lines, **kw)
 

@@ -6,6 +6,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
@@ -25,7 +26,7 @@ def upload(data=PNG, name="evidence.png"):
 
 def credit(user, minutes, kind="hours.attendance"):
     entry = ledger.post([(ledger.platform_account("hours_issued"), -minutes), (savings_account(user), minutes)],
-                        key=f"credit:{user.id}:{kind}:{minutes}", kind=kind)
+                        cause=Cause.test(f"credit:{user.id}:{kind}:{minutes}"), kind=kind)
     db.session.commit()
     return entry
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 from marketplace.timebank.activities import service
 from marketplace.timebank.models import Activity, Attendance, HourClaim
@@ -119,7 +120,7 @@ def test_attendance_by_hand_from_the_manage_page(client, auth, team, create_user
 def saved(create_user):
     volunteer = create_user(email="saver@example.org")
     ledger.post([(ledger.platform_account("hours_issued"), -600), (service.savings_account(volunteer), 600)],
-                key="saved", kind="hours.attendance", memo="长者探访")
+                cause=Cause.test("saved"), kind="hours.attendance", memo="长者探访")
     db.session.commit()
     return volunteer
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import event
 
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.platform.extensions import db
 from marketplace.transparency import lines
 
@@ -106,12 +107,12 @@ def test_each_page_is_described_with_a_fixed_number_of_queries(app, station, cre
     assert many <= few + 6  # the gifts, donors, firms, listings, payments: one query each, whatever the page size
 
 
-def test_entry_keys_are_read_in_one_place():
-    assert lines.key_parts("donation:12") == ("donation", 12)
-    assert lines.key_parts("refund:7:2500") == ("refund", 7)
-    assert lines.key_parts("disbursement:3") == ("disbursement", 3)
-    assert lines.key_parts("payout:po_123") == ("payout", None)
-    assert lines.key_parts("") == ("", None)
+def test_entry_keys_are_read_by_the_ledger_as_typed_causes():
+    assert Cause.parse("donation:12") == Cause(CauseKind.DONATION, 12) and Cause.parse("donation:12").number == 12
+    assert Cause.parse("refund:7:2500") == Cause(CauseKind.REFUND, 7, 2500)
+    assert Cause.parse("disbursement:3") == Cause(CauseKind.DISBURSEMENT, 3)
+    assert Cause.parse("payout:po_123").number is None
+    assert Cause.parse("") == Cause.test("")
 
 
 def test_a_correction_is_shown_as_such_without_the_staff_reason(client, station, create_fund, give, upload):

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from marketplace.funds import service as funds
 from marketplace.funds.models import Fund
+from marketplace.ledger.causes import Cause
 from marketplace.payments import demo_provider, offline, rules, service, shares, webhooks
 from marketplace.payments.gateway import sign
 from marketplace.payments.models import CreditNote, Donation
@@ -182,7 +183,7 @@ def test_money_collected_past_a_budget_before_the_cap_is_moved_to_the_community_
     need = create_listing(kind="household_need")  # ¥10,000, but wave 1 let ¥12,000 in
     fund = funds.restricted_fund_for(need)
     ledger.post([(ledger.platform_account("stripe_clearing"), -1_200_000), (postings.fund_account(fund), 1_200_000)],
-                key="legacy:overfunded", kind="donation")
+                cause=Cause.test("legacy:overfunded"), kind="donation")
     db.session.commit()
     for _ in range(2):  # safe to repeat
         result = runner.invoke(args=["wishes", "settle-excess"])

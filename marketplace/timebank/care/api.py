@@ -144,7 +144,7 @@ def get_pool(org_id):
 def give_to_pool(data, org_id):
     """Give saved minutes to the organisation's pool; the same key gives once."""
     org = get_organisation(org_id)
-    care.donate_to_pool(g.user, org.id, data["minutes"], key=f"pool:{g.user.id}:{data['idempotency_key']}")
+    care.donate_to_pool(g.user, org.id, data["minutes"], key=data["idempotency_key"])
     return _pool(org)
 
 

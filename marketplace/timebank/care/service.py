@@ -15,7 +15,8 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.ledger import holds
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerHold
+from marketplace.ledger.causes import Cause, CauseKind
+from marketplace.ledger.queries import hold_for
 from marketplace.orgs.models import District, Organisation
 from marketplace.orgs.policy import can, require
 from marketplace.platform.checks import reason_given
@@ -38,11 +39,12 @@ def pool_account(org: Organisation | int):
 
 @retried
 def donate_to_pool(user: User, organisation_id, minutes, *, key: str):
-    """Give saved minutes to an organisation's community hour pool."""
+    """Give saved minutes to an organisation's community hour pool, once per `key` (the client's)."""
     org = _organisation(organisation_id)
     if type(minutes) is not int or not 1 <= minutes <= 6_000_000:
         raise InvalidInput(fields={"minutes": [_l("Enter a whole number of minutes, at least 1.")]})
-    entry = ledger.post([(savings_account(user), -minutes), (pool_account(org), minutes)], key=key,
+    entry = ledger.post([(savings_account(user), -minutes), (pool_account(org), minutes)],
+                        cause=Cause(CauseKind.POOL, user.id, key),
                         kind="hours.pool_donation", actor=user)
     record("hours.donated_to_pool", actor=user, subject=org, minutes=minutes)
     return entry
@@ -73,12 +75,14 @@ def request_care(requester: User, *, organisation_id, recipient_name: str, servi
         raise InvalidInput(fields=fields)
     if from_pool:
         require(requester, "org.approve_hours", org)
-    existing = db.session.scalar(select(CareRequest).join(LedgerHold, LedgerHold.id == CareRequest.hold_id)
-                                 .where(LedgerHold.idempotency_key == f"care:{requester.id}:{key}"))
-    if existing is not None:
-        return existing
+    cause = Cause(CauseKind.CARE, requester.id, key)
+    earlier = hold_for(cause)
+    if earlier is not None:
+        existing = db.session.scalar(select(CareRequest).where(CareRequest.hold_id == earlier.id))
+        if existing is not None:
+            return existing
     source = pool_account(org) if from_pool else savings_account(requester)
-    held = holds.hold(source, minutes, key=f"care:{requester.id}:{key}", expires_at=scheduled_at + timedelta(days=30),
+    held = holds.hold(source, minutes, cause=cause, expires_at=scheduled_at + timedelta(days=30),
                       memo=service, actor=requester)
     care = CareRequest(requester_id=requester.id, organisation_id=org.id,
                        pool_organisation_id=org.id if from_pool else None, recipient_name=recipient_name.strip(),

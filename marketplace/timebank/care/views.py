@@ -135,7 +135,7 @@ def pool(org_id):
     key = request.form.get("key") or secrets.token_urlsafe(16)
     if form.validate_on_submit():
         try:
-            care.donate_to_pool(g.user, org.id, form.minutes.data, key=f"pool:{g.user.id}:{key}")
+            care.donate_to_pool(g.user, org.id, form.minutes.data, key=key)
         except DomainError as error:
             apply_errors(form, error)
         else:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.ledger.models import LedgerEntry
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
@@ -204,7 +204,7 @@ def _care_rows(user: User, start: date, end: date) -> list[dict]:
 
 
 def _not_reversed(entry_id):
-    return ~select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry_id).exists()
+    return ~ledger_queries.is_reversed(entry_id)
 
 
 def _row(kind: str, day: date, title: str, minutes: int, org_zh: str, org_en: str) -> dict:

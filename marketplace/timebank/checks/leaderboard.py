@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import and_, func, select, union_all
 
 from marketplace.auth.models import User
-from marketplace.ledger.models import LedgerAccount, LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -37,20 +37,17 @@ def ranking(period: str = "month", district_id: int | None = None, limit: int = 
     """
     today = local_today()
     start = today.replace(day=1) if period == "month" else today.replace(month=1, day=1)
-    original = served.reversed_entry()
-    minutes = func.sum(LedgerPosting.amount)
+    line = ledger_queries.lines()
+    minutes = func.sum(line.c.amount)
     stmt = (select(User, minutes.label("minutes"))
             .join(VolunteerPreference, VolunteerPreference.user_id == User.id)
-            .join(LedgerAccount, and_(LedgerAccount.owner_type == "user", LedgerAccount.owner_id == User.id,
-                                      LedgerAccount.purpose == "volunteer_savings"))
-            .join(LedgerPosting, LedgerPosting.account_id == LedgerAccount.id)
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .outerjoin(original, original.id == LedgerEntry.reverses_id)
-            .where(VolunteerPreference.is_on_leaderboard.is_(True), served.is_service(original),
-                   LedgerEntry.effective_date >= start)
+            .join(line, and_(line.c.owner_type == "user", line.c.owner_id == User.id,
+                             line.c.purpose == "volunteer_savings"))
+            .where(VolunteerPreference.is_on_leaderboard.is_(True), served.is_service(line),
+                   line.c.effective_date >= start)
             .group_by(User.id).having(minutes > 0).order_by(minutes.desc(), User.id).limit(limit))
     if district_id:
-        stmt = stmt.where(func.coalesce(LedgerEntry.reverses_id, LedgerEntry.id).in_(_served_in(district_id)))
+        stmt = stmt.where(line.c.cause_entry_id.in_(_served_in(district_id)))
     return [(user, int(minutes or 0)) for user, minutes in db.session.execute(stmt)]
 
 

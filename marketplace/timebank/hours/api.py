@@ -45,7 +45,7 @@ def give_hours(data):
     Refused with 409 (code insufficient_balance) when you have not saved enough.
     """
     entry = savings.give_hours(g.user, data["email"], data["minutes"],
-                               key=f"gift:{g.user.id}:{data['idempotency_key']}")
+                               key=data["idempotency_key"])
     return {"email": data["email"], "minutes": data["minutes"], "entry_id": entry.id,
             "created_at": entry.created_at}
 

@@ -19,8 +19,9 @@ from sqlalchemy import select
 
 from marketplace.audit.service import events_for, record
 from marketplace.auth.models import User
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerAccount, LedgerEntry
+from marketplace.ledger.causes import APPROVE, Cause, CauseKind
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.checks import reason_given
@@ -40,14 +41,16 @@ class Reviewable:
     """How one kind of record is reviewed."""
 
     model: type[Attendance] | type[HourClaim]
-    name: str  # names its audit events and ledger keys
+    name: str  # names its audit events
+    cause: CauseKind  # the ledger cause of the minutes it credits
     kind: str  # the ledger kind of the minutes it credits
     organisation: Callable[[Record], Organisation]
     keeps_minutes: bool  # whether the record stores the minutes granted
 
 
-ATTENDANCE = Reviewable(Attendance, "attendance", "hours.attendance", lambda a: a.activity.organisation, True)
-CLAIM = Reviewable(HourClaim, "claim", "hours.claim", lambda c: c.organisation, False)
+ATTENDANCE = Reviewable(Attendance, "attendance", CauseKind.ATTENDANCE, "hours.attendance",
+                        lambda a: a.activity.organisation, True)
+CLAIM = Reviewable(HourClaim, "claim", CauseKind.HOUR_CLAIM, "hours.claim", lambda c: c.organisation, False)
 
 
 def take(what: Reviewable, record_id, actor: User) -> Record:
@@ -81,7 +84,8 @@ def approve(what: Reviewable, row: Record, actor: User, minutes: int, note: str,
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
     if minutes:
         lines = [(ledger.platform_account("hours_issued"), -minutes), (timebank.savings_account(row.user_id), minutes)]
-        entry = ledger.post(lines, key=f"{what.name}:{row.id}:approve", kind=what.kind, memo=memo[:200], actor=actor,
+        entry = ledger.post(lines, cause=Cause(what.cause, row.id, APPROVE), kind=what.kind, memo=memo[:200],
+                            actor=actor,
                             effective_date=effective_date)
         row.entry_id = entry.id
     _decide(what, row, ReviewStatus.APPROVED, actor, note, minutes)
@@ -134,11 +138,10 @@ def mend_rejected() -> tuple[int, list[str]]:
     """
     mended, failed = 0, []
     for what in (ATTENDANCE, CLAIM):
-        reversal = db.aliased(LedgerEntry)
         ids = db.session.scalars(
-            select(what.model.id).outerjoin(reversal, reversal.reverses_id == what.model.entry_id)
+            select(what.model.id)
             .where(what.model.status == ReviewStatus.REJECTED, what.model.entry_id.is_not(None),
-                   reversal.id.is_(None)).order_by(what.model.id)).all()
+                   ~ledger_queries.is_reversed(what.model.entry_id)).order_by(what.model.id)).all()
         for record_id in ids:
             row = lock(what, record_id)
             try:
@@ -180,18 +183,12 @@ def lock_volunteers(user_ids: Iterable[int]) -> None:
     ids = sorted(set(user_ids))
     chunks = [ids[i:i + LOCK_CHUNK] for i in range(0, len(ids), LOCK_CHUNK)]
     for chunk in chunks:
-        found = set(db.session.scalars(select(LedgerAccount.owner_id).where(_savings_of(chunk))))
+        found = ledger_queries.account_ids("user", "volunteer_savings", chunk)
         for user_id in chunk:
             if user_id not in found:
                 timebank.savings_account(user_id)
     for chunk in chunks:
-        db.session.execute(select(LedgerAccount.id).where(_savings_of(chunk)).order_by(LedgerAccount.owner_id)
-                           .with_for_update(key_share=True))
-
-
-def _savings_of(user_ids: list[int]):
-    return (LedgerAccount.owner_type == "user") & (LedgerAccount.purpose == "volunteer_savings") \
-        & LedgerAccount.owner_id.in_(user_ids)
+        ledger_queries.lock_accounts_of("user", "volunteer_savings", chunk)
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
+from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
-from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.ledger.statement import StatementPage, statement
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
@@ -60,10 +61,7 @@ def badges(user: User, summary: Savings | None = None) -> list[Badge]:
     account = savings_account(user)
     activities = db.session.scalar(select(func.count()).select_from(Attendance).where(  # reversed ones do not count
         Attendance.user_id == user.id, Attendance.status == ReviewStatus.APPROVED, Attendance.minutes_granted > 0))
-    gave = db.session.scalar(select(func.count()).select_from(LedgerPosting).join(
-        LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id).where(
-        LedgerPosting.account_id == account.id, LedgerEntry.kind.in_(("hours.gift", "hours.pool_donation")),
-        LedgerPosting.amount < 0))
+    gave = ledger_queries.count_postings(account.id, ("hours.gift", "hours.pool_donation"), debits=True)
     return [
         Badge("first_service", summary.earned > 0),
         Badge("ten_activities", activities >= 10),
@@ -93,18 +91,14 @@ def monthly_minutes(user: User, months: int = 12) -> list[tuple[str, int, int]]:
     """Return (YYYY-MM, minutes in, minutes out) for the most recent months with movement."""
     account = savings_account(user)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    rows = db.session.execute(
-        select(LedgerEntry.effective_date, LedgerPosting.amount)
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .where(LedgerPosting.account_id == account.id))
-    for day, amount in rows:
+    for day, amount in ledger_queries.dated_amounts(account.id):
         bucket = totals[day.strftime("%Y-%m")]
         bucket[0 if amount > 0 else 1] += abs(amount)
     return [(month, *totals[month]) for month in sorted(totals)[-months:]]
 
 
-def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> LedgerEntry:
-    """Move saved minutes to a family member's account (another registered user)."""
+def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> ledger.Entry:
+    """Move saved minutes to a family member's account (another registered user), once per `key` (the client's)."""
     recipient = find_by_email(recipient_email or "")
     fields: dict[str, list] = {}
     if recipient is None or not recipient.is_active:
@@ -115,9 +109,10 @@ def give_hours(giver: User, recipient_email: str, minutes: int, *, key: str) -> 
         fields["minutes"] = [_l("Enter a whole number of minutes, at least 1.")]
     if fields:
         raise InvalidInput(fields=fields)
-    repeated = db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key)) is not None
+    cause = Cause(CauseKind.HOURS_GIFT, giver.id, key)
+    repeated = ledger_queries.entry_for(cause) is not None
     entry = ledger.post([(savings_account(giver), -minutes), (savings_account(recipient), minutes)],
-                        key=key, kind="hours.gift", memo="", actor=giver)
+                        cause=cause, kind="hours.gift", memo="", actor=giver)
     if not repeated:  # a repeated request returns the first gift and is not logged again
         record("hours.given", actor=giver, subject=recipient, minutes=minutes, entry_id=entry.id)
     db.session.commit()

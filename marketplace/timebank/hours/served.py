@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 
-from marketplace.ledger.models import LedgerEntry, LedgerPosting
+from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
 from marketplace.timebank.care.models import CareRequest
@@ -22,23 +22,17 @@ SERVICE_KINDS = ("hours.attendance", "hours.claim", "hours.import", "care.provid
 CARE_KIND = "care.provided"
 
 
-def reversed_entry():
-    """An alias of the entry a reversal points at; outer-join it on `LedgerEntry.reverses_id`."""
-    return db.aliased(LedgerEntry, name="reversed_entry")
+def is_service(line) -> ColumnElement[bool]:
+    """A ledger line (`ledger.queries.lines()`) that counts as service: a service credit, or the debit that
+    reverses one. The payer's side of care (a debit of a care entry, or the credit that reverses it) is not."""
+    return or_(and_(line.c.kind.in_(SERVICE_KINDS), line.c.amount > 0),
+               and_(line.c.original_kind.in_(SERVICE_KINDS), line.c.amount < 0))
 
 
-def is_service(original, posting=LedgerPosting, entry=LedgerEntry) -> ColumnElement[bool]:
-    """A posting that counts as service: a service credit, or the debit that reverses one.
-
-    The payer's side of care (a debit of a care entry, or the credit that reverses it) is not service.
-    """
-    return or_(and_(entry.kind.in_(SERVICE_KINDS), posting.amount > 0),
-               and_(original.kind.in_(SERVICE_KINDS), posting.amount < 0))
-
-
-def is_spent_on_care(original, posting=LedgerPosting, entry=LedgerEntry) -> ColumnElement[bool]:
-    """A posting that pays for care received, or gives such a payment back."""
-    return or_(and_(entry.kind == CARE_KIND, posting.amount < 0), and_(original.kind == CARE_KIND, posting.amount > 0))
+def is_spent_on_care(line) -> ColumnElement[bool]:
+    """A ledger line that pays for care received, or gives such a payment back."""
+    return or_(and_(line.c.kind == CARE_KIND, line.c.amount < 0),
+               and_(line.c.original_kind == CARE_KIND, line.c.amount > 0))
 
 
 def served_minutes(account_id: int, since: date | None = None) -> int:
@@ -53,22 +47,17 @@ def spent_minutes(account_id: int) -> int:
 
 def care_given_count(account_id: int) -> int:
     """How many times care given was paid into the account."""
-    return int(db.session.scalar(
-        select(func.count()).select_from(LedgerPosting).join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .where(LedgerPosting.account_id == account_id, LedgerEntry.kind == CARE_KIND, LedgerPosting.amount > 0))
-        or 0)
+    return ledger_queries.count_postings(account_id, (CARE_KIND,), debits=False)
 
 
 def minutes_by_district() -> dict[int, int]:
     """Minutes of service (less reversals) by the district served: the activity's or the care's district,
     or for claims and imported rows the district of the organisation that credited them."""
-    original = reversed_entry()
+    line = ledger_queries.lines()
     served_in = _district_of_entries().subquery()
-    stmt = (select(served_in.c.district_id, func.coalesce(func.sum(LedgerPosting.amount), 0))
-            .select_from(LedgerPosting).join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .outerjoin(original, original.id == LedgerEntry.reverses_id)
-            .join(served_in, served_in.c.entry_id == func.coalesce(original.id, LedgerEntry.id))
-            .where(is_service(original)).group_by(served_in.c.district_id))
+    stmt = (select(served_in.c.district_id, func.coalesce(func.sum(line.c.amount), 0))
+            .select_from(line).join(served_in, served_in.c.entry_id == line.c.cause_entry_id)
+            .where(is_service(line)).group_by(served_in.c.district_id))
     return {district: int(minutes) for district, minutes in db.session.execute(stmt)}
 
 
@@ -85,11 +74,8 @@ def _district_of_entries():
 
 
 def _total(account_id: int, condition, since: date | None = None) -> int:
-    original = reversed_entry()
-    stmt = (select(func.coalesce(func.sum(LedgerPosting.amount), 0))
-            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-            .outerjoin(original, original.id == LedgerEntry.reverses_id)
-            .where(LedgerPosting.account_id == account_id, condition(original)))
+    line = ledger_queries.lines()
+    stmt = select(func.coalesce(func.sum(line.c.amount), 0)).where(line.c.account_id == account_id, condition(line))
     if since is not None:
-        stmt = stmt.where(LedgerEntry.effective_date >= since)
+        stmt = stmt.where(line.c.effective_date >= since)
     return int(db.session.scalar(stmt) or 0)

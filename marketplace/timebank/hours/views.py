@@ -66,7 +66,7 @@ def give():
         if request.form.get("confirmed") != "1":
             return render_template("timebank/give_confirm.html", form=form, key=key)
         try:
-            savings.give_hours(g.user, form.email.data, form.minutes.data, key=f"gift:{g.user.id}:{key}")
+            savings.give_hours(g.user, form.email.data, form.minutes.data, key=key)
         except DomainError as error:
             apply_errors(form, error)
         else:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.ledger.models import LedgerAccount
+from marketplace.ledger import queries as ledger_queries
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import site_zone
 from marketplace.timebank.hours import daily_cap
@@ -204,10 +204,4 @@ def judge(rows: list[Row], known: Credited, tz: ZoneInfo) -> None:
 
 def savings_accounts(user_ids: set[int]) -> dict[int, int]:
     """Return the ids of the volunteers' savings accounts that exist (the rest are opened when posted)."""
-    found: dict[int, int] = {}
-    ids = sorted(user_ids)
-    for i in range(0, len(ids), CHUNK):
-        found.update(db.session.execute(select(LedgerAccount.owner_id, LedgerAccount.id).where(
-            LedgerAccount.owner_type == "user", LedgerAccount.purpose == "volunteer_savings",
-            LedgerAccount.owner_id.in_(ids[i:i + CHUNK]))).all())
-    return found
+    return ledger_queries.account_ids("user", "volunteer_savings", user_ids)

@@ -15,6 +15,7 @@ from sqlalchemy import String, cast, delete, func, insert, select, update
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.ledger import service as ledger
+from marketplace.ledger.causes import Cause, CauseKind
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform import jobs
@@ -304,7 +305,7 @@ def _post_row(row, actor, accounts, issued, credited, cap, batch_id, title, chan
         changes.append({"id": row.id, "errors": [refusal]})
         return 1
     entry = ledger.post([(issued, -row.minutes), (accounts[row.user_id], row.minutes)],
-                        key=f"import:{batch_id}:{row.row_number}", kind="hours.import",
+                        cause=Cause(CauseKind.IMPORT, batch_id, row.row_number), kind="hours.import",
                         memo=(row.description or title)[:200], actor=actor, effective_date=row.served_on)
     changes.append({"id": row.id, "entry_id": entry.id})
     credited.minutes[day_key] += row.minutes
