@@ -32,9 +32,7 @@ MACHINES: dict[str, Machine] = {}  # every declared machine by name, for docs/st
 
 
 class IllegalMove(Conflict):
-    """The machine's table does not allow this move; nothing was written."""
-
-    code = "illegal_move"
+    """The machine's table does not allow this move; nothing was written (HTTP 409, like any conflict)."""
 
 
 def _actor_id(by) -> int | None:

@@ -137,7 +137,8 @@ class Beneficiary(db.Model):
     last_helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     # verification has no column of its own: it is read from verified_at and reverify_due_on
-    machine = Machine("household_verification", "A household's verification by a visit, renewed yearly.", start={
+    machine = Machine("household_verification", "A household's verification by a visit; it turns `overdue` by itself "
+                      "when its yearly re-verification falls due.", start={
         "unverified": "staff registering the household with its consent",
     }, moves={
         "unverified": {"verified": "staff other than who registered it, after a visit"},
