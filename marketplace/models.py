@@ -17,6 +17,7 @@ from marketplace.ledger.models import (
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
+from marketplace.platform.state_change import StateChange
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
@@ -41,5 +42,5 @@ __all__ = [
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
     "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",
-    "IdempotentRequest",
+    "IdempotentRequest", "StateChange",
 ]

@@ -39,7 +39,7 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
-          "listing_cancellation", "credit_note", "idempotent_request"]
+          "listing_cancellation", "credit_note", "idempotent_request", "state_change"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 

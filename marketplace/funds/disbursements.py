@@ -126,7 +126,7 @@ def request_disbursement(actor: User, fund: Fund, *, payee: str, purpose: str, a
     try:
         disbursement = Disbursement(fund_id=fund.id, evidence_path=stored, evidence_type=content_type,
                                     requested_by_id=actor.id, **fields)
-        db.session.add(disbursement)
+        Disbursement.machine.start(disbursement, D.REQUESTED, actor, fields.get("purpose", "")[:300])
         db.session.flush()
         record("disbursement.requested", actor=actor, subject=disbursement, fund_id=fund.id,
                amount_fen=amount_fen, listing_id=fields["listing_id"])
@@ -157,8 +157,8 @@ def _pay(disbursement: Disbursement, actor: User) -> None:
         entry = postings.disburse(disbursement, actor=actor)
     except InsufficientBalance as error:
         raise _short(disbursement.amount_fen, error.available) from None
-    disbursement.status, disbursement.entry_id = D.PAID.value, entry.id
-    disbursement.decided_by_id, disbursement.decided_at = actor.id, now_utc()
+    Disbursement.machine.move(disbursement, D.PAID, actor, "paid", entry_id=entry.id, decided_by_id=actor.id,
+                              decided_at=now_utc())
     db.session.flush()
     record("disbursement.paid", actor=actor, subject=disbursement, amount_fen=disbursement.amount_fen,
            entry_id=entry.id)
@@ -199,8 +199,8 @@ def reject_disbursement(actor: User, disbursement_id, reason: str) -> Disburseme
     get_disbursement(actor, disbursement_id)  # a stranger learns nothing from the message
     reason = reason_given(reason)
     locked = _locked(actor, disbursement_id)
-    locked.status, locked.reject_reason = D.REJECTED.value, reason
-    locked.decided_by_id, locked.decided_at = actor.id, now_utc()
+    Disbursement.machine.move(locked, D.REJECTED, actor, reason, reject_reason=reason, decided_by_id=actor.id,
+                              decided_at=now_utc())
     record("disbursement.rejected", actor=actor, subject=locked, reason=reason)
     db.session.commit()
     return locked

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime, one_of
 from marketplace.wishes.models import Listing, new_public_code
@@ -84,6 +85,15 @@ class Disbursement(db.Model):
     evidence_type: Mapped[str] = mapped_column(String(40))
     public_evidence_path: Mapped[str] = mapped_column(String(200), default="")  # redacted copy, when publishable
     status: Mapped[str] = mapped_column(String(16), default=DisbursementStatus.REQUESTED.value, index=True)
+    machine = Machine("disbursement", "A payment out of a fund, with its receipt.", start={
+        DisbursementStatus.REQUESTED: "staff asking for a payment",
+    }, moves={
+        DisbursementStatus.REQUESTED: {
+            DisbursementStatus.PAID: "staff, at once up to the second-person amount; above it, a second staff member",
+            DisbursementStatus.REJECTED: "any staff member (the requester withdrawing it)"},
+        DisbursementStatus.PAID: {},
+        DisbursementStatus.REJECTED: {},
+    })
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime
 
@@ -153,3 +154,7 @@ class LedgerPeriodClose(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # a row is a closed period; periods are never reopened, so its one state is recorded as it starts
+    machine = Machine("ledger_period", "A period of a set of books (the platform's or an organisation's).", start={
+        "closed": "finance members and admins, through a day that has ended, after the last closed day",
+    }, moves={"closed": {}}, column=None, state_of=lambda close: "closed")

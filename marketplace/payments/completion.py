@@ -19,7 +19,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
 from marketplace.platform.timeutil import now_utc
 from marketplace.wishes import funding
-from marketplace.wishes.models import PledgeStatus
+from marketplace.wishes.models import Pledge, PledgeStatus
 
 BY_HAND = (Provider.BANK.value, Provider.CASH.value)
 
@@ -36,8 +36,7 @@ def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
     """
     if donation.status == DonationStatus.COMPLETED:
         return donation
-    donation.status = DonationStatus.COMPLETED.value
-    donation.completed_at = now_utc()
+    Donation.machine.move(donation, DonationStatus.COMPLETED, actor, "payment confirmed", completed_at=now_utc())
     listing_id = donation.fund.listing_id
     pledge = donation.pledge if donation.pledge is not None and donation.pledge.status == PledgeStatus.ACTIVE \
         else None
@@ -55,8 +54,8 @@ def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
     receipts.issue_number(donation)
     receipts.send_receipt(donation)
     if pledge is not None:
-        pledge.status = PledgeStatus.PAID.value
-        pledge.ended_at = donation.completed_at
+        Pledge.machine.move(pledge, PledgeStatus.PAID, actor, f"gift {donation.public_code} completed",
+                            ended_at=donation.completed_at)
     if excess:
         _excess(donation, excess, community, actor)
     if fee_fen > 0:

@@ -75,7 +75,7 @@ def checkout(user: User | None, code, outcome: str = "pay") -> webhooks.Result:
     if donation.status != DonationStatus.PENDING:
         raise Conflict(_l("This test payment is already settled."))
     if outcome == "pay" and too_late(donation):
-        donation.status = DonationStatus.CANCELLED.value
+        Donation.machine.move(donation, DonationStatus.CANCELLED, user, "fully funded")
         record("donation.cancelled", actor=user, subject=donation, reason="fully funded")
         db.session.commit()
         raise FullyFunded(_l("This wish or need was fully funded while you were paying. Nothing was charged. "

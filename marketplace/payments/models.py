@@ -13,6 +13,7 @@ from marketplace.auth.models import PublicDisplay, User
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime, one_of
 from marketplace.wishes.models import Listing, Pledge, new_public_code
@@ -67,6 +68,22 @@ class Donation(db.Model):
     message: Mapped[str] = mapped_column(String(300), default="")
     provider: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(20), default=DonationStatus.PENDING.value, index=True)
+    machine = Machine("donation", "A gift of money (online, offline or a co-funding share).", start={
+        DonationStatus.PENDING: "a donor starting a checkout; staff recording money received",
+    }, moves={
+        DonationStatus.PENDING: {
+            DonationStatus.COMPLETED: "the provider confirming payment; staff recording money received",
+            DonationStatus.AWAITING_SECOND: "staff recording money above the second-person amount",
+            DonationStatus.FAILED: "the provider declining it, or a checkout that could not open",
+            DonationStatus.CANCELLED: "the demo checkout, when the wish or need was funded meanwhile"},
+        DonationStatus.AWAITING_SECOND: {
+            DonationStatus.COMPLETED: "a second staff member confirming it",
+            DonationStatus.CANCELLED: "staff cancelling it"},
+        DonationStatus.FAILED: {DonationStatus.PENDING: "the provider saying it was paid after all"},
+        DonationStatus.CANCELLED: {DonationStatus.PENDING: "the provider saying it was paid after all"},
+        DonationStatus.COMPLETED: {DonationStatus.REFUNDED: "a refund of the whole amount (provider or staff)"},
+        DonationStatus.REFUNDED: {},
+    })
     checkout_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # Stripe Checkout Session id
     payment_intent_id: Mapped[str | None] = mapped_column(String(120), index=True)
     charge_id: Mapped[str | None] = mapped_column(String(120), index=True)

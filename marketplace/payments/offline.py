@@ -83,15 +83,15 @@ def record_gift(actor: User, org: Organisation, *, fund_id, method: str, amount_
     def book() -> Donation:  # one transaction, repeated after a deadlock; the file is stored once
         donation = Donation(fund_id=fund.id, listing_id=fund.listing_id, donor_id=payer.id if payer else None,
                             organisation_id=firm.id if firm else None, amount_fen=amount_fen, display=display,
-                            provider=method, status=DonationStatus.PENDING.value, reference=reference.strip(),
+                            provider=method, reference=reference.strip(),
                             payer_name=payer_name, received_on=received_on, evidence_path=path,
                             evidence_type=content_type, recorded_by_id=actor.id, is_late_entry=late_entry)
-        db.session.add(donation)
+        Donation.machine.start(donation, DonationStatus.PENDING, actor, f"recorded ({method})")
         db.session.flush()
         record("donation.recorded", actor=actor, subject=donation, amount_fen=amount_fen, provider=method,
                received_on=received_on.isoformat(), late_entry=late_entry)
         if controls.needs_second_person(amount_fen):
-            donation.status = DonationStatus.AWAITING_SECOND.value
+            Donation.machine.move(donation, DonationStatus.AWAITING_SECOND, actor, "above the second-person amount")
         else:
             donation.confirmed_by_id = actor.id
             complete(donation, actor)
@@ -130,7 +130,7 @@ def cancel_gift(actor: User, donation_id) -> Donation:
     donation = _locked_offline(actor, donation_id)
     if donation.status != DonationStatus.AWAITING_SECOND:
         raise Conflict(_l("This gift is not waiting for confirmation any more."))
-    donation.status = DonationStatus.CANCELLED.value
+    Donation.machine.move(donation, DonationStatus.CANCELLED, actor, "cancelled by staff")
     record("donation.cancelled", actor=actor, subject=donation)
     db.session.commit()
     return donation

@@ -16,7 +16,7 @@ from marketplace.payments.gateway import GatewayError, gateway
 from marketplace.payments.models import CreditNote, Donation, DonationStatus, ExcessChoice
 from marketplace.platform.extensions import db
 from marketplace.wishes import funding
-from marketplace.wishes.models import PledgeStatus
+from marketplace.wishes.models import Pledge, PledgeStatus
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,9 @@ def refund(donation: Donation, amount_fen: int, *, reason: str, actor=None, post
         postings.refund(donation, amount_fen, total, actor=actor, shortfall_fen=shortfall)
     donation.refunded_fen = total
     if total == donation.amount_fen:
-        donation.status = DonationStatus.REFUNDED.value
+        Donation.machine.move(donation, DonationStatus.REFUNDED, actor, reason)
         if donation.pledge is not None and donation.pledge.status == PledgeStatus.PAID:
-            donation.pledge.status = PledgeStatus.CANCELLED.value
+            Pledge.machine.move(donation.pledge, PledgeStatus.CANCELLED, actor, f"gift {donation.public_code} refunded")
     credit_note(donation, amount_fen, reason)
     record("donation.refunded", actor=actor, subject=donation, amount_fen=amount_fen, refunded_fen=total,
            shortfall_fen=shortfall, reason=reason)

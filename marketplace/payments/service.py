@@ -163,8 +163,8 @@ def _pending(donor, fund, amount_fen, display, message, excess_choice=None, **li
     donation = Donation(fund_id=fund.id, donor_id=donor.id, amount_fen=amount_fen,
                         excess_choice=excess_choice or ExcessChoice.COMMUNITY.value,
                         display=display or donor.public_display, message=message.strip(),
-                        provider=rules.provider(), status=S.PENDING.value, **links)
-    db.session.add(donation)
+                        provider=rules.provider(), **links)
+    Donation.machine.start(donation, S.PENDING, donor, "checkout started")
     db.session.flush()
     record("donation.started", actor=donor, subject=donation, amount_fen=amount_fen, provider=donation.provider)
     db.session.commit()
@@ -188,9 +188,7 @@ def begin_checkout(donation: Donation, *, success_url: str, cancel_url: str, dem
             checkout = gateway().create_checkout(success_url=success_url, cancel_url=cancel_url, **facts)
         except GatewayError:
             log.exception("could not open a Stripe Checkout Session for donation %s", facts["donation_code"])
-            db.session.execute(update(Donation).where(Donation.id == facts["donation_id"],
-                                                      Donation.status == S.PENDING.value)
-                               .values(status=S.FAILED.value))
+            Donation.machine.move_if(facts["donation_id"], S.PENDING, S.FAILED, why="checkout could not open")
             db.session.commit()
             raise ProviderUnavailable() from None
     db.session.execute(update(Donation).where(Donation.id == facts["donation_id"], Donation.checkout_id.is_(None))
@@ -226,7 +224,8 @@ def apply_paid(donation: Donation, payment: Payment) -> bool:
         log.warning("donation %s was %s but the provider says it is paid", donation.public_code, donation.status)
     donation.payment_intent_id = payment.intent_id or donation.payment_intent_id
     donation.charge_id = payment.charge_id or donation.charge_id
-    donation.status = S.PENDING.value
+    if donation.status != S.PENDING:
+        Donation.machine.move(donation, S.PENDING, why="the provider says it is paid")
     completion.complete(donation, fee_fen=payment.fee_fen)
     return True
 
@@ -235,7 +234,7 @@ def apply_failed(donation: Donation) -> str:
     """Mark a pending donation failed (the bank declined a delayed payment)."""
     if donation.status != S.PENDING:
         return "ignored"
-    donation.status = S.FAILED.value
+    Donation.machine.move(donation, S.FAILED, why="the provider declined it")
     record("donation.failed", subject=donation, provider=donation.provider)
     db.session.flush()
     return "failed"

@@ -55,10 +55,10 @@ def record_share(actor: User, listing_id, *, source: str, amount_fen, received_o
     funding.refuse_if_funded(locked, amount_fen)
     fund = restricted_fund_for(locked)
     share = Donation(fund_id=fund.id, listing_id=locked.id, amount_fen=amount_fen, display=PublicDisplay.NAME.value,
-                     provider=Provider.BANK.value, status=DonationStatus.PENDING.value, source=source,
+                     provider=Provider.BANK.value, source=source,
                      payer_name=PAYER[source], received_on=received_on, reference=reference.strip(),
                      recorded_by_id=actor.id, confirmed_by_id=actor.id)
-    db.session.add(share)
+    Donation.machine.start(share, DonationStatus.PENDING, actor, f"co-funding share ({source})")
     db.session.flush()
     record("need.share_received", actor=actor, subject=share, listing=locked.id, source=source, amount_fen=amount_fen)
     complete(share, actor)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from config import Settings, settings
 from marketplace.platform.extensions import db
@@ -71,19 +71,24 @@ def beat(job) -> None:
         db.session.commit()
 
 
-def sweep_silent(model, running: tuple[str, ...], stopped: Callable[[str], dict], *, stale: timedelta = STALE,
-                 now: datetime | None = None, after: Callable[[int, str], None] | None = None) -> int:
-    """Give every row of `model` in a `running` status whose heartbeat is older than `stale` the values
-    `stopped(status)` names (its heartbeat cleared), then call `after(id, status)`; commit each.
+def sweep_silent(model, running: tuple[str, ...], stopped: Callable[[str], tuple[str, dict]], *,
+                 stale: timedelta = STALE, now: datetime | None = None,
+                 after: Callable[[int, str], None] | None = None) -> int:
+    """Move every row of `model` in a `running` status whose heartbeat is older than `stale` to the state
+    and values `stopped(status)` names (its heartbeat cleared), then call `after(id, status)`; commit each.
 
-    Each row is taken by a conditional UPDATE, so sweeps on several hosts handle it once. Returns how many.
+    Each row is taken by a guarded move (`model.machine.move_if`), so sweeps on several hosts handle it once.
+    Returns how many.
     """
     cutoff = (now or now_utc()) - stale
-    silent = (model.status.in_(running), func.coalesce(model.heartbeat_at, model.created_at) < cutoff)
+    stale_beat = func.coalesce(model.heartbeat_at, model.created_at) < cutoff
     handled = 0
-    for job_id, status in db.session.execute(select(model.id, model.status).where(*silent)).all():
-        taken = db.session.execute(update(model).where(model.id == job_id, *silent)
-                                   .values(heartbeat_at=None, **stopped(status))).rowcount
+    for job_id, status in db.session.execute(select(model.id, model.status)
+                                             .where(model.status.in_(running), stale_beat)).all():
+        to, values = stopped(status)
+        still_running = (status, *(s for s in running if s != status and model.machine.can(s, to)))
+        taken = int(model.machine.move_if(job_id, still_running, to, why="its job stopped", conditions=(stale_beat,),
+                                          heartbeat_at=None, **values))
         if taken and after is not None:
             after(job_id, status)
         db.session.commit()

@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.audit.service import record
@@ -74,9 +74,9 @@ def start_import(actor, books: Books, kind: str, upload, profile_id=None) -> Sta
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     batch = StatementImport(owner_type=books.owner_type, owner_id=books.owner_id, account_id=account.id, kind=kind,
-                            profile_id=profile.id if profile else None, stored_path=name, status="queued",
+                            profile_id=profile.id if profile else None, stored_path=name,
                             rows_total=max(data.count(b"\n") - 1, 1), uploaded_by_id=actor.id)
-    db.session.add(batch)
+    StatementImport.machine.start(batch, "queued", actor, "uploaded")
     db.session.flush()
     record("reconciliation.import_started", actor=actor, subject=batch, kind=kind, bytes=len(data))
     db.session.commit()
@@ -111,8 +111,7 @@ def run_import(import_id: int) -> None:
     except Exception:  # noqa: BLE001 - reported on the import's page; the lines inserted so far stay unique
         log.exception("statement import %s failed", import_id)
         db.session.rollback()
-        db.session.execute(update(StatementImport).where(StatementImport.id == import_id)
-                           .values(_failed("error")))
+        StatementImport.machine.move_if(import_id, RUNNING, "failed", why="its job failed", **_failed("error")[1])
         db.session.commit()
     finally:
         _discard_file(import_id)
@@ -127,8 +126,8 @@ def sweep_stuck(now: datetime | None = None) -> int:
                                        stale=QUEUE_STALE, now=now, after=_stopped)
 
 
-def _failed(problem: str) -> dict:
-    return {"status": "failed", "problem": problem, "finished_at": now_utc()}
+def _failed(problem: str) -> tuple[str, dict]:
+    return "failed", {"problem": problem, "finished_at": now_utc()}
 
 
 def _stopped(import_id: int, status: str) -> None:
@@ -139,7 +138,7 @@ def _stopped(import_id: int, status: str) -> None:
 
 
 def _run(batch: StatementImport) -> None:
-    batch.status, batch.heartbeat_at = "checking", now_utc()
+    StatementImport.machine.move(batch, "checking", why="its job started", heartbeat_at=now_utc())
     db.session.commit()
     errors, count = [], 0
     for _number, found in _parsed(batch):
@@ -152,11 +151,12 @@ def _run(batch: StatementImport) -> None:
             jobs.beat(batch)
     batch.rows_total, batch.rows_done = count, count
     if batch.error_count:
-        batch.status, batch.errors, batch.finished_at = "rejected", errors, now_utc()
+        StatementImport.machine.move(batch, "rejected", why=f"{batch.error_count} bad lines", errors=errors,
+                                     finished_at=now_utc())
         record("reconciliation.import_rejected", subject=batch, errors=batch.error_count)
         db.session.commit()
         return
-    batch.status, batch.rows_done = "importing", 0
+    StatementImport.machine.move(batch, "importing", why="every line reads", rows_done=0)
     db.session.commit()
     pending, done = [], 0
     for _number, found in _parsed(batch):
@@ -169,12 +169,12 @@ def _run(batch: StatementImport) -> None:
             db.session.commit()
     _insert(pending)
     batch.rows_done = done
-    batch.status, batch.heartbeat_at = "matching", now_utc()
+    StatementImport.machine.move(batch, "matching", why="lines stored", heartbeat_at=now_utc())
     db.session.commit()
     batch.rows_new = db.session.scalar(select(func.count(StatementLine.id))
                                        .where(StatementLine.import_id == batch.id)) or 0
     batch.matched = matching.auto_match(batch.account_id, import_id=batch.id, progress=lambda: jobs.beat(batch))
-    batch.status, batch.finished_at, batch.heartbeat_at = "done", now_utc(), None
+    StatementImport.machine.move(batch, "done", why="matched", finished_at=now_utc(), heartbeat_at=None)
     record("reconciliation.imported", subject=batch, lines=batch.rows_new, matched=batch.matched)
     db.session.commit()
 

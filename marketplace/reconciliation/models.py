@@ -14,6 +14,7 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Inde
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime
 
@@ -74,6 +75,18 @@ class StatementImport(db.Model):
     profile_id: Mapped[int | None] = mapped_column(ForeignKey("reconciliation_bank_profile.id"))
     stored_path: Mapped[str] = mapped_column(String(200), default="")  # generated name, emptied when done
     status: Mapped[str] = mapped_column(String(12), default="queued")
+    machine = Machine("statement_import", "An uploaded Stripe report or bank statement.", start={
+        "queued": "finance staff or a platform admin uploading a file",
+    }, moves={
+        "queued": {"checking": "its job starting", "failed": "its job failing, or the sweep when no job took it"},
+        "checking": {"importing": "its job, when every line reads", "rejected": "its job, naming the bad lines",
+                     "failed": "its job failing, or the sweep when its job stopped"},
+        "importing": {"matching": "its job", "failed": "its job failing, or the sweep when its job stopped"},
+        "matching": {"done": "its job", "failed": "its job failing, or the sweep when its job stopped"},
+        "done": {},
+        "rejected": {},
+        "failed": {},
+    })
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     rows_new: Mapped[int] = mapped_column(Integer, default=0)
@@ -141,6 +154,14 @@ class CorrectionRequest(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(12), default="requested")
+    machine = Machine("correction", "A correcting entry above the second-person amount.", start={
+        "requested": "finance staff asking for it",
+    }, moves={
+        "requested": {"approved": "someone other than who asked (the entry is posted)",
+                      "rejected": "finance staff (the person who asked withdrawing it)"},
+        "approved": {},
+        "rejected": {},
+    })
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -76,7 +76,7 @@ def correct(actor, books: Books, line_id, reason) -> ReconciliationMatch | Corre
     if controls.needs_second_person(line.amount_fen):
         asked = CorrectionRequest(account_id=line.account_id, line_id=line.id, amount_fen=line.amount_fen,
                                   reason=reason, requested_by_id=actor.id)
-        db.session.add(asked)
+        CorrectionRequest.machine.start(asked, "requested", actor, reason)
         db.session.flush()
         record("reconciliation.correction_requested", actor=actor, subject=asked, line_id=line.id,
                amount_fen=line.amount_fen, reason=reason)
@@ -107,7 +107,8 @@ def approve_correction(actor, books: Books, request_id) -> ReconciliationMatch:
     if db.session.scalar(select(ReconciliationMatch.id).where(ReconciliationMatch.line_id == line.id)):
         raise Conflict(ALREADY)
     match = _post_correction(actor, books, line, asked.reason)
-    asked.status, asked.decided_by_id, asked.decided_at = "approved", actor.id, now_utc()
+    CorrectionRequest.machine.move(asked, "approved", actor, asked.reason, decided_by_id=actor.id,
+                                   decided_at=now_utc())
     record("reconciliation.correction_approved", actor=actor, subject=asked, line_id=line.id)
     return match
 
@@ -115,7 +116,7 @@ def approve_correction(actor, books: Books, request_id) -> ReconciliationMatch:
 def reject_correction(actor, books: Books, request_id) -> CorrectionRequest:
     """Refuse (or, for the person who asked, withdraw) a waiting correction; nothing is posted."""
     asked = _locked_request(books, request_id)
-    asked.status, asked.decided_by_id, asked.decided_at = "rejected", actor.id, now_utc()
+    CorrectionRequest.machine.move(asked, "rejected", actor, "", decided_by_id=actor.id, decided_at=now_utc())
     record("reconciliation.correction_rejected", actor=actor, subject=asked, line_id=asked.line_id)
     db.session.commit()
     return asked

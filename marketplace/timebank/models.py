@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime, one_of
 
@@ -91,6 +92,18 @@ class Signup(db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
+    machine = Machine("signup", "A volunteer's place at an activity.", start={
+        SignupStatus.CONFIRMED: "a volunteer signing up while places are left",
+        SignupStatus.WAITLISTED: "a volunteer signing up when the activity is full",
+    }, moves={
+        SignupStatus.CONFIRMED: {SignupStatus.CANCELLED: "the volunteer, before the sign-up cut-off"},
+        SignupStatus.WAITLISTED: {
+            SignupStatus.CONFIRMED: "the first on the waitlist, when a confirmed volunteer cancels",
+            SignupStatus.CANCELLED: "the volunteer, before the sign-up cut-off"},
+        SignupStatus.CANCELLED: {
+            SignupStatus.CONFIRMED: "the volunteer signing up again while places are left",
+            SignupStatus.WAITLISTED: "the volunteer signing up again when the activity is full"},
+    })
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -117,6 +130,16 @@ class Attendance(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # set when entered by hand
     manual_reason: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
+    machine = Machine("attendance", "A volunteer's attendance at an activity, reviewed for hours.", start={
+        ReviewStatus.PENDING: "a volunteer scanning in, or a coordinator entering attendance by hand",
+    }, moves={
+        ReviewStatus.PENDING: {
+            ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
+            ReviewStatus.REJECTED: "a coordinator other than the volunteer, giving the reason"},
+        ReviewStatus.APPROVED: {ReviewStatus.REVERSED: "a coordinator, with a reversing entry"},
+        ReviewStatus.REJECTED: {},
+        ReviewStatus.REVERSED: {},
+    })
     minutes_granted: Mapped[int | None] = mapped_column(Integer)
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -145,6 +168,16 @@ class HourClaim(db.Model):
     evidence_path: Mapped[str] = mapped_column(String(200), default="")
     evidence_type: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
+    machine = Machine("hour_claim", "Hours a volunteer claims for service outside an activity.", start={
+        ReviewStatus.PENDING: "a volunteer claiming hours",
+    }, moves={
+        ReviewStatus.PENDING: {
+            ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
+            ReviewStatus.REJECTED: "a coordinator other than the volunteer, giving the reason"},
+        ReviewStatus.APPROVED: {ReviewStatus.REVERSED: "a coordinator, with a reversing entry"},
+        ReviewStatus.REJECTED: {},
+        ReviewStatus.REVERSED: {},
+    })
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

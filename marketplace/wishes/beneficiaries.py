@@ -87,7 +87,7 @@ def register_beneficiary(actor: User, org: Organisation, **data) -> Beneficiary:
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
     beneficiary = Beneficiary(organisation_id=org.id, registered_by_id=actor.id, **_clean(data))
-    db.session.add(beneficiary)
+    Beneficiary.machine.start(beneficiary, "unverified", actor, "registered with consent")
     db.session.flush()
     record("beneficiary.registered", actor=actor, subject=beneficiary)
     db.session.commit()
@@ -115,9 +115,9 @@ def verify_beneficiary(actor: User, beneficiary_id) -> Beneficiary:
     require(actor, "org.manage_beneficiaries", beneficiary.organisation)
     if beneficiary.registered_by_id == actor.id:
         raise Conflict(_l("You registered this household, so someone else must visit and verify it."))
-    beneficiary.verified_by_id = actor.id
-    beneficiary.verified_at = now_utc()
-    beneficiary.reverify_due_on = add_months(local_today(), settings.WISHES_REVERIFY_MONTHS)
+    Beneficiary.machine.move(beneficiary, "verified", actor, "visited", verified_by_id=actor.id,
+                             verified_at=now_utc(),
+                             reverify_due_on=add_months(local_today(), settings.WISHES_REVERIFY_MONTHS))
     record("beneficiary.verified", actor=actor, subject=beneficiary)
     db.session.commit()
     return beneficiary
@@ -132,8 +132,7 @@ def may_see_private(user: User | None, beneficiary: Beneficiary) -> bool:
 
 def is_verified(beneficiary: Beneficiary) -> bool:
     """A household is verified until its re-verification falls due."""
-    due = beneficiary.reverify_due_on
-    return beneficiary.verified_at is not None and due is not None and due >= local_today()
+    return beneficiary.verification == "verified"
 
 
 def get_beneficiary(actor: User | None, beneficiary_id) -> Beneficiary:

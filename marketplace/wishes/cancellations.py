@@ -57,7 +57,7 @@ def propose(actor: User, listing_id, action: str, reason: str) -> Cancellation:
                                                        Cancellation.status == C.PROPOSED.value)):
         raise Conflict(_l("A cancellation is already waiting for a second staff member."))
     made = Cancellation(listing_id=locked.id, action=action, reason=reason, proposed_by_id=actor.id)
-    db.session.add(made)
+    Cancellation.machine.start(made, C.PROPOSED, actor, reason)
     db.session.flush()
     record("listing.cancellation_proposed", actor=actor, subject=made, listing=locked.id, settle=action)
     db.session.commit()
@@ -82,14 +82,15 @@ def decide(actor: User, cancellation_id, confirm: bool) -> Cancellation:
         raise Conflict(_l("This cancellation was already decided."))
     if confirm and locked.proposed_by_id == actor.id:
         raise Forbidden(_l("Another staff member must confirm a cancellation you proposed."))
-    locked.status = (C.CONFIRMED if confirm else C.REJECTED).value
-    locked.decided_by_id, locked.decided_at = actor.id, now_utc()
+    Cancellation.machine.move(locked, C.CONFIRMED if confirm else C.REJECTED, actor, locked.reason,
+                              decided_by_id=actor.id, decided_at=now_utc())
     to_refund: list[tuple[Donation, int]] = []
     ended = []
     if confirm:
         to_refund = _settle(actor, locked, listing, gifts)
-        ended = _end_claims_and_pledges(listing)
-        move(listing, ListingStatus.WITHDRAWN, actor, f"cancelled ({locked.action}): {locked.reason}"[:300])
+        why = f"cancelled ({locked.action}): {locked.reason}"[:300]
+        ended = _end_claims_and_pledges(listing, actor, why)
+        move(listing, ListingStatus.WITHDRAWN, actor, why)
     record("listing.cancellation_" + locked.status, actor=actor, subject=locked, amount_fen=locked.amount_fen)
     for gift, amount in to_refund:
         refunds.request_refund(gift, amount, key=f"cancel-{locked.id}-{gift.public_code}")

@@ -68,7 +68,7 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
         raise Conflict(_l("This wish is not open for claims."))
     claim = WishClaim(listing_id=listing.id, claimant_id=claimant.id, organisation_id=org.id if org else None,
                       method=method, deadline_at=deadline, created_at=now)
-    db.session.add(claim)
+    WishClaim.machine.start(claim, ClaimStatus.ACTIVE, claimant, "claimed")
     db.session.flush()
     record("wish.claimed", actor=claimant, subject=claim, listing=listing.id)
     db.session.commit()
@@ -95,7 +95,7 @@ def _locked_pair(claim: WishClaim) -> tuple[WishClaim, Listing]:
 
 def _end(claim: WishClaim, listing: Listing, status: ClaimStatus, actor: User | None, note: str) -> None:
     """End an active claim and put its wish back to published (caller commits)."""
-    claim.status, claim.ended_at = status.value, now_utc()
+    WishClaim.machine.move(claim, status, actor, note, ended_at=now_utc())
     listing.claim_deadline_at = None
     move(listing, S.PUBLISHED, actor, note)
 

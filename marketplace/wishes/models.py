@@ -11,6 +11,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -27,7 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import now_utc
+from marketplace.platform.states import Machine
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.platform.types import UTCDateTime, one_of
 
 
@@ -134,11 +136,27 @@ class Beneficiary(db.Model):
     reverify_due_on: Mapped[date | None] = mapped_column(Date, index=True)
     last_helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # verification has no column of its own: it is read from verified_at and reverify_due_on
+    machine = Machine("household_verification", "A household's verification by a visit; it turns `overdue` by itself "
+                      "when its yearly re-verification falls due.", start={
+        "unverified": "staff registering the household with its consent",
+    }, moves={
+        "unverified": {"verified": "staff other than who registered it, after a visit"},
+        "verified": {"verified": "staff other than who registered it, re-verifying before it falls due"},
+        "overdue": {"verified": "staff other than who registered it, re-verifying after a visit"},
+    }, column=None, state_of=lambda household: household.verification)
 
     organisation: Mapped[Organisation] = relationship()
     district: Mapped[District] = relationship()
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+
+    @property
+    def verification(self) -> str:
+        """`unverified`, `verified`, or `overdue` once its re-verification falls due."""
+        if self.verified_at is None:
+            return "unverified"
+        return "verified" if self.reverify_due_on is not None and self.reverify_due_on >= local_today() else "overdue"
 
 
 class Listing(db.Model):
@@ -182,6 +200,40 @@ class Listing(db.Model):
     search_text: Mapped[str] = mapped_column(Text, default="")  # lower-cased public words, for LIKE / trigram
     status: Mapped[str] = mapped_column(String(16), default=ListingStatus.DRAFT.value)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    machine = Machine("listing", "A micro-wish, household need or service need.", start={
+        ListingStatus.DRAFT: "staff writing it with the household's consent",
+    }, moves={
+        ListingStatus.DRAFT: {
+            ListingStatus.SUBMITTED: "staff (a need's co-funding plan adding up to its budget)",
+            ListingStatus.WITHDRAWN: "staff"},
+        ListingStatus.SUBMITTED: {
+            ListingStatus.VERIFIED: "staff other than the author; the household verified, the budget within the cap",
+            ListingStatus.DRAFT: "staff sending it back, with a note",
+            ListingStatus.WITHDRAWN: "staff"},
+        ListingStatus.VERIFIED: {
+            ListingStatus.PUBLISHED: "staff of a verified organisation; the household verified",
+            ListingStatus.WITHDRAWN: "staff"},
+        ListingStatus.PUBLISHED: {
+            ListingStatus.CLAIMED: "a donor claiming it (one wins); pledges or gifts covering the need; an activity",
+            ListingStatus.EXPIRED: "the scheduler, when nobody took it in time",
+            ListingStatus.WITHDRAWN: "staff, when it holds no money"},
+        ListingStatus.CLAIMED: {
+            ListingStatus.PUBLISHED: "its claim released or expired; a pledge withdrawn or money refunded",
+            ListingStatus.FULFILLED: "staff confirming delivery",
+            ListingStatus.WITHDRAWN: "staff, when it holds no money; a confirmed cancellation"},
+        ListingStatus.FULFILLED: {ListingStatus.CONFIRMED: "staff, for the household"},
+        ListingStatus.CONFIRMED: {ListingStatus.CLOSED: "staff"},
+        ListingStatus.EXPIRED: {ListingStatus.PUBLISHED: "staff republishing it", ListingStatus.WITHDRAWN: "staff"},
+        ListingStatus.CLOSED: {},
+        ListingStatus.WITHDRAWN: {},
+    }, labels={
+        ListingStatus.DRAFT: _l("Draft"), ListingStatus.SUBMITTED: _l("Waiting for verification"),
+        ListingStatus.VERIFIED: _l("Verified"), ListingStatus.PUBLISHED: _l("Looking for help"),
+        ListingStatus.CLAIMED: _l("Claimed"), ListingStatus.FULFILLED: _l("Delivered"),
+        ListingStatus.CONFIRMED: _l("Confirmed by the household"), ListingStatus.CLOSED: _l("Closed"),
+        ListingStatus.WITHDRAWN: _l("Withdrawn"), ListingStatus.EXPIRED: _l("Expired"),
+    }, refused=_l("This listing cannot go from “%(old)s” to “%(new)s”."), stamp="status_changed_at",
+        record=lambda *move: _listing_event(*move))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claim_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # of the active claim
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
@@ -254,6 +306,14 @@ class ListingEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+def _listing_event(machine, listing_id, old, new, actor_id, why, at) -> ListingEvent:
+    """A listing's moves are recorded in its own history, `listing_event`, which its pages show."""
+    event = ListingEvent(listing_id=listing_id, actor_id=actor_id, from_status=old, to_status=new,
+                         note=why or "", created_at=at)
+    db.session.add(event)
+    return event
+
+
 class WishClaim(db.Model):
     """A donor's (or a firm member's) promise to fulfil a wish by a deadline; one active per wish."""
 
@@ -272,6 +332,18 @@ class WishClaim(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # the firm, if any
     method: Mapped[str] = mapped_column(String(16), default=ClaimMethod.IN_KIND.value)
     status: Mapped[str] = mapped_column(String(16), default=ClaimStatus.ACTIVE.value)
+    machine = Machine("wish_claim", "A donor's promise to fulfil a wish by a deadline.", start={
+        ClaimStatus.ACTIVE: "a donor or firm member claiming a published wish (one wins)",
+    }, moves={
+        ClaimStatus.ACTIVE: {ClaimStatus.RELEASED: "the claimant or the listing's staff",
+                     ClaimStatus.EXPIRED: "the scheduler, at its deadline",
+                     ClaimStatus.FULFILLED: "staff confirming delivery",
+                     ClaimStatus.CANCELLED: "the listing being withdrawn or cancelled under it"},
+        ClaimStatus.RELEASED: {},
+        ClaimStatus.EXPIRED: {},
+        ClaimStatus.FULFILLED: {},
+        ClaimStatus.CANCELLED: {},
+    })
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -298,6 +370,16 @@ class Pledge(db.Model):
     source: Mapped[str] = mapped_column(String(16))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), default=PledgeStatus.ACTIVE.value)
+    machine = Machine("pledge", "A promise to pay part of a household need's budget.", start={
+        PledgeStatus.ACTIVE: "a donor or firm pledging within the budget",
+    }, moves={
+        PledgeStatus.ACTIVE: {PledgeStatus.WITHDRAWN: "the pledger, before the work is done",
+                     PledgeStatus.PAID: "its gift completing",
+                     PledgeStatus.CANCELLED: "the need being withdrawn or cancelled"},
+        PledgeStatus.PAID: {PledgeStatus.CANCELLED: "its gift refunded in full"},
+        PledgeStatus.WITHDRAWN: {},
+        PledgeStatus.CANCELLED: {},
+    })
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -333,6 +415,15 @@ class Cancellation(db.Model):
     action: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default=CancellationStatus.PROPOSED.value)
+    machine = Machine("cancellation", "A staff cancellation of a wish or need that holds money.", start={
+        CancellationStatus.PROPOSED: "finance staff proposing it",
+    }, moves={
+        CancellationStatus.PROPOSED: {
+            CancellationStatus.CONFIRMED: "another finance staff member (money refunded or moved)",
+                       CancellationStatus.REJECTED: "finance staff"},
+        CancellationStatus.CONFIRMED: {},
+        CancellationStatus.REJECTED: {},
+    })
     amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # refunded or moved, once confirmed
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -69,7 +69,7 @@ def pledge(listing_id, pledger: User, amount_fen: int, organisation_id: int | No
                        fields={"amount_fen": [_l("Pledge at most %(left)s.", left=money(left))]})
     made = Pledge(listing_id=listing.id, pledger_id=pledger.id, organisation_id=org_id, source=source,
                   amount_fen=amount_fen)
-    db.session.add(made)
+    Pledge.machine.start(made, PledgeStatus.ACTIVE, pledger, "pledged")
     db.session.flush()
     move_if(listing.id, S.PUBLISHED, S.CLAIMED, pledger, "fully pledged",
             conditions=[Listing.pledged_fen == Listing.value_fen])
@@ -98,7 +98,7 @@ def withdraw_pledge(pledge_id, user: User) -> Pledge:
     if listing.status not in (S.PUBLISHED, S.CLAIMED):
         db.session.rollback()
         raise Conflict(_l("The work has been done; this pledge can no longer be withdrawn."))
-    locked.status, locked.ended_at = PledgeStatus.WITHDRAWN.value, now_utc()
+    Pledge.machine.move(locked, PledgeStatus.WITHDRAWN, user, "withdrawn by the pledger", ended_at=now_utc())
     listing.pledged_fen -= locked.amount_fen
     db.session.flush()
     move_if(listing.id, S.CLAIMED, S.PUBLISHED, user, "pledge withdrawn")

@@ -7,7 +7,7 @@ in `lights.py`; each is shared by the pages, the API and the CLI.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from config import settings
 from marketplace.audit.service import record
@@ -169,9 +169,7 @@ def create_listing(actor: User, beneficiary_id, *, kind: str, title: str, story:
     if photo is not None and getattr(photo, "filename", ""):
         listing.photo_path, listing.public_photo_path = photos.store_photo(photo, "photo")
     listing.search_text = _search_text(listing, beneficiary)
-    db.session.add(listing)
-    db.session.flush()
-    db.session.add(ListingEvent(listing_id=listing.id, actor_id=actor.id, from_status="", to_status=S.DRAFT.value))
+    Listing.machine.start(listing, S.DRAFT, actor)
     record("listing.created", actor=actor, subject=listing)
     db.session.commit()
     return listing
@@ -268,7 +266,7 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
     locked = locked_listing(listing.id)
     _check_move(actor, locked, target, note)
-    ended = _end_claims_and_pledges(locked) if target is S.WITHDRAWN else []
+    ended = _end_claims_and_pledges(locked, actor, note or "listing withdrawn") if target is S.WITHDRAWN else []
     move(locked, target, actor, note)
     if target is S.PUBLISHED and locked.kind == ListingKind.HOUSEHOLD_NEED:
         restricted_fund_for(locked)  # the need's own fund, for the money pledged to it
@@ -278,15 +276,15 @@ def transition(actor: User, listing_id, to: str, note: str = "") -> Listing:
     return locked
 
 
-def _end_claims_and_pledges(listing: Listing) -> list[WishClaim]:
+def _end_claims_and_pledges(listing: Listing, by: User | None, why: str) -> list[WishClaim]:
     """Cancel what is pending on a listing being withdrawn; return the claims to tell their claimants of."""
     now = now_utc()
     claims = list(db.session.scalars(select(WishClaim).where(WishClaim.listing_id == listing.id,
                                                              WishClaim.status == ClaimStatus.ACTIVE.value)))
     for claim in claims:
-        claim.status, claim.ended_at = ClaimStatus.CANCELLED.value, now
-    db.session.execute(update(Pledge).where(Pledge.listing_id == listing.id, Pledge.status == PledgeStatus.ACTIVE.value)
-                       .values(status=PledgeStatus.CANCELLED.value, ended_at=now))
+        WishClaim.machine.move(claim, ClaimStatus.CANCELLED, by, why, ended_at=now)
+    Pledge.machine.move_all([Pledge.listing_id == listing.id], PledgeStatus.ACTIVE, PledgeStatus.CANCELLED, by, why,
+                            ended_at=now)
     listing.pledged_fen, listing.claim_deadline_at = 0, None
     return claims
 
@@ -314,7 +312,7 @@ def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Lis
     claim = db.session.scalar(select(WishClaim).where(WishClaim.listing_id == locked.id,
                                                       WishClaim.status == ClaimStatus.ACTIVE.value))
     if claim is not None:
-        claim.status, claim.ended_at = ClaimStatus.FULFILLED.value, now
+        WishClaim.machine.move(claim, ClaimStatus.FULFILLED, actor, note, ended_at=now)
     locked.delivered_at, locked.delivered_by_id, locked.delivery_note = now, actor.id, note
     locked.delivery_photo_path = stored or locked.delivery_photo_path
     locked.claim_deadline_at = None

@@ -123,10 +123,9 @@ def sign_up(activity_id: int, user: User) -> Signup:
         return signup
     status = SignupStatus.CONFIRMED if activity.confirmed_count < activity.capacity else SignupStatus.WAITLISTED
     if signup is None:
-        signup = Signup(activity_id=activity.id, user_id=user.id, status=status.value)
-        db.session.add(signup)
+        signup = Signup.machine.start(Signup(activity_id=activity.id, user_id=user.id), status, user, "signed up")
     else:
-        signup.status, signup.updated_at = status.value, now_utc()
+        Signup.machine.move(signup, status, user, "signed up again", updated_at=now_utc())
     if status == SignupStatus.CONFIRMED:
         activity.confirmed_count += 1
     db.session.flush()
@@ -144,7 +143,7 @@ def cancel_signup(activity_id: int, user: User) -> Signup | None:
     if now_utc() >= activity.signup_cutoff_at:
         raise Conflict(_l("It is too late to cancel; please tell the coordinator."))
     was_confirmed = signup.status == SignupStatus.CONFIRMED
-    signup.status, signup.updated_at = SignupStatus.CANCELLED.value, now_utc()
+    Signup.machine.move(signup, SignupStatus.CANCELLED, user, "cancelled by the volunteer", updated_at=now_utc())
     promoted = None
     if was_confirmed:
         activity.confirmed_count -= 1
@@ -152,7 +151,7 @@ def cancel_signup(activity_id: int, user: User) -> Signup | None:
             select(Signup).where(Signup.activity_id == activity.id, Signup.status == SignupStatus.WAITLISTED)
             .order_by(Signup.created_at, Signup.id).limit(1))
         if promoted is not None:
-            promoted.status, promoted.updated_at = SignupStatus.CONFIRMED.value, now_utc()
+            Signup.machine.move(promoted, SignupStatus.CONFIRMED, user, "a place came free", updated_at=now_utc())
             activity.confirmed_count += 1
     db.session.flush()
     record("activity.cancelled_signup", actor=user, subject=activity,
@@ -231,7 +230,7 @@ def scan(token: str, user: User, now: datetime | None = None) -> Attendance:
     if not opens <= now <= closes:
         raise Conflict(_l("Check-in is open from %(opens)s to %(closes)s.", opens=_local(opens),
                           closes=_local(closes)))
-    attendance = _attendance_for(activity, user)
+    attendance = _attendance_for(activity, user, user, "scanned in")
     if attendance.id is not None:  # a review deciding it at this moment goes first; then it is no longer pending
         attendance = review.lock(review.ATTENDANCE, attendance.id)
     if attendance.status != ReviewStatus.PENDING:
@@ -266,7 +265,7 @@ def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_
         fields["checked_out_at"] = [_l("The end must come after the start.")]
     if fields:
         raise InvalidInput(fields=fields)
-    attendance = _attendance_for(activity, volunteer)
+    attendance = _attendance_for(activity, volunteer, actor, "entered by hand")
     if attendance.id is not None:  # a review deciding it at this moment goes first, or waits for this entry
         attendance = review.lock(review.ATTENDANCE, attendance.id)
     if attendance.status != ReviewStatus.PENDING:
@@ -281,12 +280,12 @@ def record_by_hand(actor: User, activity_id: int, volunteer_email: str, checked_
     return attendance
 
 
-def _attendance_for(activity: Activity, user: User) -> Attendance:
+def _attendance_for(activity: Activity, user: User, by: User, why: str) -> Attendance:
     attendance = db.session.scalar(select(Attendance).where(Attendance.activity_id == activity.id,
                                                             Attendance.user_id == user.id))
     if attendance is None:
-        attendance = Attendance(activity_id=activity.id, user_id=user.id, status=ReviewStatus.PENDING.value)
-        db.session.add(attendance)
+        attendance = Attendance.machine.start(Attendance(activity_id=activity.id, user_id=user.id),
+                                              ReviewStatus.PENDING, by, why)
     return attendance
 
 

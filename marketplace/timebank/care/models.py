@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.auth.models import User
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime, one_of
 
@@ -44,6 +45,19 @@ class CareRequest(db.Model):
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     minutes: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=CareStatus.OPEN.value, index=True)
+    machine = Machine("care_request", "Care asked for and paid from held hours.", start={
+        CareStatus.OPEN: "a member asking for care (the hours are held)",
+    }, moves={
+        CareStatus.OPEN: {CareStatus.ACCEPTED: "one volunteer taking it on (the first wins)",
+                   CareStatus.CANCELLED: "the requester (the hold is voided)"},
+        CareStatus.ACCEPTED: {CareStatus.SETTLED: "the requester confirming (the hold is paid to the volunteer)",
+                       CareStatus.DISPUTED: "the requester disputing it",
+                       CareStatus.CANCELLED: "the requester (the hold is voided)"},
+        CareStatus.DISPUTED: {CareStatus.SETTLED: "a coordinator settling it"},
+        CareStatus.DONE: {},
+        CareStatus.SETTLED: {},
+        CareStatus.CANCELLED: {},
+    })
     hold_id: Mapped[int] = mapped_column(ForeignKey("ledger_hold.id"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     minutes_paid: Mapped[int | None] = mapped_column(Integer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -87,8 +87,8 @@ def request_care(requester: User, *, organisation_id, recipient_name: str, servi
     care = CareRequest(requester_id=requester.id, organisation_id=org.id,
                        pool_organisation_id=org.id if from_pool else None, recipient_name=recipient_name.strip(),
                        service=service, details=(details or "").strip(), district_id=district_id,
-                       scheduled_at=scheduled_at, minutes=minutes, status=CareStatus.OPEN.value, hold_id=held.id)
-    db.session.add(care)
+                       scheduled_at=scheduled_at, minutes=minutes, hold_id=held.id)
+    CareRequest.machine.start(care, CareStatus.OPEN, requester, "asked for care")
     db.session.flush()
     record("care.requested", actor=requester, subject=care, minutes=minutes, from_pool=from_pool)
     return care
@@ -126,10 +126,9 @@ def accept(care_id, provider: User) -> CareRequest:
         raise NotFound()
     if care.requester_id == provider.id:
         raise Conflict(_l("You cannot take on your own request."))
-    taken = db.session.execute(update(CareRequest).where(CareRequest.id == care.id,
-                                                         CareRequest.status == CareStatus.OPEN)
-                               .values(status=CareStatus.ACCEPTED.value, provider_id=provider.id, updated_at=now_utc()))
-    if taken.rowcount != 1:
+    taken = CareRequest.machine.move_if(care.id, CareStatus.OPEN, CareStatus.ACCEPTED, provider, "taken on",
+                                        provider_id=provider.id, updated_at=now_utc())
+    if not taken:
         db.session.rollback()
         raise Conflict(_l("Another volunteer has already taken this request."))
     record("care.accepted", actor=provider, subject=care)
@@ -144,7 +143,7 @@ def confirm(care_id, requester: User, minutes: int | None = None, note: str = ""
     care = get_care(care_id, requester)
     if care.requester_id != requester.id:
         raise NotFound()
-    _move(care, CareStatus.ACCEPTED, CareStatus.SETTLED)
+    _move(care, CareStatus.ACCEPTED, CareStatus.SETTLED, requester, note or "confirmed by the requester")
     return _pay(care, requester, care.minutes if minutes is None else minutes, note)
 
 
@@ -155,7 +154,7 @@ def dispute(care_id, requester: User, note: str) -> CareRequest:
         raise NotFound()
     if not (note or "").strip() or len(note) > 300:
         raise InvalidInput(fields={"note": [_l("Say what went wrong (up to 300 characters).")]})
-    _move(care, CareStatus.ACCEPTED, CareStatus.DISPUTED)
+    _move(care, CareStatus.ACCEPTED, CareStatus.DISPUTED, requester, note.strip())
     care.note = note.strip()
     record("care.disputed", actor=requester, subject=care, note=care.note)
     db.session.commit()
@@ -170,7 +169,7 @@ def settle(care_id, coordinator: User, minutes, note: str) -> CareRequest:
     if coordinator.id in (care.requester_id, care.provider_id):
         raise Conflict(_l("Nobody may settle a request they are part of; ask another coordinator."))
     note = reason_given(note, "note")
-    _move(care, CareStatus.DISPUTED, CareStatus.SETTLED)
+    _move(care, CareStatus.DISPUTED, CareStatus.SETTLED, coordinator, note)
     return _pay(care, coordinator, minutes, note)
 
 
@@ -180,21 +179,17 @@ def cancel(care_id, requester: User) -> CareRequest:
     care = get_care(care_id, requester)
     if care.requester_id != requester.id:
         raise NotFound()
-    _move(care, (CareStatus.OPEN, CareStatus.ACCEPTED), CareStatus.CANCELLED)
+    _move(care, (CareStatus.OPEN, CareStatus.ACCEPTED), CareStatus.CANCELLED, requester, "cancelled by the requester")
     holds.void_hold(care.hold_id, reason="cancelled by the requester", actor=requester)
     record("care.cancelled", actor=requester, subject=care)
     return care
 
 
-def _move(care: CareRequest, before, after: CareStatus) -> None:
+def _move(care: CareRequest, before, after: CareStatus, by: User, why: str) -> None:
     """Change status only from the expected one, so two people cannot act on it at once."""
-    before = before if isinstance(before, tuple) else (before,)
-    moved = db.session.execute(update(CareRequest).where(CareRequest.id == care.id, CareRequest.status.in_(before))
-                               .values(status=after.value, updated_at=now_utc()))
-    if moved.rowcount != 1:
+    if not CareRequest.machine.move_if(care.id, before, after, by, why, updated_at=now_utc()):
         db.session.rollback()
         raise Conflict(_l("This request has changed meanwhile; reload the page."))
-    care.status = after.value
 
 
 def _pay(care: CareRequest, actor: User, minutes, note: str) -> CareRequest:

@@ -37,9 +37,8 @@ def submit_claim(user: User, organisation_id, served_on: date | None, minutes, d
         raise InvalidInput(fields=fields)
     stored, content_type = uploads.store(evidence, "evidence", "claims")
     claim = HourClaim(user_id=user.id, organisation_id=org.id, served_on=served_on, minutes=minutes,
-                      description=description.strip(), evidence_path=stored, evidence_type=content_type,
-                      status=ReviewStatus.PENDING.value)
-    db.session.add(claim)
+                      description=description.strip(), evidence_path=stored, evidence_type=content_type)
+    HourClaim.machine.start(claim, ReviewStatus.PENDING, user, "claimed")
     db.session.flush()
     record("claim.submitted", actor=user, subject=claim, minutes=minutes)
     db.session.commit()

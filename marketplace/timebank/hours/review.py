@@ -114,7 +114,7 @@ def reverse(what: Reviewable, record_id, actor: User, reason: str) -> Record:
     reason = reason_given(reason, "reason")
     if row.entry_id is not None:
         ledger.reverse(row.entry_id, reason=reason, actor=actor)
-    row.status = ReviewStatus.REVERSED.value
+    what.model.machine.move(row, ReviewStatus.REVERSED, actor, reason)
     record(f"{what.name}.reversed", actor=actor, subject=row, reason=reason)
     db.session.commit()
     return row
@@ -192,8 +192,9 @@ def lock_volunteers(user_ids: Iterable[int]) -> None:
 
 
 def _decide(what: Reviewable, row: Record, status: ReviewStatus, actor: User, note: str, minutes: int) -> None:
-    row.status, row.review_note = status.value, (note or "").strip()
-    row.reviewed_by_id, row.reviewed_at = actor.id, now_utc()
+    note = (note or "").strip()
+    what.model.machine.move(row, status, actor, note, review_note=note, reviewed_by_id=actor.id,
+                            reviewed_at=now_utc())
     if what.keeps_minutes:
         row.minutes_granted = minutes
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime
 
@@ -22,6 +23,17 @@ class ImportBatch(db.Model):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     title: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(16), default="checking")  # checking, checked, posting, posted
+    machine = Machine("hour_import", "An uploaded sheet of offline hours.", start={
+        "checking": "a coordinator uploading a sheet",
+    }, moves={
+        "checking": {"checked": "the check (at once, or its job)",
+                     "failed": "the check failing, or the sweep when its job stopped"},
+        "checked": {"posting": "a coordinator confirming it (one click wins)"},
+        "posting": {"posted": "the posting (at once, or its job)",
+                    "checked": "a posting that failed or whose job stopped (it can be confirmed again)"},
+        "failed": {},
+        "posted": {},
+    })
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     valid_rows: Mapped[int] = mapped_column(Integer, default=0)

@@ -53,9 +53,9 @@ def check_import(actor: User, org: Organisation, title: str, upload) -> ImportBa
         fields.update(error.fields)
     if fields:
         raise InvalidInput(fields=fields)
-    batch = ImportBatch(organisation_id=org.id, uploaded_by_id=actor.id, title=title, status="checking",
-                        total_rows=len(records), done_rows=0, valid_rows=0)
-    db.session.add(batch)
+    batch = ImportBatch.machine.start(ImportBatch(organisation_id=org.id, uploaded_by_id=actor.id, title=title,
+                                                  total_rows=len(records), done_rows=0, valid_rows=0),
+                                      "checking", actor, "uploaded")
     db.session.flush()
     record("import.uploaded", actor=actor, subject=batch, rows=len(records))
     if len(records) > JOB_ROWS:
@@ -101,10 +101,9 @@ def confirm_import(actor: User, batch_id) -> ImportBatch:
 
 def _claim_and_post(actor: User, batch_id: int) -> bool:
     """Move the sheet from checked to posting (one click wins) and post it now when it is small."""
-    claimed = db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id,
-                                                           ImportBatch.status == "checked")
-                                 .values(status="posting", done_rows=0, problem="", heartbeat_at=now_utc()))
-    if not claimed.rowcount:  # another click or coordinator confirmed it first
+    claimed = ImportBatch.machine.move_if(batch_id, "checked", "posting", actor, "confirmed", done_rows=0, problem="",
+                                          heartbeat_at=now_utc())
+    if not claimed:  # another click or coordinator confirmed it first
         return False
     batch = db.session.get(ImportBatch, batch_id)
     db.session.refresh(batch)
@@ -114,11 +113,13 @@ def _claim_and_post(actor: User, batch_id: int) -> bool:
     return True
 
 
-def _note_problem(batch_id: int, problem: str, **values) -> None:
-    """Say on the sheet's page why posting (or checking) did not finish, in a transaction of its own."""
+def _note_problem(batch_id: int, problem: str, back_to_checked: bool = False) -> None:
+    """Say on the sheet's page why posting (or checking) did not finish, in a transaction of its own; a
+    sheet whose posting failed goes back to checked, to be confirmed again."""
     db.session.rollback()
-    db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id)
-                       .values(problem=problem, heartbeat_at=None, **values))
+    values = dict(problem=problem, heartbeat_at=None)
+    if not (back_to_checked and ImportBatch.machine.move_if(batch_id, "posting", "checked", why=problem, **values)):
+        db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(**values))
     db.session.commit()
 
 
@@ -168,7 +169,7 @@ def run_check(batch_id: int, records: list) -> None:
     except Exception:
         db.session.rollback()
         db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
-        db.session.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(status="failed"))
+        ImportBatch.machine.move_if(batch_id, "checking", "failed", why="the check failed")
         db.session.commit()
         raise
 
@@ -187,7 +188,7 @@ def run_post(batch_id: int, actor_id: int) -> None:
         retrying(lambda: _post(db.session.get(ImportBatch, batch_id), db.session.get(User, actor_id),
                                progress=True))
     except Exception:
-        _note_problem(batch_id, "post_failed", status="checked")
+        _note_problem(batch_id, "post_failed", back_to_checked=True)
         raise
 
 
@@ -201,16 +202,16 @@ def sweep_stuck(now: datetime | None = None) -> int:
     return jobs.sweep_silent(ImportBatch, RUNNING, _stopped_values, now=now, after=_stopped)
 
 
-def _stopped_values(status: str) -> dict:
+def _stopped_values(status: str) -> tuple[str, dict]:
     if status == "checking":
-        return {"status": "failed", "problem": "check_stopped", "done_rows": 0}
-    return {"status": "checked", "problem": "post_stopped"}
+        return "failed", {"problem": "check_stopped", "done_rows": 0}
+    return "checked", {"problem": "post_stopped"}
 
 
 def _stopped(batch_id: int, status: str) -> None:
     if status == "checking":
         db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
-    record(f"import.{_stopped_values(status)['problem']}", subject=db.session.get(ImportBatch, batch_id))
+    record(f"import.{_stopped_values(status)[1]['problem']}", subject=db.session.get(ImportBatch, batch_id))
 
 
 # --- checking ----------------------------------------------------------------------------------
@@ -241,8 +242,7 @@ def _check(batch: ImportBatch, records: list, *, progress: bool) -> None:
         if progress:
             db.session.commit()
     batch.valid_rows = sum(1 for r in rows if not r.errors)
-    batch.status = "checked"
-    batch.heartbeat_at = None
+    ImportBatch.machine.move(batch, "checked", why="checked", heartbeat_at=None)
     record("import.checked", subject=batch, rows=len(rows), valid=batch.valid_rows)
 
 
@@ -285,8 +285,7 @@ def _post(batch: ImportBatch, actor: User, *, progress: bool) -> None:
             changes, refused = [], 0
             db.session.commit()
     _save_progress(batch, changes, posted, refused)
-    batch.status = "posted"
-    batch.heartbeat_at = None
+    ImportBatch.machine.move(batch, "posted", actor, "posted", heartbeat_at=None)
     record("import.posted", actor=actor, subject=batch, rows=posted)
 
 
