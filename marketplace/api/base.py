@@ -83,7 +83,7 @@ def api_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 
 def token_route(blp: Blueprint, rule: str, *, methods: tuple[str, ...] = ("GET",), body=None, query=None,
-                response=None, status: int = 200, inner=()):
+                response=None, code: int = 200, inner=()):
     """Declare a token-authenticated API handler in one line: its address, the token in the docs, the caller check
     (a read-write token for any method that changes things), its body or query arguments and its reply.
 
@@ -92,7 +92,7 @@ def token_route(blp: Blueprint, rule: str, *, methods: tuple[str, ...] = ("GET",
     write = any(method not in SAFE_METHODS for method in methods)
 
     def decorator(view):
-        view = blp.response(status, response)(view) if response is not None else blp.response(status)(view)
+        view = blp.response(code, response)(view) if response is not None else blp.response(code)(view)
         if query is not None:
             view = blp.arguments(query, location="query")(view)
         if body is not None:

@@ -43,7 +43,7 @@ def list_funds(org_id):
     return db.session.scalars(service.funds_of(get_organisation(org_id)).options(selectinload(Fund.listing))).all()
 
 
-@token_route(blp, "/orgs/<int:org_id>/funds", methods=("POST",), body=FundCreateSchema, status=201, response=FundSchema)
+@token_route(blp, "/orgs/<int:org_id>/funds", methods=("POST",), body=FundCreateSchema, code=201, response=FundSchema)
 def create_fund(data, org_id):
     """Open a general, project, community (with a district) or named fund (the organisation's staff)."""
     return service.create_fund(g.user, get_organisation(org_id), **data)

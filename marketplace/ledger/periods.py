@@ -112,9 +112,9 @@ def close_books(owner_type: str, owner_id: int, account_ids: Iterable[int], *, t
                     update(LedgerAccount).where(LedgerAccount.id.in_(ids), or_(
                         LedgerAccount.closed_through.is_(None), LedgerAccount.closed_through < through))
                     .values(closed_through=through).execution_options(synchronize_session=False))
-            close = LedgerPeriodClose(owner_type=owner_type, owner_id=owner_id, period_start=start,
-                                      closed_through=through, note=note, actor_id=getattr(actor, "id", actor))
-            db.session.add(close)
+            close = LedgerPeriodClose.machine.start(LedgerPeriodClose(
+                owner_type=owner_type, owner_id=owner_id, period_start=start, closed_through=through, note=note,
+                actor_id=getattr(actor, "id", actor)), "closed", actor, note)
             db.session.flush()
             _check_alone(close)
     except IntegrityError:  # the same day closed at the same moment (SQLite reads before it writes)

@@ -37,7 +37,7 @@ def list_organisations(args):
 
 
 @token_route(blp, "/orgs",
-             methods=("POST",), body=OrganisationPublicSchema, status=201, response=OrganisationPublicSchema)
+             methods=("POST",), body=OrganisationPublicSchema, code=201, response=OrganisationPublicSchema)
 def create_organisation(data):
     """Register an organisation; the caller becomes its admin."""
     return service.create_organisation(g.user, **data)
@@ -74,14 +74,14 @@ def change_role(data, org_id, membership_id):
     return service.change_role(g.user, org, membership_id, data["role"])
 
 
-@token_route(blp, "/orgs/<int:org_id>/members/<int:membership_id>", methods=("DELETE",), status=204)
+@token_route(blp, "/orgs/<int:org_id>/members/<int:membership_id>", methods=("DELETE",), code=204)
 def remove_member(org_id, membership_id):
     """Remove a member (organisation admins)."""
     service.remove_member(g.user, service.get_organisation(org_id), membership_id)
 
 
 @token_route(blp, "/orgs/<int:org_id>/invitations",
-             methods=("POST",), body=InvitationSchema, status=201, response=InvitationSchema)
+             methods=("POST",), body=InvitationSchema, code=201, response=InvitationSchema)
 def invite(data, org_id):
     """Invite someone by email (organisation admins)."""
     return service.invite(g.user, service.get_organisation(org_id), data["email"], data["role"])

@@ -13,7 +13,7 @@ from marketplace.payments.schemas import DonationSchema, DonationStartedSchema, 
 blp = api_blueprint("donations_api", __name__, url_prefix="/api/v1", description="Donations and receipts")
 
 
-@token_route(blp, "/donations", methods=("POST",), body=DonationStartSchema, status=201, response=DonationStartedSchema)
+@token_route(blp, "/donations", methods=("POST",), body=DonationStartSchema, code=201, response=DonationStartedSchema)
 def start_donation(data):
     """Start a gift to a fund, or pay a wish you claimed by money or your pledge; pending until paid."""
     if data["fund_code"] is not None:

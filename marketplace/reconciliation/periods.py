@@ -113,7 +113,6 @@ def close_org_period(actor, org: Organisation, through, note: str = "") -> ledge
     plan = plan_org_close(actor, org, through)
     close = ledger_periods.close_books("organisation", org.id, org_account_ids(org), through=plan.through,
                                        period_start=plan.period_start, actor=actor, note=note)
-    LedgerPeriodClose.machine.start(close, "closed", actor, note)
     record("ledger.period_closed", actor=actor, subject=org, period_start=close.period_start.isoformat(),
            closed_through=close.closed_through.isoformat(), accounts=plan.accounts)
     db.session.commit()
@@ -125,7 +124,6 @@ def close_platform_period(actor, through, note: str = "") -> ledger_periods.Peri
     plan = plan_platform_close(actor, through)
     close = ledger_periods.close_books("platform", 0, platform_account_ids(), through=plan.through,
                                        period_start=plan.period_start, actor=actor, note=note)
-    LedgerPeriodClose.machine.start(close, "closed", actor, note)
     record("ledger.period_closed", actor=actor, subject=close, period_start=close.period_start.isoformat(),
            closed_through=close.closed_through.isoformat(), accounts=plan.accounts)
     db.session.commit()

@@ -50,12 +50,12 @@ def _listing(code: str) -> Listing:
     return service.listing_by_code(g.user, code)
 
 
-def _post(path: str, schema=None, status: int = 200, reply=ListingStaffSchema, once: bool = False):
+def _post(path: str, schema=None, code: int = 200, reply=ListingStaffSchema, once: bool = False):
     """The decorators every change shares: POST, read-write token, a body schema, the reply; with `once`,
     an `Idempotency-Key` header makes a retry return the first answer."""
 
     inner = (idempotent, blp.doc(parameters=[IDEMPOTENCY_KEY])) if once else ()
-    return token_route(blp, path, methods=("POST",), body=schema, status=status, response=reply, inner=inner)
+    return token_route(blp, path, methods=("POST",), body=schema, code=code, response=reply, inner=inner)
 
 
 # --- listings ------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def list_beneficiaries(args, org_id):
 
 
 @token_route(blp, "/orgs/<int:org_id>/beneficiaries",
-             methods=("POST",), body=HouseholdSchema, status=201, response=HouseholdSchema)
+             methods=("POST",), body=HouseholdSchema, code=201, response=HouseholdSchema)
 def register_beneficiary(data, org_id):
     """Register a household with its consent (the organisation's staff); a pseudonym is suggested if left out."""
     if data["pseudonym"] is None:

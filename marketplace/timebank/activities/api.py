@@ -52,7 +52,7 @@ def get_activity(activity_id):
 
 
 @token_route(blp, "/orgs/<int:org_id>/activities",
-             methods=("POST",), body=ActivitySchema, status=201, response=ActivitySchema)
+             methods=("POST",), body=ActivitySchema, code=201, response=ActivitySchema)
 def create_activity(data, org_id):
     """Publish an activity of the organisation (its coordinators; read-write token)."""
     return service.create_activity(g.user, get_organisation(org_id), **data)
@@ -64,7 +64,7 @@ def sign_up(activity_id):
     return service.sign_up(activity_id, g.user)
 
 
-@token_route(blp, "/activities/<int:activity_id>/signup", methods=("DELETE",), status=204)
+@token_route(blp, "/activities/<int:activity_id>/signup", methods=("DELETE",), code=204)
 def cancel_signup(activity_id):
     """Give up your place before the sign-up cut-off; the first on the waitlist takes it."""
     service.cancel_signup(activity_id, g.user)

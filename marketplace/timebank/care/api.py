@@ -85,7 +85,7 @@ def list_care(args):
                             args["cursor"], args["limit"])
 
 
-@token_route(blp, "/care", methods=("POST",), body=CareSchema, status=201, response=CareDetailSchema)
+@token_route(blp, "/care", methods=("POST",), body=CareSchema, code=201, response=CareDetailSchema)
 def ask_for_care(data):
     """Ask for care; the minutes are held from your savings, or the pool for its coordinators."""
     key = data.pop("idempotency_key")

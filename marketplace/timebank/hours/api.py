@@ -38,7 +38,7 @@ def my_statement(args):
     return savings.history(g.user, cursor=args["cursor"], limit=args["limit"])
 
 
-@token_route(blp, "/me/hours/transfers", methods=("POST",), body=TransferSchema, status=201, response=TransferSchema)
+@token_route(blp, "/me/hours/transfers", methods=("POST",), body=TransferSchema, code=201, response=TransferSchema)
 def give_hours(data):
     """Give saved minutes to a family member's account; the same idempotency_key posts once.
 
