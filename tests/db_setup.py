@@ -32,6 +32,7 @@ class TestDatabase:
         self.saved: dict[str, object] = {}  # states saved by name, to restore instead of rebuilding
         self.saved_data: dict[str, object] = {}  # what building each saved state returned
         self.counter = 0
+        self.last_app = None  # (app_config key, app, its settings as built): see the `app` fixture
         if is_postgres():
             self.schema = f"test_{worker}"
             self.url = normalise(POSTGRES_URL)
@@ -64,11 +65,16 @@ class TestDatabase:
     def config(self) -> dict:
         return {"SQLALCHEMY_DATABASE_URI": self.url, "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options}
 
-    def fresh(self) -> dict:
-        """Return settings for a database in its just-migrated state."""
+    def fresh(self, reused: bool = False) -> dict:
+        """Return settings for a database in its just-migrated state: on SQLite a copy of the template,
+        at one path for the app the worker reuses (`reused`), else at a path of its own."""
         if is_postgres():
             self._reset_postgres()
             return self.config()
+        if reused:
+            path = self.tmp / "reused.sqlite3"
+            shutil.copyfile(self.template, path)
+            return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SQLALCHEMY_ENGINE_OPTIONS": {}}
         self.counter += 1
         path = self.tmp / f"test-{self.counter}.sqlite3"
         shutil.copyfile(self.template, path)
@@ -93,7 +99,7 @@ class TestDatabase:
             shutil.copyfile(self.saved[name], settings["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
 
     def discard(self, settings: dict) -> None:
-        if not is_postgres():
+        if not is_postgres() and not settings["SQLALCHEMY_DATABASE_URI"].endswith("/reused.sqlite3"):
             Path(settings["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).unlink(missing_ok=True)
 
     def _snapshot(self, engine) -> dict[str, list[dict]]:
