@@ -6,6 +6,7 @@ request is repeated against ids that do not exist and the two answers are compar
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -494,13 +495,38 @@ def _fill(rule: str, ids: dict, missing: bool) -> str:
     return re.sub(r"<(int:|any\([^)]*\):)?(\w+)>", value, rule)
 
 
-def _call(client, role, tokens, method, path, data, kind):
+SIGNED_IN: dict[str, tuple[str | None, str, float]] = {}  # role -> (session cookie, CSRF token, when), per worker
+FRESH_FOR = 600  # seconds a kept session is used, well inside the CSRF token's time limit
+
+
+def _client_as(app, emails, role):
+    """Return a new client signed in as `role` (anonymous: not signed in) and a CSRF token of its session.
+
+    Each role logs in once per worker; later clients start from the same session cookie. Sessions are
+    signed cookies checked against the user's session version, which every restore of the world puts back.
+    """
+    client = app.test_client()
+    if role in SIGNED_IN and time.monotonic() - SIGNED_IN[role][2] <= FRESH_FOR:
+        cookie, csrf, _when = SIGNED_IN[role]
+        if cookie is not None:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return client, csrf
+    auth = AuthActions(client)
+    if role != "anonymous":
+        assert auth.login(emails[role]).status_code == 302, role
+    csrf = auth.csrf("/")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    SIGNED_IN[role] = (cookie.value if cookie else None, csrf, time.monotonic())
+    return client, csrf
+
+
+def _call(client, csrf, role, tokens, method, path, data, kind):
     if path.startswith("/api/"):
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role != "anonymous" else {}
         return client.open(path, method=method, json=data if method != "GET" else None, headers=headers)
     if method == "GET":
         return client.get(path)
-    return AuthActions(client).post(path, data)
+    return client.post(path, data={"csrf_token": csrf, **(data or {})})
 
 
 def _body(response) -> str:
@@ -514,17 +540,15 @@ def test_route_answers_each_role_as_the_policy_says(app, world, method, rule):
     emails, tokens, ids = world()
     for role in ROLES:
         limiter.reset()  # each role starts with its own allowance, as in a test of its own
-        changed = _check_role(app.test_client(), emails, tokens, ids, role, method, rule)
+        changed = _check_role(*_client_as(app, emails, role), tokens, ids, role, method, rule)
         if changed:
             world()
 
 
-def _check_role(client, emails, tokens, ids, role, method, rule) -> bool:
+def _check_role(client, csrf, tokens, ids, role, method, rule) -> bool:
     """Assert the role's answer; return whether the request was allowed to change something."""
     allowed, data, kind = ROUTES[(method, rule)]
-    if role != "anonymous":
-        assert AuthActions(client).login(emails[role]).status_code == 302, role
-    response = _call(client, role, tokens, method, _fill(rule, ids, False), data, kind)
+    response = _call(client, csrf, role, tokens, method, _fill(rule, ids, False), data, kind)
     to_login = response.status_code == 302 and "/auth/login" in response.location
     if role in allowed:
         assert response.status_code in ALLOWED_STATUSES and not to_login, (role, response.status_code)
@@ -538,7 +562,7 @@ def _check_role(client, emails, tokens, ids, role, method, rule) -> bool:
     expected = {"object": 404, "api": 404 if _names_an_object(rule) else 403, "admin": 403, "page": 403}[kind]
     assert response.status_code == expected, (role, response.status_code)
     if _names_an_object(rule):
-        missing = _call(client, role, tokens, method, _fill(rule, ids, True), data, kind)
+        missing = _call(client, csrf, role, tokens, method, _fill(rule, ids, True), data, kind)
         assert missing.status_code == response.status_code, role
         assert _body(missing) == _body(response), role
     return False
