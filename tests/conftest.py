@@ -1,6 +1,7 @@
 """Fixtures: app, client, runner, auth actions and factories for users and organisations."""
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 from pathlib import Path
@@ -28,22 +29,46 @@ def app_config():
     return {}
 
 
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "MAIL_BACKEND": "locmem",
+    "ARGON2_PROFILE": "cheapest",
+    "SERVER_NAME": "localhost",
+    "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
+    "JOBS_RUN_INLINE": True,  # background jobs run at once, inside the test
+}
+
+
 @pytest.fixture
-def app(test_database, app_config, tmp_path):
-    settings = test_database.fresh()
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "MAIL_BACKEND": "locmem",
-        "ARGON2_PROFILE": "cheapest",
-        "SERVER_NAME": "localhost",
-        "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "JOBS_RUN_INLINE": True,  # background jobs run at once, inside the test
-        **settings,
-        **app_config,
-    })
-    app.test_client_class = IsolatedClient
+def app(request, test_database, app_config, tmp_path):
+    """The app on a database in its just-migrated state.
+
+    Building an app costs more than most tests, so the worker keeps the last one and hands it to the
+    next test with the same `app_config` (its settings put back as built, its rate limits and mail
+    emptied, its database file copied afresh). The extensions are module-level objects bound by the
+    last `create_app`, so only the last app is ever kept. A test that changes the app itself (adds a
+    route) is marked `own_app` and gets one of its own.
+    """
+    from marketplace.platform.extensions import limiter
+
+    reuse = request.node.get_closest_marker("own_app") is None
+    key = repr(sorted(app_config.items()))
+    if reuse and test_database.last_app is not None and test_database.last_app[0] == key:
+        _key, app, built = test_database.last_app
+        settings = test_database.fresh(reused=True)
+        app.config.clear()
+        app.config.update(copy.deepcopy(built))
+    else:
+        test_database.last_app = None
+        settings = test_database.fresh(reused=reuse)
+        app = create_app({**TEST_SETTINGS, **settings, **app_config})
+        app.test_client_class = IsolatedClient
+        if reuse:
+            test_database.last_app = (key, app, copy.deepcopy(dict(app.config)))
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    app.extensions["mailman"].outbox = []
+    limiter.reset()
     from marketplace.transparency import cache
 
     cache.clear()  # figures cached in this process by an earlier test belong to another database

@@ -1,21 +1,20 @@
 """Malformed input to every route: never a 5xx, and whatever is refused writes nothing.
 
-Each route below names its fields and a valid request; the walker sends that request
-spoilt one way at a time (over-long text, wrong types, missing fields, unreadable bodies,
-huge or negative ids, forged tokens) as a platform admin with a valid CSRF token (and a
-read-write API token). A new route fails `test_every_route_is_walked` until it is added.
+The routes are the app's URL map; each one's fields and a valid request are declared in
+tests/routes.py. The walker sends that request spoilt one way at a time (over-long text,
+wrong types, missing fields, unreadable bodies, huge or negative ids, forged tokens) as a
+platform admin with a valid CSRF token (and a read-write API token). A route without a
+declaration fails `test_every_route_is_declared` and its own walk, naming its endpoint.
 """
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from itsdangerous import TimestampSigner
-from sqlalchemy import text
 
 from marketplace.auth import service as auth_service
 from marketplace.auth import tokens
@@ -26,9 +25,10 @@ from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service as tb_service
 from tests.api.conftest import api_error
-from tests.conftest import PASSWORD, AuthActions
+from tests.conftest import AuthActions
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
+from tests.routes import Route, app_routes, declaration, undeclared
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 from tests.wishes.world import wishes_of
 
@@ -43,339 +43,7 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
-@dataclass(frozen=True)
-class F:
-    kind: str  # text, email, password, choice, id, number or flag
-    required: bool = True
-    nullable: bool = False
-
-
-@dataclass
-class Route:
-    fields: dict[str, F] = field(default_factory=dict)
-    valid: dict = field(default_factory=dict)
-    anonymous: bool = False  # sign-up only shows its form to visitors
-
-
-TEXT, OPT_TEXT, EMAIL, OPT_EMAIL = F("text"), F("text", False), F("email"), F("email", False)
-PASSWORD_FIELD, CHOICE, OPT_CHOICE, ID = F("password"), F("choice"), F("choice", False), F("id")
-ORG = {"name_zh": TEXT, "name_en": TEXT, "district_id": ID, "description": OPT_TEXT, "contact_name": OPT_TEXT,
-       "contact_phone": OPT_TEXT, "contact_email": OPT_EMAIL}
-ORG_DATA = {"name_zh": "新机构", "name_en": "New", "district_id": 2, "description": "", "contact_email": ""}
-OPTIONAL_ORG = {name: F(f.kind, False) for name, f in ORG.items()}
-DISTRICT = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "sort_order": F("number", False),
-                  "is_active": F("flag", False)},
-                 {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"})
-DATETIME, DATE, NUMBER, OPT_NUMBER = F("datetime"), F("date"), F("number"), F("number", False)
-MONEY, OPT_MONEY = F("money"), F("money", False)
-ACTIVITY = Route({"title": TEXT, "description": OPT_TEXT, "category": CHOICE, "district_id": ID, "address": OPT_TEXT,
-                  "starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "skills": OPT_TEXT},
-                 {"title": "探访", "category": "elderly_care", "district_id": "1", "starts_at": "2031-01-01T09:00",
-                  "ends_at": "2031-01-01T11:00", "capacity": "5"})
-REVIEW = Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})
-REASON = Route({"reason": TEXT}, {"reason": "counted twice"})
-MEMBER = "/orgs/<int:org_id>/members/<int:membership_id>"
-API_MEMBER = "/api/v1/orgs/<int:org_id>/members/<int:membership_id>"
-
-HOUSEHOLD = Route({"pseudonym": TEXT, "district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
-                   "phone": OPT_TEXT, "id_number": OPT_TEXT, "address": OPT_TEXT, "notes": OPT_TEXT,
-                   "consent_on": DATE, "consent_scope": TEXT},
-                  {"pseudonym": "青禾", "district_id": "1", "category": "disability", "age_band": "60-79",
-                   "full_name": "王某", "consent_on": "2026-01-05", "consent_scope": "发布"})
-LISTING = {"title": TEXT, "story": OPT_TEXT, "quantity": NUMBER, "value": OPT_MONEY}
-API_HOUSEHOLD = {"district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
-                 "consent_on": F("date"), "consent_scope": TEXT, "pseudonym": F("text", False, True),
-                 "phone": OPT_TEXT, "id_number": OPT_TEXT, "address": OPT_TEXT, "notes": OPT_TEXT}
-API_LISTING = {"title": F("text", False), "story": OPT_TEXT, "quantity": OPT_NUMBER, "value_fen": OPT_NUMBER}
-LISTING_API = "/api/v1/listings/<listing_code>"
-WISH_ROUTES: dict[tuple[str, str], Route] = {
-    **{("GET", rule): Route() for rule in [
-        "/wishes/", "/wishes/<listing_code>", "/wishes/<listing_code>/photo", "/wishes/my", "/wishes/board",
-        "/wishes/board.csv", "/wishes/orgs/<int:org_id>/households", "/wishes/orgs/<int:org_id>/households/new",
-        "/wishes/orgs/<int:org_id>/listings", "/wishes/households/<int:beneficiary_id>",
-        "/wishes/households/<int:beneficiary_id>/edit", "/wishes/households/<int:beneficiary_id>/listings/new",
-        "/wishes/listings/<int:listing_id>", "/wishes/listings/<int:listing_id>/edit",
-        "/wishes/listings/<int:listing_id>/photo/<any(original, delivery):which>",
-        "/api/v1/orgs/<int:org_id>/beneficiaries", "/api/v1/beneficiaries/<int:beneficiary_id>",
-        "/api/v1/listings", LISTING_API, LISTING_API + "/transitions", "/api/v1/me/wish-claims",
-        "/api/v1/me/pledges", "/api/v1/board", "/api/v1/board/counts"]},
-    ("POST", "/wishes/<listing_code>/claim"): Route({"method": CHOICE, "organisation_id": F("id", False)},
-                                                    {"method": "in_kind"}),
-    ("POST", "/wishes/<listing_code>/pledge"): Route(
-        {"amount": MONEY, "organisation_id": F("id", False)}, {"amount": "100"}),
-    ("POST", "/wishes/listings/<int:listing_id>/cancel"): Route({"action": CHOICE, "reason": TEXT},
-                                                                {"action": "refund", "reason": "x"}),
-    ("POST", "/wishes/listings/<int:listing_id>/cancellation"): Route({"decision": CHOICE}, {"decision": "reject"}),
-    ("POST", "/wishes/listings/<int:listing_id>/shares"): Route(
-        {"source": CHOICE, "amount": MONEY, "received_on": DATE, "reference": OPT_TEXT},
-        {"source": "government", "amount": "1", "received_on": "2026-01-05"}),
-    ("POST", LISTING_API + "/shares"): Route(
-        {"source": CHOICE, "amount_fen": NUMBER, "received_on": DATE, "reference": OPT_TEXT},
-        {"source": "government", "amount_fen": 100, "received_on": "2026-01-05"}),
-    ("POST", LISTING_API + "/cancellations"): Route({"action": CHOICE, "reason": TEXT},
-                                                    {"action": "refund", "reason": "x"}),
-    ("POST", "/api/v1/cancellations/<int:cancellation_id>/decision"): Route({"decision": CHOICE},
-                                                                           {"decision": "reject"}),
-    ("POST", "/wishes/claims/<int:wish_claim_id>/release"): Route(),
-    ("POST", "/wishes/pledges/<int:pledge_id>/withdraw"): Route(),
-    ("POST", "/wishes/orgs/<int:org_id>/households/new"): HOUSEHOLD,
-    ("POST", "/wishes/households/<int:beneficiary_id>/edit"): HOUSEHOLD,
-    ("POST", "/wishes/households/<int:beneficiary_id>/verify"): Route(),
-    ("POST", "/wishes/households/<int:beneficiary_id>/listings/new"): Route(
-        {"kind": CHOICE, **LISTING}, {"kind": "wish", "title": "新书包", "quantity": "1", "value": "150"}),
-    ("POST", "/wishes/listings/<int:listing_id>/edit"): Route(LISTING, {"title": "改", "quantity": "1"}),
-    ("POST", "/wishes/listings/<int:listing_id>/move"): Route({"to": CHOICE, "note": OPT_TEXT},
-                                                              {"to": "withdrawn", "note": "原因"}),
-    ("POST", "/wishes/listings/<int:listing_id>/approve-budget"): Route({"note": TEXT}, {"note": "ok"}),
-    ("POST", "/wishes/listings/<int:listing_id>/deliver"): Route({"note": OPT_TEXT}, {"note": ""}),
-    ("POST", "/wishes/listings/<int:listing_id>/thanks"): Route({"text": TEXT}, {"text": "谢谢"}),
-    ("POST", "/wishes/listings/<int:listing_id>/activity"): Route(
-        {"starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "address": OPT_TEXT},
-        {"starts_at": "2031-01-01T09:00", "ends_at": "2031-01-01T11:00", "capacity": "5"}),
-    ("POST", "/api/v1/orgs/<int:org_id>/beneficiaries"): Route(API_HOUSEHOLD, {
-        "district_id": 1, "category": "elderly_alone", "age_band": "80+", "full_name": "王",
-        "consent_on": "2026-01-05", "consent_scope": "x"}),
-    ("PATCH", "/api/v1/beneficiaries/<int:beneficiary_id>"): Route(
-        {name: F(f.kind, False) for name, f in API_HOUSEHOLD.items()}, {"pseudonym": "新名"}),
-    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/verification"): Route(),
-    ("POST", "/api/v1/beneficiaries/<int:beneficiary_id>/listings"): Route(
-        {"kind": CHOICE, **API_LISTING, "title": TEXT}, {"kind": "wish", "title": "书包", "value_fen": 10000}),
-    ("PATCH", LISTING_API): Route(API_LISTING, {"title": "改"}),
-    ("POST", LISTING_API + "/transitions"): Route({"to": CHOICE, "note": OPT_TEXT}, {"to": "withdrawn", "note": "x"}),
-    ("POST", LISTING_API + "/approve-budget"): Route({"note": TEXT}, {"note": "ok"}),
-    ("POST", LISTING_API + "/delivery"): Route({"note": OPT_TEXT}, {"note": ""}),
-    ("POST", LISTING_API + "/thanks"): Route({"text": TEXT}, {"text": "谢谢"}),
-    ("POST", LISTING_API + "/claims"): Route({"method": OPT_CHOICE, "organisation_id": F("id", False, True)},
-                                             {"method": "in_kind"}),
-    ("POST", LISTING_API + "/pledges"): Route(
-        {"amount_fen": NUMBER, "organisation_id": F("id", False, True)}, {"amount_fen": 1000}),
-    ("POST", "/api/v1/wish-claims/<int:wish_claim_id>/release"): Route(),
-    ("POST", "/api/v1/pledges/<int:pledge_id>/withdraw"): Route(),
-}
-
-FUND = {"kind": CHOICE, "name_zh": TEXT, "name_en": TEXT, "purpose": OPT_TEXT, "district_id": F("id", False),
-        "named_after": OPT_TEXT}
-FUND_DATA = {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"}
-GIFT = Route({"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE},
-             {"display": "masked"})  # default: the profile's
-DISBURSEMENT = "/funds/disbursements/<int:disbursement_id>"
-MONEY_ROUTES: dict[tuple[str, str], Route] = {
-    **{("GET", rule): Route() for rule in [
-        "/funds/orgs/<int:org_id>", "/funds/<fund_code>", "/funds/receipts/<disbursement_code>",
-        "/funds/orgs/<int:org_id>/new", "/funds/<fund_code>/disbursements", "/funds/<fund_code>/disbursements/new",
-        DISBURSEMENT, DISBURSEMENT + "/evidence", "/api/v1/orgs/<int:org_id>/funds", "/api/v1/funds/<fund_code>",
-        "/api/v1/funds/<fund_code>/disbursements", "/payments/orgs/<int:org_id>/offline",
-        "/payments/offline/<int:donation_id>/evidence", "/payments/my",
-        "/payments/donations/<donation_code>/receipt.pdf", "/payments/give/fund/<fund_code>",
-        "/payments/give/wish/<listing_code>", "/payments/give/pledge/<int:pledge_id>",
-        "/payments/demo/<donation_code>", "/payments/donations/<donation_code>", "/api/v1/donations/<donation_code>",
-        "/firms/leaderboard", "/firms/<int:firm_id>", "/payments/give/need/<listing_code>", "/payments/attention"]},
-    ("POST", "/payments/give/need/<listing_code>"): Route(
-        {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE}, {"amount": "10"}),
-    ("POST", "/payments/attention/<int:payment_event_id>/settle"): Route({"note": TEXT}, {"note": "done"}),
-    ("POST", "/funds/orgs/<int:org_id>/new"): Route(FUND, FUND_DATA),
-    ("POST", "/funds/<fund_code>/disbursements/new"): Route(
-        {"payee": TEXT, "purpose": TEXT, "amount": MONEY, "listing_id": F("id", False)},
-        {"payee": "五金店", "purpose": "修门", "amount": "150.50"}),
-    ("POST", DISBURSEMENT + "/approve"): Route(),
-    ("POST", DISBURSEMENT + "/reject"): Route({"reason": TEXT}, {"reason": "重复"}),
-    ("POST", DISBURSEMENT + "/publish"): Route({"confirm": F("flag", False)}, {"confirm": "y"}),
-    ("POST", DISBURSEMENT + "/unpublish"): Route(),
-    ("POST", "/api/v1/orgs/<int:org_id>/funds"): Route(FUND | {"district_id": F("id", False, True)}, FUND_DATA),
-    ("POST", "/api/v1/funds/<fund_code>/disbursements"): Route(),
-    ("POST", "/api/v1/disbursements/<int:disbursement_id>/approve"): Route(),
-    ("POST", "/api/v1/disbursements/<int:disbursement_id>/reject"): Route({"reason": TEXT}, {"reason": "重复"}),
-    ("POST", "/payments/give/fund/<fund_code>"): Route(
-        {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "organisation_id": F("id", False)},
-        {"amount": "88.80", "display": "masked"}),
-    ("POST", "/payments/give/wish/<listing_code>"): GIFT,
-    ("POST", "/payments/give/pledge/<int:pledge_id>"): GIFT,
-    ("POST", "/payments/demo/<donation_code>"): Route({"outcome": CHOICE}, {"outcome": "pay"}),
-    ("POST", "/payments/stripe/webhook"): Route(),
-    ("POST", "/api/v1/donations"): Route(
-        {"fund_code": F("text", False), "amount_fen": OPT_NUMBER, "display": OPT_CHOICE, "message": OPT_TEXT,
-         "organisation_id": F("id", False, True), "excess_choice": OPT_CHOICE}, {"amount_fen": 1000}),
-    ("POST", "/payments/orgs/<int:org_id>/offline"): Route(
-        {"fund_id": ID, "method": CHOICE, "amount": MONEY, "payer_email": OPT_EMAIL, "payer_name": OPT_TEXT,
-         "firm_id": F("id", False), "display": CHOICE, "reference": OPT_TEXT, "received_on": DATE},
-        {"fund_id": "1", "method": "bank", "amount": "100", "payer_name": "李女士", "display": "masked",
-         "received_on": "2026-11-01"}),
-    ("POST", "/payments/offline/<int:donation_id>/confirm"): Route(),
-    ("POST", "/payments/offline/<int:donation_id>/cancel"): Route(),
-    ("POST", "/firms/<int:firm_id>/leaderboard"): Route({"on": CHOICE}, {"on": "1"}),
-    ("POST", "/admin/payouts"): Route({"payout_id": TEXT, "amount": MONEY}, {"payout_id": "po_walk", "amount": "1"}),
-}
-OPT_DATE, OPT_ID = F("date", False), F("id", False)
-SCOPE = Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})
-PERIOD = Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
-LAYOUT = Route({"name": TEXT, "date_column": TEXT, "date_format": CHOICE, "amount_column": OPT_TEXT,
-                "debit_column": OPT_TEXT, "credit_column": OPT_TEXT, "description_column": OPT_TEXT,
-                "reference_column": OPT_TEXT, "encoding": CHOICE},
-               {"name": "建设银行", "date_column": "日期", "date_format": "%Y-%m-%d", "amount_column": "金额",
-                "encoding": "utf-8"})
-PUBLIC_ACCOUNTS_ROUTES: dict[tuple[str, str], Route] = {
-    ("GET", "/transparency/"): Route(),
-    ("GET", "/transparency/orgs/<int:org_id>"): Route({"after": OPT_TEXT}),
-    ("GET", "/transparency/funds/<fund_code>"): Route({"after": OPT_TEXT}),
-    ("GET", "/transparency/wishes/<listing_code>"): Route({"after": OPT_TEXT}),
-    ("GET", "/transparency/data/"): SCOPE,
-    ("GET", "/transparency/data/ledger.csv"): SCOPE,
-    ("GET", "/transparency/data/ledger.json"): SCOPE,
-    ("GET", "/transparency/data/360giving.json"): SCOPE,
-    ("GET", "/reconciliation/"): Route(),
-    ("GET", "/reconciliation/imports/<int:import_id>"): Route(),
-}
-CLOSE = Route({"month": TEXT, "note": OPT_TEXT, "confirm": OPT_CHOICE}, {"month": "2026-10", "confirm": "yes"})
-for books in ("/reconciliation/orgs/<int:org_id>", "/reconciliation/platform"):
-    PUBLIC_ACCOUNTS_ROUTES |= {
-        ("GET", books + "/"): Route(),
-        ("POST", books + "/imports"): Route({"kind": CHOICE, "profile_id": OPT_ID}, {"kind": "bank"}),
-        ("GET", books + "/profiles/new"): Route(),
-        ("POST", books + "/profiles/new"): LAYOUT,
-        ("GET", books + "/profiles/<int:profile_id>"): Route(),
-        ("POST", books + "/profiles/<int:profile_id>"): Route(  # a choice left out keeps its saved value
-            LAYOUT.fields | {"date_format": OPT_CHOICE, "encoding": OPT_CHOICE}, LAYOUT.valid),
-        ("POST", books + "/match-run"): Route({"account": OPT_CHOICE}, {"account": "bank"}),  # default: bank
-        ("GET", books + "/unmatched"): Route(PERIOD.fields | {"line_after": OPT_ID, "posting_after": OPT_ID}),
-        ("POST", books + "/match"): Route({"line_id": ID, "posting_id": ID}, {"line_id": "1", "posting_id": "1"}),
-        ("POST", books + "/correct"): Route({"line_id": ID, "reason": TEXT}, {"line_id": "1", "reason": "银行手续费"}),
-        ("POST", books + "/corrections/<int:request_id>/approve"): Route(),
-        ("POST", books + "/corrections/<int:request_id>/reject"): Route(),
-        ("GET", books + "/report"): PERIOD,
-        ("GET", books + "/report.xlsx"): PERIOD,
-        ("GET", books + "/periods"): Route(),
-        ("POST", books + "/periods"): CLOSE,
-    }
 CSRF_EXEMPT = {"/payments/stripe/webhook"}  # signed by Stripe instead
-
-ROUTES: dict[tuple[str, str], Route] = {
-    **{("GET", rule): Route() for rule in [
-        "/", "/healthz", "/auth/register", "/auth/login", "/auth/reset", "/auth/reset/<token>", "/auth/verify/<token>",
-        "/account/", "/account/password", "/account/tokens", "/orgs/", "/orgs/new", "/orgs/<int:org_id>",
-        "/orgs/<int:org_id>/edit", "/orgs/<int:org_id>/members", "/orgs/invitations/<token>", "/admin/",
-        "/admin/districts/<int:district_id>", "/api/docs", "/api/openapi.json", "/api/v1/districts", "/api/v1/me",
-        "/api/v1/orgs", "/api/v1/orgs/<int:org_id>", "/api/v1/orgs/<int:org_id>/members",
-        "/api/v1/activities", "/api/v1/activities/<int:activity_id>",
-        "/api/v1/activities/<int:activity_id>/attendances", "/api/v1/me/claims",
-        "/api/v1/orgs/<int:org_id>/claims", "/api/v1/me/hours", "/api/v1/me/hours/statement",
-        "/api/v1/certificates/<code>",
-        "/api/v1/care", "/api/v1/care/<int:care_id>", "/api/v1/orgs/<int:org_id>/pool",
-        "/timebank/", "/timebank/orgs/<int:org_id>/activities/new", "/timebank/activities/<int:activity_id>",
-        "/timebank/activities/<int:activity_id>/manage", "/timebank/scan/<token>", "/timebank/my", "/timebank/give",
-        "/timebank/claims/new", "/timebank/orgs/<int:org_id>/claims", "/timebank/claims/<int:claim_id>/evidence",
-        "/timebank/care", "/timebank/care/new", "/timebank/care/<int:care_id>", "/timebank/orgs/<int:org_id>/pool",
-        "/timebank/orgs/<int:org_id>/spot-checks", "/timebank/spot-checks/<int:check_id>", "/timebank/leaderboard",
-        "/timebank/orgs/<int:org_id>/imports", "/timebank/orgs/<int:org_id>/imports/template.<any(csv, xlsx):fmt>",
-        "/timebank/imports/<int:batch_id>"]},
-    ("POST", "/timebank/orgs/<int:org_id>/imports"): Route({"title": TEXT}, {"title": "三月探访"}),
-    ("POST", "/timebank/imports/<int:batch_id>/confirm"): Route(),
-    ("POST", "/timebank/orgs/<int:org_id>/spot-checks"): Route(
-        {"period_start": DATE, "period_end": DATE, "size": NUMBER},
-        {"period_start": "2026-01-01", "period_end": "2026-01-31", "size": "3"}),
-    ("POST", "/timebank/spot-check-items/<int:item_id>"): Route(
-        {"outcome": CHOICE, "note": OPT_TEXT, "reverse": F("flag", False)}, {"outcome": "confirmed"}),
-    ("POST", "/timebank/leaderboard/choice"): Route({"on": CHOICE}, {"on": "1"}),
-    ("POST", "/timebank/care/new"): Route(
-        {"organisation_id": ID, "recipient_name": TEXT, "service": CHOICE, "details": OPT_TEXT, "district_id": ID,
-         "scheduled_at": DATETIME, "minutes": NUMBER},
-        {"recipient_name": "王阿姨", "service": "home_visit", "district_id": "1", "scheduled_at": "2031-01-01T09:00",
-         "minutes": "60"}),
-    **{("POST", f"/timebank/care/<int:care_id>/{action}"): Route() for action in ("accept", "confirm", "cancel")},
-    ("POST", "/timebank/care/<int:care_id>/dispute"): Route({"note": TEXT}, {"note": "late"}),
-    ("POST", "/timebank/care/<int:care_id>/settle"): Route({"minutes": NUMBER, "note": TEXT},
-                                                           {"minutes": "0", "note": "x"}),
-    ("POST", "/timebank/orgs/<int:org_id>/pool"): Route({"minutes": NUMBER}, {"minutes": "1"}),
-    ("POST", "/timebank/orgs/<int:org_id>/activities/new"): ACTIVITY,
-    ("POST", "/timebank/activities/<int:activity_id>/signup"): Route(),
-    ("POST", "/timebank/activities/<int:activity_id>/cancel"): Route(),
-    ("POST", "/timebank/activities/<int:activity_id>/attendance"): Route(
-        {"email": EMAIL, "checked_in_at": DATETIME, "checked_out_at": DATETIME, "reason": TEXT},
-        {"email": "staff@example.org", "checked_in_at": "2031-01-01T09:00", "checked_out_at": "2031-01-01T10:00",
-         "reason": "no phone"}),
-    ("POST", "/timebank/attendances/<int:attendance_id>/approve"): REVIEW,
-    ("POST", "/timebank/attendances/<int:attendance_id>/reject"): Route({"note": TEXT}, {"note": "absent"}),
-    ("POST", "/timebank/attendances/<int:attendance_id>/reverse"): REASON,
-    ("POST", "/timebank/scan/<token>"): Route(),
-    ("POST", "/timebank/give"): Route({"email": EMAIL, "minutes": NUMBER},
-                                      {"email": "staff@example.org", "minutes": "5"}),
-    ("POST", "/timebank/claims/new"): Route(
-        {"organisation_id": ID, "served_on": DATE, "minutes": NUMBER, "description": TEXT},
-        {"served_on": "2026-01-05", "minutes": "30", "description": "搬家"}),
-    ("POST", "/timebank/claims/<int:claim_id>/approve"): REVIEW,
-    ("POST", "/timebank/claims/<int:claim_id>/reject"): Route({"note": TEXT}, {"note": "no"}),
-    ("POST", "/timebank/claims/<int:claim_id>/reverse"): REASON,
-    ("POST", "/language"): Route({"locale": OPT_CHOICE}, {"locale": "en"}),
-    ("POST", "/auth/register"): Route(
-        {"display_name": TEXT, "email": EMAIL, "password": PASSWORD_FIELD, "locale": OPT_CHOICE},
-        {"display_name": "新人", "email": "new@example.org", "password": "a long new passphrase", "locale": "en"},
-        anonymous=True),
-    ("POST", "/auth/login"): Route({"email": EMAIL, "password": TEXT},
-                                   {"email": "root@example.org", "password": PASSWORD}),
-    ("POST", "/auth/logout"): Route(),
-    ("POST", "/auth/reset"): Route({"email": EMAIL}, {"email": "root@example.org"}),
-    ("POST", "/auth/reset/<token>"): Route({"new_password": PASSWORD_FIELD}, {"new_password": "a long new passphrase"}),
-    ("POST", "/auth/verify/resend"): Route(),
-    ("POST", "/account/"): Route(
-        {"display_name": TEXT, "locale": OPT_CHOICE, "phone": OPT_TEXT, "public_display": OPT_CHOICE},
-        {"display_name": "新名字", "locale": "en", "phone": "", "public_display": "masked"}),
-    ("POST", "/account/password"): Route({"current_password": TEXT, "new_password": PASSWORD_FIELD},
-                                         {"current_password": PASSWORD, "new_password": "a long new passphrase"}),
-    ("POST", "/account/tokens"): Route({"name": TEXT, "scope": OPT_CHOICE}, {"name": "script", "scope": "read"}),
-    ("POST", "/account/tokens/<int:token_id>/revoke"): Route(),
-    ("POST", "/orgs/new"): Route({"kind": CHOICE, **ORG}, {"kind": "charity", **ORG_DATA}),
-    ("POST", "/orgs/<int:org_id>/edit"): Route({**ORG, "district_id": F("id", False)}, ORG_DATA),
-    ("POST", "/orgs/<int:org_id>/verify"): Route({"verified": CHOICE}, {"verified": "1"}),
-    ("POST", "/orgs/<int:org_id>/members/invite"): Route({"email": EMAIL, "role": CHOICE},
-                                                         {"email": "joiner@example.org", "role": "member"}),
-    ("POST", MEMBER + "/role"): Route({"role": CHOICE}, {"role": "coordinator"}),
-    ("POST", MEMBER + "/remove"): Route(),
-    ("POST", "/orgs/<int:org_id>/invitations/<int:invitation_id>/revoke"): Route(),
-    ("POST", "/orgs/<int:org_id>/leave"): Route(),
-    ("POST", "/orgs/invitations/<token>"): Route(),
-    ("POST", "/admin/districts/<int:district_id>"): DISTRICT,
-    ("POST", "/admin/districts/new"): DISTRICT,
-    ("PATCH", "/api/v1/me"): Route(
-        {"display_name": F("text", False), "locale": OPT_CHOICE, "phone": F("text", False, True),
-         "public_display": OPT_CHOICE}, {"display_name": "新名字", "locale": "en"}),
-    ("POST", "/api/v1/orgs"): Route({"kind": CHOICE, **ORG}, {"kind": "charity", **ORG_DATA}),
-    ("PATCH", "/api/v1/orgs/<int:org_id>"): Route(OPTIONAL_ORG, {"name_en": "Renamed", "district_id": 2}),
-    ("PATCH", API_MEMBER): Route({"role": CHOICE}, {"role": "coordinator"}),
-    ("DELETE", API_MEMBER): Route(),
-    ("POST", "/api/v1/orgs/<int:org_id>/invitations"): Route({"email": EMAIL, "role": OPT_CHOICE},
-                                                                     {"email": "joiner@example.org"}),
-    ("POST", "/api/v1/orgs/<int:org_id>/activities"): Route(
-        ACTIVITY.fields, ACTIVITY.valid | {"district_id": 1, "capacity": 5}),
-    ("POST", "/api/v1/activities/<int:activity_id>/signup"): Route(),
-    ("DELETE", "/api/v1/activities/<int:activity_id>/signup"): Route(),
-    ("POST", "/api/v1/checkins"): Route({"token": TEXT}, {"token": "forged"}),
-    ("POST", "/api/v1/attendances/<int:attendance_id>/approve"): REVIEW,
-    ("POST", "/api/v1/attendances/<int:attendance_id>/reject"): Route({"note": TEXT}, {"note": "absent"}),
-    ("POST", "/api/v1/attendances/<int:attendance_id>/reverse"): REASON,
-    ("POST", "/api/v1/claims/<int:claim_id>/approve"): Route({"note": OPT_TEXT}, {"note": ""}),
-    ("POST", "/api/v1/claims/<int:claim_id>/reject"): Route({"note": TEXT}, {"note": "no"}),
-    ("POST", "/api/v1/claims/<int:claim_id>/reverse"): REASON,
-    ("POST", "/api/v1/care"): Route(
-        {"organisation_id": ID, "recipient_name": TEXT, "service": CHOICE, "details": OPT_TEXT, "district_id": ID,
-         "scheduled_at": DATETIME, "minutes": NUMBER, "idempotency_key": TEXT},
-        {"recipient_name": "王阿姨", "service": "home_visit", "district_id": 1, "scheduled_at": "2031-01-01T09:00",
-         "minutes": 60, "idempotency_key": "k"}),
-    **{("POST", f"/api/v1/care/<int:care_id>/{action}"): Route() for action in ("accept", "confirm", "cancel")},
-    ("POST", "/api/v1/care/<int:care_id>/dispute"): Route({"note": TEXT}, {"note": "late"}),
-    ("POST", "/api/v1/care/<int:care_id>/settle"): Route({"minutes": NUMBER, "note": TEXT},
-                                                         {"minutes": 0, "note": "x"}),
-    ("POST", "/api/v1/orgs/<int:org_id>/pool"): Route({"minutes": NUMBER, "idempotency_key": TEXT},
-                                                               {"minutes": 1, "idempotency_key": "k"}),
-    ("POST", "/api/v1/me/hours/transfers"): Route({"email": EMAIL, "minutes": NUMBER, "idempotency_key": TEXT},
-                                                  {"email": "staff@example.org", "minutes": 5, "idempotency_key": "k"}),
-    ("GET", "/timebank/certificates"): Route(),
-    ("POST", "/timebank/certificates"): Route({"period_start": DATE, "period_end": DATE}, {
-        "period_start": (now_utc().date() - timedelta(days=6)).isoformat(),
-        "period_end": now_utc().date().isoformat()}),
-    ("GET", "/verify/<code>"): Route(),
-    **WISH_ROUTES,
-    **MONEY_ROUTES,
-    **PUBLIC_ACCOUNTS_ROUTES,
-}
 
 # Values each kind of field must refuse, in a form and in JSON ("\ud800" is a lone surrogate).
 FORM_REFUSALS = {"text": [LONG, "a\x00b"], "email": [LONG, "a\x00b", "not an email", "a@" + LONG],
@@ -453,17 +121,22 @@ def _certificate(charity, root, staff):
     return certificate_of(charity, root, staff)
 
 
-def test_every_route_is_walked(app):
-    routes = {(method, rule.rule) for rule in app.url_map.iter_rules()
-              if rule.endpoint != "static" and rule.redirect_to is None
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    assert routes == set(ROUTES)
+def test_every_route_is_declared(app):
+    problems = undeclared(app)
+    assert not problems, "\n".join(problems)
 
 
 def _snapshot() -> dict:
+    """Every row of every table (less the volatile columns), read through the driver's own cursor."""
     with db.engine.connect() as conn:
-        return {t: sorted(tuple(v for k, v in row._mapping.items() if k not in VOLATILE)
-                          for row in conn.execute(text(f'SELECT * FROM "{t}"'))) for t in TABLES}
+        cursor = conn.connection.driver_connection.cursor()
+        state = {}
+        for table in TABLES:
+            cursor.execute(f'SELECT * FROM "{table}"')
+            keep = [i for i, column in enumerate(cursor.description) if column[0] not in VOLATILE]
+            state[table] = sorted(tuple(row[i] for i in keep) for row in cursor.fetchall())
+        cursor.close()
+        return state
 
 
 def _path(rule: str, world: dict, bad: tuple[str, str] | None = None) -> str:
@@ -525,24 +198,50 @@ def _send(client, auth, world, method, path, payload):
         response.get_data()  # a streamed download runs to its end here, inside its own request
         response.close()
         return response
-    csrf = auth.csrf("/")
+    csrf = auth.csrf_token
     if isinstance(payload, bytes):
         body = b"csrf_token=" + csrf.encode() + b"&" + payload
         return client.post(path, data=body, content_type="application/x-www-form-urlencoded")
     return client.post(path, data={**payload, "csrf_token": csrf})
 
 
-@pytest.mark.parametrize("method,rule", sorted(ROUTES))
-def test_malformed_input_never_fails_and_refusals_write_nothing(app, client, auth, world, mailbox, method, rule):
-    route = ROUTES[(method, rule)]
-    if route.anonymous:
-        client = app.test_client()
-        auth = AuthActions(client)
-    else:
-        assert auth.login("root@example.org").status_code == 302
+SESSIONS: dict[str, tuple[str | None, str, float]] = {}  # "root" or "anonymous" -> (cookie, CSRF token, when)
+FRESH_FOR = 600  # seconds a kept session is used, well inside the CSRF token's time limit
+
+
+class Session:
+    """A session signed in as the platform admin (or anonymous), begun once per worker: each request
+    starts from that session's cookie, so no request inherits what an earlier one did to the session
+    (a logout, a language), and every form carries the session's valid CSRF token."""
+
+    def __init__(self, app, who: str):
+        self.app, self.client = app, app.test_client()
+        self.name = app.config["SESSION_COOKIE_NAME"]
+        if who not in SESSIONS or time.monotonic() - SESSIONS[who][2] > FRESH_FOR:
+            auth = AuthActions(self.client)
+            if who == "root":
+                assert auth.login("root@example.org").status_code == 302
+            token = auth.csrf("/")  # after logging in: the token's secret is kept in the session
+            cookie = self.client.get_cookie(self.name)
+            SESSIONS[who] = (cookie.value if cookie else None, token, time.monotonic())
+        self.cookie, self.csrf_token, _when = SESSIONS[who]
+        if who == "root":
+            assert self.begin().get("/account/").status_code == 200, "the walker's session is not signed in"
+
+    def begin(self):
+        self.client.delete_cookie(self.name)
+        if self.cookie is not None:
+            self.client.set_cookie(self.name, self.cookie)
+        return self.client
+
+
+@pytest.mark.parametrize("endpoint,method,rule", app_routes(), ids=[f"{m}-{r}" for _e, m, r in app_routes()])
+def test_malformed_input_never_fails_and_refusals_write_nothing(app, world, mailbox, endpoint, method, rule):
+    route = declaration(endpoint, method, rule).inputs
+    session = Session(app, "anonymous" if route.anonymous else "root")
     for label, bad_param, payload, must_refuse in _variants(method, rule, route):
         before, sent = _snapshot(), len(mailbox.messages)
-        response = _send(client, auth, world, method, _path(rule, world, bad_param), payload)
+        response = _send(session.begin(), session, world, method, _path(rule, world, bad_param), payload)
         where = f"{method} {rule} with {label}"
         assert response.status_code < 500, where
         if rule.startswith("/api/") and response.status_code >= 400:
@@ -554,7 +253,7 @@ def test_malformed_input_never_fails_and_refusals_write_nothing(app, client, aut
                 assert 400 <= response.status_code < 500, where
 
 
-FORM_POSTS = sorted(rule for method, rule in ROUTES
+FORM_POSTS = sorted((rule, declaration(endpoint, method, rule).inputs.valid) for endpoint, method, rule in app_routes()
                     if method == "POST" and not rule.startswith("/api/") and rule not in CSRF_EXEMPT)
 
 
@@ -564,10 +263,11 @@ def test_wrong_csrf_token_is_refused_in_the_users_language_and_writes_nothing(
         client, auth, world, mailbox, locale, message):
     auth.login("root@example.org")
     client.post("/language", data={"locale": locale, "csrf_token": auth.csrf()})
-    for rule in FORM_POSTS:
-        for csrf in ({"csrf_token": "forged"}, {"csrf_token": auth.csrf()[:-2] + "xx"}, {}):
+    valid = auth.csrf()
+    for rule, data in FORM_POSTS:
+        for csrf in ({"csrf_token": "forged"}, {"csrf_token": valid[:-2] + "xx"}, {}):
             before = _snapshot()
-            response = client.post(_path(rule, world), data=ROUTES[("POST", rule)].valid | csrf)
+            response = client.post(_path(rule, world), data=data | csrf)
             page = response.get_data(as_text=True)
             assert response.status_code == 400 and page.count(message) == 1, rule
             assert _snapshot() == before and not mailbox.messages, rule

@@ -6,6 +6,8 @@ import pytest
 
 from marketplace import create_app
 
+pytestmark = pytest.mark.own_app  # the tests add routes
+
 
 @pytest.fixture
 def boom(app):

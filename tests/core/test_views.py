@@ -71,6 +71,7 @@ def test_healthz_checks_the_database(client):
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": "ok"}
 
 
+@pytest.mark.own_app  # swaps the app's engine
 def test_healthz_reports_a_broken_database(app, client):
     db.session.remove()
     db.engine.dispose()
@@ -85,6 +86,7 @@ def test_not_found_page_in_both_languages(client, lang, text):
     assert response.status_code == 404 and text in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app  # adds a route
 def test_server_error_page_is_friendly(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

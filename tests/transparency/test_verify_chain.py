@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.ledger import chain
+from marketplace.ledger import chain, locks
 from marketplace.ledger.models import LedgerEntry
 from marketplace.payments import postings
 from marketplace.platform.extensions import db
@@ -109,14 +109,23 @@ def test_a_changed_memo_is_caught(download):
     assert out.startswith("FAILED: 1 problem(s) found")
 
 
-def test_an_entry_removed_from_the_middle_of_a_lane_is_caught(download):
-    for n in range(200):  # lanes are picked at random: add payouts until one lane holds three entries
-        lanes = db.session.execute(select(LedgerEntry.lane).group_by(LedgerEntry.lane)
-                                   .having(func.count() >= 3)).first()
-        if lanes:
-            break
+def a_lane_holds(entries: int) -> None:
+    """Add payouts until some lane holds `entries` entries.
+
+    Each transaction picks its lane at random among 16, so the world's dozen or so entries all land in
+    lanes of their own now and then; by pigeonhole, 16 * (entries - 1) + 1 entries always suffice.
+    """
+    for n in range(locks.LANES * (entries - 1) + 1):
+        if db.session.execute(select(LedgerEntry.lane).group_by(LedgerEntry.lane)
+                              .having(func.count() >= entries)).first():
+            return
         postings.payout(f"po_{n}", 100)
         db.session.commit()
+    raise AssertionError(f"no lane holds {entries} entries")
+
+
+def test_an_entry_removed_from_the_middle_of_a_lane_is_caught(download):
+    a_lane_holds(3)
     data, save = download()
     lanes = {}
     for e in data["entries"]:
@@ -129,6 +138,7 @@ def test_an_entry_removed_from_the_middle_of_a_lane_is_caught(download):
 
 
 def test_a_relinked_entry_is_caught(download):
+    a_lane_holds(2)  # an entry with a previous one in its lane
     data, save = download()
     entry = next(e for e in data["entries"] if e["seq"] > 1)
     entry["prev_hash"] = "f" * 64

@@ -1,0 +1,1636 @@
+"""Every route's declaration, keyed by endpoint and method: who may call it, and what it takes.
+
+The access matrix (tests/test_access_policy.py) and the bad-input walker (tests/test_bad_input.py)
+walk `app.url_map` and look each route up here, so a new route fails both (naming its endpoint)
+until it is declared, and a declaration whose route is gone fails too.
+
+`D(roles, kind, data, inputs=Route(fields, valid))`:
+
+- `roles`: who may call it, among ROLES, in the access matrix's world (tests/test_access_policy.py);
+- `kind`: what a denial looks like: "page" (403), "object" (404, as for a missing object), "api"
+  (404 for one object, else 403), "admin" (403), "link" (a forged emailed link: 400 for everyone);
+- `data`: the form or JSON body the access matrix sends; by default the valid request of `inputs`;
+- `inputs`: the fields and a valid request, in the walker's world (tests/test_bad_input.py), which
+  spoils the request one way at a time: over-long text, wrong types, missing fields, unreadable
+  bodies, huge ids, forged tokens.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from marketplace.platform.timeutil import now_utc
+from tests.conftest import PASSWORD
+
+ROLES = ["anonymous", "volunteer", "donor", "firm_member", "social_worker", "staff", "org_admin", "platform_admin"]
+EVERYONE = set(ROLES)
+USERS = EVERYONE - {"anonymous"}
+CHARITY_MEMBERS = {"staff", "org_admin", "platform_admin"}  # the charity posts wishes and runs funds and activities
+CHARITY_ADMINS = {"org_admin", "platform_admin"}
+BOARD_READERS = CHARITY_MEMBERS | {"social_worker"}  # staff of any organisation
+PLATFORM_ADMIN = {"platform_admin"}
+NOBODY: set[str] = set()
+
+
+@dataclass(frozen=True)
+class F:
+    """A field: its kind picks the bad values sent (text, email, password, choice, id, number, flag, date,
+    datetime or money)."""
+
+    kind: str
+    required: bool = True
+    nullable: bool = False
+
+
+@dataclass
+class Route:
+    fields: dict[str, F] = field(default_factory=dict)
+    valid: dict = field(default_factory=dict)
+    anonymous: bool = False  # sign-up only shows its form to visitors
+
+
+TEXT, OPT_TEXT, EMAIL, OPT_EMAIL = F("text"), F("text", False), F("email"), F("email", False)
+PASSWORD_FIELD, CHOICE, OPT_CHOICE, ID, OPT_ID = F("password"), F("choice"), F("choice", False), F("id"), F("id", False)
+DATETIME, DATE, OPT_DATE = F("datetime"), F("date"), F("date", False)
+NUMBER, OPT_NUMBER, MONEY, OPT_MONEY = F("number"), F("number", False), F("money"), F("money", False)
+LAST_WEEK = {
+    "period_start": (now_utc().date() - timedelta(days=6)).isoformat(),
+    "period_end": now_utc().date().isoformat(),
+}
+AS_INPUTS = object()
+
+
+@dataclass(frozen=True)
+class D:
+    """One route's declaration (see the module's docstring)."""
+
+    roles: set[str]
+    kind: str
+    data: dict | None | object = AS_INPUTS
+    inputs: Route = field(default_factory=Route)
+
+    def request(self, method: str) -> dict | None:
+        """The body the access matrix sends: none for a GET, else `data` or the valid inputs."""
+        if method == "GET":
+            return None
+        return self.inputs.valid if self.data is AS_INPUTS else self.data  # type: ignore[return-value]
+
+
+ROUTES: dict[str, dict[str, D]] = {
+    "account.profile": {  # /account/
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            inputs=Route(
+                {"display_name": TEXT, "locale": OPT_CHOICE, "phone": OPT_TEXT, "public_display": OPT_CHOICE},
+                {"display_name": "新名字", "locale": "en", "phone": "", "public_display": "masked"},
+            ),
+        ),
+    },
+    "account.change_password": {  # /account/password
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"current_password": "x", "new_password": "y"},
+            inputs=Route(
+                {"current_password": TEXT, "new_password": PASSWORD_FIELD},
+                {"current_password": PASSWORD, "new_password": "a long new passphrase"},
+            ),
+        ),
+    },
+    "account.tokens": {  # /account/tokens
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS, "page", inputs=Route({"name": TEXT, "scope": OPT_CHOICE}, {"name": "script", "scope": "read"})
+        ),
+    },
+    "account.revoke_token": {  # /account/tokens/<int:token_id>/revoke
+        "POST": D({"org_admin"}, "object"),
+    },
+    "activities.list_activities": {  # /api/v1/activities
+        "GET": D(EVERYONE, "api"),
+    },
+    "activities.get_activity": {  # /api/v1/activities/<int:activity_id>
+        "GET": D(EVERYONE, "api"),
+    },
+    "activities.list_attendances": {  # /api/v1/activities/<int:activity_id>/attendances
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "activities.cancel_signup": {  # /api/v1/activities/<int:activity_id>/signup
+        "DELETE": D(USERS, "api", None),
+    },
+    "activities.sign_up": {  # /api/v1/activities/<int:activity_id>/signup
+        "POST": D(USERS, "api", None),
+    },
+    "activities.approve_attendance": {  # /api/v1/attendances/<int:attendance_id>/approve
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})),
+    },
+    "activities.reject_attendance": {  # /api/v1/attendances/<int:attendance_id>/reject
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": TEXT}, {"note": "absent"})),
+    },
+    "activities.reverse_attendance": {  # /api/v1/attendances/<int:attendance_id>/reverse
+        "POST": D(CHARITY_MEMBERS, "api", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})),
+    },
+    "activities.check_in": {  # /api/v1/checkins
+        "POST": D(USERS, "api", inputs=Route({"token": TEXT}, {"token": "forged"})),
+    },
+    "activities.create_activity": {  # /api/v1/orgs/<int:org_id>/activities
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {
+                    "title": TEXT,
+                    "description": OPT_TEXT,
+                    "category": CHOICE,
+                    "district_id": ID,
+                    "address": OPT_TEXT,
+                    "starts_at": DATETIME,
+                    "ends_at": DATETIME,
+                    "capacity": NUMBER,
+                    "skills": OPT_TEXT,
+                },
+                {
+                    "title": "探访",
+                    "category": "elderly_care",
+                    "district_id": 1,
+                    "starts_at": "2031-01-01T09:00",
+                    "ends_at": "2031-01-01T11:00",
+                    "capacity": 5,
+                },
+            ),
+        ),
+    },
+    "admin.index": {  # /admin/
+        "GET": D(PLATFORM_ADMIN, "page"),
+    },
+    "admin.district": {
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST /admin/districts/<int:district_id>": D(
+            PLATFORM_ADMIN,
+            "admin",
+            {"code": "yuexiu", "name_zh": "越秀区", "name_en": "Yuexiu", "sort_order": "1", "is_active": "y"},
+            inputs=Route(
+                {
+                    "code": TEXT,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "sort_order": OPT_NUMBER,
+                    "is_active": F("flag", False),
+                },
+                {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"},
+            ),
+        ),
+        "POST /admin/districts/new": D(
+            PLATFORM_ADMIN,
+            "page",
+            {"code": "new", "name_zh": "新区", "name_en": "New", "sort_order": "30"},
+            inputs=Route(
+                {
+                    "code": TEXT,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "sort_order": OPT_NUMBER,
+                    "is_active": F("flag", False),
+                },
+                {"code": "new-area", "name_zh": "新区", "name_en": "New Area", "sort_order": "30", "is_active": "y"},
+            ),
+        ),
+    },
+    "admin.payout": {  # /admin/payouts
+        "POST": D(
+            PLATFORM_ADMIN,
+            "admin",
+            {"payout_id": "po_matrix", "amount": "1"},
+            inputs=Route({"payout_id": TEXT, "amount": MONEY}, {"payout_id": "po_walk", "amount": "1"}),
+        ),
+    },
+    "api-docs.openapi_json": {  # /api/openapi.json
+        "GET": D(EVERYONE, "api"),
+    },
+    "apidocs.docs": {  # /api/docs
+        "GET": D(EVERYONE, "page"),
+    },
+    "auth.login": {  # /auth/login
+        "GET": D(EVERYONE, "page"),
+        "POST": D(
+            EVERYONE,
+            "page",
+            {"email": "coadmin@example.org", "password": PASSWORD},
+            inputs=Route({"email": EMAIL, "password": TEXT}, {"email": "root@example.org", "password": PASSWORD}),
+        ),
+    },
+    "auth.logout": {  # /auth/logout
+        "POST": D(EVERYONE, "page"),
+    },
+    "auth.register": {  # /auth/register
+        "GET": D(EVERYONE, "page"),
+        "POST": D(
+            EVERYONE,
+            "page",
+            inputs=Route(
+                {"display_name": TEXT, "email": EMAIL, "password": PASSWORD_FIELD, "locale": OPT_CHOICE},
+                {
+                    "display_name": "新人",
+                    "email": "new@example.org",
+                    "password": "a long new passphrase",
+                    "locale": "en",
+                },
+                anonymous=True,
+            ),
+        ),
+    },
+    "auth.request_reset": {  # /auth/reset
+        "GET": D(EVERYONE, "page"),
+        "POST": D(
+            EVERYONE, "page", {"email": "x@example.org"}, inputs=Route({"email": EMAIL}, {"email": "root@example.org"})
+        ),
+    },
+    "auth.reset_password": {  # /auth/reset/<token>
+        "GET": D(NOBODY, "link"),
+        "POST": D(
+            NOBODY, "link", inputs=Route({"new_password": PASSWORD_FIELD}, {"new_password": "a long new passphrase"})
+        ),
+    },
+    "auth.verify_email": {  # /auth/verify/<token>
+        "GET": D(NOBODY, "link"),
+    },
+    "auth.resend_verification": {  # /auth/verify/resend
+        "POST": D(USERS, "page"),
+    },
+    "care.ask_for_care": {  # /api/v1/care
+        "POST": D(
+            USERS,
+            "api",
+            {"recipient_name": ""},
+            inputs=Route(
+                {
+                    "organisation_id": ID,
+                    "recipient_name": TEXT,
+                    "service": CHOICE,
+                    "details": OPT_TEXT,
+                    "district_id": ID,
+                    "scheduled_at": DATETIME,
+                    "minutes": NUMBER,
+                    "idempotency_key": TEXT,
+                },
+                {
+                    "recipient_name": "王阿姨",
+                    "service": "home_visit",
+                    "district_id": 1,
+                    "scheduled_at": "2031-01-01T09:00",
+                    "minutes": 60,
+                    "idempotency_key": "k",
+                },
+            ),
+        ),
+    },
+    "care.list_care": {  # /api/v1/care
+        "GET": D(USERS, "api"),
+    },
+    "care.get_care": {  # /api/v1/care/<int:care_id>
+        "GET": D(USERS, "api"),
+    },
+    "care.accept_care": {  # /api/v1/care/<int:care_id>/accept
+        "POST": D(USERS, "api", None),
+    },
+    "care.cancel_care": {  # /api/v1/care/<int:care_id>/cancel
+        "POST": D({"volunteer"}, "api", None),
+    },
+    "care.confirm_care": {  # /api/v1/care/<int:care_id>/confirm
+        "POST": D({"volunteer"}, "api", None),
+    },
+    "care.dispute_care": {  # /api/v1/care/<int:care_id>/dispute
+        "POST": D({"volunteer"}, "api", inputs=Route({"note": TEXT}, {"note": "late"})),
+    },
+    "care.settle_care": {  # /api/v1/care/<int:care_id>/settle
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"minutes": NUMBER, "note": TEXT}, {"minutes": 0, "note": "x"})),
+    },
+    "care.get_pool": {  # /api/v1/orgs/<int:org_id>/pool
+        "GET": D(USERS, "api"),
+    },
+    "care.give_to_pool": {  # /api/v1/orgs/<int:org_id>/pool
+        "POST": D(
+            USERS,
+            "api",
+            {"minutes": 1, "idempotency_key": "m"},
+            inputs=Route({"minutes": NUMBER, "idempotency_key": TEXT}, {"minutes": 1, "idempotency_key": "k"}),
+        ),
+    },
+    "certificates.download": {  # /timebank/certificates
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"period_start": "2026-01-01", "period_end": "2026-01-31"},
+            inputs=Route({"period_start": DATE, "period_end": DATE}, LAST_WEEK),
+        ),
+    },
+    "certificates.verify": {  # /verify/<code>
+        "GET": D(EVERYONE, "page"),
+    },
+    "core.home": {  # /
+        "GET": D(EVERYONE, "page"),
+    },
+    "core.healthz": {  # /healthz
+        "GET": D(EVERYONE, "page"),
+    },
+    "core.set_language": {  # /language
+        "POST": D(EVERYONE, "page", inputs=Route({"locale": OPT_CHOICE}, {"locale": "en"})),
+    },
+    "donations_api.start_donation": {  # /api/v1/donations
+        "POST": D(
+            USERS,
+            "api",
+            {"amount_fen": 100},
+            inputs=Route(
+                {
+                    "fund_code": OPT_TEXT,
+                    "amount_fen": OPT_NUMBER,
+                    "display": OPT_CHOICE,
+                    "message": OPT_TEXT,
+                    "organisation_id": F("id", False, True),
+                    "excess_choice": OPT_CHOICE,
+                },
+                {"amount_fen": 1000},
+            ),
+        ),
+    },
+    "donations_api.get_donation": {  # /api/v1/donations/<donation_code>
+        "GET": D({"donor"}, "api"),
+    },
+    "firms.show": {  # /firms/<int:firm_id>
+        "GET": D(PLATFORM_ADMIN | {"firm_member"}, "object"),
+    },
+    "firms.leaderboard_choice": {  # /firms/<int:firm_id>/leaderboard
+        "POST": D(PLATFORM_ADMIN, "object", inputs=Route({"on": CHOICE}, {"on": "1"})),
+    },
+    "firms.leaderboard": {  # /firms/leaderboard
+        "GET": D(EVERYONE, "page"),
+    },
+    "funds.show": {  # /funds/<fund_code>
+        "GET": D(EVERYONE, "object"),
+    },
+    "funds.fund_disbursements": {  # /funds/<fund_code>/disbursements
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "funds.new_disbursement": {  # /funds/<fund_code>/disbursements/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            {"payee": "店", "purpose": "修门", "amount": "1"},
+            inputs=Route(
+                {"payee": TEXT, "purpose": TEXT, "amount": MONEY, "listing_id": OPT_ID},
+                {"payee": "五金店", "purpose": "修门", "amount": "150.50"},
+            ),
+        ),
+    },
+    "funds.disbursement": {  # /funds/disbursements/<int:disbursement_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "funds.approve": {  # /funds/disbursements/<int:disbursement_id>/approve
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "funds.evidence_file": {  # /funds/disbursements/<int:disbursement_id>/evidence
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "funds.publish": {  # /funds/disbursements/<int:disbursement_id>/publish
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"confirm": F("flag", False)}, {"confirm": "y"})),
+    },
+    "funds.reject": {  # /funds/disbursements/<int:disbursement_id>/reject
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "重复"})),
+    },
+    "funds.unpublish": {  # /funds/disbursements/<int:disbursement_id>/unpublish
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "funds.org_funds": {  # /funds/orgs/<int:org_id>
+        "GET": D(EVERYONE, "object"),
+    },
+    "funds.new_fund": {  # /funds/orgs/<int:org_id>/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "kind": CHOICE,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "purpose": OPT_TEXT,
+                    "district_id": OPT_ID,
+                    "named_after": OPT_TEXT,
+                },
+                {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"},
+            ),
+        ),
+    },
+    "funds.public_receipt": {  # /funds/receipts/<disbursement_code>
+        "GET": D(EVERYONE, "object"),
+    },
+    "funds_api.approve_disbursement": {  # /api/v1/disbursements/<int:disbursement_id>/approve
+        "POST": D(CHARITY_MEMBERS, "api", None),
+    },
+    "funds_api.reject_disbursement": {  # /api/v1/disbursements/<int:disbursement_id>/reject
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"reason": TEXT}, {"reason": "重复"})),
+    },
+    "funds_api.get_fund": {  # /api/v1/funds/<fund_code>
+        "GET": D(EVERYONE, "api"),
+    },
+    "funds_api.list_disbursements": {  # /api/v1/funds/<fund_code>/disbursements
+        "GET": D(EVERYONE, "api"),
+    },
+    "funds_api.request_disbursement": {  # /api/v1/funds/<fund_code>/disbursements
+        "POST": D(CHARITY_MEMBERS, "api", {"payee": "店"}),
+    },
+    "funds_api.create_fund": {  # /api/v1/orgs/<int:org_id>/funds
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {
+                    "kind": CHOICE,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "purpose": OPT_TEXT,
+                    "district_id": F("id", False, True),
+                    "named_after": OPT_TEXT,
+                },
+                {"kind": "general", "name_zh": "社区基金", "name_en": "Community Fund"},
+            ),
+        ),
+    },
+    "funds_api.list_funds": {  # /api/v1/orgs/<int:org_id>/funds
+        "GET": D(EVERYONE, "api"),
+    },
+    "hours.verify_certificate": {  # /api/v1/certificates/<code>
+        "GET": D(EVERYONE, "api"),
+    },
+    "hours.approve_claim": {  # /api/v1/claims/<int:claim_id>/approve
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": OPT_TEXT}, {"note": ""})),
+    },
+    "hours.reject_claim": {  # /api/v1/claims/<int:claim_id>/reject
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": TEXT}, {"note": "no"})),
+    },
+    "hours.reverse_claim": {  # /api/v1/claims/<int:claim_id>/reverse
+        "POST": D(CHARITY_MEMBERS, "api", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})),
+    },
+    "hours.my_claims": {  # /api/v1/me/claims
+        "GET": D(USERS, "api"),
+    },
+    "hours.my_hours": {  # /api/v1/me/hours
+        "GET": D(USERS, "api"),
+    },
+    "hours.my_statement": {  # /api/v1/me/hours/statement
+        "GET": D(USERS, "api"),
+    },
+    "hours.give_hours": {  # /api/v1/me/hours/transfers
+        "POST": D(
+            USERS,
+            "api",
+            {"email": "coadmin@example.org", "minutes": 5, "idempotency_key": "matrix"},
+            inputs=Route(
+                {"email": EMAIL, "minutes": NUMBER, "idempotency_key": TEXT},
+                {"email": "staff@example.org", "minutes": 5, "idempotency_key": "k"},
+            ),
+        ),
+    },
+    "hours.pending_claims": {  # /api/v1/orgs/<int:org_id>/claims
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "households.get_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "households.update_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>
+        "PATCH": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {
+                    "district_id": OPT_ID,
+                    "category": OPT_CHOICE,
+                    "age_band": OPT_CHOICE,
+                    "full_name": OPT_TEXT,
+                    "consent_on": OPT_DATE,
+                    "consent_scope": OPT_TEXT,
+                    "pseudonym": OPT_TEXT,
+                    "phone": OPT_TEXT,
+                    "id_number": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "notes": OPT_TEXT,
+                },
+                {"pseudonym": "新名"},
+            ),
+        ),
+    },
+    "households.verify_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>/verification
+        "POST": D(CHARITY_MEMBERS, "api", None),
+    },
+    "households.list_beneficiaries": {  # /api/v1/orgs/<int:org_id>/beneficiaries
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "households.register_beneficiary": {  # /api/v1/orgs/<int:org_id>/beneficiaries
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {
+                    "district_id": ID,
+                    "category": CHOICE,
+                    "age_band": CHOICE,
+                    "full_name": TEXT,
+                    "consent_on": DATE,
+                    "consent_scope": TEXT,
+                    "pseudonym": F("text", False, True),
+                    "phone": OPT_TEXT,
+                    "id_number": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "notes": OPT_TEXT,
+                },
+                {
+                    "district_id": 1,
+                    "category": "elderly_alone",
+                    "age_band": "80+",
+                    "full_name": "王",
+                    "consent_on": "2026-01-05",
+                    "consent_scope": "x",
+                },
+            ),
+        ),
+    },
+    "listings.create_listing": {  # /api/v1/beneficiaries/<int:beneficiary_id>/listings
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {"kind": CHOICE, "title": TEXT, "story": OPT_TEXT, "quantity": OPT_NUMBER, "value_fen": OPT_NUMBER},
+                {"kind": "wish", "title": "书包", "value_fen": 10000},
+            ),
+        ),
+    },
+    "listings.board": {  # /api/v1/board
+        "GET": D(BOARD_READERS, "api"),
+    },
+    "listings.board_counts": {  # /api/v1/board/counts
+        "GET": D(BOARD_READERS, "api"),
+    },
+    "listings.decide_cancellation": {  # /api/v1/cancellations/<int:cancellation_id>/decision
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"decision": CHOICE}, {"decision": "reject"})),
+    },
+    "listings.list_listings": {  # /api/v1/listings
+        "GET": D(EVERYONE, "api"),
+    },
+    "listings.get_listing": {  # /api/v1/listings/<listing_code>
+        "GET": D(EVERYONE, "api"),
+    },
+    "listings.update_listing": {  # /api/v1/listings/<listing_code>
+        "PATCH": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {"title": OPT_TEXT, "story": OPT_TEXT, "quantity": OPT_NUMBER, "value_fen": OPT_NUMBER}, {"title": "改"}
+            ),
+        ),
+    },
+    "listings.approve_budget": {  # /api/v1/listings/<listing_code>/approve-budget
+        "POST": D(CHARITY_ADMINS, "api", inputs=Route({"note": TEXT}, {"note": "ok"})),
+    },
+    "listings.propose_cancellation": {  # /api/v1/listings/<listing_code>/cancellations
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route({"action": CHOICE, "reason": TEXT}, {"action": "refund", "reason": "x"}),
+        ),
+    },
+    "listings.claim_wish": {  # /api/v1/listings/<listing_code>/claims
+        "POST": D(
+            USERS,
+            "api",
+            inputs=Route({"method": OPT_CHOICE, "organisation_id": F("id", False, True)}, {"method": "in_kind"}),
+        ),
+    },
+    "listings.confirm_delivery": {  # /api/v1/listings/<listing_code>/delivery
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": OPT_TEXT}, {"note": ""})),
+    },
+    "listings.make_pledge": {  # /api/v1/listings/<listing_code>/pledges
+        "POST": D(
+            USERS,
+            "api",
+            inputs=Route({"amount_fen": NUMBER, "organisation_id": F("id", False, True)}, {"amount_fen": 1000}),
+        ),
+    },
+    "listings.record_share": {  # /api/v1/listings/<listing_code>/shares
+        "POST": D(
+            CHARITY_MEMBERS,
+            "api",
+            inputs=Route(
+                {"source": CHOICE, "amount_fen": NUMBER, "received_on": DATE, "reference": OPT_TEXT},
+                {"source": "government", "amount_fen": 100, "received_on": "2026-01-05"},
+            ),
+        ),
+    },
+    "listings.write_thanks": {  # /api/v1/listings/<listing_code>/thanks
+        "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"text": TEXT}, {"text": "谢谢"})),
+    },
+    "listings.list_transitions": {  # /api/v1/listings/<listing_code>/transitions
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "listings.make_transition": {  # /api/v1/listings/<listing_code>/transitions
+        "POST": D(
+            CHARITY_MEMBERS, "api", inputs=Route({"to": CHOICE, "note": OPT_TEXT}, {"to": "withdrawn", "note": "x"})
+        ),
+    },
+    "listings.my_pledges": {  # /api/v1/me/pledges
+        "GET": D(USERS, "api"),
+    },
+    "listings.my_claims": {  # /api/v1/me/wish-claims
+        "GET": D(USERS, "api"),
+    },
+    "listings.withdraw_pledge": {  # /api/v1/pledges/<int:pledge_id>/withdraw
+        "POST": D(CHARITY_MEMBERS | {"firm_member"}, "api", None),
+    },
+    "listings.release_claim": {  # /api/v1/wish-claims/<int:wish_claim_id>/release
+        "POST": D(CHARITY_MEMBERS | {"donor"}, "api", None),
+    },
+    "me.get_me": {  # /api/v1/me
+        "GET": D(USERS, "api"),
+    },
+    "me.update_me": {  # /api/v1/me
+        "PATCH": D(
+            USERS,
+            "api",
+            {"locale": "en"},
+            inputs=Route(
+                {
+                    "display_name": OPT_TEXT,
+                    "locale": OPT_CHOICE,
+                    "phone": F("text", False, True),
+                    "public_display": OPT_CHOICE,
+                },
+                {"display_name": "新名字", "locale": "en"},
+            ),
+        ),
+    },
+    "organisations.list_districts": {  # /api/v1/districts
+        "GET": D(EVERYONE, "api"),
+    },
+    "organisations.create_organisation": {  # /api/v1/orgs
+        "POST": D(
+            USERS,
+            "api",
+            {"kind": "charity", "name_zh": "新机构", "name_en": "New", "district_id": 1},
+            inputs=Route(
+                {
+                    "kind": CHOICE,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "district_id": ID,
+                    "description": OPT_TEXT,
+                    "contact_name": OPT_TEXT,
+                    "contact_phone": OPT_TEXT,
+                    "contact_email": OPT_EMAIL,
+                },
+                {
+                    "kind": "charity",
+                    "name_zh": "新机构",
+                    "name_en": "New",
+                    "district_id": 2,
+                    "description": "",
+                    "contact_email": "",
+                },
+            ),
+        ),
+    },
+    "organisations.list_organisations": {  # /api/v1/orgs
+        "GET": D(EVERYONE, "api"),
+    },
+    "organisations.get_organisation": {  # /api/v1/orgs/<int:org_id>
+        "GET": D(EVERYONE, "api"),
+    },
+    "organisations.update_organisation": {  # /api/v1/orgs/<int:org_id>
+        "PATCH": D(
+            CHARITY_ADMINS,
+            "api",
+            {"name_en": "Renamed"},
+            inputs=Route(
+                {
+                    "name_zh": OPT_TEXT,
+                    "name_en": OPT_TEXT,
+                    "district_id": OPT_ID,
+                    "description": OPT_TEXT,
+                    "contact_name": OPT_TEXT,
+                    "contact_phone": OPT_TEXT,
+                    "contact_email": OPT_EMAIL,
+                },
+                {"name_en": "Renamed", "district_id": 2},
+            ),
+        ),
+    },
+    "organisations.invite": {  # /api/v1/orgs/<int:org_id>/invitations
+        "POST": D(
+            CHARITY_ADMINS,
+            "api",
+            {"email": "a@example.org"},
+            inputs=Route({"email": EMAIL, "role": OPT_CHOICE}, {"email": "joiner@example.org"}),
+        ),
+    },
+    "organisations.list_members": {  # /api/v1/orgs/<int:org_id>/members
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "organisations.change_role": {  # /api/v1/orgs/<int:org_id>/members/<int:membership_id>
+        "PATCH": D(CHARITY_ADMINS, "api", inputs=Route({"role": CHOICE}, {"role": "coordinator"})),
+    },
+    "organisations.remove_member": {  # /api/v1/orgs/<int:org_id>/members/<int:membership_id>
+        "DELETE": D(CHARITY_ADMINS, "api", None),
+    },
+    "orgs.index": {  # /orgs/
+        "GET": D(EVERYONE, "page"),
+    },
+    "orgs.show": {  # /orgs/<int:org_id>
+        "GET": D(EVERYONE, "object"),
+    },
+    "orgs.edit": {  # /orgs/<int:org_id>/edit
+        "GET": D(CHARITY_ADMINS, "object"),
+        "POST": D(
+            CHARITY_ADMINS,
+            "object",
+            {"name_zh": "改名", "name_en": "Renamed", "district_id": "2"},
+            inputs=Route(
+                {
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "district_id": OPT_ID,
+                    "description": OPT_TEXT,
+                    "contact_name": OPT_TEXT,
+                    "contact_phone": OPT_TEXT,
+                    "contact_email": OPT_EMAIL,
+                },
+                {"name_zh": "新机构", "name_en": "New", "district_id": 2, "description": "", "contact_email": ""},
+            ),
+        ),
+    },
+    "orgs.revoke_invitation": {  # /orgs/<int:org_id>/invitations/<int:invitation_id>/revoke
+        "POST": D(CHARITY_ADMINS, "object"),
+    },
+    "orgs.leave": {  # /orgs/<int:org_id>/leave
+        "POST": D({"org_admin", "staff"}, "object"),
+    },
+    "orgs.members": {  # /orgs/<int:org_id>/members
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "orgs.remove_member": {  # /orgs/<int:org_id>/members/<int:membership_id>/remove
+        "POST": D(CHARITY_ADMINS, "object"),
+    },
+    "orgs.change_role": {  # /orgs/<int:org_id>/members/<int:membership_id>/role
+        "POST": D(CHARITY_ADMINS, "object", inputs=Route({"role": CHOICE}, {"role": "coordinator"})),
+    },
+    "orgs.invite": {  # /orgs/<int:org_id>/members/invite
+        "POST": D(
+            CHARITY_ADMINS,
+            "object",
+            inputs=Route({"email": EMAIL, "role": CHOICE}, {"email": "joiner@example.org", "role": "member"}),
+        ),
+    },
+    "orgs.verify": {  # /orgs/<int:org_id>/verify
+        "POST": D(PLATFORM_ADMIN, "object", inputs=Route({"verified": CHOICE}, {"verified": "1"})),
+    },
+    "orgs.invitation": {  # /orgs/invitations/<token>
+        "GET": D(NOBODY, "link"),
+        "POST": D(NOBODY, "link"),
+    },
+    "orgs.create": {  # /orgs/new
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"kind": "charity", "name_zh": "新机构", "name_en": "New", "district_id": "1"},
+            inputs=Route(
+                {
+                    "kind": CHOICE,
+                    "name_zh": TEXT,
+                    "name_en": TEXT,
+                    "district_id": ID,
+                    "description": OPT_TEXT,
+                    "contact_name": OPT_TEXT,
+                    "contact_phone": OPT_TEXT,
+                    "contact_email": OPT_EMAIL,
+                },
+                {
+                    "kind": "charity",
+                    "name_zh": "新机构",
+                    "name_en": "New",
+                    "district_id": 2,
+                    "description": "",
+                    "contact_email": "",
+                },
+            ),
+        ),
+    },
+    "payments.attention_list": {  # /payments/attention
+        "GET": D(PLATFORM_ADMIN, "admin"),
+    },
+    "payments.attention_settle": {  # /payments/attention/<int:payment_event_id>/settle
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=Route({"note": TEXT}, {"note": "done"})),
+    },
+    "payments.demo_checkout": {  # /payments/demo/<donation_code>
+        "GET": D({"donor"}, "object"),
+        "POST": D({"donor"}, "object", inputs=Route({"outcome": CHOICE}, {"outcome": "pay"})),
+    },
+    "payments.donation": {  # /payments/donations/<donation_code>
+        "GET": D({"donor"}, "object"),
+    },
+    "payments.receipt_download": {  # /payments/donations/<donation_code>/receipt.pdf
+        "GET": D(CHARITY_MEMBERS | {"donor"}, "object"),
+    },
+    "payments.give_fund": {  # /payments/give/fund/<fund_code>
+        "GET": D(USERS, "object"),
+        "POST": D(
+            USERS,
+            "object",
+            inputs=Route(
+                {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "organisation_id": OPT_ID},
+                {"amount": "88.80", "display": "masked"},
+            ),
+        ),
+    },
+    "payments.give_need": {  # /payments/give/need/<listing_code>
+        "GET": D(NOBODY, "object"),
+        "POST": D(
+            NOBODY,
+            "object",
+            {"amount": "1"},
+            inputs=Route(
+                {"amount": MONEY, "display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE},
+                {"amount": "10"},
+            ),
+        ),
+    },
+    "payments.give_pledge": {  # /payments/give/pledge/<int:pledge_id>
+        "GET": D({"firm_member"}, "object"),
+        "POST": D(
+            {"firm_member"},
+            "object",
+            inputs=Route(
+                {"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE}, {"display": "masked"}
+            ),
+        ),
+    },
+    "payments.give_wish": {  # /payments/give/wish/<listing_code>
+        "GET": D(USERS, "object"),
+        "POST": D(
+            USERS,
+            "object",
+            inputs=Route(
+                {"display": OPT_CHOICE, "message": OPT_TEXT, "excess_choice": OPT_CHOICE}, {"display": "masked"}
+            ),
+        ),
+    },
+    "payments.my_giving": {  # /payments/my
+        "GET": D(USERS, "page"),
+    },
+    "payments.offline_cancel": {  # /payments/offline/<int:donation_id>/cancel
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "payments.offline_confirm": {  # /payments/offline/<int:donation_id>/confirm
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "payments.offline_evidence": {  # /payments/offline/<int:donation_id>/evidence
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "payments.offline_gifts": {  # /payments/orgs/<int:org_id>/offline
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            {"method": "bank", "amount": "1"},
+            inputs=Route(
+                {
+                    "fund_id": ID,
+                    "method": CHOICE,
+                    "amount": MONEY,
+                    "payer_email": OPT_EMAIL,
+                    "payer_name": OPT_TEXT,
+                    "firm_id": OPT_ID,
+                    "display": CHOICE,
+                    "reference": OPT_TEXT,
+                    "received_on": DATE,
+                },
+                {
+                    "fund_id": "1",
+                    "method": "bank",
+                    "amount": "100",
+                    "payer_name": "李女士",
+                    "display": "masked",
+                    "received_on": "2026-11-01",
+                },
+            ),
+        ),
+    },
+    "payments.stripe_webhook": {  # /payments/stripe/webhook
+        "POST": D(NOBODY, "link"),
+    },
+    "reconciliation.index": {  # /reconciliation/
+        "GET": D(USERS, "page"),
+    },
+    "reconciliation.import_status": {  # /reconciliation/imports/<int:import_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "reconciliation.books": {
+        "GET /reconciliation/orgs/<int:org_id>/": D(CHARITY_MEMBERS, "object"),
+        "GET /reconciliation/platform/": D(PLATFORM_ADMIN, "admin"),
+    },
+    "reconciliation.correct": {
+        "POST /reconciliation/orgs/<int:org_id>/correct": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route({"line_id": ID, "reason": TEXT}, {"line_id": "1", "reason": "银行手续费"}),
+        ),
+        "POST /reconciliation/platform/correct": D(
+            PLATFORM_ADMIN,
+            "admin",
+            inputs=Route({"line_id": ID, "reason": TEXT}, {"line_id": "1", "reason": "银行手续费"}),
+        ),
+    },
+    "reconciliation.approve_correction": {
+        "POST /reconciliation/orgs/<int:org_id>/corrections/<int:request_id>/approve": D(CHARITY_MEMBERS, "object"),
+        "POST /reconciliation/platform/corrections/<int:request_id>/approve": D(PLATFORM_ADMIN, "admin"),
+    },
+    "reconciliation.reject_correction": {
+        "POST /reconciliation/orgs/<int:org_id>/corrections/<int:request_id>/reject": D(CHARITY_MEMBERS, "object"),
+        "POST /reconciliation/platform/corrections/<int:request_id>/reject": D(PLATFORM_ADMIN, "admin"),
+    },
+    "reconciliation.upload": {
+        "POST /reconciliation/orgs/<int:org_id>/imports": D(
+            CHARITY_MEMBERS, "object", inputs=Route({"kind": CHOICE, "profile_id": OPT_ID}, {"kind": "bank"})
+        ),
+        "POST /reconciliation/platform/imports": D(
+            PLATFORM_ADMIN, "admin", inputs=Route({"kind": CHOICE, "profile_id": OPT_ID}, {"kind": "bank"})
+        ),
+    },
+    "reconciliation.match": {
+        "POST /reconciliation/orgs/<int:org_id>/match": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route({"line_id": ID, "posting_id": ID}, {"line_id": "1", "posting_id": "1"}),
+        ),
+        "POST /reconciliation/platform/match": D(
+            PLATFORM_ADMIN,
+            "admin",
+            inputs=Route({"line_id": ID, "posting_id": ID}, {"line_id": "1", "posting_id": "1"}),
+        ),
+    },
+    "reconciliation.run_matching": {
+        "POST /reconciliation/orgs/<int:org_id>/match-run": D(
+            CHARITY_MEMBERS, "object", inputs=Route({"account": OPT_CHOICE}, {"account": "bank"})
+        ),
+        "POST /reconciliation/platform/match-run": D(
+            PLATFORM_ADMIN, "admin", inputs=Route({"account": OPT_CHOICE}, {"account": "bank"})
+        ),
+    },
+    "reconciliation.org_periods": {  # /reconciliation/orgs/<int:org_id>/periods
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_ADMINS,
+            "object",
+            {"month": "2026-10", "note": "已对账"},
+            inputs=Route(
+                {"month": TEXT, "note": OPT_TEXT, "confirm": OPT_CHOICE}, {"month": "2026-10", "confirm": "yes"}
+            ),
+        ),
+    },
+    "reconciliation.edit_profile": {
+        "GET /reconciliation/orgs/<int:org_id>/profiles/<int:profile_id>": D(CHARITY_MEMBERS, "object"),
+        "GET /reconciliation/platform/profiles/<int:profile_id>": D(PLATFORM_ADMIN, "admin"),
+        "POST /reconciliation/orgs/<int:org_id>/profiles/<int:profile_id>": D(
+            CHARITY_MEMBERS,
+            "object",
+            {"name": "建设银行", "date_column": "日期", "amount_column": "金额"},
+            inputs=Route(
+                {
+                    "name": TEXT,
+                    "date_column": TEXT,
+                    "date_format": OPT_CHOICE,
+                    "amount_column": OPT_TEXT,
+                    "debit_column": OPT_TEXT,
+                    "credit_column": OPT_TEXT,
+                    "description_column": OPT_TEXT,
+                    "reference_column": OPT_TEXT,
+                    "encoding": OPT_CHOICE,
+                },
+                {
+                    "name": "建设银行",
+                    "date_column": "日期",
+                    "date_format": "%Y-%m-%d",
+                    "amount_column": "金额",
+                    "encoding": "utf-8",
+                },
+            ),
+        ),
+        "POST /reconciliation/platform/profiles/<int:profile_id>": D(
+            PLATFORM_ADMIN,
+            "admin",
+            {"name": "建设银行", "date_column": "日期", "amount_column": "金额"},
+            inputs=Route(
+                {
+                    "name": TEXT,
+                    "date_column": TEXT,
+                    "date_format": OPT_CHOICE,
+                    "amount_column": OPT_TEXT,
+                    "debit_column": OPT_TEXT,
+                    "credit_column": OPT_TEXT,
+                    "description_column": OPT_TEXT,
+                    "reference_column": OPT_TEXT,
+                    "encoding": OPT_CHOICE,
+                },
+                {
+                    "name": "建设银行",
+                    "date_column": "日期",
+                    "date_format": "%Y-%m-%d",
+                    "amount_column": "金额",
+                    "encoding": "utf-8",
+                },
+            ),
+        ),
+    },
+    "reconciliation.new_profile": {
+        "GET /reconciliation/orgs/<int:org_id>/profiles/new": D(CHARITY_MEMBERS, "object"),
+        "GET /reconciliation/platform/profiles/new": D(PLATFORM_ADMIN, "admin"),
+        "POST /reconciliation/orgs/<int:org_id>/profiles/new": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "name": TEXT,
+                    "date_column": TEXT,
+                    "date_format": CHOICE,
+                    "amount_column": OPT_TEXT,
+                    "debit_column": OPT_TEXT,
+                    "credit_column": OPT_TEXT,
+                    "description_column": OPT_TEXT,
+                    "reference_column": OPT_TEXT,
+                    "encoding": CHOICE,
+                },
+                {
+                    "name": "建设银行",
+                    "date_column": "日期",
+                    "date_format": "%Y-%m-%d",
+                    "amount_column": "金额",
+                    "encoding": "utf-8",
+                },
+            ),
+        ),
+        "POST /reconciliation/platform/profiles/new": D(
+            PLATFORM_ADMIN,
+            "admin",
+            inputs=Route(
+                {
+                    "name": TEXT,
+                    "date_column": TEXT,
+                    "date_format": CHOICE,
+                    "amount_column": OPT_TEXT,
+                    "debit_column": OPT_TEXT,
+                    "credit_column": OPT_TEXT,
+                    "description_column": OPT_TEXT,
+                    "reference_column": OPT_TEXT,
+                    "encoding": CHOICE,
+                },
+                {
+                    "name": "建设银行",
+                    "date_column": "日期",
+                    "date_format": "%Y-%m-%d",
+                    "amount_column": "金额",
+                    "encoding": "utf-8",
+                },
+            ),
+        ),
+    },
+    "reconciliation.report": {
+        "GET /reconciliation/orgs/<int:org_id>/report": D(
+            CHARITY_MEMBERS, "object", inputs=Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
+        ),
+        "GET /reconciliation/platform/report": D(
+            PLATFORM_ADMIN, "admin", inputs=Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
+        ),
+    },
+    "reconciliation.report_xlsx": {
+        "GET /reconciliation/orgs/<int:org_id>/report.xlsx": D(
+            CHARITY_MEMBERS, "object", inputs=Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
+        ),
+        "GET /reconciliation/platform/report.xlsx": D(
+            PLATFORM_ADMIN, "admin", inputs=Route({"account": OPT_CHOICE, "start": OPT_DATE, "end": OPT_DATE})
+        ),
+    },
+    "reconciliation.unmatched": {
+        "GET /reconciliation/orgs/<int:org_id>/unmatched": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "account": OPT_CHOICE,
+                    "start": OPT_DATE,
+                    "end": OPT_DATE,
+                    "line_after": OPT_ID,
+                    "posting_after": OPT_ID,
+                }
+            ),
+        ),
+        "GET /reconciliation/platform/unmatched": D(
+            PLATFORM_ADMIN,
+            "admin",
+            inputs=Route(
+                {
+                    "account": OPT_CHOICE,
+                    "start": OPT_DATE,
+                    "end": OPT_DATE,
+                    "line_after": OPT_ID,
+                    "posting_after": OPT_ID,
+                }
+            ),
+        ),
+    },
+    "reconciliation.platform_periods": {  # /reconciliation/platform/periods
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(
+            PLATFORM_ADMIN,
+            "admin",
+            {"month": "2026-10"},
+            inputs=Route(
+                {"month": TEXT, "note": OPT_TEXT, "confirm": OPT_CHOICE}, {"month": "2026-10", "confirm": "yes"}
+            ),
+        ),
+    },
+    "timebank.index": {  # /timebank/
+        "GET": D(EVERYONE, "page"),
+    },
+    "timebank.activity": {  # /timebank/activities/<int:activity_id>
+        "GET": D(EVERYONE, "object"),
+    },
+    "timebank.record_attendance": {  # /timebank/activities/<int:activity_id>/attendance
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            {
+                "email": "donor@example.org",
+                "checked_in_at": "2031-01-01T09:00",
+                "checked_out_at": "2031-01-01T10:00",
+                "reason": "no phone",
+            },
+            inputs=Route(
+                {"email": EMAIL, "checked_in_at": DATETIME, "checked_out_at": DATETIME, "reason": TEXT},
+                {
+                    "email": "staff@example.org",
+                    "checked_in_at": "2031-01-01T09:00",
+                    "checked_out_at": "2031-01-01T10:00",
+                    "reason": "no phone",
+                },
+            ),
+        ),
+    },
+    "timebank.cancel": {  # /timebank/activities/<int:activity_id>/cancel
+        "POST": D(USERS, "object"),
+    },
+    "timebank.manage": {  # /timebank/activities/<int:activity_id>/manage
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.sign_up": {  # /timebank/activities/<int:activity_id>/signup
+        "POST": D(USERS, "object"),
+    },
+    "timebank.approve": {  # /timebank/attendances/<int:attendance_id>/approve
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})),
+    },
+    "timebank.reject": {  # /timebank/attendances/<int:attendance_id>/reject
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"note": TEXT}, {"note": "absent"})),
+    },
+    "timebank.reverse": {  # /timebank/attendances/<int:attendance_id>/reverse
+        "POST": D(
+            CHARITY_MEMBERS, "object", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})
+        ),
+    },
+    "timebank.care_index": {  # /timebank/care
+        "GET": D(USERS, "page"),
+    },
+    "timebank.care_detail": {  # /timebank/care/<int:care_id>
+        "GET": D(USERS, "object"),
+    },
+    "timebank.care_accept": {  # /timebank/care/<int:care_id>/accept
+        "POST": D(USERS, "object"),
+    },
+    "timebank.care_cancel": {  # /timebank/care/<int:care_id>/cancel
+        "POST": D(USERS, "object"),
+    },
+    "timebank.care_confirm": {  # /timebank/care/<int:care_id>/confirm
+        "POST": D(USERS, "object"),
+    },
+    "timebank.care_dispute": {  # /timebank/care/<int:care_id>/dispute
+        "POST": D(USERS, "object", inputs=Route({"note": TEXT}, {"note": "late"})),
+    },
+    "timebank.care_settle": {  # /timebank/care/<int:care_id>/settle
+        "POST": D(
+            CHARITY_MEMBERS, "object", inputs=Route({"minutes": NUMBER, "note": TEXT}, {"minutes": "0", "note": "x"})
+        ),
+    },
+    "timebank.care_new": {  # /timebank/care/new
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"recipient_name": ""},
+            inputs=Route(
+                {
+                    "organisation_id": ID,
+                    "recipient_name": TEXT,
+                    "service": CHOICE,
+                    "details": OPT_TEXT,
+                    "district_id": ID,
+                    "scheduled_at": DATETIME,
+                    "minutes": NUMBER,
+                },
+                {
+                    "recipient_name": "王阿姨",
+                    "service": "home_visit",
+                    "district_id": "1",
+                    "scheduled_at": "2031-01-01T09:00",
+                    "minutes": "60",
+                },
+            ),
+        ),
+    },
+    "timebank.approve_claim": {  # /timebank/claims/<int:claim_id>/approve
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})),
+    },
+    "timebank.claim_evidence": {  # /timebank/claims/<int:claim_id>/evidence
+        "GET": D(CHARITY_MEMBERS | {"volunteer"}, "object"),
+    },
+    "timebank.reject_claim": {  # /timebank/claims/<int:claim_id>/reject
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"note": TEXT}, {"note": "no"})),
+    },
+    "timebank.reverse_claim": {  # /timebank/claims/<int:claim_id>/reverse
+        "POST": D(
+            CHARITY_MEMBERS, "object", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})
+        ),
+    },
+    "timebank.new_claim": {  # /timebank/claims/new
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"minutes": "5"},
+            inputs=Route(
+                {"organisation_id": ID, "served_on": DATE, "minutes": NUMBER, "description": TEXT},
+                {"served_on": "2026-01-05", "minutes": "30", "description": "搬家"},
+            ),
+        ),
+    },
+    "timebank.give": {  # /timebank/give
+        "GET": D(USERS, "page"),
+        "POST": D(
+            USERS,
+            "page",
+            {"email": "coadmin@example.org", "minutes": "5"},
+            inputs=Route({"email": EMAIL, "minutes": NUMBER}, {"email": "staff@example.org", "minutes": "5"}),
+        ),
+    },
+    "timebank.import_batch": {  # /timebank/imports/<int:batch_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.confirm_import": {  # /timebank/imports/<int:batch_id>/confirm
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.leaderboard": {  # /timebank/leaderboard
+        "GET": D(EVERYONE, "page"),
+    },
+    "timebank.leaderboard_choice": {  # /timebank/leaderboard/choice
+        "POST": D(USERS, "page", inputs=Route({"on": CHOICE}, {"on": "1"})),
+    },
+    "timebank.my_hours": {  # /timebank/my
+        "GET": D(USERS, "page"),
+    },
+    "timebank.new_activity": {  # /timebank/orgs/<int:org_id>/activities/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "title": TEXT,
+                    "description": OPT_TEXT,
+                    "category": CHOICE,
+                    "district_id": ID,
+                    "address": OPT_TEXT,
+                    "starts_at": DATETIME,
+                    "ends_at": DATETIME,
+                    "capacity": NUMBER,
+                    "skills": OPT_TEXT,
+                },
+                {
+                    "title": "探访",
+                    "category": "elderly_care",
+                    "district_id": "1",
+                    "starts_at": "2031-01-01T09:00",
+                    "ends_at": "2031-01-01T11:00",
+                    "capacity": "5",
+                },
+            ),
+        ),
+    },
+    "timebank.org_claims": {  # /timebank/orgs/<int:org_id>/claims
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.org_imports": {  # /timebank/orgs/<int:org_id>/imports
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"title": TEXT}, {"title": "三月探访"})),
+    },
+    "timebank.import_template": {  # /timebank/orgs/<int:org_id>/imports/template.<any(csv, xlsx):fmt>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.pool": {  # /timebank/orgs/<int:org_id>/pool
+        "GET": D(USERS, "object"),
+        "POST": D(USERS, "object", inputs=Route({"minutes": NUMBER}, {"minutes": "1"})),
+    },
+    "timebank.spot_checks_index": {  # /timebank/orgs/<int:org_id>/spot-checks
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            {"period_start": "2026-01-01", "period_end": "2026-01-31"},
+            inputs=Route(
+                {"period_start": DATE, "period_end": DATE, "size": NUMBER},
+                {"period_start": "2026-01-01", "period_end": "2026-01-31", "size": "3"},
+            ),
+        ),
+    },
+    "timebank.scan": {  # /timebank/scan/<token>
+        "GET": D(USERS, "page"),
+        "POST": D(USERS, "page"),
+    },
+    "timebank.mark_spot_check_item": {  # /timebank/spot-check-items/<int:item_id>
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route({"outcome": CHOICE, "note": OPT_TEXT, "reverse": F("flag", False)}, {"outcome": "confirmed"}),
+        ),
+    },
+    "timebank.spot_check": {  # /timebank/spot-checks/<int:check_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "transparency.overview": {  # /transparency/
+        "GET": D(EVERYONE, "page"),
+    },
+    "transparency.fund": {  # /transparency/funds/<fund_code>
+        "GET": D(EVERYONE, "object", inputs=Route({"after": OPT_TEXT})),
+    },
+    "transparency.organisation": {  # /transparency/orgs/<int:org_id>
+        "GET": D(EVERYONE, "object", inputs=Route({"after": OPT_TEXT})),
+    },
+    "transparency.listing": {  # /transparency/wishes/<listing_code>
+        "GET": D(EVERYONE, "object", inputs=Route({"after": OPT_TEXT})),
+    },
+    "transparency_data.index": {  # /transparency/data/
+        "GET": D(EVERYONE, "page", inputs=Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})),
+    },
+    "transparency_data.giving360": {  # /transparency/data/360giving.json
+        "GET": D(EVERYONE, "page", inputs=Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})),
+    },
+    "transparency_data.ledger_csv": {  # /transparency/data/ledger.csv
+        "GET": D(EVERYONE, "page", inputs=Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})),
+    },
+    "transparency_data.ledger_json": {  # /transparency/data/ledger.json
+        "GET": D(EVERYONE, "page", inputs=Route({"org": OPT_ID, "fund": OPT_TEXT, "from": OPT_DATE, "to": OPT_DATE})),
+    },
+    "wishes.index": {  # /wishes/
+        "GET": D(EVERYONE, "page"),
+    },
+    "wishes.detail": {  # /wishes/<listing_code>
+        "GET": D(EVERYONE, "object"),
+    },
+    "wishes.claim": {  # /wishes/<listing_code>/claim
+        "POST": D(USERS, "object", inputs=Route({"method": CHOICE, "organisation_id": OPT_ID}, {"method": "in_kind"})),
+    },
+    "wishes.photo": {  # /wishes/<listing_code>/photo
+        "GET": D(EVERYONE, "object"),
+    },
+    "wishes.pledge": {  # /wishes/<listing_code>/pledge
+        "POST": D(USERS, "object", inputs=Route({"amount": MONEY, "organisation_id": OPT_ID}, {"amount": "100"})),
+    },
+    "wishes.board": {  # /wishes/board
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "wishes.board_csv": {  # /wishes/board.csv
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "wishes.release_claim": {  # /wishes/claims/<int:wish_claim_id>/release
+        "POST": D(CHARITY_MEMBERS | {"donor"}, "object"),
+    },
+    "wishes.household": {  # /wishes/households/<int:beneficiary_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.household_edit": {  # /wishes/households/<int:beneficiary_id>/edit
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "pseudonym": TEXT,
+                    "district_id": ID,
+                    "category": CHOICE,
+                    "age_band": CHOICE,
+                    "full_name": TEXT,
+                    "phone": OPT_TEXT,
+                    "id_number": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "notes": OPT_TEXT,
+                    "consent_on": DATE,
+                    "consent_scope": TEXT,
+                },
+                {
+                    "pseudonym": "青禾",
+                    "district_id": "1",
+                    "category": "disability",
+                    "age_band": "60-79",
+                    "full_name": "王某",
+                    "consent_on": "2026-01-05",
+                    "consent_scope": "发布",
+                },
+            ),
+        ),
+    },
+    "wishes.listing_new": {  # /wishes/households/<int:beneficiary_id>/listings/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {"kind": CHOICE, "title": TEXT, "story": OPT_TEXT, "quantity": NUMBER, "value": OPT_MONEY},
+                {"kind": "wish", "title": "新书包", "quantity": "1", "value": "150"},
+            ),
+        ),
+    },
+    "wishes.household_verify": {  # /wishes/households/<int:beneficiary_id>/verify
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.listing": {  # /wishes/listings/<int:listing_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.listing_activity": {  # /wishes/listings/<int:listing_id>/activity
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {"starts_at": DATETIME, "ends_at": DATETIME, "capacity": NUMBER, "address": OPT_TEXT},
+                {"starts_at": "2031-01-01T09:00", "ends_at": "2031-01-01T11:00", "capacity": "5"},
+            ),
+        ),
+    },
+    "wishes.listing_approve_budget": {  # /wishes/listings/<int:listing_id>/approve-budget
+        "POST": D(CHARITY_ADMINS, "object", inputs=Route({"note": TEXT}, {"note": "ok"})),
+    },
+    "wishes.listing_cancel": {  # /wishes/listings/<int:listing_id>/cancel
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route({"action": CHOICE, "reason": TEXT}, {"action": "refund", "reason": "x"}),
+        ),
+    },
+    "wishes.listing_decide_cancellation": {  # /wishes/listings/<int:listing_id>/cancellation
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"decision": CHOICE}, {"decision": "reject"})),
+    },
+    "wishes.listing_deliver": {  # /wishes/listings/<int:listing_id>/deliver
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"note": OPT_TEXT}, {"note": ""})),
+    },
+    "wishes.listing_edit": {  # /wishes/listings/<int:listing_id>/edit
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {"title": TEXT, "story": OPT_TEXT, "quantity": NUMBER, "value": OPT_MONEY},
+                {"title": "改", "quantity": "1"},
+            ),
+        ),
+    },
+    "wishes.listing_move": {  # /wishes/listings/<int:listing_id>/move
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route({"to": CHOICE, "note": OPT_TEXT}, {"to": "withdrawn", "note": "原因"}),
+        ),
+    },
+    "wishes.listing_photo": {  # /wishes/listings/<int:listing_id>/photo/<any(original, delivery):which>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.listing_share": {  # /wishes/listings/<int:listing_id>/shares
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {"source": CHOICE, "amount": MONEY, "received_on": DATE, "reference": OPT_TEXT},
+                {"source": "government", "amount": "1", "received_on": "2026-01-05"},
+            ),
+        ),
+    },
+    "wishes.listing_thanks": {  # /wishes/listings/<int:listing_id>/thanks
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"text": TEXT}, {"text": "谢谢"})),
+    },
+    "wishes.mine": {  # /wishes/my
+        "GET": D(USERS, "page"),
+    },
+    "wishes.households": {  # /wishes/orgs/<int:org_id>/households
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.household_new": {  # /wishes/orgs/<int:org_id>/households/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(
+            CHARITY_MEMBERS,
+            "object",
+            inputs=Route(
+                {
+                    "pseudonym": TEXT,
+                    "district_id": ID,
+                    "category": CHOICE,
+                    "age_band": CHOICE,
+                    "full_name": TEXT,
+                    "phone": OPT_TEXT,
+                    "id_number": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "notes": OPT_TEXT,
+                    "consent_on": DATE,
+                    "consent_scope": TEXT,
+                },
+                {
+                    "pseudonym": "青禾",
+                    "district_id": "1",
+                    "category": "disability",
+                    "age_band": "60-79",
+                    "full_name": "王某",
+                    "consent_on": "2026-01-05",
+                    "consent_scope": "发布",
+                },
+            ),
+        ),
+    },
+    "wishes.staff_listings": {  # /wishes/orgs/<int:org_id>/listings
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "wishes.withdraw_pledge": {  # /wishes/pledges/<int:pledge_id>/withdraw
+        "POST": D(CHARITY_MEMBERS | {"firm_member"}, "object"),
+    },
+}
+
+
+def routes_of(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of every route the app serves, less static files and redirects."""
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and rule.redirect_to is None
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+@functools.cache
+def app_routes() -> list[tuple[str, str, str]]:
+    """The routes of an app built the tests' way, for parametrizing at collection (no database is opened)."""
+    from marketplace import create_app
+    from tests.conftest import TEST_SETTINGS
+
+    return routes_of(create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": "sqlite://"}))
+
+
+def declaration(endpoint: str, method: str, rule: str) -> D:
+    """Return the route's declaration; fail naming the endpoint when there is none.
+
+    An endpoint serving several rules with one method declares each as "METHOD rule", else "METHOD".
+    """
+    declared = ROUTES.get(endpoint, {})
+    found = declared.get(f"{method} {rule}", declared.get(method))
+    assert found is not None, (
+        f"route {endpoint!r} ({method} {rule}) has no declaration: add "
+        f"ROUTES[{endpoint!r}][{method!r}] to tests/routes.py (who may call it, what it takes)"
+    )
+    return found
+
+
+def undeclared(app) -> list[str]:
+    """Each route without a declaration, and each declaration without a route, as a line naming its endpoint."""
+    served = routes_of(app)
+    used = set()
+    problems = []
+    for endpoint, method, rule in served:
+        declared = ROUTES.get(endpoint, {})
+        key = f"{method} {rule}" if f"{method} {rule}" in declared else method
+        if key in declared:
+            used.add((endpoint, key))
+        else:
+            problems.append(f"{endpoint} ({method} {rule}) has no declaration in tests/routes.py")
+    for endpoint, keys in ROUTES.items():
+        problems += [
+            f"{endpoint} ({key}) is declared in tests/routes.py but the app serves no such route"
+            for key in keys
+            if (endpoint, key) not in used
+        ]
+    return problems
