@@ -20,7 +20,8 @@ PASSWORD = "correct horse battery"
 def test_database(tmp_path_factory, worker_id):
     database = TestDatabase(worker_id, tmp_path_factory.mktemp(f"db-{worker_id}"))
     database.prepare()
-    return database
+    yield database
+    database.close()
 
 
 @pytest.fixture

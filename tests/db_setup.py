@@ -141,6 +141,12 @@ class TestDatabase:
                     )
             _run_script(conn, self._sequences_script(conn))
 
+    def close(self) -> None:
+        """Close the connection kept for resets."""
+        if hasattr(self, "_admin_engine"):
+            self._admin_engine.dispose()
+            del self._admin_engine
+
     def _admin(self):
         if not hasattr(self, "_admin_engine"):
             self._admin_engine = create_engine(self.url, **self.engine_options)
