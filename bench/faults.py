@@ -84,7 +84,7 @@ def seed(url: str, work: Path) -> dict:
     app = make_app(url, UPLOAD_FOLDER=str(work / "uploads"), JOBS_RUN_INLINE=True, MAIL_BACKEND="locmem",
                    REDIS_URL=None, ARGON2_PROFILE="cheapest")
     with app.app_context():
-        plan = faults_seed.seed(volunteers=700, donors=16, claimers=24, wishes=150, attendances=250, claims=250)
+        plan = faults_seed.seed(volunteers=700, donors=16, claimers=24, wishes=150, attendances=250, reports=250)
         db.session.remove()
         db.engine.dispose()
     return plan
@@ -94,7 +94,7 @@ def launch(plan: dict, base: str, deadline: float, args) -> list:
     """Start the client processes; return (process, result queue) pairs."""
     context = multiprocessing.get_context("spawn")
     rng = random.Random(13)
-    reviews = [("attendance", i) for i in plan["attendances"]] + [("claim", i) for i in plan["claims"]]
+    reviews = [("attendance", i) for i in plan["attendances"]] + [("report", i) for i in plan["reports"]]
     rng.shuffle(reviews)
     jobs = [(clients.donor, (base, plan, plan["donors"][n::args.donors], deadline, n, args.duplicates))
             for n in range(args.donors)]
@@ -255,8 +255,8 @@ def report(results: list[dict], engine, work: Path, database: str, pg_offset: in
         print(f"    {action}: " + ", ".join(f"{s} x{n}" for s, n in sorted(seen.items(), key=str)))
     print(f"    grace period used: {waited:.0f} s of {args.grace}")
     figures_line = [
-        ("both-succeeded reviews", both["attendance"] + both["claim"],
-         f"attendance {both['attendance']}, claims {both['claim']} of {len(reviews)} races; rejected records "
+        ("both-succeeded reviews", both["attendance"] + both["report"],
+         f"attendance {both['attendance']}, hour reports {both['report']} of {len(reviews)} races; rejected records "
          f"keeping credited minutes {credited} ({credited_minutes} min)"),
         ("deadlock failures", deadlocks, f"pg_stat_database {pg_deadlocks}, PostgreSQL log "
          f"{'unreadable' if in_log is None else in_log}, app logs {in_app}, 5xx bodies {in_bodies}"),

@@ -4,7 +4,7 @@
   signed event into the webhook code); about 30% press "pay" twice, half of them at the same moment;
 - claimers race for the same wishes through the API (three at once), pay the money ones through the
   site (with the same duplicates) and release the in-kind ones so the race can start again;
-- reviewers approve and reject the same pending attendance or hour claim at the same moment through
+- reviewers approve and reject the same pending attendance or hour report at the same moment through
   the API (two reviewers, or one reviewer's double click);
 - importers upload sheets of hours through the site and confirm them (200 rows, posted in the
   request, and every third one 600 rows, checked and posted by the RQ worker).
@@ -205,7 +205,7 @@ def reviewer(base: str, plan: dict, share: list[tuple[str, int]], deadline: floa
     """Approve and reject each pending record at the same moment; note which answers were 2xx."""
     stats, rng = Stats(), random.Random(seed)
     sessions = [requests.Session(), requests.Session()]
-    paths = {"attendance": "/api/v1/attendances/{}/", "claim": "/api/v1/claims/{}/"}
+    paths = {"attendance": "/api/v1/attendances/{}/", "report": "/api/v1/hour-reports/{}/"}
 
     def act(n: int, token: str, kind: str, record_id: int, verb: str):
         body = {} if verb == "approve" else {"note": "与记录不符（基准）"}

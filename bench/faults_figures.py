@@ -78,9 +78,9 @@ def stuck_imports(conn, confirmed: set[int]) -> tuple[int, Counter]:
 
 
 def credited_rejections(conn) -> tuple[int, int]:
-    """Return the rejected attendances and claims that keep an unreversed credit, and its minutes."""
+    """Return the rejected attendances and hour reports that keep an unreversed credit, and its minutes."""
     records = minutes = 0
-    for table, prefix in (("attendance", "attendance"), ("hour_claim", "claim")):
+    for table, prefix in (("attendance", "attendance"), ("hour_report", "claim")):
         row = conn.execute(text(f"""
             WITH credit AS (
                 SELECT r.id AS record_id, r.entry_id AS entry_id FROM {table} r

@@ -1,5 +1,5 @@
 """The world `faults.py` loads: a charity with funds, a social-work station with published wishes, a
-volunteer team with pending attendance and pending offline hour claims, its reviewers and importers,
+volunteer team with pending attendance and pending offline hour reports, its reviewers and importers,
 volunteers and donors. Written through the app's services where one exists; people, memberships and
 past activities (which no service creates in the past) are written in bulk."""
 from __future__ import annotations
@@ -13,11 +13,11 @@ PASSWORD = "faults-bench-2026-pw"
 DOMAIN = "faults.example.org"
 PER_ACTIVITY = 10
 ATTENDANCE_MINUTES = 90
-CLAIM_MINUTES = 60
+REPORT_MINUTES = 60
 
 
 def tiny_png() -> bytes:
-    """Return a valid 1x1 PNG (evidence for hour claims)."""
+    """Return a valid 1x1 PNG (evidence for hour reports)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
@@ -39,7 +39,7 @@ def _people(prefix: str, count: int, password_hash: str, locale: str = "zh_CN") 
     return emails
 
 
-def seed(*, volunteers: int, donors: int, claimers: int, wishes: int, attendances: int, claims: int) -> dict:
+def seed(*, volunteers: int, donors: int, claimers: int, wishes: int, attendances: int, reports: int) -> dict:
     """Write the world; return what the load clients need (codes, ids, emails and API tokens)."""
     from sqlalchemy import select
 
@@ -82,7 +82,7 @@ def seed(*, volunteers: int, donors: int, claimers: int, wishes: int, attendance
     by_email = dict(db.session.execute(select(User.email, User.id).where(User.email.like(f"%@{DOMAIN}"))).all())
     attendance_ids = _attendances(staff["importer_a"].id, orgs["team"].id,
                                   [by_email[e] for e in volunteer_emails[:attendances]])
-    claim_ids = _claims(orgs["team"].id, volunteer_emails[-claims:])
+    report_ids = _reports(orgs["team"].id, volunteer_emails[-reports:])
     tokens = {}
     for email in ["reviewer_a@" + DOMAIN, "reviewer_b@" + DOMAIN, *claimer_emails]:
         user = db.session.get(User, by_email[email])
@@ -91,7 +91,7 @@ def seed(*, volunteers: int, donors: int, claimers: int, wishes: int, attendance
             "donors": donor_emails, "claimers": [(e, tokens[e]) for e in claimer_emails],
             "reviewers": [tokens["reviewer_a@" + DOMAIN], tokens["reviewer_b@" + DOMAIN]],
             "importers": ["importer_a@" + DOMAIN, "importer_b@" + DOMAIN], "volunteers": volunteer_emails,
-            "attendances": attendance_ids, "claims": claim_ids}
+            "attendances": attendance_ids, "reports": report_ids}
 
 
 def _wishes(staff: dict, station, count: int) -> list[str]:
@@ -141,19 +141,19 @@ def _attendances(coordinator_id: int, team_id: int, volunteer_ids: list[int]) ->
     return list(db.session.scalars(select(Attendance.id).order_by(Attendance.id)))
 
 
-def _claims(team_id: int, volunteer_emails: list[str]) -> list[int]:
-    """Each volunteer claims an hour served offline, with a photo as evidence."""
+def _reports(team_id: int, volunteer_emails: list[str]) -> list[int]:
+    """Each volunteer reports an hour served offline, with a photo as evidence."""
     from sqlalchemy import select
     from werkzeug.datastructures import FileStorage
 
     from marketplace.auth.models import User
     from marketplace.platform.extensions import db
-    from marketplace.timebank.hours import claims
+    from marketplace.timebank.hours import reports
 
     png, today, ids = tiny_png(), datetime.now(UTC).date(), []
     users = db.session.scalars(select(User).where(User.email.in_(volunteer_emails)).order_by(User.id))
     for n, user in enumerate(users):
         evidence = FileStorage(io.BytesIO(png), filename="evidence.png", content_type="image/png")
-        ids.append(claims.submit_claim(user, team_id, today - timedelta(days=40 + n % 30), CLAIM_MINUTES,
+        ids.append(reports.submit_report(user, team_id, today - timedelta(days=40 + n % 30), REPORT_MINUTES,
                                        "社区服务（基准）", evidence).id)
     return ids

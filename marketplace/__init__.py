@@ -37,7 +37,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.platform import i18n
     from marketplace.platform.extensions import csrf, db, limiter, mail, migrate
     from marketplace.web import errors as web_errors
-    from marketplace.web import names, request_guard, security
+    from marketplace.web import moved, names, request_guard, security
 
     if Settings(app.config).TRUST_PROXY:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     web_errors.init_app(app)
     names.init_app(app)
     init_api(app)
+    moved.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

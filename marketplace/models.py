@@ -22,7 +22,7 @@ from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, 
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, Signup
+from marketplace.timebank.models import Activity, Attendance, Certificate, HourReport, Signup
 from marketplace.wishes.models import (
     Beneficiary,
     Cancellation,
@@ -38,7 +38,7 @@ __all__ = [
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPeriodClose", "LedgerPosting", "Membership",
     "Organisation", "User",
-    "Activity", "Attendance", "Certificate", "HourClaim", "Signup", "CareRequest", "ImportBatch", "ImportRow",
+    "Activity", "Attendance", "Certificate", "HourReport", "Signup", "CareRequest", "ImportBatch", "ImportRow",
     "SpotCheck", "SpotCheckItem", "VolunteerPreference", "Beneficiary", "FundingLine", "Listing", "ListingEvent",
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
     "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",

@@ -470,16 +470,16 @@ ROUTES: dict[str, dict[str, D]] = {
     "hours.verify_certificate": {  # /api/v1/certificates/<code>
         "GET": D(EVERYONE, "api"),
     },
-    "hours.approve_claim": {  # /api/v1/claims/<int:claim_id>/approve
+    "hours.approve_report": {  # /api/v1/hour-reports/<int:report_id>/approve
         "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": OPT_TEXT}, {"note": ""})),
     },
-    "hours.reject_claim": {  # /api/v1/claims/<int:claim_id>/reject
+    "hours.reject_report": {  # /api/v1/hour-reports/<int:report_id>/reject
         "POST": D(CHARITY_MEMBERS, "api", inputs=Route({"note": TEXT}, {"note": "no"})),
     },
-    "hours.reverse_claim": {  # /api/v1/claims/<int:claim_id>/reverse
+    "hours.reverse_report": {  # /api/v1/hour-reports/<int:report_id>/reverse
         "POST": D(CHARITY_MEMBERS, "api", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})),
     },
-    "hours.my_claims": {  # /api/v1/me/claims
+    "hours.my_reports": {  # /api/v1/me/hour-reports
         "GET": D(USERS, "api"),
     },
     "hours.my_hours": {  # /api/v1/me/hours
@@ -499,7 +499,7 @@ ROUTES: dict[str, dict[str, D]] = {
             ),
         ),
     },
-    "hours.pending_claims": {  # /api/v1/orgs/<int:org_id>/claims
+    "hours.pending_reports": {  # /api/v1/orgs/<int:org_id>/hour-reports
         "GET": D(CHARITY_MEMBERS, "api"),
     },
     "households.get_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>
@@ -1259,21 +1259,21 @@ ROUTES: dict[str, dict[str, D]] = {
             ),
         ),
     },
-    "timebank.approve_claim": {  # /timebank/claims/<int:claim_id>/approve
+    "timebank.approve_report": {  # /timebank/hour-reports/<int:report_id>/approve
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"minutes": OPT_NUMBER, "note": OPT_TEXT}, {"note": ""})),
     },
-    "timebank.claim_evidence": {  # /timebank/claims/<int:claim_id>/evidence
+    "timebank.report_evidence": {  # /timebank/hour-reports/<int:report_id>/evidence
         "GET": D(CHARITY_MEMBERS | {"volunteer"}, "object"),
     },
-    "timebank.reject_claim": {  # /timebank/claims/<int:claim_id>/reject
+    "timebank.reject_report": {  # /timebank/hour-reports/<int:report_id>/reject
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"note": TEXT}, {"note": "no"})),
     },
-    "timebank.reverse_claim": {  # /timebank/claims/<int:claim_id>/reverse
+    "timebank.reverse_report": {  # /timebank/hour-reports/<int:report_id>/reverse
         "POST": D(
             CHARITY_MEMBERS, "object", {"reason": "x"}, inputs=Route({"reason": TEXT}, {"reason": "counted twice"})
         ),
     },
-    "timebank.new_claim": {  # /timebank/claims/new
+    "timebank.new_report": {  # /timebank/hour-reports/new
         "GET": D(USERS, "page"),
         "POST": D(
             USERS,
@@ -1337,7 +1337,7 @@ ROUTES: dict[str, dict[str, D]] = {
             ),
         ),
     },
-    "timebank.org_claims": {  # /timebank/orgs/<int:org_id>/claims
+    "timebank.org_reports": {  # /timebank/orgs/<int:org_id>/hour-reports
         "GET": D(CHARITY_MEMBERS, "object"),
     },
     "timebank.org_imports": {  # /timebank/orgs/<int:org_id>/imports

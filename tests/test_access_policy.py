@@ -62,12 +62,12 @@ def _build_world(create_user, create_org):
     token, _plain = create_api_token(people["org_admin"], "mine", "read")
     tokens = {role: create_api_token(user, "matrix", "write")[1] for role, user in people.items()}
     staff_membership = next(m for m in charity.memberships if m.user is people["staff"])
-    activity, attendance, claim, care_request = time_bank_of(charity, people)
+    activity, attendance, report, care_request = time_bank_of(charity, people)
     ids = {"org_id": charity.id, "membership_id": staff_membership.id,
            "invitation_id": invitation.id, "token_id": token.id, "district_id": 1, "token": "forged",
-           "activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
+           "activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
            "care_id": care_request.id}
-    check, item = spot_check_of(charity, people["org_admin"], claim)
+    check, item = spot_check_of(charity, people["org_admin"], report)
     ids |= {"check_id": check.id, "item_id": item.id}
     ids |= {"batch_id": import_batch_of(charity, people).id, "fmt": "csv"}
     ids["code"] = certificate_of(charity, people["donor"], people["org_admin"])
@@ -78,13 +78,13 @@ def _build_world(create_user, create_org):
 
 
 def time_bank_of(charity, people):
-    """An activity of the charity with the volunteer's attendance, and the volunteer's claim."""
+    """An activity of the charity with the volunteer's attendance, and the volunteer's hour report."""
     import io
 
     from werkzeug.datastructures import FileStorage
 
     from marketplace.timebank.activities import service
-    from marketplace.timebank.hours import claims
+    from marketplace.timebank.hours import reports
 
     starts = now_utc().replace(microsecond=0) + timedelta(days=3)
     activity = service.create_activity(people["org_admin"], charity, title="探访", description="",
@@ -94,19 +94,19 @@ def time_bank_of(charity, people):
     attendance = service.record_by_hand(people["org_admin"], activity.id, people["volunteer"].email, starts,
                                         starts + timedelta(hours=1), "no phone")
     evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
-    claim = claims.submit_claim(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
-    return activity, attendance, claim, care_request_of(charity, people["volunteer"])
+    report = reports.submit_report(people["volunteer"], charity.id, now_utc().date(), 30, "搬家", evidence)
+    return activity, attendance, report, care_request_of(charity, people["volunteer"])
 
 
-def spot_check_of(charity, drawn_by, claim):
-    """A spot check of the charity sampling one claim (made directly: the sample is not the point here)."""
+def spot_check_of(charity, drawn_by, report):
+    """A spot check of the charity sampling one hour report (made directly: the sample is not the point here)."""
     from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem
 
     check = SpotCheck(organisation_id=charity.id, drawn_by_id=drawn_by.id, period_start=now_utc().date(),
                       period_end=now_utc().date())
     db.session.add(check)
     db.session.flush()
-    item = SpotCheckItem(spot_check_id=check.id, claim_id=claim.id, outcome="unchecked")
+    item = SpotCheckItem(spot_check_id=check.id, report_id=report.id, outcome="unchecked")
     db.session.add(item)
     db.session.commit()
     return check, item
@@ -127,17 +127,17 @@ def import_batch_of(charity, people):
 
 
 def certificate_of(charity, volunteer, approver):
-    """The code of a certificate of the volunteer's approved claim (the verify page needs a real one)."""
+    """The code of a certificate of the volunteer's approved hour report (the verify page needs a real one)."""
     import io
 
     from werkzeug.datastructures import FileStorage
 
     from marketplace.timebank.certificates import service as certificates
-    from marketplace.timebank.hours import claims
+    from marketplace.timebank.hours import reports
 
     evidence = FileStorage(io.BytesIO(REAL_PDF), filename="e.pdf")
     served = now_utc().date() - timedelta(days=1)
-    claims.approve_claim(claims.submit_claim(volunteer, charity.id, served, 30, "探访", evidence).id, approver)
+    reports.approve_report(reports.submit_report(volunteer, charity.id, served, 30, "探访", evidence).id, approver)
     today = certificates.local_today()
     return certificates.issue_certificate(volunteer, today - timedelta(days=7), today).code
 

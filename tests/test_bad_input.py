@@ -34,8 +34,9 @@ from tests.wishes.world import wishes_of
 
 LONG = "x" * 10_000
 TABLES = ["user_account", "api_token", "organisation", "membership", "invitation", "district", "audit_event",
-          "activity", "signup", "attendance", "hour_claim", "ledger_entry", "care_request", "ledger_hold", "spot_check",
-          "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate", "beneficiary",
+          "activity", "signup", "attendance", "hour_report", "ledger_entry", "care_request", "ledger_hold",
+          "spot_check", "spot_check_item", "volunteer_preference", "import_batch", "import_row", "certificate",
+          "beneficiary",
           "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
@@ -93,14 +94,14 @@ def _build_world(create_user, create_org, mailbox):
     links = {"/auth/reset/<token>": mailbox.last_link(),
              "/auth/verify/<token>": "/auth/verify/" + tokens.sign("verify", {"uid": root.id, "email": root.email}),
              "/orgs/invitations/<token>": "/orgs/invitations/invite-root"}
-    activity, attendance, claim, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
+    activity, attendance, report, care_request = time_bank_of(charity, {"org_admin": root, "volunteer": create_user()})
     wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
     money = funds_of(charity, staff, donor=root, firm=other)
     money |= reconciliation_of(charity, staff)
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
-    ids = {"activity_id": activity.id, "attendance_id": attendance.id, "claim_id": claim.id,
-           "care_id": care_request.id, **_spot_check(charity, root, claim),
+    ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
+           "care_id": care_request.id, **_spot_check(charity, root, report),
            **_import_batch(charity, root, staff), "code": _certificate(charity, root, staff),
            "org_id": charity.id, "membership_id": next(m.id for m in charity.memberships if m.user is staff),
            "invitation_id": invitation.id, "district_id": 1,
@@ -108,8 +109,8 @@ def _build_world(create_user, create_org, mailbox):
     return {"ids": ids, "links": links, "token": create_api_token(root, "walker", "write")[1]}
 
 
-def _spot_check(charity, root, claim):
-    check, item = spot_check_of(charity, root, claim)
+def _spot_check(charity, root, report):
+    check, item = spot_check_of(charity, root, report)
     return {"check_id": check.id, "item_id": item.id}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from marketplace.api import moved
 from marketplace.api.base import api
 from marketplace.api.docs import bp as docs_bp
 from marketplace.auth.api import blp as me_blp
@@ -24,4 +23,3 @@ def init_api(app: Flask) -> None:
                 donations_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)
-    moved.init_app(app)

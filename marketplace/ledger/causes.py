@@ -27,7 +27,7 @@ class CauseKind(enum.Enum):
     RECONCILIATION = "reconciliation:line"  # id: reconciliation statement line
     # hours (timebank)
     ATTENDANCE = "attendance"  # id: attendance, detail: "approve"
-    HOUR_CLAIM = "claim"  # id: hour claim, detail: "approve"
+    HOUR_REPORT = "claim"  # id: hour report, detail: "approve" (stored as "claim", its former name)
     HOURS_GIFT = "gift"  # id: giver, detail: the client's idempotency key
     IMPORT = "import"  # id: import batch, detail: row number
     POOL = "pool"  # id: donor, detail: the client's idempotency key
@@ -41,7 +41,7 @@ class CauseKind(enum.Enum):
 
 APPROVE = "approve"
 # kinds whose key carries a detail after the id
-DETAILED = frozenset({CauseKind.REFUND, CauseKind.ATTENDANCE, CauseKind.HOUR_CLAIM, CauseKind.HOURS_GIFT,
+DETAILED = frozenset({CauseKind.REFUND, CauseKind.ATTENDANCE, CauseKind.HOUR_REPORT, CauseKind.HOURS_GIFT,
                       CauseKind.IMPORT, CauseKind.POOL, CauseKind.CARE, CauseKind.HOLD_POST})
 
 

@@ -21,7 +21,7 @@ def remind_command() -> None:
 
 @timebank_group.command("mend-reviews")
 def mend_reviews_command() -> None:
-    """Take back minutes still credited to rejected attendance and claims (safe to repeat)."""
+    """Take back minutes still credited to rejected attendance and reports (safe to repeat)."""
     from marketplace.timebank.hours.review import mend_rejected
 
     mended, failed = mend_rejected()
@@ -34,7 +34,7 @@ def mend_reviews_command() -> None:
 
 @timebank_group.command("over-cap")
 def over_cap_command() -> None:
-    """List volunteers' days credited past the daily cap (attendance, claims, imported rows), for coordinators."""
+    """List volunteers' days credited past the daily cap (attendance, reports, imported rows), for coordinators."""
     from marketplace.timebank.hours import daily_cap
 
     found = 0

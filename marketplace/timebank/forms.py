@@ -71,7 +71,7 @@ class GiveHoursForm(FlaskForm):
     minutes = IntegerField(_l("Minutes to give"), [InputRequired(WHOLE), NumberRange(1, 6_000_000)])
 
 
-class ClaimForm(FlaskForm):
+class HourReportForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     served_on = DateField(_l("Date of service"), [InputRequired(REQUIRED)])
     minutes = IntegerField(_l("Minutes served"), [InputRequired(WHOLE), NumberRange(1, 1440)])

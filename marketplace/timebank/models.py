@@ -1,4 +1,4 @@
-"""Time-bank tables: activities and sign-ups, attendance and hour claims, care requests,
+"""Time-bank tables: activities and sign-ups, attendance and hour reports, care requests,
 certificates, bulk imports and spot checks. Minutes move only through the ledger."""
 from __future__ import annotations
 
@@ -150,10 +150,10 @@ class Attendance(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class HourClaim(db.Model):
-    """Hours a volunteer claims for service done offline, with evidence, for a coordinator to review."""
+class HourReport(db.Model):
+    """Hours a volunteer reports for service done offline, with evidence, for a coordinator to review."""
 
-    __tablename__ = "hour_claim"
+    __tablename__ = "hour_report"
     __table_args__ = (
         CheckConstraint(one_of("status", ReviewStatus), name="status_known"),
         CheckConstraint("minutes > 0", name="minutes_positive"),
@@ -168,8 +168,8 @@ class HourClaim(db.Model):
     evidence_path: Mapped[str] = mapped_column(String(200), default="")
     evidence_type: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
-    machine = Machine("hour_claim", "Hours a volunteer claims for service outside an activity.", start={
-        ReviewStatus.PENDING: "a volunteer claiming hours",
+    machine = Machine("hour_report", "Hours a volunteer reports for service outside an activity.", start={
+        ReviewStatus.PENDING: "a volunteer reporting hours",
     }, moves={
         ReviewStatus.PENDING: {
             ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",

@@ -128,10 +128,10 @@ class ReverseSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(max=300))
 
 
-# --- claims --------------------------------------------------------------------------------------
+# --- reports --------------------------------------------------------------------------------------
 
-class MyClaimSchema(Schema):
-    """An offline claim as its volunteer sees it."""
+class MyHourReportSchema(Schema):
+    """An offline report as its volunteer sees it."""
 
     id = fields.Integer(dump_only=True)
     organisation_id = fields.Integer(dump_only=True)
@@ -140,7 +140,7 @@ class MyClaimSchema(Schema):
     served_on = fields.Date(dump_only=True)
     minutes = Minutes(dump_only=True)
     description = fields.String(dump_only=True)
-    evidence_url = fields.Function(lambda c: url_for("timebank.claim_evidence", claim_id=c.id), dump_only=True,
+    evidence_url = fields.Function(lambda c: url_for("timebank.report_evidence", report_id=c.id), dump_only=True,
                                    metadata={"description": "a site page (signed-in browser session)"})
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ReviewStatus]})
     review_note = fields.String(dump_only=True)
@@ -148,14 +148,14 @@ class MyClaimSchema(Schema):
     reviewed_at = fields.DateTime(dump_only=True)
 
 
-class ClaimSchema(MyClaimSchema):
-    """An offline claim as the organisation's reviewers see it."""
+class HourReportSchema(MyHourReportSchema):
+    """An offline report as the organisation's reviewers see it."""
 
     user_id = fields.Integer(dump_only=True)
     volunteer_name = fields.String(dump_only=True, attribute="user.display_name")
 
 
-class ClaimApproveSchema(Schema):
+class HourReportApproveSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=300))
 
 

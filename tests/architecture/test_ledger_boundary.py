@@ -72,7 +72,7 @@ def test_keys_are_the_ones_stored_before_causes_were_typed():
         Cause(CauseKind.REALLOCATION, 4): "reallocation:4", Cause(CauseKind.EXCESS_MEND, 8): "excess-mend:8",
         Cause(CauseKind.RECONCILIATION, 6): "reconciliation:line:6",
         Cause(CauseKind.ATTENDANCE, 2, "approve"): "attendance:2:approve",
-        Cause(CauseKind.HOUR_CLAIM, 2, "approve"): "claim:2:approve",
+        Cause(CauseKind.HOUR_REPORT, 2, "approve"): "claim:2:approve",
         Cause(CauseKind.HOURS_GIFT, 9, "k1"): "gift:9:k1", Cause(CauseKind.IMPORT, 3, 17): "import:3:17",
         Cause(CauseKind.POOL, 9, "k1"): "pool:9:k1", Cause(CauseKind.CARE, 9, "k1"): "care:9:k1",
         Cause(CauseKind.REVERSAL, 77): "reversal:77", Cause(CauseKind.HOLD_POST, 4, "post"): "hold:4:post",

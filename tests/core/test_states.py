@@ -79,7 +79,7 @@ def test_a_start_is_forgotten_with_its_rolled_back_record(batch):
 def test_every_machine_lists_only_declared_states_and_a_model():
     import marketplace.models  # noqa: F401
 
-    assert {"attendance", "hour_claim", "listing", "wish_claim", "pledge", "cancellation", "donation",
+    assert {"attendance", "hour_report", "listing", "wish_claim", "pledge", "cancellation", "donation",
             "disbursement", "hour_import", "statement_import", "correction", "care_request", "signup"} <= set(MACHINES)
     for machine in MACHINES.values():
         assert machine.model is not None and machine.starts

@@ -13,7 +13,7 @@ from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from tests.files import PDF as REAL_PDF
 
 SLIP = REAL_PDF  # uploads are parsed: a real one-page PDF
@@ -59,12 +59,12 @@ def give():
 
 @pytest.fixture
 def serve(world):
-    """serve(volunteer, minutes, days_ago=1): an approved claim of hours served for the team."""
+    """serve(volunteer, minutes, days_ago=1): an approved report of hours served for the team."""
 
     def make(volunteer, minutes, days_ago=1):
         evidence = FileStorage(stream=io.BytesIO(SLIP), filename="proof.pdf")
-        claim = claims.submit_claim(volunteer, world.team.id, local_today() - timedelta(days=days_ago), minutes,
+        report = reports.submit_report(volunteer, world.team.id, local_today() - timedelta(days=days_ago), minutes,
                                     "社区清洁", evidence)
-        return claims.approve_claim(claim.id, world.coordinator)
+        return reports.approve_report(report.id, world.coordinator)
 
     return make

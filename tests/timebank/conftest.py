@@ -1,5 +1,5 @@
 """Time-bank fixtures: a volunteer team with a coordinator, activities to join, and credits to one day of service
-(attendance, claims, imported rows) under a small daily cap."""
+(attendance, reports, imported rows) under a small daily cap."""
 from datetime import timedelta
 
 import pytest
@@ -8,7 +8,7 @@ from marketplace.ledger import service as ledger
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_today, now_utc
 from marketplace.timebank.activities import service
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from marketplace.timebank.imports import service as imports
 
 
@@ -45,7 +45,7 @@ CAP = 90  # one hour fits, two do not
 
 
 def served_day():
-    """The local day of service in these tests: three days ago (claims and imports cannot be in the future)."""
+    """The local day of service in these tests: three days ago (reports and imports cannot be in the future)."""
     return local_today() - timedelta(days=3)
 
 
@@ -81,12 +81,12 @@ def attend(capped, create_activity):
 
 
 @pytest.fixture
-def claim_for(capped, team):
-    """claim_for(volunteer, minutes=60) -> the id of a pending claim for service on served_day()."""
+def report_for(capped, team):
+    """report_for(volunteer, minutes=60) -> the id of a pending report for service on served_day()."""
     from tests.timebank.test_savings import PDF, upload
 
     def make(volunteer, minutes=60):
-        return claims.submit_claim(volunteer, team.org.id, served_day(), minutes, "帮邻居搬家",
+        return reports.submit_report(volunteer, team.org.id, served_day(), minutes, "帮邻居搬家",
                                    upload(PDF, "证明.pdf")).id
 
     return make

@@ -1,4 +1,4 @@
-"""Credits to one volunteer's day at the same moment on PostgreSQL — attendance and claim approvals and
+"""Credits to one volunteer's day at the same moment on PostgreSQL — attendance and report approvals and
 import postings, in any pairing — never together pass the daily cap, and imports confirmed together with
 approvals of the same volunteers never deadlock."""
 import pytest
@@ -7,7 +7,7 @@ from marketplace.auth.models import User
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.timebank.activities import service
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from marketplace.timebank.imports import service as imports
 from marketplace.timebank.imports.models import ImportBatch
 from tests.db_setup import is_postgres
@@ -24,8 +24,8 @@ def _approve_attendance(attendance_id, reviewer_id):
     return lambda: service.approve_attendance(attendance_id, db.session.get(User, reviewer_id)).status
 
 
-def _approve_claim(claim_id, reviewer_id):
-    return lambda: claims.approve_claim(claim_id, db.session.get(User, reviewer_id)).status
+def _approve_report(report_id, reviewer_id):
+    return lambda: reports.approve_report(report_id, db.session.get(User, reviewer_id)).status
 
 
 def _post_import(batch_id, reviewer_id):
@@ -42,30 +42,30 @@ def _race_each_day(app, volunteers, pairs):
         assert saved(volunteer) == 60, f"both credits passed the cap of {CAP}: {results}"
 
 
-def test_an_attendance_and_a_claim_approved_at_once_stay_within_the_cap(app, team, create_user, attend,
-                                                                        claim_for):
+def test_an_attendance_and_a_report_approved_at_once_stay_within_the_cap(app, team, create_user, attend,
+                                                                        report_for):
     volunteers = [create_user() for _ in range(ROUNDS)]
     attended = attend(volunteers)
-    claimed = [claim_for(v) for v in volunteers]
+    claimed = [report_for(v) for v in volunteers]
     _race_each_day(app, volunteers, [
-        (_approve_attendance(a, team.coordinator.id), _approve_claim(c, team.other_coordinator.id))
+        (_approve_attendance(a, team.coordinator.id), _approve_report(c, team.other_coordinator.id))
         for a, c in zip(attended, claimed, strict=True)])
 
 
-def test_two_claims_of_one_day_approved_at_once_stay_within_the_cap(app, team, create_user, claim_for):
+def test_two_reports_of_one_day_approved_at_once_stay_within_the_cap(app, team, create_user, report_for):
     volunteers = [create_user() for _ in range(ROUNDS)]
     _race_each_day(app, volunteers, [
-        (_approve_claim(claim_for(v), team.coordinator.id), _approve_claim(claim_for(v), team.other_coordinator.id))
+        (_approve_report(report_for(v), team.coordinator.id), _approve_report(report_for(v), team.other_coordinator.id))
         for v in volunteers])
 
 
-def test_an_import_and_an_approval_at_once_stay_within_the_cap(app, team, create_user, attend, claim_for,
+def test_an_import_and_an_approval_at_once_stay_within_the_cap(app, team, create_user, attend, report_for,
                                                                import_for):
     volunteers = [create_user() for _ in range(ROUNDS)]
     attended = attend(volunteers[::2])
-    claimed = [claim_for(v) for v in volunteers[1::2]]
+    claimed = [report_for(v) for v in volunteers[1::2]]
     approvals = [_approve_attendance(a, team.other_coordinator.id) for a in attended] + \
-                [_approve_claim(c, team.other_coordinator.id) for c in claimed]
+                [_approve_report(c, team.other_coordinator.id) for c in claimed]
     batches = [import_for([v], title=f"补录 {n}") for n, v in enumerate(volunteers[::2] + volunteers[1::2])]
     _race_each_day(app, volunteers[::2] + volunteers[1::2], [
         (_post_import(b, team.coordinator.id), approve) for b, approve in zip(batches, approvals, strict=True)])

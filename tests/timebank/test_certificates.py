@@ -17,7 +17,7 @@ from marketplace.platform.extensions import db
 from marketplace.timebank.activities import service
 from marketplace.timebank.certificates import service as certificates
 from marketplace.timebank.certificates.pdf import CertificateFontMissing
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from marketplace.timebank.models import Certificate
 from tests.files import PDF as REAL_PDF
 
@@ -50,20 +50,20 @@ def visit(app, team, create_activity):
     return make
 
 
-def _claim(team, volunteer, days_ago, minutes=90, approve=True):
+def _report(team, volunteer, days_ago, minutes=90, approve=True):
     served = certificates.local_today() - timedelta(days=days_ago)
     evidence = FileStorage(stream=io.BytesIO(PDF_EVIDENCE), filename="proof.pdf")
-    claim = claims.submit_claim(volunteer, team.org.id, served, minutes, "帮邻居搬家", evidence)
-    return claims.approve_claim(claim.id, team.coordinator) if approve else claim
+    report = reports.submit_report(volunteer, team.org.id, served, minutes, "帮邻居搬家", evidence)
+    return reports.approve_report(report.id, team.coordinator) if approve else report
 
 
 @pytest.fixture
 def served(team, volunteer, visit):
-    """A volunteer with a 2-hour visit and a 90-minute claim in the last month, and older service."""
+    """A volunteer with a 2-hour visit and a 90-minute report in the last month, and older service."""
     visit(volunteer)
-    _claim(team, volunteer, days_ago=5)
-    _claim(team, volunteer, days_ago=200, minutes=60)  # before the period
-    _claim(team, volunteer, days_ago=3, minutes=45, approve=False)  # not yet approved
+    _report(team, volunteer, days_ago=5)
+    _report(team, volunteer, days_ago=200, minutes=60)  # before the period
+    _report(team, volunteer, days_ago=3, minutes=45, approve=False)  # not yet approved
     return volunteer
 
 

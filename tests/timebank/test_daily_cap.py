@@ -1,49 +1,49 @@
 """The daily cap is one rule: minutes credited to a volunteer for service on a day — approved attendance
-(by the activity's day), approved hour claims (by the day served) and imported rows (by their date) —
-and attendance approval, claim approval and import posting all refuse what would pass it."""
+(by the activity's day), approved hour reports (by the day served) and imported rows (by their date) —
+and attendance approval, report approval and import posting all refuse what would pass it."""
 
 import pytest
 
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.timebank.activities import service
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from marketplace.timebank.imports import service as imports
-from marketplace.timebank.models import Attendance, HourClaim
+from marketplace.timebank.models import Attendance, HourReport
 from tests.api.conftest import api_error
 from tests.timebank import test_imports
 from tests.timebank.conftest import CAP, saved, served_day
 
 
-def test_a_claim_passing_the_cap_with_approved_attendance_is_refused_naming_the_minutes_left(
-        team, create_user, attend, claim_for):
+def test_a_report_passing_the_cap_with_approved_attendance_is_refused_naming_the_minutes_left(
+        team, create_user, attend, report_for):
     volunteer = create_user()
     service.approve_attendance(attend([volunteer])[0], team.coordinator)
-    claim_id = claim_for(volunteer)
+    report_id = report_for(volunteer)
     with pytest.raises(Conflict) as refused:
-        claims.approve_claim(claim_id, team.coordinator)
+        reports.approve_report(report_id, team.coordinator)
     assert str(refused.value.message) == (
-        f"This claim passes the daily cap of 90 minutes for {served_day().isoformat()}: "
+        f"This report passes the daily cap of 90 minutes for {served_day().isoformat()}: "
         "at most 30 more minutes can be credited that day.")
-    assert db.session.get(HourClaim, claim_id).status == "pending"
+    assert db.session.get(HourReport, report_id).status == "pending"
     assert saved(volunteer) == 60
 
 
-def test_two_claims_of_one_day_stay_within_the_cap(team, create_user, claim_for):
+def test_two_reports_of_one_day_stay_within_the_cap(team, create_user, report_for):
     volunteer = create_user()
-    first, second, small = claim_for(volunteer), claim_for(volunteer), claim_for(volunteer, 30)
-    claims.approve_claim(first, team.coordinator)
+    first, second, small = report_for(volunteer), report_for(volunteer), report_for(volunteer, 30)
+    reports.approve_report(first, team.coordinator)
     with pytest.raises(Conflict, match="at most 30 more minutes"):
-        claims.approve_claim(second, team.other_coordinator)
-    claims.approve_claim(small, team.other_coordinator)  # exactly the cap
+        reports.approve_report(second, team.other_coordinator)
+    reports.approve_report(small, team.other_coordinator)  # exactly the cap
     assert saved(volunteer) == CAP
 
 
-def test_attendance_approval_counts_approved_claims_and_imported_rows(team, create_user, attend, claim_for,
+def test_attendance_approval_counts_approved_reports_and_imported_rows(team, create_user, attend, report_for,
                                                                       import_for):
     claimed, imported = create_user(), create_user()
     attended = dict(zip((claimed.id, imported.id), attend([claimed, imported]), strict=True))
-    claims.approve_claim(claim_for(claimed), team.other_coordinator)
+    reports.approve_report(report_for(claimed), team.other_coordinator)
     imports.confirm_import(team.other_coordinator, import_for([imported]))
     for volunteer in (claimed, imported):
         with pytest.raises(InvalidInput) as refused:
@@ -54,11 +54,11 @@ def test_attendance_approval_counts_approved_claims_and_imported_rows(team, crea
         assert saved(volunteer) == CAP
 
 
-def test_an_import_posted_after_claims_and_attendance_reports_the_rows_over_the_cap(team, create_user, attend,
-                                                                                    claim_for, import_for):
+def test_an_import_posted_after_reports_and_attendance_reports_the_rows_over_the_cap(team, create_user, attend,
+                                                                                    report_for, import_for):
     claimed, attended = create_user(), create_user()
     batch_id = import_for([claimed, attended])  # checked while nothing was credited that day
-    claims.approve_claim(claim_for(claimed), team.other_coordinator)
+    reports.approve_report(report_for(claimed), team.other_coordinator)
     service.approve_attendance(attend([attended])[0], team.other_coordinator)
     batch = imports.confirm_import(team.coordinator, batch_id)
     assert batch.status == "posted" and batch.valid_rows == 0
@@ -66,28 +66,29 @@ def test_an_import_posted_after_claims_and_attendance_reports_the_rows_over_the_
     assert saved(claimed) == saved(attended) == 60
 
 
-def test_the_api_answers_a_claim_over_the_cap_409_and_the_page_says_why(client, auth, headers, team,
-                                                                       create_user, claim_for):
+def test_the_api_answers_a_report_over_the_cap_409_and_the_page_says_why(client, auth, headers, team,
+                                                                       create_user, report_for):
     volunteer = create_user()
-    claims.approve_claim(claim_for(volunteer), team.coordinator)
-    claim_id = claim_for(volunteer)
-    error = api_error(client.post(f"/api/v1/claims/{claim_id}/approve", json={}, headers=headers(team.coordinator)),
-                      409)
+    reports.approve_report(report_for(volunteer), team.coordinator)
+    report_id = report_for(volunteer)
+    error = api_error(client.post(f"/api/v1/hour-reports/{report_id}/approve", json={},
+                                  headers=headers(team.coordinator)), 409)
     assert "at most 30 more minutes can be credited that day" in error["message"]
     auth.login(team.coordinator.email)
-    review = f"/timebank/orgs/{team.org.id}/claims"
-    page = auth.post(f"/timebank/claims/{claim_id}/approve", {"note": ""}, form_page=review, follow_redirects=True)
+    review = f"/timebank/orgs/{team.org.id}/hour-reports"
+    page = auth.post(f"/timebank/hour-reports/{report_id}/approve", {"note": ""}, form_page=review,
+                     follow_redirects=True)
     assert "at most 30 more minutes can be credited that day" in page.get_data(as_text=True)
-    assert db.session.get(HourClaim, claim_id).status == "pending" and saved(volunteer) == 60
+    assert db.session.get(HourReport, report_id).status == "pending" and saved(volunteer) == 60
 
 
-def test_days_over_the_cap_through_claims_and_imports_are_listed_for_coordinators(app, runner, team, create_user,
-                                                                                 attend, claim_for, import_for):
+def test_days_over_the_cap_through_reports_and_imports_are_listed_for_coordinators(app, runner, team, create_user,
+                                                                                 attend, report_for, import_for):
     volunteer = create_user()
     app.config["TIMEBANK_DAILY_CAP_MINUTES"] = 180
     service.approve_attendance(attend([volunteer])[0], team.coordinator)
-    claim_id = claim_for(volunteer)
-    claims.approve_claim(claim_id, team.coordinator)
+    report_id = report_for(volunteer)
+    reports.approve_report(report_id, team.coordinator)
     batch = imports.confirm_import(team.coordinator, import_for([volunteer]))
     assert runner.invoke(args=["timebank", "over-cap"]).exit_code == 0
     app.config["TIMEBANK_DAILY_CAP_MINUTES"] = CAP  # what credits racing once left: 180 minutes that day
@@ -96,4 +97,4 @@ def test_days_over_the_cap_through_claims_and_imports_are_listed_for_coordinator
     attendance_id = db.session.scalar(db.select(Attendance.id).where(Attendance.user_id == volunteer.id))
     row_id = imports.rows_of(batch)[0][0].id
     assert f"volunteer {volunteer.id} on {served_day().isoformat()}: 180 minutes credited, cap 90 " \
-           f"(attendance {attendance_id}; claim {claim_id}; import row {row_id})" in listed.output
+           f"(attendance {attendance_id}; hour report {report_id}; import row {row_id})" in listed.output

@@ -1,4 +1,4 @@
-"""/api/v1 for saved hours: balance, statement, gifts, offline claims and certificate checks."""
+"""/api/v1 for saved hours: balance, statement, gifts, offline reports and certificate checks."""
 from datetime import timedelta
 
 import pytest
@@ -10,7 +10,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities.service import savings_account
 from marketplace.timebank.certificates import service as certificates
-from marketplace.timebank.hours import claims
+from marketplace.timebank.hours import reports
 from tests.api.conftest import api_error
 from tests.timebank.test_savings import PDF, credit, upload
 
@@ -73,43 +73,43 @@ def test_transfers_are_refused_without_hours_or_a_recipient(client, create_user,
 
 
 @pytest.fixture
-def claim(team, create_user):
+def report(team, create_user):
     volunteer = create_user(email="volunteer@example.org", display_name="王小明")
-    return claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90, "帮邻居搬家",
-                               upload(PDF, "证明.pdf"))
+    return reports.submit_report(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90, "帮邻居搬家",
+                                 upload(PDF, "证明.pdf"))
 
 
-def test_volunteers_list_their_own_claims(client, claim, create_user, headers):
-    body = client.get("/api/v1/me/claims", headers=headers(claim.user, "read")).get_json()
-    assert [(c["id"], c["minutes"], c["status"]) for c in body] == [(claim.id, 90, "pending")]
-    assert body[0]["evidence_url"] == f"/timebank/claims/{claim.id}/evidence"
-    assert client.get("/api/v1/me/claims", headers=headers(create_user(), "read")).get_json() == []
+def test_volunteers_list_their_own_reports(client, report, create_user, headers):
+    body = client.get("/api/v1/me/hour-reports", headers=headers(report.user, "read")).get_json()
+    assert [(c["id"], c["minutes"], c["status"]) for c in body] == [(report.id, 90, "pending")]
+    assert body[0]["evidence_url"] == f"/timebank/hour-reports/{report.id}/evidence"
+    assert client.get("/api/v1/me/hour-reports", headers=headers(create_user(), "read")).get_json() == []
 
 
-def test_reviewers_list_pending_claims_and_others_get_404(client, claim, team, create_user, headers):
-    path = f"/api/v1/orgs/{team.org.id}/claims"
+def test_reviewers_list_pending_reports_and_others_get_404(client, report, team, create_user, headers):
+    path = f"/api/v1/orgs/{team.org.id}/hour-reports"
     response = client.get(path, headers=headers(team.coordinator, "read"))
-    assert [(c["id"], c["volunteer_name"]) for c in response.get_json()] == [(claim.id, "王小明")]
+    assert [(c["id"], c["volunteer_name"]) for c in response.get_json()] == [(report.id, "王小明")]
     assert "volunteer@example.org" not in response.get_data(as_text=True)
     stranger = headers(create_user(), "read")
     assert api_error(client.get(path, headers=stranger), 404) == api_error(
-        client.get("/api/v1/orgs/999999/claims", headers=stranger), 404)
+        client.get("/api/v1/orgs/999999/hour-reports", headers=stranger), 404)
 
 
-def test_claims_are_approved_once_and_reversed(client, claim, team, create_user, headers):
-    base = f"/api/v1/claims/{claim.id}"
+def test_reports_are_approved_once_and_reversed(client, report, team, create_user, headers):
+    base = f"/api/v1/hour-reports/{report.id}"
     api_error(client.post(base + "/approve", json={}, headers=headers(create_user())), 404)
-    api_error(client.post(base + "/approve", json={}, headers=headers(claim.user)), 404)  # not a reviewer
+    api_error(client.post(base + "/approve", json={}, headers=headers(report.user)), 404)  # not a reviewer
     assert client.post(base + "/approve", json={"note": "ok"}, headers=headers(team.coordinator)).status_code == 200
     client.post(base + "/approve", json={}, headers=headers(team.other_coordinator))
-    assert ledger.balance(savings_account(claim.user_id)).posted == 90
+    assert ledger.balance(savings_account(report.user_id)).posted == 90
     api_error(client.post(base + "/reject", json={"note": "late"}, headers=headers(team.coordinator)), 409)
     body = client.post(base + "/reverse", json={"reason": "duplicate"}, headers=headers(team.coordinator)).get_json()
-    assert body["status"] == "reversed" and ledger.balance(savings_account(claim.user_id)).posted == 0
+    assert body["status"] == "reversed" and ledger.balance(savings_account(report.user_id)).posted == 0
 
 
-def test_claims_are_rejected_with_a_reason(client, claim, team, headers):
-    base = f"/api/v1/claims/{claim.id}"
+def test_reports_are_rejected_with_a_reason(client, report, team, headers):
+    base = f"/api/v1/hour-reports/{report.id}"
     api_error(client.post(base + "/reverse", json={"reason": "x"}, headers=headers(team.coordinator)), 409)
     assert "note" in api_error(client.post(base + "/reject", json={"note": ""}, headers=headers(team.coordinator)),
                                422)["fields"]
@@ -117,10 +117,30 @@ def test_claims_are_rejected_with_a_reason(client, claim, team, headers):
     assert (body["status"], body["review_note"]) == ("rejected", "no such service")
 
 
-def test_a_certificate_is_checked_by_code_with_no_personal_data(client, claim, team):
-    claims.approve_claim(claim.id, team.coordinator)
+@pytest.mark.parametrize(("method", "old", "new"), [
+    ("GET", "/api/v1/me/claims?x=1", "/api/v1/me/hour-reports?x=1"),
+    ("GET", "/api/v1/orgs/7/claims", "/api/v1/orgs/7/hour-reports"),
+    ("POST", "/api/v1/claims/7/approve", "/api/v1/hour-reports/7/approve"),
+    ("GET", "/timebank/claims/new", "/timebank/hour-reports/new"),
+    ("GET", "/timebank/orgs/7/claims", "/timebank/orgs/7/hour-reports"),
+    ("GET", "/timebank/claims/7/evidence", "/timebank/hour-reports/7/evidence"),
+])
+def test_the_former_claims_addresses_answer_308_to_hour_reports(client, method, old, new):
+    response = client.open(old, method=method, json={} if method == "POST" else None)
+    assert response.status_code == 308 and response.headers["Location"].endswith(new)
+
+
+def test_a_client_approving_at_the_former_address_still_approves(client, report, team, headers):
+    response = client.post(f"/api/v1/claims/{report.id}/approve", json={"note": "ok"},
+                           headers=headers(team.coordinator), follow_redirects=True)
+    assert response.status_code == 200 and response.request.path == f"/api/v1/hour-reports/{report.id}/approve"
+    assert ledger.balance(savings_account(report.user_id)).posted == 90
+
+
+def test_a_certificate_is_checked_by_code_with_no_personal_data(client, report, team):
+    reports.approve_report(report.id, team.coordinator)
     today = certificates.local_today()
-    issued = certificates.issue_certificate(claim.user, today - timedelta(days=30), today)
+    issued = certificates.issue_certificate(report.user, today - timedelta(days=30), today)
     typed = "-".join([issued.code[:4].lower(), issued.code[4:8], issued.code[8:]])
     body = client.get(f"/api/v1/certificates/{typed}").get_json()
     assert (body["code"], body["volunteer"], body["total_minutes"]) == (issued.code, "王**", 90)
@@ -137,8 +157,9 @@ def test_the_spec_describes_every_time_bank_endpoint(client):
     for path in ["/api/v1/activities", "/api/v1/activities/{activity_id}", "/api/v1/orgs/{org_id}/activities",
                  "/api/v1/activities/{activity_id}/signup", "/api/v1/checkins",
                  "/api/v1/activities/{activity_id}/attendances", "/api/v1/attendances/{attendance_id}/reverse",
-                 "/api/v1/me/hours", "/api/v1/me/hours/statement", "/api/v1/me/hours/transfers", "/api/v1/me/claims",
-                 "/api/v1/orgs/{org_id}/claims", "/api/v1/claims/{claim_id}/approve",
-                 "/api/v1/certificates/{code}"]:
+                 "/api/v1/me/hours", "/api/v1/me/hours/statement", "/api/v1/me/hours/transfers",
+                 "/api/v1/me/hour-reports", "/api/v1/orgs/{org_id}/hour-reports",
+                 "/api/v1/hour-reports/{report_id}/approve", "/api/v1/certificates/{code}"]:
         assert path in paths, path
-    assert "/timebank/claims/new" in paths["/api/v1/me/claims"]["get"]["description"]  # submitted on the site
+    # a report is submitted on the site
+    assert "/timebank/hour-reports/new" in paths["/api/v1/me/hour-reports"]["get"]["description"]

@@ -10,8 +10,8 @@ from marketplace.platform.errors import Conflict
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service
-from marketplace.timebank.hours import claims
-from marketplace.timebank.models import Attendance, HourClaim
+from marketplace.timebank.hours import reports
+from marketplace.timebank.models import Attendance, HourReport
 from tests.db_setup import is_postgres
 from tests.ledger.test_concurrency import run_together
 from tests.timebank.test_savings import PDF, upload
@@ -63,28 +63,28 @@ def test_approve_and_reject_of_one_attendance_at_once_have_one_winner(app, team,
         assert final.minutes_granted == (60 if final.status == "approved" else 0)
 
 
-def test_approve_and_reject_of_one_hour_claim_at_once_have_one_winner(app, team, create_user):
+def test_approve_and_reject_of_one_hour_report_at_once_have_one_winner(app, team, create_user):
     rounds = []
     for _ in range(ROUNDS):
         volunteer = create_user()
-        claim = claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=1), 90, "帮邻居搬家",
+        report = reports.submit_report(volunteer, team.org.id, now_utc().date() - timedelta(days=1), 90, "帮邻居搬家",
                                     upload(PDF, "证明.pdf"))
-        rounds.append((claim.id, volunteer.id))
-    for claim_id, volunteer_id in rounds:
-        winners, losers = _race(app, team, lambda u, i=claim_id: claims.approve_claim(i, u),
-                                lambda u, i=claim_id: claims.reject_claim(i, u, "no such service"))
+        rounds.append((report.id, volunteer.id))
+    for report_id, volunteer_id in rounds:
+        winners, losers = _race(app, team, lambda u, i=report_id: reports.approve_report(i, u),
+                                lambda u, i=report_id: reports.reject_report(i, u, "no such service"))
         db.session.expire_all()
-        final = db.session.get(HourClaim, claim_id)
+        final = db.session.get(HourReport, report_id)
         _check(winners, losers, final.status, 90, ledger.balance(service.savings_account(volunteer_id)).posted)
 
 
 def test_two_reversals_at_once_have_one_winner(app, team, create_user):
     volunteer = create_user()
-    claim = claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=1), 90, "帮邻居搬家",
+    report = reports.submit_report(volunteer, team.org.id, now_utc().date() - timedelta(days=1), 90, "帮邻居搬家",
                                 upload(PDF, "证明.pdf"))
-    claims.approve_claim(claim.id, team.coordinator)
+    reports.approve_report(report.id, team.coordinator)
     ids = (team.coordinator.id, team.other_coordinator.id)
-    results = run_together(app, 2, lambda i: claims.reverse_claim(claim.id, db.session.get(User, ids[i]),
+    results = run_together(app, 2, lambda i: reports.reverse_report(report.id, db.session.get(User, ids[i]),
                                                                  "duplicate").status)
     assert sorted(map(type, results), key=str) == sorted([str, Conflict], key=str), results
     loser = next(r for r in results if isinstance(r, Conflict))

@@ -1,4 +1,4 @@
-"""Saved hours: star levels, monthly totals, gifts to family, and offline claims with evidence."""
+"""Saved hours: star levels, monthly totals, gifts to family, and offline reports with evidence."""
 import io
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service
 from marketplace.timebank.activities.service import savings_account
-from marketplace.timebank.hours import claims, savings
+from marketplace.timebank.hours import reports, savings
 from tests.files import PDF as REAL_PDF
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -85,42 +85,42 @@ def test_monthly_minutes_split_in_and_out(create_user):
 
 
 @pytest.fixture
-def claim(team, create_user):
+def report(team, create_user):
     volunteer = create_user()
-    made = claims.submit_claim(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90,
+    made = reports.submit_report(volunteer, team.org.id, now_utc().date() - timedelta(days=3), 90,
                                "帮邻居搬家", upload(PDF, "证明.pdf"))
     return made
 
 
-def test_a_claim_with_evidence_is_credited_once_when_approved(claim, team):
-    assert claim.evidence_type == "application/pdf" and "证明" not in claim.evidence_path
-    claims.approve_claim(claim.id, team.coordinator)
-    claims.approve_claim(claim.id, team.other_coordinator)
-    assert ledger.balance(savings_account(claim.user_id)).posted == 90
-    claims.reverse_claim(claim.id, team.coordinator, "duplicate of an activity")
-    assert ledger.balance(savings_account(claim.user_id)).posted == 0
+def test_a_report_with_evidence_is_credited_once_when_approved(report, team):
+    assert report.evidence_type == "application/pdf" and "证明" not in report.evidence_path
+    reports.approve_report(report.id, team.coordinator)
+    reports.approve_report(report.id, team.other_coordinator)
+    assert ledger.balance(savings_account(report.user_id)).posted == 90
+    reports.reverse_report(report.id, team.coordinator, "duplicate of an activity")
+    assert ledger.balance(savings_account(report.user_id)).posted == 0
 
 
-def test_rejection_keeps_the_reason(claim, team):
+def test_rejection_keeps_the_reason(report, team):
     with pytest.raises(InvalidInput):
-        claims.reject_claim(claim.id, team.coordinator, "")
-    claims.reject_claim(claim.id, team.coordinator, "no such service that day")
-    assert claim.status == "rejected" and claim.review_note == "no such service that day"
+        reports.reject_report(report.id, team.coordinator, "")
+    reports.reject_report(report.id, team.coordinator, "no such service that day")
+    assert report.status == "rejected" and report.review_note == "no such service that day"
     with pytest.raises(Conflict):
-        claims.approve_claim(claim.id, team.coordinator)
+        reports.approve_report(report.id, team.coordinator)
 
 
 @pytest.mark.parametrize("data,name", [(b"GIF89a" + b"0" * 20, "photo.png"), (b"MZ\x90\x00", "evidence.pdf"),
                                        (PNG + b"0" * (5 * 1024 * 1024), "big.png")])
 def test_evidence_is_checked_by_content_and_size(team, create_user, data, name):
     with pytest.raises(InvalidInput) as refused:
-        claims.submit_claim(create_user(), team.org.id, now_utc().date(), 60, "x", upload(data, name))
+        reports.submit_report(create_user(), team.org.id, now_utc().date(), 60, "x", upload(data, name))
     assert "evidence" in refused.value.fields
 
 
-def test_claims_check_their_fields(team, create_user):
+def test_reports_check_their_fields(team, create_user):
     with pytest.raises(InvalidInput) as refused:
-        claims.submit_claim(create_user(), 999_999, now_utc().date() + timedelta(days=1), 0, "", upload())
+        reports.submit_report(create_user(), 999_999, now_utc().date() + timedelta(days=1), 0, "", upload())
     assert set(refused.value.fields) == {"organisation_id", "served_on", "minutes", "description"}
 
 

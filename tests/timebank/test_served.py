@@ -12,7 +12,7 @@ from marketplace.timebank.activities import service
 from marketplace.timebank.care import service as care
 from marketplace.timebank.certificates import service as certificates
 from marketplace.timebank.checks import leaderboard
-from marketplace.timebank.hours import claims, savings
+from marketplace.timebank.hours import reports, savings
 from marketplace.timebank.imports import service as imports
 from marketplace.transparency import overview
 from tests.timebank.test_imports import sheet
@@ -101,11 +101,11 @@ def test_the_public_accounts_count_all_service_by_district_and_not_care_spent(ap
     haizhu = create_org("volunteer_team", {team.coordinator: "coordinator", team.other_coordinator: "coordinator"},
                         name_zh="海珠义工队", district_id=2)
     yesterday = local_today() - timedelta(days=1)
-    kept, taken_back = (claims.submit_claim(member, haizhu.id, yesterday, minutes, "帮邻居搬家",
+    kept, taken_back = (reports.submit_report(member, haizhu.id, yesterday, minutes, "帮邻居搬家",
                                             upload(PDF, "证明.pdf")) for minutes in (90, 30))
-    for claim in (kept, taken_back):
-        claims.approve_claim(claim.id, team.coordinator)
-    claims.reverse_claim(taken_back.id, team.coordinator, "counted twice")
+    for report in (kept, taken_back):
+        reports.approve_report(report.id, team.coordinator)
+    reports.reverse_report(taken_back.id, team.coordinator, "counted twice")
     batch = imports.check_import(team.coordinator, haizhu, "河涌清洁", sheet_upload(
         sheet((helper.email, yesterday.isoformat(), "", "", "45", "河涌清洁"))))
     imports.confirm_import(team.other_coordinator, batch.id)  # district 2: 90 claimed and 45 imported

@@ -10,7 +10,7 @@ from marketplace.ledger import service as ledger
 from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
 from marketplace.timebank.activities import service
-from marketplace.timebank.models import Activity, Attendance, HourClaim
+from marketplace.timebank.models import Activity, Attendance, HourReport
 from tests.timebank.test_savings import PDF
 
 
@@ -146,45 +146,45 @@ def test_giving_hours_asks_for_confirmation_first(client, auth, saved, create_us
     assert ledger.balance(service.savings_account(mother)).posted == 120
 
 
-def test_claims_are_sent_with_evidence_and_reviewed(client, auth, team, create_user, create_org):
-    volunteer = create_user(email="claimer@example.org")
+def test_reports_are_sent_with_evidence_and_reviewed(client, auth, team, create_user, create_org):
+    volunteer = create_user(email="reporter@example.org")
     from marketplace.orgs.models import Membership
 
     db.session.add(Membership(organisation_id=team.org.id, user_id=volunteer.id, role="member"))
     db.session.commit()
-    auth.login("claimer@example.org")
-    response = auth.post("/timebank/claims/new", {
+    auth.login("reporter@example.org")
+    response = auth.post("/timebank/hour-reports/new", {
         "organisation_id": str(team.org.id), "served_on": service.now_utc().date().isoformat(), "minutes": "90",
-        "description": "帮邻居搬家", "evidence": (io.BytesIO(PDF), "证明.pdf")}, form_page="/timebank/claims/new",
+        "description": "帮邻居搬家", "evidence": (io.BytesIO(PDF), "证明.pdf")}, form_page="/timebank/hour-reports/new",
         content_type="multipart/form-data")
     assert response.status_code == 302
-    claim = db.session.scalar(select(HourClaim))
-    with client.get(f"/timebank/claims/{claim.id}/evidence") as download:
+    report = db.session.scalar(select(HourReport))
+    with client.get(f"/timebank/hour-reports/{report.id}/evidence") as download:
         assert download.data.startswith(b"%PDF")
     auth.logout()
     auth.login(create_user().email)  # a stranger
-    assert client.get(f"/timebank/claims/{claim.id}/evidence").status_code == 404
+    assert client.get(f"/timebank/hour-reports/{report.id}/evidence").status_code == 404
     auth.logout()
     auth.login(team.coordinator.email)
-    review = f"/timebank/orgs/{team.org.id}/claims"
+    review = f"/timebank/orgs/{team.org.id}/hour-reports"
     assert "帮邻居搬家" in client.get(review).get_data(as_text=True)
-    auth.post(f"/timebank/claims/{claim.id}/approve", {"note": "", "org_id": str(team.org.id)}, form_page=review)
+    auth.post(f"/timebank/hour-reports/{report.id}/approve", {"note": "", "org_id": str(team.org.id)}, form_page=review)
     assert ledger.balance(service.savings_account(volunteer)).posted == 90
 
 
-def test_a_claim_with_a_disguised_file_is_refused(client, auth, team, create_user):
+def test_a_report_with_a_disguised_file_is_refused(client, auth, team, create_user):
     from marketplace.orgs.models import Membership
 
     volunteer = create_user(email="c2@example.org")
     db.session.add(Membership(organisation_id=team.org.id, user_id=volunteer.id, role="member"))
     db.session.commit()
     auth.login("c2@example.org")
-    response = auth.post("/timebank/claims/new", {
+    response = auth.post("/timebank/hour-reports/new", {
         "organisation_id": str(team.org.id), "served_on": service.now_utc().date().isoformat(), "minutes": "90",
         "description": "x", "evidence": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "evil.pdf")},
-        form_page="/timebank/claims/new", content_type="multipart/form-data")
+        form_page="/timebank/hour-reports/new", content_type="multipart/form-data")
     assert response.status_code == 422 and "Only JPEG or PNG photos and PDF files" in response.get_data(as_text=True)
-    assert db.session.scalar(select(db.func.count(HourClaim.id))) == 0
+    assert db.session.scalar(select(db.func.count(HourReport.id))) == 0
 
 
 def test_dates_far_outside_the_calendar_read_as_no_filter(client, create_activity):

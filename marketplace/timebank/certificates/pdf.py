@@ -85,7 +85,7 @@ def _rows(pdf: FPDF, content: dict) -> None:
         for row in content["rows"]:
             title = row["title"]
             if row["kind"] == "claim":
-                title += "\n" + bilingual(_l("Service done offline, claimed with evidence"))
+                title += "\n" + bilingual(_l("Service done offline, reported with evidence"))
             table.row([row["date"], title, f"{row['org_zh']}\n{row['org_en']}",
                        bilingual(lambda r=row: hours(r["minutes"]), "\n")])
         table.row(["", bilingual(_l("Total")), "", total], style=style)

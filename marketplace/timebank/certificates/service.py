@@ -1,5 +1,5 @@
 """Certificates of service: a volunteer's hours served for others in a period (approved attendance,
-claims and imported rows, and care given), frozen as content whose
+reports and imported rows, and care given), frozen as content whose
 SHA-256 is stored with a random code, so that `/verify/<code>` can tell a true record from an
 altered or invented one."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.certificates.content import ISSUED_AT_FORMAT
 from marketplace.timebank.certificates.pdf import render
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, Certificate, HourClaim, ReviewStatus
+from marketplace.timebank.models import Activity, Attendance, Certificate, HourReport, ReviewStatus
 from marketplace.web.pdf import bilingual
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud and retype
@@ -48,7 +48,7 @@ def issue_certificate(user: User, period_start: date, period_end: date, now: dat
     """
     now = now or now_utc()
     _check_period(period_start, period_end, local_today(now))
-    rows = (_attendance_rows(user, period_start, period_end) + _claim_rows(user, period_start, period_end)
+    rows = (_attendance_rows(user, period_start, period_end) + _report_rows(user, period_start, period_end)
             + _import_rows(user, period_start, period_end) + _care_rows(user, period_start, period_end))
     if not rows:
         raise InvalidInput(fields={"period_start": [_l("You have no approved hours in this period.")]})
@@ -164,13 +164,13 @@ def _attendance_rows(user: User, start: date, end: date) -> list[dict]:
             for starts_at, title, minutes, zh, en in found]
 
 
-def _claim_rows(user: User, start: date, end: date) -> list[dict]:
+def _report_rows(user: User, start: date, end: date) -> list[dict]:
     found = db.session.execute(
-        select(HourClaim.served_on, HourClaim.description, HourClaim.minutes, Organisation.name_zh,
+        select(HourReport.served_on, HourReport.description, HourReport.minutes, Organisation.name_zh,
                Organisation.name_en)
-        .join(Organisation, Organisation.id == HourClaim.organisation_id)
-        .where(HourClaim.user_id == user.id, HourClaim.status == ReviewStatus.APPROVED,
-               HourClaim.served_on >= start, HourClaim.served_on <= end))
+        .join(Organisation, Organisation.id == HourReport.organisation_id)
+        .where(HourReport.user_id == user.id, HourReport.status == ReviewStatus.APPROVED,
+               HourReport.served_on >= start, HourReport.served_on <= end))
     return [_row("claim", served_on, description, minutes, zh, en) for served_on, description, minutes, zh, en
             in found]
 

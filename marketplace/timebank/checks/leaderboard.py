@@ -12,7 +12,7 @@ from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import VolunteerPreference
 from marketplace.timebank.hours import served
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, HourClaim
+from marketplace.timebank.models import Activity, Attendance, HourReport
 
 
 def set_leaderboard(user: User, on: bool) -> None:
@@ -32,7 +32,7 @@ def ranking(period: str = "month", district_id: int | None = None, limit: int = 
     """Return (user, minutes served for others) for volunteers who chose to appear, most first.
 
     Minutes are those of the served total (care a volunteer paid for never counts). A minute counts in
-    the district where it was served: the activity's or the care's, or the organisation's for claims and
+    the district where it was served: the activity's or the care's, or the organisation's for reports and
     imported rows.
     """
     today = local_today()
@@ -57,8 +57,8 @@ def _served_in(district_id: int):
         select(Attendance.entry_id).join(Activity, Activity.id == Attendance.activity_id)
         .where(Activity.district_id == district_id, Attendance.entry_id.is_not(None)),
         select(CareRequest.entry_id).where(CareRequest.district_id == district_id, CareRequest.entry_id.is_not(None)),
-        select(HourClaim.entry_id).join(Organisation, Organisation.id == HourClaim.organisation_id)
-        .where(Organisation.district_id == district_id, HourClaim.entry_id.is_not(None)),
+        select(HourReport.entry_id).join(Organisation, Organisation.id == HourReport.organisation_id)
+        .where(Organisation.district_id == district_id, HourReport.entry_id.is_not(None)),
         select(ImportRow.entry_id).join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
         .join(Organisation, Organisation.id == ImportBatch.organisation_id)
         .where(Organisation.district_id == district_id, ImportRow.entry_id.is_not(None)))

@@ -32,7 +32,7 @@ class SpotCheckItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     spot_check_id: Mapped[int] = mapped_column(ForeignKey("spot_check.id"), index=True)
     attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendance.id"))
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("hour_claim.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("hour_report.id"))
     outcome: Mapped[str] = mapped_column(String(16), default="unchecked")
     note: Mapped[str] = mapped_column(String(300), default="")
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -19,8 +19,8 @@ from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import day_start, now_utc
 from marketplace.timebank.activities import service
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem
-from marketplace.timebank.hours import claims
-from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
+from marketplace.timebank.hours import reports
+from marketplace.timebank.models import Activity, Attendance, HourReport, ReviewStatus
 
 OUTCOMES = ("confirmed", "disputed")
 
@@ -31,7 +31,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def draw(actor: User, org: Organisation, period_start: date | None, period_end: date | None,
          size: int | None = None) -> SpotCheck:
-    """Draw a random sample of the organisation's approved attendances and claims in a period."""
+    """Draw a random sample of the organisation's approved attendances and reports in a period."""
     require(actor, "org.spot_check", org)
     size = size if size is not None else settings.TIMEBANK_SPOT_CHECK_SIZE
     fields: dict[str, list] = {}
@@ -46,10 +46,10 @@ def draw(actor: User, org: Organisation, period_start: date | None, period_end: 
         select(Attendance.id).join(Activity, Activity.id == Attendance.activity_id)
         .where(Activity.organisation_id == org.id, Attendance.status == ReviewStatus.APPROVED,
                Activity.starts_at >= low, Activity.starts_at < high)).all()
-    claim_ids = db.session.scalars(select(HourClaim.id).where(
-        HourClaim.organisation_id == org.id, HourClaim.status == ReviewStatus.APPROVED,
-        HourClaim.served_on >= period_start, HourClaim.served_on <= period_end)).all()
-    population = [("attendance", i) for i in attendances] + [("claim", i) for i in claim_ids]
+    report_ids = db.session.scalars(select(HourReport.id).where(
+        HourReport.organisation_id == org.id, HourReport.status == ReviewStatus.APPROVED,
+        HourReport.served_on >= period_start, HourReport.served_on <= period_end)).all()
+    population = [("attendance", i) for i in attendances] + [("claim", i) for i in report_ids]
     if not population:
         raise Conflict(_l("No approved hours in that period to check."))
     check = SpotCheck(organisation_id=org.id, drawn_by_id=actor.id, period_start=period_start,
@@ -59,7 +59,7 @@ def draw(actor: User, org: Organisation, period_start: date | None, period_end: 
     for kind, item_id in secrets.SystemRandom().sample(population, min(size, len(population))):
         db.session.add(SpotCheckItem(spot_check_id=check.id, outcome="unchecked",
                                      attendance_id=item_id if kind == "attendance" else None,
-                                     claim_id=item_id if kind == "claim" else None))
+                                     report_id=item_id if kind == "claim" else None))
     record("spot_check.drawn", actor=actor, subject=check, size=min(size, len(population)))
     db.session.commit()
     return check
@@ -97,7 +97,7 @@ def mark(actor: User, item_id, outcome: str, note: str = "", reverse: bool = Fal
         if item.attendance_id:
             service.reverse_attendance(item.attendance_id, actor, item.note)
         else:
-            claims.reverse_claim(item.claim_id, actor, item.note)
+            reports.reverse_report(item.report_id, actor, item.note)
         item.outcome = "reversed"
     db.session.commit()
     return item

@@ -17,7 +17,7 @@ from marketplace.timebank.checks import leaderboard as board
 from marketplace.timebank.checks import service as spot_checks
 from marketplace.timebank.checks.models import SpotCheckItem
 from marketplace.timebank.forms import SpotCheckForm, SpotCheckMarkForm
-from marketplace.timebank.models import Attendance, HourClaim
+from marketplace.timebank.models import Attendance, HourReport
 from marketplace.web.forms import apply_errors, submit_and_return
 
 
@@ -46,7 +46,8 @@ def spot_check(check_id):
     """The sampled hours, each to confirm or dispute."""
     check = spot_checks.get_check(check_id, g.user)
     rows = [(item, db.session.get(Attendance, item.attendance_id) if item.attendance_id else None,
-             db.session.get(HourClaim, item.claim_id) if item.claim_id else None) for item in spot_checks.items(check)]
+             db.session.get(HourReport, item.report_id) if item.report_id else None)
+            for item in spot_checks.items(check)]
     return render_template("timebank/spot_check.html", check=check, rows=rows, form=SpotCheckMarkForm())
 
 

@@ -1,4 +1,4 @@
-"""API: saved hours, their statement and gifts to family; offline claims and their review;
+"""API: saved hours, their statement and gifts to family; offline reports and their review;
 and the public check of a certificate of service."""
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from marketplace.api.base import api_blueprint, token_route
 from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import NotFound
 from marketplace.timebank.certificates import service as certificates
-from marketplace.timebank.hours import claims, savings
+from marketplace.timebank.hours import reports, savings
 from marketplace.timebank.schemas import (
     CertificateSchema,
-    ClaimApproveSchema,
-    ClaimSchema,
+    HourReportApproveSchema,
+    HourReportSchema,
     HoursSchema,
-    MyClaimSchema,
+    MyHourReportSchema,
     RejectSchema,
     ReverseSchema,
     StatementQuerySchema,
@@ -23,7 +23,7 @@ from marketplace.timebank.schemas import (
 )
 
 blp = api_blueprint("hours", __name__, url_prefix="/api/v1",
-                    description="Time bank: saved hours, gifts, offline claims and certificates")
+                    description="Time bank: saved hours, gifts, offline reports and certificates")
 
 
 @token_route(blp, "/me/hours", response=HoursSchema)
@@ -50,37 +50,40 @@ def give_hours(data):
             "created_at": entry.created_at}
 
 
-@token_route(blp, "/me/claims", response=MyClaimSchema(many=True))
-def my_claims():
-    """List your offline claims, newest first.
+@token_route(blp, "/me/hour-reports", response=MyHourReportSchema(many=True))
+def my_reports():
+    """List your offline reports, newest first.
 
-    A claim is submitted on the site (/timebank/claims/new), not here: it needs an evidence file.
+    A report is submitted on the site (/timebank/hour-reports/new), not here: it needs an evidence file.
     """
-    return claims.claims_of(g.user)
+    return reports.reports_of(g.user)
 
 
-@token_route(blp, "/orgs/<int:org_id>/claims", response=ClaimSchema(many=True))
-def pending_claims(org_id):
-    """List the organisation's claims waiting for review (its coordinators)."""
-    return claims.pending_claims(get_organisation(org_id), g.user)
+@token_route(blp, "/orgs/<int:org_id>/hour-reports", response=HourReportSchema(many=True))
+def pending_reports(org_id):
+    """List the organisation's reports waiting for review (its coordinators)."""
+    return reports.pending_reports(get_organisation(org_id), g.user)
 
 
-@token_route(blp, "/claims/<int:claim_id>/approve", methods=("POST",), body=ClaimApproveSchema, response=ClaimSchema)
-def approve_claim(data, claim_id):
-    """Credit a claim's minutes (the organisation's coordinators); approving twice posts once."""
-    return claims.approve_claim(claim_id, g.user, data["note"])
+@token_route(blp, "/hour-reports/<int:report_id>/approve", methods=("POST",), body=HourReportApproveSchema,
+             response=HourReportSchema)
+def approve_report(data, report_id):
+    """Credit a report's minutes (the organisation's coordinators); approving twice posts once."""
+    return reports.approve_report(report_id, g.user, data["note"])
 
 
-@token_route(blp, "/claims/<int:claim_id>/reject", methods=("POST",), body=RejectSchema, response=ClaimSchema)
-def reject_claim(data, claim_id):
-    """Refuse a pending claim, with the reason the volunteer will see."""
-    return claims.reject_claim(claim_id, g.user, data["note"])
+@token_route(blp, "/hour-reports/<int:report_id>/reject", methods=("POST",), body=RejectSchema,
+             response=HourReportSchema)
+def reject_report(data, report_id):
+    """Refuse a pending report, with the reason the volunteer will see."""
+    return reports.reject_report(report_id, g.user, data["note"])
 
 
-@token_route(blp, "/claims/<int:claim_id>/reverse", methods=("POST",), body=ReverseSchema, response=ClaimSchema)
-def reverse_claim(data, claim_id):
-    """Take back an approved claim's minutes with a reversing ledger entry."""
-    return claims.reverse_claim(claim_id, g.user, data["reason"])
+@token_route(blp, "/hour-reports/<int:report_id>/reverse", methods=("POST",), body=ReverseSchema,
+             response=HourReportSchema)
+def reverse_report(data, report_id):
+    """Take back an approved report's minutes with a reversing ledger entry."""
+    return reports.reverse_report(report_id, g.user, data["reason"])
 
 
 @blp.route("/certificates/<code>")

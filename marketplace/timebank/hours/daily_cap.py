@@ -2,8 +2,8 @@
 credited for service on one day.
 
 Minutes credited for service on a day are approved attendance (on the local day its activity starts),
-approved hour claims (on the day served) and posted rows of imported sheets (on their date); rejected
-and reversed records count for nothing. Attendance approval, claim approval and import posting each
+approved hour reports (on the day served) and posted rows of imported sheets (on their date); rejected
+and reversed records count for nothing. Attendance approval, report approval and import posting each
 count them here while holding the volunteer's lock (`review.lock_volunteers`), so credits to one
 volunteer's day at the same moment are counted one after another and never pass the cap together.
 """
@@ -22,7 +22,7 @@ from config import settings
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import day_start, local_date
 from marketplace.timebank.imports.models import ImportRow
-from marketplace.timebank.models import Activity, Attendance, HourClaim, ReviewStatus
+from marketplace.timebank.models import Activity, Attendance, HourReport, ReviewStatus
 
 CHUNK = 500  # volunteers looked up per statement
 
@@ -33,7 +33,7 @@ class Credit(NamedTuple):
     user_id: int
     day: date
     minutes: int
-    source: str  # "attendance", "claim" or "import row"
+    source: str  # "attendance", "hour report" or "import row"
     record_id: int
 
 
@@ -84,22 +84,23 @@ def _credits(user_ids: list[int] | None, first: date | None, last: date | None) 
     attendance = (select(Attendance.user_id, Activity.starts_at, Attendance.minutes_granted, Attendance.id)
                   .join(Activity, Activity.id == Attendance.activity_id)
                   .where(Attendance.status == ReviewStatus.APPROVED))
-    claim = (select(HourClaim.user_id, HourClaim.served_on, HourClaim.minutes, HourClaim.id)
-             .where(HourClaim.status == ReviewStatus.APPROVED))
+    report = (select(HourReport.user_id, HourReport.served_on, HourReport.minutes, HourReport.id)
+             .where(HourReport.status == ReviewStatus.APPROVED))
     imported = (select(ImportRow.user_id, ImportRow.served_on, ImportRow.minutes, ImportRow.id)
                 .where(ImportRow.entry_id.is_not(None)))
     if user_ids is not None:
         attendance = attendance.where(Attendance.user_id.in_(user_ids))
-        claim = claim.where(HourClaim.user_id.in_(user_ids))
+        report = report.where(HourReport.user_id.in_(user_ids))
         imported = imported.where(ImportRow.user_id.in_(user_ids))
     if first is not None and last is not None:
         attendance = attendance.where(Activity.starts_at >= day_start(first), Activity.starts_at < day_start(last, 1))
-        claim = claim.where(HourClaim.served_on.between(first, last))
+        report = report.where(HourReport.served_on.between(first, last))
         imported = imported.where(ImportRow.served_on.between(first, last))
     return [
         (Credit(u, local_date(starts), minutes or 0, "attendance", i)
          for u, starts, minutes, i in _rows(attendance, Attendance.user_id, Attendance.id)),
-        (Credit(u, day, minutes, "claim", i) for u, day, minutes, i in _rows(claim, HourClaim.user_id, HourClaim.id)),
+        (Credit(u, day, minutes, "hour report", i)
+         for u, day, minutes, i in _rows(report, HourReport.user_id, HourReport.id)),
         (Credit(u, day, minutes, "import row", i)
          for u, day, minutes, i in _rows(imported, ImportRow.user_id, ImportRow.id)),
     ]

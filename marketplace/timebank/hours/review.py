@@ -1,4 +1,4 @@
-"""The one review of volunteered hours, shared by attendance and offline hour claims.
+"""The one review of volunteered hours, shared by attendance and offline hour reports.
 
 The record is taken with SELECT … FOR UPDATE (fresh from the database), so of two reviewers acting
 at once exactly one decides and the other is told who did; the ledger entry is posted in the same
@@ -30,9 +30,9 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank import accounts as timebank
-from marketplace.timebank.models import Attendance, HourClaim, ReviewStatus
+from marketplace.timebank.models import Attendance, HourReport, ReviewStatus
 
-Record = Attendance | HourClaim
+Record = Attendance | HourReport
 LOCK_CHUNK = 500  # volunteers locked per statement, still in order
 
 
@@ -40,7 +40,7 @@ LOCK_CHUNK = 500  # volunteers locked per statement, still in order
 class Reviewable:
     """How one kind of record is reviewed."""
 
-    model: type[Attendance] | type[HourClaim]
+    model: type[Attendance] | type[HourReport]
     name: str  # names its audit events
     cause: CauseKind  # the ledger cause of the minutes it credits
     kind: str  # the ledger kind of the minutes it credits
@@ -50,7 +50,7 @@ class Reviewable:
 
 ATTENDANCE = Reviewable(Attendance, "attendance", CauseKind.ATTENDANCE, "hours.attendance",
                         lambda a: a.activity.organisation, True)
-CLAIM = Reviewable(HourClaim, "claim", CauseKind.HOUR_CLAIM, "hours.claim", lambda c: c.organisation, False)
+REPORT = Reviewable(HourReport, "claim", CauseKind.HOUR_REPORT, "hours.claim", lambda c: c.organisation, False)
 
 
 def take(what: Reviewable, record_id, actor: User) -> Record:
@@ -137,7 +137,7 @@ def mend_rejected() -> tuple[int, list[str]]:
     Return how many were mended and a line for each that could not be (the volunteer spent the minutes).
     """
     mended, failed = 0, []
-    for what in (ATTENDANCE, CLAIM):
+    for what in (ATTENDANCE, REPORT):
         ids = db.session.scalars(
             select(what.model.id)
             .where(what.model.status == ReviewStatus.REJECTED, what.model.entry_id.is_not(None),

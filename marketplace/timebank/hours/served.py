@@ -1,7 +1,7 @@
 """Minutes served for others: the one definition behind served totals, stars, badges, the volunteers'
 leaderboard and firms' points per hour served.
 
-Service is what a volunteer is credited for serving — an approved attendance, claim or imported row,
+Service is what a volunteer is credited for serving — an approved attendance, report or imported row,
 or care given to someone — less its reversal. Minutes a member pays for care they receive are spent:
 they lower the balance, never the service.
 """
@@ -16,7 +16,7 @@ from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
-from marketplace.timebank.models import Activity, Attendance, HourClaim
+from marketplace.timebank.models import Activity, Attendance, HourReport
 
 SERVICE_KINDS = ("hours.attendance", "hours.claim", "hours.import", "care.provided")
 CARE_KIND = "care.provided"
@@ -52,7 +52,7 @@ def care_given_count(account_id: int) -> int:
 
 def minutes_by_district() -> dict[int, int]:
     """Minutes of service (less reversals) by the district served: the activity's or the care's district,
-    or for claims and imported rows the district of the organisation that credited them."""
+    or for reports and imported rows the district of the organisation that credited them."""
     line = ledger_queries.lines()
     served_in = _district_of_entries().subquery()
     stmt = (select(served_in.c.district_id, func.coalesce(func.sum(line.c.amount), 0))
@@ -66,8 +66,8 @@ def _district_of_entries():
     return union_all(
         select(Attendance.entry_id, Activity.district_id).join(Activity, Activity.id == Attendance.activity_id)
         .where(Attendance.entry_id.is_not(None)),
-        select(HourClaim.entry_id, Organisation.district_id)
-        .join(Organisation, Organisation.id == HourClaim.organisation_id).where(HourClaim.entry_id.is_not(None)),
+        select(HourReport.entry_id, Organisation.district_id)
+        .join(Organisation, Organisation.id == HourReport.organisation_id).where(HourReport.entry_id.is_not(None)),
         select(ImportRow.entry_id, Organisation.district_id).join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
         .join(Organisation, Organisation.id == ImportBatch.organisation_id).where(ImportRow.entry_id.is_not(None)),
         select(CareRequest.entry_id, CareRequest.district_id).where(CareRequest.entry_id.is_not(None)))

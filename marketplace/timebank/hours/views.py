@@ -1,5 +1,5 @@
 """A volunteer's hours: scanning in and out, saved hours and history, gifts to family, and
-offline claims with their review."""
+offline reports with their review."""
 from __future__ import annotations
 
 import io
@@ -18,9 +18,9 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import hours
 from marketplace.timebank.activities import service
 from marketplace.timebank.activities.views import bp
-from marketplace.timebank.forms import ClaimForm, GiveHoursForm, ReverseForm, ReviewForm
-from marketplace.timebank.hours import claims, savings
-from marketplace.timebank.models import HourClaim
+from marketplace.timebank.forms import GiveHoursForm, HourReportForm, ReverseForm, ReviewForm
+from marketplace.timebank.hours import reports, savings
+from marketplace.timebank.models import HourReport
 from marketplace.web.forms import apply_errors, submit_and_return
 from marketplace.web.names import name_choices
 
@@ -53,7 +53,7 @@ def my_hours():
     peak = max([max(i, o) for _, i, o in months] or [1]) or 1
     summary = savings.savings(g.user)
     return render_template("timebank/my_hours.html", summary=summary, page=page, months=months, peak=peak,
-                           badges=savings.badges(g.user, summary), claims=claims.claims_of(g.user))
+                           badges=savings.badges(g.user, summary), reports=reports.reports_of(g.user))
 
 
 @bp.route("/give", methods=["GET", "POST"])
@@ -77,31 +77,31 @@ def give():
                            available=savings.savings(g.user).available), 422 if form.errors else 200
 
 
-@bp.route("/claims/new", methods=["GET", "POST"])
+@bp.route("/hour-reports/new", methods=["GET", "POST"])
 @login_required
-def new_claim():
-    """Claim hours served offline, with evidence."""
-    form = ClaimForm()
+def new_report():
+    """Report hours served offline, with evidence."""
+    form = HourReportForm()
     orgs = [m.organisation for m in g.user.memberships]
     form.organisation_id.choices = name_choices(orgs)
     if request.method == "POST" and form.validate():
         try:
-            claims.submit_claim(g.user, form.organisation_id.data, form.served_on.data, form.minutes.data,
+            reports.submit_report(g.user, form.organisation_id.data, form.served_on.data, form.minutes.data,
                                 form.description.data, request.files.get("evidence"))
         except DomainError as error:
             apply_errors(form, error)
         else:
-            flash(_("Your claim is sent to the organisation's coordinators."), "success")
+            flash(_("Your report is sent to the organisation's coordinators."), "success")
             return redirect(url_for("timebank.my_hours"))
-    return render_template("timebank/claim_form.html", form=form, orgs=orgs), 422 if form.errors else 200
+    return render_template("timebank/hour_report_form.html", form=form, orgs=orgs), 422 if form.errors else 200
 
 
-@bp.route("/orgs/<int:org_id>/claims")
+@bp.route("/orgs/<int:org_id>/hour-reports")
 @login_required
-def org_claims(org_id):
-    """List claims waiting for review."""
+def org_reports(org_id):
+    """List reports waiting for review."""
     org = _reviewer_of(org_id)
-    return render_template("timebank/org_claims.html", org=org, claims=claims.pending_claims(org, g.user),
+    return render_template("timebank/org_hour_reports.html", org=org, reports=reports.pending_reports(org, g.user),
                            review=ReviewForm(), reverse=ReverseForm())
 
 
@@ -112,42 +112,42 @@ def _reviewer_of(org_id) -> Organisation:
     return org
 
 
-@bp.post("/claims/<int:claim_id>/approve")
+@bp.post("/hour-reports/<int:report_id>/approve")
 @login_required
-def approve_claim(claim_id):
-    """Credit a claim's minutes."""
-    return _review_claim(claim_id, ReviewForm(), lambda form: claims.approve_claim(
-        claim_id, g.user, form.note.data or ""))
+def approve_report(report_id):
+    """Credit a report's minutes."""
+    return _review_report(report_id, ReviewForm(), lambda form: reports.approve_report(
+        report_id, g.user, form.note.data or ""))
 
 
-@bp.post("/claims/<int:claim_id>/reject")
+@bp.post("/hour-reports/<int:report_id>/reject")
 @login_required
-def reject_claim(claim_id):
-    """Refuse a claim with a reason."""
-    return _review_claim(claim_id, ReviewForm(), lambda form: claims.reject_claim(
-        claim_id, g.user, form.note.data or ""))
+def reject_report(report_id):
+    """Refuse a report with a reason."""
+    return _review_report(report_id, ReviewForm(), lambda form: reports.reject_report(
+        report_id, g.user, form.note.data or ""))
 
 
-@bp.post("/claims/<int:claim_id>/reverse")
+@bp.post("/hour-reports/<int:report_id>/reverse")
 @login_required
-def reverse_claim(claim_id):
-    """Take back an approved claim's minutes."""
-    return _review_claim(claim_id, ReverseForm(), lambda form: claims.reverse_claim(
-        claim_id, g.user, form.reason.data))
+def reverse_report(report_id):
+    """Take back an approved report's minutes."""
+    return _review_report(report_id, ReverseForm(), lambda form: reports.reverse_report(
+        report_id, g.user, form.reason.data))
 
 
-def _review_claim(claim_id, form, act):
-    claim = db.session.get(HourClaim, claim_id)
-    if claim is None or not can(g.user, "org.approve_hours", claim.organisation):
+def _review_report(report_id, form, act):
+    report = db.session.get(HourReport, report_id)
+    if report is None or not can(g.user, "org.approve_hours", report.organisation):
         abort(404)
-    return submit_and_return(form, act, url_for("timebank.org_claims", org_id=claim.organisation_id))
+    return submit_and_return(form, act, url_for("timebank.org_reports", org_id=report.organisation_id))
 
 
-@bp.route("/claims/<int:claim_id>/evidence")
+@bp.route("/hour-reports/<int:report_id>/evidence")
 @login_required
-def claim_evidence(claim_id):
-    """Download a claim's evidence (its volunteer and reviewers only)."""
-    path, content_type = claims.evidence_for(claim_id, g.user)
+def report_evidence(report_id):
+    """Download a report's evidence (its volunteer and reviewers only)."""
+    path, content_type = reports.evidence_for(report_id, g.user)
     # Files are at most a few MB: read them whole rather than hold a file open for the response.
     return send_file(io.BytesIO(path.read_bytes()), mimetype=content_type, as_attachment=True,
-                     download_name=f"claim-{claim_id}-evidence{path.suffix}")
+                     download_name=f"report-{report_id}-evidence{path.suffix}")
