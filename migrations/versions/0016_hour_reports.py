@@ -33,6 +33,7 @@ def _rename(old: str, new: str, old_column: str, new_column: str) -> None:
             op.drop_index(f"ix_{old}_{column}", table_name=new)
             op.create_index(f"ix_{new}_{column}", new, [column])
     if postgres:
+        op.execute(f"ALTER SEQUENCE {old}_id_seq RENAME TO {new}_id_seq")
         for name in CONSTRAINTS:
             op.execute(f"ALTER TABLE {new} RENAME CONSTRAINT {name.format(t=old)} TO {name.format(t=new)}")
         op.execute(f"ALTER TABLE spot_check_item RENAME CONSTRAINT fk_spot_check_item_{old_column}_{old} "
