@@ -46,10 +46,10 @@ def test_an_attendance_and_a_report_approved_at_once_stay_within_the_cap(app, te
                                                                         report_for):
     volunteers = [create_user() for _ in range(ROUNDS)]
     attended = attend(volunteers)
-    claimed = [report_for(v) for v in volunteers]
+    reported = [report_for(v) for v in volunteers]
     _race_each_day(app, volunteers, [
         (_approve_attendance(a, team.coordinator.id), _approve_report(c, team.other_coordinator.id))
-        for a, c in zip(attended, claimed, strict=True)])
+        for a, c in zip(attended, reported, strict=True)])
 
 
 def test_two_reports_of_one_day_approved_at_once_stay_within_the_cap(app, team, create_user, report_for):
@@ -63,9 +63,9 @@ def test_an_import_and_an_approval_at_once_stay_within_the_cap(app, team, create
                                                                import_for):
     volunteers = [create_user() for _ in range(ROUNDS)]
     attended = attend(volunteers[::2])
-    claimed = [report_for(v) for v in volunteers[1::2]]
+    reported = [report_for(v) for v in volunteers[1::2]]
     approvals = [_approve_attendance(a, team.other_coordinator.id) for a in attended] + \
-                [_approve_report(c, team.other_coordinator.id) for c in claimed]
+                [_approve_report(c, team.other_coordinator.id) for c in reported]
     batches = [import_for([v], title=f"补录 {n}") for n, v in enumerate(volunteers[::2] + volunteers[1::2])]
     _race_each_day(app, volunteers[::2] + volunteers[1::2], [
         (_post_import(b, team.coordinator.id), approve) for b, approve in zip(batches, approvals, strict=True)])

@@ -23,7 +23,7 @@ def test_a_report_passing_the_cap_with_approved_attendance_is_refused_naming_the
     with pytest.raises(Conflict) as refused:
         reports.approve_report(report_id, team.coordinator)
     assert str(refused.value.message) == (
-        f"This report passes the daily cap of 90 minutes for {served_day().isoformat()}: "
+        f"This passes the daily cap of 90 minutes for {served_day().isoformat()}: "
         "at most 30 more minutes can be credited that day.")
     assert db.session.get(HourReport, report_id).status == "pending"
     assert saved(volunteer) == 60
@@ -41,14 +41,16 @@ def test_two_reports_of_one_day_stay_within_the_cap(team, create_user, report_fo
 
 def test_attendance_approval_counts_approved_reports_and_imported_rows(team, create_user, attend, report_for,
                                                                       import_for):
-    claimed, imported = create_user(), create_user()
-    attended = dict(zip((claimed.id, imported.id), attend([claimed, imported]), strict=True))
-    reports.approve_report(report_for(claimed), team.other_coordinator)
+    reported, imported = create_user(), create_user()
+    attended = dict(zip((reported.id, imported.id), attend([reported, imported]), strict=True))
+    reports.approve_report(report_for(reported), team.other_coordinator)
     imports.confirm_import(team.other_coordinator, import_for([imported]))
-    for volunteer in (claimed, imported):
+    for volunteer in (reported, imported):
         with pytest.raises(InvalidInput) as refused:
             service.approve_attendance(attended[volunteer.id], team.coordinator)
-        assert str(refused.value.fields["minutes"][0]) == "That passes the daily cap; at most 30 more minutes that day."
+        assert str(refused.value.fields["minutes"][0]) == (  # the same words as for a report
+            f"This passes the daily cap of 90 minutes for {served_day().isoformat()}: "
+            "at most 30 more minutes can be credited that day.")
         assert db.session.get(Attendance, attended[volunteer.id]).status == "pending"
         service.approve_attendance(attended[volunteer.id], team.coordinator, 30, "capped")
         assert saved(volunteer) == CAP
@@ -56,14 +58,14 @@ def test_attendance_approval_counts_approved_reports_and_imported_rows(team, cre
 
 def test_an_import_posted_after_reports_and_attendance_reports_the_rows_over_the_cap(team, create_user, attend,
                                                                                     report_for, import_for):
-    claimed, attended = create_user(), create_user()
-    batch_id = import_for([claimed, attended])  # checked while nothing was credited that day
-    reports.approve_report(report_for(claimed), team.other_coordinator)
+    reported, attended = create_user(), create_user()
+    batch_id = import_for([reported, attended])  # checked while nothing was credited that day
+    reports.approve_report(report_for(reported), team.other_coordinator)
     service.approve_attendance(attend([attended])[0], team.other_coordinator)
     batch = imports.confirm_import(team.coordinator, batch_id)
     assert batch.status == "posted" and batch.valid_rows == 0
     assert test_imports.codes(batch) == {2: ["over_cap"], 3: ["over_cap"]}
-    assert saved(claimed) == saved(attended) == 60
+    assert saved(reported) == saved(attended) == 60
 
 
 def test_the_api_answers_a_report_over_the_cap_409_and_the_page_says_why(client, auth, headers, team,

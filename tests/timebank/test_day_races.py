@@ -50,7 +50,7 @@ def test_two_approvals_of_one_volunteers_day_at_once_stay_within_the_daily_cap(a
         assert sorted(map(str, results)).count("approved") == 1, f"both approvals passed the cap: {results}"
         refused = next(r for r in results if r != "approved")
         assert isinstance(refused, InvalidInput), refused
-        assert "at most 30 more minutes that day" in str(refused.fields["minutes"][0])
+        assert "at most 30 more minutes can be credited that day" in str(refused.fields["minutes"][0])
         assert ledger.balance(service.savings_account(volunteer_id)).posted == 60
         statuses = sorted(db.session.get(Attendance, i).status for i in attendance_ids)
         assert statuses == ["approved", "pending"]

@@ -108,7 +108,7 @@ def test_the_public_accounts_count_all_service_by_district_and_not_care_spent(ap
     reports.reverse_report(taken_back.id, team.coordinator, "counted twice")
     batch = imports.check_import(team.coordinator, haizhu, "河涌清洁", sheet_upload(
         sheet((helper.email, yesterday.isoformat(), "", "", "45", "河涌清洁"))))
-    imports.confirm_import(team.other_coordinator, batch.id)  # district 2: 90 claimed and 45 imported
+    imports.confirm_import(team.other_coordinator, batch.id)  # district 2: 90 reported and 45 imported
     figures, _ = overview.platform()
     assert {district: f["minutes"] for district, f in figures["by_district"].items() if f["minutes"]} == {
         "1": 240, "2": 135}

