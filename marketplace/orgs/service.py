@@ -19,7 +19,7 @@ from marketplace.auth.service import normalise_email
 from marketplace.orgs import credit_code
 from marketplace.orgs.models import District, Invitation, Membership, Organisation, OrgKind, Role
 from marketplace.orgs.names import name_key
-from marketplace.orgs.policy import require
+from marketplace.orgs.policy import can, require
 from marketplace.platform import mailer
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -185,6 +185,14 @@ def get_organisation(org_id: int) -> Organisation:
     """Return an organisation or raise NotFound."""
     org = db.session.get(Organisation, org_id)
     if org is None:
+        raise NotFound()
+    return org
+
+
+def organisation_for(user: User | None, action: str, org_id: int) -> Organisation:
+    """Return the organisation if `user` may do `action` on it; a denial looks like a missing one (NotFound)."""
+    org = get_organisation(org_id)
+    if not can(user, action, org):
         raise NotFound()
     return org
 

@@ -72,9 +72,7 @@ def show(org_id):
 @login_required
 def edit(org_id):
     """Edit an organisation's details."""
-    org = service.get_organisation(org_id)
-    if not can(g.user, "org.edit", org):
-        abort(404)
+    org = service.organisation_for(g.user, "org.edit", org_id)
     form = OrganisationForm(obj=org)
     del form.kind
     form.district_id.choices = district_choices()

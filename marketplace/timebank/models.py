@@ -112,6 +112,17 @@ class Signup(db.Model):
     user: Mapped[User] = relationship()
 
 
+# The one review of volunteered hours (hours/review.py), for attendance and hour reports alike.
+REVIEW_MOVES = {
+    ReviewStatus.PENDING: {
+        ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
+        ReviewStatus.REJECTED: "a coordinator other than the volunteer, giving the reason"},
+    ReviewStatus.APPROVED: {ReviewStatus.REVERSED: "a coordinator, with a reversing entry"},
+    ReviewStatus.REJECTED: {},
+    ReviewStatus.REVERSED: {},
+}
+
+
 class Attendance(db.Model):
     """A volunteer's presence at an activity, and the minutes it earns once approved."""
 
@@ -132,14 +143,7 @@ class Attendance(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
     machine = Machine("attendance", "A volunteer's attendance at an activity, reviewed for hours.", start={
         ReviewStatus.PENDING: "a volunteer scanning in, or a coordinator entering attendance by hand",
-    }, moves={
-        ReviewStatus.PENDING: {
-            ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
-            ReviewStatus.REJECTED: "a coordinator other than the volunteer, giving the reason"},
-        ReviewStatus.APPROVED: {ReviewStatus.REVERSED: "a coordinator, with a reversing entry"},
-        ReviewStatus.REJECTED: {},
-        ReviewStatus.REVERSED: {},
-    })
+    }, moves=REVIEW_MOVES)
     minutes_granted: Mapped[int | None] = mapped_column(Integer)
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -170,14 +174,7 @@ class HourReport(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
     machine = Machine("hour_report", "Hours a volunteer reports for service outside an activity.", start={
         ReviewStatus.PENDING: "a volunteer reporting hours",
-    }, moves={
-        ReviewStatus.PENDING: {
-            ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
-            ReviewStatus.REJECTED: "a coordinator other than the volunteer, giving the reason"},
-        ReviewStatus.APPROVED: {ReviewStatus.REVERSED: "a coordinator, with a reversing entry"},
-        ReviewStatus.REJECTED: {},
-        ReviewStatus.REVERSED: {},
-    })
+    }, moves=REVIEW_MOVES)
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

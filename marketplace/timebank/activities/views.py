@@ -16,7 +16,7 @@ from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
-from marketplace.orgs.service import get_organisation
+from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
@@ -72,9 +72,7 @@ def _date_arg(name: str) -> datetime | None:
 @login_required
 def new_activity(org_id):
     """Publish an activity for the organisation."""
-    org = get_organisation(org_id)
-    if not can(g.user, "org.run_activities", org):
-        abort(404)
+    org = organisation_for(g.user, "org.run_activities", org_id)
     form = ActivityForm()
     form.district_id.choices = district_choices()
     return save_or_show(

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from marketplace.auth.service import public_name
 from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
-from marketplace.orgs.policy import can
-from marketplace.orgs.service import get_organisation
+from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
@@ -25,9 +24,7 @@ from marketplace.web.forms import apply_errors, submit_and_return
 @login_required
 def spot_checks_index(org_id):
     """Past spot checks with their results, and a form to draw a new sample."""
-    org = get_organisation(org_id)
-    if not can(g.user, "org.spot_check", org):
-        abort(404)
+    org = organisation_for(g.user, "org.spot_check", org_id)
     form = SpotCheckForm()
     if form.validate_on_submit():
         try:

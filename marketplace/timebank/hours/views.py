@@ -10,9 +10,8 @@ from flask_babel import gettext as _
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import can
-from marketplace.orgs.service import get_organisation
+from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import hours
@@ -100,16 +99,9 @@ def new_report():
 @login_required
 def org_reports(org_id):
     """List reports waiting for review."""
-    org = _reviewer_of(org_id)
+    org = organisation_for(g.user, "org.approve_hours", org_id)
     return render_template("timebank/org_hour_reports.html", org=org, reports=reports.pending_reports(org, g.user),
                            review=ReviewForm(), reverse=ReverseForm())
-
-
-def _reviewer_of(org_id) -> Organisation:
-    org = get_organisation(org_id)
-    if not can(g.user, "org.approve_hours", org):
-        abort(404)
-    return org
 
 
 @bp.post("/hour-reports/<int:report_id>/approve")

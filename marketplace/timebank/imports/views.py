@@ -9,9 +9,8 @@ from flask_babel import gettext as _
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.session import login_required
-from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import can
-from marketplace.orgs.service import get_organisation
+from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import current_locale
@@ -59,7 +58,7 @@ def import_problem(batch: ImportBatch) -> str:
 @login_required
 def org_imports(org_id):
     """Upload a sheet of hours to check, and list earlier imports."""
-    org = _importer_of(org_id)
+    org = organisation_for(g.user, "org.approve_hours", org_id)
     form = ImportForm()
     if form.validate_on_submit():
         try:
@@ -77,7 +76,7 @@ def org_imports(org_id):
 @login_required
 def import_template(org_id, fmt):
     """Download a blank sheet with headers in the user's language."""
-    _importer_of(org_id)
+    organisation_for(g.user, "org.approve_hours", org_id)
     locale = current_locale()
     return send_file(io.BytesIO(imports.template(locale, fmt)), mimetype=MIMETYPES[fmt], as_attachment=True,
                      download_name=f"goodhours-hours-{'zh' if locale == 'zh_CN' else 'en'}.{fmt}")
@@ -106,13 +105,6 @@ def confirm_import(batch_id):
         url_for("timebank.import_batch", batch_id=batch_id),
         done=lambda posted: _("The valid rows are being posted.") if posted.status == "posting"
         else _("The valid rows are posted to the volunteers' saved hours."))
-
-
-def _importer_of(org_id) -> Organisation:
-    org = get_organisation(org_id)
-    if not can(g.user, "org.approve_hours", org):
-        abort(404)
-    return org
 
 
 def _batch(batch_id) -> ImportBatch:
