@@ -20,7 +20,7 @@ done
 
 xdist=()
 if [[ $workers != 0 ]]; then
-    xdist=(-n "$workers")
+    xdist=(-n "$workers" --dist worksteal)  # an idle worker takes queued tests from a busy one: no long tail
 fi
 
 exec .venv/bin/python -m pytest "${xdist[@]}" "$@"
