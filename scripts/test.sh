@@ -20,9 +20,9 @@ done
 
 xdist=()
 if [[ $workers != 0 ]]; then
-    # On PostgreSQL an idle worker takes queued tests from a busy one (its long race tests leave a tail:
-    # 5:23 with --dist load, 4:49 with worksteal); on SQLite whole batches keep each worker's reused app
-    # warm (2:31 with load, 3:11 with worksteal).
+    # On PostgreSQL an idle worker takes queued tests from a busy one, as its long race tests leave a tail
+    # (fresh-clone runs: 5:19 and 5:23 with --dist load, 4:49 and 5:05 with worksteal); on SQLite whole
+    # batches keep each worker's reused app warm (2:29 to 2:49 with load, 3:11 with worksteal).
     if [[ -n ${TEST_DATABASE_URL:-} ]]; then
         xdist=(-n "$workers" --dist worksteal)
     else
