@@ -61,6 +61,14 @@ LAST_WEEK = {
 }
 AS_INPUTS = object()
 
+HOUSEHOLD_FORM = Route(  # a household's page form, new and edited alike
+    {"pseudonym": TEXT, "district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
+     "phone": OPT_TEXT, "id_number": OPT_TEXT, "address": OPT_TEXT, "notes": OPT_TEXT, "consent_on": DATE,
+     "consent_scope": TEXT},
+    {"pseudonym": "青禾", "district_id": "1", "category": "disability", "age_band": "60-79", "full_name": "王某",
+     "consent_on": "2026-01-05", "consent_scope": "发布"},
+)
+
 
 @dataclass(frozen=True)
 class D:
@@ -1433,30 +1441,7 @@ ROUTES: dict[str, dict[str, D]] = {
         "POST": D(
             CHARITY_MEMBERS,
             "object",
-            inputs=Route(
-                {
-                    "pseudonym": TEXT,
-                    "district_id": ID,
-                    "category": CHOICE,
-                    "age_band": CHOICE,
-                    "full_name": TEXT,
-                    "phone": OPT_TEXT,
-                    "id_number": OPT_TEXT,
-                    "address": OPT_TEXT,
-                    "notes": OPT_TEXT,
-                    "consent_on": DATE,
-                    "consent_scope": TEXT,
-                },
-                {
-                    "pseudonym": "青禾",
-                    "district_id": "1",
-                    "category": "disability",
-                    "age_band": "60-79",
-                    "full_name": "王某",
-                    "consent_on": "2026-01-05",
-                    "consent_scope": "发布",
-                },
-            ),
+            inputs=HOUSEHOLD_FORM,
         ),
     },
     "wishes.listing_new": {  # /wishes/households/<int:beneficiary_id>/listings/new
@@ -1547,30 +1532,7 @@ ROUTES: dict[str, dict[str, D]] = {
         "POST": D(
             CHARITY_MEMBERS,
             "object",
-            inputs=Route(
-                {
-                    "pseudonym": TEXT,
-                    "district_id": ID,
-                    "category": CHOICE,
-                    "age_band": CHOICE,
-                    "full_name": TEXT,
-                    "phone": OPT_TEXT,
-                    "id_number": OPT_TEXT,
-                    "address": OPT_TEXT,
-                    "notes": OPT_TEXT,
-                    "consent_on": DATE,
-                    "consent_scope": TEXT,
-                },
-                {
-                    "pseudonym": "青禾",
-                    "district_id": "1",
-                    "category": "disability",
-                    "age_band": "60-79",
-                    "full_name": "王某",
-                    "consent_on": "2026-01-05",
-                    "consent_scope": "发布",
-                },
-            ),
+            inputs=HOUSEHOLD_FORM,
         ),
     },
     "wishes.staff_listings": {  # /wishes/orgs/<int:org_id>/listings
