@@ -1,7 +1,7 @@
 """Account forms: they check shape only; the service checks the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from marketplace.auth.passwords import MAX_LENGTH, MIN_LENGTH
@@ -39,6 +39,8 @@ class RegisterForm(FlaskForm):
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), EMAIL)
     password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Keep me logged in on this device"),
+                            description=_l("Only on a phone or computer that no one else uses."))
 
 
 class ResetRequestForm(FlaskForm):

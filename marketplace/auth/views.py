@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from config import settings
 from marketplace.auth import service
 from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
-from marketplace.auth.session import end_session, login_required, login_user
+from marketplace.auth.session import end_session, start_session
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import limiter
 from marketplace.platform.i18n import current_locale
 from marketplace.web.forms import apply_errors
 from marketplace.web.net import client_address
-from marketplace.web.security import safe_next
+from marketplace.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -40,7 +41,7 @@ def register():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            login_user(user)
+            start_session(user)
             flash(_("Welcome! We sent a link to %(email)s; open it to confirm your address.",
                     email=user.email), "success")
             return redirect(url_for("account.profile"))
@@ -84,7 +85,7 @@ def login():
         except DomainError as error:
             form.form_errors.append(str(error.message))
         else:
-            login_user(user)
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next())
     status = 401 if form.form_errors else 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -126,7 +127,7 @@ def reset_password(token):
         except DomainError as error:
             apply_errors(form, error)
         else:
-            login_user(user)
+            start_session(user)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("core.home"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

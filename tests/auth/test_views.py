@@ -36,11 +36,11 @@ def test_login_renews_session_and_logout_ends_it_everywhere(app, client, auth, c
     user = create_user(email="a@example.org")
     client.get("/")
     with client.session_transaction() as before:
-        assert "uid" not in before
-        before["sid"] = "planted-by-an-attacker"
+        assert "_user_id" not in before
+        before["planted"] = "by-an-attacker"
     assert auth.login("a@example.org").status_code == 302
     with client.session_transaction() as after:
-        assert after["sid"] != "planted-by-an-attacker" and after["uid"] == user.id
+        assert "planted" not in after and after["_user_id"] == user.get_id()
     other = app.test_client()
     AuthActionsFor(other).login("a@example.org")
     assert other.get("/account/").status_code == 200
