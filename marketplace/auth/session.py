@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
@@ -31,6 +31,13 @@ def _user_for(session_id: str) -> User | None:
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+@user_loaded_from_cookie.connect
+def _bind_remembered_session(_app, user) -> None:
+    """Bind a session restored from a remember-me cookie to this browser, as a log-in does; strong
+    protection would otherwise end it (and the cookie) on the very next request."""
+    session["_id"] = login_manager._session_identifier_generator()
 
 
 def _to_login_and_back(message):
