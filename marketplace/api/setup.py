@@ -5,6 +5,7 @@ from flask import Flask
 
 from marketplace.api.base import api
 from marketplace.api.docs import bp as docs_bp
+from marketplace.api.errors import ErrorResponses
 from marketplace.auth.api import blp as me_blp
 from marketplace.funds.api import blp as funds_blp
 from marketplace.orgs.api import blp as orgs_blp
@@ -17,7 +18,7 @@ from marketplace.wishes.households_api import blp as households_blp
 
 
 def init_api(app: Flask) -> None:
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()], "components": {"securitySchemes": {
         "token": {"type": "http", "scheme": "bearer"}}}})
     for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
                 donations_blp):

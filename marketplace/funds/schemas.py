@@ -61,7 +61,7 @@ class DisbursementPublicSchema(Schema):
     payee = fields.String(dump_only=True)
     purpose = fields.String(dump_only=True)
     amount_fen = Fen(dump_only=True)
-    paid_at = fields.DateTime(dump_only=True, attribute="decided_at")
+    paid_at = fields.DateTime(dump_only=True, allow_none=True, attribute="decided_at")
     listing_code = fields.Function(lambda d: d.listing.public_code if d.listing and d.listing.is_public else None,
                                    dump_only=True, allow_none=True)
     listing_title = fields.Function(lambda d: d.listing.title if d.listing and d.listing.is_public else None,
@@ -82,7 +82,7 @@ class DisbursementStaffSchema(DisbursementPublicSchema):
     evidence_type = fields.String(dump_only=True)
     requested_by_id = fields.Integer(dump_only=True)
     decided_by_id = fields.Integer(dump_only=True, allow_none=True)
-    decided_at = fields.DateTime(dump_only=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
     reject_reason = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 

@@ -46,7 +46,8 @@ class DonationStartSchema(Schema):
 class DonationSchema(Schema):
     code = fields.String(dump_only=True, attribute="public_code")
     fund_code = fields.String(dump_only=True, attribute="fund.public_code")
-    listing_code = fields.Function(lambda d: d.listing.public_code if d.listing else None, dump_only=True)
+    listing_code = fields.Function(lambda d: d.listing.public_code if d.listing else None, dump_only=True,
+                                   allow_none=True)
     pledge_id = fields.Integer(dump_only=True, allow_none=True)
     amount_fen = Fen(dump_only=True)
     refunded_fen = Fen(dump_only=True)

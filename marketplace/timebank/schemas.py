@@ -90,10 +90,10 @@ class MyAttendanceSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(dump_only=True)
-    checked_in_at = fields.DateTime(dump_only=True)
-    checked_out_at = fields.DateTime(dump_only=True)
+    checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
+    checked_out_at = fields.DateTime(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ReviewStatus]})
-    minutes_granted = Minutes(dump_only=True)
+    minutes_granted = Minutes(dump_only=True, allow_none=True)
 
 
 class AttendanceSchema(MyAttendanceSchema):
@@ -106,7 +106,7 @@ class AttendanceSchema(MyAttendanceSchema):
     minutes_earned = fields.Method("_earned", dump_only=True,
                                    metadata={"description": "minutes between check-in and check-out"})
     review_note = fields.String(dump_only=True)
-    reviewed_at = fields.DateTime(dump_only=True)
+    reviewed_at = fields.DateTime(dump_only=True, allow_none=True)
 
     def _earned(self, attendance) -> int:
         return minutes_earned(attendance)
@@ -145,7 +145,7 @@ class MyHourReportSchema(Schema):
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ReviewStatus]})
     review_note = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-    reviewed_at = fields.DateTime(dump_only=True)
+    reviewed_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class HourReportSchema(MyHourReportSchema):

@@ -33,14 +33,14 @@ class CareSchema(Schema):
     from_pool = fields.Boolean(load_default=False, load_only=True)
     idempotency_key = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
     status = fields.String(dump_only=True)
-    minutes_paid = fields.Integer(dump_only=True)
+    minutes_paid = fields.Integer(dump_only=True, allow_none=True)
 
 
 class CareDetailSchema(CareSchema):
     recipient_name = fields.Method("_private_recipient", dump_only=True, allow_none=True,
                                    metadata={"description": "null unless you are involved"})
     details = fields.Method("_private_details", dump_only=True, allow_none=True)
-    provider_id = fields.Integer(dump_only=True)
+    provider_id = fields.Integer(dump_only=True, allow_none=True)
     requester_id = fields.Integer(dump_only=True)
 
     def _private_recipient(self, item: CareRequest) -> str | None:
