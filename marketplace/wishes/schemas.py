@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.field_docs import DISTRICT_ID
 from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
-from marketplace.wishes.beneficiaries import is_verified
+from marketplace.wishes.beneficiaries import ID_NUMBER, PHONE, is_verified
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
     PUBLIC_STATUSES,
@@ -197,7 +198,8 @@ class WishClaimSchema(Schema):
                            metadata={"description": "in_kind: bring the item to the station; money opens "
                                                     "with online donations"})
     organisation_id = Id(load_default=None, allow_none=True,
-                         metadata={"description": "a firm you belong to, to claim on its behalf"})
+                         metadata={"description": "a firm you belong to, to claim on its behalf; any other "
+                                                  "organisation is refused (422)"})
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ClaimStatus]})
     deadline_at = fields.DateTime(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
@@ -291,16 +293,19 @@ class HouseholdSchema(HouseholdUpdateSchema):
     organisation_id = fields.Integer(dump_only=True)
     pseudonym = fields.String(load_default=None, validate=validate.Length(min=1, max=40),
                               metadata={"description": "leave out to get a suggested one"})
-    district_id = Id(required=True)
+    district_id = Id(required=True, metadata={"description": DISTRICT_ID})
     district = fields.Nested(DistrictSchema, dump_only=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     age_band = fields.String(required=True, validate=validate.OneOf(AGE_BANDS))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    phone = fields.String(load_default="", validate=validate.Length(max=32))
-    id_number = fields.String(load_default="", validate=validate.Length(max=32))
+    phone = fields.String(load_default="", validate=validate.Length(max=32),
+                          metadata={"pattern": f"^$|{PHONE.pattern}", "description": "private"})
+    id_number = fields.String(load_default="", validate=validate.Length(max=32),
+                              metadata={"pattern": f"^$|{ID_NUMBER.pattern}", "description": "private"})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
-    consent_on = fields.Date(required=True)
+    consent_on = fields.Date(required=True, metadata={"description": "the day the household consented; not in "
+                                                                  "the future"})
     consent_scope = fields.String(required=True, validate=validate.Length(min=1, max=300))
     registered_by_id = fields.Integer(dump_only=True)
     verified_by_id = fields.Integer(dump_only=True, allow_none=True)
