@@ -8,6 +8,5 @@ from __future__ import annotations
 CURSOR = "the next_cursor of the previous page, unchanged; any other value is refused (422)"
 DISTRICT_ID = "an id from GET /api/v1/districts; any other is refused (422)"
 EMAIL = {"format": "email"}
-LETTER_OR_DIGIT = r"[^\W_]"  # at least one letter or digit, in any script
 PERSON_PHONE = r"^[0-9+\- ]*$"
 TIME_RANGE = "ISO 8601, in the years 2000 to 2999; without an offset, Guangzhou time"

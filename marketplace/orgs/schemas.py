@@ -1,14 +1,14 @@
 """API schemas for organisations, members and invitations; public ones carry no personal data."""
 from marshmallow import Schema, fields, validate
 
-from marketplace.api.field_docs import DISTRICT_ID, EMAIL, LETTER_OR_DIGIT
+from marketplace.api.field_docs import DISTRICT_ID, EMAIL
 from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.models import OrgKind, Role
 
 KINDS = [k.value for k in OrgKind]
 ROLES = [r.value for r in Role]
-NAME = {"pattern": LETTER_OR_DIGIT, "description": "at least one letter or digit; no other organisation's name once "
-                                                   "case, spaces and punctuation are set aside (409)"}
+NAME = {"description": "at least one letter or digit (in any script); no other organisation's name once case, "
+                       "spaces and punctuation are set aside (409)"}
 CREDIT_CODE = "^$|^[0-9A-HJ-NPQRTUWXY]{18}$"
 
 
