@@ -9,7 +9,7 @@ import logging
 import re
 import uuid
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 from marketplace.api.messages import translate_tree
 from marketplace.platform.errors import DomainError, Unauthenticated
 from marketplace.platform.extensions import db
+from marketplace.web import too_large
 
 HTTP_MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -26,7 +27,8 @@ HTTP_MESSAGES = {
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
     409: lambda: _("That conflicts with the current state; reload and try again."),
-    413: lambda: _("The upload is too large."),
+    413: lambda: _("The upload is too large (at most %(n)d MB).",
+                   n=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
     415: lambda: _("That content type is not supported."),
     422: lambda: _("Some fields need correcting."),
     429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
@@ -85,6 +87,8 @@ def handle_http_error(error: HTTPException):
         headers["Retry-After"] = str(error.retry_after)
     if wants_json():
         return jsonify(error_body(status, message_for(status), fields=fields)), status, headers
+    if status == 413:  # the form comes back with the message by its file field, or a page says it
+        return too_large.back_to_form() or _page(status, str(too_large.message()))
     page, status = _page(status, message_for(status))
     return page, status, headers
 
