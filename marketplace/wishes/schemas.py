@@ -13,6 +13,7 @@ from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
 from marketplace.wishes.beneficiaries import is_verified
+from marketplace.wishes.identity import masked
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
     PUBLIC_STATUSES,
@@ -266,6 +267,18 @@ class CountsSchema(Schema):
 
 # --- households (staff and the verifier only) ----------------------------------------------------
 
+class MaskedIdNumber(fields.String):
+    """An ID number taken whole but written masked (`************1234`); the whole number is given only by
+    POST /api/v1/beneficiaries/<id>/id-number, to the household's verifier and the organisation's admins."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return masked(value)
+
+
+class IdNumberSchema(Schema):
+    id_number = fields.String(dump_only=True, metadata={"description": "the whole number (each reveal is logged)"})
+
+
 class HouseholdUpdateSchema(Schema):
     """A household's fields that may change; those left out keep their values."""
 
@@ -276,7 +289,8 @@ class HouseholdUpdateSchema(Schema):
     age_band = fields.String(validate=validate.OneOf(AGE_BANDS))
     full_name = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "private"})
     phone = fields.String(validate=validate.Length(max=32), metadata={"description": "private"})
-    id_number = fields.String(validate=validate.Length(max=32), metadata={"description": "private"})
+    id_number = MaskedIdNumber(validate=validate.Length(max=32),
+                               metadata={"description": "private; written masked as ************1234"})
     address = fields.String(validate=validate.Length(max=200), metadata={"description": "private"})
     notes = fields.String(validate=validate.Length(max=5000), metadata={"description": "private"})
     consent_on = fields.Date(metadata={"description": "the day the household consented"})
@@ -297,7 +311,8 @@ class HouseholdSchema(HouseholdUpdateSchema):
     age_band = fields.String(required=True, validate=validate.OneOf(AGE_BANDS))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     phone = fields.String(load_default="", validate=validate.Length(max=32))
-    id_number = fields.String(load_default="", validate=validate.Length(max=32))
+    id_number = MaskedIdNumber(load_default="", validate=validate.Length(max=32),
+                               metadata={"description": "private; written masked as ************1234"})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     consent_on = fields.Date(required=True)
