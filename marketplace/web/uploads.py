@@ -94,8 +94,8 @@ def check_content(data: bytes, content_type: str, field: str) -> None:
             "This photo could not be opened; it may be damaged or not what its name says. Choose another.")]})
     if size[0] * size[1] > MAX_PIXELS:
         raise InvalidInput(fields={field: [_l(
-            "This photo has too many pixels (at most %(n)d million). Choose a smaller photo, or take it "
-            "again at the camera's usual size.", n=MAX_PIXELS // 1_000_000)]})
+            "This photo has too many pixels (at most %(n)s). Choose a smaller photo, or take it "
+            "again at the camera's usual size.", n=f"{MAX_PIXELS:,}")]})
     if not photo_decodes(data):
         raise InvalidInput(fields={field: [_l(
             "This photo could not be opened; it may be damaged or not what its name says. Choose another.")]})
