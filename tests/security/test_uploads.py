@@ -55,9 +55,9 @@ def test_a_photo_within_the_limit_is_still_decoded_and_kept(app):
 
 @pytest.mark.parametrize("data, name, says", [
     (huge_png(), "evidence.png", "too many pixels"),
-    (FAKE_PDF, "receipt.pdf", "could not be opened as a PDF"),
+    (FAKE_PDF, "receipt.pdf", "could not be opened as a PDF;"),  # said as a PDF, not "as a PDF or a photo"
     (PNG, "evi\x00dence.png", "name holds characters"),
-    (PNG + b"\x00" * (5 * 1024 * 1024), "evidence.png", "too large (at most 5 MB)"),
+    (PNG + b"\x00" * (5 * 1024 * 1024), "evidence.png", "too large (at most 5 MB). Choose a smaller file."),
 ])
 def test_a_refused_hour_report_keeps_what_was_typed(client, auth, volunteer, no_decoding, data, name, says):
     response = report(auth, volunteer, data, name)
