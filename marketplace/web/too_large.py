@@ -2,7 +2,7 @@
 sent back to its page, where every file field says the file was too big; the API answers its JSON error."""
 from __future__ import annotations
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms.utils import unset_value
@@ -21,15 +21,18 @@ def back_to_form():
     if request.method != "POST" or request.url_rule is None:
         return None
     if "GET" in (request.url_rule.methods or ()):
-        target = request.path
+        query = request.query_string.decode("latin-1")
+        target = request.path + (f"?{query}" if query else "")
     else:  # a button on another page: go back to it when it is one of ours
         target = request.referrer or ""
         host = request.host_url
         if not target.startswith(host):
             return None
         target = "/" + target[len(host):]
+        if target.startswith("//") or "\\" in target:  # "//elsewhere" would leave the site
+            return None
     session[KEY] = target.split("?", 1)[0]
-    return redirect(target or url_for("core.home"), 303)
+    return redirect(target, 303)
 
 
 def refused_here() -> bool:

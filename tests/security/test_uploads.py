@@ -153,3 +153,14 @@ def household(create_user, create_org):
         worker, org, pseudonym="青禾12", district_id=1, category="elderly_alone", age_band="80+", full_name="王小明",
         consent_on=date(2026, 1, 1), consent_scope="wishes")
     return worker, home
+
+
+def test_a_button_too_large_to_read_goes_back_to_its_page_or_says_so(client, app):
+    body = multipart({"photo": _file(b"\x00" * (app.config["MAX_CONTENT_LENGTH"] + 1), "photo.png")})
+    back = client.post("/wishes/listings/1/deliver", headers={"Referer": "http://localhost/wishes/listings/1?x=1"},
+                       **body)
+    assert back.status_code == 303 and back.headers["Location"] == "/wishes/listings/1?x=1"
+    for referrer in ("https://evil.example/", "http://localhost//evil.example/", "http://localhost/\\evil.example"):
+        elsewhere = client.post("/wishes/listings/1/deliver", headers={"Referer": referrer}, **body)
+        assert elsewhere.status_code == 413, referrer
+        assert "too big to receive (at most 16 MB" in elsewhere.get_data(as_text=True)
