@@ -9,7 +9,7 @@ import logging
 import re
 import uuid
 
-from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -27,8 +27,7 @@ HTTP_MESSAGES = {
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
     409: lambda: _("That conflicts with the current state; reload and try again."),
-    413: lambda: _("The upload is too large (at most %(n)d MB).",
-                   n=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
+    413: lambda: _("The upload is too large (at most %(n)d MB).", n=(request.max_content_length or 0) // (1024 * 1024)),
     415: lambda: _("That content type is not supported."),
     422: lambda: _("Some fields need correcting."),
     429: lambda: _("Too many attempts. Please wait a few minutes and try again."),

@@ -2,7 +2,7 @@
 sent back to its page, where every file field says the file was too big; the API answers its JSON error."""
 from __future__ import annotations
 
-from flask import current_app, g, redirect, request, session
+from flask import g, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms.utils import unset_value
@@ -11,7 +11,7 @@ KEY = "upload_too_large"  # the path of the form whose request was too large, un
 
 
 def message():
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    limit = request.max_content_length or 0
     return _l("The file was too big to receive (at most %(n)d MB for the whole form), so nothing was saved. "
               "Choose a smaller file and fill in the form again.", n=limit // (1024 * 1024))
 
