@@ -59,6 +59,8 @@ def test_the_verifier_sees_the_whole_number_only_by_asking_and_each_time_is_logg
     path = f"/wishes/households/{home.id}"
     page = client.get(path).get_data(as_text=True)
     assert MASKED in page and ID_NUMBER not in page and "Show the whole number" in page
+    forged = client.post(f"{path}/id-number")  # from another site: no CSRF token
+    assert forged.status_code == 400 and ID_NUMBER not in forged.get_data(as_text=True) and reveals() == 0
     for times in (1, 2):
         shown = auth.post(f"{path}/id-number", form_page=path)
         assert shown.status_code == 200 and ID_NUMBER in shown.get_data(as_text=True)
