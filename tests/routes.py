@@ -535,6 +535,9 @@ ROUTES: dict[str, dict[str, D]] = {
             ),
         ),
     },
+    "households.reveal_id_number": {  # /api/v1/beneficiaries/<int:beneficiary_id>/id-number
+        "POST": D(CHARITY_ADMINS, "api", None),
+    },
     "households.verify_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>/verification
         "POST": D(CHARITY_MEMBERS, "api", None),
     },
@@ -1454,6 +1457,9 @@ ROUTES: dict[str, dict[str, D]] = {
                 {"kind": "wish", "title": "新书包", "quantity": "1", "value": "150"},
             ),
         ),
+    },
+    "wishes.household_id_number": {  # /wishes/households/<int:beneficiary_id>/id-number
+        "POST": D(CHARITY_ADMINS, "object"),
     },
     "wishes.household_verify": {  # /wishes/households/<int:beneficiary_id>/verify
         "POST": D(CHARITY_MEMBERS, "object"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.funds.models import FundKind
+from marketplace.web.too_large import UploadField
 from marketplace.wishes.forms import YuanField, optional_id
 
 REQUIRED = _l("This field is required.")
@@ -42,7 +42,7 @@ class DisbursementForm(FlaskForm):
     amount = YuanField(_l("Amount (yuan)"), description=_l("For example 500 or 500.50."),
                        render_kw={"inputmode": "decimal", "maxlength": 20})
     listing_id = SelectField(_l("For the wish or need"), coerce=optional_id, choices=[])
-    evidence = FileField(_l("Receipt or invoice (JPEG, PNG or PDF; kept private)"))
+    evidence = UploadField(_l("Receipt or invoice (JPEG, PNG or PDF; kept private)"))
 
     def validate_amount(self, field):
         if field.data is None and not field.errors:
@@ -54,6 +54,6 @@ class RejectForm(FlaskForm):
 
 
 class PublishReceiptForm(FlaskForm):
-    receipt = FileField(_l("Redacted copy for the public (JPEG, PNG or PDF)"))
+    receipt = UploadField(_l("Redacted copy for the public (JPEG, PNG or PDF)"))
     confirm = BooleanField(_l("I have covered every private detail (names, phone numbers, addresses, ID numbers)."),
                            [InputRequired(_l("Confirm the copy holds no private details."))])

@@ -22,6 +22,7 @@ ORG_ACTIONS: dict[str, Role] = {
     "org.run_activities": Role.COORDINATOR,
     "org.approve_hours": Role.COORDINATOR,
     "org.manage_beneficiaries": Role.STAFF,
+    "org.reveal_id_numbers": Role.ADMIN,  # the whole ID number of a household (its verifier may too)
     "org.manage_needs": Role.STAFF,
     "org.manage_funds": Role.STAFF,
     "org.view_audit": Role.STAFF,

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.auth.models import PublicDisplay
 from marketplace.payments.models import Provider
+from marketplace.web.too_large import UploadField
 from marketplace.wishes.forms import YuanField, optional_id
 
 REQUIRED = _l("This field is required.")
@@ -35,7 +35,7 @@ class OfflineGiftForm(FlaskForm):
                             description=_l("The day the money reached the bank or the cash box; not in the future."))
     late_entry = BooleanField(_l("Late entry: the day received is in a closed period; book it in the open period"),
                               description=_l("Finance staff only. The gift and its receipt keep the day received."))
-    evidence = FileField(_l("Evidence: bank slip or cash receipt (JPEG, PNG or PDF)"))
+    evidence = UploadField(_l("Evidence: bank slip or cash receipt (JPEG, PNG or PDF)"))
 
     def validate_amount(self, field):
         if field.data is None and not field.errors:

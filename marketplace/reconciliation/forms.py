@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from marketplace.reconciliation.models import ENCODINGS
 from marketplace.reconciliation.statement_files import DATE_FORMATS
+from marketplace.web.too_large import UploadField
 
 REQUIRED = _l("This field is required.")
 
@@ -17,7 +17,7 @@ class UploadForm(FlaskForm):
     kind = SelectField(_l("Statement"), choices=[("bank", _l("Bank statement (CSV)")),
                                                  ("stripe", _l("Stripe balance or payout reconciliation report"))])
     profile_id = SelectField(_l("Bank layout"), choices=[], validate_choice=False)
-    upload = FileField(_l("CSV file (up to 16 MB)"))
+    upload = UploadField(_l("CSV file (up to 16 MB)"))
 
 
 class ProfileForm(FlaskForm):

@@ -56,16 +56,18 @@ def start_import(actor, books: Books, kind: str, upload, profile_id=None) -> Sta
         if profile is None or (profile.owner_type, profile.owner_id) != (books.owner_type, books.owner_id):
             errors["profile_id"] = [_l("Choose one of your saved bank layouts.")]
     data = b""
-    if upload is None or not getattr(upload, "filename", ""):
-        errors["upload"] = [_l("Choose a CSV file.")]
+    try:
+        data = uploads.read(upload, "upload", MAX_BYTES, missing=_l("Choose a CSV file."))
+    except InvalidInput as refused:
+        errors.update(refused.fields)
     else:
-        data = upload.stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            errors["upload"] = [_l("The file is too large (at most %(n)d MB).", n=MAX_BYTES // (1024 * 1024))]
-        elif not data.strip():
+        if not data.strip():
             errors["upload"] = [_l("The file is empty.")]
         elif data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             errors["upload"] = [_l("Upload the statement as CSV, not as a workbook.")]
+        elif b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # NULs only in UTF-16
+            errors["upload"] = [_l("This file holds characters a CSV file cannot have (a NUL byte). "
+                                   "Save the statement again as CSV and upload that.")]
     if errors:
         raise InvalidInput(fields=errors)
     account = account_of(books, "stripe_clearing" if kind == "stripe" else "bank")

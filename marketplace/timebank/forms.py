@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.platform.timeutil import from_local
+from marketplace.web.too_large import UploadField
 
 REQUIRED = _l("This field is required.")
 WHOLE = _l("Enter a whole number.")
@@ -76,7 +76,7 @@ class HourReportForm(FlaskForm):
     served_on = DateField(_l("Date of service"), [InputRequired(REQUIRED)])
     minutes = IntegerField(_l("Minutes served"), [InputRequired(WHOLE), NumberRange(1, 1440)])
     description = TextAreaField(_l("What you did"), [InputRequired(REQUIRED), Length(max=1000)])
-    evidence = FileField(_l("Evidence (photo or PDF, up to 5 MB)"))
+    evidence = UploadField(_l("Evidence (photo or PDF, up to 5 MB)"))
 
 
 def service_choices():
@@ -127,4 +127,4 @@ class SpotCheckMarkForm(FlaskForm):
 class ImportForm(FlaskForm):
     title = StringField(_l("Title"), [InputRequired(REQUIRED), Length(max=120)],
                         description=_l("For example: river clean-up, 8 March, Tianhe team."))
-    upload = FileField(_l("Sheet of hours (CSV or XLSX, up to 5 MB)"))
+    upload = UploadField(_l("Sheet of hours (CSV or XLSX, up to 5 MB)"))

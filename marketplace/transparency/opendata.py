@@ -42,7 +42,9 @@ FORMAT_VERSION = 1
 # payout id); marketplace/reconciliation/resolve.py posts corrections ("statement line <n>"; the reason a
 # member of staff gives stays in the reconciliation records). Reversals carry a typed reason: sealed.
 PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement", "reconciliation.correction")
-CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key", "actor_id",
+# No actor_id: the user who posted an entry (staff approving a disbursement, booking a correction) is nobody's
+# business in a spreadsheet. The JSON keeps it only because scheme 1 hashes it (see docs/transparency.md).
+CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key",
                "reverses_id", "account_id", "account", "unit", "amount_fen", "amount_yuan", "prev_hash", "hash"]
 
 
@@ -183,7 +185,7 @@ def _csv(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
         for p in postings:
             row = [entry.id, entry.lane, entry.seq, entry.effective_date.isoformat(),
                    chain.timestamp(entry.created_at), entry.kind, entry.memo, entry.idempotency_key,
-                   entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount]
+                   entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount]
             # the yuan text is digits written here, so it needs no formula escaping (a leading "-" is a sign)
             writer.writerow([spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
         if buffer.tell() > 64_000:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from marketplace.api.messages import translate_tree
 from marketplace.platform.errors import DomainError, Unauthenticated
 from marketplace.platform.extensions import db, limiter
+from marketplace.web import too_large
 
 HTTP_MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -28,7 +29,7 @@ HTTP_MESSAGES = {
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
     409: lambda: _("That conflicts with the current state; reload and try again."),
-    413: lambda: _("The upload is too large."),
+    413: lambda: _("The upload is too large (at most %(n)d MB).", n=(request.max_content_length or 0) // (1024 * 1024)),
     415: lambda: _("That content type is not supported."),
     422: lambda: _("Some fields need correcting."),
     429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
@@ -107,6 +108,8 @@ def handle_http_error(error: HTTPException):
     headers = dict(getattr(error, "headers", None) or {}) | manners(status, error)
     if wants_json():
         return jsonify(error_body(status, message_for(status), fields=fields)), status, headers
+    if status == 413:  # the form comes back with the message by its file field, or a page says it
+        return too_large.back_to_form() or _page(status, str(too_large.message()))
     page, status = _page(status, message_for(status))
     return page, status, headers
 

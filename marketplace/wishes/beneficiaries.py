@@ -25,13 +25,35 @@ from marketplace.wishes.models import AgeBand, Beneficiary, HouseholdCategory
 PSEUDONYM_WORDS = ["青禾", "暖阳", "春芽", "星河", "晨光", "松柏", "海棠", "木棉", "小溪", "明月", "向阳", "竹影"]
 PHONE = re.compile(r"^\+?[0-9 -]{5,20}$")
 ID_NUMBER = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
+MASKED_ECHO = re.compile(r"^\*+[0-9Xx]{4}$")  # as wishes/identity.py writes a number for those who may not see it
 FIELDS = ("pseudonym", "district_id", "category", "age_band", "full_name", "phone", "id_number", "address",
           "notes", "consent_on", "consent_scope")
 
 
-def suggest_pseudonym() -> str:
-    """Return a friendly pseudonym that names nobody (the social worker may change it)."""
-    return f"{secrets.choice(PSEUDONYM_WORDS)}{secrets.randbelow(90) + 10}"
+def suggest_pseudonym(full_name: str = "") -> str:
+    """Return a friendly pseudonym that names nobody, nor gives away `full_name` (the social worker may change it)."""
+    while True:
+        pseudonym = f"{secrets.choice(PSEUDONYM_WORDS)}{secrets.randbelow(90) + 10}"
+        if not gives_away(pseudonym, full_name):
+            return pseudonym
+
+
+def gives_away(pseudonym: str, full_name: str) -> bool:
+    """Tell whether a pseudonym shows the real name: equal to it, containing it, part of it (two characters or
+    more), or holding two Chinese characters of it in a row (a given name) or one of its words (Latin letters)."""
+    alias, name = _plain(pseudonym), _plain(full_name)
+    if not alias or not name:
+        return False
+    if name in alias or (len(alias) >= 2 and alias in name):
+        return True
+    han = re.findall(r"[\u3400-\u9fff]+", full_name)
+    pairs = {run[i:i + 2] for run in han for i in range(len(run) - 1)}
+    words = {w for w in re.findall(r"[^\W\d_]{3,}", full_name.casefold()) if not re.search(r"[\u3400-\u9fff]", w)}
+    return any(pair in alias for pair in pairs) or bool(words & set(re.findall(r"[^\W\d_]+", pseudonym.casefold())))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[\s·.\-_'’]+", "", (text or "").casefold())
 
 
 def add_months(day: date, months: int) -> date:
@@ -60,6 +82,10 @@ def _clean(data: dict) -> dict:
         "notes": _text(errors, "notes", data.get("notes", ""), 5000, required=False),
         "consent_scope": _text(errors, "consent_scope", data.get("consent_scope"), 300),
     }
+    if "pseudonym" not in errors and "full_name" not in errors and gives_away(clean["pseudonym"], clean["full_name"]):
+        errors["pseudonym"] = [_l("The pseudonym must not show the household's real name or part of it. "
+                                  "Choose another, for example %(example)s.",
+                                  example=suggest_pseudonym(clean["full_name"]))]
     if clean["phone"] and "phone" not in errors and not PHONE.match(clean["phone"]):
         errors["phone"] = [_l("Enter a phone number of digits only.")]
     if clean["id_number"] and "id_number" not in errors and not ID_NUMBER.match(clean["id_number"]):
@@ -99,6 +125,8 @@ def update_beneficiary(actor: User, beneficiary_id, **data) -> Beneficiary:
     beneficiary = get_beneficiary(actor, beneficiary_id)
     require(actor, "org.manage_beneficiaries", beneficiary.organisation)  # a verifier who left may only read
     current = {name: getattr(beneficiary, name) for name in FIELDS}
+    if MASKED_ECHO.match(data.get("id_number") or ""):  # the masked number read back (API) changes nothing
+        data = {name: value for name, value in data.items() if name != "id_number"}
     for name, value in _clean(current | data).items():
         setattr(beneficiary, name, value)
     record("beneficiary.updated", actor=actor, subject=beneficiary, fields=sorted(data))

@@ -2,7 +2,7 @@
 household with its consent, its private page, corrections and (re-)verification."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -15,7 +15,7 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.web.forms import save_or_show
-from marketplace.wishes import beneficiaries, lights
+from marketplace.wishes import beneficiaries, identity, lights
 from marketplace.wishes.models import Listing
 from marketplace.wishes.staff_forms import HouseholdForm, light_choices
 from marketplace.wishes.views import bp
@@ -53,18 +53,40 @@ def _fields(form: HouseholdForm) -> dict:
             else getattr(form, name).data for name in beneficiaries.FIELDS}
 
 
+def _changed(form: HouseholdForm) -> dict:
+    """The fields of a correction: an ID number left empty keeps the one on record."""
+    fields = _fields(form)
+    if not fields["id_number"].strip():
+        del fields["id_number"]
+    return fields
+
+
 @bp.route("/households/<int:beneficiary_id>")
 @login_required
 def household(beneficiary_id):
-    """Show a household in full, its verification and its listings."""
-    household = beneficiaries.get_beneficiary(g.user, beneficiary_id)
+    """Show a household in full (its ID number masked), its verification and its listings."""
+    return _household_page(beneficiaries.get_beneficiary(g.user, beneficiary_id))
+
+
+@bp.post("/households/<int:beneficiary_id>/id-number")
+@login_required
+def household_id_number(beneficiary_id):
+    """Show a household's whole ID number to its verifier or an org admin, writing it to the audit log."""
+    number = identity.reveal_id_number(g.user, beneficiary_id)
+    response = make_response(_household_page(beneficiaries.get_beneficiary(g.user, beneficiary_id), number))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _household_page(household, revealed: str | None = None):
     may_write = can(g.user, "org.manage_needs", household.organisation)
     listings = db.session.scalars(select(Listing).where(Listing.beneficiary_id == household.id)
                                   .order_by(Listing.id.desc())).all() if may_write else []
     return render_template("wishes/household.html", household=household, listings=listings,
                            may_write=may_write, is_verified=beneficiaries.is_verified(household),
                            may_verify=can(g.user, "org.manage_beneficiaries", household.organisation),
-                           button=EmptyForm())
+                           id_number=revealed or identity.masked(household.id_number), revealed=revealed is not None,
+                           may_reveal=identity.may_reveal(g.user, household), button=EmptyForm())
 
 
 @bp.route("/households/<int:beneficiary_id>/edit", methods=["GET", "POST"])
@@ -75,8 +97,13 @@ def household_edit(beneficiary_id):
     require(g.user, "org.manage_beneficiaries", household.organisation)  # a verifier who left may only read
     form = HouseholdForm(obj=household)
     form.district_id.choices = district_choices()
+    if not form.is_submitted():  # the number is never sent back whole: an empty field keeps it
+        form.id_number.data = ""
+    if household.id_number:
+        form.id_number.description = _("Now %(number)s. Leave empty to keep it; type a new number to replace it.",
+                                       number=identity.masked(household.id_number))
     return save_or_show(
-        form, lambda: beneficiaries.update_beneficiary(g.user, household.id, **_fields(form)), _("Saved."),
+        form, lambda: beneficiaries.update_beneficiary(g.user, household.id, **_changed(form)), _("Saved."),
         url_for("wishes.household", beneficiary_id=household.id),
         "wishes/household_form.html", org=household.organisation, household=household)
 

@@ -1,6 +1,6 @@
 """API: beneficiary households, for their organisation's staff only.
 
-Every answer here holds private fields (name, phone, ID number, address, notes), so each one
+Every answer here holds private fields (name, phone, address, notes; the ID number masked), so each one
 goes through `get_beneficiary` or `beneficiaries_of`, which let only the organisation's staff
 and the verifying social worker through; anyone else is told the household does not exist.
 """
@@ -12,9 +12,9 @@ from sqlalchemy.orm import selectinload
 from marketplace.api.base import api_blueprint, token_route
 from marketplace.api.pagination import CursorArgs, paginate
 from marketplace.orgs.service import get_organisation
-from marketplace.wishes import beneficiaries
+from marketplace.wishes import beneficiaries, identity
 from marketplace.wishes.models import Beneficiary
-from marketplace.wishes.schemas import HouseholdPageSchema, HouseholdSchema, HouseholdUpdateSchema
+from marketplace.wishes.schemas import HouseholdPageSchema, HouseholdSchema, HouseholdUpdateSchema, IdNumberSchema
 
 blp = api_blueprint("households", __name__, url_prefix="/api/v1",
                     description="Beneficiary households (staff of the responsible organisation only)")
@@ -33,7 +33,7 @@ def list_beneficiaries(args, org_id):
 def register_beneficiary(data, org_id):
     """Register a household with its consent (the organisation's staff); a pseudonym is suggested if left out."""
     if data["pseudonym"] is None:
-        data["pseudonym"] = beneficiaries.suggest_pseudonym()
+        data["pseudonym"] = beneficiaries.suggest_pseudonym(data.get("full_name", ""))
     return beneficiaries.register_beneficiary(g.user, get_organisation(org_id), **data)
 
 
@@ -54,3 +54,9 @@ def update_beneficiary(data, beneficiary_id):
 def verify_beneficiary(beneficiary_id):
     """Record a verification visit; the next falls due after REVERIFY_MONTHS (12 by default; staff)."""
     return beneficiaries.verify_beneficiary(g.user, beneficiary_id)
+
+
+@token_route(blp, "/beneficiaries/<int:beneficiary_id>/id-number", methods=("POST",), response=IdNumberSchema)
+def reveal_id_number(beneficiary_id):
+    """Return a household's whole ID number (its verifier and the organisation's admins); each call is audit-logged."""
+    return {"id_number": identity.reveal_id_number(g.user, beneficiary_id)}

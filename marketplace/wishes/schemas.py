@@ -14,6 +14,7 @@ from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
 from marketplace.wishes.beneficiaries import ID_NUMBER, PHONE, is_verified
+from marketplace.wishes.identity import masked
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
     PUBLIC_STATUSES,
@@ -268,6 +269,21 @@ class CountsSchema(Schema):
 
 # --- households (staff and the verifier only) ----------------------------------------------------
 
+MASKED_ID_NUMBER = r"^\*{12}[0-9Xx]{4}$"  # how the number is written back: sending it unchanged keeps it
+
+
+class MaskedIdNumber(fields.String):
+    """An ID number taken whole but written masked (`************1234`); the whole number is given only by
+    POST /api/v1/beneficiaries/<id>/id-number, to the household's verifier and the organisation's admins."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return masked(value)
+
+
+class IdNumberSchema(Schema):
+    id_number = fields.String(dump_only=True, metadata={"description": "the whole number (each reveal is logged)"})
+
+
 class HouseholdUpdateSchema(Schema):
     """A household's fields that may change; those left out keep their values."""
 
@@ -278,7 +294,8 @@ class HouseholdUpdateSchema(Schema):
     age_band = fields.String(validate=validate.OneOf(AGE_BANDS))
     full_name = fields.String(validate=validate.Length(min=1, max=80), metadata={"description": "private"})
     phone = fields.String(validate=validate.Length(max=32), metadata={"description": "private"})
-    id_number = fields.String(validate=validate.Length(max=32), metadata={"description": "private"})
+    id_number = MaskedIdNumber(validate=validate.Length(max=32),
+                               metadata={"description": "private; written masked as ************1234"})
     address = fields.String(validate=validate.Length(max=200), metadata={"description": "private"})
     notes = fields.String(validate=validate.Length(max=5000), metadata={"description": "private"})
     consent_on = fields.Date(metadata={"description": "the day the household consented"})
@@ -300,8 +317,9 @@ class HouseholdSchema(HouseholdUpdateSchema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     phone = fields.String(load_default="", validate=validate.Length(max=32),
                           metadata={"pattern": f"^$|{PHONE.pattern}", "description": "private"})
-    id_number = fields.String(load_default="", validate=validate.Length(max=32),
-                              metadata={"pattern": f"^$|{ID_NUMBER.pattern}", "description": "private"})
+    id_number = MaskedIdNumber(load_default="", validate=validate.Length(max=32),
+                               metadata={"pattern": f"^$|{MASKED_ID_NUMBER}|{ID_NUMBER.pattern}",
+                                         "description": "private; written masked as ************1234"})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     consent_on = fields.Date(required=True, metadata={"description": "the day the household consented; not in "

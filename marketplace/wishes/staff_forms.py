@@ -6,7 +6,6 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -21,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from marketplace.web.too_large import UploadField
 from marketplace.wishes import labels
 from marketplace.wishes.forms import YuanField
 
@@ -75,7 +75,7 @@ class ListingEditForm(FlaskForm):
                       description=_l("Leave empty for a service need."))
     funding = PlanRows(FormField(FundingRowForm), label=_l("Co-funding plan (household needs only)"),
                        min_entries=PLAN_ROWS, max_entries=10)
-    photo = FileField(_l("Photo (JPEG or PNG, optional; kept private, the public copy has no metadata)"))
+    photo = UploadField(_l("Photo (JPEG or PNG, optional; kept private, the public copy has no metadata)"))
 
 
 class ListingForm(ListingEditForm):
@@ -93,7 +93,7 @@ class ApproveBudgetForm(FlaskForm):
 
 class DeliveryForm(FlaskForm):
     note = StringField(_l("Note (optional)"), [Optional(), Length(max=300)])
-    photo = FileField(_l("Photo of the delivery (JPEG or PNG, optional; kept private)"))
+    photo = UploadField(_l("Photo of the delivery (JPEG or PNG, optional; kept private)"))
 
 
 class ThanksForm(FlaskForm):

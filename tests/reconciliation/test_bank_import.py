@@ -144,3 +144,10 @@ def test_a_bank_import_needs_a_layout_of_the_same_books(world, layout):
         imports.start_import(world.other_staff, other, "bank", upload(statement()), layout.id)
     assert "profile_id" in refused.value.fields
     assert db.session.scalar(select(func.count(StatementImport.id))) == 0
+
+
+def test_a_statement_with_a_nul_byte_is_refused_before_it_is_stored(world, books, layout):
+    with pytest.raises(InvalidInput) as refused:
+        imports.start_import(world.staff, books, "bank", upload(statement().replace(b"\n", b"\x00\n", 2)), layout.id)
+    assert "NUL" in str(refused.value.fields["upload"][0])
+    assert db.session.scalar(select(func.count(StatementImport.id))) == 0

@@ -1,4 +1,4 @@
-"""Households API: staff of the responsible organisation only, private fields included."""
+"""Households API: staff of the responsible organisation only, private fields included (the ID number masked)."""
 from sqlalchemy import func, select
 
 from marketplace.platform.extensions import db
@@ -19,7 +19,7 @@ def test_staff_register_a_household_with_a_suggested_pseudonym(client, station, 
     made = client.post(url, json=HOUSEHOLD, headers=headers(station.worker))
     assert made.status_code == 201
     body = made.get_json()
-    assert body["full_name"] == PRIVATE["full_name"] and body["id_number"] == PRIVATE["id_number"]
+    assert body["full_name"] == PRIVATE["full_name"] and body["id_number"] == "************" + PRIVATE["id_number"][-4:]
     assert body["pseudonym"] and body["organisation_id"] == station.org.id and body["is_verified"] is False
     assert body["registered_by_id"] == station.worker.id and body["consent_on"] == "2026-01-05"
     named = client.post(url, json=HOUSEHOLD | {"pseudonym": "星河30"}, headers=headers(station.worker))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from marketplace.platform.errors import InvalidInput
+from marketplace.web import uploads
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -48,11 +49,7 @@ def read(upload) -> list[Record]:
     :raise InvalidInput: naming `upload`, when the file is missing, too large, unreadable, has no
         recognisable header or too many rows; nothing about single rows is judged here.
     """
-    if upload is None or not getattr(upload, "filename", ""):
-        raise refuse(_l("Choose a CSV or XLSX file."))
-    data = upload.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise refuse(_l("The file is too large (at most %(n)d MB).", n=MAX_BYTES // (1024 * 1024)))
+    data = uploads.read(upload, "upload", MAX_BYTES, missing=_l("Choose a CSV or XLSX file."))
     if data.startswith(OLE_SIGNATURE):
         raise refuse(_l("Old .xls workbooks cannot be read: save the sheet as XLSX or CSV first."))
     table = _xlsx_table(data) if data.startswith(b"PK\x03\x04") else _csv_table(data)
