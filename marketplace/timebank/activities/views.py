@@ -20,6 +20,7 @@ from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
+from marketplace.platform.links import site_url
 from marketplace.timebank.activities import service
 from marketplace.timebank.forms import (
     ActivityForm,
@@ -130,8 +131,8 @@ def cancel(activity_id):
 def manage(activity_id):
     """The coordinator's page: QR codes, volunteers, attendance and review."""
     activity = _managed(activity_id)
-    codes = {direction: _qr(url_for("timebank.scan", token=service.scan_token(activity, direction),
-                                    _external=True)) for direction in service.SCAN_DIRECTIONS}
+    codes = {direction: _qr(site_url("timebank.scan", token=service.scan_token(activity, direction)))
+             for direction in service.SCAN_DIRECTIONS}
     attendances = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)
                                      .order_by(Attendance.id)).all()
     return render_template(
