@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-# addresses a server listens on that no browser can open: links point at this machine instead
-ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # nosec B104: replaced, never bound
+# addresses a server listens on that no browser can open: links point at this machine instead (nothing binds here)
+ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # nosec B104
 
 
 def development_site_url(host: str, port: int) -> str:

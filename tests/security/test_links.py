@@ -74,7 +74,7 @@ def test_no_code_builds_an_absolute_link_from_the_request():
 
 
 def test_in_development_links_follow_the_servers_host_and_port(tmp_path):
-    values = config.load(tmp_path, environ={"HOST": "0.0.0.0", "PORT": "5102"})  # nosec B104: a test address
+    values = config.load(tmp_path, environ={"HOST": "0.0.0.0", "PORT": "5102"})
     assert values["SITE_URL"] == "http://127.0.0.1:5102"
     assert config.load(tmp_path, environ={"PORT": "5102", "SITE_URL": "http://box.lan:80/"})["SITE_URL"] \
         == "http://box.lan:80"
