@@ -2,18 +2,22 @@
 so that `HOST=… PORT=… ./scripts/run.sh` prints and mails links to the address the server really listens on."""
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlsplit
-
-# addresses a server listens on that no browser can open: links point at this machine instead (nothing binds here)
-ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # nosec B104
 
 
 def development_site_url(host: str, port: int) -> str:
-    """Return the address of a development server listening on `host`:`port`."""
-    host = ANY_ADDRESS.get(host, host)
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"  # an IPv6 address
-    return f"http://{host}:{port}"
+    """Return the address of a development server listening on `host`:`port`.
+
+    A server listening on every address (0.0.0.0, ::) is reached at this machine's own address.
+    """
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return f"http://{host or '127.0.0.1'}:{port}"  # a host name
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"http://{address}:{port}" if address.version == 4 else f"http://[{address}]:{port}"
 
 
 def site_url_problem(url: str, *, production: bool) -> str | None:
