@@ -94,8 +94,13 @@ class Settings:
     EMAIL_VERIFY_MAX_AGE = whole(3 * 24 * 3600, "seconds an email-verification link stays valid")
     INVITATION_MAX_AGE_DAYS = whole(14, "days an invitation to an organisation stays valid")
     RATELIMIT_ENABLED = flag(True, "apply rate limits at all")
-    LOGIN_LIMIT_PER_ACCOUNT = text("5 per 15 minutes", "failed sign-ins allowed per account")
-    LOGIN_LIMIT_PER_ADDRESS = text("20 per 15 minutes", "sign-ins allowed per client address")
+    LOGIN_LIMIT_PER_ACCOUNT_CLIENT = text(
+        "5 per 15 minutes; 10 per hour; 20 per day",
+        "wrong passwords allowed per account from one client (a browser it logged in from before, else an address)")
+    LOGIN_LIMIT_PER_ACCOUNT = text(
+        "10 per hour; 30 per day",
+        "wrong passwords allowed per account from all clients new to it together (its known browsers still log in)")
+    LOGIN_LIMIT_PER_ADDRESS = text("20 per 15 minutes; 100 per day", "failed log-ins allowed per client address")
     API_RATE_LIMIT = text("300 per minute", "API calls allowed per caller")
 
     # --- mail ----------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def _init_extensions(app: Flask) -> None:
 
     from config import Settings
     from marketplace.api.setup import init_api
-    from marketplace.auth.session import load_user
+    from marketplace.auth import session
     from marketplace.outbox import service as outbox  # noqa: F401  (starts delivery after each commit)
     from marketplace.platform import i18n
     from marketplace.platform.extensions import csrf, db, limiter, mail, migrate
@@ -43,7 +43,7 @@ def _init_extensions(app: Flask) -> None:
         # the client's address and the scheme, as the proxies we run saw them; never the host a client names
         # (links are built on SITE_URL, so a forged X-Forwarded-Host has nothing to steer)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-    app.before_request(load_user)  # first, so even a CSRF or input refusal speaks the user's language
+    session.init_app(app)  # first, so even a CSRF or input refusal speaks the user's language
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

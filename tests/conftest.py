@@ -219,9 +219,11 @@ class AuthActions:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self, email, password=PASSWORD):
-        return self.client.post("/auth/login", data={
-            "email": email, "password": password, "csrf_token": self.csrf()})
+    def login(self, email, password=PASSWORD, remember=False, path="/auth/login"):
+        data = {"email": email, "password": password, "csrf_token": self.csrf()}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post(path, data=data)
 
     def logout(self):
         return self.client.post("/auth/logout", data={"csrf_token": self.csrf("/")})

@@ -224,6 +224,8 @@ def _check_role(client, csrf, tokens, ids, role, method, rule, declared) -> bool
     allowed, data, kind = declared.roles, declared.request(method), declared.kind
     response = _call(client, csrf, role, tokens, method, _fill(rule, ids, False), data, kind)
     to_login = response.status_code == 302 and "/auth/login" in response.location
+    if role != "anonymous":  # whatever the answer, no cache keeps a copy of someone's private page
+        assert response.headers.get("Cache-Control") == "no-store", (role, response.headers.get("Cache-Control"))
     if role in allowed:
         assert response.status_code in ALLOWED_STATUSES and not to_login, (role, response.status_code)
         return method != "GET"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs import service as org_service
 from marketplace.orgs.forms import DistrictForm
 from marketplace.orgs.models import District, Organisation
@@ -38,6 +38,7 @@ def index():
 
 
 @bp.route("/payouts", methods=["POST"])
+@fresh_login_required
 def payout():
     """Record a Stripe payout to the platform's bank account."""
     form = PayoutForm()

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 
 from marketplace.auth import service
 from marketplace.auth.forms import ChangePasswordForm, EmptyForm, ProfileForm, TokenForm
-from marketplace.auth.session import login_required, login_user
+from marketplace.auth.session import renew_session
 from marketplace.platform.errors import DomainError
 from marketplace.web.forms import apply_errors
 from marketplace.web.net import client_address
@@ -40,6 +41,7 @@ def profile():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@fresh_login_required
 def change_password():
     """Change the password; other sessions end."""
     form = ChangePasswordForm()
@@ -50,13 +52,14 @@ def change_password():
         except DomainError as error:
             apply_errors(form, error)
         else:
-            login_user(g.user)  # keep this browser logged in with the new session version
+            renew_session(g.user)  # keep this browser logged in with the new session version
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("account.profile"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
+@fresh_login_required
 def tokens():
     """List, create and revoke personal API tokens."""
     form = TokenForm()

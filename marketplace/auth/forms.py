@@ -1,7 +1,7 @@
 """Account forms: they check shape only; the service checks the rules."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, TelField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from marketplace.auth.passwords import MAX_LENGTH, MIN_LENGTH
@@ -12,6 +12,7 @@ EMAIL = [
     Length(max=254),
     Email(_l("Enter a valid email address.")),
 ]
+TRIMMED = [lambda value: value.strip() if isinstance(value, str) else value]  # spaces around an address are typos
 NEW_PASSWORD = [
     InputRequired(_l("Choose a password.")),
     Length(min=MIN_LENGTH, message=_l("Use at least %(n)d characters.", n=MIN_LENGTH)),
@@ -30,19 +31,22 @@ def display_choices():
 
 class RegisterForm(FlaskForm):
     display_name = StringField(_l("Your name"), [InputRequired(_l("Enter your name.")), Length(max=80)])
-    email = EmailField(_l("Email"), EMAIL)
+    email = EmailField(_l("Email"), EMAIL, filters=TRIMMED)
     password = PasswordField(_l("Password"), NEW_PASSWORD,
                              description=_l("At least 10 characters; a short sentence is easy to remember."))
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), EMAIL)
+    email = EmailField(_l("Email"), [InputRequired(_l("Enter your email address.")), Length(max=254)],
+                       filters=TRIMMED)  # any spelling the service reads as an address (fullwidth, 。) may log in
     password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Keep me logged in on this device"),
+                            description=_l("Only on a phone or computer that no one else uses."))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), EMAIL)
+    email = EmailField(_l("Email"), EMAIL, filters=TRIMMED)
 
 
 class ResetForm(FlaskForm):

@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,7 +28,7 @@ class PublicDisplay(enum.StrEnum):
 LOCALES = ("zh_CN", "en")
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint("session_version >= 1", name="session_version_positive"),
@@ -57,6 +58,10 @@ class User(db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """Name this user in a session: a new session version (logout, new password) ends every session."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def is_email_verified(self) -> bool:

@@ -1,16 +1,19 @@
 """Accounts: registration, email verification, log-in, passwords, profile, API tokens."""
 from __future__ import annotations
 
+import math
+import unicodedata
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from config import settings
 from marketplace.audit.service import record
-from marketplace.auth import tokens
+from marketplace.auth import throttle, tokens
 from marketplace.auth.models import LOCALES, ApiToken, PublicDisplay, TokenScope, User
 from marketplace.auth.passwords import burn_time, hash_password, password_problems, verify_password
 from marketplace.platform import mailer
-from marketplace.platform.errors import DomainError, InvalidInput, NotFound
+from marketplace.platform.errors import DomainError, InvalidInput, NotFound, TooManyAttempts
 from marketplace.platform.extensions import db
 from marketplace.platform.links import site_url
 from marketplace.platform.timeutil import now_utc
@@ -25,11 +28,29 @@ class InvalidCredentials(DomainError):
     default_message = BAD_LOGIN
 
 
+class LoginThrottled(TooManyAttempts):
+    """Too many wrong passwords at this account from this client; `retry_after` says for how many seconds."""
+
+    def __init__(self, seconds: int):
+        super().__init__(_l("Too many wrong passwords for this account. Try again in %(minutes)d minutes, log in "
+                            "from a phone or computer you have used here before, or reset your password.",
+                            minutes=max(1, math.ceil(seconds / 60))))
+        self.retry_after = seconds
+
+
+IDEOGRAPHIC_FULL_STOPS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
 def normalise_email(email: str) -> str:
-    """Return the email in canonical form, or raise InvalidInput."""
+    """Return the one spelling of an email every account is stored and found under, or raise InvalidInput.
+
+    Spellings that reach the same mailbox are one account: fullwidth letters (NFKC), the ideographic full
+    stops 。．｡ typed for dots, capitals (casefolded) and spaces around it.
+    """
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except (EmailNotValidError, AttributeError):
+        text = unicodedata.normalize("NFKC", email).translate(IDEOGRAPHIC_FULL_STOPS).strip()
+        return validate_email(text, check_deliverability=False).normalized.casefold()
+    except (EmailNotValidError, TypeError, AttributeError):
         raise InvalidInput(fields={"email": [_l("Enter a valid email address.")]}) from None
 
 
@@ -54,17 +75,32 @@ def _check_profile(display_name: str, locale: str, public_display: str, phone: s
 
 
 def find_by_email(email: str) -> User | None:
-    """Return the user with this email, if any."""
-    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    """Return the user with this email, whichever way it is spelt, if any."""
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        return None
+    return db.session.scalar(db.select(User).where(User.email == email))
 
 
-def register(email: str, password: str, display_name: str, locale: str = "zh_CN") -> User:
-    """Create an account and email a verification link."""
+def register(email: str, password: str, display_name: str, locale: str = "zh_CN") -> User | None:
+    """Create an account and email a verification link; return it, or None when the email has one already.
+
+    The caller answers both alike, so the form never tells who has an account: the owner of a taken
+    address gets an email saying someone tried to sign up with it.
+    """
     email = normalise_email(email)
     _check_profile(display_name, locale, PublicDisplay.MASKED.value, None)
     _check_password(password, email)
-    if find_by_email(email) is not None:
-        raise InvalidInput(fields={"email": [_l("An account with this email already exists.")]})
+    existing = find_by_email(email)
+    if existing is not None:
+        burn_time(password)  # as long as creating an account takes
+        link = site_url("auth.request_reset")
+        mailer.send(existing.email, existing.locale, _l("Someone tried to sign up with your email"),
+                    "signup_taken", user=existing, link=link)
+        record("user.signup_with_taken_email", subject=existing)
+        db.session.commit()
+        return None
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -104,21 +140,28 @@ def verify_email(token: str) -> User:
     return user
 
 
-def authenticate(email: str, password: str, address: str | None = None) -> User:
-    """Return the user for these credentials; every failure gives the same message."""
+def authenticate(email: str, password: str, address: str = "unknown", device_cookie: str | None = None) -> User:
+    """Return the user for these credentials; every failure gives the same message.
+
+    :raise LoginThrottled: this client has used up its guesses at the account (throttle.py); the
+        password is then not even checked.
+    """
     try:
         email = normalise_email(email)
     except InvalidInput:
         burn_time(password)
         raise InvalidCredentials() from None
+    account = throttle.account_key(email)
+    device = throttle.device_of(device_cookie, account)
+    wait = throttle.wait_seconds(account, device, address)
+    if wait:
+        raise LoginThrottled(wait)
     user = find_by_email(email)
-    if user is None:
-        burn_time(password)
-        record("user.login_failed", address=address, email_digest=tokens.fingerprint(email))
-        db.session.commit()
-        raise InvalidCredentials()
-    if not user.is_active or not verify_password(user.password_hash, password):
-        record("user.login_failed", subject=user, address=address)
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is None:
+            burn_time(password)
+        throttle.count_failure(account, device, address)
+        record("user.login_failed", subject=user, address=address, email_digest=tokens.fingerprint(email))
         db.session.commit()
         raise InvalidCredentials()
     record("user.login", actor=user, subject=user, address=address)
@@ -156,10 +199,7 @@ def _reset_fingerprint(user: User) -> str:
 
 def request_password_reset(email: str) -> None:
     """Email a single-use reset link if the address has an account; say nothing otherwise."""
-    try:
-        user = find_by_email(normalise_email(email))
-    except InvalidInput:
-        return
+    user = find_by_email(email)
     if user is None or not user.is_active:
         return
     token = tokens.sign("reset", {"uid": user.id, "fp": _reset_fingerprint(user)})

@@ -1,56 +1,105 @@
-"""The signed-cookie session: who is logged in, checked against a per-user version."""
+"""Who is logged in: Flask-Login over the signed-cookie session.
+
+A session (and a remember-me cookie) names the user and their session version; logging out or a new
+password raises the version, which ends every session of that user at once. `g.user` is the logged-in
+`User` or None for the rest of the code (the API sets it from a bearer token instead).
+"""
 from __future__ import annotations
 
-import functools
-import secrets
+from urllib.parse import urlsplit
 
-from flask import g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
+from marketplace.web.redirects import same_site_path
+
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+KEPT_ON_LOGIN = ("lang",)  # what a browser keeps of its session when someone logs in on it
 
 
-def login_user(user: User) -> None:
-    """Start a fresh session for the user (a new cookie, nothing kept from before)."""
-    lang = session.get("lang")
+@login_manager.user_loader
+def _user_for(session_id: str) -> User | None:
+    """Return the active user a session names, if that session has not been ended."""
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+@user_loaded_from_cookie.connect
+def _bind_remembered_session(_app, user) -> None:
+    """Bind a session restored from a remember-me cookie to this browser, as a log-in does; strong
+    protection would otherwise end it (and the cookie) on the very next request."""
+    session["_id"] = login_manager._session_identifier_generator()
+
+
+def _to_login_and_back(message):
+    """Send the visitor to log in, then back to this page (or, after a form, to the page it was sent from)."""
+    flash(message, "info")
+    if request.method == "GET":
+        target = request.full_path.rstrip("?")
+    else:
+        referrer = urlsplit(request.referrer or "")
+        same_host = referrer.netloc == request.host
+        target = same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_host else None
+    return redirect(url_for("auth.login", next=target))
+
+
+@login_manager.unauthorized_handler
+def _ask_to_log_in():
+    return _to_login_and_back(_l("Please log in to see this page."))
+
+
+@login_manager.needs_refresh_handler
+def _ask_password_again():
+    """A remembered session (not a fresh log-in) confirms the password before money or password steps."""
+    return _to_login_and_back(_l("For your safety, please enter your password again before this step."))
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Log the user in on a fresh session: nothing an earlier visitor put in it survives."""
+    kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
-    session["uid"] = user.id
-    session["sv"] = user.session_version
-    session["sid"] = secrets.token_urlsafe(16)
-    if lang:
-        session["lang"] = lang
-    session.permanent = True
+    session.update(kept)
+    login_user(user, remember=remember, fresh=True)
     g.user = user
+
+
+def renew_session(user: User) -> None:
+    """Keep this browser logged in after the user's session version changed (a new password)."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    start_session(user, remember=remembered)
 
 
 def end_session() -> None:
-    """Forget the logged-in user in this browser."""
-    session.pop("uid", None)
-    session.pop("sv", None)
-    session.pop("sid", None)
+    """Forget the logged-in user in this browser, remember-me cookie included."""
+    logout_user()
     g.user = None
 
 
-def load_user() -> None:
-    """Put the session's user in g.user, dropping sessions ended by logout or a new password."""
-    g.user = None
-    uid = session.get("uid")
-    if uid is None:
-        return
-    user = db.session.get(User, uid)
-    if user is None or not user.is_active or session.get("sv") != user.session_version:
-        end_session()
-        return
-    g.user = user
+def _set_g_user() -> None:
+    g.user = current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def login_required(view):
-    """Send anonymous visitors to the log-in page, then back."""
+def _keep_out_of_caches(response):
+    """Mark every answer to a logged-in user (or an API token) `no-store`: no browser back button, shared
+    computer or proxy keeps a copy of someone's account, hours, gifts or a household's details."""
+    if g.get("user") is not None or "_user_id" in session:
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
+    return response
 
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if g.get("user") is None:
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
 
-    return wrapped
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(_set_g_user)
+    app.after_request(_keep_out_of_caches)

@@ -1,25 +1,22 @@
 """Account pages: sign up, verify email, log in and out, reset password."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from config import settings
-from marketplace.auth import service
+from marketplace.auth import service, throttle
 from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
-from marketplace.auth.session import end_session, login_required, login_user
+from marketplace.auth.session import end_session, start_session
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import limiter
 from marketplace.platform.i18n import current_locale
 from marketplace.web.forms import apply_errors
 from marketplace.web.net import client_address
-from marketplace.web.security import safe_next
+from marketplace.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _failed(response) -> bool:
@@ -35,15 +32,11 @@ def register():
     form = RegisterForm(locale=current_locale())
     if form.validate_on_submit():
         try:
-            user = service.register(form.email.data, form.password.data,
-                                    form.display_name.data, form.locale.data)
+            service.register(form.email.data, form.password.data, form.display_name.data, form.locale.data)
         except DomainError as error:
             apply_errors(form, error)
-        else:
-            login_user(user)
-            flash(_("Welcome! We sent a link to %(email)s; open it to confirm your address.",
-                    email=user.email), "success")
-            return redirect(url_for("account.profile"))
+        else:  # the same answer whether the address was free or taken (its owner is emailed instead)
+            return render_template("auth/register_sent.html", email=service.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form), 200 if not form.errors else 422
 
 
@@ -73,19 +66,25 @@ def resend_verification():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: settings.LOGIN_LIMIT_PER_ADDRESS, methods=["POST"],
                deduct_when=_failed)
-@limiter.limit(lambda: settings.LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"],
-               key_func=_account_key, deduct_when=_failed)
 def login():
     """Log in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data, client_address())
+            user = service.authenticate(form.email.data, form.password.data, client_address(),
+                                        request.cookies.get(throttle.DEVICE_COOKIE))
+        except service.LoginThrottled as error:
+            form.form_errors.append(str(error.message))
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         except DomainError as error:
             form.form_errors.append(str(error.message))
         else:
-            login_user(user)
-            return redirect(safe_next())
+            start_session(user, remember=form.remember.data)
+            response = redirect(safe_next())
+            response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(user.email),
+                                max_age=throttle.DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                                secure=current_app.config["SESSION_COOKIE_SECURE"], path=url_for("auth.login"))
+            return response
     status = 401 if form.form_errors else 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -126,7 +125,7 @@ def reset_password(token):
         except DomainError as error:
             apply_errors(form, error)
         else:
-            login_user(user)
+            start_session(user)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
             return redirect(url_for("core.home"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

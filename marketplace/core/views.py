@@ -9,7 +9,7 @@ from marketplace.auth import service as auth_service
 from marketplace.auth.models import LOCALES
 from marketplace.core.stats import home_figures
 from marketplace.platform.extensions import csrf, db, limiter
-from marketplace.web.security import safe_next
+from marketplace.web.redirects import safe_next
 
 bp = Blueprint("core", __name__)
 

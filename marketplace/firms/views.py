@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.firms import service
 from marketplace.orgs.policy import can
 from marketplace.payments.models import Donation

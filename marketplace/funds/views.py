@@ -7,10 +7,10 @@ import io
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 from sqlalchemy.orm import selectinload
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.funds import disbursements, evidence, service
 from marketplace.funds.forms import DisbursementForm, FundForm, PublishReceiptForm, RejectForm, kind_label
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
@@ -127,7 +127,7 @@ def fund_disbursements(fund_code):
 
 
 @bp.route("/<fund_code>/disbursements/new", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def new_disbursement(fund_code):
     """Request a payment out of the fund, with the receipt or invoice."""
     fund = _managed(fund_code)
@@ -174,7 +174,7 @@ def _act(disbursement_id, form, action, done: str):
 
 
 @bp.post("/disbursements/<int:disbursement_id>/approve")
-@login_required
+@fresh_login_required
 def approve(disbursement_id):
     """Approve a waiting request and pay it (a second staff member, never the requester)."""
     return _act(disbursement_id, EmptyForm(),

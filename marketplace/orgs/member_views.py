@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs import service
 from marketplace.orgs.forms import InviteForm, RoleForm
 from marketplace.orgs.policy import can

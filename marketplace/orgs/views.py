@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from marketplace.api.pagination import paginate
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs import service
 from marketplace.orgs.forms import OrganisationForm, district_choices, kind_choices, role_choices
 from marketplace.orgs.models import Organisation

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import fresh_login_required, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from marketplace.auth.session import login_required
 from marketplace.orgs.policy import require
 from marketplace.payments import attention
 from marketplace.payments.views import bp
@@ -32,7 +32,7 @@ def attention_list():
 
 
 @bp.post("/attention/<int:payment_event_id>/settle")
-@login_required
+@fresh_login_required
 def attention_settle(payment_event_id):
     """Mark one event settled, with what was done."""
     require(g.user, "admin.access")

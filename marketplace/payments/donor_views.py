@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 
 from flask import abort, g, render_template, send_file
+from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from marketplace.auth.session import login_required
 from marketplace.orgs.policy import can
 from marketplace.payments import receipts
 from marketplace.payments.models import Donation, DonationStatus

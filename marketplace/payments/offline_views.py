@@ -6,10 +6,10 @@ import io
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.funds.models import Fund
 from marketplace.funds.service import funds_of
 from marketplace.orgs import controls
@@ -30,7 +30,7 @@ FIRM_CHOICES = 500
 
 
 @bp.route("/orgs/<int:org_id>/offline", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def offline_gifts(org_id):
     """Record a bank transfer or cash the organisation received; list gifts waiting for a second person."""
     org = get_organisation(org_id)
@@ -66,14 +66,14 @@ def offline_gifts(org_id):
 
 
 @bp.post("/offline/<int:donation_id>/confirm")
-@login_required
+@fresh_login_required
 def offline_confirm(donation_id):
     """Confirm a large gift another staff member recorded: it then counts and the receipt goes out."""
     return _decide(donation_id, offline.confirm_gift, _("The gift is confirmed and the receipt sent."))
 
 
 @bp.post("/offline/<int:donation_id>/cancel")
-@login_required
+@fresh_login_required
 def offline_cancel(donation_id):
     """Cancel a gift still waiting for confirmation."""
     return _decide(donation_id, offline.cancel_gift, _("The gift is cancelled."))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from config import settings
-from marketplace.auth.session import login_required
 from marketplace.funds import service as funds
 from marketplace.orgs.models import OrgKind
 from marketplace.payments import demo_provider, rules, service, webhooks

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_login import fresh_login_required
 from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.auth.session import login_required
 from marketplace.ledger import periods as ledger_periods
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
@@ -25,7 +25,7 @@ from marketplace.web.forms import apply_errors
 
 
 @bp.route("/orgs/<int:org_id>/periods", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def org_periods(org_id):
     """List the organisation's closed periods and close the next one."""
     org = get_organisation(org_id)
@@ -37,7 +37,7 @@ def org_periods(org_id):
 
 
 @bp.route("/platform/periods", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def platform_periods():
     """List the platform's closed periods and close the next one (platform admins)."""
     require(g.user, "admin.access")

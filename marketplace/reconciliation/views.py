@@ -10,8 +10,8 @@ import io
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import fresh_login_required, login_required
 
-from marketplace.auth.session import login_required
 from marketplace.orgs import controls
 from marketplace.orgs.policy import can
 from marketplace.platform.errors import DomainError
@@ -106,7 +106,7 @@ def edit_profile(org_id, profile_id):
 
 
 @books_route("/match-run", endpoint="run_matching", methods=["POST"])
-@login_required
+@fresh_login_required
 def run_matching(org_id):
     """Run automatic matching again over an account's unmatched lines."""
     books = books_for(g.user, org_id)
@@ -133,7 +133,7 @@ def unmatched(org_id):
 
 
 @books_route("/match", endpoint="match", methods=["POST"])
-@login_required
+@fresh_login_required
 def match(org_id):
     """Match the chosen statement line and ledger posting (equal amounts only)."""
     books = books_for(g.user, org_id)
@@ -143,7 +143,7 @@ def match(org_id):
 
 
 @books_route("/correct", endpoint="correct", methods=["POST"])
-@login_required
+@fresh_login_required
 def correct(org_id):
     """Post a correcting entry (with a reason) for the chosen statement line and match it."""
     books = books_for(g.user, org_id)
@@ -162,7 +162,7 @@ def correct(org_id):
 
 
 @books_route("/corrections/<int:request_id>/approve", endpoint="approve_correction", methods=["POST"])
-@login_required
+@fresh_login_required
 def approve_correction(org_id, request_id):
     """Approve a correction someone else asked for: it is posted and matched to its line."""
     books = books_for(g.user, org_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g
 
 from config import Settings
 
@@ -42,10 +42,3 @@ def init_app(app: Flask) -> None:
         app.after_request(_set_hsts)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
-
-def safe_next(default: str = "core.home") -> str:
-    """Return the `next` target only when it stays on this site."""
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default)

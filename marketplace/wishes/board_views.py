@@ -3,9 +3,9 @@ claimants whose claims keep expiring, and the CSV export."""
 from __future__ import annotations
 
 from flask import Response, g, render_template, request, stream_with_context, url_for
+from flask_login import login_required
 from sqlalchemy import select
 
-from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.models import Organisation, Role
 from marketplace.platform.extensions import db

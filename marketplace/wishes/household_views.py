@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation

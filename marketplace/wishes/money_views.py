@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import gettext as _
+from flask_login import login_required
 
-from marketplace.auth.session import login_required
 from marketplace.payments import shares
 from marketplace.platform.errors import Conflict
 from marketplace.wishes import cancellations

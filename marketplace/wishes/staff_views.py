@@ -8,9 +8,9 @@ import io
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 from sqlalchemy import select
 
-from marketplace.auth.session import login_required
 from marketplace.orgs.policy import can, require
 from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import DomainError, Forbidden, NotFound

@@ -9,11 +9,11 @@ import io
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy.orm import selectinload
 
 from marketplace.api.pagination import Page, decode_cursor, encode_cursor
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.models import OrgKind
 from marketplace.platform.errors import Conflict, DomainError, InvalidInput

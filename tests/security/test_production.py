@@ -6,6 +6,7 @@ import pytest
 
 import config
 from marketplace import create_app
+from tests.conftest import PASSWORD
 
 STRONG_KEY = "kQ3v9ZrT0xW_2bLm8NcYp4sHd7EjGf1aUo6iRzVtX5wqKyB"
 SAFE = {"GOODHOURS_ENV": "production", "SECRET_KEY": STRONG_KEY, "SITE_URL": "https://goodhours.example",
@@ -64,10 +65,25 @@ def test_production_cookies_are_secure_and_every_answer_sends_hsts(monkeypatch):
     for name, value in SAFE.items():
         monkeypatch.setenv(name, value)
     app = create_app({"TESTING": True})
-    assert app.config["REMEMBER_COOKIE_SECURE"] is True  # the remember-me cookie, when one is set
     client = app.test_client()
     response = client.get("/auth/login", base_url="https://goodhours.example")  # its form puts a token in the session
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     [cookie] = [value for name, value in response.headers.items() if name == "Set-Cookie"]
     assert re.search(r";\s*Secure\b", cookie) and re.search(r";\s*HttpOnly\b", cookie)
+
+
+def test_a_remembered_log_in_with_productions_cookie_settings_sets_only_secure_cookies(tmp_path, app, client,
+                                                                                        create_user):
+    production = config.load(tmp_path, environ=SAFE)
+    app.config.update({key: production[key] for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")})
+    create_user(email="a@example.org")
+    https = "https://localhost"
+    page = client.get("/auth/login", base_url=https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/auth/login", base_url=https, headers={"Referer": f"{https}/auth/login"}, data={
+        "email": "a@example.org", "password": PASSWORD, "remember": "y", "csrf_token": token})
+    assert response.status_code == 302
+    cookies = {value.split("=", 1)[0]: value for name, value in response.headers.items() if name == "Set-Cookie"}
+    assert {"session", "remember_token"} <= cookies.keys()
+    assert all(re.search(r";\s*Secure\b", cookie) for cookie in cookies.values()), cookies

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import segno
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from config import settings
 from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import organisation_for

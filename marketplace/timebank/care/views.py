@@ -6,10 +6,10 @@ import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 
 from marketplace.api.pagination import paginate_by_time
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.ledger import service as ledger
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import can
@@ -109,7 +109,7 @@ def care_dispute(care_id):
 
 
 @bp.post("/care/<int:care_id>/settle")
-@login_required
+@fresh_login_required
 def care_settle(care_id):
     """Settle a dispute (coordinators)."""
     item = care.get_care(care_id, g.user)
@@ -127,7 +127,7 @@ def care_cancel(care_id):
 
 
 @bp.route("/orgs/<int:org_id>/pool", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def pool(org_id):
     """The organisation's community hour pool: its balance, and a form to give to it."""
     org = get_organisation(org_id)

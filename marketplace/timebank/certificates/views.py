@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
-from marketplace.auth.session import login_required
 from marketplace.platform.errors import DomainError
 from marketplace.platform.i18n import current_locale
 from marketplace.timebank.certificates import service as certificates

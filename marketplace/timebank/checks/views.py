@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from marketplace.auth.service import public_name
-from marketplace.auth.session import login_required
 from marketplace.orgs.forms import district_choices
 from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError

@@ -7,9 +7,9 @@ import secrets
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import fresh_login_required, login_required
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError
@@ -56,7 +56,7 @@ def my_hours():
 
 
 @bp.route("/give", methods=["GET", "POST"])
-@login_required
+@fresh_login_required
 def give():
     """Give saved hours to a family member, after a confirmation step."""
     form = GiveHoursForm()

@@ -6,9 +6,9 @@ import io
 
 from flask import abort, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.auth.session import login_required
 from marketplace.orgs.policy import can
 from marketplace.orgs.service import organisation_for
 from marketplace.platform.errors import DomainError

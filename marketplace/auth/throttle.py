@@ -1,0 +1,65 @@
+"""Wrong passwords: guesses at an account are bounded, yet no stranger can lock its owner out.
+
+A client is a browser that has logged in to the account before (it holds a signed device cookie for it)
+or, failing that, the caller's address. Failures count per (account, client), in windows that grow (a few
+per quarter hour, more per hour, a few dozen per day), and, for clients new to the account, also per
+account across all of them, so spreading guesses over many addresses gains nothing. A stranger's guesses
+therefore never stop the owner's own phone, which counts only its own mistakes.
+"""
+from __future__ import annotations
+
+import secrets
+import time
+
+from limits import parse_many
+
+from config import settings
+from marketplace.auth import tokens
+from marketplace.platform.extensions import limiter
+
+DEVICE_COOKIE = "gh_device"
+DEVICE_MAX_AGE = 180 * 24 * 3600  # seconds a browser stays known to an account without logging in
+
+
+def account_key(email: str) -> str:
+    """Return the name failures of this (canonical) email count under; the address itself is not kept."""
+    return tokens.digest("login|" + email)
+
+
+def device_token(email: str) -> str:
+    """Return a device cookie value saying this browser has logged in to `email`'s account."""
+    return tokens.sign("device", {"a": account_key(email), "n": secrets.token_urlsafe(12)})
+
+
+def device_of(cookie: str | None, account: str) -> str | None:
+    """Return the device's own name when the cookie is a valid one for this account, else None."""
+    payload = tokens.unsign("device", cookie, DEVICE_MAX_AGE) if cookie else None
+    return payload.get("n") if payload and payload.get("a") == account else None
+
+
+def _counters(account: str, device: str | None, address: str) -> list[tuple[str, tuple[str, ...]]]:
+    if device is not None:
+        return [(settings.LOGIN_LIMIT_PER_ACCOUNT_CLIENT, ("login-device", account, device))]
+    return [(settings.LOGIN_LIMIT_PER_ACCOUNT_CLIENT, ("login-client", account, address)),
+            (settings.LOGIN_LIMIT_PER_ACCOUNT, ("login-account", account))]
+
+
+def wait_seconds(account: str, device: str | None, address: str) -> int:
+    """Return how many seconds this client must wait before its next guess at the account (0: none)."""
+    if not settings.RATELIMIT_ENABLED:
+        return 0
+    wait = 0
+    for spec, ids in _counters(account, device, address):
+        for item in parse_many(spec):
+            if not limiter.limiter.test(item, *ids):
+                reset_at, _left = limiter.limiter.get_window_stats(item, *ids)
+                wait = max(wait, int(reset_at - time.time()) + 1)
+    return wait
+
+
+def count_failure(account: str, device: str | None, address: str) -> None:
+    """Count a wrong password from this client."""
+    if settings.RATELIMIT_ENABLED:
+        for spec, ids in _counters(account, device, address):
+            for item in parse_many(spec):
+                limiter.limiter.hit(item, *ids)
