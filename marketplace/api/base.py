@@ -9,6 +9,7 @@ from flask import g, request
 from flask_smorest import Api
 
 from config import settings
+from marketplace.api.errors import ErrorSchema
 from marketplace.api.parser import Blueprint
 from marketplace.auth.models import TokenScope
 from marketplace.auth.service import user_for_api_token
@@ -23,7 +24,13 @@ TOKEN = [{"token": []}]  # the OpenAPI security of a handler that takes a bearer
 
 
 class GoodhoursApi(Api):
-    """flask-smorest answering failures in the project's one error shape."""
+    """flask-smorest answering failures in the project's one error shape, and documenting them in it.
+
+    Each operation lists its own error statuses (`api/errors.py`), so no catch-all `default` response.
+    """
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error):
         return handle_http_error(error)

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import and_, or_
 
+from marketplace.api.field_docs import CURSOR
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -20,7 +21,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class CursorArgs(Schema):
-    cursor = fields.String(load_default=None, metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(load_default=None, metadata={"description": CURSOR})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 
 from marketplace.api.base import api
 from marketplace.api.docs import bp as docs_bp
+from marketplace.api.errors import ErrorResponses
 from marketplace.auth.api import blp as me_blp
 from marketplace.funds.api import blp as funds_blp
 from marketplace.orgs.api import blp as orgs_blp
@@ -15,10 +16,17 @@ from marketplace.timebank.hours.api import blp as hours_blp
 from marketplace.wishes.api import blp as wishes_blp
 from marketplace.wishes.households_api import blp as households_blp
 
+DESCRIPTION = (
+    "Every failure answers in one shape, the `Error` schema, with a message in the caller's language "
+    "(Accept-Language) and the fields at fault. Each operation lists the statuses it can answer with; 429 and 503 "
+    "carry Retry-After, 405 carries Allow. Text anywhere in a request (path, query, headers or body) may not hold "
+    "NUL characters or unpaired surrogates, which no database stores: such a request is refused (400, or 422 naming "
+    "the field).")
+
 
 def init_api(app: Flask) -> None:
-    api.init_app(app, spec_kwargs={"components": {"securitySchemes": {
-        "token": {"type": "http", "scheme": "bearer"}}}})
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()], "info": {"description": DESCRIPTION},
+                                   "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}}})
     for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
                 donations_blp):
         api.register_blueprint(blp)

@@ -1,6 +1,7 @@
 """API schemas for the signed-in user."""
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.field_docs import PERSON_PHONE
 from marketplace.auth.models import LOCALES, PublicDisplay
 
 
@@ -16,7 +17,8 @@ class MeSchema(Schema):
     email = fields.Email(dump_only=True)
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
-    phone = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=32))
+    phone = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=32),
+                          metadata={"pattern": PERSON_PHONE, "description": "digits, spaces, + and - only"})
     public_display = fields.String(required=True, validate=validate.OneOf([p.value for p in PublicDisplay]))
     is_email_verified = fields.Boolean(dump_only=True)
     is_platform_admin = fields.Boolean(dump_only=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
@@ -74,7 +75,7 @@ def start_session(user: User, remember: bool = False) -> None:
 
 def renew_session(user: User) -> None:
     """Keep this browser logged in after the user's session version changed (a new password)."""
-    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    remembered = REMEMBER_COOKIE in request.cookies
     start_session(user, remember=remembered)
 
 
@@ -86,12 +87,13 @@ def end_session() -> None:
 
 def _set_g_user() -> None:
     g.user = current_user._get_current_object() if current_user.is_authenticated else None
+    g.signed_in = g.user is not None  # stays true through a log-out, so its answer is private too
 
 
 def _keep_out_of_caches(response):
     """Mark every answer to a logged-in user (or an API token) `no-store`: no browser back button, shared
     computer or proxy keeps a copy of someone's account, hours, gifts or a household's details."""
-    if g.get("user") is not None or "_user_id" in session:
+    if g.get("user") is not None or g.get("signed_in") or "_user_id" in session:
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)

@@ -1,11 +1,12 @@
 """Account pages: sign up, verify email, log in and out, reset password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from config import settings
+from config.registry import PRODUCTION
 from marketplace.auth import service, throttle
 from marketplace.auth.forms import LoginForm, RegisterForm, ResetForm, ResetRequestForm
 from marketplace.auth.session import end_session, start_session
@@ -83,7 +84,7 @@ def login():
             response = redirect(safe_next())
             response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(user.email),
                                 max_age=throttle.DEVICE_MAX_AGE, httponly=True, samesite="Lax",
-                                secure=current_app.config["SESSION_COOKIE_SECURE"], path=url_for("auth.login"))
+                                secure=settings.ENV_NAME == PRODUCTION, path=url_for("auth.login"))
             return response
     status = 401 if form.form_errors else 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.field_docs import CURSOR, DISTRICT_ID
 from marketplace.funds import service
 from marketplace.funds.disbursements import MAX_FEN
 from marketplace.funds.models import DisbursementStatus, FundKind
@@ -49,9 +50,10 @@ class FundCreateSchema(Schema):
     purpose = fields.String(load_default="", validate=validate.Length(max=5000))
     district_id = fields.Integer(load_default=None, allow_none=True, strict=True,
                                  validate=validate.Range(min=1, max=MAX_ID),
-                                 metadata={"description": "community funds: the community's district"})
+                                 metadata={"description": "community funds: the community's district, "
+                                                          + DISTRICT_ID})
     named_after = fields.String(load_default="", validate=validate.Length(max=120),
-                                metadata={"description": "named funds: the donor or firm"})
+                                metadata={"description": "named funds: the donor or firm (required for them)"})
 
 
 class DisbursementPublicSchema(Schema):
@@ -61,7 +63,7 @@ class DisbursementPublicSchema(Schema):
     payee = fields.String(dump_only=True)
     purpose = fields.String(dump_only=True)
     amount_fen = Fen(dump_only=True)
-    paid_at = fields.DateTime(dump_only=True, attribute="decided_at")
+    paid_at = fields.DateTime(dump_only=True, allow_none=True, attribute="decided_at")
     listing_code = fields.Function(lambda d: d.listing.public_code if d.listing and d.listing.is_public else None,
                                    dump_only=True, allow_none=True)
     listing_title = fields.Function(lambda d: d.listing.title if d.listing and d.listing.is_public else None,
@@ -82,7 +84,7 @@ class DisbursementStaffSchema(DisbursementPublicSchema):
     evidence_type = fields.String(dump_only=True)
     requested_by_id = fields.Integer(dump_only=True)
     decided_by_id = fields.Integer(dump_only=True, allow_none=True)
-    decided_at = fields.DateTime(dump_only=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
     reject_reason = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
@@ -106,5 +108,5 @@ class DisbursementRejectSchema(Schema):
 class DisbursementQuerySchema(Schema):
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in DisbursementStatus]),
                            metadata={"description": "staff only; the public sees paid ones"})
-    cursor = fields.String(load_default=None, metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(load_default=None, metadata={"description": CURSOR})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

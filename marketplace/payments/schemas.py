@@ -18,7 +18,9 @@ class DonationStartSchema(Schema):
     """Start a gift: to a fund (with an amount), or paying a wish you claimed by money, or your pledge."""
 
     fund_code = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
-                              metadata={"description": "give to this fund; amount_fen is then required"})
+                              metadata={"description": "give to this fund (an open fund's code); amount_fen is "
+                                                       "then required. Name exactly one of fund_code, listing_code "
+                                                       "and pledge_id"})
     listing_code = fields.String(load_default=None, validate=validate.Length(min=1, max=16),
                                  metadata={"description": "pay the value of a wish you claimed by money, or give "
                                                           "amount_fen (up to what is left) to a household need"})
@@ -46,7 +48,8 @@ class DonationStartSchema(Schema):
 class DonationSchema(Schema):
     code = fields.String(dump_only=True, attribute="public_code")
     fund_code = fields.String(dump_only=True, attribute="fund.public_code")
-    listing_code = fields.Function(lambda d: d.listing.public_code if d.listing else None, dump_only=True)
+    listing_code = fields.Function(lambda d: d.listing.public_code if d.listing else None, dump_only=True,
+                                   allow_none=True)
     pledge_id = fields.Integer(dump_only=True, allow_none=True)
     amount_fen = Fen(dump_only=True)
     refunded_fen = Fen(dump_only=True)

@@ -15,16 +15,32 @@ def is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
+def _up_to(limit: int) -> str:
+    """Return a regular expression matching exactly the numbers from 1 to `limit`, written without leading zeros."""
+    digits = str(limit)
+    shorter = [rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same_length = []
+    for i, digit in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            same_length.append(rf"{digits[:i]}[{low}-{int(digit) - 1}]\d{{{len(digits) - i - 1}}}")
+    return "(?:" + "|".join(shorter + same_length + [digits]) + ")"
+
+
 class IdConverter(IntegerConverter):
     """`<int:...>` in routes: ids run from 1 to MAX_ID, so 0 or a larger number answers 404.
 
-    Other ranges are explicit: `<int(min=0):page>`, `<int(max=9223372036854775807):entry_id>`.
+    The default range is in the rule's pattern itself: werkzeug answers an id its converter refuses with 405
+    when the same path takes other methods, as if the address existed. Other ranges are explicit:
+    `<int(min=0):page>`, `<int(max=9223372036854775807):entry_id>`.
     """
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+        if (self.min, self.max, self.fixed_digits) == (1, MAX_ID, 0):
+            self.regex = _up_to(MAX_ID)
 
 
 def id_arg(name: str) -> int | None:

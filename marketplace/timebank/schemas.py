@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.field_docs import CURSOR, DISTRICT_ID, EMAIL, TIME_RANGE
 from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.ledger.statement import MAX_LIMIT
 from marketplace.orgs.schemas import DistrictSchema
@@ -46,11 +47,12 @@ class ActivitySchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    district_id = fields.Integer(required=True, strict=True)
+    district_id = fields.Integer(required=True, strict=True, metadata={"description": DISTRICT_ID})
     district = fields.Nested(DistrictSchema, dump_only=True)
     address = fields.String(load_default="", validate=validate.Length(max=200))
-    starts_at = SiteDateTime(required=True, metadata={"description": "ISO 8601; without an offset, Guangzhou time"})
-    ends_at = SiteDateTime(required=True, metadata={"description": "ISO 8601; at most seven days after the start"})
+    starts_at = SiteDateTime(required=True, metadata={"description": TIME_RANGE + "; not in the past"})
+    ends_at = SiteDateTime(required=True, metadata={
+        "description": TIME_RANGE + "; after the start, and at most seven days after it"})
     signup_cutoff_at = fields.DateTime(dump_only=True)
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
     places_taken = fields.Integer(dump_only=True, attribute="confirmed_count")
@@ -64,7 +66,8 @@ class ActivityQuerySchema(CursorArgs):
     district = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID))
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
     date = fields.Date(load_default=None, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY),
-                       metadata={"description": "activities starting on this day (Guangzhou)"})
+                       metadata={"description": "activities starting on this day (Guangzhou), from 2000-01-01 to "
+                                                "2999-12-31"})
     q = fields.String(load_default="", validate=validate.Length(max=100))
 
 
@@ -82,7 +85,8 @@ class SignupSchema(Schema):
 
 class CheckinSchema(Schema):
     token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=500),
-                          metadata={"description": "the token in the QR code's link (…/timebank/scan/TOKEN)"})
+                          metadata={"description": "the token in the QR code's link (…/timebank/scan/TOKEN); an "
+                                                   "unknown or expired one is refused (422)"})
 
 
 class MyAttendanceSchema(Schema):
@@ -90,10 +94,10 @@ class MyAttendanceSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     activity_id = fields.Integer(dump_only=True)
-    checked_in_at = fields.DateTime(dump_only=True)
-    checked_out_at = fields.DateTime(dump_only=True)
+    checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
+    checked_out_at = fields.DateTime(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ReviewStatus]})
-    minutes_granted = Minutes(dump_only=True)
+    minutes_granted = Minutes(dump_only=True, allow_none=True)
 
 
 class AttendanceSchema(MyAttendanceSchema):
@@ -106,7 +110,7 @@ class AttendanceSchema(MyAttendanceSchema):
     minutes_earned = fields.Method("_earned", dump_only=True,
                                    metadata={"description": "minutes between check-in and check-out"})
     review_note = fields.String(dump_only=True)
-    reviewed_at = fields.DateTime(dump_only=True)
+    reviewed_at = fields.DateTime(dump_only=True, allow_none=True)
 
     def _earned(self, attendance) -> int:
         return minutes_earned(attendance)
@@ -145,7 +149,7 @@ class MyHourReportSchema(Schema):
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ReviewStatus]})
     review_note = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-    reviewed_at = fields.DateTime(dump_only=True)
+    reviewed_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class HourReportSchema(MyHourReportSchema):
@@ -174,8 +178,7 @@ class HoursSchema(Schema):
 
 
 class StatementQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=500),
-                           metadata={"description": "next_cursor of the previous page"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=500), metadata={"description": CURSOR})
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
@@ -197,7 +200,8 @@ class StatementSchema(Schema):
 
 class TransferSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254),
-                          metadata={"description": "the family member's Goodhours account"})
+                          metadata=EMAIL | {"description": "the email of the family member's Goodhours account; "
+                                                           "one no account uses is refused (422)"})
     minutes = Minutes(required=True, strict=True, validate=validate.Range(min=1, max=MAX_GIFT_MINUTES))
     idempotency_key = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64),
                                     metadata={"description": "repeat it to retry safely: one key posts once"})

@@ -6,18 +6,20 @@ response and written with the traceback of any unhandled error, so a user's repo
 from __future__ import annotations
 
 import logging
+import math
 import re
+import time
 import uuid
 
 from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, ServiceUnavailable
 
 from marketplace.api.messages import translate_tree
 from marketplace.platform.errors import DomainError, Unauthenticated
-from marketplace.platform.extensions import db
+from marketplace.platform.extensions import db, limiter
 
 HTTP_MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -63,12 +65,34 @@ def _page(status: int, message: str):
     return render_template(template, status=status, message=message), status
 
 
+def retry_after_seconds() -> int:
+    """Return when a refused caller may come back: when the breached rate limit's window resets, if known."""
+    breached = limiter.current_limit
+    if breached is not None and breached.breached:
+        return max(1, math.ceil(breached.reset_at - time.time()))
+    return RETRY_AFTER_SECONDS
+
+
+def manners(status: int, error: Exception | None = None) -> dict[str, str]:
+    """Return the headers HTTP asks of a status: when to come back (429, 503), which methods a 405's address takes."""
+    headers = {}
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    elif status == 429:
+        headers["Retry-After"] = str(retry_after_seconds())
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return headers
+
+
 def handle_domain_error(error: DomainError):
+    headers = manners(error.status, error)
     if wants_json():
-        return jsonify(error_body(error.status, error.message, error.code, error.fields)), error.status
+        return jsonify(error_body(error.status, error.message, error.code, error.fields)), error.status, headers
     if isinstance(error, Unauthenticated):
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return _page(error.status, str(error.message))
+    return *_page(error.status, str(error.message)), headers
 
 
 def handle_http_error(error: HTTPException):
@@ -80,9 +104,7 @@ def handle_http_error(error: HTTPException):
         for location_errors in data["messages"].values():
             translated = translate_tree(location_errors)
             fields.update(translated if isinstance(translated, dict) else {"_schema": translated})
-    headers = dict(getattr(error, "headers", None) or {})
-    if getattr(error, "retry_after", None) is not None:  # 503 and 429 say when to come back
-        headers["Retry-After"] = str(error.retry_after)
+    headers = dict(getattr(error, "headers", None) or {}) | manners(status, error)
     if wants_json():
         return jsonify(error_body(status, message_for(status), fields=fields)), status, headers
     page, status = _page(status, message_for(status))

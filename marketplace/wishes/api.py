@@ -39,9 +39,10 @@ from marketplace.wishes.schemas import (
 
 blp = api_blueprint("listings", __name__, url_prefix="/api/v1",
                     description="Micro-wishes and household needs: listings, claims, pledges, lights")
-IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string",
-                   "maxLength": 64}, "description": "a retry with the same key gets the first answer; "
-                   "the same key with another body is refused (409)"}
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": r"\S"},
+                   "description": "a retry with the same key gets the first answer; the same key with another body "
+                                  "is refused (409)"}
 OPTIONAL_TOKEN = [{}, {"token": []}]
 
 

@@ -27,9 +27,9 @@ class CancellationSchema(Schema):
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in CancellationStatus]})
     amount_fen = Fen(dump_only=True, metadata={"description": "refunded or moved, once confirmed"})
     proposed_by_id = fields.Integer(dump_only=True)
-    decided_by_id = fields.Integer(dump_only=True)
+    decided_by_id = fields.Integer(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
-    decided_at = fields.DateTime(dump_only=True)
+    decided_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class DecisionSchema(Schema):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from marketplace.api.field_docs import DISTRICT_ID
 from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
-from marketplace.wishes.beneficiaries import is_verified
+from marketplace.wishes.beneficiaries import ID_NUMBER, PHONE, is_verified
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
     PUBLIC_STATUSES,
@@ -93,9 +94,9 @@ class ListingPublicSchema(Schema):
     takes_gifts = fields.Function(lambda listing: listing.status == "published" and not listing.is_funded
                                   and listing.kind in ("wish", "household_need"), dump_only=True,
                                   metadata={"description": "true while it can be claimed, pledged to or given to"})
-    published_at = fields.DateTime(dump_only=True)
-    claim_deadline_at = fields.DateTime(dump_only=True)
-    delivered_at = fields.DateTime(dump_only=True)
+    published_at = fields.DateTime(dump_only=True, allow_none=True)
+    claim_deadline_at = fields.DateTime(dump_only=True, allow_none=True)
+    delivered_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class ListingPublicDetailSchema(ListingPublicSchema):
@@ -112,14 +113,14 @@ class ListingStaffSchema(ListingPublicDetailSchema):
     author_id = fields.Integer(dump_only=True)
     funding = fields.List(fields.Nested(FundingLineSchema), dump_only=True, attribute="funding_lines")
     needs_budget_approval = fields.Function(needs_over_cap_approval, dump_only=True)
-    over_cap_approved_by_id = fields.Integer(dump_only=True)
+    over_cap_approved_by_id = fields.Integer(dump_only=True, allow_none=True)
     over_cap_note = fields.String(dump_only=True)
     has_photo = fields.Function(lambda listing: bool(listing.photo_path), dump_only=True)
-    delivered_by_id = fields.Integer(dump_only=True)
+    delivered_by_id = fields.Integer(dump_only=True, allow_none=True)
     delivery_note = fields.String(dump_only=True)
     thanks_note = fields.String(dump_only=True)
-    thanks_at = fields.DateTime(dump_only=True)
-    activity_id = fields.Integer(dump_only=True)
+    thanks_at = fields.DateTime(dump_only=True, allow_none=True)
+    activity_id = fields.Integer(dump_only=True, allow_none=True)
     status_changed_at = fields.DateTime(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
@@ -167,7 +168,7 @@ class TransitionSchema(Schema):
 
 
 class EventSchema(Schema):
-    actor_id = fields.Integer(dump_only=True, metadata={"description": "null: the scheduler"})
+    actor_id = fields.Integer(dump_only=True, allow_none=True, metadata={"description": "null: the scheduler"})
     from_ = fields.String(dump_only=True, data_key="from", attribute="from_status")
     to = fields.String(dump_only=True, attribute="to_status")
     note = fields.String(dump_only=True)
@@ -197,11 +198,12 @@ class WishClaimSchema(Schema):
                            metadata={"description": "in_kind: bring the item to the station; money opens "
                                                     "with online donations"})
     organisation_id = Id(load_default=None, allow_none=True,
-                         metadata={"description": "a firm you belong to, to claim on its behalf"})
+                         metadata={"description": "a firm you belong to, to claim on its behalf; any other "
+                                                  "organisation is refused (422)"})
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in ClaimStatus]})
     deadline_at = fields.DateTime(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-    ended_at = fields.DateTime(dump_only=True)
+    ended_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class PledgeSchema(Schema):
@@ -217,7 +219,7 @@ class PledgeSchema(Schema):
                                         "are recorded as money received (POST /listings/{code}/shares)"})
     status = fields.String(dump_only=True, metadata={"enum": [s.value for s in PledgeStatus]})
     created_at = fields.DateTime(dump_only=True)
-    ended_at = fields.DateTime(dump_only=True)
+    ended_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 WishClaimPageSchema = page_schema(WishClaimSchema, "WishClaimPage")
@@ -254,7 +256,7 @@ class BoardItemSchema(Schema):
     category = fields.String(dump_only=True, attribute="listing.category")
     value_fen = Fen(dump_only=True, attribute="listing.value_fen")
     status_changed_at = fields.DateTime(dump_only=True, attribute="listing.status_changed_at")
-    claim_deadline_at = fields.DateTime(dump_only=True, attribute="listing.claim_deadline_at")
+    claim_deadline_at = fields.DateTime(dump_only=True, allow_none=True, attribute="listing.claim_deadline_at")
 
 
 class CountsSchema(Schema):
@@ -291,23 +293,26 @@ class HouseholdSchema(HouseholdUpdateSchema):
     organisation_id = fields.Integer(dump_only=True)
     pseudonym = fields.String(load_default=None, validate=validate.Length(min=1, max=40),
                               metadata={"description": "leave out to get a suggested one"})
-    district_id = Id(required=True)
+    district_id = Id(required=True, metadata={"description": DISTRICT_ID})
     district = fields.Nested(DistrictSchema, dump_only=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     age_band = fields.String(required=True, validate=validate.OneOf(AGE_BANDS))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    phone = fields.String(load_default="", validate=validate.Length(max=32))
-    id_number = fields.String(load_default="", validate=validate.Length(max=32))
+    phone = fields.String(load_default="", validate=validate.Length(max=32),
+                          metadata={"pattern": f"^$|{PHONE.pattern}", "description": "private"})
+    id_number = fields.String(load_default="", validate=validate.Length(max=32),
+                              metadata={"pattern": f"^$|{ID_NUMBER.pattern}", "description": "private"})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
-    consent_on = fields.Date(required=True)
+    consent_on = fields.Date(required=True, metadata={"description": "the day the household consented; not in "
+                                                                  "the future"})
     consent_scope = fields.String(required=True, validate=validate.Length(min=1, max=300))
     registered_by_id = fields.Integer(dump_only=True)
-    verified_by_id = fields.Integer(dump_only=True)
-    verified_at = fields.DateTime(dump_only=True)
-    reverify_due_on = fields.Date(dump_only=True)
+    verified_by_id = fields.Integer(dump_only=True, allow_none=True)
+    verified_at = fields.DateTime(dump_only=True, allow_none=True)
+    reverify_due_on = fields.Date(dump_only=True, allow_none=True)
     is_verified = fields.Function(is_verified, dump_only=True)
-    last_helped_at = fields.DateTime(dump_only=True)
+    last_helped_at = fields.DateTime(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
 

@@ -60,7 +60,8 @@ def _redis_available() -> bool:
 @pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_login_limit_is_shared_by_workers_through_redis(app, test_database, create_user):
     """Two app processes (workers) with REDIS_URL share one login limit."""
-    create_user(email="target@example.org")
+    target = f"target-{uuid.uuid4().hex}@example.org"  # counters in Redis outlive the test: a fresh account
+    create_user(email=target)
     shared = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
               "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
               "LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes", "TESTING": True,
@@ -73,10 +74,9 @@ def test_login_limit_is_shared_by_workers_through_redis(app, test_database, crea
     for attempt in range(4):
         worker = workers[attempt % 2]
         with worker.app_context():
-            statuses.append(AuthActions(worker.test_client()).login(
-                "target@example.org", "wrong password!").status_code)
+            statuses.append(AuthActions(worker.test_client()).login(target, "wrong password!").status_code)
     with workers[0].app_context():
-        right = AuthActions(workers[0].test_client()).login("target@example.org", PASSWORD)
+        right = AuthActions(workers[0].test_client()).login(target, PASSWORD)
     assert statuses == [401, 401, 401, 429]
     assert right.status_code == 429
     stored = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys(f"*{shared['RATELIMIT_KEY_PREFIX']}*")

@@ -9,6 +9,7 @@ from flask import g
 from marshmallow import Schema, fields, validate
 
 from marketplace.api.base import api_blueprint, token_route
+from marketplace.api.field_docs import DISTRICT_ID, TIME_RANGE
 from marketplace.api.pagination import CursorArgs, page_schema, paginate_by_time
 from marketplace.ledger import service as ledger
 from marketplace.orgs.service import get_organisation
@@ -23,24 +24,26 @@ blp = api_blueprint("care", __name__, url_prefix="/api/v1",
 
 class CareSchema(Schema):
     id = fields.Integer(dump_only=True)
-    organisation_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    organisation_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID), metadata={
+        "description": "the organisation whose volunteers give the care; an unknown one is refused (422)"})
     recipient_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=80))
     service = fields.String(required=True, validate=validate.OneOf(care.SERVICES))
     details = fields.String(load_default="", load_only=True, validate=validate.Length(max=2000))
-    district_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
-    scheduled_at = SiteDateTime(required=True)
+    district_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID),
+                                 metadata={"description": DISTRICT_ID})
+    scheduled_at = SiteDateTime(required=True, metadata={"description": TIME_RANGE + "; not in the past"})
     minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=15, max=care.MAX_CARE_MINUTES))
     from_pool = fields.Boolean(load_default=False, load_only=True)
     idempotency_key = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=64))
     status = fields.String(dump_only=True)
-    minutes_paid = fields.Integer(dump_only=True)
+    minutes_paid = fields.Integer(dump_only=True, allow_none=True)
 
 
 class CareDetailSchema(CareSchema):
     recipient_name = fields.Method("_private_recipient", dump_only=True, allow_none=True,
                                    metadata={"description": "null unless you are involved"})
     details = fields.Method("_private_details", dump_only=True, allow_none=True)
-    provider_id = fields.Integer(dump_only=True)
+    provider_id = fields.Integer(dump_only=True, allow_none=True)
     requester_id = fields.Integer(dump_only=True)
 
     def _private_recipient(self, item: CareRequest) -> str | None:
