@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from config.districts import GUANGZHOU_DISTRICTS
+from config.production import production_problems
 from config.registry import OWNED_PREFIXES, PRODUCTION, Settings
 from config.setting import ConfigError, Context
+from config.site import development_site_url, site_url_problem
 
-__all__ = ["GUANGZHOU_DISTRICTS", "ConfigError", "Settings", "load", "settings"]
+__all__ = ["GUANGZHOU_DISTRICTS", "ConfigError", "Settings", "load", "production_problems", "settings"]
 log = logging.getLogger(__name__)
 settings = Settings()
 
@@ -55,6 +57,14 @@ def load(instance_path: str | Path, overrides: Mapping[str, Any] | None = None, 
     values.update(overrides)
     problems += [problem for setting in Settings.declared() if setting.key in overrides
                  if (problem := setting.problem(values[setting.key]))]
+    production = values.get("ENV_NAME") == PRODUCTION
+    if not values.get("SITE_URL") and not production and isinstance(values.get("PORT"), int):
+        values["SITE_URL"] = development_site_url(str(values.get("HOST")), values["PORT"])
+    if values.get("SITE_URL") and (problem := site_url_problem(values["SITE_URL"], production=production)):
+        problems.append(problem)
+    if isinstance(values.get("PROXY_HOPS"), int) and values["PROXY_HOPS"] < 0:
+        problems.append(f"PROXY_HOPS must be 0 or more, not {values['PROXY_HOPS']}")
+    problems += [RETIRED[name] for name in RETIRED if environ.get(name)]
     problems += production_problems(values, debug=debug)
     if problems:
         raise ConfigError("Goodhours cannot start with these settings:\n  " + "\n  ".join(problems))
@@ -62,19 +72,11 @@ def load(instance_path: str | Path, overrides: Mapping[str, Any] | None = None, 
     return values
 
 
-def production_problems(values: Mapping[str, Any], *, debug: bool = False) -> list[str]:
-    """Return what makes these settings unsafe in production (nothing outside production)."""
-    if values.get("ENV_NAME") != PRODUCTION:
-        return []
-    problems = [f"{setting.env} is not set; production needs it" for setting in Settings.declared()
-                if setting.required_in_production and not values.get(setting.key)]
-    if not values.get("STRIPE_SECRET_KEY"):
-        problems.append("without Stripe keys the site would take demo payments and issue real receipts")
-    if debug or values.get("DEBUG"):
-        problems.append("FLASK_DEBUG is on; production never runs the debugger")
-    if values.get("ARGON2_PROFILE") == "cheapest":
-        problems.append("ARGON2_PROFILE is cheapest; production hashes passwords at full cost")
-    return problems
+# a retired variable that is refused rather than ignored, since ignoring it would quietly change whom the site trusts
+RETIRED = {
+    "TRUST_PROXY": "TRUST_PROXY is retired: set PROXY_HOPS to the number of reverse proxies in front of the site "
+                   "(0 trusts no X-Forwarded-* header)",
+}
 
 
 def _read(environ: Mapping[str, str], instance_path: Path, skip) -> tuple[dict[str, Any], list[str]]:
@@ -105,6 +107,8 @@ def _derived(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _warn_unknown(environ: Mapping[str, str]) -> None:
     """Log each variable under a Goodhours prefix that declares nothing (a typo or a retired setting)."""
+    if environ.get("SERVER_NAME"):
+        log.warning("SERVER_NAME is retired and ignored: links are built on SITE_URL")
     known = {setting.env for setting in Settings.declared()}
     for name in sorted(environ):
         if name.startswith(OWNED_PREFIXES) and name not in known:

@@ -69,10 +69,17 @@ class Settings:
         "(postgres:// and postgresql:// are rewritten to psycopg 3)",
         env="DATABASE_URL", normalise=_psycopg_url, shown_default="SQLite in instance/goodhours.sqlite3")
     REDIS_URL = optional("Redis for rate limits shared by every worker and for background jobs (RQ)")
-    SERVER_NAME = optional("the host name Flask builds external links with")
-    SITE_URL = text("http://127.0.0.1:5000", "the site's address for links in emails sent by jobs")
-    TRUST_PROXY = flag(lambda c: c.env_name == PRODUCTION,
-                       "trust one reverse proxy's X-Forwarded-* headers", shown_default="yes in production")
+    SITE_URL = optional(
+        "the site's public address (https://… in production); every absolute link — emails, QR codes, "
+        "certificates, checkout — is built on it, never on a request's Host header", production=True,
+        normalise=lambda url: url.strip().rstrip("/"),
+        shown_default="outside production, http://HOST:PORT (http://127.0.0.1:5000)")
+    HOST = text("127.0.0.1", "the address the development server listens on (scripts/run.sh)")
+    PORT = whole(5000, "the port the development server listens on (scripts/run.sh)")
+    PROXY_HOPS = whole(lambda c: 1 if c.env_name == PRODUCTION else 0,
+                       "reverse proxies in front of the site whose X-Forwarded-For and X-Forwarded-Proto "
+                       "are trusted (0: trust no such header; X-Forwarded-Host is never trusted)",
+                       shown_default="1 in production, else 0")
     BABEL_DEFAULT_LOCALE = text("zh_CN", "the language of visitors with no preference", env="DEFAULT_LOCALE")
     BABEL_DEFAULT_TIMEZONE = text("Asia/Shanghai", "the time zone dates are shown and counted in",
                                   env="DEFAULT_TIMEZONE")

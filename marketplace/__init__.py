@@ -39,8 +39,10 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.web import errors as web_errors
     from marketplace.web import moved, names, request_guard, security
 
-    if Settings(app.config).TRUST_PROXY:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    if hops := Settings(app.config).PROXY_HOPS:
+        # the client's address and the scheme, as the proxies we run saw them; never the host a client names
+        # (links are built on SITE_URL, so a forged X-Forwarded-Host has nothing to steer)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     session.init_app(app)  # first, so even a CSRF or input refusal speaks the user's language
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

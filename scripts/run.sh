@@ -8,17 +8,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ./scripts/setup.sh
 
-HOST=${HOST:-127.0.0.1}
-PORT=${PORT:-5000}
+# exported: the app reads them too, so that links in emails (SITE_URL) point at this server
+export HOST=${HOST:-127.0.0.1}
+export PORT=${PORT:-5000}
 flask=(.venv/bin/flask --app wsgi)
 
 "${flask[@]}" db upgrade
 "${flask[@]}" seed demo
 
-display_host=$HOST
-if [[ $HOST == 0.0.0.0 ]]; then
-    display_host=127.0.0.1
-fi
-printf '\nGoodhours is starting at http://%s:%s/  (Ctrl+C to stop)\n\n' "$display_host" "$PORT"
+# the address links are built on: SITE_URL if set, else the one derived from HOST and PORT
+site_url=$(.venv/bin/python -c 'import config; print(config.load("instance")["SITE_URL"])')
+printf '\nGoodhours is starting at %s/  (Ctrl+C to stop)\n\n' "$site_url"
 
 exec "${flask[@]}" run --host "$HOST" --port "$PORT"

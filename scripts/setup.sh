@@ -62,14 +62,16 @@ if ! .venv/bin/python -c '' 2>/dev/null; then
     "$python" -m venv .venv
 fi
 
-# Reinstall only when pyproject.toml changed or the package is not installed.
+# Reinstall only when pyproject.toml or requirements.lock changed or the package is not installed.
+# The lock's pins are constraints: every machine and CI install the same versions (scripts/lock.sh renews
+# them); a dependency added to pyproject.toml but not yet locked still installs, at its newest version.
 stamp=.venv/.goodhours-install-stamp
-wanted=$(cksum <pyproject.toml)
+wanted=$(cat pyproject.toml requirements.lock | cksum)
 if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]] ||
     ! .venv/bin/python -c 'import importlib.metadata as m; m.version("goodhours")' 2>/dev/null; then
-    say "installing Python dependencies into .venv"
+    say "installing Python dependencies into .venv (pinned by requirements.lock)"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
     printf '%s\n' "$wanted" >"$stamp"
 fi
 

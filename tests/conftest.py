@@ -36,6 +36,7 @@ TEST_SETTINGS = {
     "MAIL_BACKEND": "locmem",
     "ARGON2_PROFILE": "cheapest",
     "SERVER_NAME": "localhost",
+    "SITE_URL": "http://localhost",  # the address of the test client, so links in emails can be followed
     "BABEL_DEFAULT_LOCALE": "en",  # tests read English unless they ask for Chinese
     "JOBS_RUN_INLINE": True,  # background jobs run at once, inside the test
 }

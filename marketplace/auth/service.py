@@ -5,7 +5,6 @@ import math
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from config import settings
@@ -16,6 +15,7 @@ from marketplace.auth.passwords import burn_time, hash_password, password_proble
 from marketplace.platform import mailer
 from marketplace.platform.errors import DomainError, InvalidInput, NotFound, TooManyAttempts
 from marketplace.platform.extensions import db
+from marketplace.platform.links import site_url
 from marketplace.platform.timeutil import now_utc
 
 BAD_LOGIN = _l("That email and password do not match an account.")
@@ -95,7 +95,7 @@ def register(email: str, password: str, display_name: str, locale: str = "zh_CN"
     existing = find_by_email(email)
     if existing is not None:
         burn_time(password)  # as long as creating an account takes
-        link = url_for("auth.request_reset", _external=True)
+        link = site_url("auth.request_reset")
         mailer.send(existing.email, existing.locale, _l("Someone tried to sign up with your email"),
                     "signup_taken", user=existing, link=link)
         record("user.signup_with_taken_email", subject=existing)
@@ -123,7 +123,7 @@ def send_verification(user: User) -> None:
 
 def _queue_verification(user: User) -> None:
     token = tokens.sign("verify", {"uid": user.id, "email": user.email})
-    link = url_for("auth.verify_email", token=token, _external=True)
+    link = site_url("auth.verify_email", token=token)
     mailer.send(user.email, user.locale, _l("Confirm your Goodhours email"), "verify", user=user, link=link)
 
 
@@ -203,7 +203,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = tokens.sign("reset", {"uid": user.id, "fp": _reset_fingerprint(user)})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = site_url("auth.reset_password", token=token)
     minutes = settings.PASSWORD_RESET_MAX_AGE // 60
     mailer.send(
         user.email, user.locale, _l("Reset your Goodhours password"), "reset",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +23,7 @@ from marketplace.platform import mailer
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
+from marketplace.platform.links import site_url
 from marketplace.platform.timeutil import now_utc
 
 ORG_TEXT_LIMITS = {
@@ -252,7 +252,7 @@ def invite(actor: User, org: Organisation, email: str, role: str) -> Invitation:
     db.session.flush()
     record("org.member_invited", actor=actor, subject=org, email_digest=tokens.fingerprint(email),
            role=role_enum.value)
-    link = url_for("orgs.invitation", token=plain, _external=True)
+    link = site_url("orgs.invitation", token=plain)
     mailer.send(email, actor.locale, _l("You are invited to join an organisation on Goodhours"),
                 "invitation", org=org, inviter=actor, role=role_enum, link=link, days=days)
     db.session.commit()

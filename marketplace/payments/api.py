@@ -4,11 +4,12 @@ The donation completes only when the provider's verified webhook lands; poll its
 """
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import g
 
 from marketplace.api.base import api_blueprint, token_route
 from marketplace.payments import service
 from marketplace.payments.schemas import DonationSchema, DonationStartedSchema, DonationStartSchema
+from marketplace.platform.links import site_url
 
 blp = api_blueprint("donations_api", __name__, url_prefix="/api/v1", description="Donations and receipts")
 
@@ -29,9 +30,9 @@ def start_donation(data):
         donation = service.pay_pledge(g.user, data["pledge_id"], data["display"], data["message"])
     code = donation.public_code
     url = service.begin_checkout(
-        donation, success_url=url_for("payments.donation", donation_code=code, _external=True),
-        cancel_url=url_for("payments.donation", donation_code=code, _external=True),
-        demo_url=url_for("payments.demo_checkout", donation_code=code, _external=True))
+        donation, success_url=site_url("payments.donation", donation_code=code),
+        cancel_url=site_url("payments.donation", donation_code=code),
+        demo_url=site_url("payments.demo_checkout", donation_code=code))
     donation = service.donation_for(g.user, code)
     donation.checkout_url = url
     return donation

@@ -18,7 +18,7 @@ from marketplace.payments import receipt_pdf as pdf_layout
 from marketplace.payments.models import Donation, ReceiptCounter
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db
-from marketplace.platform.mailer import external_url
+from marketplace.platform.links import site_url
 from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import local_date
 
@@ -126,7 +126,7 @@ def receipt_message(donation_id: int) -> EmailMessage | None:
     pdf = receipt_pdf(donation)
     with force_locale(donor.locale):
         body = render_template("email/receipt.txt", donation=donation, donor=donor,
-                               link=external_url("payments.my_giving"))
+                               link=site_url("payments.my_giving"))
         subject = str(_l("Your receipt %(number)s from Goodhours", number=donation.receipt_no))
     message = EmailMessage(subject=subject, body=body, from_email=settings.MAIL_DEFAULT_SENDER,
                            to=[donor.email])

@@ -14,6 +14,7 @@ from marketplace.payments.forms import DemoCheckoutForm, GiveForm, NeedGiveForm,
 from marketplace.payments.models import DonationStatus
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import csrf, db
+from marketplace.platform.links import site_address, site_url
 from marketplace.web.forms import apply_errors
 from marketplace.web.names import name_choices
 from marketplace.wishes.funding import FullyFunded
@@ -87,8 +88,9 @@ def _give(form, start, **context):
             donation = start()
             code = donation.public_code
             url = service.begin_checkout(
-                donation, success_url=url_for("payments.donation", donation_code=code, _external=True),
-                cancel_url=request.url, demo_url=url_for("payments.demo_checkout", donation_code=code))
+                donation, success_url=site_url("payments.donation", donation_code=code),
+                cancel_url=site_address(request.full_path),
+                demo_url=url_for("payments.demo_checkout", donation_code=code))  # a redirect within the site
         except (InvalidInput, Conflict, service.ProviderUnavailable) as error:
             db.session.rollback()
             _show(form, error)

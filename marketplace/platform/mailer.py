@@ -2,7 +2,7 @@
 caller's transaction, and sent after the commit (see marketplace/outbox/service.py)."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 
@@ -25,10 +25,3 @@ def send(to: str, locale: str, subject, template: str, **context) -> None:
         )
     add_email(message)
 
-
-def external_url(endpoint: str, **values) -> str:
-    """Return an absolute link for an email, also from the CLI or a job (then based on SITE_URL)."""
-    if has_request_context() or settings.SERVER_NAME:
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=settings.SITE_URL):
-        return url_for(endpoint, _external=True, **values)

@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.auth.models import User
 from marketplace.platform import mailer
+from marketplace.platform.links import site_url
 from marketplace.wishes.models import Listing, WishClaim
 
 
 def _link(listing: Listing) -> str:
-    return mailer.external_url("wishes.detail", listing_code=listing.public_code)
+    return site_url("wishes.detail", listing_code=listing.public_code)
 
 
 def claim_expired(claim: WishClaim) -> None:
@@ -24,10 +25,10 @@ def claim_cancelled(claim: WishClaim) -> None:
     """Tell a claimant the wish they claimed was withdrawn."""
     mailer.send(claim.claimant.email, claim.claimant.locale, _l("A wish you claimed was withdrawn: %(title)s",
                                                                 title=claim.listing.title),
-                "wishes_claim_cancelled", claim=claim, link=mailer.external_url("wishes.mine"))
+                "wishes_claim_cancelled", claim=claim, link=site_url("wishes.mine"))
 
 
 def thanks(listing: Listing, donor: User) -> None:
     """Pass the household's thank-you note to a donor."""
     mailer.send(donor.email, donor.locale, _l("A thank-you for your help: %(title)s", title=listing.title),
-                "wishes_thanks", listing=listing, donor=donor, link=mailer.external_url("wishes.mine"))
+                "wishes_thanks", listing=listing, donor=donor, link=site_url("wishes.mine"))

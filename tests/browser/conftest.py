@@ -26,8 +26,9 @@ class LiveServer:
 def live_server(app):
     """Serve the test's app on 127.0.0.1 at a free port, in a background thread."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    # Links in emails are built from SERVER_NAME, so it must be the address the browser uses.
+    # Links in emails are built on SITE_URL, so it must be the address the browser uses.
     app.config["SERVER_NAME"] = f"127.0.0.1:{server.port}"
+    app.config["SITE_URL"] = f"http://127.0.0.1:{server.port}"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="live-server", daemon=True)
     thread.start()

@@ -8,6 +8,11 @@ import config
 from marketplace import create_app
 from tests.conftest import PASSWORD, AuthActions
 
+# what production needs besides a secret key and Stripe's keys (tests/security/test_production.py checks each)
+PRODUCTION_BASICS = {"DATABASE_URL": "postgresql+psycopg://goodhours@db.example/goodhours",
+                     "SITE_URL": "https://goodhours.example"}
+STRONG_KEY = "kQ3v9ZrT0xW_2bLm8NcYp4sHd7EjGf1aUo6iRzVtX5wqKyB"
+
 
 def test_secret_key_is_generated_once_and_kept_in_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -22,7 +27,9 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
     monkeypatch.setenv("GOODHOURS_ENV", "production")
     with pytest.raises(config.ConfigError):
         config.load(tmp_path)
-    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    for name, value in PRODUCTION_BASICS.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_x")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_x")
     settings = config.load(tmp_path)
@@ -103,10 +110,12 @@ def test_production_without_stripe_keys_refuses_to_start_naming_every_missing_se
     for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GOODHOURS_ENV", "production")
+    for name, value in PRODUCTION_BASICS.items():
+        monkeypatch.setenv(name, value)
     with pytest.raises(config.ConfigError) as refused:
         create_app()
     assert all(name in str(refused.value) for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"))
-    monkeypatch.setenv("SECRET_KEY", "s" * 50)
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
     with pytest.raises(config.ConfigError) as refused:
         create_app()
     assert "STRIPE_SECRET_KEY" in str(refused.value) and "STRIPE_WEBHOOK_SECRET" in str(refused.value)
@@ -156,7 +165,7 @@ def test_every_setting_has_its_default_with_nothing_set(tmp_path, monkeypatch):
 
 def test_production_refuses_the_debugger_and_cheap_password_hashing(tmp_path, monkeypatch):
     monkeypatch.setenv("GOODHOURS_ENV", "production")
-    for name, value in (("SECRET_KEY", "s" * 50), ("STRIPE_SECRET_KEY", "sk_live_x"),
+    for name, value in (("SECRET_KEY", STRONG_KEY), ("STRIPE_SECRET_KEY", "sk_live_x"), *PRODUCTION_BASICS.items(),
                         ("STRIPE_WEBHOOK_SECRET", "whsec_x"), ("ARGON2_PROFILE", "cheapest")):
         monkeypatch.setenv(name, value)
     with pytest.raises(config.ConfigError) as refused:

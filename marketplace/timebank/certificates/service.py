@@ -10,7 +10,6 @@ import json
 import secrets
 from datetime import UTC, date, datetime
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
+from marketplace.platform.links import site_url
 from marketplace.platform.timeutil import day_start, local_date, now_utc
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.certificates.content import ISSUED_AT_FORMAT
@@ -61,7 +61,7 @@ def issue_certificate(user: User, period_start: date, period_end: date, now: dat
         "rows": rows, "total_minutes": sum(row["minutes"] for row in rows),
         "issuers": [{"zh": zh, "en": en} for zh, en in sorted(issuers)],
         "issued_at": now.astimezone(UTC).strftime(ISSUED_AT_FORMAT),
-        "verify_url": url_for("certificates.verify", code=code, _external=True),
+        "verify_url": site_url("certificates.verify", code=code),
     }
     certificate = Certificate(code=code, user_id=user.id, period_start=period_start, period_end=period_end,
                               total_minutes=content["total_minutes"], content=content,
