@@ -6,8 +6,6 @@ password raises the version, which ends every session of that user at once. `g.u
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
@@ -15,7 +13,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
-from marketplace.web.redirects import same_site_path
+from marketplace.web.redirects import referring_path
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -44,12 +42,7 @@ def _bind_remembered_session(_app, user) -> None:
 def _to_login_and_back(message):
     """Send the visitor to log in, then back to this page (or, after a form, to the page it was sent from)."""
     flash(message, "info")
-    if request.method == "GET":
-        target = request.full_path.rstrip("?")
-    else:
-        referrer = urlsplit(request.referrer or "")
-        same_host = referrer.netloc == request.host
-        target = same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_host else None
+    target = request.full_path.rstrip("?") if request.method == "GET" else referring_path()
     return redirect(url_for("auth.login", next=target))
 
 

@@ -40,6 +40,14 @@ def same_site_path(target: str | None) -> str | None:
     return None
 
 
+def referring_path() -> str | None:
+    """Return the path (and query) of the page that sent this request, when that page is on this site."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
 def safe_next(default: str = "core.home") -> str:
     """Return the request's `next` target when it stays on this site, else the `default` page."""
     return same_site_path(request.args.get("next")) or url_for(default)

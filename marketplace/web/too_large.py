@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms.utils import unset_value
 
+from marketplace.web.redirects import referring_path
+
 KEY = "upload_too_large"  # the path of the form whose request was too large, until its page shows it
 
 
@@ -24,12 +26,8 @@ def back_to_form():
         query = request.query_string.decode("latin-1")
         target = request.path + (f"?{query}" if query else "")
     else:  # a button on another page: go back to it when it is one of ours
-        target = request.referrer or ""
-        host = request.host_url
-        if not target.startswith(host):
-            return None
-        target = "/" + target[len(host):]
-        if target.startswith("//") or "\\" in target:  # "//elsewhere" would leave the site
+        target = referring_path()
+        if target is None:
             return None
     session[KEY] = target.split("?", 1)[0]
     return redirect(target, 303)

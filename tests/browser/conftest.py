@@ -22,10 +22,27 @@ class LiveServer:
     url: str
 
 
+def read_whole(app):
+    """Wrap a WSGI app so each answer is read (and its file closed) before it is sent.
+
+    Werkzeug's development server leaves a file answer open when the browser drops the connection
+    mid-way (a page left before its stylesheet arrived); its ResourceWarning would fail a later test.
+    """
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test's app on 127.0.0.1 at a free port, in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     # Links in emails are built on SITE_URL, so it must be the address the browser uses.
     app.config["SERVER_NAME"] = f"127.0.0.1:{server.port}"
     app.config["SITE_URL"] = f"http://127.0.0.1:{server.port}"
