@@ -71,7 +71,8 @@ def test_tool_and_chain_py_write_the_same_canonical_content(download):
             lane=entry["lane"], seq=entry["seq"], key=entry["key"], kind=entry["kind"], memo=entry["memo"],
             effective_date=date.fromisoformat(entry["effective_date"]),
             created_at=datetime.strptime(entry["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-            actor_id=entry["actor_id"], reverses_id=entry["reverses_id"], postings=postings)
+            reverses_id=entry["reverses_id"], postings=postings, v=entry["v"],
+            **{k: entry[k] for k in ("actor_id", "actor_ref") if k in entry})
         assert verify_chain.canonical(entry, verify_chain.postings_of(entry)) == ours
         assert verify_chain.entry_hash(entry["prev_hash"], ours) == chain.entry_hash(entry["prev_hash"], ours)
 
