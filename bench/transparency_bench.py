@@ -152,13 +152,14 @@ def seed_lines(app, world: World, count: int, rng: random.Random) -> None:
                 lane = entry_id % 16
                 seq, prev = heads[lane]
                 content = chain.canonical(lane=lane, seq=seq + 1, key=key, kind=kind, memo=memo,
-                                          effective_date=at.date(), created_at=at, actor_id=None, reverses_id=None,
+                                          effective_date=at.date(), created_at=at, actor_ref=None, reverses_id=None,
                                           postings=[(a, "fen", n) for a, n in lines])
                 digest = chain.entry_hash(prev, content)
                 heads[lane] = [seq + 1, digest]
                 entries.append({"id": entry_id, "idempotency_key": key, "kind": kind, "memo": memo,
                                 "effective_date": at.date(), "created_at": at, "actor_id": None, "reverses_id": None,
-                                "lane": lane, "seq": seq + 1, "prev_hash": prev, "hash": digest})
+                                "hash_scheme": chain.SCHEME_VERSION, "actor_salt": None, "lane": lane, "seq": seq + 1,
+                                "prev_hash": prev, "hash": digest})
                 for acc, n in lines:
                     postings.append({"id": posting_id, "entry_id": entry_id, "account_id": acc, "amount": n})
                     posting_id += 1

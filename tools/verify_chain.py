@@ -14,15 +14,23 @@ import json
 import sys
 from collections import defaultdict
 
-SCHEME_VERSION = 1
+SCHEMES = (1, 2)  # each entry's "v"; files written before scheme 2 have no "v" and say "hash_scheme": 1
+PER_ENTRY = "per-entry"
 GENESIS_HASH = "0" * 64
 
 
 def canonical(entry: dict, postings: list) -> str:
-    """Return an entry's canonical content, exactly as marketplace/ledger/chain.py writes it."""
+    """Return an entry's canonical content, exactly as marketplace/ledger/chain.py writes it.
+
+    Scheme 1 covers the user id `actor_id`; scheme 2 covers `actor_ref`, a salted hash that names nobody.
+    """
+    version = entry.get("v", 1)
+    if version not in SCHEMES:
+        raise ValueError(f"hash scheme {version!r} is not supported (this tool knows {SCHEMES})")
+    who = {"actor_id": entry["actor_id"]} if version == 1 else {"actor_ref": entry["actor_ref"]}
     return json.dumps(
         {
-            "v": SCHEME_VERSION,
+            "v": version,
             "lane": entry["lane"],
             "seq": entry["seq"],
             "key": entry["key"],
@@ -30,7 +38,7 @@ def canonical(entry: dict, postings: list) -> str:
             "memo": entry["memo"],
             "effective_date": entry["effective_date"],
             "created_at": entry["created_at"],
-            "actor_id": entry["actor_id"],
+            **who,
             "reverses_id": entry["reverses_id"],
             "postings": sorted([int(a), str(u), int(n)] for a, u, n in postings),
         },
@@ -151,8 +159,9 @@ def verify(data) -> tuple[list[str], str]:
     """Return the problems found in a downloaded file and a one-line summary."""
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         raise ValueError("not a Goodhours ledger file (no list of entries)")
-    if data.get("hash_scheme", SCHEME_VERSION) != SCHEME_VERSION:
-        raise ValueError(f"hash scheme {data.get('hash_scheme')} is not supported (this tool knows {SCHEME_VERSION})")
+    if data.get("hash_scheme", 1) not in (1, PER_ENTRY):
+        raise ValueError(f"hash scheme {data.get('hash_scheme')!r} is not supported (this tool knows 1 and "
+                         f"{PER_ENTRY!r})")
     checker = Checker(data)
     for entry in data["entries"]:
         checker.check_entry(entry)

@@ -18,8 +18,8 @@ from marketplace.ledger.purposes import PURPOSES, Unit
 from marketplace.ledger.verify import BATCH
 
 FORMATS = ("csv", "json", "beancount")
-CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "actor_id",
-               "reverses_id", "account_id", "account", "unit", "amount", "prev_hash", "hash"]
+CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "v", "actor_id",
+               "actor_ref", "reverses_id", "account_id", "account", "unit", "amount", "prev_hash", "hash"]
 COMMODITY = {Unit.FEN: "CNY", Unit.MINUTES: "MIN"}
 
 
@@ -89,11 +89,19 @@ def totals_before(conn: Connection, since: date, *, kinds, unit: str, accounts=N
     return conn.execute(stmt)
 
 
+def actor_fields(entry) -> dict:
+    """Name an entry's actor as its hash scheme covers it: a user id only in the legacy scheme 1,
+    which cannot be re-hashed; otherwise the salted `actor_ref` (the salt is never exported)."""
+    if entry.hash_scheme == 1:
+        return {"actor_id": entry.actor_id}
+    return {"actor_ref": chain.actor_ref(entry.actor_salt, entry.actor_id)}
+
+
 def entry_json(entry, postings) -> dict:
     return {
-        "id": entry.id, "lane": entry.lane, "seq": entry.seq, "key": entry.idempotency_key, "kind": entry.kind,
-        "memo": entry.memo, "effective_date": entry.effective_date.isoformat(),
-        "created_at": chain.timestamp(entry.created_at), "actor_id": entry.actor_id,
+        "id": entry.id, "v": entry.hash_scheme, "lane": entry.lane, "seq": entry.seq, "key": entry.idempotency_key,
+        "kind": entry.kind, "memo": entry.memo, "effective_date": entry.effective_date.isoformat(),
+        "created_at": chain.timestamp(entry.created_at), **actor_fields(entry),
         "reverses_id": entry.reverses_id, "prev_hash": entry.prev_hash, "hash": entry.hash,
         "postings": [{"account_id": p.account_id, "account": account_name(p), "unit": p.unit, "amount": p.amount}
                      for p in postings],
@@ -101,7 +109,7 @@ def entry_json(entry, postings) -> dict:
 
 
 def _json(conn: Connection, since: date | None) -> Iterator[str]:
-    header = {"format": "goodhours-ledger", "hash_scheme": chain.SCHEME_VERSION,
+    header = {"format": "goodhours-ledger", "hash_scheme": chain.PER_ENTRY,
               "since": since.isoformat() if since else None}
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "entries": ['
     for n, (entry, postings) in enumerate(_entries(conn, since)):
@@ -121,11 +129,12 @@ def _csv(conn: Connection, since: date | None) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for entry, postings in _entries(conn, since):
+        actor = actor_fields(entry)
         for p in postings:
             row = [entry.id, entry.lane, entry.seq, chain.timestamp(entry.created_at),
                    entry.effective_date.isoformat(), entry.kind, entry.memo, entry.idempotency_key,
-                   entry.actor_id, entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount,
-                   entry.prev_hash, entry.hash]
+                   entry.hash_scheme, actor.get("actor_id"), actor.get("actor_ref"), entry.reverses_id,
+                   p.account_id, account_name(p), p.unit, p.amount, entry.prev_hash, entry.hash]
             writer.writerow([spreadsheet_safe(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)

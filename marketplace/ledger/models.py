@@ -87,6 +87,10 @@ class LedgerEntry(db.Model):
     seq: Mapped[int] = mapped_column(BigInteger)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # how the hash was computed (chain.py): 1 before migration 0018 (covers actor_id), 2 since (covers
+    # actor_ref, made from the private actor_salt, never published, and actor_id)
+    hash_scheme: Mapped[int] = mapped_column(SmallInteger, server_default="1")
+    actor_salt: Mapped[str | None] = mapped_column(String(32))
 
 
 class LedgerPosting(db.Model):

@@ -1,4 +1,4 @@
-"""PostgreSQL's fast path: a whole posting in one call to `ledger_write_entry` (migration 0002).
+"""PostgreSQL's fast path: a whole posting in one call to `ledger_write_entry` (migrations 0002, 0009, 0018).
 
 It does what `posting.post_once` does statement by statement (and still does on SQLite,
 and for hold settlements), but in one round trip and without a client-side savepoint: the
@@ -29,7 +29,8 @@ CALL = text("""
         CAST(:created AS timestamptz), CAST(:actor AS integer), CAST(:reverses AS bigint), CAST(:lane AS smallint),
         CAST(:head AS text), CAST(:tail AS text), CAST(:accounts AS integer[]), CAST(:amounts AS bigint[]),
         CAST(:move_accounts AS integer[]), CAST(:move_amounts AS bigint[]), CAST(:move_shards AS smallint[]),
-        CAST(:move_guarded AS boolean[]), CAST(:move_multi AS boolean[]))""")
+        CAST(:move_guarded AS boolean[]), CAST(:move_multi AS boolean[]), CAST(:scheme AS smallint),
+        CAST(:salt AS text))""")
 
 
 def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reverses_id=None) -> LedgerEntry:
@@ -42,20 +43,18 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
     except PeriodClosed:
         return _existing_or_raise(key, lines)
     moves = plan_moves(lines, accounts)
+    actor_id = getattr(actor, "id", actor)
     entry = LedgerEntry(idempotency_key=key, kind=kind, memo=memo, effective_date=effective,
-                        created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
-                        lane=locks.lane())
-    head, tail = chain.canonical_around_seq(
-        lane=entry.lane, key=key, kind=kind, memo=memo, effective_date=entry.effective_date,
-        created_at=entry.created_at, actor_id=entry.actor_id, reverses_id=reverses_id,
-        postings=[(a, accounts[a].unit, n) for a, n in lines])
+                        created_at=now_utc(), actor_id=actor_id, reverses_id=reverses_id, lane=locks.lane(),
+                        hash_scheme=chain.SCHEME_VERSION, actor_salt=chain.new_salt(actor_id))
+    head, tail = chain.canonical_around_seq(entry, [(a, accounts[a].unit, n) for a, n in lines])
     result = db.session.connection().execute(CALL, {
         "key": key, "kind": kind, "memo": memo, "effective": entry.effective_date, "created": entry.created_at,
         "actor": entry.actor_id, "reverses": reverses_id, "lane": entry.lane, "head": head, "tail": tail,
         "accounts": [a for a, _ in lines], "amounts": [n for _, n in lines],
         "move_accounts": [m.account_id for m in moves], "move_amounts": [m.delta for m in moves],
         "move_shards": [m.shard for m in moves], "move_guarded": [m.guarded for m in moves],
-        "move_multi": [m.multi for m in moves],
+        "move_multi": [m.multi for m in moves], "scheme": entry.hash_scheme, "salt": entry.actor_salt,
     }).one()
     if result.status == "closed":
         return _existing_or_raise(key, lines, result.closed_day)

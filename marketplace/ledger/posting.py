@@ -156,14 +156,12 @@ def write_entry(lines, accounts, *, key, kind, memo, actor, effective_date, reve
     lane = locks.lane()
     seq, prev_hash = conn.execute(
         select(LedgerChain.seq, LedgerChain.head_hash).where(LedgerChain.lane == lane).with_for_update()).one()
+    actor_id = getattr(actor, "id", actor)
     entry = LedgerEntry(
         idempotency_key=key, kind=kind, memo=memo, effective_date=effective_date or local_today(),
-        created_at=now_utc(), actor_id=getattr(actor, "id", actor), reverses_id=reverses_id,
-        lane=lane, seq=seq + 1, prev_hash=prev_hash)
-    entry.hash = chain.entry_hash(prev_hash, chain.canonical(
-        lane=lane, seq=entry.seq, key=key, kind=kind, memo=memo, effective_date=entry.effective_date,
-        created_at=entry.created_at, actor_id=entry.actor_id, reverses_id=reverses_id,
-        postings=[(a, accounts[a].unit, n) for a, n in lines]))
+        created_at=now_utc(), actor_id=actor_id, reverses_id=reverses_id, lane=lane, seq=seq + 1,
+        prev_hash=prev_hash, hash_scheme=chain.SCHEME_VERSION, actor_salt=chain.new_salt(actor_id))
+    entry.hash = chain.entry_hash(prev_hash, chain.content_of(entry, [(a, accounts[a].unit, n) for a, n in lines]))
     conn.execute(update(LedgerChain.__table__).where(LedgerChain.lane == lane)
                  .values(seq=entry.seq, head_hash=entry.hash))
     row = {c.key: getattr(entry, c.key) for c in LedgerEntry.__table__.c if c.key != "id"}

@@ -103,11 +103,9 @@ def _check_entry(entry, postings, last, report: Report) -> None:
         report.add(entry.id, f"sequence {entry.seq} follows {seq} in chain {entry.lane}; an entry is missing")
     if entry.prev_hash != prev_hash:
         report.add(entry.id, "its previous hash does not match the entry before it")
-    content = chain.canonical(
-        lane=entry.lane, seq=entry.seq, key=entry.idempotency_key, kind=entry.kind, memo=entry.memo,
-        effective_date=entry.effective_date, created_at=entry.created_at, actor_id=entry.actor_id,
-        reverses_id=entry.reverses_id, postings=postings)
-    if chain.entry_hash(entry.prev_hash, content) != entry.hash:
+    if entry.hash_scheme not in chain.SCHEMES:
+        report.add(entry.id, f"its hash scheme {entry.hash_scheme} is unknown")
+    elif chain.entry_hash(entry.prev_hash, chain.content_of(entry, postings)) != entry.hash:
         report.add(entry.id, "its hash does not match its content")
     totals: dict[str, int] = defaultdict(int)
     for _account, unit, amount in postings:

@@ -26,6 +26,7 @@ from marketplace.ledger.export import (
     GENESIS_HASH,
     account_name,
     account_rows,
+    actor_fields,
     entries_touching,
     entry_json,
     spreadsheet_safe,
@@ -36,15 +37,16 @@ from marketplace.ledger.verify import snapshot
 from marketplace.platform.timeutil import now_utc
 
 FORMAT_NAME = "goodhours-open-ledger"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each entry says its hash scheme ("v"); scheme 2 entries carry actor_ref
 # Entry kinds whose content is public: their memos are written by the code, never typed by a person.
 # marketplace/payments/postings.py posts the first five (a gift's or a disbursement's public code, a Stripe
 # payout id); marketplace/reconciliation/resolve.py posts corrections ("statement line <n>"; the reason a
 # member of staff gives stays in the reconciliation records). Reversals carry a typed reason: sealed.
 PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement", "reconciliation.correction")
 # No actor_id: the user who posted an entry (staff approving a disbursement, booking a correction) is nobody's
-# business in a spreadsheet. The JSON keeps it only because scheme 1 hashes it (see docs/transparency.md).
-CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key",
+# business. Entries of hash scheme 2 carry only the salted `actor_ref`; the JSON keeps the id of legacy scheme 1
+# entries, which cannot be re-hashed (see docs/transparency.md).
+CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key", "actor_ref",
                "reverses_id", "account_id", "account", "unit", "amount_fen", "amount_yuan", "prev_hash", "hash"]
 
 
@@ -144,7 +146,7 @@ def _count(tally: _Tally, scope: Scope, postings) -> None:
 
 def _json(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
     tally = _opening(conn, scope, since)
-    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "hash_scheme": chain.SCHEME_VERSION,
+    header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "hash_scheme": chain.PER_ENTRY,
               "genesis_hash": GENESIS_HASH, "scope": scope.header(),
               "from": since.isoformat() if since else None, "until": until.isoformat() if until else None,
               # whole lanes from seq 1: a missing seq means a missing entry
@@ -185,7 +187,8 @@ def _csv(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
         for p in postings:
             row = [entry.id, entry.lane, entry.seq, entry.effective_date.isoformat(),
                    chain.timestamp(entry.created_at), entry.kind, entry.memo, entry.idempotency_key,
-                   entry.reverses_id, p.account_id, account_name(p), p.unit, p.amount]
+                   actor_fields(entry).get("actor_ref"), entry.reverses_id, p.account_id, account_name(p), p.unit,
+                   p.amount]
             # the yuan text is digits written here, so it needs no formula escaping (a leading "-" is a sign)
             writer.writerow([spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
         if buffer.tell() > 64_000:

@@ -50,8 +50,8 @@ def test_json_export_carries_what_the_hash_covers(ledger, runner, tmp_path):
         content = chain.canonical(
             lane=entry["lane"], seq=entry["seq"], key=entry["key"], kind=entry["kind"], memo=entry["memo"],
             effective_date=date.fromisoformat(entry["effective_date"]),
-            created_at=chain_time(entry["created_at"]), actor_id=entry["actor_id"],
-            reverses_id=entry["reverses_id"],
+            created_at=chain_time(entry["created_at"]), reverses_id=entry["reverses_id"], v=entry["v"],
+            **{k: entry[k] for k in ("actor_id", "actor_ref") if k in entry},
             postings=[(p["account_id"], p["unit"], p["amount"]) for p in entry["postings"]])
         assert chain.entry_hash(entry["prev_hash"], content) == entry["hash"]
     assert any(e["memo"] == '给"妈妈"\\的时间' for e in data["entries"])

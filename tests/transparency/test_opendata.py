@@ -55,7 +55,7 @@ def text(fmt, **scope):
 def test_platform_json_publishes_money_and_seals_hours(world):
     data = json.loads(text("json"))
     assert data["format"] == "goodhours-open-ledger" and data["scope"]["type"] == "platform"
-    assert data["complete_lanes"] is True and data["hash_scheme"] == 1
+    assert data["complete_lanes"] is True and data["hash_scheme"] == "per-entry" and data["version"] == 2
     public = [e for e in data["entries"] if not e.get("sealed")]
     sealed = [e for e in data["entries"] if e.get("sealed")]
     assert {e["kind"] for e in public} <= set(opendata.PUBLIC_KINDS)

@@ -15,6 +15,7 @@ from marketplace.ledger.models import LedgerEntry
 from marketplace.payments import postings
 from marketplace.platform.extensions import db
 from marketplace.transparency import opendata
+from tests.ledger.test_hash_schemes import legacy
 from tests.transparency.test_opendata import world  # noqa: F401 (fixture)
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_chain.py"
@@ -71,9 +72,28 @@ def test_tool_and_chain_py_write_the_same_canonical_content(download):
             lane=entry["lane"], seq=entry["seq"], key=entry["key"], kind=entry["kind"], memo=entry["memo"],
             effective_date=date.fromisoformat(entry["effective_date"]),
             created_at=datetime.strptime(entry["created_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC),
-            actor_id=entry["actor_id"], reverses_id=entry["reverses_id"], postings=postings)
+            reverses_id=entry["reverses_id"], postings=postings, v=entry["v"],
+            **{k: entry[k] for k in ("actor_id", "actor_ref") if k in entry})
         assert verify_chain.canonical(entry, verify_chain.postings_of(entry)) == ours
         assert verify_chain.entry_hash(entry["prev_hash"], ours) == chain.entry_hash(entry["prev_hash"], ours)
+
+
+def test_a_download_mixing_legacy_and_new_entries_verifies(download, world, monkeypatch):  # noqa: F811
+    """Entries posted before hash scheme 2 keep scheme 1 and their actor_id; the tool checks both in one lane."""
+    with legacy(monkeypatch):
+        old = postings.payout("po_legacy", 100, actor=world["volunteer"])
+    new = postings.payout("po_new", 100, actor=world["volunteer"])
+    db.session.commit()
+    data, save = download()
+    by_id = {e["id"]: e for e in public(data)}
+    assert by_id[old.id]["v"] == 1 and by_id[old.id]["actor_id"] == world["volunteer"].id
+    assert by_id[new.id]["v"] == 2 and "actor_id" not in by_id[new.id] and by_id[new.id]["actor_ref"]
+    assert by_id[old.id]["lane"] == by_id[new.id]["lane"] and by_id[new.id]["seq"] == by_id[old.id]["seq"] + 1
+    code, out = run(save(data))
+    assert code == 0, out
+    by_id[new.id]["actor_ref"] = "0" * 64
+    code, out = run(save(data))
+    assert code == 1 and f"entry {new.id}" in out and "hash does not match" in out
 
 
 def test_fund_and_org_exports_verify_from_stdin(download, world):  # noqa: F811
