@@ -12,10 +12,19 @@ from marketplace.web.redirects import referring_path
 KEY = "upload_too_large"  # the path of the form whose request was too large, until its page shows it
 
 
+def _megabytes() -> int:
+    return (request.max_content_length or 0) // (1024 * 1024)
+
+
 def message():
-    limit = request.max_content_length or 0
     return _l("The file was too big to receive (at most %(n)d MB for the whole form), so nothing was saved. "
-              "Choose a smaller file and fill in the form again.", n=limit // (1024 * 1024))
+              "Choose a smaller file and fill in the form again.", n=_megabytes())
+
+
+def message_before_sending():
+    """What the page's script says when it stops such a form before sending it: nothing typed is lost."""
+    return _l("This file is too big to send (at most %(n)d MB for the whole form). Choose a smaller file; "
+              "what you typed is kept.", n=_megabytes())
 
 
 def back_to_form():
@@ -43,7 +52,13 @@ def refused_here() -> bool:
 
 
 class UploadField(FileField):
-    """A file field that says so, by itself, when the form it belongs to came back too large to read."""
+    """A file field that says so, by itself, when the form it belongs to came back too large to read, and
+    tells the page's script (static/js/upload-size.js) the limit, so a browser can stop such a form first."""
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("data-max-bytes", request.max_content_length)
+        kwargs.setdefault("data-too-large", str(message_before_sending()))
+        return super().__call__(**kwargs)
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
