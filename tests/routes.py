@@ -29,6 +29,7 @@ EVERYONE = set(ROLES)
 USERS = EVERYONE - {"anonymous"}
 CHARITY_MEMBERS = {"staff", "org_admin", "platform_admin"}  # the charity posts wishes and runs funds and activities
 CHARITY_ADMINS = {"org_admin", "platform_admin"}
+ORG_ADMIN = {"org_admin"}  # casework a platform admin does only through a role in the organisation
 BOARD_READERS = CHARITY_MEMBERS | {"social_worker"}  # staff of any organisation
 PLATFORM_ADMIN = {"platform_admin"}
 NOBODY: set[str] = set()
@@ -536,7 +537,7 @@ ROUTES: dict[str, dict[str, D]] = {
         ),
     },
     "households.reveal_id_number": {  # /api/v1/beneficiaries/<int:beneficiary_id>/id-number
-        "POST": D(CHARITY_ADMINS, "api", None),
+        "POST": D(ORG_ADMIN, "api", None),
     },
     "households.verify_beneficiary": {  # /api/v1/beneficiaries/<int:beneficiary_id>/verification
         "POST": D(CHARITY_MEMBERS, "api", None),
@@ -1459,7 +1460,7 @@ ROUTES: dict[str, dict[str, D]] = {
         ),
     },
     "wishes.household_id_number": {  # /wishes/households/<int:beneficiary_id>/id-number
-        "POST": D(CHARITY_ADMINS, "object"),
+        "POST": D(ORG_ADMIN, "object"),
     },
     "wishes.household_verify": {  # /wishes/households/<int:beneficiary_id>/verify
         "POST": D(CHARITY_MEMBERS, "object"),

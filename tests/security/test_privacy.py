@@ -80,6 +80,14 @@ def test_other_staff_cannot_ask_for_the_whole_number(client, auth, home, headers
     assert reveals() == 0
 
 
+def test_a_platform_admin_without_a_role_there_sees_the_number_masked_only(client, home, headers, create_user):
+    platform_admin = create_user(admin=True)
+    body = client.get(f"/api/v1/beneficiaries/{home.id}", headers=headers(platform_admin)).get_data(as_text=True)
+    assert MASKED in body and ID_NUMBER not in body  # running the platform, they may open the household
+    asked = client.post(f"/api/v1/beneficiaries/{home.id}/id-number", headers=headers(platform_admin))
+    assert asked.status_code == 404 and ID_NUMBER not in asked.get_data(as_text=True) and reveals() == 0
+
+
 def test_the_org_admin_asks_through_the_api_and_it_is_logged(client, home, headers):
     shown = client.post(f"/api/v1/beneficiaries/{home.id}/id-number", headers=headers(home.admin))
     assert shown.status_code == 200 and shown.get_json() == {"id_number": ID_NUMBER}
