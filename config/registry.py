@@ -10,7 +10,9 @@ import secrets
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from config.setting import Context, Setting, flag, optional, text, whole
+from limits import parse_many
+
+from config.setting import ConfigError, Context, Setting, flag, optional, text, whole
 
 PRODUCTION = "production"
 
@@ -27,6 +29,16 @@ def _secret_key(context: Context) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def _rate_limits(text: str) -> str:
+    """Return limits such as "5 per 15 minutes; 20 per day" unchanged, or refuse what the limiter cannot read
+    (a typo would otherwise fail every request the limit guards)."""
+    try:
+        parse_many(text)
+    except ValueError:
+        raise ConfigError(f"{text!r} is not a rate limit such as '5 per 15 minutes; 20 per day'") from None
+    return text
 
 
 def _psycopg_url(url: str) -> str:
@@ -68,7 +80,8 @@ class Settings:
         "the database, e.g. postgresql+psycopg://goodhours:PASSWORD@db.example/goodhours "
         "(postgres:// and postgresql:// are rewritten to psycopg 3)",
         env="DATABASE_URL", normalise=_psycopg_url, shown_default="SQLite in instance/goodhours.sqlite3")
-    REDIS_URL = optional("Redis for rate limits shared by every worker and for background jobs (RQ)")
+    REDIS_URL = optional("Redis for rate limits and wrong-password counts shared by every worker, and for "
+                         "background jobs (RQ)", production=True)
     SITE_URL = optional(
         "the site's public address (https://… in production); every absolute link — emails, QR codes, "
         "certificates, checkout — is built on it, never on a request's Host header", production=True,
@@ -96,12 +109,15 @@ class Settings:
     RATELIMIT_ENABLED = flag(True, "apply rate limits at all")
     LOGIN_LIMIT_PER_ACCOUNT_CLIENT = text(
         "5 per 15 minutes; 10 per hour; 20 per day",
-        "wrong passwords allowed per account from one client (a browser it logged in from before, else an address)")
+        "wrong passwords allowed per account from one client (a browser it logged in from before, else an address)",
+        normalise=_rate_limits)
     LOGIN_LIMIT_PER_ACCOUNT = text(
         "10 per hour; 30 per day",
-        "wrong passwords allowed per account from all clients new to it together (its known browsers still log in)")
-    LOGIN_LIMIT_PER_ADDRESS = text("20 per 15 minutes; 100 per day", "failed log-ins allowed per client address")
-    API_RATE_LIMIT = text("300 per minute", "API calls allowed per caller")
+        "wrong passwords allowed per account from all clients new to it together (its known browsers still log in)",
+        normalise=_rate_limits)
+    LOGIN_LIMIT_PER_ADDRESS = text("20 per 15 minutes; 100 per day", "failed log-ins allowed per client address",
+                                   normalise=_rate_limits)
+    API_RATE_LIMIT = text("300 per minute", "API calls allowed per caller", normalise=_rate_limits)
 
     # --- mail ----------------------------------------------------------------------------------
     MAIL_BACKEND = text("console", "console (print mail), smtp, or locmem (tests)")

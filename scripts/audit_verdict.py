@@ -41,13 +41,16 @@ def verdict(report_text: str | None, stderr: str) -> tuple[int, list[str]]:
     if skipped:
         names = ", ".join(p["name"] for p in skipped[:8]) + (", …" if len(skipped) > 8 else "")
         whole = f"all {len(packages)}" if len(skipped) == len(packages) else f"{len(skipped)} of {len(packages)}"
-        lines.append(f"[scan] pip-audit could not reach its advisory source for {whole} packages "
-                     f"({names}; e.g. {skipped[0]['skip_reason']!r}) — NOT CHECKED")
+        lines.append(f"[scan] pip-audit did not check {whole} packages ({names}; "
+                     f"e.g. {skipped[0]['skip_reason']!r}) — NOT CHECKED")
     checked = len(packages) - len(skipped)
     if vulnerable:
         lines.append(f"[scan] FAIL: {len(vulnerable)} vulnerable package(s) in requirements.lock")
         return FINDING, lines
     if skipped:
+        return NOT_CHECKED, lines
+    if not checked:  # an empty report checked nothing
+        lines.append("[scan] pip-audit listed no packages at all — NOT CHECKED")
         return NOT_CHECKED, lines
     lines.append(f"[scan] pip-audit: {checked} package(s) checked, no known vulnerability")
     return CLEAN, lines

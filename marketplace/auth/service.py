@@ -95,9 +95,9 @@ def register(email: str, password: str, display_name: str, locale: str = "zh_CN"
     existing = find_by_email(email)
     if existing is not None:
         burn_time(password)  # as long as creating an account takes
-        link = site_url("auth.request_reset")
-        mailer.send(existing.email, existing.locale, _l("Someone tried to sign up with your email"),
-                    "signup_taken", user=existing, link=link)
+        if throttle.may_tell_owner(throttle.account_key(email)):
+            mailer.send(existing.email, existing.locale, _l("Someone tried to sign up with your email"),
+                        "signup_taken", user=existing, link=site_url("auth.request_reset"))
         record("user.signup_with_taken_email", subject=existing)
         db.session.commit()
         return None
@@ -143,7 +143,7 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str, address: str = "unknown", device_cookie: str | None = None) -> User:
     """Return the user for these credentials; every failure gives the same message.
 
-    :raise LoginThrottled: this client has used up its guesses at the account (throttle.py); the
+    :raise LoginThrottled: this client has used up its tries at the account (throttle.py); the
         password is then not even checked.
     """
     try:
@@ -153,20 +153,30 @@ def authenticate(email: str, password: str, address: str = "unknown", device_coo
         raise InvalidCredentials() from None
     account = throttle.account_key(email)
     device = throttle.device_of(device_cookie, account)
-    wait = throttle.wait_seconds(account, device, address)
+    wait = throttle.take_guess(account, device, address)
     if wait:
         raise LoginThrottled(wait)
     user = find_by_email(email)
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         if user is None:
             burn_time(password)
-        throttle.count_failure(account, device, address)
         record("user.login_failed", subject=user, address=address, email_digest=tokens.fingerprint(email))
         db.session.commit()
         raise InvalidCredentials()
+    throttle.forget_tries(account, device, address)
     record("user.login", actor=user, subject=user, address=address)
     db.session.commit()
     return user
+
+
+def is_known_device(email: str, device_cookie: str | None) -> bool:
+    """Tell whether this browser has logged in to the account of `email` before: it then counts only its
+    own tries (throttle.py), and a shared address's limit does not apply to it, so a stranger behind the
+    same network cannot lock its owner out."""
+    try:
+        return throttle.device_of(device_cookie, throttle.account_key(normalise_email(email))) is not None
+    except InvalidInput:
+        return False
 
 
 def logout(user: User, address: str | None = None) -> None:

@@ -6,14 +6,14 @@ password raises the version, which ends every session of that user at once. `g.u
 """
 from __future__ import annotations
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
-from marketplace.web.redirects import referring_path
+from marketplace.web.redirects import to_login_and_back
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -39,22 +39,15 @@ def _bind_remembered_session(_app, user) -> None:
     session["_id"] = login_manager._session_identifier_generator()
 
 
-def _to_login_and_back(message):
-    """Send the visitor to log in, then back to this page (or, after a form, to the page it was sent from)."""
-    flash(message, "info")
-    target = request.full_path.rstrip("?") if request.method == "GET" else referring_path()
-    return redirect(url_for("auth.login", next=target))
-
-
 @login_manager.unauthorized_handler
 def _ask_to_log_in():
-    return _to_login_and_back(_l("Please log in to see this page."))
+    return to_login_and_back(_l("Please log in to see this page."))
 
 
 @login_manager.needs_refresh_handler
 def _ask_password_again():
     """A remembered session (not a fresh log-in) confirms the password before money or password steps."""
-    return _to_login_and_back(_l("For your safety, please enter your password again before this step."))
+    return to_login_and_back(_l("For your safety, please enter your password again before this step."))
 
 
 def start_session(user: User, remember: bool = False) -> None:
@@ -62,6 +55,10 @@ def start_session(user: User, remember: bool = False) -> None:
     kept = {key: session[key] for key in KEPT_ON_LOGIN if key in session}
     session.clear()
     session.update(kept)
+    # A remembered session is permanent: when its address or browser changes (a phone moving between
+    # networks), strong protection then only asks for the password before money and password steps,
+    # instead of ending it and its remember-me cookie.
+    session.permanent = remember
     login_user(user, remember=remember, fresh=True)
     g.user = user
 

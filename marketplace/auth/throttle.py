@@ -37,6 +37,14 @@ def device_of(cookie: str | None, account: str) -> str | None:
     return payload.get("n") if payload and payload.get("a") == account else None
 
 
+def may_tell_owner(account: str) -> bool:
+    """Allow one "someone tried to sign up with your email" message per account a day: sign-ups with a
+    taken address must not become a way to flood its owner's inbox."""
+    if not settings.RATELIMIT_ENABLED:
+        return True
+    return limiter.limiter.hit(parse_many("1 per day")[0], "signup-taken", account)
+
+
 def _counters(account: str, device: str | None, address: str) -> list[tuple[str, tuple[str, ...]]]:
     if device is not None:
         return [(settings.LOGIN_LIMIT_PER_ACCOUNT_CLIENT, ("login-device", account, device))]
@@ -44,22 +52,24 @@ def _counters(account: str, device: str | None, address: str) -> list[tuple[str,
             (settings.LOGIN_LIMIT_PER_ACCOUNT, ("login-account", account))]
 
 
-def wait_seconds(account: str, device: str | None, address: str) -> int:
-    """Return how many seconds this client must wait before its next guess at the account (0: none)."""
+def take_guess(account: str, device: str | None, address: str) -> int:
+    """Book one try at the account from this client before its password is checked; return 0 when it may
+    go ahead, else the seconds to wait. Booking first (an atomic count in the limiter's storage) means
+    tries sent in parallel cannot all pass a check made before any of them was counted."""
     if not settings.RATELIMIT_ENABLED:
         return 0
     wait = 0
     for spec, ids in _counters(account, device, address):
         for item in parse_many(spec):
-            if not limiter.limiter.test(item, *ids):
+            if not limiter.limiter.hit(item, *ids):
                 reset_at, _left = limiter.limiter.get_window_stats(item, *ids)
                 wait = max(wait, int(reset_at - time.time()) + 1)
     return wait
 
 
-def count_failure(account: str, device: str | None, address: str) -> None:
-    """Count a wrong password from this client."""
+def forget_tries(account: str, device: str | None, address: str) -> None:
+    """After the right password, clear this client's own count (not the account's count of new clients)."""
     if settings.RATELIMIT_ENABLED:
-        for spec, ids in _counters(account, device, address):
-            for item in parse_many(spec):
-                limiter.limiter.hit(item, *ids)
+        spec, ids = _counters(account, device, address)[0]
+        for item in parse_many(spec):
+            limiter.limiter.clear(item, *ids)

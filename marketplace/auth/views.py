@@ -24,6 +24,18 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _from_a_known_device() -> bool:
+    return service.is_known_device(request.form.get("email", ""), request.cookies.get(throttle.DEVICE_COOKIE))
+
+
+def _known_from_now_on(response, user):
+    """Mark this browser as one the user has logged in from (throttle.py), on the log-in page only."""
+    response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(user.email),
+                        max_age=throttle.DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=settings.ENV_NAME == PRODUCTION, path=url_for("auth.login"))
+    return response
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
@@ -66,7 +78,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: settings.LOGIN_LIMIT_PER_ADDRESS, methods=["POST"],
-               deduct_when=_failed)
+               deduct_when=_failed, exempt_when=_from_a_known_device)
 def login():
     """Log in with email and password."""
     form = LoginForm()
@@ -81,11 +93,7 @@ def login():
             form.form_errors.append(str(error.message))
         else:
             start_session(user, remember=form.remember.data)
-            response = redirect(safe_next())
-            response.set_cookie(throttle.DEVICE_COOKIE, throttle.device_token(user.email),
-                                max_age=throttle.DEVICE_MAX_AGE, httponly=True, samesite="Lax",
-                                secure=settings.ENV_NAME == PRODUCTION, path=url_for("auth.login"))
-            return response
+            return _known_from_now_on(redirect(safe_next()), user)
     status = 401 if form.form_errors else 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -128,5 +136,5 @@ def reset_password(token):
         else:
             start_session(user)
             flash(_("Your password is changed. Other sessions have been logged out."), "success")
-            return redirect(url_for("core.home"))
+            return _known_from_now_on(redirect(url_for("core.home")), user)
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

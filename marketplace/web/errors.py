@@ -11,7 +11,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -21,6 +21,7 @@ from marketplace.api.messages import translate_tree
 from marketplace.platform.errors import DomainError, Unauthenticated
 from marketplace.platform.extensions import db, limiter
 from marketplace.web import too_large
+from marketplace.web.redirects import to_login_and_back
 
 HTTP_MESSAGES = {
     400: lambda: _("The request could not be understood."),
@@ -92,7 +93,7 @@ def handle_domain_error(error: DomainError):
     if wants_json():
         return jsonify(error_body(error.status, error.message, error.code, error.fields)), error.status, headers
     if isinstance(error, Unauthenticated):
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return to_login_and_back(error.message)
     return *_page(error.status, str(error.message)), headers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import request, url_for
+from flask import Response, flash, redirect, request, url_for
 
 MAX_LENGTH = 2000
 
@@ -46,6 +46,14 @@ def referring_path() -> str | None:
     if referrer.netloc != request.host:
         return None
     return same_site_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
+def to_login_and_back(message) -> Response:
+    """Send the visitor to log in, saying why, then back to this page (or, after a form, to the page the
+    form was on: a form's own address may only take posts)."""
+    flash(message, "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else referring_path()
+    return redirect(url_for("auth.login", next=target))
 
 
 def safe_next(default: str = "core.home") -> str:

@@ -13,7 +13,7 @@ from marketplace.api.field_docs import DISTRICT_ID
 from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
-from marketplace.wishes.beneficiaries import ID_NUMBER, PHONE, is_verified
+from marketplace.wishes.beneficiaries import ID_NUMBER, MASKED_ECHO, PHONE, is_verified
 from marketplace.wishes.identity import masked
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
@@ -269,9 +269,6 @@ class CountsSchema(Schema):
 
 # --- households (staff and the verifier only) ----------------------------------------------------
 
-MASKED_ID_NUMBER = r"^\*{12}[0-9Xx]{4}$"  # how the number is written back: sending it unchanged keeps it
-
-
 class MaskedIdNumber(fields.String):
     """An ID number taken whole but written masked (`************1234`); the whole number is given only by
     POST /api/v1/beneficiaries/<id>/id-number, to the household's verifier and the organisation's admins."""
@@ -318,7 +315,7 @@ class HouseholdSchema(HouseholdUpdateSchema):
     phone = fields.String(load_default="", validate=validate.Length(max=32),
                           metadata={"pattern": f"^$|{PHONE.pattern}", "description": "private"})
     id_number = MaskedIdNumber(load_default="", validate=validate.Length(max=32),
-                               metadata={"pattern": f"^$|{MASKED_ID_NUMBER}|{ID_NUMBER.pattern}",
+                               metadata={"pattern": f"^$|{MASKED_ECHO.pattern}|{ID_NUMBER.pattern}",
                                          "description": "private; written masked as ************1234"})
     address = fields.String(load_default="", validate=validate.Length(max=200))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))

@@ -86,6 +86,9 @@ def test_signing_up_with_a_taken_email_looks_the_same_and_mails_the_owner(client
     assert db.session.scalar(db.select(db.func.count(User.id)).where(User.email == "pat@example.org")) == 1
     to_owner = [m for m in mailbox.messages if m.to == [owner.email]]
     assert len(to_owner) == 1 and "tried to sign up" in to_owner[0].body
+    again = auth.post("/auth/register", {**form, "email": "pat@example.org"}, form_page="/auth/register")
+    assert again.status_code == 200  # answered alike, but the owner is told once a day, not flooded
+    assert len([m for m in mailbox.messages if m.to == [owner.email]]) == 1
     assert client.get("/account/").status_code == 302  # nobody was logged in by signing up
 
 
@@ -93,3 +96,52 @@ def test_an_account_is_stored_under_its_canonical_email(client, auth, mailbox):
     auth.post("/auth/register", {"display_name": "Lu", "email": " Lu@ＥＸＡＭＰＬＥ。org ",
                                  "password": PASSWORD, "locale": "en"}, form_page="/auth/register")
     assert db.session.scalar(db.select(User.email)) == "lu@example.org"
+
+
+def test_tries_sent_at_once_cannot_all_pass_before_any_is_counted(app, create_user, monkeypatch):
+    """The password check is slow on purpose (Argon2): each try is booked before it, not after."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from marketplace.auth import service
+
+    create_user(email="pat@example.org")
+    real_verify = service.verify_password
+    monkeypatch.setattr(service, "verify_password", lambda *a: time.sleep(0.3) or real_verify(*a))
+    clients = [_from(app, "203.0.113.7")[1] for _ in range(12)]
+    forms = [(auth.client, auth.csrf()) for auth in clients]  # each form ready, so the tries leave together
+    start = threading.Barrier(len(clients))
+
+    def guess(form):
+        client, csrf = form
+        start.wait()
+        with app.app_context():
+            return client.post("/auth/login", data={"email": "pat@example.org", "password": "a wrong guess!",
+                                                    "csrf_token": csrf}).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(guess, forms))
+    assert answers.count(401) == 5 and answers.count(429) == 7
+
+
+def test_strangers_behind_the_owners_address_do_not_lock_out_the_owners_own_browser(app, create_user):
+    create_user(email="pat@example.org")
+    create_user(email="other@example.org")
+    phone, owner = _from(app, "203.0.113.50")  # a mobile network's shared address
+    assert owner.login("pat@example.org").status_code == 302
+    owner.logout()
+    for n in range(25):  # others on the same address use up its limit
+        _client, stranger = _from(app, "203.0.113.50")
+        stranger.login(f"someone{n}@example.org", "not a password at all")
+    _client, stranger = _from(app, "203.0.113.50")
+    assert stranger.login("other@example.org").status_code == 429
+    assert owner.login("pat@example.org").status_code == 302
+
+
+def test_a_password_reset_makes_the_browser_known_to_the_account(client, auth, create_user, mailbox):
+    create_user(email="pat@example.org")
+    auth.post("/auth/reset", {"email": "pat@example.org"}, form_page="/auth/reset")
+    link = mailbox.last_link("pat@example.org")
+    answer = auth.post(link, {"new_password": "a brand new passphrase"}, form_page=link)
+    assert answer.status_code == 302 and client.get_cookie("gh_device", path="/auth/login") is not None

@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 STRONG_KEY = "kQ3v9ZrT0xW_2bLm8NcYp4sHd7EjGf1aUo6iRzVtX5wqKyB"
 SAFE = {"GOODHOURS_ENV": "production", "SECRET_KEY": STRONG_KEY, "SITE_URL": "https://goodhours.example",
         "DATABASE_URL": "postgresql+psycopg://goodhours@127.0.0.1:1/goodhours",  # never reached by these tests
-        "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x"}
+        "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "REDIS_URL": "redis://127.0.0.1:6379/15"}
 
 
 def refusal(tmp_path, **changes) -> str:
@@ -47,7 +47,7 @@ def test_sqlite_and_a_missing_or_plain_http_site_url_are_refused(tmp_path):
 
 
 def test_every_problem_is_named_at_once_when_the_app_is_built(monkeypatch):
-    for name in ("DATABASE_URL", "SITE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"):
+    for name in ("DATABASE_URL", "SITE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in (("GOODHOURS_ENV", "production"), ("SECRET_KEY", "changeme"),
                         ("ARGON2_PROFILE", "cheapest"), ("FLASK_DEBUG", "1")):
@@ -56,7 +56,8 @@ def test_every_problem_is_named_at_once_when_the_app_is_built(monkeypatch):
         create_app()
     message = str(refused.value)
     for problem in ("SECRET_KEY is a well-known example value", "the database is SQLite", "SITE_URL is not set",
-                    "STRIPE_SECRET_KEY is not set", "FLASK_DEBUG is on", "ARGON2_PROFILE is cheapest"):
+                    "STRIPE_SECRET_KEY is not set", "REDIS_URL is not set", "FLASK_DEBUG is on",
+                    "ARGON2_PROFILE is cheapest"):
         assert problem in message
     assert message.count("\n  ") >= 6  # one line each
 
@@ -86,3 +87,8 @@ def test_a_remembered_log_in_with_productions_cookie_settings_sets_secure_cookie
     assert response.status_code == 302
     cookies = {value.split("=", 1)[0]: value for name, value in response.headers.items() if name == "Set-Cookie"}
     assert all(re.search(r";\s*Secure\b", cookies[name]) for name in ("session", "remember_token")), cookies
+
+
+def test_a_rate_limit_the_limiter_cannot_read_stops_the_start(tmp_path):
+    with pytest.raises(config.ConfigError, match="'5 per fortnight' is not a rate limit"):
+        config.load(tmp_path, environ={"LOGIN_LIMIT_PER_ACCOUNT": "5 per fortnight"})

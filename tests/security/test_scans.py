@@ -31,10 +31,11 @@ def test_a_vulnerable_locked_package_fails_naming_it_and_its_fix():
 def test_packages_the_advisory_source_did_not_answer_for_are_not_checked_rather_than_passed():
     status, lines = audit.verdict(report(UNKNOWN, {**UNKNOWN, "name": "apispec"}), "No known vulnerabilities found")
     assert status == audit.NOT_CHECKED
-    assert any(line.startswith("[scan] pip-audit could not reach") and line.endswith("NOT CHECKED") for line in lines)
+    assert any(line.startswith("[scan] pip-audit did not check") and line.endswith("NOT CHECKED") for line in lines)
     status, lines = audit.verdict(report(FLASK, UNKNOWN), "")  # some answered, not all
     assert status == audit.NOT_CHECKED and any("1 of 2 packages (alembic" in line for line in lines)
     assert audit.verdict(report(OLD_JINJA, UNKNOWN), "")[0] == audit.FINDING  # a finding still fails
+    assert audit.verdict(report(), "")[0] == audit.NOT_CHECKED  # a report listing nothing checked nothing
 
 
 def test_an_unreachable_source_is_not_checked_but_a_broken_scanner_fails():

@@ -46,6 +46,20 @@ def test_a_form_sent_from_a_remembered_browser_returns_to_its_page_after_the_pas
     assert response.status_code == 302 and response.location.endswith("next=/account/password")
 
 
+def test_a_remembered_phone_that_changes_network_stays_logged_in_but_gives_its_password_for_money(
+        app, create_user, create_org):
+    user = create_user(email="a@example.org")
+    org = create_org("charity", {user: "admin"})
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = "192.0.2.10"  # on wifi
+    assert AuthActions(phone).login("a@example.org", remember=True).status_code == 302
+    phone.environ_base["REMOTE_ADDR"] = "198.51.100.20"  # now on the mobile network
+    assert phone.get("/account/").status_code == 200
+    assert phone.get_cookie(REMEMBER) is not None
+    response = phone.get(f"/payments/orgs/{org.id}/offline")
+    assert response.status_code == 302 and "/auth/login?next=" in response.location
+
+
 def test_a_session_cookie_taken_to_another_browser_is_refused(app, client, auth, create_user):
     create_user(email="a@example.org")
     auth.login("a@example.org")
