@@ -8,7 +8,9 @@ Spellings that reach one mailbox (fullwidth letters, the ideographic full stops 
 spaces) are one account: every stored email is rewritten in canonical form (NFKC, full stops as dots,
 stripped, casefolded), so the unique index on `user_account.email` holds on that form. When two
 accounts would end up with the same address the upgrade stops, changing nothing, and names them: an
-admin decides which to keep (deactivate or re-address the other) and runs it again.
+admin decides which to keep (deactivate or re-address the other) and runs it again. Invitations'
+addresses are rewritten the same way. Rows were already stored in email_validator's normal form, which
+the code still applies before these steps.
 """
 import unicodedata
 
@@ -45,6 +47,12 @@ def upgrade():
     for key, ((user_id, email),) in owners.items():
         if key != email:
             connection.execute(users.update().where(users.c.id == user_id).values(email=key))
+    # an invitation is accepted by the account whose email equals its own, so both use one spelling
+    invitations = sa.table("invitation", sa.column("id", sa.Integer), sa.column("email", sa.String))
+    for invitation_id, email in connection.execute(sa.select(invitations.c.id, invitations.c.email)).all():
+        if canonical(email) != email:
+            connection.execute(invitations.update().where(invitations.c.id == invitation_id)
+                               .values(email=canonical(email)))
 
 
 def downgrade():

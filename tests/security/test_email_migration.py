@@ -28,11 +28,19 @@ def _emails(engine):
         return connection.execute(text("SELECT email FROM user_account ORDER BY id")).scalars().all()
 
 
+INVITE = text("INSERT INTO invitation (organisation_id, email, role, token_hash, invited_by_id, created_at, "
+              "expires_at) VALUES (1, :email, 'member', :digest, 1, '2026-01-01', '2027-01-01')")
+
+
 def test_stored_emails_are_rewritten_canonically(tmp_path):
     app, engine = _database_at_0016(tmp_path, ["Pat@Example.org", "lu@ｅｘａｍｐｌｅ。org", "ok@example.org"])
+    with engine.begin() as connection:  # the raw connection does not enforce foreign keys
+        connection.execute(INVITE, {"email": "New@Ｅxample.org", "digest": "0" * 64})
     with app.app_context():
         upgrade()
     assert _emails(engine) == ["pat@example.org", "lu@example.org", "ok@example.org"]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT email FROM invitation")).scalar_one() == "new@example.org"
     engine.dispose()
 
 
