@@ -23,6 +23,7 @@ from config.site import development_site_url, site_url_problem
 __all__ = ["GUANGZHOU_DISTRICTS", "ConfigError", "Settings", "load", "production_problems", "settings"]
 log = logging.getLogger(__name__)
 settings = Settings()
+CONSOLE_MAIL = "marketplace.platform.console_mail.EmailBackend"
 
 # settings of Flask and its extensions that no environment changes
 FIXED: dict[str, Any] = {
@@ -102,6 +103,8 @@ def _derived(values: Mapping[str, Any]) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # "console" prints each mail's recipient, subject, links and attachments' names, not its raw MIME
+        "MAIL_BACKEND": CONSOLE_MAIL if values.get("MAIL_BACKEND") == "console" else values.get("MAIL_BACKEND"),
     }
 
 

@@ -120,7 +120,8 @@ class Settings:
     API_RATE_LIMIT = text("300 per minute", "API calls allowed per caller", normalise=_rate_limits)
 
     # --- mail ----------------------------------------------------------------------------------
-    MAIL_BACKEND = text("console", "console (print mail), smtp, or locmem (tests)")
+    MAIL_BACKEND = text("console", "console (print each mail's recipient, subject, links and attachments' names), "
+                        "smtp, or locmem (tests)")
     MAIL_SERVER = text("localhost", "the SMTP server")
     MAIL_PORT = whole(25, "the SMTP port")
     MAIL_USERNAME = optional("the SMTP user")
