@@ -1,4 +1,4 @@
-"""The live figures shown on the home page, read from the database."""
+"""Counts of people and hours, read from the database, for the public accounts and the home page."""
 from __future__ import annotations
 
 from sqlalchemy import func
@@ -8,11 +8,12 @@ from marketplace.orgs.models import Membership, Organisation, OrgKind
 from marketplace.platform.extensions import db
 
 
-def home_figures() -> dict[str, int]:
-    """Return counts of volunteers, organisations, hours banked, wishes and money raised.
+def people_and_hours() -> dict[str, int]:
+    """Return counts of active volunteers and verified organisations, and the minutes banked.
 
-    Hours banked are every minute the platform has issued to volunteers, less reversals, read
-    from the issuance account's running total. Wishes and money stay zero until those features exist.
+    Minutes banked are every minute the platform has issued to volunteers, less reversals, read
+    from the issuance account's running total. The public accounts (transparency/overview.py) add
+    money and wishes, and the home page shows those figures.
     """
     volunteers = db.session.scalar(
         db.select(func.count(func.distinct(Membership.user_id)))
@@ -27,8 +28,6 @@ def home_figures() -> dict[str, int]:
         "volunteers": volunteers or 0,
         "organisations": organisations or 0,
         "minutes_banked": _minutes_issued(),
-        "wishes_fulfilled": 0,
-        "fen_raised": 0,
     }
 
 

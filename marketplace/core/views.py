@@ -7,8 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.auth import service as auth_service
 from marketplace.auth.models import LOCALES
-from marketplace.core.stats import home_figures
 from marketplace.platform.extensions import csrf, db, limiter
+from marketplace.transparency import overview
 from marketplace.web.redirects import safe_next
 
 bp = Blueprint("core", __name__)
@@ -17,7 +17,7 @@ bp = Blueprint("core", __name__)
 @bp.route("/")
 def home():
     """Explain what each kind of user can do, with live figures."""
-    return render_template("core/home.html", figures=home_figures())
+    return render_template("core/home.html", figures=overview.headline())
 
 
 @bp.post("/language")

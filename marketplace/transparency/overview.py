@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from sqlalchemy import case, func, literal_column, select
 
-from marketplace.core.stats import home_figures
+from marketplace.core.stats import people_and_hours
 from marketplace.funds import service as funds
 from marketplace.funds.disbursements import paid_for
 from marketplace.funds.models import Fund, FundKind
@@ -87,7 +87,7 @@ def _platform() -> dict:
     for district_id, count in db.session.execute(
             select(Listing.district_id, func.count()).where(Listing.status.in_(DONE)).group_by(Listing.district_id)):
         by_district[district_id]["fulfilled"] += int(count)
-    home = home_figures()
+    home = people_and_hours()
     return {
         "by_kind": by_kind,
         "by_district": {str(k): v for k, v in by_district.items() if k is not None},
@@ -95,8 +95,17 @@ def _platform() -> dict:
         "minutes_banked": home["minutes_banked"],
         "minutes_spent": _minutes_spent(),
         "volunteers": home["volunteers"],
+        "organisations": home["organisations"],
         "fulfilled": sum(v["fulfilled"] for v in by_district.values()),
     }
+
+
+def headline() -> dict[str, int]:
+    """Return the home page's figures, the same (and as freshly cached) as the public accounts'."""
+    figures, _as_of = platform()
+    return {"volunteers": figures["volunteers"], "organisations": figures.get("organisations", 0),
+            "minutes_banked": figures["minutes_banked"], "wishes_fulfilled": figures["fulfilled"],
+            "fen_raised": sum(kind["raised"] for kind in figures["by_kind"].values())}
 
 
 def _minutes_spent() -> int:

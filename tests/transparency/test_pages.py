@@ -135,3 +135,13 @@ def test_cached_figures_say_when_they_were_computed_and_serve_every_language(app
     assert "Figures as of" in first and "data-as-of" in text
     assert "data-received>¥100.00" in text and 'lang="zh-CN"' in text  # the cached figure, in Chinese
     cache.clear()
+
+
+def test_the_home_page_shows_the_public_accounts_own_figures(client, create_fund, create_user, give_online):
+    fund = create_fund(100_000)
+    give_online(create_user(), fund, 30_000)
+    db.session.commit()
+    overview = client.get("/transparency/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<dd data-raised>¥1,300.00<" in overview
+    assert 'data-figure="money">¥1,300.00<' in home
