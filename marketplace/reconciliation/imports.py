@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from config import FIXED
 from marketplace.audit.service import record
 from marketplace.platform import jobs
 from marketplace.platform.errors import InvalidInput, NotFound
@@ -32,7 +33,7 @@ from marketplace.reconciliation.models import BankProfile, StatementImport, Stat
 from marketplace.web import uploads
 
 log = logging.getLogger(__name__)
-MAX_BYTES = 16 * 1024 * 1024  # the site's request limit; about 120,000 Stripe lines
+MAX_BYTES = FIXED["MAX_CONTENT_LENGTH"]  # the site's request limit (16 MB); about 120,000 Stripe lines
 BATCH = 2000  # lines inserted (and progress committed) at a time
 KEPT_ERRORS = 500  # a refused file keeps its first errors for the report (and counts them all)
 RUNNING = ("queued", "checking", "importing", "matching")
