@@ -13,19 +13,20 @@ from marketplace.firms import service
 from marketplace.orgs.policy import can
 from marketplace.payments.models import Donation
 from marketplace.platform.extensions import db
+from marketplace.platform.labels import Labels
 from marketplace.web.flash import flash_errors
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
 
-BADGE_NAMES = {"gold": _l("Gold caring firm"), "silver": _l("Silver caring firm"),
-               "bronze": _l("Bronze caring firm")}
+BADGE_NAMES = Labels("firm_badge", {"gold": _l("Gold caring firm"), "silver": _l("Silver caring firm"),
+                                    "bronze": _l("Bronze caring firm")})
 RECENT = 20
 
 
 @bp.app_template_global()
 def firm_badge(level: str | None) -> str:
     """Return the name of a "爱心企业" badge level."""
-    return str(BADGE_NAMES[level]) if level in BADGE_NAMES else ""
+    return BADGE_NAMES(level) if level in BADGE_NAMES else ""
 
 
 @bp.route("/leaderboard")

@@ -7,27 +7,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from marketplace.funds.models import FundKind
+from marketplace.funds.models import KIND_LABELS
 from marketplace.web.too_large import UploadField
 from marketplace.wishes.forms import YuanField, optional_id
 
 REQUIRED = _l("This field is required.")
-KIND_LABELS = {
-    FundKind.GENERAL: _l("General fund (unrestricted)"),
-    FundKind.PROJECT: _l("Project fund"),
-    FundKind.COMMUNITY: _l("Community charity fund"),
-    FundKind.NAMED: _l("Named fund"),
-    FundKind.RESTRICTED: _l("Restricted fund (one wish or need)"),
-}
 
 
 def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+    return KIND_LABELS(kind)
 
 
 class FundForm(FlaskForm):
-    kind = SelectField(_l("Kind"), [InputRequired(REQUIRED)], choices=lambda: [
-        (k.value, KIND_LABELS[k]) for k in (FundKind.GENERAL, FundKind.PROJECT, FundKind.COMMUNITY, FundKind.NAMED)])
+    kind = SelectField(_l("Kind"), [InputRequired(REQUIRED)], choices=lambda: KIND_LABELS.choices())
     name_zh = StringField(_l("Name in Chinese"), [InputRequired(REQUIRED), Length(max=120)])
     name_en = StringField(_l("Name in English"), [InputRequired(REQUIRED), Length(max=160)])
     purpose = TextAreaField(_l("Purpose (shown in public)"), [Optional(), Length(max=5000)])

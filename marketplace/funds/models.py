@@ -8,12 +8,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.extensions import db
+from marketplace.platform.labels import Labels
 from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import BigId, UTCDateTime, one_of
@@ -26,6 +28,15 @@ class FundKind(enum.StrEnum):
     COMMUNITY = "community"  # 社区慈善基金, tied to a community (district)
     NAMED = "named"  # 冠名基金, named after a donor or firm
     RESTRICTED = "restricted"  # opened for one wish paid in money or one household need
+
+
+KIND_LABELS = Labels("fund_kind", {
+    FundKind.GENERAL: _l("General fund (unrestricted)"),
+    FundKind.PROJECT: _l("Project fund"),
+    FundKind.COMMUNITY: _l("Community charity fund"),
+    FundKind.NAMED: _l("Named fund"),
+    FundKind.RESTRICTED: _l("Restricted fund (one wish or need)"),
+}, hidden=[FundKind.RESTRICTED])  # opened by the site for one listing, never chosen by hand
 
 
 class DisbursementStatus(enum.StrEnum):
@@ -93,7 +104,7 @@ class Disbursement(db.Model):
             DisbursementStatus.REJECTED: "any staff member (the requester withdrawing it)"},
         DisbursementStatus.PAID: {},
         DisbursementStatus.REJECTED: {},
-    })
+    }, labels={"requested": _l("Waiting for approval"), "paid": _l("Paid"), "rejected": _l("Rejected")})
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -161,4 +162,4 @@ class LedgerPeriodClose(db.Model):
     # a row is a closed period; periods are never reopened, so its one state is recorded as it starts
     machine = Machine("ledger_period", "A period of a set of books (the platform's or an organisation's).", start={
         "closed": "finance members and admins, through a day that has ended, after the last closed day",
-    }, moves={"closed": {}}, column=None, state_of=lambda close: "closed")
+    }, moves={"closed": {}}, column=None, state_of=lambda close: "closed", labels={"closed": _l("Closed")})

@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from config import settings
+from marketplace.ledger.kinds import ENTRY_KINDS
 from marketplace.ledger.models import LedgerBalance, LedgerEntry, LedgerPosting
 from marketplace.ledger.posting import account_id_of
 from marketplace.platform.errors import InvalidInput
@@ -27,6 +28,11 @@ class StatementLine:
     created_at: datetime
     amount: int
     balance_after: int
+
+    @property
+    def what(self) -> str:
+        """The line's kind in the reader's words (never the code)."""
+        return ENTRY_KINDS(self.kind)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from marketplace.orgs.models import OrgKind, Role
+from marketplace.orgs.models import ORG_KINDS, Role
 from marketplace.orgs.service import districts
 from marketplace.web.names import name_choices
 
@@ -15,12 +15,7 @@ def district_choices():
 
 
 def kind_choices():
-    return [
-        (OrgKind.CHARITY.value, _l("Charity")),
-        (OrgKind.FIRM.value, _l("Caring firm (爱心企业)")),
-        (OrgKind.SOCIAL_WORK_STATION.value, _l("Social-work station (社工站)")),
-        (OrgKind.VOLUNTEER_TEAM.value, _l("Volunteer team")),
-    ]
+    return ORG_KINDS.choices()
 
 
 def role_choices():

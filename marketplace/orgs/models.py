@@ -4,11 +4,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
+from marketplace.platform.labels import Labels
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import UTCDateTime, one_of
 
@@ -32,6 +34,14 @@ class Role(enum.StrEnum):
     @property
     def rank(self) -> int:
         return list(Role).index(self)
+
+
+ORG_KINDS = Labels("organisation_kind", {
+    OrgKind.CHARITY: _l("Charity"), OrgKind.FIRM: _l("Caring firm (爱心企业)"),
+    OrgKind.SOCIAL_WORK_STATION: _l("Social-work station (社工站)"), OrgKind.VOLUNTEER_TEAM: _l("Volunteer team"),
+})
+ROLES = Labels("member_role", {Role.MEMBER: _l("Member"), Role.COORDINATOR: _l("Coordinator"), Role.STAFF: _l("Staff"),
+                               Role.FINANCE: _l("Finance"), Role.ADMIN: _l("Admin")})
 
 
 

@@ -8,8 +8,8 @@ from flask_login import login_required
 from marketplace.api.pagination import paginate
 from marketplace.auth.forms import EmptyForm
 from marketplace.orgs import service
-from marketplace.orgs.forms import OrganisationForm, district_choices, kind_choices, role_choices
-from marketplace.orgs.models import Organisation
+from marketplace.orgs.forms import OrganisationForm, district_choices, kind_choices
+from marketplace.orgs.models import ORG_KINDS, ROLES, Organisation
 from marketplace.orgs.policy import can
 from marketplace.platform.errors import DomainError
 from marketplace.platform.ids import id_arg
@@ -20,12 +20,12 @@ bp = Blueprint("orgs", __name__, url_prefix="/orgs")
 
 @bp.app_template_global()
 def kind_label(kind: str) -> str:
-    return str(dict(kind_choices()).get(kind, kind))
+    return ORG_KINDS(kind)
 
 
 @bp.app_template_global()
 def role_label(role: str) -> str:
-    return str(dict(role_choices()).get(role, role)).split(" (")[0].split("（")[0]
+    return ROLES(role)
 
 
 @bp.route("/")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,7 +84,9 @@ class Donation(db.Model):
         DonationStatus.CANCELLED: {DonationStatus.PENDING: "the provider saying it was paid after all"},
         DonationStatus.COMPLETED: {DonationStatus.REFUNDED: "a refund of the whole amount (provider or staff)"},
         DonationStatus.REFUNDED: {},
-    })
+    }, labels={"pending": _l("Waiting for payment"), "awaiting_second": _l("Waiting for a second person"),
+               "failed": _l("Payment failed"), "cancelled": _l("Cancelled"), "completed": _l("Received"),
+               "refunded": _l("Refunded")})
     checkout_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # Stripe Checkout Session id
     payment_intent_id: Mapped[str | None] = mapped_column(String(120), index=True)
     charge_id: Mapped[str | None] = mapped_column(String(120), index=True)

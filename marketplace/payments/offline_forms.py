@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from marketplace.auth.models import PublicDisplay
 from marketplace.payments.models import Provider
+from marketplace.web.dates import LocalDateField
 from marketplace.web.too_large import UploadField
 from marketplace.wishes.forms import YuanField, optional_id
 
@@ -31,7 +32,7 @@ class OfflineGiftForm(FlaskForm):
     firm_id = SelectField(_l("Given by a firm (optional)"), coerce=optional_id, choices=[])
     display = RadioField(_l("How the donor appears"), default=PublicDisplay.MASKED.value, choices=display_choices())
     reference = StringField(_l("Bank reference or cash slip number (optional)"), [Optional(), Length(max=120)])
-    received_on = DateField(_l("Date received"), [InputRequired(REQUIRED)],
+    received_on = LocalDateField(_l("Date received"), [InputRequired(REQUIRED)],
                             description=_l("The day the money reached the bank or the cash box; not in the future."))
     late_entry = BooleanField(_l("Late entry: the day received is in a closed period; book it in the open period"),
                               description=_l("Finance staff only. The gift and its receipt keep the day received."))

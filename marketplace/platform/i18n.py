@@ -1,15 +1,17 @@
 """Choose each request's language and format money, dates and hours for it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel import support
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Domain, format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale, ngettext
 
 from marketplace.auth.models import LOCALES
 from marketplace.platform.extensions import babel
+from marketplace.platform.labels import label, state_label
+from marketplace.platform.timeutil import local_date
 
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
@@ -85,6 +87,34 @@ def datetime_medium(value: datetime | None) -> str:
     return format_datetime(value, "medium") if value else ""
 
 
+# A day as people write it: 2026年12月5日 in Chinese, 5 Dec 2026 in English (never 2026-12-05).
+DATE_FORMATS = {"zh_CN": "long", "en": "d MMM y"}
+MONTH_FORMATS = {"zh_CN": "y年M月", "en": "MMM y"}
+
+
+def local_day(value: date | datetime | None) -> str:
+    """Format a day in the reader's language (a datetime is first read in the site's time zone)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = local_date(value)
+    return format_date(value, DATE_FORMATS[current_locale()])
+
+
+def month(value: date | str | None) -> str:
+    """Format a month ("2026-12" or a date) as 2026年12月 / Dec 2026."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date(int(value[:4]), int(value[5:7]), 1)
+    return format_date(value, MONTH_FORMATS[current_locale()])
+
+
+def number(value: int | None) -> str:
+    """Format a count with the reader's digit grouping (12,345)."""
+    return "" if value is None else format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
@@ -92,5 +122,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["hours"] = hours
     app.jinja_env.filters["datetime"] = datetime_medium
+    app.jinja_env.filters.update(date=local_day, month=month, number=number)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals.update(label=label, state_label=state_label)

@@ -17,6 +17,7 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today
+from marketplace.web.dates import BAD_DATE, parse_day
 
 PLATFORM_ACCOUNTS = ("stripe_clearing", "bank")
 ORG_ACCOUNTS = ("bank",)
@@ -95,13 +96,11 @@ def period(start, end) -> tuple[date, date]:
 def _day(text, default: date, field: str, errors: dict) -> date:
     if text in (None, ""):
         return default
-    try:
-        if not isinstance(text, str) or len(text) != 10:
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[field] = [_l("Give a date as YYYY-MM-DD.")]
+    day = parse_day(text)
+    if day is None:
+        errors[field] = [BAD_DATE]
         return default
+    return day
 
 
 def as_id(value, big: bool = False) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -86,7 +87,9 @@ class StatementImport(db.Model):
         "done": {},
         "rejected": {},
         "failed": {},
-    })
+    }, labels={"queued": _l("Waiting to start"), "checking": _l("Checking the lines"), "importing": _l("Importing"),
+               "matching": _l("Matching"), "done": _l("Imported"), "rejected": _l("Refused: bad lines"),
+               "failed": _l("Failed")})
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     rows_new: Mapped[int] = mapped_column(Integer, default=0)
@@ -161,7 +164,8 @@ class CorrectionRequest(db.Model):
                       "rejected": "finance staff (the person who asked withdrawing it)"},
         "approved": {},
         "rejected": {},
-    })
+    }, labels={"requested": _l("Waiting for a second person"), "approved": _l("Approved"),
+               "rejected": _l("Rejected")})
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -20,6 +20,7 @@ from marketplace.platform.i18n import money
 from marketplace.reconciliation import imports, profiles, report, resolve
 from marketplace.reconciliation.books import account_of, books_for, period
 from marketplace.reconciliation.forms import ProfileForm, ResolveForm, RunForm, UploadForm
+from marketplace.reconciliation.labels import ACCOUNTS
 from marketplace.reconciliation.models import CorrectionRequest
 from marketplace.reconciliation.statement_files import problem
 from marketplace.web.forms import apply_errors
@@ -44,7 +45,7 @@ def reconciliation_problem(code: str) -> str:
 
 @bp.app_template_global()
 def account_label(purpose: str) -> str:
-    return {"stripe_clearing": _("Stripe clearing account"), "bank": _("Bank account")}.get(purpose, purpose)
+    return ACCOUNTS(purpose)
 
 
 @bp.route("/")

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     DateTimeLocalField,
     EmailField,
     IntegerField,
@@ -18,6 +17,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.platform.timeutil import from_local
+from marketplace.timebank.labels import CARE_SERVICES, CATEGORIES
+from marketplace.web.dates import LocalDateField
 from marketplace.web.too_large import UploadField
 
 REQUIRED = _l("This field is required.")
@@ -25,11 +26,7 @@ WHOLE = _l("Enter a whole number.")
 
 
 def category_choices():
-    return [
-        ("elderly_care", _l("Elderly care")), ("children", _l("Children")), ("community", _l("Community")),
-        ("environment", _l("Environment")), ("disability", _l("Disability support")),
-        ("poverty_relief", _l("Poverty relief")), ("emergency", _l("Emergency")), ("other", _l("Other")),
-    ]
+    return CATEGORIES.choices()
 
 
 def to_utc(local: datetime | None) -> datetime | None:
@@ -73,18 +70,14 @@ class GiveHoursForm(FlaskForm):
 
 class HourReportForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
-    served_on = DateField(_l("Date of service"), [InputRequired(REQUIRED)])
+    served_on = LocalDateField(_l("Date of service"), [InputRequired(REQUIRED)])
     minutes = IntegerField(_l("Minutes served"), [InputRequired(WHOLE), NumberRange(1, 1440)])
     description = TextAreaField(_l("What you did"), [InputRequired(REQUIRED), Length(max=1000)])
     evidence = UploadField(_l("Evidence (photo or PDF, up to 5 MB)"))
 
 
 def service_choices():
-    return [
-        ("home_visit", _l("Home visit")), ("meal_delivery", _l("Meal delivery")),
-        ("hospital_escort", _l("Escort to hospital")), ("cleaning", _l("Cleaning")),
-        ("shopping", _l("Shopping")), ("companionship", _l("Companionship")), ("other", _l("Other")),
-    ]
+    return CARE_SERVICES.choices()
 
 
 class CareForm(FlaskForm):
@@ -113,8 +106,8 @@ class PoolForm(FlaskForm):
 
 
 class SpotCheckForm(FlaskForm):
-    period_start = DateField(_l("From"), [InputRequired(REQUIRED)])
-    period_end = DateField(_l("To"), [InputRequired(REQUIRED)])
+    period_start = LocalDateField(_l("From"), [InputRequired(REQUIRED)])
+    period_end = LocalDateField(_l("To"), [InputRequired(REQUIRED)])
     size = IntegerField(_l("How many to check"), [InputRequired(WHOLE), NumberRange(1, 500)], default=10)
 
 

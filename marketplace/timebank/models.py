@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -103,7 +104,7 @@ class Signup(db.Model):
         SignupStatus.CANCELLED: {
             SignupStatus.CONFIRMED: "the volunteer signing up again while places are left",
             SignupStatus.WAITLISTED: "the volunteer signing up again when the activity is full"},
-    })
+    }, labels={"confirmed": _l("Has a place"), "waitlisted": _l("On the waitlist"), "cancelled": _l("Cancelled")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -113,6 +114,8 @@ class Signup(db.Model):
 
 
 # The one review of volunteered hours (hours/review.py), for attendance and hour reports alike.
+REVIEW_LABELS = {"pending": _l("Waiting for review"), "approved": _l("Approved"), "rejected": _l("Rejected"),
+                 "reversed": _l("Reversed")}
 REVIEW_MOVES = {
     ReviewStatus.PENDING: {
         ReviewStatus.APPROVED: "a coordinator other than the volunteer (hours credited)",
@@ -143,7 +146,7 @@ class Attendance(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
     machine = Machine("attendance", "A volunteer's attendance at an activity, reviewed for hours.", start={
         ReviewStatus.PENDING: "a volunteer scanning in, or a coordinator entering attendance by hand",
-    }, moves=REVIEW_MOVES)
+    }, moves=REVIEW_MOVES, labels=REVIEW_LABELS)
     minutes_granted: Mapped[int | None] = mapped_column(Integer)
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -174,7 +177,7 @@ class HourReport(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
     machine = Machine("hour_report", "Hours a volunteer reports for service outside an activity.", start={
         ReviewStatus.PENDING: "a volunteer reporting hours",
-    }, moves=REVIEW_MOVES)
+    }, moves=REVIEW_MOVES, labels=REVIEW_LABELS)
     review_note: Mapped[str] = mapped_column(String(300), default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

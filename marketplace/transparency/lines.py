@@ -21,6 +21,7 @@ from marketplace.payments.models import Donation
 from marketplace.payments.receipts import donor_shown
 from marketplace.platform.errors import DomainError, InvalidInput
 from marketplace.platform.extensions import db
+from marketplace.platform.labels import Labels
 from marketplace.wishes.models import Cancellation, Listing
 
 PER_PAGE = 50
@@ -85,6 +86,12 @@ GIFT_CAUSES = (CauseKind.DONATION, CauseKind.REFUND, CauseKind.FEE, CauseKind.EX
 KINDS = {CauseKind.DONATION: "donation", CauseKind.REFUND: "refund", CauseKind.DISBURSEMENT: "disbursement",
          CauseKind.FEE: "fee", CauseKind.REVERSAL: "correction", CauseKind.EXCESS: "excess",
          CauseKind.REALLOCATION: "reallocation"}
+LINE_KINDS = Labels("public_line_kind", {
+    "donation": _l("Gift"), "refund": _l("Refund"), "disbursement": _l("Payment out"),
+    "fee": _l("Payment provider's fee"), "correction": _l("Correction"),
+    "excess": _l("Gift beyond the budget, to the community fund"), "reallocation": _l("Moved: wish or need cancelled"),
+    "other": _l("Other"),
+})
 
 
 def describe(rows: list[ledger_queries.PostingLine], fund_by_account: dict[int, Fund]) -> list[PublicLine]:

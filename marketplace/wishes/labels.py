@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from marketplace.platform.labels import Labels
 from marketplace.wishes.lifecycle import status_label
-from marketplace.wishes.models import AgeBand, FundingSource, HouseholdCategory, ListingKind
+from marketplace.wishes.models import AgeBand, ClaimMethod, FundingSource, HouseholdCategory, ListingKind
 
-CATEGORIES = {
+CATEGORIES = Labels("household_category", {
     HouseholdCategory.MINIMUM_LIVING: _l("Minimum living allowance (低保)"),
     HouseholdCategory.EXTREME_POVERTY: _l("Extreme poverty (特困)"),
     HouseholdCategory.NEAR_POVERTY: _l("Near poverty (低边)"),
@@ -16,20 +17,21 @@ CATEGORIES = {
     HouseholdCategory.CHILD_IN_DIFFICULTY: _l("Child in difficulty (困境儿童)"),
     HouseholdCategory.ELDERLY_ALONE: _l("Elderly living alone (独居老人)"),
     HouseholdCategory.DISABILITY: _l("Disability (残疾)"),
-}
-AGE_BANDS = {AgeBand.CHILD: _l("Under 18"), AgeBand.ADULT: _l("18 to 59"), AgeBand.OLDER: _l("60 to 79"),
-             AgeBand.ELDERLY: _l("80 and over")}
-KINDS = {ListingKind.WISH: _l("Micro-wish"), ListingKind.HOUSEHOLD_NEED: _l("Household need"),
-         ListingKind.SERVICE_NEED: _l("Service need")}
-SOURCES = {FundingSource.GOVERNMENT: _l("Government subsidy"), FundingSource.FIRM: _l("Firms"),
-           FundingSource.CHARITY: _l("Charity"), FundingSource.FAMILY: _l("The family"),
-           FundingSource.DONOR: _l("Individual donors")}
-LIGHT_NAMES = {"red": _l("Red"), "yellow": _l("Yellow"), "green": _l("Green")}
+})
+AGE_BANDS = Labels("age_band", {AgeBand.CHILD: _l("Under 18"), AgeBand.ADULT: _l("18 to 59"),
+                                AgeBand.OLDER: _l("60 to 79"), AgeBand.ELDERLY: _l("80 and over")})
+KINDS = Labels("listing_kind", {ListingKind.WISH: _l("Micro-wish"), ListingKind.HOUSEHOLD_NEED: _l("Household need"),
+                                ListingKind.SERVICE_NEED: _l("Service need")})
+SOURCES = Labels("funding_source", {FundingSource.GOVERNMENT: _l("Government subsidy"), FundingSource.FIRM: _l("Firms"),
+                                    FundingSource.CHARITY: _l("Charity"), FundingSource.FAMILY: _l("The family"),
+                                    FundingSource.DONOR: _l("Individual donors")})
+LIGHT_NAMES = Labels("light", {"red": _l("Red"), "yellow": _l("Yellow"), "green": _l("Green")})
+CLAIM_METHODS = Labels("claim_method", {ClaimMethod.IN_KIND: _l("In kind"), ClaimMethod.MONEY: _l("By money")})
 
 
-def choices(labels: dict) -> list[tuple[str, str]]:
+def choices(labels: Labels) -> list[tuple[str, str]]:
     """Return (value, label) pairs for a form's select field."""
-    return [(key.value, str(label)) for key, label in labels.items()]
+    return [(code, str(label)) for code, label in labels.choices()]
 
 
 def register(bp: Blueprint) -> None:
@@ -37,5 +39,5 @@ def register(bp: Blueprint) -> None:
     listing_status and light_name."""
     for name, labels in (("category_name", CATEGORIES), ("age_band_name", AGE_BANDS), ("kind_name", KINDS),
                          ("source_name", SOURCES), ("light_name", LIGHT_NAMES)):
-        bp.add_app_template_global(lambda code, labels=labels: str(labels.get(code, code)), name)
+        bp.add_app_template_global(labels, name)
     bp.add_app_template_global(status_label, "listing_status")

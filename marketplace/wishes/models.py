@@ -144,7 +144,9 @@ class Beneficiary(db.Model):
         "unverified": {"verified": "staff other than who registered it, after a visit"},
         "verified": {"verified": "staff other than who registered it, re-verifying before it falls due"},
         "overdue": {"verified": "staff other than who registered it, re-verifying after a visit"},
-    }, column=None, state_of=lambda household: household.verification)
+    }, column=None, state_of=lambda household: household.verification,
+        labels={"unverified": _l("Not verified yet"), "verified": _l("Verified"),
+                "overdue": _l("Re-verification overdue")})
 
     organisation: Mapped[Organisation] = relationship()
     district: Mapped[District] = relationship()
@@ -343,7 +345,8 @@ class WishClaim(db.Model):
         ClaimStatus.EXPIRED: {},
         ClaimStatus.FULFILLED: {},
         ClaimStatus.CANCELLED: {},
-    })
+    }, labels={"active": _l("Claimed, being fulfilled"), "released": _l("The claim was released"),
+               "expired": _l("The claim ran out of time"), "fulfilled": _l("Delivered"), "cancelled": _l("Cancelled")})
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -379,7 +382,8 @@ class Pledge(db.Model):
         PledgeStatus.PAID: {PledgeStatus.CANCELLED: "its gift refunded in full"},
         PledgeStatus.WITHDRAWN: {},
         PledgeStatus.CANCELLED: {},
-    })
+    }, labels={"active": _l("Promised"), "paid": _l("Paid"), "withdrawn": _l("Withdrawn"),
+               "cancelled": _l("Cancelled")})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -423,7 +427,8 @@ class Cancellation(db.Model):
                        CancellationStatus.REJECTED: "finance staff"},
         CancellationStatus.CONFIRMED: {},
         CancellationStatus.REJECTED: {},
-    })
+    }, labels={"proposed": _l("Proposed, waiting for a second person"), "confirmed": _l("Confirmed"),
+               "rejected": _l("Rejected")})
     amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)  # refunded or moved, once confirmed
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

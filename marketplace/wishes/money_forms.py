@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from marketplace.web.dates import LocalDateField
 from marketplace.wishes import labels
 from marketplace.wishes.forms import YuanField
 from marketplace.wishes.models import CancellationAction
@@ -42,7 +43,7 @@ class DecideForm(FlaskForm):
 
 class ShareForm(FlaskForm):
     source = SelectField(_l("Received from"), [InputRequired(REQUIRED)], choices=lambda: [
-        (s, str(labels.SOURCES[s])) for s in ("government", "charity", "family")])
+        (s, labels.SOURCES(s)) for s in ("government", "charity", "family")])
     amount = YuanField(_l("Amount received (yuan)"), [InputRequired(REQUIRED)])
-    received_on = DateField(_l("Day the money arrived"), [InputRequired(REQUIRED)])
+    received_on = LocalDateField(_l("Day the money arrived"), [InputRequired(REQUIRED)])
     reference = StringField(_l("Reference (optional)"), [Optional(), Length(max=120)])

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     FieldList,
     Form,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from marketplace.web.dates import LocalDateField
 from marketplace.web.too_large import UploadField
 from marketplace.wishes import labels
 from marketplace.wishes.forms import YuanField
@@ -62,7 +62,7 @@ class HouseholdForm(FlaskForm):
     id_number = StringField(_l("ID number (private, optional)"), [Optional(), Length(max=32)])
     address = StringField(_l("Address (private, optional)"), [Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes (private, optional)"), [Optional(), Length(max=5000)])
-    consent_on = DateField(_l("Date consent was given"), [InputRequired(REQUIRED)])
+    consent_on = LocalDateField(_l("Date consent was given"), [InputRequired(REQUIRED)])
     consent_scope = StringField(_l("What the household agreed to"), [InputRequired(REQUIRED), Length(max=300)],
                                 description=_l("For example: publish a micro-wish with a pseudonym and a photo."))
 
@@ -126,4 +126,4 @@ def page_arg(last: int = 10_000) -> int:
 
 def light_choices() -> list[tuple[str, str]]:
     """Return (light, name) pairs, red first, for the filters."""
-    return [(light, str(labels.LIGHT_NAMES[light])) for light in ("red", "yellow", "green")]
+    return [(light, labels.LIGHT_NAMES(light)) for light in ("red", "yellow", "green")]

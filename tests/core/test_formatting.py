@@ -30,3 +30,27 @@ def test_dates_follow_the_locale(app):
     assert "Nov" in english and "2026" in english
     assert "2026年11月22日" in chinese
     assert "16:30" in chinese  # shown in Guangzhou time (UTC+8)
+
+
+@pytest.mark.parametrize("locale,day,month_text", [("en", "5 Dec 2026", "Dec 2026"),
+                                                   ("zh_CN", "2026年12月5日", "2026年12月")])
+def test_days_and_months_read_as_people_write_them(app, locale, day, month_text):
+    from datetime import date
+
+    from marketplace.platform.i18n import local_day, month
+
+    with app.test_request_context(), force_locale(locale):
+        assert local_day(date(2026, 12, 5)) == day
+        assert local_day(datetime(2026, 12, 4, 17, 0, tzinfo=UTC)) == day  # 01:00 on the 5th in Guangzhou
+        assert month("2026-12") == month_text
+
+
+def test_templates_format_days_with_the_filter_not_by_hand():
+    """No page prints a raw ISO day: `.isoformat()` and strftime are for links and inputs only."""
+    import re
+    from pathlib import Path
+
+    shown = re.compile(r">\s*\{\{[^}]*(isoformat\(\)|strftime)[^}]*\}\}")
+    found = [f"{path.name}: {line.strip()[:80]}" for path in Path("templates").rglob("*.html")
+             for line in path.read_text(encoding="utf-8").splitlines() if shown.search(line)]
+    assert not found, found

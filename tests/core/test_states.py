@@ -44,7 +44,7 @@ def test_a_refused_move_raises_a_translated_error_and_writes_nothing(batch):
         ImportBatch.machine.move(batch, "posted", None, "skipping the check")
     assert refused.value.status == 409
     with force_locale("zh_CN"):
-        assert str(refused.value.message) == "不能从“checking”改为“posted”。"
+        assert str(refused.value.message) == "不能从“正在逐行检查”改为“已入账”。"  # states in words, not codes
     db.session.commit()
     assert db.session.get(ImportBatch, batch.id, populate_existing=True).status == "checking"
     assert len(_changes(batch.id)) == 1  # only its start

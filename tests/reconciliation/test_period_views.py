@@ -2,6 +2,7 @@
 import io
 from datetime import timedelta
 
+from babel.dates import format_date
 from sqlalchemy import func, select
 
 from marketplace.ledger.causes import Cause
@@ -16,6 +17,11 @@ from tests.reconciliation.test_periods import last_month_end, month_of
 charity = period_world.charity  # the fixture: a charity with staff, a member, an outsider, an admin and a fund
 
 PDF = REAL_PDF  # uploads are parsed: a real one-page PDF
+
+
+def shown(day) -> str:
+    """A day as the English pages write it (5 Dec 2026)."""
+    return format_date(day, "d MMM y", locale="en")
 
 
 def closes() -> int:
@@ -36,11 +42,11 @@ def test_staff_review_then_confirm_a_close(client, auth, charity):
     review = auth.post(url, {"month": month, "note": "reconciled"}, form_page=url)
     assert review.status_code == 200
     text = review.get_data(as_text=True)
-    assert "Confirm the close" in text and last_month_end().isoformat() in text and closes() == 0
+    assert "Confirm the close" in text and shown(last_month_end()) in text and closes() == 0
     done = auth.post(url, {"month": month, "note": "reconciled", "confirm": "yes"}, form_page=url)
     assert done.status_code == 302 and closes() == 1
     text = client.get(url).get_data(as_text=True)
-    assert f"The books are closed through {last_month_end().isoformat()}." in text and "reconciled" in text
+    assert f"The books are closed through {shown(last_month_end())}." in text and "reconciled" in text
     assert "会计小王" in text and "Every month that has ended is closed already." in text
 
 

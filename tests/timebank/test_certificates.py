@@ -206,7 +206,7 @@ def test_a_volunteer_downloads_the_certificate_as_a_pdf(client, auth, served):
     ("future", "The period cannot end in the future."),
     ("reversed", "The last day cannot come before the first."),
     ("empty", "This field is required."),
-    ("garbled", "Not a valid date value."),
+    ("garbled", "Enter a date such as 2026-12-05, 2026/12/5 or 2026年12月5日."),
 ])
 def test_a_bad_period_comes_back_with_the_reason(client, auth, served, form, message):
     today = certificates.local_today()

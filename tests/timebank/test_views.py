@@ -9,6 +9,7 @@ from sqlalchemy import select
 from marketplace.ledger import service as ledger
 from marketplace.ledger.causes import Cause
 from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today
 from marketplace.timebank.activities import service
 from marketplace.timebank.models import Activity, Attendance, HourReport
 from tests.timebank.test_savings import PDF
@@ -210,3 +211,39 @@ def test_the_manage_page_refreshes_its_codes_without_losing_a_review_being_typed
     head = page.split("</head>")[0]
     assert "js/refresh.js" in head and 'data-seconds="180"' in head
     assert '<meta http-equiv="refresh"' not in head.replace('<noscript><meta http-equiv="refresh"', "")
+
+
+def test_hour_history_is_newest_first_in_plain_words_with_a_running_balance(client, auth, saved, create_user):
+    create_user(email="family@example.org")
+    auth.login(saved.email)
+    auth.post("/timebank/give", {"email": "family@example.org", "minutes": "90", "key": "h1", "confirmed": "1"},
+              form_page="/timebank/give")
+    page = client.get("/timebank/my").get_data(as_text=True)
+    history = page[page.index(">History<"):]
+    rows = re.findall(r"<tr>(.*?)</tr>", history, re.S)[1:3]
+    assert "Hours given to family" in rows[0] and "8 h 30 min" in rows[0]  # newest first, balance after it
+    assert "Hours for an activity" in rows[1] and "长者探访" in rows[1] and "10 h" in rows[1]
+    assert "hours.gift" not in page and "hours.attendance" not in page
+    day = local_today()
+    assert f"{day.day} {day.strftime('%b')} {day.year}" in rows[0]  # 5 Dec 2026, not 2026-12-05
+
+
+def test_a_day_typed_the_chinese_way_is_read_and_a_bad_one_is_kept(client, auth, team, create_user):
+    from marketplace.orgs.models import Membership
+
+    volunteer = create_user(email="typist@example.org")
+    db.session.add(Membership(organisation_id=team.org.id, user_id=volunteer.id, role="member"))
+    db.session.commit()
+    auth.login("typist@example.org")
+    today = local_today()
+    fields = {"organisation_id": str(team.org.id), "minutes": "60", "description": "读报"}
+    bad = auth.post("/timebank/hour-reports/new", {**fields, "served_on": "2026年13月5日",
+                                                   "evidence": (io.BytesIO(PDF), "a.pdf")},
+                    form_page="/timebank/hour-reports/new", content_type="multipart/form-data")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Enter a date such as 2026-12-05" in text and 'value="2026年13月5日"' in text
+    typed = f"{today.year}年{today.month}月{today.day}日"
+    good = auth.post("/timebank/hour-reports/new",
+                     {**fields, "served_on": typed, "evidence": (io.BytesIO(PDF), "a.pdf")},
+                     form_page="/timebank/hour-reports/new", content_type="multipart/form-data")
+    assert good.status_code == 302 and db.session.scalar(select(HourReport.served_on)) == today

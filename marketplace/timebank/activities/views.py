@@ -30,6 +30,7 @@ from marketplace.timebank.forms import (
     category_choices,
     to_utc,
 )
+from marketplace.timebank.labels import CATEGORIES
 from marketplace.timebank.models import Activity, Attendance, Signup, SignupStatus
 from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
@@ -39,7 +40,7 @@ bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
 @bp.app_template_global()
 def category_label(category: str) -> str:
-    return str(dict(category_choices()).get(category, category))
+    return CATEGORIES(category)
 
 
 @bp.route("/")

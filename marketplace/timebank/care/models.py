@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,7 +58,8 @@ class CareRequest(db.Model):
         CareStatus.DONE: {},
         CareStatus.SETTLED: {},
         CareStatus.CANCELLED: {},
-    })
+    }, labels={"open": _l("Waiting for a volunteer"), "accepted": _l("A volunteer is coming"), "done": _l("Given"),
+               "disputed": _l("Being settled"), "settled": _l("Paid"), "cancelled": _l("Cancelled")})
     hold_id: Mapped[int] = mapped_column(ForeignKey("ledger_hold.id"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     minutes_paid: Mapped[int | None] = mapped_column(Integer)

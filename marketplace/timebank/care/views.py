@@ -19,21 +19,20 @@ from marketplace.platform.ids import id_arg
 from marketplace.timebank.activities.views import bp
 from marketplace.timebank.care import service as care
 from marketplace.timebank.care.models import CareRequest
-from marketplace.timebank.forms import CareForm, DisputeForm, PoolForm, SettleForm, service_choices, to_utc
+from marketplace.timebank.forms import CareForm, DisputeForm, PoolForm, SettleForm, to_utc
+from marketplace.timebank.labels import CARE_SERVICES
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 from marketplace.web.names import name_choices
 
 
 @bp.app_template_global()
 def service_label(service: str) -> str:
-    return str(dict(service_choices()).get(service, service))
+    return CARE_SERVICES(service)
 
 
 @bp.app_template_global()
 def care_status(status: str) -> str:
-    return {"open": _("Waiting for a volunteer"), "accepted": _("A volunteer is coming"),
-            "done": _("Given"), "disputed": _("Being settled"), "settled": _("Paid"),
-            "cancelled": _("Cancelled")}.get(status, status)
+    return CareRequest.machine.label(status)
 
 
 @bp.route("/care")

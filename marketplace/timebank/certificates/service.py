@@ -26,6 +26,7 @@ from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.certificates.content import ISSUED_AT_FORMAT
 from marketplace.timebank.certificates.pdf import render
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
+from marketplace.timebank.labels import CARE_SERVICES
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourReport, ReviewStatus
 from marketplace.web.pdf import bilingual
 
@@ -189,9 +190,6 @@ def _import_rows(user: User, start: date, end: date) -> list[dict]:
 
 def _care_rows(user: User, start: date, end: date) -> list[dict]:
     """Care given to a member and paid in their hours: service for others (the payer's side never is)."""
-    from marketplace.timebank.forms import service_choices
-
-    labels = dict(service_choices())
     found = db.session.execute(
         select(CareRequest.scheduled_at, CareRequest.service, CareRequest.minutes_paid, Organisation.name_zh,
                Organisation.name_en)
@@ -199,7 +197,7 @@ def _care_rows(user: User, start: date, end: date) -> list[dict]:
         .where(CareRequest.provider_id == user.id, CareRequest.entry_id.is_not(None), CareRequest.minutes_paid > 0,
                _not_reversed(CareRequest.entry_id), CareRequest.scheduled_at >= day_start(start),
                CareRequest.scheduled_at < day_start(end, 1)))
-    return [_row("care", local_date(at), bilingual(labels.get(service, service)), minutes, zh, en)
+    return [_row("care", local_date(at), bilingual(CARE_SERVICES.words.get(service, service)), minutes, zh, en)
             for at, service, minutes, zh, en in found]
 
 

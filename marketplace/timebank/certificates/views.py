@@ -6,7 +6,6 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField
 from wtforms.validators import InputRequired
 
 from marketplace.platform.errors import DomainError
@@ -14,6 +13,7 @@ from marketplace.platform.i18n import current_locale
 from marketplace.timebank.certificates import service as certificates
 from marketplace.timebank.certificates.content import issued_on
 from marketplace.timebank.certificates.pdf import grouped
+from marketplace.web.dates import LocalDateField
 from marketplace.web.forms import apply_errors
 from marketplace.web.pdf import font_path
 
@@ -23,8 +23,8 @@ bp = Blueprint("certificates", __name__)
 class CertificateForm(FlaskForm):
     """The period to certify (shape only: the service checks the rules)."""
 
-    period_start = DateField(_l("First day"), [InputRequired(_l("This field is required."))])
-    period_end = DateField(_l("Last day"), [InputRequired(_l("This field is required."))])
+    period_start = LocalDateField(_l("First day"), [InputRequired(_l("This field is required."))])
+    period_end = LocalDateField(_l("Last day"), [InputRequired(_l("This field is required."))])
 
 
 @bp.route("/timebank/certificates", methods=["GET", "POST"])

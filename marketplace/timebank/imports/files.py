@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from marketplace.platform.errors import InvalidInput
 from marketplace.web import uploads
+from marketplace.web.dates import parse_day
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -201,18 +202,13 @@ def _xlsx_template(headers: tuple[str, ...], locale: str) -> bytes:
 
 
 def as_date(value) -> date | None:
-    """Read a date cell: a date or datetime from XLSX, or text YYYY-MM-DD (also YYYY/M/D)."""
+    """Read a date cell: a date or datetime from XLSX, or a day as people write it (`web.dates.parse_day`)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    match = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?", str(value))
-    if match is None:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
+    text = re.sub(r"[ T]0{1,2}:00(?::00)?$", "", str(value).strip())  # a spreadsheet's midnight time
+    return parse_day(text)
 
 
 def as_time(value) -> int | None:

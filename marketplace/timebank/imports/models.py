@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,7 +34,8 @@ class ImportBatch(db.Model):
                     "checked": "a posting that failed or whose job stopped (it can be confirmed again)"},
         "failed": {},
         "posted": {},
-    })
+    }, labels={"checking": _l("Checking the rows"), "checked": _l("Checked: waiting for confirmation"),
+               "posting": _l("Posting the valid rows"), "posted": _l("Posted"), "failed": _l("Could not be checked")})
     total_rows: Mapped[int] = mapped_column(Integer, default=0)
     done_rows: Mapped[int] = mapped_column(Integer, default=0)
     valid_rows: Mapped[int] = mapped_column(Integer, default=0)

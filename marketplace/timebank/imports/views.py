@@ -33,9 +33,7 @@ def import_error(error: dict) -> str:
 
 @bp.app_template_global()
 def import_status(status: str) -> str:
-    return {"checking": _("Checking the rows"), "checked": _("Checked: waiting for confirmation"),
-            "posting": _("Posting the valid rows"), "posted": _("Posted"),
-            "failed": _("Could not be checked")}.get(status, status)
+    return ImportBatch.machine.label(status)
 
 
 @bp.app_template_global()
