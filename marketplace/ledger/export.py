@@ -16,6 +16,7 @@ from marketplace.ledger.models import GENESIS_HASH as GENESIS_HASH  # the open d
 from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry, LedgerPosting
 from marketplace.ledger.purposes import PURPOSES, Unit
 from marketplace.ledger.verify import BATCH
+from marketplace.platform.spreadsheet import spreadsheet_safe
 
 FORMATS = ("csv", "json", "beancount")
 CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "v", "actor_id",
@@ -115,13 +116,6 @@ def _json(conn: Connection, since: date | None) -> Iterator[str]:
     for n, (entry, postings) in enumerate(_entries(conn, since)):
         yield ("," if n else "") + "\n" + json.dumps(entry_json(entry, postings), ensure_ascii=False)
     yield "\n]}\n"
-
-
-def spreadsheet_safe(value):
-    """Keep spreadsheet programs from running a text cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _csv(conn: Connection, since: date | None) -> Iterator[str]:

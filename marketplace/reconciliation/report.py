@@ -9,14 +9,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
 from marketplace.ledger import queries as ledger_queries
-from marketplace.ledger.export import spreadsheet_safe
+from marketplace.ledger.kinds import ENTRY_KINDS
 from marketplace.ledger.service import Account
 from marketplace.platform.extensions import db
+from marketplace.platform.spreadsheet import XlsxCells, spreadsheet_safe, yuan
+from marketplace.reconciliation.labels import ACCOUNTS, LINE_KINDS
 from marketplace.reconciliation.models import ReconciliationMatch, StatementLine
 
 PAGE = 50
@@ -116,63 +117,54 @@ def unmatched_postings(account: Account, start: date, end: date, after: int = 0,
 
 
 def xlsx(found: Figures, labels: dict) -> bytes:
-    """Write the report as a workbook (XlsxWriter in constant-memory mode, rows streamed page by page)."""
+    """Write the report as a workbook (XlsxWriter in constant-memory mode, rows streamed page by page):
+    days as dates, yuan as ¥ numbers, kinds in words."""
     import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"constant_memory": True})
-    bold, yuan = book.add_format({"bold": True}), book.add_format({"num_format": "#,##0.00"})
+    cells = XlsxCells(book)
     summary = book.add_worksheet(labels["summary"][:31])
-    rows = [(labels["account"], found.account.purpose), (labels["start"], found.start.isoformat()),
-            (labels["end"], found.end.isoformat())]
+    rows = [(labels["account"], ACCOUNTS(found.account.purpose)), (labels["start"], found.start),
+            (labels["end"], found.end)]
     for name, side in ((labels["statement"], found.statement), (labels["ledger"], found.ledger)):
-        rows += [(f"{name}: {labels['count']}", side.count), (f"{name}: {labels['total']}", _yuan(side.total)),
+        rows += [(f"{name}: {labels['count']}", side.count), (f"{name}: {labels['total']}", yuan(side.total)),
                  (f"{name}: {labels['matched']}", side.matched_count),
-                 (f"{name}: {labels['matched_total']}", _yuan(side.matched_total)),
+                 (f"{name}: {labels['matched_total']}", yuan(side.matched_total)),
                  (f"{name}: {labels['unmatched']}", side.unmatched_count),
-                 (f"{name}: {labels['unmatched_total']}", _yuan(side.unmatched_total))]
-    rows.append((labels["difference"], _yuan(found.difference)))
+                 (f"{name}: {labels['unmatched_total']}", yuan(side.unmatched_total))]
+    rows.append((labels["difference"], yuan(found.difference)))
     for key, value in found.clearing.items():
-        rows.append((labels["difference_clearing" if key == "difference" else key], _yuan(value)))
+        rows.append((labels["difference_clearing" if key == "difference" else key], yuan(value)))
     for r, (name, value) in enumerate(rows):
-        summary.write_string(r, 0, spreadsheet_safe(str(name)), bold)
-        _cell(summary, r, 1, value, yuan)
-    _unmatched_sheet(book.add_worksheet(labels["unmatched_lines"][:31]), labels["line_columns"], bold, yuan,
+        summary.write_string(r, 0, spreadsheet_safe(str(name)), cells.bold)
+        cells.write(summary, r, 1, value)
+    summary.set_column(0, 0, 40)
+    summary.set_column(1, 1, 16)
+    _unmatched_sheet(book.add_worksheet(labels["unmatched_lines"][:31]), labels["line_columns"], cells,
                      lambda after: unmatched_lines(found.account, found.start, found.end, after, limit=1000),
-                     lambda line: (line.id, line.value_date.isoformat(), _yuan(line.amount_fen), line.kind,
+                     lambda line: (line.id, line.value_date, yuan(line.amount_fen), LINE_KINDS(line.kind),
                                    line.uid, line.reference, line.description))
-    _unmatched_sheet(book.add_worksheet(labels["unmatched_postings"][:31]), labels["posting_columns"], bold, yuan,
+    _unmatched_sheet(book.add_worksheet(labels["unmatched_postings"][:31]), labels["posting_columns"], cells,
                      lambda after: unmatched_postings(found.account, found.start, found.end, after, limit=1000),
-                     lambda posting: (posting.id, posting.effective_date.isoformat(), _yuan(posting.amount),
-                                      posting.kind, posting.memo))
+                     lambda posting: (posting.id, posting.effective_date, yuan(posting.amount),
+                                      ENTRY_KINDS(posting.kind), posting.memo))
     book.close()
     return out.getvalue()
 
 
-def _unmatched_sheet(sheet, columns, bold, yuan, page_after, cells) -> None:
+def _unmatched_sheet(sheet, columns, cells: XlsxCells, page_after, values) -> None:
     """Write a header, then every unmatched item, a page (`page_after(after)`) at a time."""
     for c, name in enumerate(columns):
-        sheet.write_string(0, c, name, bold)
+        sheet.write_string(0, c, name, cells.bold)
+    sheet.set_column(1, 2, 14)
     r, after = 1, 0
     while True:
         page, more = page_after(after)
         for item in page:
-            for c, value in enumerate(cells(item)):
-                _cell(sheet, r, c, value, yuan)
+            for c, value in enumerate(values(item)):
+                cells.write(sheet, r, c, value)
             r += 1
         if not more:
             return
         after = page[-1].id
-
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / 100
-
-
-def _cell(sheet, row: int, column: int, value, yuan_format) -> None:
-    if isinstance(value, Decimal):
-        sheet.write_number(row, column, value, yuan_format)
-    elif isinstance(value, int):
-        sheet.write_number(row, column, value)
-    else:
-        sheet.write_string(row, column, spreadsheet_safe(str(value)))

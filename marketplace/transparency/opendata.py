@@ -29,11 +29,11 @@ from marketplace.ledger.export import (
     actor_fields,
     entries_touching,
     entry_json,
-    spreadsheet_safe,
     totals_before,
 )
 from marketplace.ledger.purposes import Unit
 from marketplace.ledger.verify import snapshot
+from marketplace.platform.spreadsheet import spreadsheet_safe
 from marketplace.platform.timeutil import now_utc
 
 FORMAT_NAME = "goodhours-open-ledger"

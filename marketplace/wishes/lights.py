@@ -7,20 +7,26 @@ import io
 from collections.abc import Iterator
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from config import settings
 from marketplace.auth.models import User
-from marketplace.orgs.models import Membership, Organisation, Role
+from marketplace.orgs.models import District, Membership, Organisation, Role
 from marketplace.platform.errors import Forbidden
 from marketplace.platform.extensions import db
+from marketplace.platform.spreadsheet import BOM, local_moment, spreadsheet_safe, yuan
 from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.web.names import local_name
+from marketplace.wishes.labels import CATEGORIES, KINDS, LIGHT_NAMES
 from marketplace.wishes.models import Beneficiary, Listing, ListingStatus
 
 S = ListingStatus
 LIGHTS = ("red", "yellow", "green")
 ON_BOARD = [s.value for s in (S.SUBMITTED, S.VERIFIED, S.PUBLISHED, S.CLAIMED, S.FULFILLED, S.EXPIRED)]
 BOARD_PAGE = 100
+CSV_HEADINGS = (_l("Code"), _l("Kind"), _l("Status"), _l("Light"), _l("Organisation"), _l("District"),
+                _l("Category"), _l("Title"), _l("Value (yuan)"), _l("Status since"), _l("Claim deadline"))
 
 
 def listing_light(now=None):
@@ -114,28 +120,26 @@ def households(user: User, organisation_id: int, light=None) -> list[tuple[Benef
 
 
 def board_csv(user: User, **filters) -> Iterator[str]:
-    """Yield the board as CSV lines (UTF-8 with BOM for Excel); public fields only."""
-    yield "\ufeff"
+    """Yield the board as CSV lines (UTF-8 with BOM for Excel) in the reader's words; public fields only."""
+    yield BOM
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["code", "kind", "status", "light", "organisation_id", "district_id", "category", "title",
-                     "value_fen", "status_changed_at", "claim_deadline_at"])
+    writer.writerow([str(heading) for heading in CSV_HEADINGS])
+    orgs = {o.id: local_name(o) for o in db.session.scalars(select(Organisation).where(
+        Organisation.id.in_(visible_orgs(user))))}
+    districts = {d.id: local_name(d) for d in db.session.scalars(select(District))}
     offset = 0
     while True:
         rows = board(user, **filters, offset=offset, limit=1000)
         for listing, shade in rows:
-            writer.writerow([listing.public_code, listing.kind, listing.status, shade, listing.organisation_id,
-                             listing.district_id, listing.category, _safe(listing.title), listing.value_fen,
-                             listing.status_changed_at.isoformat(),
-                             listing.claim_deadline_at.isoformat() if listing.claim_deadline_at else ""])
+            writer.writerow([spreadsheet_safe(cell) for cell in (
+                listing.public_code, KINDS(listing.kind), Listing.machine.label(listing.status), LIGHT_NAMES(shade),
+                orgs.get(listing.organisation_id, ""), districts.get(listing.district_id, ""),
+                CATEGORIES(listing.category), listing.title, f"{yuan(listing.value_fen):.2f}",
+                local_moment(listing.status_changed_at), local_moment(listing.claim_deadline_at))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
         if len(rows) < 1000:
             return
         offset += 1000
-
-
-def _safe(cell: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

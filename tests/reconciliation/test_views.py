@@ -133,8 +133,12 @@ def test_the_report_page_and_its_xlsx_show_the_figures(client, auth, world, layo
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert summary["Statement: total"] == pytest.approx(298.0) and summary["Ledger: total"] == pytest.approx(411.0)
     assert summary["Statement: unmatched lines"] == 1 and summary["Ledger: unmatched total"] == pytest.approx(111.0)
+    assert summary["Account"] == "Bank account" and summary["From"].date() == local_today()  # words, real dates
     lines = list(book.worksheets[1].iter_rows(values_only=True))
     assert len(lines) == 2 and lines[1][2] == pytest.approx(-2.0) and lines[1][6] == "'=HYPERLINK(1)"
+    assert lines[1][1].date() == local_today() and lines[1][3] == "Bank movement"
+    amount = book.worksheets[1].cell(row=2, column=3)
+    assert amount.data_type == "n" and "¥" in amount.number_format and book.worksheets[1].cell(row=2, column=2).is_date
 
 
 def test_a_bad_period_is_a_clear_422(client, auth, world):

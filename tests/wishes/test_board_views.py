@@ -114,9 +114,13 @@ def test_the_csv_export_has_a_bom_a_header_the_rows_and_no_private_field(client,
     assert body.startswith(b"\xef\xbb\xbf")
     text = body.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("code,kind,status,light,organisation_id")
+    assert lines[0] == ("Code,Kind,Status,Light,Organisation,District,Category,Title,Value (yuan),Status since,"
+                        "Claim deadline")  # headings and codes in the reader's words
     assert len(lines) == 1 + len(aged)
-    assert any(line.startswith(f"{aged['red'].public_code},wish,published,red,") for line in lines)
+    red = next(line for line in lines if line.startswith(aged["red"].public_code))
+    assert red.startswith(f"{aged['red'].public_code},Micro-wish,Looking for help,Red,")
+    assert re.search(r",\d{4}-\d\d-\d\d \d\d:\d\d,", red) and "T" not in red.split(",")[-2]  # local, readable
+    assert station.org.name_en in red
     assert aged["due_soon"].public_code in text and "认领快到期限" in text
     for marker in PRIVATE.values():
         assert marker not in text

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from flask_babel import force_locale
+
 from marketplace.platform.errors import Forbidden
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today, now_utc
@@ -130,17 +132,21 @@ def test_households_are_red_when_reverification_is_overdue_and_yellow_when_unhel
     assert lights.households(station.donor, station.org.id) == []
 
 
-def test_the_csv_has_public_fields_only_and_no_formulas(station, create_listing, create_household):
+def test_the_csv_has_public_fields_only_and_no_formulas(app, station, create_listing, create_household):
     household = create_household(pseudonym="=HYPERLINK(\"http://evil\")")
     create_listing(household=household, title="=1+2", story=PRIVATE["notes"])
     create_listing(title="@SUM(A1)")
     create_listing(title="-cmd|' /C calc'!A0")
-    text = "".join(lights.board_csv(station.worker))
+    with app.test_request_context(), force_locale("en"):
+        text = "".join(lights.board_csv(station.worker))
     assert text.startswith("\ufeff")
     for marker in [*PRIVATE.values(), "HYPERLINK", "奶奶的被子太薄了"]:
         assert marker not in text
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][:4] == ["code", "kind", "status", "light"] and len(rows) == 4
+    assert rows[0][:4] == ["Code", "Kind", "Status", "Light"] and len(rows) == 4
     titles = {row[7] for row in rows[1:]}
     assert titles == {"'=1+2", "'@SUM(A1)", "'-cmd|' /C calc'!A0"}
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    with app.test_request_context(), force_locale("zh_CN"):
+        chinese = next(csv.reader(io.StringIO("".join(lights.board_csv(station.worker)).lstrip("\ufeff"))))
+    assert chinese[:4] == ["代码", "类型", "状态", "灯色"] and chinese[8] == "金额（元）"
