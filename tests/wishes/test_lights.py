@@ -4,7 +4,6 @@ import io
 from datetime import timedelta
 
 import pytest
-
 from flask_babel import force_locale
 
 from marketplace.platform.errors import Forbidden
