@@ -17,7 +17,7 @@ from marketplace.orgs.policy import can
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
-from marketplace.reconciliation import imports, profiles, report, resolve
+from marketplace.reconciliation import imports, profiles, report, resolve, wording
 from marketplace.reconciliation.books import account_of, books_for, period
 from marketplace.reconciliation.forms import ProfileForm, ResolveForm, RunForm, UploadForm
 from marketplace.reconciliation.labels import ACCOUNTS
@@ -138,9 +138,8 @@ def unmatched(org_id):
 def match(org_id):
     """Match the chosen statement line and ledger posting (equal amounts only)."""
     books = books_for(g.user, org_id)
-    return _resolve(books, lambda form: resolve.match_by_hand(g.user, books, form.line_id.data,
-                                                              form.posting_id.data),
-                    _("The line and the posting are matched."))
+    return _resolve(books, lambda form: wording.matched(resolve.match_by_hand(g.user, books, form.line_id.data,
+                                                                              form.posting_id.data)))
 
 
 @books_route("/correct", endpoint="correct", methods=["POST"])
@@ -153,12 +152,12 @@ def correct(org_id):
     def act(form):
         done["result"] = resolve.correct(g.user, books, form.line_id.data, form.reason.data)
 
-    response = _resolve(books, act, None)
+    response = _resolve(books, act)
     if isinstance(done.get("result"), CorrectionRequest):
         flash(_("The correction is above %(amount)s: it is posted when someone else approves it.",
                 amount=money(controls.second_person_above())), "success")
     elif "result" in done:
-        flash(_("The correcting entry is posted and matched to the line."), "success")
+        flash(_("A correcting entry is posted.") + " " + wording.matched(done["result"]), "success")
     return response
 
 
@@ -167,8 +166,8 @@ def correct(org_id):
 def approve_correction(org_id, request_id):
     """Approve a correction someone else asked for: it is posted and matched to its line."""
     books = books_for(g.user, org_id)
-    return _decide(books, lambda: resolve.approve_correction(g.user, books, request_id),
-                   _("The correction is approved, posted and matched to the line."))
+    return _decide(books, lambda: _("The correction is approved and posted.") + " "
+                   + wording.matched(resolve.approve_correction(g.user, books, request_id)))
 
 
 @books_route("/corrections/<int:request_id>/reject", endpoint="reject_correction", methods=["POST"])
@@ -176,8 +175,12 @@ def approve_correction(org_id, request_id):
 def reject_correction(org_id, request_id):
     """Refuse a waiting correction (or withdraw one's own); nothing is posted."""
     books = books_for(g.user, org_id)
-    return _decide(books, lambda: resolve.reject_correction(g.user, books, request_id),
-                   _("The correction is refused; nothing was posted."))
+
+    def refuse() -> str:
+        resolve.reject_correction(g.user, books, request_id)
+        return _("The correction is refused; nothing was posted.")
+
+    return _decide(books, refuse)
 
 
 @books_route("/report", endpoint="report")
@@ -260,12 +263,13 @@ def _unmatched_page(books, form, status: int = 200):
                            decide=ResolveForm(formdata=None)), status
 
 
-def _resolve(books, act, done: str):
+def _resolve(books, act):
+    """Run `act(form)`; a text it returns says what was done."""
     form = ResolveForm()
     _view_args(books)  # a bad account or period is refused before anything changes
     if form.validate_on_submit():
         try:
-            act(form)
+            done = act(form)
         except DomainError as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -276,15 +280,16 @@ def _resolve(books, act, done: str):
     return _unmatched_page(books, form, 422 if form.errors else 400)
 
 
-def _decide(books, act, done: str):
-    """Approve or refuse a waiting correction, then go back to the unmatched page with the outcome."""
+def _decide(books, act):
+    """Approve or refuse a waiting correction (`act()` returns what was done, in words), then go back to the
+    unmatched page with the outcome."""
     form = ResolveForm()
     _view_args(books)
     if not form.validate_on_submit():
         flash(_("Your form expired. Please try again."), "error")
         return redirect(url_for("reconciliation.unmatched", **books.url_args, **_period_args())), 400
     try:
-        act()
+        done = act()
     except DomainError as error:
         db.session.rollback()
         messages = [str(m) for ms in error.fields.values() for m in ms] or [str(error.message)]

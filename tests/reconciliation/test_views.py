@@ -2,7 +2,7 @@
 unmatched screen, read the report and its XLSX; other organisations' staff and anonymous users are refused."""
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
@@ -103,12 +103,18 @@ def test_the_unmatched_screen_matches_and_corrects(client, auth, world, layout):
     done = auth.post(f"{base}/match{query}", {"line_id": lines[30_000], "posting_id": posting_ids[0]},
                      form_page=f"{base}/unmatched{query}")
     assert done.status_code == 302
+    said = client.get(done.headers["Location"]).get_data(as_text=True)  # what happened, in plain words
+    day = datetime.strptime(old, "%Y-%m-%d")
+    assert (f"Bank movement of ¥300.00 on {day.day} {day.strftime('%b %Y')} is matched to gift {gift.public_code} "
+            "(Gift, ") in said
     no_reason = auth.post(f"{base}/correct{query}", {"line_id": lines[-200], "reason": ""},
                           form_page=f"{base}/unmatched{query}")
     assert no_reason.status_code == 422 and "Give the reason" in no_reason.get_data(as_text=True)
     corrected = auth.post(f"{base}/correct{query}", {"line_id": lines[-200], "reason": "bank charge"},
                           form_page=f"{base}/unmatched{query}")
     assert corrected.status_code == 302
+    said = client.get(corrected.headers["Location"]).get_data(as_text=True)
+    assert "A correcting entry is posted. Bank movement of ¥-2.00 on" in said and "(Correction, " in said
     assert db.session.scalar(select(func.count(ReconciliationMatch.id))) == 2
     assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.kind == "reconciliation.correction")) == 1
