@@ -70,7 +70,8 @@ def select_locale() -> str | None:
 
 def money(fen: int) -> str:
     """Format an amount in fen as yuan in the current locale (no floats involved)."""
-    return "¥" + format_decimal(Decimal(fen) / 100, format="#,##0.00")
+    sign = "-" if fen < 0 else ""
+    return sign + "¥" + format_decimal(abs(Decimal(fen)) / 100, format="#,##0.00")
 
 
 def hours(minutes: int) -> str:

@@ -8,7 +8,7 @@ from marketplace.platform.i18n import datetime_medium, hours, money
 
 
 @pytest.mark.parametrize("fen,text", [(0, "¥0.00"), (5, "¥0.05"), (123456789, "¥1,234,567.89"),
-                                      (-250, "¥-2.50")])
+                                      (-250, "-¥2.50")])
 def test_money_from_fen_is_exact(app, fen, text):
     with app.test_request_context(), force_locale("en"):
         assert money(fen) == text

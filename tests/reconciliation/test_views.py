@@ -114,7 +114,7 @@ def test_the_unmatched_screen_matches_and_corrects(client, auth, world, layout):
                           form_page=f"{base}/unmatched{query}")
     assert corrected.status_code == 302
     said = client.get(corrected.headers["Location"]).get_data(as_text=True)
-    assert "A correcting entry is posted. Bank movement of ¥-2.00 on" in said and "(Correction, " in said
+    assert "A correcting entry is posted. Bank movement of -¥2.00 on" in said and "(Correction, " in said
     assert db.session.scalar(select(func.count(ReconciliationMatch.id))) == 2
     assert db.session.scalar(select(func.count(LedgerEntry.id)).where(
         LedgerEntry.kind == "reconciliation.correction")) == 1
