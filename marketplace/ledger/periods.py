@@ -31,6 +31,7 @@ from marketplace.ledger.errors import PeriodClosed
 from marketplace.ledger.models import LedgerAccount, LedgerPeriodClose
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
+from marketplace.platform.i18n import lazy_day
 from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import local_today
 
@@ -168,11 +169,11 @@ def _period_start(owner_type: str, owner_id: int, through: date, given: date | N
     previous = closed_through_of(owner_type, owner_id)
     if previous is not None:
         if through <= previous:
-            raise Conflict(_l("These books are already closed through %(day)s.", day=previous.isoformat()))
+            raise Conflict(_l("These books are already closed through %(day)s.", day=lazy_day(previous)))
         start = previous + timedelta(days=1)
         if given is not None and given != start:
             raise InvalidInput(fields={"period_start": [
-                _l("The period must start on %(day)s, the day after the last close.", day=start.isoformat())]})
+                _l("The period must start on %(day)s, the day after the last close.", day=lazy_day(start))]})
         return start
     if not isinstance(given, date) or given > through:
         raise InvalidInput(fields={"period_start": [_l("Give the first day of the period, on or before its end.")]})

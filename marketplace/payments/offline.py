@@ -31,6 +31,7 @@ from marketplace.payments.completion import complete
 from marketplace.payments.models import Donation, DonationStatus, Provider
 from marketplace.platform.errors import Conflict, Forbidden, InvalidInput, NotFound
 from marketplace.platform.extensions import db
+from marketplace.platform.i18n import lazy_day
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today
 from marketplace.platform.transactions import retried, retrying
@@ -181,11 +182,11 @@ def _late(actor: User, org: Organisation, received_on: date, late_entry: bool, e
         return False
     start, through = closed
     if not late_entry:
-        period = (_l("the period %(start)s to %(end)s", start=start.isoformat(), end=through.isoformat())
-                  if start else _l("the period ending %(end)s", end=through.isoformat()))
+        period = (_l("the period %(start)s to %(end)s", start=lazy_day(start), end=lazy_day(through))
+                  if start else _l("the period ending %(end)s", end=lazy_day(through)))
         errors["received_on"] = [_l("%(day)s is in %(period)s, whose books are closed. A finance user can record "
                                     "the gift as a late entry in the open period, keeping the day received.",
-                                    day=received_on.isoformat(), period=period)]
+                                    day=lazy_day(received_on), period=period)]
     elif not can(actor, "org.keep_books", org):
         errors["late_entry"] = [_l("Only the organisation's finance staff may record a late entry.")]
     return True

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from babel import support
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Domain, format_date, format_datetime, format_decimal, get_locale, ngettext
+from flask_babel import Domain, LazyString, format_date, format_datetime, format_decimal, get_locale, ngettext
 
 from marketplace.auth.models import LOCALES
 from marketplace.platform.extensions import babel
@@ -100,6 +100,11 @@ def local_day(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = local_date(value)
     return format_date(value, DATE_FORMATS[current_locale()])
+
+
+def lazy_day(value: date | None) -> LazyString:
+    """A day for a message made now and read later (an error raised in a service): formatted when shown."""
+    return LazyString(local_day, value)
 
 
 def month(value: date | str | None) -> str:

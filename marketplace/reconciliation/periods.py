@@ -28,6 +28,7 @@ from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
+from marketplace.platform.i18n import lazy_day
 from marketplace.platform.timeutil import local_date, local_today
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -135,7 +136,7 @@ def _plan(owner_type: str, owner_id: int, account_ids: list[int], through, began
         raise InvalidInput(fields={"through": [_l("A period can be closed only after it has ended.")]})
     last = ledger_periods.closed_through_of(owner_type, owner_id)
     if last is not None and through <= last:
-        raise Conflict(_l("These books are already closed through %(day)s.", day=last.isoformat()))
+        raise Conflict(_l("These books are already closed through %(day)s.", day=lazy_day(last)))
     start = last + timedelta(days=1) if last else _first_day(account_ids, through, began)
     return Plan(owner_type, owner_id, start, through, len(account_ids),
                 _unmatched(owner_type, owner_id, start, through))

@@ -1,7 +1,6 @@
 """Open data downloads under /transparency/data/: public ledger lines and the 360Giving export."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import partial
 
@@ -15,8 +14,8 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.transparency import giving360 as grants
 from marketplace.transparency import opendata
+from marketplace.web.dates import parse_day
 
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 bp = Blueprint("transparency_data", __name__, url_prefix="/transparency/data")
 
 
@@ -28,12 +27,10 @@ def _day(name: str) -> date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    try:
-        if not DAY.fullmatch(raw):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadRange(_("Write the date “%(name)s” as YYYY-MM-DD, for example 2026-01-31.", name=name)) from None
+    day = parse_day(raw)  # the one parser of every date field: 2026-01-31, 2026/1/31, 2026年1月31日, 31 Jan 2026
+    if day is None:
+        raise BadRange(_("Write the date “%(name)s” as YYYY-MM-DD, for example 2026-01-31.", name=name))
+    return day
 
 
 def _args():

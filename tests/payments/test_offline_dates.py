@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from babel.dates import format_date
 from werkzeug.datastructures import FileStorage
 
 from marketplace.funds import service as funds
@@ -66,7 +67,8 @@ def test_a_day_in_a_closed_period_is_refused_naming_the_period(charity):
     with pytest.raises(InvalidInput) as refused:
         give(charity, charity.clerk, local_today() - timedelta(days=5))
     message = str(refused.value.fields["received_on"][0])
-    assert charity.start.isoformat() in message and charity.through.isoformat() in message
+    assert format_date(charity.start, "d MMM y", locale="en") in message  # the days as people write them
+    assert format_date(charity.through, "d MMM y", locale="en") in message
     assert "closed" in message and "late entry" in message
     db.session.rollback()
     assert funds.totals(charity.fund).received == 30_000

@@ -105,7 +105,7 @@ def test_an_offline_gift_dated_in_a_closed_month_is_refused_then_booked_late_by_
             **extra}, form_page=form_page, content_type="multipart/form-data")
 
     refused = post()
-    assert refused.status_code == 422 and last_month_end().isoformat() in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and shown(last_month_end()) in refused.get_data(as_text=True)
     assert db.session.scalar(select(Donation).where(Donation.received_on == received)) is None
     response = post(late_entry="y")
     assert response.status_code == 302, response.get_data(as_text=True)
