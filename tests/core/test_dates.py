@@ -16,3 +16,11 @@ def test_every_local_way_of_writing_a_day_is_read(text):
                                   "2026-12-05; drop", None])
 def test_anything_else_is_not_a_day(text):
     assert parse_day(text) is None
+
+
+@pytest.mark.parametrize("cell", ["2026-12-05", "2026/12/5", "2026年12月5日", "2026-12-05 00:00:00", "5 Dec 2026",
+                                  date(2026, 12, 5)])
+def test_an_imported_sheet_reads_its_days_with_the_same_parser(cell):
+    from marketplace.timebank.imports.files import as_date
+
+    assert as_date(cell) == date(2026, 12, 5)
