@@ -351,6 +351,9 @@ ROUTES: dict[str, dict[str, D]] = {
     "core.set_language": {  # /language
         "POST": D(EVERYONE, "page", inputs=Route({"locale": OPT_CHOICE}, {"locale": "en"})),
     },
+    "core.set_text_size": {  # /text-size
+        "POST": D(EVERYONE, "page", inputs=Route({"size": OPT_CHOICE}, {"size": "large"})),
+    },
     "donations_api.start_donation": {  # /api/v1/donations
         "POST": D(
             USERS,

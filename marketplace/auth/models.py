@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.platform.extensions import db
@@ -47,6 +47,7 @@ class User(UserMixin, db.Model):
     public_display: Mapped[str] = mapped_column(String(16), default=PublicDisplay.MASKED.value)
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_large_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -265,6 +265,13 @@ def set_locale(user: User, locale: str) -> None:
         db.session.commit()
 
 
+def set_large_text(user: User, large: bool) -> None:
+    """Remember whether the user reads every page in larger type."""
+    if user.is_large_text != large:
+        user.is_large_text = large
+        db.session.commit()
+
+
 def public_name(user: User | None) -> str:
     """Return the name shown in public lists, honouring the user's choice."""
     if user is None or user.public_display == PublicDisplay.ANONYMOUS.value:

@@ -1,4 +1,4 @@
-"""Site-wide pages: home, language switcher, health check."""
+"""Site-wide pages: home, language and text-size switchers, health check."""
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, redirect, render_template, request, session
@@ -31,6 +31,27 @@ def set_language():
     return redirect(safe_next())
 
 
+TEXT_SIZES = ("normal", "large")
+
+
+@bp.post("/text-size")
+def set_text_size():
+    """Switch between normal and larger type: on the user's account, or for this browser when not logged in."""
+    size = request.form.get("size", "")
+    if size in TEXT_SIZES:
+        session["text_size"] = size
+        if g.user is not None:
+            auth_service.set_large_text(g.user, size == "large")
+    return redirect(safe_next())
+
+
+def large_text() -> bool:
+    """Whether this page is shown in larger type."""
+    if g.get("user") is not None:
+        return g.user.is_large_text
+    return session.get("text_size") == "large"
+
+
 @bp.route("/healthz")
 @csrf.exempt
 @limiter.exempt
@@ -46,6 +67,6 @@ def healthz():
 
 @bp.app_context_processor
 def _globals():
-    return {"next_url": request.full_path.rstrip("?") if request else "/"}
+    return {"next_url": request.full_path.rstrip("?") if request else "/", "large_text": large_text}
 
 

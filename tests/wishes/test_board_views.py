@@ -39,8 +39,8 @@ def test_the_board_shows_each_listing_by_its_light(client, auth, station, aged):
     assert "■</span> Red" in page and "▲</span> Yellow" in page and "●</span> Green" in page  # not colour alone
     assert page.index(aged["red"].title) < page.index(aged["yellow"].title) < page.index(aged["green"].title)
     counts = re.search(rf'data-org="{station.org.id}">(.*?)</tr>', page, re.S).group(1)
-    assert '<td data-light="red">2</td>' in counts and '<td data-light="yellow">2</td>' in counts
-    assert '<td data-light="green">1</td>' in counts
+    assert re.search(r'data-light="red"[^>]*>2</td>', counts) and re.search(r'data-light="yellow"[^>]*>2</td>', counts)
+    assert re.search(r'data-light="green"[^>]*>1</td>', counts)
     red_only = client.get("/wishes/board?light=red").get_data(as_text=True)
     assert aged["red"].title in red_only and aged["green"].title not in red_only
 
@@ -62,7 +62,7 @@ def test_the_board_counts_per_organisation_and_filters(client, auth, create_user
     page = client.get("/wishes/board").get_data(as_text=True)
     assert f'data-org="{station.org.id}"' in page and f'data-org="{other.id}"' in page
     assert "Haizhu Station" in page and "Tianhe Station" in page
-    assert re.search(rf'data-org="{other.id}">.*?<td data-light="green">1</td>', page, re.S)
+    assert re.search(rf'data-org="{other.id}">.*?<td data-light="green"[^>]*>1</td>', page, re.S)
     only_other = client.get(f"/wishes/board?organisation={other.id}").get_data(as_text=True)
     assert "海珠的轮椅" in only_other and aged["green"].title not in only_other
     by_category = client.get("/wishes/board?category=disability&district=2").get_data(as_text=True)
@@ -93,7 +93,7 @@ def test_staff_see_claimants_whose_claims_keep_expiring(client, auth, station, c
     auth.login(station.worker.email)
     page = client.get("/wishes/board").get_data(as_text=True)
     section = page[page.index("data-expirers"):]
-    assert "爱心人士" in section and "<td>2</td>" in section
+    assert "爱心人士" in section and re.search(r"<td[^>]*>2</td>", section)
 
 
 def test_only_staff_and_platform_admins_read_the_board(client, auth, station, aged):
