@@ -817,6 +817,9 @@ ROUTES: dict[str, dict[str, D]] = {
         "GET": D(NOBODY, "link"),
         "POST": D(NOBODY, "link"),
     },
+    "mine.home": {  # /me
+        "GET": D(USERS, "page"),
+    },
     "orgs.create": {  # /orgs/new
         "GET": D(USERS, "page"),
         "POST": D(

@@ -162,3 +162,11 @@ def leaderboard(period: str = "month", limit: int = 50,
     rows = [row for row in rows if row[1] > 0]
     rows.sort(key=lambda row: (-row[1], row[0].id))
     return rows[:limit]
+
+
+def leaderboard_place(firm: Organisation, period: str = "month") -> int | None:
+    """Return the firm's place on the public leaderboard this period (1 is first), or None when it is not on it."""
+    for place, (row_firm, _points, _badge) in enumerate(leaderboard(period), start=1):
+        if row_firm.id == firm.id:
+            return place
+    return None

@@ -75,6 +75,16 @@ def disbursements_of(actor: User, fund: Fund, status: str | None = None):
     return stmt.order_by((Disbursement.status == D.REQUESTED.value).desc(), Disbursement.id.desc())
 
 
+def awaiting_approval(actor: User, org) -> list[tuple[Fund, int]]:
+    """Return (fund, number of disbursements waiting for a second person's approval) of the organisation."""
+    require(actor, "org.manage_funds", org)
+    rows = db.session.execute(
+        select(Fund, func.count(Disbursement.id)).join(Disbursement, Disbursement.fund_id == Fund.id)
+        .where(Fund.organisation_id == org.id, Disbursement.status == D.REQUESTED.value)
+        .group_by(Fund.id).order_by(Fund.id))
+    return [(fund, count) for fund, count in rows]
+
+
 def paid_for(listing: Listing) -> int:
     """Return what has been paid out for a wish or need (fen): its money side."""
     return int(db.session.scalar(select(func.coalesce(func.sum(Disbursement.amount_fen), 0)).where(

@@ -175,3 +175,10 @@ def beneficiaries_of(actor: User, org: Organisation):
     """Return a query of the organisation's households, newest first (staff only)."""
     require(actor, "org.manage_beneficiaries", org)
     return select(Beneficiary).where(Beneficiary.organisation_id == org.id).order_by(Beneficiary.id.desc())
+
+
+def awaiting_verification(actor: User, org: Organisation):
+    """Return a query of the organisation's households waiting for a visit: never verified, or re-verification due."""
+    return beneficiaries_of(actor, org).where(
+        Beneficiary.verified_at.is_(None) | Beneficiary.reverify_due_on.is_(None)
+        | (Beneficiary.reverify_due_on < local_today()))

@@ -113,6 +113,17 @@ def test_the_leaderboard_shows_verified_firms_that_opted_in_most_points_first(wo
     assert rows[0][2] == "bronze"
 
 
+
+def test_a_firms_place_is_its_rank_on_the_board_or_none_off_it(world, give, create_org, create_user):
+    boss2, boss3 = create_user(), create_user()
+    second, shy = create_org("firm", {boss2: "admin"}), create_org("firm", {boss3: "admin"})
+    _on_board(world, world.firm)
+    _on_board(world, second, boss2)
+    for firm, fen in ((world.firm, 200_000), (second, 500_000), (shy, 900_000)):
+        give(world.fund, firm, fen)
+    assert service.leaderboard_place(second) == 1 and service.leaderboard_place(world.firm) == 2
+    assert service.leaderboard_place(shy) is None
+
 def test_the_leaderboard_counts_this_month_or_this_year(world, give, serve):
     _on_board(world, world.firm)
     today = date(2026, 5, 20)

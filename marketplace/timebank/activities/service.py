@@ -171,6 +171,22 @@ def signups(activity: Activity, status: SignupStatus | None = None) -> list[Sign
     return list(db.session.scalars(stmt))
 
 
+def signups_of(user: User, *, upcoming: bool = True) -> list[Signup]:
+    """Return the user's places and waitlist places (not cancelled), soonest activity first.
+
+    `upcoming` keeps activities not yet over and not cancelled; otherwise the rest, latest first.
+    """
+    stmt = (select(Signup).join(Activity, Activity.id == Signup.activity_id)
+            .where(Signup.user_id == user.id, Signup.status != SignupStatus.CANCELLED.value))
+    if upcoming:
+        stmt = stmt.where(Activity.ends_at >= now_utc(), Activity.is_cancelled.is_(False))
+        stmt = stmt.order_by(Activity.starts_at, Activity.id)
+    else:
+        stmt = stmt.where((Activity.ends_at < now_utc()) | Activity.is_cancelled.is_(True))
+        stmt = stmt.order_by(Activity.starts_at.desc(), Activity.id.desc())
+    return list(db.session.scalars(stmt))
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Remind confirmed volunteers of activities starting within a day; each is reminded once.
 

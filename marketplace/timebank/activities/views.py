@@ -34,6 +34,7 @@ from marketplace.timebank.labels import CATEGORIES
 from marketplace.timebank.models import Activity, Attendance, Signup, SignupStatus
 from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
+from marketplace.web.redirects import same_site_path
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
 
@@ -124,7 +125,8 @@ def cancel(activity_id):
         flash(str(error.message), "error")
     else:
         flash(_("Your place is cancelled."), "success")
-    return redirect(url_for("timebank.activity", activity_id=activity_id))
+    # the personal home's cancel button comes back to it; the activity page's to the activity
+    return redirect(same_site_path(request.args.get("next")) or url_for("timebank.activity", activity_id=activity_id))
 
 
 @bp.route("/activities/<int:activity_id>/manage")

@@ -1,0 +1,108 @@
+"""Every page a role may use is found by following links from the home page.
+
+For each role of the access matrix's world (tests/test_access_policy.py), a signed-in client starts at
+the home page and follows the site's own links breadth first (GET, HTML pages only). Every GET route the
+role may call (tests/routes.py) that answers an HTML page in that world must be among the pages reached,
+save the few listed in NOT_LINKED with the reason people reach them another way.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from werkzeug.exceptions import HTTPException
+
+from tests.routes import ROLES, app_routes, declaration
+from tests.test_access_policy import _build_world, _client_as, _fill
+
+HOST = "localhost"
+LINK = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"', re.IGNORECASE)
+URLS_PER_RULE = 6  # enough to meet each kind of page; lists of a thousand wishes need not all be walked
+SIGNED_IN_ROLES = [role for role in ROLES if role != "anonymous"]
+
+# Pages people reach from outside the site's links, and why. (rule -> roles it holds for, reason)
+NOT_LINKED: dict[str, tuple[set[str], str]] = {
+    "/timebank/scan/<token>": (set(ROLES), "opened by scanning an activity's QR code with a phone"),
+    "/verify/<code>": ({role for role in ROLES if role != "donor"},
+                       "opened from a certificate's QR code; only the donor holds a certificate in the world, "
+                       "and is the one who finds it linked from their own certificates"),
+    "/payments/give/wish/<listing_code>": (set(ROLES), "the pay button appears once a wish is claimed to be paid "
+                                                       "by money (a POST); the world's only claim is in kind"),
+    "/payments/demo/<donation_code>": ({"donor"}, "the test-mode checkout is linked from a gift waiting for payment; "
+                                                  "the world's gift is already paid"),
+    "/auth/login": (set(SIGNED_IN_ROLES), "for visitors: people who are logged in are not offered it"),
+    "/auth/reset": (set(SIGNED_IN_ROLES), "for visitors who forgot their password: linked from the log-in page"),
+    "/reconciliation/": ({"volunteer", "donor", "firm_member"},
+                         "lists the books a person keeps; for people who keep none it has nothing to offer"),
+}
+
+
+def _rule_of(adapter, path: str):
+    try:
+        rule, _args = adapter.match(path, method="GET", return_rule=True)
+    except HTTPException:
+        return None
+    return rule
+
+
+def crawl(app, client) -> dict[str, set[str]]:
+    """Follow links from the home page; return {rule: paths reached} of every page answered."""
+    adapter = app.url_map.bind(HOST)
+    reached: dict[str, set[str]] = {}
+    queued, per_rule = {"/"}, Counter()
+    queue = deque(["/"])
+    while queue:
+        path = queue.popleft()
+        response = client.get(path, buffered=True)
+        rule = _rule_of(adapter, urlsplit(path).path)
+        if rule is not None and response.status_code == 200:
+            reached.setdefault(rule.rule, set()).add(path)
+        if response.status_code != 200 or not response.content_type.startswith("text/html"):
+            continue
+        for href in LINK.findall(response.get_data(as_text=True)):
+            parts = urlsplit(urljoin(f"http://{HOST}{path}", unescape(href)))
+            if parts.scheme not in ("http", "") or parts.netloc != HOST or parts.path.startswith(("/static/", "/api/")):
+                continue
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            found = _rule_of(adapter, parts.path)
+            if target in queued or found is None or per_rule[found.rule] >= URLS_PER_RULE:
+                continue
+            per_rule[found.rule] += 1
+            queued.add(target)
+            queue.append(target)
+    return reached
+
+
+def pages_of(client, role: str, ids: dict) -> set[str]:
+    """The rules of GET routes the role may call that answer an HTML page in the world."""
+    pages = set()
+    for endpoint, method, rule in app_routes():
+        if method != "GET" or rule.startswith("/api/") or role not in declaration(endpoint, method, rule).roles:
+            continue
+        response = client.get(_fill(rule, ids, False), buffered=True)
+        if response.status_code == 200 and response.content_type.startswith("text/html"):
+            pages.add(rule)
+    return pages
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_may_use_is_linked_from_the_home_page(app, saved_world, create_user, create_org, role):
+    emails, _tokens, ids = saved_world("access-policy", lambda: _build_world(create_user, create_org))
+    client, _csrf = _client_as(app, emails, role)
+    expected = pages_of(client, role, ids) - {rule for rule, (roles, _why) in NOT_LINKED.items() if role in roles}
+    reached = crawl(app, client)
+    unreachable = sorted(expected - reached.keys())
+    assert not unreachable, f"{role} cannot find these pages by following links from the home page: {unreachable}"
+
+
+def test_the_crawl_does_not_reach_a_page_nothing_links_to(app, saved_world, create_user, create_org):
+    """A visitor meets no link to a certificate's check page (only its QR code leads there), so it is not reached."""
+    emails, _tokens, ids = saved_world("access-policy", lambda: _build_world(create_user, create_org))
+    client, _csrf = _client_as(app, emails, "anonymous")
+    visitor_pages = pages_of(client, "anonymous", ids)
+    reached = crawl(app, client)
+    assert "/verify/<code>" in visitor_pages and "/verify/<code>" not in reached
+    assert {"/transparency/", "/transparency/data/", "/firms/leaderboard"} <= reached.keys()
