@@ -45,6 +45,9 @@ class ActivityForm(FlaskForm):
     address = StringField(_l("Address"), [Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField(_l("Ends"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    signup_cutoff_at = DateTimeLocalField(
+        _l("Sign-up closes (optional)"), [Optional()], format="%Y-%m-%dT%H:%M",
+        description=_l("Volunteers see this; they can sign up or give up their place until then."))
     capacity = IntegerField(_l("Places"), [InputRequired(WHOLE), NumberRange(1, 10000)], default=10)
     skills = StringField(_l("Skills needed (optional)"), [Optional(), Length(max=200)])
 
