@@ -14,6 +14,7 @@ from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
 from marketplace.orgs.models import District, Organisation
 from marketplace.orgs.policy import require
+from marketplace.platform import search
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -99,7 +100,10 @@ def get_activity(activity_id) -> Activity:
 
 def browse(*, district_id: int | None = None, category: str | None = None, on_or_after: datetime | None = None,
            before: datetime | None = None, text: str = "", include_past: bool = False):
-    """Return a query of activities for volunteers to browse, soonest first."""
+    """Return a query of activities for volunteers to browse, soonest first.
+
+    `text` finds activities holding all its words in any order, or their near-synonyms (platform/search.py).
+    """
     stmt = select(Activity).where(Activity.is_cancelled.is_(False)).order_by(Activity.starts_at, Activity.id)
     if district_id:
         stmt = stmt.where(Activity.district_id == district_id)
@@ -111,11 +115,8 @@ def browse(*, district_id: int | None = None, category: str | None = None, on_or
         stmt = stmt.where(Activity.ends_at >= now_utc())
     if before:
         stmt = stmt.where(Activity.starts_at < before)
-    text = (text or "").strip()[:100]
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Activity.title.ilike(pattern, escape="\\") | Activity.description.ilike(pattern, escape="\\"))
-    return stmt
+    words = search.matching(text, Activity.title, Activity.description)
+    return stmt if words is None else stmt.where(words)
 
 
 # --- sign-ups ----------------------------------------------------------------------------------
