@@ -97,6 +97,10 @@ class CareForm(FlaskForm):
     service = SelectField(_l("Service"), choices=service_choices())
     details = TextAreaField(_l("Details"), [Optional(), Length(max=2000)])
     district_id = SelectField(_l("District"), coerce=int)
+    address = StringField(_l("Address where the care is given"), [Optional(), Length(max=200)],
+                          description=_l("The volunteer sees it once matched, until the care is given."))
+    contact = StringField(_l("Phone or other contact"), [Optional(), Length(max=100)],
+                          description=_l("The volunteer sees it once matched, until the care is given."))
     scheduled_at = DateTimeLocalField(_l("When"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     minutes = IntegerField(_l("Expected minutes"), [InputRequired(WHOLE), NumberRange(15, 720)], default=60)
     from_pool = BooleanField(_l("Pay from the organisation's community hour pool"))

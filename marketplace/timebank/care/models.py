@@ -54,7 +54,8 @@ class CareRequest(db.Model):
     }, moves={
         CareStatus.OPEN: {CareStatus.ACCEPTED: "one volunteer taking it on (the first wins)",
                    CareStatus.CANCELLED: "the requester (the hold is voided)"},
-        CareStatus.ACCEPTED: {CareStatus.SETTLED: "the requester confirming (the hold is paid to the volunteer)",
+        CareStatus.ACCEPTED: {CareStatus.OPEN: "the volunteer stepping back before giving it (another may take it)",
+                       CareStatus.SETTLED: "the requester confirming (the hold is paid to the volunteer)",
                        CareStatus.DISPUTED: "the requester disputing it",
                        CareStatus.CANCELLED: "the requester (the hold is voided)"},
         CareStatus.DISPUTED: {CareStatus.SETTLED: "a coordinator settling it"},
