@@ -1241,6 +1241,9 @@ ROUTES: dict[str, dict[str, D]] = {
     "timebank.care_cancel": {  # /timebank/care/<int:care_id>/cancel
         "POST": D(USERS, "object"),
     },
+    "timebank.manage_live": {  # /timebank/activities/<int:activity_id>/manage/live
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
     "timebank.care_release": {  # /timebank/care/<int:care_id>/release
         "POST": D(USERS, "object"),
     },

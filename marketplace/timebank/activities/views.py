@@ -136,14 +136,24 @@ def cancel(activity_id):
 def manage(activity_id):
     """The coordinator's page: QR codes, volunteers, attendance and review."""
     activity = _managed(activity_id)
+    return render_template("timebank/manage.html", manual=ManualAttendanceForm(),
+                           refresh=settings.TIMEBANK_SCAN_ROTATE_SECONDS, **_live(activity))
+
+
+@bp.route("/activities/<int:activity_id>/manage/live")
+@login_required
+def manage_live(activity_id):
+    """The changing part of the coordinator's page alone (fresh QR codes and lists), for static/js/refresh.js."""
+    return render_template("timebank/_manage_live.html", **_live(_managed(activity_id)))
+
+
+def _live(activity: Activity) -> dict:
     codes = {direction: _qr(site_url("timebank.scan", token=service.scan_token(activity, direction)))
              for direction in service.SCAN_DIRECTIONS}
     attendances = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)
                                      .order_by(Attendance.id)).all()
-    return render_template(
-        "timebank/manage.html", activity=activity, codes=codes, signups=service.signups(activity),
-        attendances=attendances, minutes_earned=service.minutes_earned, manual=ManualAttendanceForm(),
-        review=ReviewForm(), reverse=ReverseForm(), refresh=settings.TIMEBANK_SCAN_ROTATE_SECONDS)
+    return {"activity": activity, "codes": codes, "signups": service.signups(activity), "attendances": attendances,
+            "minutes_earned": service.minutes_earned, "review": ReviewForm(), "reverse": ReverseForm()}
 
 
 def _managed(activity_id) -> Activity:
