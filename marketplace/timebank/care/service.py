@@ -161,11 +161,8 @@ def release(care_id, provider: User) -> CareRequest:
     care = get_care(care_id, provider)
     if care.provider_id != provider.id or care.status != CareStatus.ACCEPTED:
         raise Conflict(_l("Only the volunteer who took this request on can hand it back, before it is given."))
-    if not CareRequest.machine.move_if(care.id, CareStatus.ACCEPTED, CareStatus.OPEN, provider, "handed back",
-                                       conditions=(CareRequest.provider_id == provider.id,), provider_id=None,
-                                       updated_at=now_utc()):
-        db.session.rollback()
-        raise Conflict(_l("This request has changed meanwhile; reload the page."))
+    _move(care, CareStatus.ACCEPTED, CareStatus.OPEN, provider, "handed back",
+          conditions=(CareRequest.provider_id == provider.id,), provider_id=None)
     record("care.released", actor=provider, subject=care)
     db.session.commit()
     db.session.refresh(care)
@@ -220,9 +217,9 @@ def cancel(care_id, requester: User) -> CareRequest:
     return care
 
 
-def _move(care: CareRequest, before, after: CareStatus, by: User, why: str) -> None:
+def _move(care: CareRequest, before, after: CareStatus, by: User, why: str, conditions=(), **values) -> None:
     """Change status only from the expected one, so two people cannot act on it at once."""
-    if not CareRequest.machine.move_if(care.id, before, after, by, why, updated_at=now_utc()):
+    if not CareRequest.machine.move_if(care.id, before, after, by, why, conditions, updated_at=now_utc(), **values):
         db.session.rollback()
         raise Conflict(_l("This request has changed meanwhile; reload the page."))
 
