@@ -70,7 +70,9 @@ class ActivityQuerySchema(CursorArgs):
     date = fields.Date(load_default=None, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY),
                        metadata={"description": "activities starting on this day (Guangzhou), from 2000-01-01 to "
                                                 "2999-12-31"})
-    q = fields.String(load_default="", validate=validate.Length(max=100))
+    q = fields.String(load_default="", validate=validate.Length(max=100), metadata={
+        "description": "words that the title or description must all hold, in any order; Chinese is cut into words, "
+                       "and near-synonyms count (长者探访 finds 老人探访)"})
 
 
 ActivityPageSchema = page_schema(ActivitySchema, "ActivityPage")
