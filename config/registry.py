@@ -177,7 +177,8 @@ class Settings:
     TIMEBANK_SCAN_ROTATE_SECONDS = whole(180, "seconds before an activity's check-in QR code changes")
     TIMEBANK_CHECKIN_EARLY_MINUTES = whole(30, "minutes before an activity's start when check-in opens")
     TIMEBANK_CHECKOUT_LATE_MINUTES = whole(60, "minutes after an activity's end when check-out closes")
-    TIMEBANK_SIGNUP_CUTOFF_HOURS = whole(2, "hours before an activity's start when sign-up closes")
+    TIMEBANK_SIGNUP_CUTOFF_HOURS = whole(2, "hours before an activity's start when sign-up closes (by default: "
+                                            "its organiser may choose another time)")
     TIMEBANK_SPOT_CHECK_SIZE = whole(10, "records drawn for a spot check unless staff choose")
 
     # --- reconciliation and public accounts ------------------------------------------------------

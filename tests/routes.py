@@ -55,6 +55,7 @@ class Route:
 TEXT, OPT_TEXT, EMAIL, OPT_EMAIL = F("text"), F("text", False), F("email"), F("email", False)
 PASSWORD_FIELD, CHOICE, OPT_CHOICE, ID, OPT_ID = F("password"), F("choice"), F("choice", False), F("id"), F("id", False)
 DATETIME, DATE, OPT_DATE = F("datetime"), F("date"), F("date", False)
+OPT_DATETIME = F("datetime", False, nullable=True)  # null: the default
 NUMBER, OPT_NUMBER, MONEY, OPT_MONEY = F("number"), F("number", False), F("money"), F("money", False)
 LAST_WEEK = {
     "period_start": (now_utc().date() - timedelta(days=6)).isoformat(),
@@ -160,6 +161,7 @@ ROUTES: dict[str, dict[str, D]] = {
                     "address": OPT_TEXT,
                     "starts_at": DATETIME,
                     "ends_at": DATETIME,
+                    "signup_cutoff_at": OPT_DATETIME,
                     "capacity": NUMBER,
                     "skills": OPT_TEXT,
                 },
@@ -282,6 +284,8 @@ ROUTES: dict[str, dict[str, D]] = {
                     "recipient_name": TEXT,
                     "service": CHOICE,
                     "details": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "contact": OPT_TEXT,
                     "district_id": ID,
                     "scheduled_at": DATETIME,
                     "minutes": NUMBER,
@@ -309,6 +313,9 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "care.cancel_care": {  # /api/v1/care/<int:care_id>/cancel
         "POST": D({"volunteer"}, "api", None),
+    },
+    "care.release_care": {  # /api/v1/care/<int:care_id>/release
+        "POST": D(USERS, "api", None),
     },
     "care.confirm_care": {  # /api/v1/care/<int:care_id>/confirm
         "POST": D({"volunteer"}, "api", None),
@@ -1240,6 +1247,12 @@ ROUTES: dict[str, dict[str, D]] = {
     "timebank.care_cancel": {  # /timebank/care/<int:care_id>/cancel
         "POST": D(USERS, "object"),
     },
+    "timebank.manage_live": {  # /timebank/activities/<int:activity_id>/manage/live
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "timebank.care_release": {  # /timebank/care/<int:care_id>/release
+        "POST": D(USERS, "object"),
+    },
     "timebank.care_confirm": {  # /timebank/care/<int:care_id>/confirm
         "POST": D(USERS, "object"),
     },
@@ -1263,6 +1276,8 @@ ROUTES: dict[str, dict[str, D]] = {
                     "recipient_name": TEXT,
                     "service": CHOICE,
                     "details": OPT_TEXT,
+                    "address": OPT_TEXT,
+                    "contact": OPT_TEXT,
                     "district_id": ID,
                     "scheduled_at": DATETIME,
                     "minutes": NUMBER,
@@ -1341,6 +1356,7 @@ ROUTES: dict[str, dict[str, D]] = {
                     "address": OPT_TEXT,
                     "starts_at": DATETIME,
                     "ends_at": DATETIME,
+                    "signup_cutoff_at": OPT_DATETIME,
                     "capacity": NUMBER,
                     "skills": OPT_TEXT,
                 },

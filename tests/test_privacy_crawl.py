@@ -17,7 +17,7 @@ from marketplace.funds import service as funds
 from marketplace.payments import demo_provider, offline
 from marketplace.payments import service as giving
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import local_today
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.wishes import beneficiaries, claims, service
 from tests.funds.world import pdf
 from tests.wishes.world import photo
@@ -73,10 +73,24 @@ def seeded(app, create_user, create_org):
                                                  evidence_file=pdf("PRIVMARK-refused.pdf"))
     disbursements.reject_disbursement(verifier, refused.id, "PRIVMARK rejection reason")
     _corrected_statement_line(staff, charity)
+    _care_with_address(charity, staff, anonymous)
     restricted = funds.fund_of(paid_wish)
     db.session.commit()
     return {"org_id": charity.id, "fund": fund, "restricted": restricted, "wish": wish, "paid_wish": paid_wish,
             "disbursement": paid, "gift": gift}
+
+
+def _care_with_address(charity, requester, helper) -> None:
+    """A care request, taken on, whose address and contact carry the marker (only its volunteer may see them)."""
+    from marketplace.timebank.care import service as care
+    from tests.timebank.test_care import fund
+
+    fund(requester, 120)
+    request = care.request_care(requester, organisation_id=charity.id, recipient_name="PRIVMARK recipient",
+                                service="home_visit", details="PRIVMARK care details", district_id=1,
+                                scheduled_at=now_utc() + timedelta(days=2), minutes=60, key="privmark-care",
+                                address="PRIVMARK care address", contact=PHONE)
+    care.accept(request.id, helper)
 
 
 def _corrected_statement_line(staff, charity) -> None:

@@ -42,6 +42,9 @@ class ActivityForm(FlaskForm):
     address = StringField(_l("Address"), [Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField(_l("Ends"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    signup_cutoff_at = DateTimeLocalField(
+        _l("Sign-up closes (optional)"), [Optional()], format="%Y-%m-%dT%H:%M",
+        description=_l("Volunteers see this; they can sign up or give up their place until then."))
     capacity = IntegerField(_l("Places"), [InputRequired(WHOLE), NumberRange(1, 10000)], default=10)
     skills = StringField(_l("Skills needed (optional)"), [Optional(), Length(max=200)])
 
@@ -87,6 +90,10 @@ class CareForm(FlaskForm):
     service = SelectField(_l("Service"), choices=service_choices())
     details = TextAreaField(_l("Details"), [Optional(), Length(max=2000)])
     district_id = SelectField(_l("District"), coerce=int)
+    address = StringField(_l("Address where the care is given"), [Optional(), Length(max=200)],
+                          description=_l("The volunteer sees it once matched, until the care is given."))
+    contact = StringField(_l("Phone or other contact"), [Optional(), Length(max=100)],
+                          description=_l("The volunteer sees it once matched, until the care is given."))
     scheduled_at = DateTimeLocalField(_l("When"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     minutes = IntegerField(_l("Expected minutes"), [InputRequired(WHOLE), NumberRange(15, 720)], default=60)
     from_pool = BooleanField(_l("Pay from the organisation's community hour pool"))

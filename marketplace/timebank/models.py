@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -59,6 +60,11 @@ class Activity(db.Model):
         CheckConstraint(one_of("category", Category), name="category_known"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("capacity BETWEEN 1 AND 10000", name="capacity_range"),
+        # word search (platform/search.py): trigram indexes serve ILIKE '%…%' on PostgreSQL (SQLite scans)
+        Index("ix_activity_title_trgm", "title", postgresql_using="gin",
+              postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_activity_description_trgm", "description", postgresql_using="gin",
+              postgresql_ops={"description": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

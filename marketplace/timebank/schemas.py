@@ -53,7 +53,9 @@ class ActivitySchema(Schema):
     starts_at = SiteDateTime(required=True, metadata={"description": TIME_RANGE + "; not in the past"})
     ends_at = SiteDateTime(required=True, metadata={
         "description": TIME_RANGE + "; after the start, and at most seven days after it"})
-    signup_cutoff_at = fields.DateTime(dump_only=True)
+    signup_cutoff_at = SiteDateTime(load_default=None, allow_none=True, metadata={
+        "description": "when sign-up (and cancelling a place) closes; " + TIME_RANGE + "; not after the start. "
+                       "Left out or null: the site's default hours before the start"})
     capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10000))
     places_taken = fields.Integer(dump_only=True, attribute="confirmed_count")
     places_left = fields.Function(lambda a: max(a.capacity - a.confirmed_count, 0), dump_only=True)
@@ -68,7 +70,9 @@ class ActivityQuerySchema(CursorArgs):
     date = fields.Date(load_default=None, validate=validate.Range(min=FIRST_DAY, max=LAST_DAY),
                        metadata={"description": "activities starting on this day (Guangzhou), from 2000-01-01 to "
                                                 "2999-12-31"})
-    q = fields.String(load_default="", validate=validate.Length(max=100))
+    q = fields.String(load_default="", validate=validate.Length(max=100), metadata={
+        "description": "words that the title or description must all hold, in any order; Chinese is cut into words, "
+                       "and near-synonyms count (长者探访 finds 老人探访)"})
 
 
 ActivityPageSchema = page_schema(ActivitySchema, "ActivityPage")

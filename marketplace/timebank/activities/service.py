@@ -14,6 +14,7 @@ from marketplace.auth.models import User
 from marketplace.auth.service import find_by_email
 from marketplace.orgs.models import District, Organisation
 from marketplace.orgs.policy import require
+from marketplace.platform import search
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -36,8 +37,11 @@ def create_activity(actor: User, org: Organisation, **fields) -> Activity:
 
 def add_activity(actor: User, org: Organisation, *, title: str, description: str, category: str,
                  district_id: int, address: str, starts_at: datetime, ends_at: datetime, capacity: int,
-                 skills: str = "") -> Activity:
-    """Check and add an activity in the caller's transaction (flushed, not committed)."""
+                 skills: str = "", signup_cutoff_at: datetime | None = None) -> Activity:
+    """Check and add an activity in the caller's transaction (flushed, not committed).
+
+    Sign-up closes at `signup_cutoff_at`, by default the setting's hours before the start.
+    """
     require(actor, "org.run_activities", org)
     fields: dict[str, list] = {}
     if not title.strip() or len(title) > 120:
@@ -58,17 +62,33 @@ def add_activity(actor: User, org: Organisation, *, title: str, description: str
         fields["starts_at"] = [_l("The start cannot be in the past.")]
     if type(capacity) is not int or not 1 <= capacity <= 10000:
         fields["capacity"] = [_l("Choose between 1 and %(n)d places.", n=10000)]
+    if signup_cutoff_at is None:
+        signup_cutoff_at = default_signup_cutoff(starts_at)
+    elif signup_cutoff_at > starts_at:
+        fields["signup_cutoff_at"] = [_l("Sign-up must close before the activity starts, or when it starts.")]
+    elif signup_cutoff_at <= now_utc():
+        fields["signup_cutoff_at"] = [_l("Choose a time for sign-up to close that has not passed.")]
     if fields:
         raise InvalidInput(fields=fields)
     activity = Activity(
         organisation_id=org.id, title=title.strip(), description=description.strip(), category=category,
         district_id=district_id, address=address.strip(), starts_at=starts_at, ends_at=ends_at,
-        signup_cutoff_at=starts_at - timedelta(hours=settings.TIMEBANK_SIGNUP_CUTOFF_HOURS), capacity=capacity,
+        signup_cutoff_at=signup_cutoff_at, capacity=capacity,
         skills=skills.strip(), created_by_id=actor.id)
     db.session.add(activity)
     db.session.flush()
     record("activity.created", actor=actor, subject=activity)
     return activity
+
+
+def default_signup_cutoff(starts_at: datetime) -> datetime:
+    """When sign-up closes unless the organiser chooses: the setting's hours before the start."""
+    return starts_at - timedelta(hours=settings.TIMEBANK_SIGNUP_CUTOFF_HOURS)
+
+
+def signup_is_open(activity: Activity, now: datetime | None = None) -> bool:
+    """The one sign-up rule: places can be taken (or given up) until the activity's sign-up deadline."""
+    return (now or now_utc()) < activity.signup_cutoff_at
 
 
 def get_activity(activity_id) -> Activity:
@@ -80,7 +100,10 @@ def get_activity(activity_id) -> Activity:
 
 def browse(*, district_id: int | None = None, category: str | None = None, on_or_after: datetime | None = None,
            before: datetime | None = None, text: str = "", include_past: bool = False):
-    """Return a query of activities for volunteers to browse, soonest first."""
+    """Return a query of activities for volunteers to browse, soonest first.
+
+    `text` finds activities holding all its words in any order, or their near-synonyms (platform/search.py).
+    """
     stmt = select(Activity).where(Activity.is_cancelled.is_(False)).order_by(Activity.starts_at, Activity.id)
     if district_id:
         stmt = stmt.where(Activity.district_id == district_id)
@@ -92,11 +115,8 @@ def browse(*, district_id: int | None = None, category: str | None = None, on_or
         stmt = stmt.where(Activity.ends_at >= now_utc())
     if before:
         stmt = stmt.where(Activity.starts_at < before)
-    text = (text or "").strip()[:100]
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(Activity.title.ilike(pattern, escape="\\") | Activity.description.ilike(pattern, escape="\\"))
-    return stmt
+    words = search.matching(text, Activity.title, Activity.description)
+    return stmt if words is None else stmt.where(words)
 
 
 # --- sign-ups ----------------------------------------------------------------------------------
@@ -115,8 +135,8 @@ def sign_up(activity_id: int, user: User) -> Signup:
     activity = _locked_activity(get_activity(activity_id).id)
     if activity.is_cancelled:
         raise Conflict(_l("This activity has been cancelled."))
-    if now_utc() >= activity.signup_cutoff_at:
-        raise Conflict(_l("Sign-up for this activity has closed."))
+    if not signup_is_open(activity):
+        raise Conflict(_l("Sign-up for this activity closed on %(when)s.", when=_local(activity.signup_cutoff_at)))
     signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user.id))
     if signup is not None and signup.status != SignupStatus.CANCELLED:
         db.session.rollback()
@@ -140,8 +160,9 @@ def cancel_signup(activity_id: int, user: User) -> Signup | None:
     signup = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id, Signup.user_id == user.id))
     if signup is None or signup.status == SignupStatus.CANCELLED:
         raise Conflict(_l("You are not signed up for this activity."))
-    if now_utc() >= activity.signup_cutoff_at:
-        raise Conflict(_l("It is too late to cancel; please tell the coordinator."))
+    if not signup_is_open(activity):
+        raise Conflict(_l("Sign-up closed on %(when)s, so it is too late to cancel here; please tell the "
+                          "coordinator.", when=_local(activity.signup_cutoff_at)))
     was_confirmed = signup.status == SignupStatus.CONFIRMED
     Signup.machine.move(signup, SignupStatus.CANCELLED, user, "cancelled by the volunteer", updated_at=now_utc())
     promoted = None

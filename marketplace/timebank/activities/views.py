@@ -59,7 +59,7 @@ def index():
         abort(400)
     return render_template("timebank/index.html", page=page, districts=district_choices(),
                            categories=category_choices(), district_id=district_id, category=category,
-                           day=day, q=q)
+                           day=day, q=q, signup_open=service.signup_is_open)
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -78,12 +78,16 @@ def new_activity(org_id):
     org = organisation_for(g.user, "org.run_activities", org_id)
     form = ActivityForm()
     form.district_id.choices = district_choices()
+    form.signup_cutoff_at.description = _(
+        "Volunteers see this; they can sign up or give up their place until then. Left empty, sign-up closes "
+        "%(n)d hours before the start.", n=settings.TIMEBANK_SIGNUP_CUTOFF_HOURS)
     return save_or_show(
         form, lambda: service.create_activity(
             g.user, org, title=form.title.data, description=form.description.data or "",
             category=form.category.data, district_id=form.district_id.data, address=form.address.data or "",
             starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data),
-            capacity=form.capacity.data, skills=form.skills.data or ""),
+            capacity=form.capacity.data, skills=form.skills.data or "",
+            signup_cutoff_at=to_utc(form.signup_cutoff_at.data)),
         _("The activity is published."), lambda activity: url_for("timebank.manage", activity_id=activity.id),
         "timebank/activity_form.html", org=org)
 
@@ -97,6 +101,7 @@ def activity(activity_id):
         mine = db.session.scalar(select(Signup).where(Signup.activity_id == activity.id,
                                                       Signup.user_id == g.user.id))
     return render_template("timebank/activity.html", activity=activity, mine=mine, button=EmptyForm(),
+                           signup_open=service.signup_is_open(activity),
                            may_manage=can(g.user, "org.run_activities", activity.organisation))
 
 
@@ -134,14 +139,24 @@ def cancel(activity_id):
 def manage(activity_id):
     """The coordinator's page: QR codes, volunteers, attendance and review."""
     activity = _managed(activity_id)
+    return render_template("timebank/manage.html", manual=ManualAttendanceForm(),
+                           refresh=settings.TIMEBANK_SCAN_ROTATE_SECONDS, **_live(activity))
+
+
+@bp.route("/activities/<int:activity_id>/manage/live")
+@login_required
+def manage_live(activity_id):
+    """The changing part of the coordinator's page alone (fresh QR codes and lists), for static/js/refresh.js."""
+    return render_template("timebank/_manage_live.html", **_live(_managed(activity_id)))
+
+
+def _live(activity: Activity) -> dict:
     codes = {direction: _qr(site_url("timebank.scan", token=service.scan_token(activity, direction)))
              for direction in service.SCAN_DIRECTIONS}
     attendances = db.session.scalars(select(Attendance).where(Attendance.activity_id == activity.id)
                                      .order_by(Attendance.id)).all()
-    return render_template(
-        "timebank/manage.html", activity=activity, codes=codes, signups=service.signups(activity),
-        attendances=attendances, minutes_earned=service.minutes_earned, manual=ManualAttendanceForm(),
-        review=ReviewForm(), reverse=ReverseForm(), refresh=settings.TIMEBANK_SCAN_ROTATE_SECONDS)
+    return {"activity": activity, "codes": codes, "signups": service.signups(activity), "attendances": attendances,
+            "minutes_earned": service.minutes_earned, "review": ReviewForm(), "reverse": ReverseForm()}
 
 
 def _managed(activity_id) -> Activity:

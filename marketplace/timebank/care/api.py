@@ -29,6 +29,10 @@ class CareSchema(Schema):
     recipient_name = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=80))
     service = fields.String(required=True, validate=validate.OneOf(care.SERVICES))
     details = fields.String(load_default="", load_only=True, validate=validate.Length(max=2000))
+    address = fields.String(load_default="", load_only=True, validate=validate.Length(max=200), metadata={
+        "description": "where the care is given: shown to the matched volunteer until it is given"})
+    contact = fields.String(load_default="", load_only=True, validate=validate.Length(max=100), metadata={
+        "description": "phone or other contact: shown to the matched volunteer until the care is given"})
     district_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID),
                                  metadata={"description": DISTRICT_ID})
     scheduled_at = SiteDateTime(required=True, metadata={"description": TIME_RANGE + "; not in the past"})
@@ -43,6 +47,10 @@ class CareDetailSchema(CareSchema):
     recipient_name = fields.Method("_private_recipient", dump_only=True, allow_none=True,
                                    metadata={"description": "null unless you are involved"})
     details = fields.Method("_private_details", dump_only=True, allow_none=True)
+    address = fields.Method("_private_address", dump_only=True, allow_none=True, metadata={
+        "description": "null unless you asked for it, coordinate it, or are the matched volunteer before it is given"})
+    contact = fields.Method("_private_contact", dump_only=True, allow_none=True,
+                            metadata={"description": "null on the same terms as address"})
     provider_id = fields.Integer(dump_only=True, allow_none=True)
     requester_id = fields.Integer(dump_only=True)
 
@@ -51,6 +59,12 @@ class CareDetailSchema(CareSchema):
 
     def _private_details(self, item: CareRequest) -> str | None:
         return item.details if _involved(item) else None
+
+    def _private_address(self, item: CareRequest) -> str | None:
+        return item.address if care.may_see_contact(item, g.user) else None
+
+    def _private_contact(self, item: CareRequest) -> str | None:
+        return item.contact if care.may_see_contact(item, g.user) else None
 
 
 class CareQuerySchema(CursorArgs):
@@ -111,6 +125,13 @@ def _care_post(path: str, schema=None):
 def accept_care(care_id):
     """Take the request on; exactly one volunteer wins (409 for the others)."""
     return care.accept(care_id, g.user)
+
+
+@_care_post("/care/<int:care_id>/release")
+def release_care(care_id):
+    """As the matched volunteer, hand the request back before giving it (another may take it); its address
+    and contact are hidden from you again."""
+    return care.release(care_id, g.user)
 
 
 @_care_post("/care/<int:care_id>/confirm")

@@ -42,6 +42,10 @@ class CareRequest(db.Model):
     recipient_name: Mapped[str] = mapped_column(String(80))
     service: Mapped[str] = mapped_column(String(32))
     details: Mapped[str] = mapped_column(Text, default="")
+    # where to go and whom to call: shown to the matched volunteer only while the care is to be given
+    # (care/service.py `may_see_contact`), and to the requester and the arranging coordinators
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(100), default="")
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     minutes: Mapped[int] = mapped_column(Integer)
@@ -51,7 +55,8 @@ class CareRequest(db.Model):
     }, moves={
         CareStatus.OPEN: {CareStatus.ACCEPTED: "one volunteer taking it on (the first wins)",
                    CareStatus.CANCELLED: "the requester (the hold is voided)"},
-        CareStatus.ACCEPTED: {CareStatus.SETTLED: "the requester confirming (the hold is paid to the volunteer)",
+        CareStatus.ACCEPTED: {CareStatus.OPEN: "the volunteer stepping back before giving it (another may take it)",
+                       CareStatus.SETTLED: "the requester confirming (the hold is paid to the volunteer)",
                        CareStatus.DISPUTED: "the requester disputing it",
                        CareStatus.CANCELLED: "the requester (the hold is voided)"},
         CareStatus.DISPUTED: {CareStatus.SETTLED: "a coordinator settling it"},

@@ -53,8 +53,11 @@ def donate_to_pool(user: User, organisation_id, minutes, *, key: str):
 @retried
 def request_care(requester: User, *, organisation_id, recipient_name: str, service: str, details: str,
                  district_id, scheduled_at: datetime | None, minutes, from_pool: bool = False,
-                 key: str) -> CareRequest:
-    """Ask for care for a named person; the minutes are held now (from the pool for coordinators)."""
+                 key: str, address: str = "", contact: str = "") -> CareRequest:
+    """Ask for care for a named person; the minutes are held now (from the pool for coordinators).
+
+    `address` and `contact` say where to go and whom to call; see `may_see_contact` for who reads them.
+    """
     fields: dict[str, list] = {}
     org = db.session.get(Organisation, organisation_id) if is_id(organisation_id) else None
     if org is None:
@@ -65,6 +68,9 @@ def request_care(requester: User, *, organisation_id, recipient_name: str, servi
         fields["service"] = [_l("Choose a service from the list.")]
     if len(details or "") > 2000:
         fields["details"] = [_l("Use at most %(n)d characters.", n=2000)]
+    for name, value, limit in (("address", address, 200), ("contact", contact, 100)):
+        if len(value or "") > limit:
+            fields[name] = [_l("Use at most %(n)d characters.", n=limit)]
     if not is_id(district_id) or db.session.get(District, district_id) is None:
         fields["district_id"] = [_l("Choose a district from the list.")]
     if scheduled_at is None or scheduled_at < now_utc() - timedelta(hours=1):
@@ -87,6 +93,7 @@ def request_care(requester: User, *, organisation_id, recipient_name: str, servi
     care = CareRequest(requester_id=requester.id, organisation_id=org.id,
                        pool_organisation_id=org.id if from_pool else None, recipient_name=recipient_name.strip(),
                        service=service, details=(details or "").strip(), district_id=district_id,
+                       address=(address or "").strip(), contact=(contact or "").strip(),
                        scheduled_at=scheduled_at, minutes=minutes, hold_id=held.id)
     CareRequest.machine.start(care, CareStatus.OPEN, requester, "asked for care")
     db.session.flush()
@@ -111,6 +118,17 @@ def is_involved(care: CareRequest, user: User) -> bool:
     return user.id in (care.requester_id, care.provider_id) or can(user, "org.approve_hours", care.organisation)
 
 
+def may_see_contact(care: CareRequest, user: User | None) -> bool:
+    """Who reads the address and contact: the requester and the arranging coordinators always; the matched
+    volunteer only while the care is to be given (not before matching, nor once it is given, cancelled or
+    handed back); nobody else."""
+    if user is None:
+        return False
+    if user.id == care.requester_id or can(user, "org.approve_hours", care.organisation):
+        return True
+    return user.id == care.provider_id and care.status == CareStatus.ACCEPTED
+
+
 def get_care(care_id, user: User) -> CareRequest:
     """Return a care request its requester, provider, a volunteer who may accept it, or a coordinator may see."""
     care = db.session.get(CareRequest, care_id) if is_id(care_id) else None
@@ -132,6 +150,20 @@ def accept(care_id, provider: User) -> CareRequest:
         db.session.rollback()
         raise Conflict(_l("Another volunteer has already taken this request."))
     record("care.accepted", actor=provider, subject=care)
+    db.session.commit()
+    db.session.refresh(care)
+    return care
+
+
+def release(care_id, provider: User) -> CareRequest:
+    """The matched volunteer cannot come after all: the request is open again for another volunteer, and
+    its address and contact are no longer theirs to see."""
+    care = get_care(care_id, provider)
+    if care.provider_id != provider.id or care.status != CareStatus.ACCEPTED:
+        raise Conflict(_l("Only the volunteer who took this request on can hand it back, before it is given."))
+    _move(care, CareStatus.ACCEPTED, CareStatus.OPEN, provider, "handed back",
+          conditions=(CareRequest.provider_id == provider.id,), provider_id=None)
+    record("care.released", actor=provider, subject=care)
     db.session.commit()
     db.session.refresh(care)
     return care
@@ -185,9 +217,9 @@ def cancel(care_id, requester: User) -> CareRequest:
     return care
 
 
-def _move(care: CareRequest, before, after: CareStatus, by: User, why: str) -> None:
+def _move(care: CareRequest, before, after: CareStatus, by: User, why: str, conditions=(), **values) -> None:
     """Change status only from the expected one, so two people cannot act on it at once."""
-    if not CareRequest.machine.move_if(care.id, before, after, by, why, updated_at=now_utc()):
+    if not CareRequest.machine.move_if(care.id, before, after, by, why, conditions, updated_at=now_utc(), **values):
         db.session.rollback()
         raise Conflict(_l("This request has changed meanwhile; reload the page."))
 

@@ -62,6 +62,7 @@ def care_new():
         form, lambda: care.request_care(
             g.user, organisation_id=form.organisation_id.data, recipient_name=form.recipient_name.data,
             service=form.service.data, details=form.details.data or "", district_id=form.district_id.data,
+            address=form.address.data or "", contact=form.contact.data or "",
             scheduled_at=to_utc(form.scheduled_at.data), minutes=form.minutes.data,
             from_pool=form.from_pool.data, key=key),
         _("Your request is posted and the hours are held until the care is given."),
@@ -76,6 +77,7 @@ def care_detail(care_id):
     item = care.get_care(care_id, g.user)
     return render_template("timebank/care_detail.html", item=item, button=EmptyForm(), dispute=DisputeForm(),
                            settle=SettleForm(), involved=care.is_involved(item, g.user),
+                           see_contact=care.may_see_contact(item, g.user),
                            may_settle=can(g.user, "org.approve_hours", item.organisation))
 
 
@@ -89,6 +91,14 @@ def care_accept(care_id):
     """Take on the request."""
     care.get_care(care_id, g.user)
     return _act(care_id, EmptyForm(), lambda form: care.accept(care_id, g.user))
+
+
+@bp.post("/care/<int:care_id>/release")
+@login_required
+def care_release(care_id):
+    """Hand the request back (the volunteer cannot come); another volunteer may take it."""
+    care.get_care(care_id, g.user)
+    return _act(care_id, EmptyForm(), lambda form: care.release(care_id, g.user))
 
 
 @bp.post("/care/<int:care_id>/confirm")
