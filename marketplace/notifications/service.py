@@ -128,14 +128,15 @@ def choosable() -> list[str]:
 
 
 def set_email_choices(user: User, choices: dict[str, bool]) -> dict[str, bool]:
-    """Keep `user`'s choices of which emails to get; unnamed kinds keep their defaults; commit.
+    """Keep `user`'s choices of which emails to get; kinds not named stay as they were; commit.
 
     :raise InvalidInput: a kind that does not exist or a value that is not on or off.
     """
     known = {*choosable(), DIGEST}
     if any(kind not in known or type(on) is not bool for kind, on in choices.items()):
         raise InvalidInput(_l("Choose on or off for each kind of email."))
-    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id,
+                                                            NotificationPreference.kind.in_(list(choices))))
     for kind, on in choices.items():
         if on != _default(kind):
             db.session.add(NotificationPreference(user_id=user.id, kind=kind, is_emailed=on))

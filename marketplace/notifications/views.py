@@ -25,8 +25,7 @@ def unread_notifications() -> int:
 @login_required
 def index():
     """List the reader's notifications, newest first, a page at a time."""
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
+    page = _number(request.args.get("page", "1"), 5) or 1
     rows, more = service.page_of(g.user, page)
     return render_template("notifications/index.html", rows=rows, page=page, more=more, button=EmptyForm(),
                            text=service.text, link=service.link, unread=service.unread_count(g.user))
@@ -41,7 +40,7 @@ def read():
         flash_errors(form.errors)
         return redirect(url_for("notifications.index"))
     try:
-        row = service.mark_read(g.user, request.form.get("id", ""))
+        row = service.mark_read(g.user, _number(request.form.get("id", "")))
     except NotFound as error:
         flash(str(error.message), "error")
         return redirect(url_for("notifications.index"))
@@ -80,6 +79,10 @@ def settings():
                            digest=DIGEST)
 
 
+def _number(text: str, longest: int = 12) -> int | None:
+    """Read a whole number typed in a form or query (None for anything else)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= longest else None
+
+
 def _page() -> int:
-    page = request.form.get("page", "1")
-    return int(page) if page.isdigit() and 0 < len(page) < 6 else 1
+    return _number(request.form.get("page", "1"), 5) or 1
