@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.firms.views import bp as firms_bp
     from marketplace.funds.views import bp as funds_bp
     from marketplace.mine.views import bp as mine_bp
+    from marketplace.notifications.views import bp as notifications_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp
     from marketplace.payments import attention_views, donor_views, offline_views  # noqa: F401  (add routes)
@@ -99,4 +100,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transparency_bp)
     app.register_blueprint(transparency_data_bp)
     app.register_blueprint(reconciliation_bp)
+    app.register_blueprint(notifications_bp)
     cli.init_app(app)

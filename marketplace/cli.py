@@ -59,6 +59,7 @@ def seed_demo_command() -> None:
 def init_app(app: Flask) -> None:
     from marketplace.funds.cli import init_app as init_funds_cli
     from marketplace.ledger.cli import init_app as init_ledger_cli
+    from marketplace.notifications.cli import init_app as init_notifications_cli
     from marketplace.platform.states_docs import init_app as init_states_cli
     from marketplace.platform.worker import init_app as init_worker_cli
     from marketplace.timebank.cli import init_app as init_timebank_cli
@@ -72,5 +73,6 @@ def init_app(app: Flask) -> None:
     init_transparency_cli(app)
     init_worker_cli(app)
     init_states_cli(app)
+    init_notifications_cli(app)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_group)

@@ -14,6 +14,7 @@ from marketplace.ledger.models import (
     LedgerPeriodClose,
     LedgerPosting,
 )
+from marketplace.notifications.models import Notification, NotificationDigest, NotificationPreference
 from marketplace.orgs.models import District, Invitation, Membership, Organisation
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
@@ -43,4 +44,5 @@ __all__ = [
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
     "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",
     "IdempotentRequest", "StateChange",
+    "Notification", "NotificationDigest", "NotificationPreference",
 ]

@@ -1414,6 +1414,21 @@ ROUTES: dict[str, dict[str, D]] = {
     "transparency.overview": {  # /transparency/
         "GET": D(EVERYONE, "page"),
     },
+    "notifications.index": {  # /notifications/
+        "GET": D(USERS, "page", inputs=Route({"page": OPT_NUMBER})),
+    },
+    "notifications.read": {  # /notifications/read (one's own only: another's answers as a missing one)
+        "POST": D(USERS, "page", inputs=Route({"id": ID, "go": F("flag", False)}, {"id": "1"})),
+    },
+    "notifications.read_all": {  # /notifications/read-all
+        "POST": D(USERS, "page"),
+    },
+    "notifications.settings": {  # /notifications/settings
+        "GET": D(USERS, "page"),
+        "POST": D(USERS, "page", inputs=Route(
+            {"hours_approved": F("flag", False), "shift_reminder": F("flag", False), "weekly_digest": F("flag", False)},
+            {"hours_approved": "y", "weekly_digest": "y"})),
+    },
     "transparency.fund": {  # /transparency/funds/<fund_code>
         "GET": D(EVERYONE, "object", inputs=Route({"after": OPT_TEXT})),
     },

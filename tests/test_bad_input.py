@@ -40,7 +40,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "listing", "funding_line", "listing_event", "wish_claim", "pledge", "fund", "disbursement", "donation",
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
-          "listing_cancellation", "credit_note", "idempotent_request", "state_change"]
+          "listing_cancellation", "credit_note", "idempotent_request", "state_change",
+          "notification", "notification_preference", "notification_digest"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 

@@ -15,6 +15,7 @@ from marketplace.funds import evidence
 from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
 from marketplace.ledger import service as ledger
 from marketplace.ledger.errors import InsufficientBalance
+from marketplace.notifications.service import notify
 from marketplace.orgs import controls
 from marketplace.orgs.policy import can, require
 from marketplace.payments import postings
@@ -198,6 +199,9 @@ def approve_disbursement(actor: User, disbursement_id) -> Disbursement:
             raise Conflict(_l("Someone other than the requester must approve this payment."))
         record("disbursement.approved", actor=actor, subject=locked)
         _pay(locked, actor)
+        notify(locked.requested_by, "disbursement_approved",
+               link=("funds.disbursement", {"disbursement_id": locked.id}), amount_fen=locked.amount_fen,
+               payee=locked.payee)
     except BaseException:
         db.session.rollback()
         raise

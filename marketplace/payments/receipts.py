@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config import settings
 from marketplace.auth.models import PublicDisplay
+from marketplace.notifications.service import notify
 from marketplace.outbox.service import add_build
 from marketplace.payments import receipt_pdf as pdf_layout
 from marketplace.payments.models import Donation, ReceiptCounter
@@ -113,6 +114,9 @@ def send_receipt(donation: Donation) -> bool:
     donor = donation.donor
     if donation.receipt_no is None or donor is None or not donor.email:
         return False
+    # the receipt email is a document the donor needs: it goes whatever their email choices; the bell says so too
+    notify(donor, "receipt_ready", link=("payments.my_giving", {}), number=donation.receipt_no,
+           amount_fen=donation.amount_fen)
     add_build("marketplace.payments.receipts.receipt_message", donation.id)
     return True
 

@@ -71,6 +71,7 @@ def claim_wish(listing_id, claimant: User, method: str = ClaimMethod.IN_KIND.val
     WishClaim.machine.start(claim, ClaimStatus.ACTIVE, claimant, "claimed")
     db.session.flush()
     record("wish.claimed", actor=claimant, subject=claim, listing=listing.id)
+    notices.claimed(claim)
     db.session.commit()
     # a minute late, so that the scheduler's rounding never runs it before the deadline
     jobs.enqueue_at(deadline + timedelta(minutes=1), "marketplace.wishes.claims.expire_claims")

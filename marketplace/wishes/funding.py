@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from marketplace.platform.errors import Conflict
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
+from marketplace.wishes import notices
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
 from marketplace.wishes.rows import locked_listing
@@ -38,8 +39,9 @@ def take(listing_id: int, amount_fen: int, pledge: Pledge | None = None) -> int:
         listing.pledged_fen += kept
     listing.received_fen += kept
     db.session.flush()
-    if listing.kind == ListingKind.HOUSEHOLD_NEED and listing.is_funded:
-        move_if(listing.id, S.PUBLISHED, S.CLAIMED, None, "fully funded")
+    if listing.kind == ListingKind.HOUSEHOLD_NEED and listing.is_funded and \
+            move_if(listing.id, S.PUBLISHED, S.CLAIMED, None, "fully funded"):
+        notices.need_funded(listing.id)
     return kept
 
 

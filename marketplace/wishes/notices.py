@@ -1,34 +1,52 @@
-"""Emails about wishes, in the reader's language: queued before the commit, sent after it from the
-outbox."""
+"""What wishes and needs tell the people concerned (in the site and by email, in the reader's language)
+through the one notification service: queued before the commit, sent after it from the outbox."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from marketplace.auth.models import User
-from marketplace.platform import mailer
-from marketplace.platform.links import site_url
+from marketplace.notifications.service import notify
+from marketplace.platform.extensions import db
 from marketplace.wishes.models import Listing, WishClaim
+from marketplace.wishes.rows import donors_of, pledgers_of
 
 
-def _link(listing: Listing) -> str:
-    return site_url("wishes.detail", listing_code=listing.public_code)
+def _page(listing: Listing) -> tuple[str, dict]:
+    return "wishes.detail", {"listing_code": listing.public_code}
+
+
+MINE = ("wishes.mine", {})
+
+
+def claimed(claim: WishClaim) -> None:
+    """Tell the staff member who wrote the wish that a donor claimed it, and by when it is due."""
+    listing = claim.listing
+    notify(listing.author, "wish_claimed", link=_page(listing), title=listing.title,
+           deadline_at=claim.deadline_at.isoformat())
 
 
 def claim_expired(claim: WishClaim) -> None:
     """Tell a claimant their claim passed its deadline and the wish is open again."""
-    mailer.send(claim.claimant.email, claim.claimant.locale, _l("Your claim has expired: %(title)s",
-                                                                title=claim.listing.title),
-                "wishes_claim_expired", claim=claim, link=_link(claim.listing))
+    notify(claim.claimant, "claim_expired", link=_page(claim.listing), mail={"claim": claim},
+           title=claim.listing.title)
 
 
 def claim_cancelled(claim: WishClaim) -> None:
     """Tell a claimant the wish they claimed was withdrawn."""
-    mailer.send(claim.claimant.email, claim.claimant.locale, _l("A wish you claimed was withdrawn: %(title)s",
-                                                                title=claim.listing.title),
-                "wishes_claim_cancelled", claim=claim, link=site_url("wishes.mine"))
+    notify(claim.claimant, "claim_cancelled", link=MINE, mail={"claim": claim}, title=claim.listing.title)
+
+
+def delivered(listing: Listing) -> None:
+    """Tell everyone who helped that the help reached the household."""
+    for donor in donors_of(listing):
+        notify(donor, "wish_delivered", link=MINE, title=listing.title)
 
 
 def thanks(listing: Listing, donor: User) -> None:
     """Pass the household's thank-you note to a donor."""
-    mailer.send(donor.email, donor.locale, _l("A thank-you for your help: %(title)s", title=listing.title),
-                "wishes_thanks", listing=listing, donor=donor, link=site_url("wishes.mine"))
+    notify(donor, "wish_thanked", link=MINE, mail={"listing": listing, "donor": donor}, title=listing.title)
+
+
+def need_funded(listing_id: int) -> None:
+    """Tell the staff member who wrote a household need, and its pledgers, that its budget is covered."""
+    listing = db.session.get(Listing, listing_id)
+    for person in {user.id: user for user in [listing.author, *pledgers_of(listing)]}.values():
+        notify(person, "need_funded", link=_page(listing), title=listing.title, amount_fen=listing.value_fen)

@@ -14,6 +14,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
+from marketplace.wishes import notices
 from marketplace.wishes.lifecycle import move_if
 from marketplace.wishes.models import FundingSource, Listing, ListingKind, ListingStatus, Pledge, PledgeStatus
 from marketplace.wishes.service import get_listing, locked_listing, may_manage
@@ -71,8 +72,9 @@ def pledge(listing_id, pledger: User, amount_fen: int, organisation_id: int | No
                   amount_fen=amount_fen)
     Pledge.machine.start(made, PledgeStatus.ACTIVE, pledger, "pledged")
     db.session.flush()
-    move_if(listing.id, S.PUBLISHED, S.CLAIMED, pledger, "fully pledged",
-            conditions=[Listing.pledged_fen == Listing.value_fen])
+    if move_if(listing.id, S.PUBLISHED, S.CLAIMED, pledger, "fully pledged",
+               conditions=[Listing.pledged_fen == Listing.value_fen]):
+        notices.need_funded(listing.id)
     record("need.pledged", actor=pledger, subject=made, listing=listing.id, amount_fen=amount_fen)
     db.session.commit()
     return made

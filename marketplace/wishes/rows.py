@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from marketplace.auth.models import User
 from marketplace.platform.extensions import db
-from marketplace.wishes.models import Cancellation, CancellationStatus, Listing
+from marketplace.wishes.models import (
+    Cancellation,
+    CancellationStatus,
+    ClaimStatus,
+    Listing,
+    Pledge,
+    PledgeStatus,
+    WishClaim,
+)
 
 
 def locked_listing(listing_id: int) -> Listing:
@@ -24,3 +33,16 @@ def open_cancellation(listing: Listing) -> Cancellation | None:
     """Return the cancellation waiting for a second staff member, if any."""
     return db.session.scalar(select(Cancellation).where(Cancellation.listing_id == listing.id,
                                                         Cancellation.status == CancellationStatus.PROPOSED.value))
+
+
+def donors_of(listing: Listing) -> list[User]:
+    """Return who helped: the claimant whose claim was fulfilled, or the pledgers who stayed."""
+    claimants = db.session.scalars(select(User).join(WishClaim, WishClaim.claimant_id == User.id).where(
+        WishClaim.listing_id == listing.id, WishClaim.status == ClaimStatus.FULFILLED.value))
+    return list({user.id: user for user in [*claimants, *pledgers_of(listing)]}.values())
+
+
+def pledgers_of(listing: Listing) -> list[User]:
+    """Return who pledged to a household need and stayed (pledges active or paid)."""
+    return list(db.session.scalars(select(User).join(Pledge, Pledge.pledger_id == User.id).where(
+        Pledge.listing_id == listing.id, Pledge.status.in_([PledgeStatus.ACTIVE.value, PledgeStatus.PAID.value]))))

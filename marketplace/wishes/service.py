@@ -39,7 +39,7 @@ from marketplace.wishes.models import (
     PledgeStatus,
     WishClaim,
 )
-from marketplace.wishes.rows import holds_money, locked_listing, open_cancellation
+from marketplace.wishes.rows import donors_of, holds_money, locked_listing, open_cancellation
 
 S = ListingStatus
 EDITABLE = (S.DRAFT, S.SUBMITTED)
@@ -318,6 +318,7 @@ def confirm_delivery(actor: User, listing_id, note: str = "", photo=None) -> Lis
     locked.claim_deadline_at = None
     locked.beneficiary.last_helped_at = now
     move(locked, S.FULFILLED, actor, note)
+    notices.delivered(locked)
     db.session.commit()
     return locked
 
@@ -345,15 +346,6 @@ def may_read_thanks(user: User | None, listing: Listing) -> bool:
     if user is None or not listing.thanks_note:
         return False
     return may_manage(user, listing) or any(donor.id == user.id for donor in donors_of(listing))
-
-
-def donors_of(listing: Listing) -> list[User]:
-    """Return who helped: the claimant whose claim was fulfilled, or the pledgers who stayed."""
-    claimants = db.session.scalars(select(User).join(WishClaim, WishClaim.claimant_id == User.id).where(
-        WishClaim.listing_id == listing.id, WishClaim.status == ClaimStatus.FULFILLED.value))
-    pledgers = db.session.scalars(select(User).join(Pledge, Pledge.pledger_id == User.id).where(
-        Pledge.listing_id == listing.id, Pledge.status.in_([PledgeStatus.ACTIVE.value, PledgeStatus.PAID.value])))
-    return list({user.id: user for user in [*claimants, *pledgers]}.values())
 
 
 def convert_to_activity(actor: User, listing_id, *, starts_at, ends_at, capacity: int, address: str = ""):

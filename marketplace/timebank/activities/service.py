@@ -20,6 +20,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_date, now_utc, site_zone
 from marketplace.timebank.accounts import savings_account  # noqa: F401  (callers read it from here too)
+from marketplace.timebank.activities import notices
 from marketplace.timebank.hours import review
 from marketplace.timebank.models import Activity, Attendance, Category, ReviewStatus, Signup, SignupStatus
 
@@ -150,6 +151,8 @@ def sign_up(activity_id: int, user: User) -> Signup:
         activity.confirmed_count += 1
     db.session.flush()
     record("activity.signed_up", actor=user, subject=activity, status=status.value)
+    if status == SignupStatus.CONFIRMED:
+        notices.confirmed(signup)
     db.session.commit()
     return signup
 
@@ -178,8 +181,6 @@ def cancel_signup(activity_id: int, user: User) -> Signup | None:
     record("activity.cancelled_signup", actor=user, subject=activity,
            promoted_user_id=promoted.user_id if promoted else None)
     if promoted is not None:
-        from marketplace.timebank.activities import notices
-
         notices.promoted_from_waitlist(promoted)
     db.session.commit()
     return promoted
@@ -213,8 +214,6 @@ def send_reminders(now: datetime | None = None) -> int:
 
     A signup is marked reminded in the same transaction as its reminder's outbox row.
     """
-    from marketplace.timebank.activities import notices
-
     now = now or now_utc()
     due = db.session.scalars(
         select(Signup).join(Activity, Activity.id == Signup.activity_id)

@@ -22,6 +22,7 @@ from marketplace.auth.models import User
 from marketplace.ledger import queries as ledger_queries
 from marketplace.ledger import service as ledger
 from marketplace.ledger.causes import APPROVE, Cause, CauseKind
+from marketplace.notifications.service import notify
 from marketplace.orgs.models import Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.checks import reason_given
@@ -47,11 +48,13 @@ class Reviewable:
     kind: str  # the ledger kind of the minutes it credits
     organisation: Callable[[Record], Organisation]
     keeps_minutes: bool  # whether the record stores the minutes granted
+    title: Callable[[Record], str]  # names the service to the volunteer
 
 
 ATTENDANCE = Reviewable(Attendance, "attendance", CauseKind.ATTENDANCE, "hours.attendance",
-                        lambda a: a.activity.organisation, True)
-REPORT = Reviewable(HourReport, "claim", CauseKind.HOUR_REPORT, "hours.claim", lambda c: c.organisation, False)
+                        lambda a: a.activity.organisation, True, lambda a: a.activity.title)
+REPORT = Reviewable(HourReport, "claim", CauseKind.HOUR_REPORT, "hours.claim", lambda c: c.organisation, False,
+                    lambda c: c.description[:80])
 
 
 def take(what: Reviewable, record_id, actor: User) -> Record:
@@ -102,6 +105,7 @@ def approve(what: Reviewable, row: Record, actor: User, minutes: int, note: str,
         row.entry_id = entry.id
     _decide(what, row, ReviewStatus.APPROVED, actor, note, minutes)
     record(f"{what.name}.approved", actor=actor, subject=row, minutes=minutes, **detail)
+    notify(row.user, "hours_approved", link=("timebank.my_hours", {}), title=what.title(row), minutes=minutes)
     db.session.commit()
     return row
 
@@ -112,6 +116,7 @@ def reject(what: Reviewable, record_id, actor: User, note: str) -> Record:
     is_repeat(row, ReviewStatus.REJECTED, same=False)
     _decide(what, row, ReviewStatus.REJECTED, actor, reason_given(note, "note"), 0)
     record(f"{what.name}.rejected", actor=actor, subject=row)
+    notify(row.user, "hours_rejected", link=("timebank.my_hours", {}), title=what.title(row), reason=row.review_note)
     db.session.commit()
     return row
 

@@ -1,0 +1,97 @@
+"""Each kind of notification: its words (rendered in the reader's language when shown or mailed, from the
+parameters stored with it), its email and whether that email is on by default.
+
+A parameter is plain JSON: text, whole numbers (minutes, fen) and times as ISO strings; the words format
+them for the reader (`hours`, `money`, the site's time zone).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from marketplace.platform.i18n import datetime_medium, hours, money
+
+DIGEST = "weekly_digest"  # a person's choice of the weekly digest is kept as a preference of this name
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object  # names the kind on the preferences page
+    text: Callable[[dict], str]  # one sentence, in the current locale
+    template: str | None = "notification"  # templates/email/<template>.txt; None: no email from here
+    is_emailed_by_default: bool = True
+    subject: Callable[[dict], str] | None = None  # the email's subject; by default the kind's label
+
+
+def _when(value: str | None) -> str:
+    try:
+        return datetime_medium(datetime.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return ""
+
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("hours_approved", _l("Hours approved"), lambda p: _(
+        "Your hours for “%(title)s” were approved: %(hours)s saved.", title=p["title"], hours=hours(p["minutes"]))),
+    Kind("hours_rejected", _l("Hours not approved"), lambda p: _(
+        "Your hours for “%(title)s” were not approved. Reason: %(reason)s", title=p["title"], reason=p["reason"])),
+    Kind("signup_confirmed", _l("Sign-up confirmed"), lambda p: _(
+        "You are signed up for “%(title)s”, %(when)s.", title=p["title"], when=_when(p.get("starts_at"))),
+        is_emailed_by_default=False),  # the page says so at once; the reminder the day before is emailed
+    Kind("waitlist_promoted", _l("A place from the waitlist"), lambda p: _(
+        "A place has freed up and it is yours: “%(title)s”, %(when)s.", title=p["title"],
+        when=_when(p.get("starts_at"))), template="timebank_promoted",
+        subject=lambda p: _("You have a place: %(title)s", title=p["title"])),
+    Kind("shift_reminder", _l("Reminders of activities"), lambda p: _(
+        "Reminder: “%(title)s” starts %(when)s.", title=p["title"], when=_when(p.get("starts_at"))),
+        template="timebank_reminder", subject=lambda p: _("Reminder: %(title)s", title=p["title"])),
+    Kind("wish_claimed", _l("A wish you posted is claimed"), lambda p: _(
+        "Someone claimed the wish “%(title)s”; they will deliver it by %(when)s.", title=p["title"],
+        when=_when(p.get("deadline_at"))), is_emailed_by_default=False),  # staff work from the board
+    Kind("claim_expired", _l("A claim of yours expired"), lambda p: _(
+        "Your claim on the wish “%(title)s” passed its deadline; the wish is open for others again.",
+        title=p["title"]), template="wishes_claim_expired",
+        subject=lambda p: _("Your claim has expired: %(title)s", title=p["title"])),
+    Kind("claim_cancelled", _l("A wish you claimed was withdrawn"), lambda p: _(
+        "The wish “%(title)s” that you claimed was withdrawn; there is nothing more for you to do.",
+        title=p["title"]), template="wishes_claim_cancelled",
+        subject=lambda p: _("A wish you claimed was withdrawn: %(title)s", title=p["title"])),
+    Kind("wish_delivered", _l("Help you gave was delivered"), lambda p: _(
+        "The help you gave for “%(title)s” has been delivered to the household.", title=p["title"]),
+        is_emailed_by_default=False),  # the household's thanks, which follow, are emailed
+    Kind("wish_thanked", _l("Thank-you notes"), lambda p: _(
+        "The household thanked you for “%(title)s”.", title=p["title"]), template="wishes_thanks",
+        subject=lambda p: _("A thank-you for your help: %(title)s", title=p["title"])),
+    Kind("receipt_ready", _l("Receipts"), lambda p: _(
+        "Your receipt %(number)s for %(amount)s is ready to download.", number=p["number"],
+        amount=money(p["amount_fen"])), template=None),  # the receipt email itself always goes
+    Kind("need_funded", _l("A household need is fully funded"), lambda p: _(
+        "“%(title)s” is fully funded (%(amount)s). Thank you!", title=p["title"], amount=money(p["amount_fen"]))),
+    Kind("disbursement_approved", _l("Payments approved"), lambda p: _(
+        "The payment of %(amount)s to %(payee)s was approved and paid.", amount=money(p["amount_fen"]),
+        payee=p["payee"])),
+    Kind("listing_update", _l("News of what you gave to"), lambda p: _(
+        "There is news of “%(title)s”, which you gave to.", title=p["title"])),
+)}
+
+
+def subject_of(kind: Kind, params: dict) -> str:
+    """Render the email subject of a notification in the current locale."""
+    try:
+        return kind.subject(params) if kind.subject is not None else str(kind.label)
+    except (KeyError, TypeError, ValueError):
+        return str(kind.label)
+
+
+def text_of(kind: str, params: dict) -> str:
+    """Render a notification's sentence in the current locale; a row of an unknown kind or shape still reads."""
+    found = KINDS.get(kind)
+    try:
+        return found.text(params) if found is not None else _("Something happened on Goodhours.")
+    except (KeyError, TypeError, ValueError):
+        return str(found.label)
