@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, null, select, union_all
+from sqlalchemy import Integer, cast, distinct, func, null, select, union_all
 
 from marketplace.auth.models import User
 from marketplace.ledger import queries as ledger_queries
@@ -33,13 +33,14 @@ SOURCE_REPORTS, SOURCE_IMPORT = "reports", "import"
 def _credited(org_ids: list[int]):
     """(entry id, organisation id, activity id, import batch id) of every entry that credited service for
     these organisations: attendance of their activities, their hour reports and imported rows."""
+    none = cast(null(), Integer)  # typed, so PostgreSQL can unite it with the ids
     return union_all(
         select(Attendance.entry_id, Activity.organisation_id, Attendance.activity_id,
-               null().label("batch_id")).join(Activity, Activity.id == Attendance.activity_id)
+               none.label("batch_id")).join(Activity, Activity.id == Attendance.activity_id)
         .where(Activity.organisation_id.in_(org_ids), Attendance.entry_id.is_not(None)),
-        select(HourReport.entry_id, HourReport.organisation_id, null(), null())
+        select(HourReport.entry_id, HourReport.organisation_id, none, none)
         .where(HourReport.organisation_id.in_(org_ids), HourReport.entry_id.is_not(None)),
-        select(ImportRow.entry_id, ImportBatch.organisation_id, null(), ImportBatch.id)
+        select(ImportRow.entry_id, ImportBatch.organisation_id, none, ImportBatch.id)
         .join(ImportBatch, ImportBatch.id == ImportRow.batch_id)
         .where(ImportBatch.organisation_id.in_(org_ids), ImportRow.entry_id.is_not(None)),
     ).subquery("credited")
