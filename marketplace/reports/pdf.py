@@ -49,8 +49,8 @@ def _heading(pdf: FPDF, table: Table, filters: Filters) -> None:
 
 
 def _totals(pdf: FPDF, table: Table) -> None:
-    parts = [f"{column.label}: {shown(column, total)}" for column, total in zip(table.columns, table.totals,
-                                                                               strict=True) if total is not None]
+    parts = [_("%(label)s: %(value)s", label=column.label, value=shown(column, total))
+             for column, total in zip(table.columns, table.totals, strict=True) if total is not None]
     parts.insert(0, _("Rows: %(n)s", n=len(table.rows)))
     pdf.set_font(FONT, size=11)
     pdf.multi_cell(0, 6, _fit(pdf, "   ".join(parts), pdf.epw * 2), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

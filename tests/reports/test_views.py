@@ -11,6 +11,9 @@ from pypdf import PdfReader
 
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
+from marketplace.reports import pdf
+from marketplace.reports.filters import Filters
+from marketplace.reports.tables import Column, Table
 
 
 def _period(days=200):
@@ -111,3 +114,15 @@ def test_the_pdf_is_one_page_in_chinese(client, auth, hours_world):
         text = pdf.pages[0].extract_text()
         assert len(pdf.pages) == 1
         assert "天河义工队" in text and ("二妹" in text or report == "hours-by-month")
+
+
+def test_the_pdf_stays_on_one_page_however_many_and_long_the_rows(app, create_org):
+    org = create_org("volunteer_team", name_zh="很长名字的志愿服务队" * 8)
+    columns = [Column("volunteer", "志愿者"), Column("minutes", "时长", "minutes")]
+    table = Table("hours-by-volunteer", "按志愿者统计时长", columns, [("非常长的名字" * 20, n) for n in range(5_000)])
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        data = pdf.render(table, Filters("hours-by-volunteer", [org], date(2026, 1, 1), date(2026, 12, 1)))
+    document = PdfReader(io.BytesIO(data))
+    text = document.pages[0].extract_text()
+    assert len(document.pages) == 1
+    assert "非常长的名字" in text and "完整内容见 CSV 和 XLSX 下载" in text  # the rest is left to the downloads
