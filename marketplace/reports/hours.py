@@ -149,9 +149,11 @@ def inactive(filters: Filters) -> Table:
     joined = {(org_id, user_id): local_date(at) for org_id, user_id, at in db.session.execute(
         select(Membership.organisation_id, Membership.user_id, Membership.created_at)
         .where(Membership.organisation_id.in_(filters.org_ids), Membership.role == Role.MEMBER.value))}
-    active_users = set(db.session.scalars(select(User.id).where(
-        User.id.in_({user for _org, user in last} | {user for _org, user in joined}), User.is_active.is_(True)))) \
-        if last or joined else set()
+    people = sorted({user for _org, user in last} | {user for _org, user in joined})
+    active_users = set()
+    for i in range(0, len(people), 1000):
+        active_users.update(db.session.scalars(select(User.id).where(User.id.in_(people[i:i + 1000]),
+                                                                     User.is_active.is_(True))))
     since = today - timedelta(days=INACTIVE_DAYS)
     quiet = [key for key in set(last) | set(joined)
              if key[1] in active_users and (last.get(key) is None or last[key] < since)]

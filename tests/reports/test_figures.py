@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from marketplace.platform.errors import Forbidden, InvalidInput
+from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
 from marketplace.reports import service
 from marketplace.reports.tables import months
@@ -65,6 +66,9 @@ def test_inactive_volunteers_are_those_without_hours_for_90_days(hours_world, ru
     assert rows["丁叔"][3] is None and rows["丁叔"][4] is None  # never served
     assert rows["二妹"][3] == w.old_day and rows["二妹"][4] == 100
     assert [row[0] for row in table.rows] == ["丁叔", "二妹"]  # never served first
+    w.d.is_active = False  # a closed account is nobody to call back
+    db.session.commit()
+    assert [row[0] for row in run(w.team.coordinator, report="inactive-volunteers").rows] == ["二妹"]
 
 
 def test_gifts_by_fund_and_month_net_of_refunds(gifts_world, run):
