@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_bp
     from marketplace.reconciliation import period_views  # noqa: F401  (adds routes)
     from marketplace.reconciliation.views import bp as reconciliation_bp
+    from marketplace.reports.views import bp as reports_bp
     from marketplace.timebank.activities.views import bp as timebank_bp
     from marketplace.timebank.care import views as care_views  # noqa: F401  (add routes)
     from marketplace.timebank.certificates.views import bp as certificates_bp
@@ -101,4 +102,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(transparency_data_bp)
     app.register_blueprint(reconciliation_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
     cli.init_app(app)

@@ -32,6 +32,7 @@ CHARITY_ADMINS = {"org_admin", "platform_admin"}
 ORG_ADMIN = {"org_admin"}  # casework a platform admin does only through a role in the organisation
 BOARD_READERS = CHARITY_MEMBERS | {"social_worker"}  # staff of any organisation
 PLATFORM_ADMIN = {"platform_admin"}
+REPORT_READERS = {"staff", "org_admin", "social_worker"}  # coordinators and staff of their own organisations
 NOBODY: set[str] = set()
 
 
@@ -70,6 +71,9 @@ HOUSEHOLD_FORM = Route(  # a household's page form, new and edited alike
     {"pseudonym": "青禾", "district_id": "1", "category": "disability", "age_band": "60-79", "full_name": "王某",
      "consent_on": "2026-01-05", "consent_scope": "发布"},
 )
+
+REPORT_FILTERS = Route({"report": OPT_CHOICE, "org": OPT_ID, "start": OPT_DATE, "end": OPT_DATE},
+                       {"report": "hours-by-month"})
 
 
 @dataclass(frozen=True)
@@ -1132,6 +1136,12 @@ ROUTES: dict[str, dict[str, D]] = {
                 },
             ),
         ),
+    },
+    "reports.index": {  # /reports/
+        "GET": D(REPORT_READERS, "page", inputs=REPORT_FILTERS),
+    },
+    "reports.export": {  # /reports/export.<any(csv, xlsx, pdf):fmt>
+        "GET": D(REPORT_READERS, "page", inputs=REPORT_FILTERS),
     },
     "reconciliation.report": {
         "GET /reconciliation/orgs/<int:org_id>/report": D(

@@ -187,6 +187,20 @@ def lines(name: str = "ledger_line"):
             .subquery(name))
 
 
+def standing_credits(kinds: Iterable[str], owner_type: str, name: str = "ledger_standing_credits"):
+    """A read-only selectable of the credits to `owner_type`'s accounts in entries of these kinds that no
+    entry reverses: entry_id, owner_id, amount, effective_date. Reports join domain rows to it by entry id
+    (hours approved and still standing, whoever later reversed the rest)."""
+    reversal = aliased(LedgerEntry, name=f"{name}_reversal")
+    return (select(LedgerPosting.entry_id, LedgerAccount.owner_id, LedgerPosting.amount, LedgerEntry.effective_date)
+            .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+            .join(LedgerAccount, LedgerAccount.id == LedgerPosting.account_id)
+            .where(LedgerEntry.kind.in_(list(kinds)), LedgerPosting.amount > 0,
+                   LedgerAccount.owner_type == owner_type,
+                   ~select(reversal.id).where(reversal.reverses_id == LedgerEntry.id).exists())
+            .subquery(name))
+
+
 def posted_by_owner(owner_type: str, purpose: str, name: str = "ledger_posted_by_owner"):
     """A read-only selectable of (owner_id, posted) for every account of `owner_type` and `purpose`,
     read from the balance rows, for reports that group balances by domain rows."""

@@ -28,10 +28,13 @@ ORG_ACTIONS: dict[str, Role] = {
     "org.view_audit": Role.STAFF,
     "org.spot_check": Role.STAFF,
     "org.keep_books": Role.FINANCE,  # close periods, book a gift received in a closed period as a late entry
+    "org.view_hour_reports": Role.COORDINATOR,  # hours by volunteer, activity, team and month; inactive volunteers
+    "org.view_gift_reports": Role.STAFF,  # gifts by fund and by month
 }
-# organisation actions a platform admin takes only through a role of their own there: leaving it, and
-# seeing households' whole ID numbers (casework, which running the platform does not need)
-OWN_ROLE_ONLY = {"org.leave", "org.reveal_id_numbers"}
+# organisation actions a platform admin takes only through a role of their own there: leaving it,
+# seeing households' whole ID numbers (casework, which running the platform does not need), and the
+# organisation's own reports (named volunteers and its gifts are its business, not the platform's)
+OWN_ROLE_ONLY = {"org.leave", "org.reveal_id_numbers", "org.view_hour_reports", "org.view_gift_reports"}
 # actions any signed-in, active user may take
 USER_ACTIONS = {"org.create", "profile.edit", "token.manage", "invitation.accept"}
 PLATFORM_ACTIONS = {"org.verify", "district.manage", "admin.access", "user.make_admin"}
