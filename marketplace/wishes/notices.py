@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from marketplace.auth.models import User
 from marketplace.platform import mailer
 from marketplace.platform.links import site_url
+from marketplace.wishes.givers import givers_of
 from marketplace.wishes.models import Listing, WishClaim
+from marketplace.wishes.public_models import ListingUpdate
 
 
 def _link(listing: Listing) -> str:
@@ -32,3 +34,11 @@ def thanks(listing: Listing, donor: User) -> None:
     """Pass the household's thank-you note to a donor."""
     mailer.send(donor.email, donor.locale, _l("A thank-you for your help: %(title)s", title=listing.title),
                 "wishes_thanks", listing=listing, donor=donor, link=site_url("wishes.mine"))
+
+
+def tell_donors_of_update(update: ListingUpdate) -> None:
+    """Tell each donor of a listing about a progress update staff posted, in the donor's language."""
+    listing = update.listing
+    for donor in givers_of(listing):
+        mailer.send(donor.email, donor.locale, _l("News of “%(title)s”", title=listing.title),
+                    "wishes_update", update=update, listing=listing, donor=donor, link=_link(listing))
