@@ -2,18 +2,15 @@
 may read a public listing's update photos (the re-encoded copy)."""
 from __future__ import annotations
 
-import io
-
-from flask import abort, g, request, send_file, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from marketplace.orgs.policy import require
-from marketplace.web import uploads
 from marketplace.web.forms import save_or_show
 from marketplace.wishes import service, updates
 from marketplace.wishes.staff_forms import UpdateForm
-from marketplace.wishes.views import bp
+from marketplace.wishes.views import bp, send_public_photo
 
 
 @bp.route("/listings/<int:listing_id>/updates/new", methods=["GET", "POST"])
@@ -33,11 +30,4 @@ def listing_update_new(listing_id):
 @bp.route("/<listing_code>/updates/<int:update_id>/photo")
 def update_photo(listing_code, update_id):
     """Send the photo of a public listing's progress update (the copy without metadata)."""
-    update = updates.public_update(listing_code, update_id)
-    if not update.public_photo_path:
-        abort(404)
-    try:
-        data = uploads.path_of(update.public_photo_path).read_bytes()
-    except OSError:
-        abort(404)
-    return send_file(io.BytesIO(data), mimetype="image/jpeg")
+    return send_public_photo(updates.public_update(listing_code, update_id).public_photo_path)

@@ -154,11 +154,15 @@ def _pledge_form(listing: Listing) -> PledgeForm:
 @bp.route("/<listing_code>/photo")
 def photo(listing_code):
     """Send a public listing's photo (the copy without metadata)."""
-    listing = service.public_listing(listing_code)
-    if not listing.public_photo_path:
+    return send_public_photo(service.public_listing(listing_code).public_photo_path)
+
+
+def send_public_photo(stored_name: str):
+    """Send a re-encoded public photo (a JPEG without metadata) by its stored name; 404 when there is none."""
+    if not stored_name:
         abort(404)
     try:
-        data = uploads.path_of(listing.public_photo_path).read_bytes()
+        data = uploads.path_of(stored_name).read_bytes()
     except OSError:
         abort(404)
     return send_file(io.BytesIO(data), mimetype="image/jpeg")

@@ -24,7 +24,8 @@ def photo(name: str = "photo.jpg") -> FileStorage:
 
 def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
     """Return the ids the wishes routes need: the charity's household, its published wish (listing_id,
-    listing_code, with a photo and a progress update: update_id), `claimant`'s claim on a second wish, `pledger`'s pledge to a need."""
+    listing_code, with a photo and a progress update: update_id), `claimant`'s claim on a second wish,
+    `pledger`'s pledge to a need."""
     household = beneficiaries.register_beneficiary(
         author, charity, pseudonym="青禾12", district_id=1, category="elderly_alone", age_band="80+",
         full_name="王秘密", phone="13800138000", id_number="", address="天河路1号", notes="",
