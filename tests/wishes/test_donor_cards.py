@@ -122,3 +122,19 @@ def test_a_wish_counts_its_claimant_as_a_donor(client, station, create_listing):
     claims.claim_wish(wish.id, station.donor)
     page = client.get(f"/wishes/{wish.public_code}").get_data(as_text=True)
     assert 'data-givers="1"' in page and "1 donor has given" in page
+
+
+def test_the_api_takes_a_needs_costs_and_shows_them_with_its_donor_count(client, station, create_household,
+                                                                          headers):
+    from tests.api.conftest import api_error
+
+    url = f"/api/v1/beneficiaries/{create_household().id}/listings"
+    need = {"kind": "household_need", "title": "修屋顶", "value_fen": 1_000_000,
+            "funding": [{"source": "government", "amount_fen": 1_000_000}]}
+    error = api_error(client.post(url, json=need | {"costs": COSTS[:1]}, headers=headers(station.worker)), 422)
+    assert "must add up to the budget" in error["fields"]["costs"][0]
+    api_error(client.post(url, json=need | {"costs": [{"label": "", "amount_fen": 1}]},
+                          headers=headers(station.worker)), 422)
+    made = client.post(url, json=need | {"costs": COSTS}, headers=headers(station.worker))
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["costs"] == COSTS and made.get_json()["donors"] == 0
