@@ -83,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.timebank.imports import views as import_views  # noqa: F401  (add routes)
     from marketplace.transparency.opendata_views import bp as transparency_data_bp
     from marketplace.transparency.views import bp as transparency_bp
-    from marketplace.wishes import board_views, household_views, money_views, staff_views  # noqa: F401  (add routes)
+    from marketplace.wishes import board_views, household_views, money_views, staff_views, update_views  # noqa: F401,E501  (add routes)
     from marketplace.wishes.views import bp as wishes_bp
 
     app.register_blueprint(core_bp)

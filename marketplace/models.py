@@ -33,9 +33,10 @@ from marketplace.wishes.models import (
     Pledge,
     WishClaim,
 )
+from marketplace.wishes.public_models import CostItem, ListingUpdate
 
 __all__ = [
-    "OutboxMessage",
+    "OutboxMessage", "CostItem", "ListingUpdate",
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPeriodClose", "LedgerPosting", "Membership",
     "Organisation", "User",

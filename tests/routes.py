@@ -921,6 +921,12 @@ ROUTES: dict[str, dict[str, D]] = {
     "payments.my_giving": {  # /payments/my
         "GET": D(USERS, "page"),
     },
+    "payments.resume_gift": {  # /payments/donations/<donation_code>/resume
+        "POST": D({"donor"}, "object"),
+    },
+    "payments.cancel_gift": {  # /payments/donations/<donation_code>/cancel
+        "POST": D({"donor"}, "object"),
+    },
     "payments.offline_cancel": {  # /payments/offline/<int:donation_id>/cancel
         "POST": D(CHARITY_MEMBERS, "object"),
     },
@@ -1471,6 +1477,13 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "wishes.photo": {  # /wishes/<listing_code>/photo
         "GET": D(EVERYONE, "object"),
+    },
+    "wishes.update_photo": {  # /wishes/<listing_code>/updates/<int:update_id>/photo
+        "GET": D(EVERYONE, "object"),
+    },
+    "wishes.listing_update_new": {  # /wishes/listings/<int:listing_id>/updates/new
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"text": TEXT}, {"text": "好消息：棉被买好了"})),
     },
     "wishes.pledge": {  # /wishes/<listing_code>/pledge
         "POST": D(USERS, "object", inputs=Route({"amount": MONEY, "organisation_id": OPT_ID}, {"amount": "100"})),

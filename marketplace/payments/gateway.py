@@ -63,8 +63,10 @@ class StripeGateway:
                                           max_network_retries=max_network_retries)
 
     def create_checkout(self, *, donation_id: int, donation_code: str, amount_fen: int, name: str,
-                        success_url: str, cancel_url: str, email: str | None = None) -> Checkout:
-        """Open a Checkout Session for one gift; the same donation always gets the same session."""
+                        success_url: str, cancel_url: str, email: str | None = None,
+                        replacing: str | None = None) -> Checkout:
+        """Open a Checkout Session for one gift; the same donation always gets the same session, and a
+        fresh one in place of an expired session (`replacing`) is the same for every caller too."""
         metadata = {"donation_id": str(donation_id), "donation_code": donation_code}
         params = {
             "mode": "payment",
@@ -79,8 +81,13 @@ class StripeGateway:
         if email:
             params["customer_email"] = email
         session = self._call(lambda: self.client.v1.checkout.sessions.create(
-            params, options={"idempotency_key": f"goodhours-checkout-{donation_code}"}))
+            params, options={"idempotency_key": f"goodhours-checkout-{donation_code}"
+                                                + (f"-after-{replacing}" if replacing else "")}))
         return Checkout(id=session["id"], url=session["url"])
+
+    def expire(self, session_id: str) -> dict:
+        """Close an open Checkout Session so that it can no longer be paid (Stripe refuses a paid one)."""
+        return self._call(lambda: self.client.v1.checkout.sessions.expire(session_id))
 
     def session(self, session_id: str) -> dict:
         """Fetch a Checkout Session as it is now, with its payment, charge and balance transaction."""

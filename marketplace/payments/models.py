@@ -76,7 +76,8 @@ class Donation(db.Model):
             DonationStatus.COMPLETED: "the provider confirming payment; staff recording money received",
             DonationStatus.AWAITING_SECOND: "staff recording money above the second-person amount",
             DonationStatus.FAILED: "the provider declining it, or a checkout that could not open",
-            DonationStatus.CANCELLED: "the demo checkout, when the wish or need was funded meanwhile"},
+            DonationStatus.CANCELLED: "the demo checkout, when the wish or need was funded meanwhile; the donor "
+                                      "cancelling a checkout left unfinished"},
         DonationStatus.AWAITING_SECOND: {
             DonationStatus.COMPLETED: "a second staff member confirming it",
             DonationStatus.CANCELLED: "staff cancelling it"},

@@ -176,9 +176,7 @@ def begin_checkout(donation: Donation, *, success_url: str, cancel_url: str, dem
 
     :raise ProviderUnavailable: Stripe could not open a session (the donation is marked failed).
     """
-    facts = dict(donation_id=donation.id, donation_code=donation.public_code, amount_fen=donation.amount_fen,
-                 name=f"{donation.fund.name_zh} / {donation.fund.name_en}",
-                 email=donation.donor.email if donation.donor else None)
+    facts = checkout_facts(donation)
     provider = donation.provider
     db.session.commit()  # end the read transaction: nothing is open while Stripe is called
     if provider == "demo":
@@ -195,6 +193,13 @@ def begin_checkout(donation: Donation, *, success_url: str, cancel_url: str, dem
                        .values(checkout_id=checkout.id))
     db.session.commit()
     return checkout.url
+
+
+def checkout_facts(donation: Donation) -> dict:
+    """What the provider's checkout shows and carries back for a gift (amounts from our records only)."""
+    return dict(donation_id=donation.id, donation_code=donation.public_code, amount_fen=donation.amount_fen,
+                name=f"{donation.fund.name_zh} / {donation.fund.name_en}",
+                email=donation.donor.email if donation.donor else None)
 
 
 def donation_for(user: User | None, code) -> Donation:

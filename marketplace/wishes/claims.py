@@ -118,6 +118,22 @@ def release_claim(claim_id, user: User) -> WishClaim:
     return claim
 
 
+def release_unpaid_money_claim(listing_id: int, claimant: User, why: str) -> WishClaim | None:
+    """Release the claimant's claim by money on a wish no money has reached (flushed; the caller commits),
+    as when they cancel its unfinished checkout; return it, or None when there is none to release."""
+    claim = db.session.scalar(select(WishClaim).where(
+        WishClaim.listing_id == listing_id, WishClaim.claimant_id == claimant.id,
+        WishClaim.status == ClaimStatus.ACTIVE.value, WishClaim.method == ClaimMethod.MONEY.value))
+    if claim is None:
+        return None
+    claim, listing = _locked_pair(claim)
+    if claim.status != ClaimStatus.ACTIVE or holds_money(listing) or listing.status_enum is not S.CLAIMED:
+        return None
+    _end(claim, listing, ClaimStatus.RELEASED, claimant, why)
+    record("wish.released", actor=claimant, subject=claim, why=why)
+    return claim
+
+
 def expire_claims(now=None) -> int:
     """Expire every active claim past its deadline and tell its claimant; return how many."""
     now = now or now_utc()

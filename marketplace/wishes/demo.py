@@ -9,7 +9,7 @@ from sqlalchemy import select
 from marketplace.auth.models import User
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
-from marketplace.wishes import beneficiaries, claims, pledges, service
+from marketplace.wishes import beneficiaries, claims, pledges, service, updates
 from marketplace.wishes.models import Beneficiary
 
 STATION = "Nanhuaxi Street Social-Work Station"
@@ -29,6 +29,8 @@ WISHES = [
 ]
 NEED = (0, "阿婆家卫生间防滑改造和扶手安装", "卫生间地面湿滑，阿婆去年摔过一次。", 1_200_000,
         [("government", 600_000), ("firm", 300_000), ("charity", 200_000), ("family", 100_000)])
+NEED_COSTS = [("防滑地砖及铺设（6 平方米）", 480_000), ("不锈钢扶手两副及安装", 260_000),
+              ("淋浴座椅和防滑垫", 160_000), ("水电改造和人工", 300_000)]
 
 
 def seed_wishes(domain: str) -> int:
@@ -53,7 +55,8 @@ def seed_wishes(domain: str) -> int:
                                    value_fen=value, quantity=quantity))
     index, title, story, budget, plan = NEED
     need = _published(worker, checker, households[index], kind="household_need", title=title, story=story,
-                      value_fen=budget, funding=[{"source": s, "amount_fen": a} for s, a in plan])
+                      value_fen=budget, funding=[{"source": s, "amount_fen": a} for s, a in plan],
+                      cost_rows=[{"label": label, "amount_fen": a} for label, a in NEED_COSTS])
     firm_member = db.session.scalar(select(User).where(User.email == f"firm@{domain}"))
     donor = db.session.scalar(select(User).where(User.email == f"donor@{domain}"))
     firm = next((m.organisation for m in firm_member.memberships if m.organisation.kind == "firm"), None)
@@ -62,6 +65,7 @@ def seed_wishes(domain: str) -> int:
     claims.claim_wish(listings[0].id, donor)
     service.confirm_delivery(worker, listings[0].id, "棉被已送到阿婆家")
     service.write_thanks(worker, listings[0].id, "谢谢你送来的棉被，今年冬天不怕冷了！——木棉阿婆")
+    updates.post_update(worker, need.id, "师傅已上门量好尺寸，防滑地砖下周到货。")
     return len(listings) + 1
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from marketplace.auth.models import User
 from marketplace.notifications.service import notify
 from marketplace.platform.extensions import db
+from marketplace.wishes.givers import givers_of
 from marketplace.wishes.models import Listing, WishClaim
+from marketplace.wishes.public_models import ListingUpdate
 from marketplace.wishes.rows import donors_of, pledgers_of
 
 
@@ -50,3 +52,11 @@ def need_funded(listing_id: int) -> None:
     listing = db.session.get(Listing, listing_id)
     for person in {user.id: user for user in [listing.author, *pledgers_of(listing)]}.values():
         notify(person, "need_funded", link=_page(listing), title=listing.title, amount_fen=listing.value_fen)
+
+
+def tell_donors_of_update(update: ListingUpdate) -> None:
+    """Tell each donor of a listing about a progress update staff posted, in the donor's language."""
+    listing = update.listing
+    for donor in givers_of(listing):
+        notify(donor, "listing_update", link=_page(listing), title=listing.title,
+               mail={"update": update, "listing": listing, "donor": donor})

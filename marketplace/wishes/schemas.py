@@ -14,6 +14,8 @@ from marketplace.api.pagination import CursorArgs, page_schema
 from marketplace.orgs.schemas import DistrictSchema
 from marketplace.platform.ids import MAX_ID
 from marketplace.wishes.beneficiaries import ID_NUMBER, MASKED_ECHO, PHONE, is_verified
+from marketplace.wishes.costs import costs_of
+from marketplace.wishes.givers import giver_counts
 from marketplace.wishes.identity import masked
 from marketplace.wishes.lights import BOARD_PAGE, LIGHTS
 from marketplace.wishes.models import (
@@ -46,6 +48,13 @@ class FundingLineSchema(Schema):
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     amount_fen = Fen(required=True, strict=True, validate=validate.Range(min=1, max=MAX_FEN))
     note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class CostLineSchema(Schema):
+    """One line of what a household need's budget buys; a need's lines add up to its budget."""
+
+    label = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    amount_fen = Fen(required=True, strict=True, validate=validate.Range(min=1, max=MAX_FEN))
 
 
 class PublicFundingLineSchema(Schema):
@@ -104,6 +113,10 @@ class ListingPublicDetailSchema(ListingPublicSchema):
     funding = fields.List(fields.Nested(PublicFundingLineSchema), dump_only=True, attribute="funding_lines",
                           metadata={"description": "the co-funding plan of a household need"})
     coverage = CoverageField(CoverageSchema, dump_only=True, allow_none=True)
+    costs = fields.Function(lambda listing: CostLineSchema(many=True).dump(costs_of(listing)), dump_only=True,
+                            metadata={"description": "what a household need's budget buys, line by line"})
+    donors = fields.Function(lambda listing: giver_counts([listing.id]).get(listing.id, 0), dump_only=True,
+                             metadata={"description": "how many donors gave to it or promised to"})
 
 
 class ListingStaffSchema(ListingPublicDetailSchema):
@@ -136,6 +149,8 @@ class ListingUpdateSchema(Schema):
                     metadata={"description": "a wish's estimated value or a need's budget, in fen"})
     funding = fields.List(fields.Nested(FundingLineSchema), validate=validate.Length(max=10),
                           metadata={"description": "household needs: the sources, adding up to the budget"})
+    cost_rows = fields.List(fields.Nested(CostLineSchema), data_key="costs", validate=validate.Length(max=10),
+                            metadata={"description": "household needs: what the budget buys, adding up to it"})
 
 
 class ListingCreateSchema(ListingUpdateSchema):

@@ -22,7 +22,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
-from marketplace.wishes import lifecycle, notices, photos
+from marketplace.wishes import costs, lifecycle, notices, photos
 from marketplace.wishes.beneficiaries import get_beneficiary, is_verified
 from marketplace.wishes.lifecycle import move
 from marketplace.wishes.models import (
@@ -119,7 +119,8 @@ def listings_of(actor: User, org: Organisation, status: str | None = None):
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def _check_fields(kind: str, title, story, quantity, value_fen, funding: list[dict] | None) -> dict:
+def _check_fields(kind: str, title, story, quantity, value_fen, funding: list[dict] | None,
+                  cost_rows: list[dict] | None = None) -> dict:
     errors: dict[str, list] = {}
     if not isinstance(title, str) or not title.strip() or len(title) > 120 or "\x00" in title:
         errors["title"] = [_l("Enter a title of 1 to %(n)d characters.", n=120)]
@@ -144,6 +145,8 @@ def _check_fields(kind: str, title, story, quantity, value_fen, funding: list[di
         lines.append(FundingLine(source=source, amount_fen=amount, note=note.strip()))
     if len(lines) > 10:
         errors["funding"] = [_l("List at most ten sources.")]
+    if problems := costs.cost_errors(kind, value_fen, cost_rows):
+        errors["costs"] = problems
     if errors:
         raise InvalidInput(fields=errors)
     return {"title": title.strip(), "story": story.strip(), "quantity": quantity, "value_fen": value_fen,
@@ -155,17 +158,19 @@ def _search_text(listing: Listing, beneficiary: Beneficiary) -> str:
 
 
 def create_listing(actor: User, beneficiary_id, *, kind: str, title: str, story: str = "", quantity: int = 1,
-                   value_fen: int = 0, funding: list[dict] | None = None, photo=None) -> Listing:
+                   value_fen: int = 0, funding: list[dict] | None = None, photo=None,
+                   cost_rows: list[dict] | None = None) -> Listing:
     """Write a draft wish, household need or service need for a household the actor looks after."""
     beneficiary = get_beneficiary(actor, beneficiary_id)
     require(actor, "org.manage_needs", beneficiary.organisation)
     if kind not in ListingKind.__members__.values():
         raise InvalidInput(fields={"kind": [_l("Choose a kind from the list.")]})
     fields = _check_fields(kind, title, story, quantity, value_fen, funding if kind == ListingKind.HOUSEHOLD_NEED
-                           else None)
+                           else None, cost_rows)
     listing = Listing(kind=kind, organisation_id=beneficiary.organisation_id, beneficiary_id=beneficiary.id,
                       district_id=beneficiary.district_id, category=beneficiary.category, author_id=actor.id,
                       **fields)
+    costs.replace_costs(listing, costs.cost_items(kind, cost_rows))
     if photo is not None and getattr(photo, "filename", ""):
         listing.photo_path, listing.public_photo_path = photos.store_photo(photo, "photo")
     listing.search_text = _search_text(listing, beneficiary)
@@ -184,10 +189,14 @@ def update_listing(actor: User, listing_id, **data) -> Listing:
     current = {"title": listing.title, "story": listing.story, "quantity": listing.quantity,
                "value_fen": listing.value_fen,
                "funding": [{"source": f.source, "amount_fen": f.amount_fen, "note": f.note}
-                           for f in listing.funding_lines]}
+                           for f in listing.funding_lines],
+               "cost_rows": [{"label": c.label, "amount_fen": c.amount_fen} for c in costs.costs_of(listing)]}
     merged = current | {k: v for k, v in data.items() if k != "photo"}
     fields = _check_fields(listing.kind, merged["title"], merged["story"], merged["quantity"], merged["value_fen"],
-                           merged["funding"] if listing.kind == ListingKind.HOUSEHOLD_NEED else None)
+                           merged["funding"] if listing.kind == ListingKind.HOUSEHOLD_NEED else None,
+                           merged["cost_rows"])
+    if "cost_rows" in data:
+        costs.replace_costs(listing, costs.cost_items(listing.kind, merged["cost_rows"]))
     if fields["value_fen"] != listing.value_fen:
         listing.over_cap_approved_by_id, listing.over_cap_note = None, ""
     listing.funding_lines.clear()

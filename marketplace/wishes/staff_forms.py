@@ -50,6 +50,11 @@ class FundingRowForm(Form):
     note = StringField(_l("Note"), [Optional(), Length(max=200)])
 
 
+class CostRowForm(Form):
+    label = StringField(_l("What it buys"), [Optional(), Length(max=120)])
+    amount = YuanField(_l("Cost (yuan)"), [Optional()])
+
+
 class HouseholdForm(FlaskForm):
     pseudonym = StringField(_l("Pseudonym (shown in public)"), [InputRequired(REQUIRED), Length(max=40)],
                             description=_l("Suggested by the site; change it if you like, but never use a real name."))
@@ -75,6 +80,8 @@ class ListingEditForm(FlaskForm):
                       description=_l("Leave empty for a service need."))
     funding = PlanRows(FormField(FundingRowForm), label=_l("Co-funding plan (household needs only)"),
                        min_entries=PLAN_ROWS, max_entries=10)
+    costs = PlanRows(FormField(CostRowForm), label=_l("What the money buys (household needs only)"),
+                     min_entries=PLAN_ROWS, max_entries=10)
     photo = UploadField(_l("Photo (JPEG or PNG, optional; kept private, the public copy has no metadata)"))
 
 
@@ -101,6 +108,12 @@ class ThanksForm(FlaskForm):
                                                                              Length(max=2000)])
 
 
+class UpdateForm(FlaskForm):
+    text = TextAreaField(_l("What has happened (shown in public; never the household's real name or address)"),
+                         [InputRequired(REQUIRED), Length(max=2000)])
+    photo = UploadField(_l("Photo (JPEG or PNG, optional; the public copy has no metadata)"))
+
+
 class ConvertForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField(_l("Ends"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
@@ -116,6 +129,13 @@ def funding_rows(form: ListingEditForm) -> list[dict]:
         if row.source.data or row.amount.data is not None or (row.note.data or "").strip():
             rows.append({"source": row.source.data, "amount_fen": row.amount.data, "note": row.note.data or ""})
     return rows
+
+
+def cost_rows(form: ListingEditForm) -> list[dict]:
+    """Return the cost rows the user filled in (what it buys or an amount), for the service."""
+    rows = [entry.form for entry in form.costs.entries]
+    return [{"label": row.label.data or "", "amount_fen": row.amount.data}
+            for row in rows if (row.label.data or "").strip() or row.amount.data is not None]
 
 
 def page_arg(last: int = 10_000) -> int:

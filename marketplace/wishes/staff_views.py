@@ -19,6 +19,7 @@ from marketplace.timebank.forms import to_utc
 from marketplace.web import uploads
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 from marketplace.wishes import beneficiaries, pledges, service
+from marketplace.wishes.costs import costs_of
 from marketplace.wishes.lifecycle import status_label
 from marketplace.wishes.models import ClaimStatus, Listing, ListingKind, ListingStatus, Pledge, WishClaim
 from marketplace.wishes.money_forms import money_context
@@ -30,6 +31,7 @@ from marketplace.wishes.staff_forms import (
     ListingForm,
     MoveForm,
     ThanksForm,
+    cost_rows,
     funding_rows,
     page_arg,
 )
@@ -56,7 +58,7 @@ def listing_new(beneficiary_id):
         form, lambda: service.create_listing(
             g.user, household.id, kind=form.kind.data, title=form.title.data, story=form.story.data or "",
             quantity=form.quantity.data, value_fen=form.value.data or 0, funding=funding_rows(form),
-            photo=request.files.get("photo")),
+            photo=request.files.get("photo"), cost_rows=cost_rows(form)),
         _("The listing is saved as a draft. Submit it for verification when it is ready."),
         lambda listing: url_for("wishes.listing", listing_id=listing.id),
         "wishes/listing_form.html", household=household, listing=None, show_errors=_apply)
@@ -123,11 +125,13 @@ def listing_edit(listing_id):
         return redirect(url_for("wishes.listing", listing_id=listing.id))
     form = ListingEditForm(data={
         "title": listing.title, "story": listing.story, "quantity": listing.quantity, "value": listing.value_fen,
-        "funding": [{"source": f.source, "amount": f.amount_fen, "note": f.note} for f in listing.funding_lines]})
+        "funding": [{"source": f.source, "amount": f.amount_fen, "note": f.note} for f in listing.funding_lines],
+        "costs": [{"label": c.label, "amount": c.amount_fen} for c in costs_of(listing)]})
     return save_or_show(
         form, lambda: service.update_listing(g.user, listing.id, title=form.title.data, story=form.story.data or "",
                                              quantity=form.quantity.data, value_fen=form.value.data or 0,
-                                             funding=funding_rows(form), photo=request.files.get("photo")),
+                                             funding=funding_rows(form), photo=request.files.get("photo"),
+                                             cost_rows=cost_rows(form)),
         _("Saved."), url_for("wishes.listing", listing_id=listing.id),
         "wishes/listing_form.html", household=listing.beneficiary, listing=listing, show_errors=_apply)
 

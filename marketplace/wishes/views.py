@@ -19,12 +19,15 @@ from marketplace.orgs.models import OrgKind
 from marketplace.platform.errors import Conflict, DomainError, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import id_arg
+from marketplace.platform.links import site_url
 from marketplace.web import uploads
 from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors
 from marketplace.web.names import name_choices
 from marketplace.wishes import claims, labels, pledges, service
+from marketplace.wishes.costs import costs_for, costs_of
 from marketplace.wishes.forms import ClaimForm, PledgeForm, parse_yuan
+from marketplace.wishes.givers import giver_counts
 from marketplace.wishes.models import (
     PUBLIC_STATUSES,
     ClaimStatus,
@@ -36,6 +39,7 @@ from marketplace.wishes.models import (
     PledgeStatus,
     WishClaim,
 )
+from marketplace.wishes.updates import updates_of
 
 bp = Blueprint("wishes", __name__, url_prefix="/wishes")
 labels.register(bp)
@@ -59,7 +63,9 @@ def index():
     except DomainError:
         abort(400)
     more = ({k: v for k, v in filters.items() if v} | {"cursor": page.next_cursor}) if page.next_cursor else None
+    ids = [listing.id for listing in page.items]
     return render_template("wishes/index.html", page=page, filters=filters, more=more,
+                           givers=giver_counts(ids), costs=costs_for(ids),
                            kinds=labels.choices(labels.KINDS), categories=labels.choices(labels.CATEGORIES),
                            districts=district_choices(),
                            statuses=[(s.value, labels.status_label(s.value)) for s in PUBLIC_STATUSES])
@@ -116,7 +122,19 @@ def _render_detail(listing: Listing, claim_form: ClaimForm | None = None, pledge
         show_thanks=service.may_read_thanks(user, listing), my_claim=claims.active_claim_of(user, listing),
         staff_link=url_for("wishes.listing", listing_id=listing.id) if may_manage else None,
         claim_form=claim_form or _claim_form(), pledge_form=pledge_form or _pledge_form(listing),
-        button=EmptyForm()), status
+        button=EmptyForm(), costs=costs_of(listing), givers=giver_counts([listing.id]).get(listing.id, 0),
+        updates=updates_of(listing) if listing.is_public else [], preview=preview(listing)), status
+
+
+def preview(listing: Listing) -> dict | None:
+    """The page preview a shared link shows (Open Graph): public words and the public photo only."""
+    if not listing.is_public:
+        return None
+    image = (site_url("wishes.photo", listing_code=listing.public_code) if listing.public_photo_path
+             else site_url("static", filename="img/listing-preview.png"))
+    words = " ".join(listing.story.split()) or _("A household verified by social workers asks for help.")
+    return {"title": listing.title, "description": words[:197] + "…" if len(words) > 200 else words,
+            "url": site_url("wishes.detail", listing_code=listing.public_code), "image": image}
 
 
 def _claim_form() -> ClaimForm:
@@ -136,11 +154,15 @@ def _pledge_form(listing: Listing) -> PledgeForm:
 @bp.route("/<listing_code>/photo")
 def photo(listing_code):
     """Send a public listing's photo (the copy without metadata)."""
-    listing = service.public_listing(listing_code)
-    if not listing.public_photo_path:
+    return send_public_photo(service.public_listing(listing_code).public_photo_path)
+
+
+def send_public_photo(stored_name: str):
+    """Send a re-encoded public photo (a JPEG without metadata) by its stored name; 404 when there is none."""
+    if not stored_name:
         abort(404)
     try:
-        data = uploads.path_of(listing.public_photo_path).read_bytes()
+        data = uploads.path_of(stored_name).read_bytes()
     except OSError:
         abort(404)
     return send_file(io.BytesIO(data), mimetype="image/jpeg")

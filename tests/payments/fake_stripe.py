@@ -34,6 +34,9 @@ class FakeStripe:
             self._get_charge)
         httpserver.expect_request("/v1/checkout/sessions", method="GET").respond_with_handler(self._list_sessions)
         httpserver.expect_request("/v1/refunds", method="POST").respond_with_handler(self._create_refund)
+        httpserver.expect_request(re.compile(r"^/v1/checkout/sessions/[^/]+/expire$"), method="POST") \
+            .respond_with_handler(self._expire)
+        self.by_key: dict[str, str] = {}  # idempotency key -> the session it created
         self.refunds: list[dict] = []  # the form fields of each refund asked for
 
     @property
@@ -46,9 +49,14 @@ class FakeStripe:
         if self.fail_next:
             self.fail_next = False
             return _json({"error": {"type": "api_error", "message": "down for maintenance"}}, 500)
+        key = request.headers.get("Idempotency-Key")
+        if key in self.by_key:  # Stripe answers a repeated key with the first answer
+            return _json(self.sessions[self.by_key[key]])
         form = dict(parse_qsl(request.get_data(as_text=True)))
         self.created.append(form)
         sid = f"cs_test_{next(_ids)}"
+        if key:
+            self.by_key[key] = sid
         self.sessions[sid] = {
             "id": sid, "object": "checkout.session", "mode": "payment", "livemode": False,
             "amount_total": int(form["line_items[0][price_data][unit_amount]"]),
@@ -79,7 +87,21 @@ class FakeStripe:
         found = self.charges.get(request.path.rsplit("/", 1)[1])
         return _json(found) if found else _missing()
 
+    def _expire(self, request):
+        session = self.sessions.get(request.path.split("/")[-2])
+        if session is None:
+            return _missing()
+        if session["status"] != "open":
+            return _json({"error": {"type": "invalid_request_error",
+                                    "message": "Only Checkout Sessions with a status of open can be expired."}}, 400)
+        return _json(self.expire_now(session["id"]))
+
     # --- moving its state ----------------------------------------------------------------------------
+
+    def expire_now(self, sid: str) -> dict:
+        """Let a session time out, as Stripe does after 24 hours: it can no longer be paid."""
+        self.sessions[sid].update(status="expired", url=None)
+        return self.sessions[sid]
 
     def pay(self, sid: str, fee: int = 0) -> dict:
         """Mark a session paid, with a payment intent, a charge and a balance transaction holding `fee`."""

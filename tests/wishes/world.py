@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from marketplace.payments.models import PaymentEvent
 from marketplace.platform.extensions import db
-from marketplace.wishes import beneficiaries, claims, pledges, service
+from marketplace.wishes import beneficiaries, claims, pledges, service, updates
 from marketplace.wishes.models import Cancellation
 
 
@@ -24,7 +24,8 @@ def photo(name: str = "photo.jpg") -> FileStorage:
 
 def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
     """Return the ids the wishes routes need: the charity's household, its published wish (listing_id,
-    listing_code, with a photo), `claimant`'s claim on a second wish, `pledger`'s pledge to a need."""
+    listing_code, with a photo and a progress update: update_id), `claimant`'s claim on a second wish,
+    `pledger`'s pledge to a need."""
     household = beneficiaries.register_beneficiary(
         author, charity, pseudonym="青禾12", district_id=1, category="elderly_alone", age_band="80+",
         full_name="王秘密", phone="13800138000", id_number="", address="天河路1号", notes="",
@@ -38,6 +39,7 @@ def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
         return service.transition(verifier, listing.id, "published")
 
     wish = published(kind="wish", title="棉被", value_fen=20_000, photo=photo())
+    update = updates.post_update(author, wish.id, "棉被已买好", photo=photo())
     claimed = published(kind="wish", title="书包", value_fen=15_000)
     claim = claims.claim_wish(claimed.id, claimant)
     need = published(kind="household_need", title="修屋顶", value_fen=1_000_000,
@@ -50,4 +52,4 @@ def wishes_of(charity, author, verifier, claimant, pledger) -> dict:
     db.session.commit()
     return {"beneficiary_id": household.id, "listing_id": wish.id, "listing_code": wish.public_code,
             "wish_claim_id": claim.id, "pledge_id": pledge.id, "which": "original",
-            "cancellation_id": cancellation.id, "payment_event_id": event.id}
+            "cancellation_id": cancellation.id, "payment_event_id": event.id, "update_id": update.id}
