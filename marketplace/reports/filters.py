@@ -2,7 +2,6 @@
 and which days (by default the last 12 months: this month and the 11 before it)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.timeutil import local_today
+from marketplace.web.dates import BAD_DATE, parse_day
 
 LONGEST_DAYS = 5 * 366  # five years: 60 months in a chart is as many as a phone can show
-# 2026-03-08, 2026/3/8, 2026.3.8 and 2026年3月8日 (as people in China write dates)
-DAY = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
 
 
 @dataclass(frozen=True)
@@ -70,11 +68,8 @@ def _orgs(text, allowed: list[Organisation], errors: dict) -> list[Organisation]
 def _day(text, default: date, name: str, errors: dict) -> date:
     if text in (None, ""):
         return default
-    found = DAY.fullmatch(text) if isinstance(text, str) and len(text) <= 20 else None
-    try:
-        if found is None:
-            raise ValueError(text)
-        return date(*(int(part) for part in found.groups()))
-    except ValueError:
-        errors[name] = [_l("Enter a date like 2026-03-08 or 2026年3月8日.")]
+    found = parse_day(text)
+    if found is None:
+        errors[name] = [BAD_DATE]
         return default
+    return found

@@ -1,7 +1,7 @@
 """care requests keep where to go and whom to call; trigram indexes for activity word search
 
 Revision ID: 0020_activity_care_contact
-Revises: 0018_ledger_actor_refs
+Revises: 0019_large_text
 Create Date: 2026-12-07 01:20:00.000000
 
 `care_request` gains `address` and `contact` (empty for requests made before): the matched volunteer
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020_activity_care_contact'
-down_revision = '0018_ledger_actor_refs'
+down_revision = '0019_large_text'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notifications: one row per person, their email choices, weekly digests sent
 
 Revision ID: 0021_notifications
-Revises: 0018_ledger_actor_refs
+Revises: 0020_activity_care_contact
 Create Date: 2026-12-07 01:10:00.000000
 
 A notification stores its kind and parameters, never its text: the words are rendered in the reader's
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021_notifications'
-down_revision = '0018_ledger_actor_refs'
+down_revision = '0020_activity_care_contact'
 branch_labels = None
 depends_on = None
 

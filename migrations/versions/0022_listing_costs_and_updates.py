@@ -1,7 +1,7 @@
 """household needs list what their money buys; staff post progress updates on listings
 
 Revision ID: 0022_listing_costs_and_updates
-Revises: 0018_ledger_actor_refs
+Revises: 0021_notifications
 Create Date: 2026-12-07 01:00:00.000000
 
 `listing_cost_item`: the lines of what a household need's budget buys (they add up to the budget).
@@ -15,7 +15,7 @@ import marketplace.platform.types
 
 # revision identifiers, used by Alembic.
 revision = '0022_listing_costs_and_updates'
-down_revision = '0018_ledger_actor_refs'
+down_revision = '0021_notifications'
 branch_labels = None
 depends_on = None
 

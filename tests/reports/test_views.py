@@ -41,7 +41,7 @@ def test_a_bad_filter_is_shown_again_as_typed_with_what_to_correct(client, auth,
         page = response.get_data(as_text=True)
         assert response.status_code == 422
         assert 'value="2026年13月1日"' in page and 'value="&lt;b&gt;x&lt;/b&gt;"' in page
-        assert page.count("Enter a date like 2026-03-08 or 2026年3月8日.") == 2
+        assert page.count("Enter a date such as 2026-12-05, 2026/12/5 or 2026年12月5日.") == 2
         assert "Choose an organisation from the list." in page
 
 
