@@ -79,6 +79,7 @@ class Team:
     org: Organisation
     members: int
     activities: list
+    shows_reports: bool  # the person may read the organisation's hour reports (marketplace/reports)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def home(user: User) -> Mine:
                 casework=[casework(user, org) for org in orgs
                           if org.kind == OrgKind.SOCIAL_WORK_STATION and can(user, "org.manage_beneficiaries", org)],
                 queues=[q for q in (queues(user, org) for org in orgs) if q is not None],
-                teams=[team(org) for org in orgs if can(user, "org.run_activities", org)],
+                teams=[team(user, org) for org in orgs if can(user, "org.run_activities", org)],
                 platform=platform(user) if can(user, "admin.access") else None)
 
 
@@ -157,9 +158,9 @@ def queues(user: User, org: Organisation) -> Queues | None:
     return found
 
 
-def team(org: Organisation) -> Team:
+def team(user: User, org: Organisation) -> Team:
     upcoming = db.session.scalars(activities.browse().where(Activity.organisation_id == org.id).limit(SHOWN)).all()
-    return Team(org, len(org.memberships), list(upcoming))
+    return Team(org, len(org.memberships), list(upcoming), can(user, "org.view_hour_reports", org))
 
 
 def platform(user: User) -> Platform:

@@ -45,7 +45,10 @@ DOWNLOADS = {
     "payments.receipt_download", "reconciliation.report_xlsx", "timebank.import_template",
     "timebank.report_evidence", "transparency_data.giving360", "transparency_data.ledger_csv",
     "transparency_data.ledger_json", "wishes.board_csv", "wishes.listing_photo", "wishes.photo",
+    "wishes.update_photo", "reports.export",
 }
+# Parts of a page served alone for a script to swap in; each is checked inside its page.
+FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage
 
 # Roles that read with the large-text setting on, switched on with the header's button (their screenshots
 # show it). Every other page is also measured on the phone with the setting's class put on its root.
@@ -65,7 +68,7 @@ def _visits() -> dict[str, list[tuple[str, str, str]]]:
     visits: dict[str, list[tuple[str, str, str]]] = {role: [] for role in ROLES}
     for endpoint, rule in rules:
         allowed = declaration(endpoint, "GET", rule).roles
-        if not allowed or endpoint in DOWNLOADS:  # no allowed role: emailed links, forged in this world
+        if not allowed or endpoint in DOWNLOADS | FRAGMENTS:  # no allowed role: emailed links, forged in this world
             continue
         if "anonymous" in allowed:
             role = "anonymous"
