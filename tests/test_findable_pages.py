@@ -26,6 +26,8 @@ SIGNED_IN_ROLES = [role for role in ROLES if role != "anonymous"]
 # Pages people reach from outside the site's links, and why. (rule -> roles it holds for, reason)
 NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/timebank/scan/<token>": (set(ROLES), "opened by scanning an activity's QR code with a phone"),
+    "/timebank/activities/<int:activity_id>/manage/live": (set(ROLES), "the manage page's own script fetches "
+                                                           "this part of it to refresh the list"),
     "/verify/<code>": ({role for role in ROLES if role != "donor"},
                        "opened from a certificate's QR code; only the donor holds a certificate in the world, "
                        "and is the one who finds it linked from their own certificates"),

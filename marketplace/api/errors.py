@@ -47,7 +47,7 @@ def error_statuses(path: str, method: str, operation: dict) -> list[int]:
     statuses = [400, 401, 429, 503]
     if operation.get("security") and {} not in operation["security"]:
         statuses.append(403)
-    if "{" in path:
+    if "{" in path or (method in WRITES and "requestBody" in operation):  # a body may name a fund, wish or pledge
         statuses.append(404)
     if "requestBody" in operation:
         statuses.append(413)

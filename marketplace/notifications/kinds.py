@@ -76,7 +76,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
         "The payment of %(amount)s to %(payee)s was approved and paid.", amount=money(p["amount_fen"]),
         payee=p["payee"])),
     Kind("listing_update", _l("News of what you gave to"), lambda p: _(
-        "There is news of “%(title)s”, which you gave to.", title=p["title"]), template="wishes_update"),
+        "There is news of “%(title)s”, which you gave to.", title=p["title"]), template="wishes_update",
+        subject=lambda p: _("News of “%(title)s”", title=p["title"])),
 )}
 
 

@@ -59,4 +59,4 @@ def tell_donors_of_update(update: ListingUpdate) -> None:
     listing = update.listing
     for donor in givers_of(listing):
         notify(donor, "listing_update", link=_page(listing), title=listing.title,
-               mail={"update": update, "listing": listing, "donor": donor})
+               mail={"update": update})

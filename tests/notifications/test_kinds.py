@@ -9,7 +9,6 @@ from flask_babel import force_locale
 from marketplace.funds import disbursements
 from marketplace.notifications import service as notifications
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service as activities
 from marketplace.timebank.hours import reports
 from marketplace.wishes import cancellations, claims, pledges
@@ -133,14 +132,3 @@ def test_an_approved_disbursement_tells_its_requester(station, create_fund, uplo
     disbursements.approve_disbursement(station.checker, waiting.id)
     assert told(station.worker) == ["disbursement_approved"] and told(station.checker) == []
     assert _last(station.worker).params == {"amount_fen": 100_001, "payee": "五金店"}
-
-
-def test_a_listing_update_is_ready_for_the_progress_updates(station, create_listing, told, mailbox):
-    wish = create_listing()
-    notifications.notify(station.donor, "listing_update", link=("wishes.detail", {"listing_code": wish.public_code}),
-                         title=wish.title)
-    db.session.commit()
-    assert told(station.donor) == ["listing_update"]
-    with force_locale("zh_CN"):
-        assert "冬天的棉被" in notifications.text(_last(station.donor))
-    assert mailbox.messages[-1].to == [station.donor.email] and now_utc()

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from marketplace.notifications.models import Notification
 from marketplace.payments import service as payments
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -44,6 +45,8 @@ def test_each_donor_is_told_once_in_their_language(station, create_listing, crea
     assert "师傅下周一开工" in by_address[station.donor.email].body
     assert by_address[zh.email].subject == "“修补漏雨的屋顶”有了新进展"  # in the donor's language
     assert f"/wishes/{need.public_code}" in by_address[zh.email].body
+    told = db.session.scalars(db.select(Notification.user_id).where(Notification.kind == "listing_update")).all()
+    assert sorted(told) == sorted([station.donor.id, zh.id])  # and under each donor's bell
 
 
 def test_donors_who_paid_a_wish_are_told(station, create_listing, mailbox):
