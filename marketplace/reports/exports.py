@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from marketplace.ledger.export import spreadsheet_safe
+from marketplace.platform.spreadsheet import spreadsheet_safe
 from marketplace.platform.timeutil import now_utc
 from marketplace.reports.filters import Filters
 from marketplace.reports.tables import Table
