@@ -172,6 +172,16 @@ class Settings:
     WISHES_UNCONFIRMED_YELLOW_DAYS = whole(7, "days a delivery may wait for confirmation before turning yellow")
     WISHES_UNHELPED_YELLOW_DAYS = whole(90, "days a household may go unhelped before turning yellow")
 
+    # --- referrals and visits (穗救易) ------------------------------------------------------------
+    REFERRALS_URGENT_DAYS = whole(2, "days an urgent referral has, from dispatch, to be done")
+    REFERRALS_NORMAL_DAYS = whole(10, "days a normal referral has, from dispatch, to be done")
+    REFERRALS_YELLOW_DAYS = whole(2, "days before a referral or visit falls due when its light turns yellow")
+    REFERRALS_VISIT_ELDERLY_ALONE_DAYS = whole(7, "days between visits to an elderly person living alone")
+    REFERRALS_VISIT_SEVERE_DISABILITY_DAYS = whole(14, "days between visits to a household with severe disability")
+    REFERRALS_VISIT_UNSUPPORTED_CHILD_DAYS = whole(14, "days between visits to a de facto unsupported child")
+    REFERRALS_VISIT_OTHER_DAYS = whole(30, "days between visits to a household of any other category")
+    REFERRALS_KEEP_PUBLIC_MIN = whole(5, "the smallest count a public page shows for a district (fewer: \"<5\")")
+
     # --- time bank -----------------------------------------------------------------------------
     TIMEBANK_DAILY_CAP_MINUTES = whole(12 * 60, "minutes one volunteer may save in a day")
     TIMEBANK_SCAN_ROTATE_SECONDS = whole(180, "seconds before an activity's check-in QR code changes")
@@ -188,5 +198,5 @@ class Settings:
 
 
 # names under these prefixes belong to Goodhours: one not declared above is a typo or a retired setting
-OWNED_PREFIXES = ("WISHES_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_", "TRANSPARENCY_",
+OWNED_PREFIXES = ("WISHES_", "REFERRALS_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_", "TRANSPARENCY_",
                   "MONEY_")

@@ -15,10 +15,24 @@ from marketplace.ledger.models import (
     LedgerPosting,
 )
 from marketplace.notifications.models import Notification, NotificationDigest, NotificationPreference
-from marketplace.orgs.models import District, Invitation, Membership, Organisation
+from marketplace.orgs.models import Community, District, Invitation, Membership, Organisation
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.platform.state_change import StateChange
+from marketplace.referrals.models import (
+    AssistanceItem,
+    DistrictOfficer,
+    HouseholdCare,
+    HouseholdCategory,
+    HouseholdVisitor,
+    ItemOffer,
+    PolicyCheck,
+    Referral,
+    ReferralAction,
+    ReferralDispatch,
+    Visit,
+    VisitVisitor,
+)
 from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
@@ -36,6 +50,8 @@ from marketplace.wishes.models import (
 from marketplace.wishes.public_models import CostItem, ListingUpdate
 
 __all__ = [
+    "AssistanceItem", "Community", "DistrictOfficer", "HouseholdCare", "HouseholdCategory", "HouseholdVisitor",
+    "ItemOffer", "PolicyCheck", "Referral", "ReferralAction", "ReferralDispatch", "Visit", "VisitVisitor",
     "OutboxMessage", "CostItem", "ListingUpdate",
     "ApiToken", "AuditEvent", "District", "Invitation", "LedgerAccount", "LedgerBalance", "LedgerChain",
     "LedgerEntry", "LedgerHold", "LedgerHoldSettlement", "LedgerPeriodClose", "LedgerPosting", "Membership",

@@ -92,6 +92,7 @@ class Disbursement(db.Model):
     purpose: Mapped[str] = mapped_column(String(500))
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     listing_id: Mapped[int | None] = mapped_column(ForeignKey("listing.id"), index=True)
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"), index=True)  # charity cash for a need
     evidence_path: Mapped[str] = mapped_column(String(200))  # private, under a generated name
     evidence_type: Mapped[str] = mapped_column(String(40))
     public_evidence_path: Mapped[str] = mapped_column(String(200), default="")  # redacted copy, when publishable

@@ -56,6 +56,21 @@ class District(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Community(db.Model):
+    """A community (社区) or street (街道) inside a district: where households live and visits are compared."""
+
+    __tablename__ = "community"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(100))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    district: Mapped[District] = relationship()
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
     __table_args__ = (CheckConstraint(one_of("kind", OrgKind), name="kind_known"),)

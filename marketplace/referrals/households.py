@@ -1,0 +1,125 @@
+"""A household's care record: enrolment with its categories, community, facts and social worker, and the
+dates its light is read from, kept current by every visit and referral (so boards read indexed columns
+instead of counting a million visits)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from config import settings
+from marketplace.audit.service import record
+from marketplace.auth.models import User
+from marketplace.orgs.models import Community
+from marketplace.orgs.policy import require
+from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import is_id
+from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.referrals.labels import CATEGORIES, FACTS
+from marketplace.referrals.models import CareCategory, HouseholdCare, HouseholdCategory, Referral, ReferralStatus
+from marketplace.wishes.models import Beneficiary
+
+OPEN = (ReferralStatus.NEW.value, ReferralStatus.DISPATCHED.value, ReferralStatus.ACCEPTED.value,
+        ReferralStatus.DONE.value)
+RUNNING = (ReferralStatus.DISPATCHED.value, ReferralStatus.ACCEPTED.value)  # statuses whose due date counts
+
+
+def visit_interval(categories: Iterable[str]) -> int | None:
+    """Return the days between visits the household's categories ask for (the shortest), or None."""
+    per = {CareCategory.ELDERLY_ALONE: settings.REFERRALS_VISIT_ELDERLY_ALONE_DAYS,
+           CareCategory.SEVERE_DISABILITY: settings.REFERRALS_VISIT_SEVERE_DISABILITY_DAYS,
+           CareCategory.UNSUPPORTED_CHILD: settings.REFERRALS_VISIT_UNSUPPORTED_CHILD_DAYS}
+    days = [per.get(CareCategory(c), settings.REFERRALS_VISIT_OTHER_DAYS) for c in categories]
+    return min(days) if days else None
+
+
+def _clean(data: dict) -> dict:
+    errors: dict[str, list] = {}
+    categories = data.get("categories") or []
+    if isinstance(categories, str):
+        categories = [categories]
+    if not categories or any(c not in CATEGORIES for c in categories):
+        errors["categories"] = [_l("Choose at least one category from the list.")]
+    facts = data.get("facts") or []
+    if isinstance(facts, str):
+        facts = [facts]
+    if any(f not in FACTS for f in facts):
+        errors["facts"] = [_l("Choose facts from the list.")]
+    community_id = data.get("community_id")
+    if community_id in ("", None):
+        community_id = None
+    elif not is_id(community_id) or db.session.get(Community, int(community_id)) is None:
+        errors["community_id"] = [_l("Choose a community from the list.")]
+    worker = data.get("social_worker_id")
+    if worker in ("", None):
+        worker = None
+    elif not is_id(worker) or db.session.get(User, int(worker)) is None:
+        errors["social_worker_id"] = [_l("Choose a social worker from the list.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    return {"categories": sorted(set(categories)), "facts": sorted(set(facts)),
+            "community_id": int(community_id) if community_id is not None else None,
+            "social_worker_id": int(worker) if worker is not None else None}
+
+
+def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
+    """Give a registered household its care record (or update it): categories, community, facts and social
+    worker; its visit schedule follows from the categories. Commit.
+
+    :raise InvalidInput: a category, fact, community or social worker not from the lists.
+    :raise NotFound: no such household, or the actor is not staff of its organisation.
+    """
+    beneficiary = db.session.get(Beneficiary, beneficiary_id) if is_id(beneficiary_id) else None
+    if beneficiary is None:
+        raise NotFound()
+    require(actor, "org.manage_beneficiaries", beneficiary.organisation)
+    fields = _clean(data)
+    if fields["community_id"] is not None and \
+            db.session.get(Community, fields["community_id"]).district_id != beneficiary.district_id:
+        raise InvalidInput(fields={"community_id": [_l("Choose a community in the household's district.")]})
+    care = db.session.get(HouseholdCare, beneficiary.id)
+    if care is None:
+        care = HouseholdCare(beneficiary_id=beneficiary.id, organisation_id=beneficiary.organisation_id,
+                             district_id=beneficiary.district_id, open_referrals=0)
+        db.session.add(care)
+    care.community_id, care.facts = fields["community_id"], fields["facts"]
+    care.social_worker_id = fields["social_worker_id"]
+    care.categories = [HouseholdCategory(category=c) for c in fields["categories"]]
+    reschedule(care)
+    db.session.flush()
+    record("household.enrolled", actor=actor, subject=beneficiary, categories=fields["categories"])
+    db.session.commit()
+    return care
+
+
+def reschedule(care: HouseholdCare, today: date | None = None) -> None:
+    """Set the household's visit interval and next due day from its categories and last visit (not flushed)."""
+    care.visit_every_days = visit_interval(c.category for c in care.categories)
+    if care.visit_every_days is None:
+        care.visit_due_on = None
+    else:
+        since = care.last_visited_on or today or local_today()
+        care.visit_due_on = since + timedelta(days=care.visit_every_days)
+    care.updated_at = now_utc()
+
+
+def note_visit(care: HouseholdCare, day: date) -> None:
+    """Move the household's next visit on from a visit made on `day` (a late-recorded earlier visit
+    changes nothing). Call with the household's row locked or just written."""
+    if care.last_visited_on is None or day > care.last_visited_on:
+        care.last_visited_on = day
+        reschedule(care)
+
+
+def refresh_referrals(care: HouseholdCare) -> None:
+    """Recount the household's open referrals and its earliest due date (flushed first, not committed)."""
+    db.session.flush()
+    count, due = db.session.execute(select(
+        func.count().filter(Referral.status.in_(OPEN)),
+        func.min(Referral.due_at).filter(Referral.status.in_(RUNNING)))
+        .where(Referral.beneficiary_id == care.beneficiary_id)).one()
+    care.open_referrals, care.referral_due_at = int(count or 0), due
+    care.updated_at = now_utc()
