@@ -198,5 +198,5 @@ class Settings:
 
 
 # names under these prefixes belong to Goodhours: one not declared above is a typo or a retired setting
-OWNED_PREFIXES = ("WISHES_", "REFERRALS_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_", "TRANSPARENCY_",
-                  "MONEY_")
+OWNED_PREFIXES = ("WISHES_", "REFERRALS_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_",
+                  "TRANSPARENCY_", "MONEY_")

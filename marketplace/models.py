@@ -19,6 +19,7 @@ from marketplace.orgs.models import Community, District, Invitation, Membership,
 from marketplace.outbox.models import OutboxMessage
 from marketplace.payments.models import CreditNote, Donation, PaymentEvent, ReceiptCounter
 from marketplace.platform.state_change import StateChange
+from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.referrals.models import (
     AssistanceItem,
     DistrictOfficer,
@@ -33,7 +34,6 @@ from marketplace.referrals.models import (
     Visit,
     VisitVisitor,
 )
-from marketplace.reconciliation.models import BankProfile, ReconciliationMatch, StatementImport, StatementLine
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
 from marketplace.timebank.imports.models import ImportBatch, ImportRow

@@ -25,8 +25,9 @@ CATEGORIES = Labels("care_category", {
     CareCategory.SEVERE_DISABILITY: _l("Severe disability (特殊重度残疾)"),
     CareCategory.UNSUPPORTED_CHILD: _l("Child without support in fact (事实无人抚养儿童)"),
 })
-ITEM_KINDS = Labels("assistance_item_kind", {ItemKind.POLICY: _l("Government policy"),
-                                             ItemKind.SERVICE: _l("Service"), ItemKind.CHARITY: _l("Charity programme")})
+ITEM_KINDS = Labels("assistance_item_kind", {
+    ItemKind.POLICY: _l("Government policy"), ItemKind.SERVICE: _l("Service"),
+    ItemKind.CHARITY: _l("Charity programme")})
 NEED_KINDS = Labels("need_kind", {
     NeedKind.LIVING: _l("Daily living"), NeedKind.MEDICAL: _l("Medical"), NeedKind.HOUSING: _l("Housing"),
     NeedKind.EDUCATION: _l("Education"), NeedKind.EMPLOYMENT: _l("Work"), NeedKind.CARE: _l("Care"),
