@@ -74,6 +74,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.payments.views import bp as payments_bp
     from marketplace.reconciliation import period_views  # noqa: F401  (adds routes)
     from marketplace.reconciliation.views import bp as reconciliation_bp
+    from marketplace.referrals import board_views as referral_board_views  # noqa: F401  (add routes)
+    from marketplace.referrals import loop_views, setup_views, visit_views  # noqa: F401  (add routes)
+    from marketplace.referrals.views import bp as referrals_bp
     from marketplace.reports.views import bp as reports_bp
     from marketplace.timebank.activities.views import bp as timebank_bp
     from marketplace.timebank.care import views as care_views  # noqa: F401  (add routes)
@@ -103,4 +106,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reconciliation_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(referrals_bp)
     cli.init_app(app)
