@@ -72,6 +72,15 @@ HOUSEHOLD_FORM = Route(  # a household's page form, new and edited alike
      "consent_on": "2026-01-05", "consent_scope": "发布"},
 )
 
+CATALOGUE_ITEM_FORM = Route(  # a catalogue item's form, new and changed alike
+    {"code": TEXT, "kind": CHOICE, "need_kind": CHOICE, "name_zh": TEXT, "name_en": TEXT, "description": OPT_TEXT,
+     "categories": OPT_CHOICE, "required_facts": OPT_CHOICE, "organisation_id": OPT_ID, "fund_id": OPT_ID,
+     "budget": OPT_MONEY},
+    {"code": "new-item", "kind": "service", "need_kind": "living", "name_zh": "新事项", "name_en": "New item"},
+)
+COMMUNITY_FORM = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "district_id": ID, "sort_order": OPT_NUMBER},
+                       {"code": "new-community", "name_zh": "新社区", "name_en": "New Community", "district_id": "1"})
+
 REPORT_FILTERS = Route({"report": OPT_CHOICE, "org": OPT_ID, "start": OPT_DATE, "end": OPT_DATE},
                        {"report": "hours-by-month"})
 
@@ -1607,6 +1616,69 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "wishes.withdraw_pledge": {  # /wishes/pledges/<int:pledge_id>/withdraw
         "POST": D(CHARITY_MEMBERS | {"firm_member"}, "object"),
+    },
+    # --- referrals: setup (catalogue, officers, communities, households' care records, policy worklist) ---
+    "referrals.index": {  # /referrals/ : people with a part in referrals (the charity's household in care,
+        "GET": D({"staff", "org_admin", "platform_admin", "volunteer"}, "page"),  # its visitor, the platform)
+    },
+    "referrals.catalogue": {  # /referrals/catalogue
+        "GET": D(EVERYONE, "page"),
+    },
+    "referrals.catalogue_new": {  # /referrals/catalogue/new
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=CATALOGUE_ITEM_FORM),
+    },
+    "referrals.catalogue_edit": {  # /referrals/catalogue/<int:catalogue_item_id>/edit
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=Route(CATALOGUE_ITEM_FORM.fields, CATALOGUE_ITEM_FORM.valid | {
+            "code": "matrix-allowance", "kind": "policy"})),
+    },
+    "referrals.catalogue_active": {  # /referrals/catalogue/<int:catalogue_item_id>/active
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=Route({"active": CHOICE}, {"active": "0"})),
+    },
+    "referrals.offers": {  # /referrals/orgs/<int:org_id>/offers : the organisation's staff
+        "GET": D({"staff", "org_admin"}, "object"),
+        "POST": D({"staff", "org_admin"}, "object", inputs=Route({"item_id": ID, "district_id": ID},
+                                                                  {"item_id": "2", "district_id": "1"})),
+    },
+    "referrals.offer_withdraw": {  # /referrals/offers/<int:item_offer_id>/withdraw
+        "POST": D({"staff", "org_admin"}, "object"),
+    },
+    "referrals.officers": {  # /referrals/officers
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=Route({"email": EMAIL, "district_id": ID},
+                                                        {"email": "staff@example.org", "district_id": "1"})),
+    },
+    "referrals.officer_remove": {  # /referrals/officers/<int:officer_id>/districts/<int:district_id>/remove
+        "POST": D(PLATFORM_ADMIN, "admin"),
+    },
+    "referrals.communities": {  # /referrals/communities
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=COMMUNITY_FORM),
+    },
+    "referrals.community": {  # /referrals/communities/<int:community_id>
+        "GET": D(PLATFORM_ADMIN, "admin"),
+        "POST": D(PLATFORM_ADMIN, "admin",
+                  inputs=Route(COMMUNITY_FORM.fields, COMMUNITY_FORM.valid | {"code": "matrix"})),
+    },
+    "referrals.households": {  # /referrals/orgs/<int:org_id>/households
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "referrals.enrol": {  # /referrals/households/<int:household_id>/enrol
+        "GET": D(CHARITY_MEMBERS, "object"),
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"categories": CHOICE, "community_id": OPT_ID, "facts": OPT_CHOICE, "social_worker_id": OPT_ID,
+             "visitors": OPT_TEXT}, {"categories": "elderly_alone", "facts": "aged_80_plus"})),
+    },
+    "referrals.household": {  # /referrals/households/<int:household_id> : its managers and its visitor
+        "GET": D(CHARITY_MEMBERS | {"volunteer"}, "object"),
+    },
+    "referrals.policy_mark": {  # /referrals/households/<int:household_id>/policy/<int:catalogue_item_id>
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"status": CHOICE, "reason": OPT_TEXT},
+                                                          {"status": "applied", "reason": ""})),
+    },
+    "referrals.worklist": {  # /referrals/worklist : staff of organisations with households in care
+        "GET": D({"staff", "org_admin"}, "page"),
     },
 }
 

@@ -12,14 +12,21 @@ from sqlalchemy import func, select
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.orgs.models import Community
+from marketplace.orgs.models import Community, Role
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.referrals.labels import CATEGORIES, FACTS
-from marketplace.referrals.models import CareCategory, HouseholdCare, HouseholdCategory, Referral, ReferralStatus
+from marketplace.referrals.models import (
+    CareCategory,
+    HouseholdCare,
+    HouseholdCategory,
+    HouseholdVisitor,
+    Referral,
+    ReferralStatus,
+)
 from marketplace.wishes.models import Beneficiary
 
 OPEN = (ReferralStatus.NEW.value, ReferralStatus.DISPATCHED.value, ReferralStatus.ACCEPTED.value,
@@ -58,18 +65,39 @@ def _clean(data: dict) -> dict:
         worker = None
     elif not is_id(worker) or db.session.get(User, int(worker)) is None:
         errors["social_worker_id"] = [_l("Choose a social worker from the list.")]
+    visitors = data.get("visitors")
+    if visitors is not None:
+        visitors = _visitors(errors, visitors)
     if errors:
         raise InvalidInput(fields=errors)
     return {"categories": sorted(set(categories)), "facts": sorted(set(facts)),
             "community_id": int(community_id) if community_id is not None else None,
-            "social_worker_id": int(worker) if worker is not None else None}
+            "social_worker_id": int(worker) if worker is not None else None, "visitors": visitors}
+
+
+def _visitors(errors: dict, emails) -> list[User]:
+    """The accounts of visitors named by email (a list, or one per line or comma); unknown ones refused."""
+    if isinstance(emails, str):
+        emails = emails.replace(",", "\n").replace("，", "\n").splitlines()
+    if not isinstance(emails, list | tuple) or len(emails) > 20 or \
+            any(not isinstance(e, str) or len(e) > 254 or "\x00" in e for e in emails):
+        errors["visitors"] = [_l("Enter up to 20 emails, one a line.")]
+        return []
+    wanted = sorted({e.strip().lower() for e in emails if e.strip()})
+    found = {u.email.lower(): u for u in db.session.scalars(
+        select(User).where(func.lower(User.email).in_(wanted), User.is_active.is_(True)))} if wanted else {}
+    unknown = [e for e in wanted if e not in found]
+    if unknown:
+        errors["visitors"] = [_l("No active account has the email %(emails)s.", emails=", ".join(unknown[:5]))]
+    return [found[e] for e in wanted if e in found]
 
 
 def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
-    """Give a registered household its care record (or update it): categories, community, facts and social
-    worker; its visit schedule follows from the categories. Commit.
+    """Give a registered household its care record (or update it): categories, community, facts, social
+    worker (one of the organisation's staff) and, when `visitors` is given, the visitors assigned to it
+    (emails); its visit schedule follows from the categories. Commit.
 
-    :raise InvalidInput: a category, fact, community or social worker not from the lists.
+    :raise InvalidInput: a category, fact, community, social worker or visitor not from the lists.
     :raise NotFound: no such household, or the actor is not staff of its organisation.
     """
     beneficiary = db.session.get(Beneficiary, beneficiary_id) if is_id(beneficiary_id) else None
@@ -80,6 +108,8 @@ def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
     if fields["community_id"] is not None and \
             db.session.get(Community, fields["community_id"]).district_id != beneficiary.district_id:
         raise InvalidInput(fields={"community_id": [_l("Choose a community in the household's district.")]})
+    if fields["social_worker_id"] is not None and fields["social_worker_id"] not in staff_ids(beneficiary.organisation):
+        raise InvalidInput(fields={"social_worker_id": [_l("Choose a social worker among the organisation's staff.")]})
     care = db.session.get(HouseholdCare, beneficiary.id)
     if care is None:
         care = HouseholdCare(beneficiary_id=beneficiary.id, organisation_id=beneficiary.organisation_id,
@@ -89,10 +119,23 @@ def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
     care.social_worker_id = fields["social_worker_id"]
     care.categories = [HouseholdCategory(category=c) for c in fields["categories"]]
     reschedule(care)
+    if fields["visitors"] is not None:
+        keep = {u.id for u in fields["visitors"]}
+        for row in db.session.scalars(select(HouseholdVisitor).where(
+                HouseholdVisitor.beneficiary_id == beneficiary.id)):
+            if row.user_id not in keep:
+                db.session.delete(row)
+            keep.discard(row.user_id)
+        db.session.add_all([HouseholdVisitor(beneficiary_id=beneficiary.id, user_id=i) for i in sorted(keep)])
     db.session.flush()
     record("household.enrolled", actor=actor, subject=beneficiary, categories=fields["categories"])
     db.session.commit()
     return care
+
+
+def staff_ids(org) -> set[int]:
+    """The ids of the organisation's staff (and more): those who may be a household's social worker."""
+    return {m.user_id for m in org.memberships if Role(m.role).rank >= Role.STAFF.rank}
 
 
 def reschedule(care: HouseholdCare, today: date | None = None) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from marketplace.auth.models import User
 from marketplace.orgs.models import Community
 from marketplace.platform.extensions import db
 from marketplace.referrals import households, service
-from marketplace.referrals.models import HouseholdVisitor
+from marketplace.referrals.models import AssistanceItem, DistrictOfficer, HouseholdVisitor, ItemOffer
 from marketplace.wishes import beneficiaries
 
 
@@ -26,4 +27,21 @@ def referrals_of(charity, people) -> dict:
     db.session.commit()
     referral = service.intake(people["staff"], care.beneficiary_id, source="social_worker", need_kind="medical",
                               urgency="normal", description="陪同就医")
-    return {"household_id": care.beneficiary_id, "referral_id": referral.id, "community_id": community.id}
+    return {"household_id": care.beneficiary_id, "referral_id": referral.id, "community_id": community.id,
+            **setup_of(charity)}
+
+
+def setup_of(charity) -> dict:
+    """The setup part's objects: a policy item the household may be eligible for, a service item the charity
+    offers in district 1, and a district officer of district 1 (someone outside the matrix's roles)."""
+    allowance = AssistanceItem(code="matrix-allowance", kind="policy", need_kind="living", name_zh="矩阵津贴",
+                               name_en="Matrix allowance", categories=["elderly_alone"], required_facts=[])
+    meals = AssistanceItem(code="matrix-meals", kind="service", need_kind="living", name_zh="矩阵送餐",
+                           name_en="Matrix meals", categories=[], required_facts=[])
+    officer = User(email="district-officer@example.org", password_hash="!", display_name="矩阵督导")
+    db.session.add_all([allowance, meals, officer])
+    db.session.flush()
+    offer = ItemOffer(item_id=meals.id, organisation_id=charity.id, district_id=1)
+    db.session.add_all([offer, DistrictOfficer(user_id=officer.id, district_id=1)])
+    db.session.commit()
+    return {"catalogue_item_id": allowance.id, "item_offer_id": offer.id, "officer_id": officer.id}
