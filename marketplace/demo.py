@@ -7,6 +7,7 @@ from marketplace.auth.demo import seed_users
 from marketplace.funds.demo import seed_funds
 from marketplace.orgs.demo import seed_organisations
 from marketplace.platform.extensions import db
+from marketplace.referrals.demo import seed_referrals
 from marketplace.timebank.demo import seed_time_bank
 from marketplace.wishes.demo import seed_wishes
 
@@ -21,4 +22,5 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     logins, users_added = seed_users(DOMAIN, orgs)
     db.session.commit()
     added += users_added + seed_time_bank(DOMAIN) + seed_wishes(DOMAIN) + seed_funds(DOMAIN)
-    return logins, added
+    referral_logins, referrals_added = seed_referrals(DOMAIN)
+    return logins + referral_logins, added + referrals_added

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from marketplace.auth.models import User
 from marketplace.firms import service as firms
@@ -13,8 +13,11 @@ from marketplace.orgs.models import Organisation, OrgKind
 from marketplace.orgs.policy import can
 from marketplace.payments import attention, giving
 from marketplace.platform.extensions import db
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.reconciliation import books as reconciliation_books
 from marketplace.reconciliation import report as reconciliation_report
+from marketplace.referrals import officers as referral_officers
+from marketplace.referrals.models import HouseholdCare, HouseholdVisitor
 from marketplace.timebank.activities import service as activities
 from marketplace.timebank.care import service as care
 from marketplace.timebank.certificates import service as certificates
@@ -88,6 +91,16 @@ class Platform:
 
 
 @dataclass
+class Referrals:
+    """The person's part in referrals and visits: districts supervised, organisations' households in care
+    (with how many are red), households they visit (due first)."""
+
+    part: referral_officers.Part
+    care_orgs: list  # (organisation, households in care, red)
+    visiting: list  # households in care assigned to the person, next visit due first
+
+
+@dataclass
 class Mine:
     volunteer: Volunteer
     care: list
@@ -97,6 +110,7 @@ class Mine:
     queues: list[Queues]
     teams: list[Team]
     platform: Platform | None
+    referrals: Referrals | None = None
 
 
 def _count(stmt) -> int:
@@ -116,7 +130,7 @@ def home(user: User) -> Mine:
                           if org.kind == OrgKind.SOCIAL_WORK_STATION and can(user, "org.manage_beneficiaries", org)],
                 queues=[q for q in (queues(user, org) for org in orgs) if q is not None],
                 teams=[team(user, org) for org in orgs if can(user, "org.run_activities", org)],
-                platform=platform(user) if can(user, "admin.access") else None)
+                platform=platform(user) if can(user, "admin.access") else None, referrals=referrals(user))
 
 
 def volunteer(user: User) -> Volunteer:
@@ -165,3 +179,20 @@ def team(user: User, org: Organisation) -> Team:
 
 def platform(user: User) -> Platform:
     return Platform(_count(attention.unsettled(user)))
+
+
+def referrals(user: User) -> Referrals | None:
+    """The person's referral and visit work, or None when they have no part in it."""
+    part = referral_officers.part_of(user)
+    if not part.any:
+        return None
+    today, now = local_today(), now_utc()
+    late = or_(HouseholdCare.visit_due_on < today, HouseholdCare.referral_due_at < now)
+    care_orgs = []
+    for org in part.care_orgs:
+        mine = HouseholdCare.organisation_id == org.id
+        count, red = db.session.execute(select(func.count(), func.count().filter(late)).where(mine)).one()
+        care_orgs.append((org, count, red))
+    visiting = db.session.scalars(select(HouseholdCare).join(HouseholdVisitor).where(
+        HouseholdVisitor.user_id == user.id).order_by(HouseholdCare.visit_due_on.nulls_last()).limit(SHOWN)).all()
+    return Referrals(part, care_orgs, list(visiting))

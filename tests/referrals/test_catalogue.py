@@ -69,7 +69,8 @@ def test_staff_offer_items_in_districts_and_withdraw_them(care):
 
 def test_an_admin_appoints_and_removes_district_officers_by_email(care, admin):
     appointed = officers.appoint(admin, care.station.worker.email.upper(), 2)
-    assert (appointed.user_id, appointed.district_id, appointed.appointed_by_id) == (care.station.worker.id, 2, admin.id)
+    assert (appointed.user_id, appointed.district_id, appointed.appointed_by_id) == (
+        care.station.worker.id, 2, admin.id)
     with pytest.raises(InvalidInput) as error:
         officers.appoint(admin, "nobody@example.org", 999)
     assert set(error.value.fields) == {"email", "district_id"}
