@@ -18,7 +18,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.referrals.access import get_household
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, ItemKind, PolicyCheck, PolicyStatus
-from marketplace.referrals.officers import STAFF_ROLES
+from marketplace.referrals.officers import STAFF_ROLES, part_of
 
 OPEN = (None, PolicyStatus.APPLIED.value)  # items still on the worklist: nothing done yet, or applied for
 WORKLIST_MOST = 300  # households one worklist page reads
@@ -84,8 +84,6 @@ def worklist(user: User) -> list[Row]:
 def is_worker(user: User | None) -> bool:
     """Tell whether the user has a worklist: social worker of a household, or staff of an organisation with
     households in care."""
-    from marketplace.referrals.officers import part_of
-
     part = part_of(user)
     return part.social_worker or bool(part.care_orgs)
 
