@@ -120,3 +120,38 @@ def test_other_people_do_not_reach_the_admin_pages(client, auth, care):
     auth.login(care.station.worker.email)
     assert client.get("/referrals/catalogue/new").status_code == 403
     assert client.get("/referrals/officers").status_code == 403
+
+
+def test_staff_declare_and_withdraw_offers_on_their_page(client, auth, care):
+    auth.login(care.helper_staff.email)
+    page = client.get(f"/referrals/orgs/{care.helper.id}/offers").get_data(as_text=True)
+    assert "Meals delivered" in page and "Old-age allowance" not in page  # policies are not offered
+    response = auth.post(f"/referrals/orgs/{care.helper.id}/offers", {"item_id": str(care.policy.id),
+                                                                       "district_id": "2"})
+    assert response.status_code == 422
+    assert auth.post(f"/referrals/orgs/{care.helper.id}/offers", {"item_id": str(care.meals.id),
+                                                                   "district_id": "2"}).status_code == 302
+    offer = db.session.scalar(select(ItemOffer).where(ItemOffer.organisation_id == care.helper.id,
+                                                      ItemOffer.district_id == 2))
+    offer_id = offer.id
+    assert auth.post(f"/referrals/offers/{offer_id}/withdraw").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ItemOffer, offer_id) is None
+    assert client.get(f"/referrals/orgs/{care.charity.id}/offers").status_code == 404
+
+
+def test_an_admin_takes_an_item_out_removes_an_officer_and_corrects_a_community(client, auth, care, admin):
+    auth.login(admin.email)
+    path = f"/referrals/catalogue/{care.meals.id}/edit"
+    assert "Take it out of the catalogue" in client.get(path).get_data(as_text=True)
+    assert auth.post(f"/referrals/catalogue/{care.meals.id}/active", {"active": "0"}).status_code == 302
+    assert care.meals.is_active is False
+    assert "Meals delivered" in client.get("/referrals/catalogue").get_data(as_text=True)  # the admin still sees it
+    assert auth.post(f"/referrals/officers/{care.officer.id}/districts/1/remove").status_code == 302
+    assert db.session.get(DistrictOfficer, (care.officer.id, 1)) is None
+    response = auth.post(f"/referrals/communities/{care.east.id}", {"code": "east", "name_zh": "东街社区",
+                                                                    "name_en": "East Street Community",
+                                                                    "district_id": "1", "sort_order": "2"})
+    assert response.status_code == 302 and care.east.name_en == "East Street Community"
+    auth.logout()
+    assert "Meals delivered" not in client.get("/referrals/catalogue").get_data(as_text=True)
