@@ -28,6 +28,7 @@ from tests.api.conftest import api_error
 from tests.conftest import AuthActions
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
+from tests.referrals.world import referrals_of
 from tests.routes import Route, app_routes, declaration, undeclared
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 from tests.wishes.world import wishes_of
@@ -41,7 +42,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
           "listing_cancellation", "credit_note", "idempotent_request", "state_change",
-          "notification", "notification_preference", "notification_digest"]
+          "notification", "notification_preference", "notification_digest",
+          "household_care", "referral", "referral_dispatch", "referral_action"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -99,6 +101,10 @@ def _build_world(create_user, create_org, mailbox):
     wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
     money = funds_of(charity, staff, donor=root, firm=other)
     money |= reconciliation_of(charity, staff)
+    money |= referrals_of(charity, {"org_admin": root, "staff": staff, "volunteer": create_user()})
+    links["/referrals/ask/<token>"] = "/referrals/ask/" + money["ask_token"]
+    links["/referrals/ask/feedback/<int:referral_id>/<token>"] = (
+        f"/referrals/ask/feedback/{money['referral_id']}/{money['ask_token']}")
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,

@@ -116,7 +116,7 @@ def ask(token):
         state_label=Referral.machine.label, words=WORDS)
 
 
-@bp.post("/ask/<token>/<int:referral_id>/feedback")
+@bp.post("/ask/feedback/<int:referral_id>/<token>")
 @limiter.limit("20 per hour")
 def ask_feedback(token, referral_id):
     """The household says whether a done referral met its need."""
@@ -175,7 +175,8 @@ def _back(referral_id) -> str:
 
 
 def _button(form, referral_id, action, done: str):
-    return submit_and_return(form, action, _back(referral_id), done)
+    get_referral(g.user, referral_id)  # missing and forbidden answer alike, before the form is read
+    return submit_and_return(form, action, _back(referral_id), done, passes=(NotFound,))
 
 
 @bp.post("/<int:referral_id>/dispatch")
@@ -257,13 +258,13 @@ def attach(referral_id):
         g.user, referral_id, upload=request.files.get("upload"), text=f.text.data or ""), _("Saved."))
 
 
-@bp.route("/files/<int:action_id>")
+@bp.route("/files/<int:referral_action_id>")
 @login_required
-def attachment(action_id):
+def attachment(referral_action_id):
     """Download a file kept on a referral (those who read its notes)."""
     from marketplace.funds.evidence import read
 
-    found = processing.attachment(g.user, action_id)
+    found = processing.attachment(g.user, referral_action_id)
     try:
         data, content_type = read(found.attachment_path)
     except OSError:
