@@ -68,10 +68,18 @@ def intake(household_id):
         "referrals/intake.html", care=care)
 
 
+def _as_id(value):
+    """A typed id as a whole number (the services take ids as ints); anything else as it came."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else value
+
+
 def _fields(form, cls) -> dict:
     names = [n for n in ("need_kind", "item_id", "urgency", "description", "private_details", "proxy_name")
              if hasattr(cls, n)]
-    return {n: getattr(form, n).data or "" for n in names}
+    fields = {n: getattr(form, n).data or "" for n in names}
+    if "item_id" in fields:
+        fields["item_id"] = _as_id(fields["item_id"]) if fields["item_id"] else None
+    return fields
 
 
 @bp.post("/households/<int:household_id>/link")
@@ -186,7 +194,8 @@ def send(referral_id):
     found = get_referral(g.user, referral_id)
     form = DispatchForm()
     form.organisation_ids.choices = _org_choices(found)
-    return _button(form, referral_id, lambda f: dispatch.dispatch(g.user, referral_id, f.organisation_ids.data),
+    return _button(form, referral_id, lambda f: dispatch.dispatch(
+        g.user, referral_id, [_as_id(v) for v in f.organisation_ids.data]),
                    _("Sent. The organisations are told and answer on their inbox."))
 
 
@@ -245,7 +254,7 @@ def in_kind(referral_id):
 def cash(referral_id):
     """Pay charity cash out of one of the organisation's funds, with the receipt."""
     return _button(CashForm(), referral_id, lambda f: processing.pay_cash(
-        g.user, referral_id, fund_id=f.fund_id.data, payee=f.payee.data, purpose=f.purpose.data,
+        g.user, referral_id, fund_id=_as_id(f.fund_id.data), payee=f.payee.data, purpose=f.purpose.data,
         amount_fen=f.amount.data, evidence_file=request.files.get("evidence")),
         _("The payment is recorded; above the second-person amount it waits for a colleague's approval."))
 
