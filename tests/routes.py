@@ -1676,6 +1676,16 @@ ROUTES: dict[str, dict[str, D]] = {
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
             {"solved": CHOICE, "satisfaction": OPT_CHOICE, "note": OPT_TEXT}, {"solved": "yes", "satisfaction": "5"})),
     },
+    "referrals.spawn_wish": {  # /referrals/<int:referral_id>/wish
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"kind": CHOICE, "title": TEXT, "story": OPT_TEXT, "value": OPT_MONEY},
+            {"kind": "wish", "title": "一台电饭煲", "value": "200"})),
+    },
+    "referrals.spawn_care": {  # /referrals/<int:referral_id>/care
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"service": CHOICE, "details": OPT_TEXT, "scheduled_at": DATETIME, "minutes": NUMBER},
+            {"service": "meal_delivery", "scheduled_at": "2031-01-01T09:00", "minutes": "60"})),
+    },
     "referrals.reopen": {  # /referrals/<int:referral_id>/reopen
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "又断了"})),
     },

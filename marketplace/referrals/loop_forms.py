@@ -3,10 +3,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from marketplace.referrals.labels import NEED_KINDS, URGENCIES
+from marketplace.timebank.forms import service_choices
 from marketplace.web.too_large import UploadField
 from marketplace.wishes.forms import YuanField
 
@@ -79,3 +88,21 @@ class FeedbackForm(FlaskForm):
                               validators=[Optional()], validate_choice=True)
     note = TextAreaField(_l("Anything to add"), [Optional(), Length(max=500)],
                          description=_l("When it is not met yet, say what is missing."))
+
+
+class WishForm(FlaskForm):
+    """A draft micro-wish or household need made from a referral (the wishes' own rules apply)."""
+
+    kind = SelectField(_l("Kind"), choices=[("wish", _l("Micro-wish")), ("household_need", _l("Household need"))])
+    title = StringField(_l("Title"), [InputRequired(REQUIRED), Length(max=120)])
+    story = TextAreaField(_l("Story (shown in public: no names)"), [Optional(), Length(max=2000)])
+    value = YuanField(_l("Estimated value (yuan)"), [Optional()])
+
+
+class CareTaskForm(FlaskForm):
+    """A time-bank care task made from a referral, paid from the handling organisation's hour pool."""
+
+    service = SelectField(_l("Service"), choices=service_choices)
+    details = TextAreaField(_l("Details"), [Optional(), Length(max=2000)])
+    scheduled_at = DateTimeLocalField(_l("When"), [InputRequired(REQUIRED)], format="%Y-%m-%dT%H:%M")
+    minutes = IntegerField(_l("Expected minutes"), [InputRequired(REQUIRED), NumberRange(15, 720)], default=60)

@@ -18,10 +18,11 @@ from marketplace.platform.extensions import db, limiter
 from marketplace.platform.ids import is_id
 from marketplace.platform.links import site_url
 from marketplace.referrals import dispatch, feedback, household_link, processing, service
-from marketplace.referrals.access import get_household, get_referral, may_manage_household
+from marketplace.referrals.access import get_household, get_referral, may_manage_household, may_read_referral
 from marketplace.referrals.labels import ACTIONS, ANSWERS, NEED_KINDS, SOURCES, URGENCIES
 from marketplace.referrals.loop_forms import (
     AskForm,
+    CareTaskForm,
     CashForm,
     DispatchForm,
     DoneForm,
@@ -31,6 +32,7 @@ from marketplace.referrals.loop_forms import (
     IntakeForm,
     NoteForm,
     ReasonForm,
+    WishForm,
 )
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, IntakeSource, Referral, ReferralStatus
 from marketplace.referrals.views import bp
@@ -166,7 +168,8 @@ def referral(referral_id):
         cash=processing.cash_of(found) if manages or owns else [], state_label=Referral.machine.label,
         words=WORDS, dispatch_form=dispatch_form, reason_form=ReasonForm(), note_form=NoteForm(),
         in_kind_form=InKindForm(), cash_form=cash_form, file_form=FileForm(), done_form=DoneForm(),
-        feedback_form=FeedbackForm(formdata=None), may_feedback=feedback.may_give_feedback(g.user, found))
+        feedback_form=FeedbackForm(formdata=None), may_feedback=feedback.may_give_feedback(g.user, found),
+        wish_form=WishForm(formdata=None), care_form=CareTaskForm(formdata=None))
 
 
 def _org_choices(found: Referral) -> list[tuple[str, str]]:
@@ -313,6 +316,37 @@ def reopen(referral_id):
     """Reopen a closed referral, saying why."""
     return _button(ReasonForm(), referral_id, lambda f: feedback.reopen(g.user, referral_id, f.reason.data),
                    _("Reopened: it is back with its handlers."))
+
+
+@bp.post("/<int:referral_id>/wish")
+@login_required
+def spawn_wish(referral_id):
+    """Make a draft micro-wish or household need from the referral, linked both ways."""
+    return _button(WishForm(), referral_id, lambda f: processing.spawn_listing(
+        g.user, referral_id, kind=f.kind.data, title=f.title.data, story=f.story.data or "",
+        value_fen=f.value.data or 0), _("A draft is made; finish and submit it from its own page."))
+
+
+@bp.post("/<int:referral_id>/care")
+@login_required
+def spawn_care(referral_id):
+    """Ask the time bank for a care task for the household, from the organisation's hour pool."""
+    from marketplace.timebank.forms import to_utc
+
+    return _button(CareTaskForm(), referral_id, lambda f: processing.spawn_care(
+        g.user, referral_id, service=f.service.data, details=f.details.data or "",
+        scheduled_at=to_utc(f.scheduled_at.data), minutes=f.minutes.data),
+        _("The care task is posted for volunteers."))
+
+
+@bp.app_template_global()
+def referral_from(listing_id=None, care_request_id=None) -> Referral | None:
+    """Return the referral a wish, need or care task was made from, when the reader may see it."""
+    column, value = (Referral.listing_id, listing_id) if listing_id else (Referral.care_request_id, care_request_id)
+    if not is_id(value) or g.get("user") is None:
+        return None
+    found = db.session.scalar(select(Referral).where(column == value))
+    return found if found is not None and may_read_referral(g.user, found) else None
 
 
 # --- the organisation's inbox ----------------------------------------------------------------------

@@ -222,3 +222,34 @@ def test_household_link_asks_sees_and_gives_feedback(care):
     assert asked.status == "closed" and asked.feedback_by_id is None
     with pytest.raises(NotFound):
         household_link.household_for("short")
+
+
+def test_a_referral_spawns_a_wish_and_a_care_task_linked_both_ways(care):
+    from marketplace.ledger.causes import Cause
+    from marketplace.timebank.activities.service import savings_account
+    from marketplace.timebank.care import service as care_service
+    from marketplace.wishes.models import Listing
+
+    referral = need(care)
+    spawned = processing.spawn_listing(care.station.worker, referral.id, kind="wish", title="一台电饭煲",
+                                       value_fen=20_000)
+    listing = db.session.get(Listing, spawned.listing_id)
+    assert listing.beneficiary_id == care.home.beneficiary_id and listing.status == "draft"
+    with pytest.raises(Conflict):  # one wish per referral
+        processing.spawn_listing(care.station.worker, referral.id, kind="wish", title="再一个")
+    with pytest.raises(Conflict):  # a care task comes from the organisation handling it
+        processing.spawn_care(care.station.worker, referral.id, service="meal_delivery",
+                              scheduled_at=now_utc() + timedelta(days=1), minutes=60)
+    dispatch.dispatch(care.station.worker, referral.id, [care.helper.id])
+    dispatch.accept(care.helper_staff, sent_to(referral, care.helper).id)
+    ledger.post([(ledger.platform_account("hours_issued"), -120), (savings_account(care.helper_staff), 120)],
+                cause=Cause.test("loop-pool"), kind="hours.attendance")
+    db.session.commit()
+    care_service.donate_to_pool(care.helper_staff, care.helper.id, 120, key="loop-pool")
+    db.session.commit()
+    processing.spawn_care(care.helper_staff, referral.id, service="meal_delivery",
+                          scheduled_at=now_utc() + timedelta(days=1), minutes=60)
+    db.session.refresh(referral)
+    assert referral.care_request_id is not None and referral.listing_id == listing.id
+    kinds = [a.kind for a in processing.actions_of(referral)]
+    assert kinds.count("spawn") == 2
