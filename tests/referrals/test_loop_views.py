@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.platform.extensions import db
 from marketplace.referrals.models import Referral, ReferralDispatch
+from tests.funds.conftest import give  # noqa: F401  (fixture)
 from tests.referrals.conftest import PRIVATE
 
 
@@ -97,3 +98,71 @@ def test_another_organisations_staff_get_404(client, auth, care, create_user, cr
     assert client.get(f"/referrals/{referral.id}").status_code == 404
     assert auth.post(f"/referrals/{referral.id}/note", {"text": "x"}).status_code == 404
     assert client.get(f"/referrals/households/{care.home.beneficiary_id}/intake").status_code == 404
+
+
+def _accepted_by_charity(care):
+    from marketplace.referrals import dispatch, service
+
+    referral = service.intake(care.station.worker, care.home.beneficiary_id, source="social_worker",
+                              need_kind="living", urgency="normal", description="临时困难")
+    dispatch.dispatch(care.station.worker, referral.id, [care.charity.id])
+    dispatch.accept(care.charity_staff, _dispatch_of(referral, care.charity))
+    return referral
+
+
+def test_cash_from_a_fund_a_file_and_a_wish_over_http(client, auth, care, give):  # noqa: F811
+    import io
+
+    from marketplace.funds import service as funds
+    from marketplace.funds.models import Disbursement
+    from tests.files import PDF
+
+    fund = funds.create_fund(care.charity_staff, care.charity, kind="general", name_zh="助困基金",
+                             name_en="Hardship Fund", purpose="助困")
+    give(fund, 300_000)
+    referral = _accepted_by_charity(care)
+    _as(auth, care.charity_staff)
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Hardship Fund" in page
+    paid = auth.post(f"/referrals/{referral.id}/cash", {
+        "fund_id": str(fund.id), "payee": "王阿婆", "purpose": "生活补助", "amount": "300",
+        "evidence": (io.BytesIO(PDF), "r.pdf")}, content_type="multipart/form-data")
+    assert paid.status_code == 302
+    cash = db.session.scalar(select(Disbursement).where(Disbursement.referral_id == referral.id))
+    assert (cash.amount_fen, cash.status) == (30_000, "paid")
+    too_much = auth.post(f"/referrals/{referral.id}/cash", {
+        "fund_id": str(fund.id), "payee": "王阿婆", "purpose": "生活补助", "amount": "100000",
+        "evidence": (io.BytesIO(PDF), "r.pdf")}, content_type="multipart/form-data")
+    assert too_much.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Disbursement)) == 1
+    kept = auth.post(f"/referrals/{referral.id}/file", {"text": "收据", "upload": (io.BytesIO(PDF), "f.pdf")},
+                     content_type="multipart/form-data")
+    assert kept.status_code == 302
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    download = re.search(r'href="(/referrals/files/\d+)"', page).group(1)
+    got = client.get(download)
+    assert got.status_code == 200 and got.data == PDF
+
+    _as(auth, care.helper_staff)  # never sent it: neither the page nor the file
+    assert client.get(download).status_code == 404
+
+    _as(auth, care.station.worker)
+    made = auth.post(f"/referrals/{referral.id}/wish", {"kind": "wish", "title": "一台电饭煲", "value": "200"})
+    assert made.status_code == 302
+    db.session.refresh(referral)
+    listing_page = client.get(f"/wishes/listings/{referral.listing_id}").get_data(as_text=True)
+    assert f'href="/referrals/{referral.id}"' in listing_page and referral.public_code in listing_page
+
+
+def test_the_household_link_is_rate_limited_and_shown_once(client, auth, care):
+    _as(auth, care.station.worker)
+    first = auth.post(f"/referrals/households/{care.home.beneficiary_id}/link", {}).get_data(as_text=True)
+    link = re.search(r'value="(http[^"]+/referrals/ask/[^"]+)"', first).group(1)
+    path = link.split("localhost", 1)[-1]
+    page = client.get(f"/referrals/households/{care.home.beneficiary_id}/intake").get_data(as_text=True)
+    assert path not in page  # the token is not kept, so it is never shown again
+    auth.logout()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).get_data(as_text=True))[1]
+    answers = [client.post(path, data={"csrf_token": csrf, "need_kind": "living", "urgency": "normal",
+                                       "description": ""}).status_code for _ in range(21)]
+    assert answers[0] == 422 and answers[-1] == 429
