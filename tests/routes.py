@@ -1637,7 +1637,8 @@ ROUTES: dict[str, dict[str, D]] = {
         "GET": D(CHARITY_MEMBERS, "object"),
     },
     "referrals.send": {  # /referrals/<int:referral_id>/dispatch
-        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"organisation_ids": ID}, {"organisation_ids": "1"})),
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"organisation_ids": ID, "owner_id": OPT_ID},
+                                                          {"organisation_ids": "1"})),
     },
     "referrals.accept": {  # /referrals/dispatches/<int:dispatch_id>/accept
         "POST": D({"staff", "org_admin"}, "object"),

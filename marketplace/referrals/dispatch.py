@@ -99,28 +99,42 @@ def _organisations(organisation_ids) -> list[Organisation]:
     return sorted(orgs, key=lambda o: o.id)
 
 
+def _owner(owner_id, orgs: list[Organisation]) -> User | None:
+    if owner_id in (None, ""):
+        return None
+    owner = db.session.get(User, owner_id) if is_id(owner_id) else None
+    if owner is None or not owner.is_active or not any(is_staff(owner, o) for o in orgs):
+        raise InvalidInput(fields={"owner_id": [_l("Choose a staff member of an organisation it is sent to.")]})
+    return owner
+
+
 def due_from(urgency: str):
     """Return when a referral of this urgency dispatched now must be done (settings, in days)."""
     days = settings.REFERRALS_URGENT_DAYS if urgency == Urgency.URGENT else settings.REFERRALS_NORMAL_DAYS
     return now_utc() + timedelta(days=days)
 
 
-def dispatch(actor: User, referral_id, organisation_ids) -> Referral:
+def dispatch(actor: User, referral_id, organisation_ids, owner_id=None) -> Referral:
     """Send a waiting referral to the chosen organisations, due by its urgency; tell their staff. Commit.
 
+    `owner_id` optionally names the person expected to handle it, a staff member of one of them; whichever
+    organisation accepts, its accepting staff member owns it unless the named person is one of its own.
     :raise NotFound: the referral, for someone who does not manage its household.
-    :raise InvalidInput: no organisation, or one not known. :raise Conflict: it is no longer waiting.
+    :raise InvalidInput: no organisation, or one not known; an owner not staff of one of them.
+    :raise Conflict: it is no longer waiting.
     """
     referral = get_referral(actor, referral_id)
     if not may_manage_household(actor, referral.household):
         raise NotFound()
     orgs = _organisations(organisation_ids)
+    owner = _owner(owner_id, orgs)
     referral = _locked(referral.id)
     if referral.status != R.NEW:
         raise Conflict(_l("This referral is no longer waiting for dispatch (now: %(state)s).",
                           state=Referral.machine.label(referral.status)))
     names = ", ".join(local_name(o) for o in orgs)
-    Referral.machine.move(referral, R.DISPATCHED, actor, names[:300], due_at=due_from(referral.urgency))
+    Referral.machine.move(referral, R.DISPATCHED, actor, names[:300], due_at=due_from(referral.urgency),
+                          owner_id=owner.id if owner is not None else None)
     db.session.add_all([ReferralDispatch(referral_id=referral.id, organisation_id=o.id, dispatched_by_id=actor.id,
                                          answer=A.OPEN.value) for o in orgs])
     db.session.flush()
@@ -155,8 +169,10 @@ def accept(actor: User, dispatch_id) -> Referral:
     """
     sent = _answerable(actor, dispatch_id)
     referral_id, org_id = sent.referral_id, sent.organisation_id
+    named = db.session.get(Referral, referral_id).owner
+    owner_id = named.id if named is not None and is_staff(named, org_id) else actor.id
     won = Referral.machine.move_if(referral_id, R.DISPATCHED, R.ACCEPTED, actor, "accepted",
-                                   sync="fetch", organisation_id=org_id, owner_id=actor.id)
+                                   sync="fetch", organisation_id=org_id, owner_id=owner_id)
     if not won:
         db.session.rollback()
         raise _taken(referral_id)
@@ -195,7 +211,7 @@ def decline(actor: User, dispatch_id, reason) -> Referral:
     left = db.session.scalar(select(func.count()).where(ReferralDispatch.referral_id == referral.id,
                                                          ReferralDispatch.answer == A.OPEN.value))
     if not left:
-        Referral.machine.move(referral, R.NEW, actor, why, due_at=None)
+        Referral.machine.move(referral, R.NEW, actor, why, due_at=None, owner_id=None)
         tell_staff(referral.household.organisation_id, "referral_declined", referral, reason=why)
     households.refresh_referrals(referral.household)
     record("referral.declined", actor=actor, subject=referral, organisation_id=sent.organisation_id, reason=why)

@@ -48,6 +48,8 @@ class AskForm(FlaskForm):
 class DispatchForm(FlaskForm):
     organisation_ids = SelectMultipleField(_l("Send to"), choices=[], coerce=str,
                                            validators=[InputRequired(REQUIRED)])
+    owner_id = SelectField(_l("Person expected to handle it (optional)"), choices=[], validate_choice=False,
+                           default="")
 
 
 class ReasonForm(FlaskForm):

@@ -158,6 +158,7 @@ def referral(referral_id):
     dispatch_form = DispatchForm()
     if manages and found.status == R.NEW:
         dispatch_form.organisation_ids.choices = _org_choices(found)
+        dispatch_form.owner_id.choices = _owner_choices(found)
     cash_form = CashForm()
     if owns:
         cash_form.fund_id.choices = [(str(f.id), local_name(f)) for f in db.session.scalars(
@@ -181,6 +182,12 @@ def _org_choices(found: Referral) -> list[tuple[str, str]]:
             + [(str(o.id), local_name(o)) for o in others])
 
 
+def _owner_choices(found: Referral) -> list[tuple[str, str]]:
+    """Staff of the suggested organisations, to name who is expected to handle the referral."""
+    people = [(o, p) for o in dispatch.suggestions(found) for p in dispatch.staff_of(o.id)]
+    return [("", _("(whoever accepts)"))] + [(str(p.id), f"{p.display_name} · {local_name(o)}") for o, p in people]
+
+
 def _back(referral_id) -> str:
     return url_for("referrals.referral", referral_id=referral_id)
 
@@ -198,7 +205,7 @@ def send(referral_id):
     form = DispatchForm()
     form.organisation_ids.choices = _org_choices(found)
     return _button(form, referral_id, lambda f: dispatch.dispatch(
-        g.user, referral_id, [_as_id(v) for v in f.organisation_ids.data]),
+        g.user, referral_id, [_as_id(v) for v in f.organisation_ids.data], _as_id(f.owner_id.data or None)),
                    _("Sent. The organisations are told and answer on their inbox."))
 
 

@@ -253,3 +253,17 @@ def test_a_referral_spawns_a_wish_and_a_care_task_linked_both_ways(care):
     assert referral.care_request_id is not None and referral.listing_id == listing.id
     kinds = [a.kind for a in processing.actions_of(referral)]
     assert kinds.count("spawn") == 2
+
+
+def test_a_named_owner_handles_it_when_their_organisation_accepts(care, create_user):
+    referral = need(care)
+    with pytest.raises(InvalidInput):  # not staff of an organisation it is sent to
+        dispatch.dispatch(care.station.worker, referral.id, [care.helper.id], care.charity_staff.id)
+    colleague = create_user(display_name="饭堂小王")
+    from marketplace.orgs.models import Membership
+    db.session.add(Membership(organisation_id=care.helper.id, user_id=colleague.id, role="staff"))
+    db.session.commit()
+    dispatch.dispatch(care.station.worker, referral.id, [care.helper.id, care.charity.id], colleague.id)
+    assert referral.owner_id == colleague.id
+    dispatch.accept(care.helper_staff, sent_to(referral, care.helper).id)
+    assert (referral.organisation_id, referral.owner_id) == (care.helper.id, colleague.id)
