@@ -1687,6 +1687,18 @@ ROUTES: dict[str, dict[str, D]] = {
             {"service": CHOICE, "details": OPT_TEXT, "scheduled_at": DATETIME, "minutes": NUMBER},
             {"service": "meal_delivery", "scheduled_at": "2031-01-01T09:00", "minutes": "60"})),
     },
+    "referrals_api.list_inbox": {  # /api/v1/referrals/inbox
+        "GET": D(USERS, "api"),
+    },
+    "referrals_api.get_referral_api": {  # /api/v1/referrals/<int:referral_id>
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "referrals_api.accept_referral": {  # /api/v1/referrals/dispatches/<int:dispatch_id>/accept
+        "POST": D({"staff", "org_admin"}, "api", None),
+    },
+    "referrals_api.decline_referral": {  # /api/v1/referrals/dispatches/<int:dispatch_id>/decline
+        "POST": D({"staff", "org_admin"}, "api", inputs=Route({"reason": TEXT}, {"reason": "没有名额"})),
+    },
     "referrals.reopen": {  # /referrals/<int:referral_id>/reopen
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "又断了"})),
     },

@@ -46,6 +46,14 @@ def staff_of(org_id: int) -> list[User]:
         .order_by(User.id)))
 
 
+def staff_organisations(user: User) -> list[Organisation]:
+    """Return the organisations the user is staff (or more) of: whose inbox they answer."""
+    roles = [r.value for r in Role if r.rank >= Role.STAFF.rank]
+    return list(db.session.scalars(select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+                                   .where(Membership.user_id == user.id, Membership.role.in_(roles))
+                                   .order_by(Organisation.id)))
+
+
 def tell_staff(org_id: int | None, kind: str, referral: Referral, **params) -> None:
     """Notify every staff member of an organisation about a referral (flushed with the caller's change)."""
     if org_id is None:

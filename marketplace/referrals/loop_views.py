@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.funds.models import Fund
-from marketplace.orgs.models import Membership, Organisation, Role
+from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db, limiter
 from marketplace.platform.ids import is_id
@@ -358,18 +358,11 @@ def referral_from(listing_id=None, care_request_id=None) -> Referral | None:
 
 # --- the organisation's inbox ----------------------------------------------------------------------
 
-def _my_orgs(user) -> list[Organisation]:
-    roles = [r.value for r in Role if r.rank >= Role.STAFF.rank]
-    return list(db.session.scalars(select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
-                                   .where(Membership.user_id == user.id, Membership.role.in_(roles))
-                                   .order_by(Organisation.id)))
-
-
 @bp.route("/inbox")
 @login_required
 def inbox():
     """Referrals sent to the user's organisations, waiting for an answer, and those they handle, by due date."""
-    orgs = _my_orgs(g.user)
+    orgs = dispatch.staff_organisations(g.user)
     ids = [o.id for o in orgs]
     waiting = dispatch.open_dispatches(ids)
     handled = list(db.session.scalars(select(Referral).where(

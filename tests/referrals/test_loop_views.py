@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from marketplace.platform.extensions import db
 from marketplace.referrals.models import Referral, ReferralDispatch
+from tests.api.conftest import api_error
 from tests.funds.conftest import give  # noqa: F401  (fixture)
 from tests.referrals.conftest import PRIVATE
 
@@ -166,3 +167,27 @@ def test_the_household_link_is_rate_limited_and_shown_once(client, auth, care):
     answers = [client.post(path, data={"csrf_token": csrf, "need_kind": "living", "urgency": "normal",
                                        "description": ""}).status_code for _ in range(21)]
     assert answers[0] == 422 and answers[-1] == 429
+
+
+def test_the_api_answers_once_and_the_loser_gets_409(client, care):
+    from marketplace.auth.service import create_api_token
+    from marketplace.referrals import dispatch, service
+
+    referral = service.intake(care.station.worker, care.home.beneficiary_id, source="social_worker",
+                              need_kind="living", urgency="urgent", description="送餐",
+                              private_details="PRIVATE-钥匙")
+    dispatch.dispatch(care.station.worker, referral.id, [care.charity.id, care.helper.id])
+    tokens = {who: create_api_token(who, "loop", "write")[1] for who in (care.charity_staff, care.helper_staff)}
+
+    def call(who, method, path, **kw):
+        return client.open(path, method=method, headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)
+
+    inbox = call(care.helper_staff, "GET", "/api/v1/referrals/inbox").get_json()
+    assert [d["referral_id"] for d in inbox] == [referral.id]
+    seen = call(care.helper_staff, "GET", f"/api/v1/referrals/{referral.id}").get_json()
+    assert seen["description"] == "送餐" and seen["private_details"] is None
+    won = call(care.helper_staff, "POST", f"/api/v1/referrals/dispatches/{_dispatch_of(referral, care.helper)}/accept")
+    assert won.status_code == 200 and won.get_json()["organisation_id"] == care.helper.id
+    lost = call(care.charity_staff, "POST",
+                f"/api/v1/referrals/dispatches/{_dispatch_of(referral, care.charity)}/decline", json={"reason": "x"})
+    assert "Canteen" in api_error(lost, 409)["message"]
