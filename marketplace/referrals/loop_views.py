@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, g, render_template, request, send_file, url_for
+from flask import abort, g, make_response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
@@ -117,13 +117,20 @@ def ask(token):
     if care is None:
         return _dead_link()
     form = AskForm()
-    return save_or_show(
+    return _private(save_or_show(
         form, lambda: service.intake(None, care.beneficiary_id, source=IntakeSource.HOUSEHOLD,
                                      **_fields(form, AskForm)),
         _("Thank you. Your request is recorded; your social worker will follow it up."),
         url_for("referrals.ask", token=token), "referrals/ask.html", care=care, token=token,
         referrals=service.referrals_of(care), feedback_form=FeedbackForm(formdata=None),
-        state_label=Referral.machine.label, words=WORDS)
+        state_label=Referral.machine.label, words=WORDS))
+
+
+def _private(answer):
+    """The household's page is theirs alone: no shared cache keeps it, whoever is (not) logged in."""
+    response = make_response(answer)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/ask/feedback/<int:referral_id>/<token>")

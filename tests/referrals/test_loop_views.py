@@ -74,6 +74,7 @@ def test_the_loop_over_http(client, auth, care):
     own = client.get(path)
     text = own.get_data(as_text=True)
     assert own.status_code == 200 and "送餐已安排" in text and "NOTE-已上门" not in text
+    assert own.headers["Cache-Control"] == "no-store" and PRIVATE["full_name"] not in text
     assert client.get("/referrals/ask/" + "x" * 32).status_code == 400
     token = path.rsplit("/", 1)[1]
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text).group(1)
@@ -191,3 +192,16 @@ def test_the_api_answers_once_and_the_loser_gets_409(client, care):
     lost = call(care.charity_staff, "POST",
                 f"/api/v1/referrals/dispatches/{_dispatch_of(referral, care.charity)}/decline", json={"reason": "x"})
     assert "Canteen" in api_error(lost, 409)["message"]
+
+
+def test_the_pages_speak_chinese(client, auth, care):
+    from marketplace.referrals import service
+
+    referral = service.intake(care.station.worker, care.home.beneficiary_id, source="social_worker",
+                              need_kind="living", urgency="urgent", description="送餐")
+    _as(auth, care.station.worker)
+    auth.post("/language", {"locale": "zh_CN"})
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "转介" in page and "派给机构" in page and "长者饭堂" in page
+    inbox = client.get("/referrals/inbox").get_data(as_text=True)
+    assert "转介收件箱" in inbox
