@@ -215,6 +215,8 @@ def decline(actor: User, dispatch_id, reason) -> Referral:
         answer=A.DECLINED.value, reason=why, answered_by_id=actor.id, answered_at=now_utc())).rowcount
     if answered != 1 or referral.status != R.DISPATCHED:
         db.session.rollback()
+        if referral.status == R.DISPATCHED:
+            raise Conflict(_l("Your organisation has already answered this referral."))
         raise _taken(sent.referral_id)
     left = db.session.scalar(select(func.count()).where(ReferralDispatch.referral_id == referral.id,
                                                          ReferralDispatch.answer == A.OPEN.value))
