@@ -73,3 +73,27 @@ def test_two_last_declines_at_once_send_it_back_for_dispatch(app, care, create_u
     assert sorted(results) == ["dispatched", "new"], results
     db.session.expire_all()
     assert db.session.get(Referral, referral_id).status == "new"
+
+
+def test_one_organisation_accepting_and_declining_at_once_keeps_one_answer(app, care, create_user, create_org):
+    from marketplace.orgs.models import Membership
+
+    referral_id, pairs = _sent_to_many(care, create_user, create_org, 1)
+    (first, sent), = pairs
+    second = create_user()
+    org_id = db.session.get(ReferralDispatch, sent).organisation_id
+    db.session.add(Membership(organisation_id=org_id, user_id=second.id, role="staff"))
+    db.session.commit()
+    people = [first, second.id]
+
+    def work(i):
+        person = db.session.get(User, people[i])
+        return (dispatch.accept(person, sent) if i == 0 else dispatch.decline(person, sent, "忙")).status
+
+    results = run_together(app, 2, work)
+    assert sum(isinstance(r, str) for r in results) == 1, results
+    assert all(isinstance(r, Conflict) for r in results if not isinstance(r, str)), results
+    db.session.expire_all()
+    answer = db.session.get(ReferralDispatch, sent).answer
+    status = db.session.get(Referral, referral_id).status
+    assert (answer, status) in {("accepted", "accepted"), ("declined", "new")}
