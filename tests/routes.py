@@ -1680,6 +1680,100 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.worklist": {  # /referrals/worklist : staff of organisations with households in care
         "GET": D({"staff", "org_admin"}, "page"),
     },
+    # --- referrals: the loop from intake to feedback (issue 17, "loop") ---
+    "referrals.intake": {  # /referrals/households/<int:household_id>/intake
+        "GET": D(CHARITY_MEMBERS | {"volunteer"}, "object"),
+        "POST": D(CHARITY_MEMBERS | {"volunteer"}, "object", inputs=Route(
+            {"need_kind": CHOICE, "item_id": OPT_CHOICE, "urgency": CHOICE, "description": TEXT,
+             "private_details": OPT_TEXT},
+            {"need_kind": "medical", "urgency": "normal", "description": "陪同就医"})),
+    },
+    "referrals.household_link_new": {  # /referrals/households/<int:household_id>/link
+        "POST": D(CHARITY_MEMBERS, "object"),
+    },
+    "referrals.ask": {  # /referrals/ask/<token>
+        "GET": D(NOBODY, "link"),
+        "POST": D(NOBODY, "link", inputs=Route(
+            {"need_kind": CHOICE, "urgency": CHOICE, "description": TEXT, "proxy_name": OPT_TEXT},
+            {"need_kind": "living", "urgency": "normal", "description": "想要助餐"}, anonymous=True)),
+    },
+    "referrals.ask_feedback": {  # /referrals/ask/feedback/<int:referral_id>/<token>
+        "POST": D(NOBODY, "link", inputs=Route(
+            {"solved": CHOICE, "satisfaction": OPT_CHOICE, "note": OPT_TEXT},
+            {"solved": "yes", "satisfaction": "5"}, anonymous=True)),
+    },
+    "referrals.inbox": {  # /referrals/inbox
+        "GET": D(USERS, "page"),
+    },
+    "referrals.referral": {  # /referrals/<int:referral_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "referrals.send": {  # /referrals/<int:referral_id>/dispatch
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"organisation_ids": ID, "owner_id": OPT_ID},
+                                                          {"organisation_ids": "1"})),
+    },
+    "referrals.accept": {  # /referrals/dispatches/<int:dispatch_id>/accept
+        "POST": D({"staff", "org_admin"}, "object"),
+    },
+    "referrals.decline": {  # /referrals/dispatches/<int:dispatch_id>/decline
+        "POST": D({"staff", "org_admin"}, "object", inputs=Route({"reason": TEXT}, {"reason": "没有名额"})),
+    },
+    "referrals.cancel": {  # /referrals/<int:referral_id>/cancel
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "家属已解决"})),
+    },
+    "referrals.note": {  # /referrals/<int:referral_id>/note
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"text": TEXT}, {"text": "已电话联系"})),
+    },
+    "referrals.in_kind": {  # /referrals/<int:referral_id>/in-kind
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"what": TEXT, "value": MONEY},
+                                                          {"what": "大米", "value": "120"})),
+    },
+    "referrals.cash": {  # /referrals/<int:referral_id>/cash
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"fund_id": ID, "payee": TEXT, "purpose": TEXT, "amount": MONEY},
+            {"fund_id": "1", "payee": "王阿婆", "purpose": "生活补助", "amount": "100"})),
+    },
+    "referrals.attach": {  # /referrals/<int:referral_id>/file
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"text": OPT_TEXT}, {"text": "发票"})),
+    },
+    "referrals.attachment": {  # /referrals/files/<int:referral_action_id>
+        "GET": D(CHARITY_MEMBERS, "object"),
+    },
+    "referrals.done": {  # /referrals/<int:referral_id>/done
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"outcome": TEXT}, {"outcome": "已送达"})),
+    },
+    "referrals.hand_back": {  # /referrals/<int:referral_id>/hand-back
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "需要医疗机构"})),
+    },
+    "referrals.give_feedback": {  # /referrals/<int:referral_id>/feedback
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"solved": CHOICE, "satisfaction": OPT_CHOICE, "note": OPT_TEXT}, {"solved": "yes", "satisfaction": "5"})),
+    },
+    "referrals.spawn_wish": {  # /referrals/<int:referral_id>/wish
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"kind": CHOICE, "title": TEXT, "story": OPT_TEXT, "value": OPT_MONEY},
+            {"kind": "wish", "title": "一台电饭煲", "value": "200"})),
+    },
+    "referrals.spawn_care": {  # /referrals/<int:referral_id>/care
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route(
+            {"service": CHOICE, "details": OPT_TEXT, "scheduled_at": DATETIME, "minutes": NUMBER},
+            {"service": "meal_delivery", "scheduled_at": "2031-01-01T09:00", "minutes": "60"})),
+    },
+    "referrals_api.list_inbox": {  # /api/v1/referrals/inbox
+        "GET": D(USERS, "api"),
+    },
+    "referrals_api.get_referral_api": {  # /api/v1/referrals/<int:referral_id>
+        "GET": D(CHARITY_MEMBERS, "api"),
+    },
+    "referrals_api.accept_referral": {  # /api/v1/referrals/dispatches/<int:dispatch_id>/accept
+        "POST": D({"staff", "org_admin"}, "api", None),
+    },
+    "referrals_api.decline_referral": {  # /api/v1/referrals/dispatches/<int:dispatch_id>/decline
+        "POST": D({"staff", "org_admin"}, "api", inputs=Route({"reason": TEXT}, {"reason": "没有名额"})),
+    },
+    "referrals.reopen": {  # /referrals/<int:referral_id>/reopen
+        "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "又断了"})),
+    },
 }
 
 

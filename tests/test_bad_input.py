@@ -42,7 +42,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "payment_event", "receipt_counter", "firm_preference", "ledger_period_close", "ledger_account",
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
           "listing_cancellation", "credit_note", "idempotent_request", "state_change",
-          "notification", "notification_preference", "notification_digest"]
+          "notification", "notification_preference", "notification_digest",
+          "household_care", "referral", "referral_dispatch", "referral_action"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -101,6 +102,9 @@ def _build_world(create_user, create_org, mailbox):
     money = funds_of(charity, staff, donor=root, firm=other)
     money |= reconciliation_of(charity, staff)
     money |= referrals_of(charity, {"org_admin": root, "staff": staff, "volunteer": create_user()})
+    links["/referrals/ask/<token>"] = "/referrals/ask/" + money["ask_token"]
+    links["/referrals/ask/feedback/<int:referral_id>/<token>"] = (
+        f"/referrals/ask/feedback/{money['referral_id']}/{money['ask_token']}")
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,

@@ -39,6 +39,13 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/auth/reset": (set(SIGNED_IN_ROLES), "for visitors who forgot their password: linked from the log-in page"),
     "/reconciliation/": ({"volunteer", "donor", "firm_member"},
                          "lists the books a person keeps; for people who keep none it has nothing to offer"),
+    # TEMPORARY (issue 17, helper "loop"): helper "setup" links the inbox from the nav and My page and includes
+    # _household_referrals.html (which links need intake and each referral) on the household page; the lead
+    # removes these three lines once both branches are merged.
+    "/referrals/inbox": (set(SIGNED_IN_ROLES), "linked from the nav and My page by the setup part of issue 17"),
+    "/referrals/households/<int:household_id>/intake": (set(ROLES), "linked from the household page's referral "
+                                                                    "section and from visits (issue 17)"),
+    "/referrals/<int:referral_id>": (set(ROLES), "linked from the inbox and the household page (issue 17)"),
 }
 
 

@@ -125,8 +125,10 @@ def _check(fund: Fund, payee, purpose, amount_fen, listing_id) -> dict:
 
 
 def request_disbursement(actor: User, fund: Fund, *, payee: str, purpose: str, amount_fen: int, evidence_file,
-                         listing_id: int | None = None) -> Disbursement:
+                         listing_id: int | None = None, referral_id: int | None = None) -> Disbursement:
     """Ask to pay money out of a fund, with the receipt or invoice; at or below the threshold it is paid at once.
+
+    `referral_id` names the referral (转介) the cash is given for; its caller has checked it.
 
     :raise Conflict: the fund holds less than the amount (nothing is written, no file kept).
     """
@@ -136,7 +138,7 @@ def request_disbursement(actor: User, fund: Fund, *, payee: str, purpose: str, a
     stored, content_type = evidence.store_private(evidence_file, "evidence")
     try:
         disbursement = Disbursement(fund_id=fund.id, evidence_path=stored, evidence_type=content_type,
-                                    requested_by_id=actor.id, **fields)
+                                    requested_by_id=actor.id, referral_id=referral_id, **fields)
         Disbursement.machine.start(disbursement, D.REQUESTED, actor, fields.get("purpose", "")[:300])
         db.session.flush()
         record("disbursement.requested", actor=actor, subject=disbursement, fund_id=fund.id,

@@ -78,6 +78,17 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("listing_update", _l("News of what you gave to"), lambda p: _(
         "There is news of “%(title)s”, which you gave to.", title=p["title"]), template="wishes_update",
         subject=lambda p: _("News of “%(title)s”", title=p["title"])),
+    # referrals (转介): the loop from dispatch to feedback
+    Kind("referral_sent", _l("Referrals sent to your organisation"), lambda p: _(
+        "A referral (%(code)s) was sent to your organisation; please accept or decline it. Due %(when)s.",
+        code=p["code"], when=_when(p.get("due")))),
+    Kind("referral_declined", _l("Referrals back for dispatch"), lambda p: _(
+        "Referral %(code)s is back for dispatch. Reason: %(reason)s", code=p["code"], reason=p["reason"])),
+    Kind("referral_done", _l("Referrals done, waiting for feedback"), lambda p: _(
+        "Referral %(code)s is reported done; please give the household's feedback.", code=p["code"])),
+    Kind("referral_reopened", _l("Referrals back to their handlers"), lambda p: _(
+        "Referral %(code)s is not solved yet and is back with you. Reason: %(reason)s", code=p["code"],
+        reason=p["reason"])),
 )}
 
 

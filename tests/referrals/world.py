@@ -28,7 +28,7 @@ def referrals_of(charity, people) -> dict:
     referral = service.intake(people["staff"], care.beneficiary_id, source="social_worker", need_kind="medical",
                               urgency="normal", description="陪同就医")
     return {"household_id": care.beneficiary_id, "referral_id": referral.id, "community_id": community.id,
-            **setup_of(charity)}
+            **setup_of(charity), **loop_of(charity, people, care)}
 
 
 def setup_of(charity) -> dict:
@@ -45,3 +45,27 @@ def setup_of(charity) -> dict:
     db.session.add_all([offer, DistrictOfficer(user_id=officer.id, district_id=1)])
     db.session.commit()
     return {"catalogue_item_id": allowance.id, "item_offer_id": offer.id, "officer_id": officer.id}
+
+
+def loop_of(charity, people, care) -> dict:
+    """The loop's objects: a referral sent to the charity and waiting for its answer ("dispatch_id"), one it
+    accepted with a file kept on it ("referral_action_id"), and the household's own link ("ask_token")."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from marketplace.referrals import dispatch, household_link, processing
+    from tests.files import PDF
+
+    def sent():
+        asked = service.intake(people["staff"], care.beneficiary_id, source="social_worker", need_kind="living",
+                               urgency="normal", description="送餐")
+        dispatch.dispatch(people["staff"], asked.id, [charity.id])
+        return asked, dispatch.dispatches_of(asked)[0]
+
+    _waiting, open_dispatch = sent()
+    handled, answered = sent()
+    dispatch.accept(people["staff"], answered.id)
+    kept = processing.attach(people["staff"], handled.id, upload=FileStorage(io.BytesIO(PDF), filename="f.pdf"))
+    _care, token = household_link.make_link(people["staff"], care.beneficiary_id)
+    return {"dispatch_id": open_dispatch.id, "referral_action_id": kept.id, "ask_token": token}
