@@ -28,6 +28,7 @@ from tests.api.conftest import api_error
 from tests.conftest import AuthActions
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
+from tests.referrals.world import referrals_of
 from tests.routes import Route, app_routes, declaration, undeclared
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
 from tests.wishes.world import wishes_of
@@ -99,6 +100,7 @@ def _build_world(create_user, create_org, mailbox):
     wishes = wishes_of(charity, staff, root, claimant=create_user(), pledger=create_user())
     money = funds_of(charity, staff, donor=root, firm=other)
     money |= reconciliation_of(charity, staff)
+    money |= referrals_of(charity, {"org_admin": root, "staff": staff, "volunteer": create_user()})
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     mailbox.messages.clear()
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,

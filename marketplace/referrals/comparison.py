@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, distinct, exists, func, not_, select
+from sqlalchemy import and_, case, exists, func, not_, select
 
 from marketplace.auth.models import User
-from marketplace.orgs.models import Community, District, Membership
+from marketplace.orgs.models import Community, District, Membership, Organisation
 from marketplace.platform.errors import Forbidden, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import month as month_name
@@ -80,8 +80,8 @@ def staff_orgs(actor: User) -> list[int]:
 
 
 def districts_for(actor: User | None) -> list[District]:
-    """Return the districts the actor may compare: those they supervise and those of their organisations'
-    enrolled households (a platform admin: every active district)."""
+    """Return the districts the actor may compare: those they supervise, their organisations' own and those
+    of their organisations' enrolled households (a platform admin: every active district)."""
     if actor is None or not actor.is_active:
         return []
     query = select(District).where(District.is_active.is_(True)).order_by(District.sort_order, District.id)
@@ -90,8 +90,9 @@ def districts_for(actor: User | None) -> list[District]:
     ids = officer_districts(actor)
     orgs = staff_orgs(actor)
     if orgs:
-        ids |= set(db.session.scalars(select(distinct(HouseholdCare.district_id))
+        ids |= set(db.session.scalars(select(HouseholdCare.district_id).distinct()
                                       .where(HouseholdCare.organisation_id.in_(orgs))))
+        ids |= set(db.session.scalars(select(Organisation.district_id).where(Organisation.id.in_(orgs))))
     return list(db.session.scalars(query.where(District.id.in_(ids)))) if ids else []
 
 
@@ -172,6 +173,23 @@ def recent_months(count: int = 12) -> list[date]:
 def title(result: Comparison) -> str:
     return _("Monthly visit comparison: %(district)s, %(month)s", district=district_name(result.district),
              month=month_name(result.month))
+
+
+def csv_bytes(result: Comparison) -> bytes:
+    """Every missed household, one a row, in UTF-8 with a BOM; cells escaped against formulas."""
+    import csv
+
+    from marketplace.platform.spreadsheet import BOM, spreadsheet_safe
+
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out)
+    writer.writerow([_("Community"), _("Household"), _("Last visit"), _("Visit due")])
+    for m in result.missed:
+        writer.writerow([spreadsheet_safe(m.community), spreadsheet_safe(m.pseudonym),
+                         m.last_visited_on.isoformat() if m.last_visited_on else "",
+                         m.visit_due_on.isoformat() if m.visit_due_on else ""])
+    return out.getvalue().encode("utf-8")
 
 
 def xlsx_bytes(result: Comparison) -> bytes:

@@ -19,7 +19,7 @@ from marketplace.referrals.views import bp
 from marketplace.web.dates import parse_day
 from marketplace.web.forms import apply_errors, save_or_show
 
-TYPES = {"pdf": "application/pdf",
+TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 PAGE_ROWS = 500  # missed households shown on the page; the downloads hold them all
 
@@ -144,14 +144,14 @@ def comparison_page():
                            months=comparison.recent_months(), page_rows=PAGE_ROWS)
 
 
-@bp.route("/comparison.<any(xlsx, pdf):fmt>")
+@bp.route("/comparison.<any(csv, xlsx, pdf):fmt>")
 @login_required
 def comparison_export(fmt):
-    """Download the month's comparison as a spreadsheet or a PDF."""
+    """Download the month's comparison as CSV, a spreadsheet or a PDF."""
     result, month, _districts, _problems = _result(None)
     if result is None:
         raise Forbidden()
-    data = comparison.xlsx_bytes(result) if fmt == "xlsx" else comparison.pdf_bytes(result)
+    data = {"csv": comparison.csv_bytes, "xlsx": comparison.xlsx_bytes, "pdf": comparison.pdf_bytes}[fmt](result)
     name = f"visits-{month.strftime('%Y-%m')}-{result.district.code}.{fmt}"
     return send_file(io.BytesIO(data), mimetype=TYPES[fmt], as_attachment=True, download_name=name)
 

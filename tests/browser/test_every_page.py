@@ -46,6 +46,7 @@ DOWNLOADS = {
     "timebank.report_evidence", "transparency_data.giving360", "transparency_data.ledger_csv",
     "transparency_data.ledger_json", "wishes.board_csv", "wishes.listing_photo", "wishes.photo",
     "wishes.update_photo", "reports.export",
+    "referrals.comparison_export",  # issue 17, part "visits"
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage
