@@ -14,8 +14,8 @@ from marketplace.platform.timeutil import local_today
 from marketplace.referrals import comparison, visits
 from marketplace.referrals.access import get_household, may_read_household
 from marketplace.referrals.labels import NEED_KINDS, VISIT_MODES
-from marketplace.referrals.visit_forms import FINDING_LABELS, VisitForm
 from marketplace.referrals.views import bp
+from marketplace.referrals.visit_forms import FINDING_LABELS, VisitForm
 from marketplace.web.dates import parse_day
 from marketplace.web.forms import apply_errors, save_or_show
 

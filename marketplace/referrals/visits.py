@@ -167,26 +167,25 @@ class Due:
     days_late: int  # > 0 overdue, 0 due today, < 0 due in that many days
 
 
-def due_for(user: User, today: date | None = None, limit: int = 300) -> list[Due]:
-    """Return the user's households (assigned to visit, or theirs as social worker) due a visit within
-    REFERRALS_YELLOW_DAYS or overdue, most overdue first."""
-    today = today or local_today()
+def _visited_by(user: User):
+    """The user's households (assigned to visit, or theirs as social worker) with their pseudonyms."""
     assigned = select(HouseholdVisitor.beneficiary_id).where(HouseholdVisitor.user_id == user.id)
-    rows = db.session.execute(select(HouseholdCare, Beneficiary.pseudonym)
-                              .join(Beneficiary, Beneficiary.id == HouseholdCare.beneficiary_id)
-                              .where(or_(HouseholdCare.beneficiary_id.in_(assigned),
-                                         HouseholdCare.social_worker_id == user.id),
-                                     HouseholdCare.visit_due_on.is_not(None),
-                                     HouseholdCare.visit_due_on <= today + timedelta(days=settings.REFERRALS_YELLOW_DAYS))
+    return (select(HouseholdCare, Beneficiary.pseudonym)
+            .join(Beneficiary, Beneficiary.id == HouseholdCare.beneficiary_id)
+            .where(or_(HouseholdCare.beneficiary_id.in_(assigned), HouseholdCare.social_worker_id == user.id)))
+
+
+def due_for(user: User, today: date | None = None, limit: int = 300) -> list[Due]:
+    """Return the user's households due a visit within REFERRALS_YELLOW_DAYS or overdue, most overdue first."""
+    today = today or local_today()
+    soon = today + timedelta(days=settings.REFERRALS_YELLOW_DAYS)
+    rows = db.session.execute(_visited_by(user).where(HouseholdCare.visit_due_on <= soon)
                               .order_by(HouseholdCare.visit_due_on, HouseholdCare.beneficiary_id).limit(limit)).all()
     return [Due(care, pseudonym, (today - care.visit_due_on).days) for care, pseudonym in rows]
 
 
 def households_of(user: User, limit: int = 300) -> list[tuple[HouseholdCare, str]]:
-    """Return every household the user visits (assigned, or as social worker), next due first."""
-    assigned = select(HouseholdVisitor.beneficiary_id).where(HouseholdVisitor.user_id == user.id)
-    return [tuple(row) for row in db.session.execute(
-        select(HouseholdCare, Beneficiary.pseudonym).join(Beneficiary, Beneficiary.id == HouseholdCare.beneficiary_id)
-        .where(or_(HouseholdCare.beneficiary_id.in_(assigned), HouseholdCare.social_worker_id == user.id))
-        .order_by(HouseholdCare.visit_due_on.is_(None), HouseholdCare.visit_due_on, HouseholdCare.beneficiary_id)
-        .limit(limit))]
+    """Return every household the user visits, next due first (those without regular visits last)."""
+    return [(care, pseudonym) for care, pseudonym in db.session.execute(
+        _visited_by(user).order_by(HouseholdCare.visit_due_on.is_(None), HouseholdCare.visit_due_on,
+                                   HouseholdCare.beneficiary_id).limit(limit))]
