@@ -125,17 +125,21 @@ def monthly(actor: User, month: date, district_id, community_id=None, limit: int
         where.append(HouseholdCare.community_id == int(community_id))
     start, end = month_bounds(month)
     if start <= local_today() < end:  # visits are never in the future: the last visit day tells
-        visited = and_(HouseholdCare.last_visited_on.is_not(None), HouseholdCare.last_visited_on >= start)
-    else:
+        visited = counted_visited = and_(HouseholdCare.last_visited_on.is_not(None),
+                                         HouseholdCare.last_visited_on >= start)
+    else:  # the missed: an anti-join on the visits' (household, day) index; the counts: one hashed set of the
+        # month's visited households rather than a probe per household
         visited = exists().where(Visit.beneficiary_id == HouseholdCare.beneficiary_id,
                                  Visit.visited_on >= start, Visit.visited_on < end)
+        counted_visited = HouseholdCare.beneficiary_id.in_(
+            select(Visit.beneficiary_id).where(Visit.visited_on >= start, Visit.visited_on < end))
     result = Comparison(start, district, int(community_id) if community_id is not None else None)
     names = {c.id: local_name(c) for c in db.session.scalars(select(Community).where(
         Community.district_id == district.id))}
     order = {c_id: i for i, c_id in enumerate(db.session.scalars(select(Community.id).where(
         Community.district_id == district.id).order_by(Community.sort_order, Community.id)))}
     counted = db.session.execute(select(HouseholdCare.community_id, func.count(),
-                                        func.sum(case((visited, 1), else_=0)))
+                                        func.sum(case((counted_visited, 1), else_=0)))
                                  .where(*where).group_by(HouseholdCare.community_id)).all()
     no_community = _("No community recorded")
     result.counts = sorted((CommunityCount(c_id, names.get(c_id, no_community), int(due), int(done or 0))
