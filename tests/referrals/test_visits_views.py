@@ -95,3 +95,13 @@ def test_bad_comparison_filters_fall_back_with_a_message(care, client, auth):
         response = client.get(f"/referrals/comparison?{query}")
         assert response.status_code == 200, query
         assert 'role="alert"' in response.get_data(as_text=True), query
+
+
+def test_a_visit_report_in_the_coordinators_queue_has_no_file_to_download(care, client, auth):
+    visit = visits.record_visit(care.volunteer, care.home.beneficiary_id, visited_on=local_today(), mode="home",
+                                minutes=50, living="正常")
+    report_id = visit.visitors[0].hour_report_id
+    auth.login(care.station.admin.email)
+    queue = client.get(f"/timebank/orgs/{care.station.org.id}/hour-reports")
+    assert queue.status_code == 200 and "青禾12" in queue.get_data(as_text=True)
+    assert client.get(f"/timebank/hour-reports/{report_id}/evidence").status_code == 404  # not a server error

@@ -81,7 +81,7 @@ def reverse_report(report_id, actor: User, reason: str) -> HourReport:
 def evidence_for(report_id, user: User):
     """Return (path, content type) of a report's evidence for its volunteer or a reviewer."""
     report = db.session.get(HourReport, report_id) if is_id(report_id) else None
-    if report is None:
+    if report is None or not report.evidence_path:  # a visit's report has no file: the visit is its evidence
         raise NotFound()
     if report.user_id != user.id:
         require(user, "org.approve_hours", report.organisation)
