@@ -13,7 +13,6 @@ from marketplace.platform.errors import DomainError, Forbidden, InvalidInput
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals import comparison, visits
 from marketplace.referrals.access import get_household, may_read_household
-from marketplace.referrals.labels import NEED_KINDS, VISIT_MODES
 from marketplace.referrals.views import bp
 from marketplace.referrals.visit_forms import FINDING_LABELS, VisitForm
 from marketplace.web.dates import parse_day
@@ -31,9 +30,10 @@ def household_visits(care) -> tuple[list, bool]:
     return (visits.history(care) if allowed else []), allowed
 
 
-@bp.app_context_processor
-def visit_words():
-    return {"visit_mode_name": VISIT_MODES, "finding_labels": FINDING_LABELS, "need_kind_name": NEED_KINDS}
+@bp.app_template_global("visit_findings")
+def visit_findings(visit) -> list[tuple[str, str]]:
+    """(label, text) of each finding the visit wrote down, in the form's order."""
+    return [(str(label), getattr(visit, name)) for name, label in FINDING_LABELS.items() if getattr(visit, name)]
 
 
 @bp.route("/due")

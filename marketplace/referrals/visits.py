@@ -22,7 +22,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals import households, service
-from marketplace.referrals.access import get_household, is_staff, may_read_household
+from marketplace.referrals.access import get_household, is_officer, is_staff, may_read_household
 from marketplace.referrals.labels import VISIT_MODES
 from marketplace.referrals.models import HouseholdCare, HouseholdVisitor, Referral, Visit, VisitVisitor
 from marketplace.timebank.hours import daily_cap, reports
@@ -45,6 +45,13 @@ def visitor_choices(care: HouseholdCare, recorder: User) -> list[User]:
         or_(User.id == recorder.id, User.id.in_(assigned), User.id.in_(staff)), User.is_active.is_(True))
         .order_by(User.display_name, User.id)).all()
     return list(people)
+
+
+def is_volunteer(user: User, care: HouseholdCare) -> bool:
+    """Whether a visitor visits as a volunteer (and so earns time-bank hours): not staff of the household's
+    organisation, nor its social worker, nor its district's officer, who visit as their work."""
+    return not (is_staff(user, care.organisation_id) or care.social_worker_id == user.id
+                or is_officer(user, care.district_id))
 
 
 def _finding(errors: dict, name: str, value) -> str:
@@ -108,7 +115,7 @@ def _lock(beneficiary_id: int) -> HouseholdCare:
 
 def record_visit(actor: User, household_id, needs=(), **data) -> Visit:
     """Record a visit with its findings; each need found becomes an intake waiting for dispatch, and each
-    volunteer on it (not staff of the household's organisation) gets a pending hour report; the household's
+    volunteer on it (`is_volunteer`) gets a pending hour report; the household's
     next visit moves on. One commit.
 
     :raise NotFound: the household, for this actor. :raise InvalidInput: naming every wrong field.
@@ -125,7 +132,7 @@ def record_visit(actor: User, household_id, needs=(), **data) -> Visit:
     pseudonym = db.session.get(Beneficiary, care.beneficiary_id).pseudonym
     for person in people:
         link = VisitVisitor(visit_id=visit.id, user_id=person.id)
-        if visit.minutes > 0 and not is_staff(person, care.organisation_id):
+        if visit.minutes > 0 and is_volunteer(person, care):
             link.hour_report_id = reports.report_visit(
                 person, care.organisation_id, visit.visited_on, visit.minutes,
                 _("Visit to household %(pseudonym)s on %(day)s", pseudonym=pseudonym,

@@ -52,8 +52,9 @@ def test_only_those_who_may_read_the_household_record_or_read_visits(care):
         _visit(care, care.charity_staff, care.home)
     with pytest.raises(NotFound):
         _visit(care, care.volunteer, care.family)  # assigned to .home only
-    visit = _visit(care, care.officer, care.home, minutes=0)
+    visit = _visit(care, care.officer, care.home, minutes=30)
     assert visits.get_visit(care.volunteer, visit.id) is visit
+    assert visit.visitors[0].hour_report_id is None  # the district officer visits as work, not as a volunteer
     with pytest.raises(NotFound):
         visits.get_visit(care.charity_staff, visit.id)
 
