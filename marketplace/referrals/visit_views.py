@@ -25,9 +25,9 @@ PAGE_ROWS = 500  # missed households shown on the page; the downloads hold them 
 
 @bp.app_template_global("household_visits")
 def household_visits(care) -> tuple[list, bool]:
-    """(visits newest first, whether the reader may see findings) for `_household_visits.html`."""
-    allowed = may_read_household(g.get("user"), care)
-    return (visits.history(care) if allowed else []), allowed
+    """(visits newest first, whether the reader may see who went and what they found) for
+    `_household_visits.html`, on a page that has checked its reader may see the household."""
+    return visits.history(care), may_read_household(g.get("user"), care)
 
 
 @bp.app_template_global("visit_findings")
@@ -58,6 +58,7 @@ def visit_new(household_id):
     """Record a visit to a household, with the needs found."""
     care = get_household(g.user, household_id)
     form = VisitForm(visited_on=local_today())
+    form.visited_on.render_kw = {"max": local_today().isoformat()}
     form.visitors.choices = [(u.id, u.display_name) for u in visits.visitor_choices(care, g.user) if u.id != g.user.id]
     return save_or_show(
         form, lambda: visits.record_visit(g.user, care.beneficiary_id, **form.fields_for_service()),

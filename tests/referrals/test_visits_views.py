@@ -105,3 +105,17 @@ def test_a_visit_report_in_the_coordinators_queue_has_no_file_to_download(care, 
     queue = client.get(f"/timebank/orgs/{care.station.org.id}/hour-reports")
     assert queue.status_code == 200 and "青禾12" in queue.get_data(as_text=True)
     assert client.get(f"/timebank/hour-reports/{report_id}/evidence").status_code == 404  # not a server error
+
+
+def test_the_household_include_shows_findings_only_to_those_who_may_read_the_household(care, app):
+    from flask import g, render_template_string
+
+    visits.record_visit(care.station.worker, care.home.beneficiary_id, visited_on=local_today(), mode="phone",
+                        minutes=0, housing="屋顶漏水")
+    page = '{% include "referrals/_household_visits.html" %}'
+    with app.test_request_context("/"):
+        g.user = care.volunteer
+        assert "屋顶漏水" in render_template_string(page, care=care.home)
+        g.user = care.charity_staff  # say a page let them see the household: the days only
+        shown = render_template_string(page, care=care.home)
+        assert "屋顶漏水" not in shown and "社工小陈" not in shown and "/referrals/visits/" not in shown
