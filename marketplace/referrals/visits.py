@@ -75,7 +75,7 @@ def check_visit(care: HouseholdCare, recorder: User, data: dict) -> dict:
     if type(minutes) is not int or not 0 <= minutes <= most:
         errors["minutes"] = [_l("Enter between 0 and %(n)d minutes.", n=most)]
     findings = {name: _finding(errors, name, data.get(name)) for name in FINDINGS}
-    if not errors and not any(findings.values()):
+    if "living" not in errors and not any(findings.values()):
         errors["living"] = [_l("Write down at least one finding: living, health, housing, education or medical.")]
     wanted = data.get("visitors") or []
     allowed = {user.id: user for user in visitor_choices(care, recorder)}

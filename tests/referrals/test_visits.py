@@ -36,7 +36,7 @@ def test_a_future_day_no_findings_and_a_stranger_as_visitor_are_refused_whole(ca
     with pytest.raises(InvalidInput) as error:
         _visit(care, care.station.worker, care.home, visited_on=local_today() + timedelta(days=1), living="",
                mode="drone", minutes=-5, visitors=[care.charity_staff.id])
-    assert set(error.value.fields) == {"visited_on", "mode", "minutes", "visitors"}
+    assert set(error.value.fields) == {"visited_on", "mode", "minutes", "visitors", "living"}
     with pytest.raises(InvalidInput) as error:
         _visit(care, care.station.worker, care.home, living=" ", needs=[{"need_kind": "x", "description": "y"}])
     assert set(error.value.fields) == {"living"}
