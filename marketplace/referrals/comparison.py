@@ -21,6 +21,7 @@ from marketplace.orgs.models import Community, District, Membership, Organisatio
 from marketplace.platform.errors import Forbidden, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import month as month_name
+from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals.access import is_officer, officer_districts
 from marketplace.referrals.models import HouseholdCare, Visit
@@ -102,17 +103,26 @@ def may_compare(actor: User | None) -> bool:
         actor.is_platform_admin or bool(officer_districts(actor)) or bool(staff_orgs(actor)))
 
 
+def _as_id(value) -> int | None:
+    """An id given as an int or as plain digits, within the ids' range; None otherwise."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    return value if is_id(value) else None
+
+
 def monthly(actor: User, month: date, district_id, community_id=None, limit: int | None = None) -> Comparison:
     """Compare a month's due visits with the visits made, for a district (and perhaps one community).
 
     :raise Forbidden: the actor is neither its officer nor staff of an organisation with households there.
     :raise InvalidInput: no such district, or a community outside it.
     """
-    district = db.session.get(District, int(district_id)) if str(district_id).isdigit() else None
+    community_given = community_id is not None
+    district_id, community_id = _as_id(district_id), _as_id(community_id)
+    district = db.session.get(District, district_id) if district_id is not None else None
     if district is None:
         raise InvalidInput(fields={"district": [_("Choose a district from the list.")]})
-    if community_id is not None:
-        community = db.session.get(Community, int(community_id)) if str(community_id).isdigit() else None
+    if community_given:
+        community = db.session.get(Community, community_id) if community_id is not None else None
         if community is None or community.district_id != district.id:
             raise InvalidInput(fields={"community": [_("Choose a community in the district.")]})
     where = [HouseholdCare.district_id == district.id, HouseholdCare.visit_every_days.is_not(None)]
@@ -122,7 +132,7 @@ def monthly(actor: User, month: date, district_id, community_id=None, limit: int
             raise Forbidden()
         where.append(HouseholdCare.organisation_id.in_(orgs))
     if community_id is not None:
-        where.append(HouseholdCare.community_id == int(community_id))
+        where.append(HouseholdCare.community_id == community_id)
     start, end = month_bounds(month)
     if start <= local_today() < end:  # visits are never in the future: the last visit day tells
         visited = counted_visited = and_(HouseholdCare.last_visited_on.is_not(None),
@@ -133,7 +143,7 @@ def monthly(actor: User, month: date, district_id, community_id=None, limit: int
                                  Visit.visited_on >= start, Visit.visited_on < end)
         counted_visited = HouseholdCare.beneficiary_id.in_(
             select(Visit.beneficiary_id).where(Visit.visited_on >= start, Visit.visited_on < end))
-    result = Comparison(start, district, int(community_id) if community_id is not None else None)
+    result = Comparison(start, district, community_id)
     names = {c.id: local_name(c) for c in db.session.scalars(select(Community).where(
         Community.district_id == district.id))}
     order = {c_id: i for i, c_id in enumerate(db.session.scalars(select(Community.id).where(

@@ -65,3 +65,10 @@ def test_the_downloads_open_in_chinese_and_hold_no_name_or_phone(care):
     assert "青禾12" in text and "东街社区" in text and "月比对" in text
     for secret in PRIVATE.values():
         assert secret not in cells and secret not in text
+
+
+def test_ids_out_of_range_are_refused_as_input_not_as_a_database_error(care):
+    for district, community in (("9" * 30, None), (1, "9" * 30), (1, "-1"), ("abc", None), (1, "")):
+        with pytest.raises(InvalidInput):
+            comparison.monthly(care.officer, local_today(), district, community)
+    assert comparison.monthly(care.officer, local_today(), "1", str(care.east.id)).community_id == care.east.id
