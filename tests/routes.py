@@ -80,6 +80,15 @@ CATALOGUE_ITEM_FORM = Route(  # a catalogue item's form, new and changed alike
 )
 COMMUNITY_FORM = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "district_id": ID, "sort_order": OPT_NUMBER},
                        {"code": "new-community", "name_zh": "新社区", "name_en": "New Community", "district_id": "1"})
+VISIT_READERS = {"volunteer", "staff", "org_admin", "platform_admin"}  # who may read the world's household (visits)
+VISIT_FORM = Route(  # a visit recorded on a phone (issue 17, part "visits")
+    {"visited_on": DATE, "mode": CHOICE, "minutes": NUMBER, "visitors": OPT_ID, "living": OPT_TEXT,
+     "health": OPT_TEXT, "housing": OPT_TEXT, "education": OPT_TEXT, "medical": OPT_TEXT,
+     "needs-0-need_kind": OPT_CHOICE, "needs-0-urgency": OPT_CHOICE, "needs-0-description": OPT_TEXT},
+    {"visited_on": now_utc().date().isoformat(), "mode": "home", "minutes": "30", "living": "独居，生活能自理",
+     "needs-0-need_kind": "medical", "needs-0-urgency": "normal", "needs-0-description": "需要陪同复诊"},
+)
+COMPARISON_FILTERS = Route({"month": OPT_TEXT, "district": OPT_ID, "community": OPT_ID})
 
 REPORT_FILTERS = Route({"report": OPT_CHOICE, "org": OPT_ID, "start": OPT_DATE, "end": OPT_DATE},
                        {"report": "hours-by-month"})
@@ -1773,6 +1782,28 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "referrals.reopen": {  # /referrals/<int:referral_id>/reopen
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "又断了"})),
+    },
+    # --- referrals: visits, due lists and the monthly comparison (issue 17, part "visits") ---
+    # the world's household is the charity's, with the volunteer assigned to visit it; a platform admin counts as
+    # every district's officer; the comparison is for district officers and staff of any organisation
+    "referrals.due": {  # /referrals/due
+        "GET": D(USERS, "page"),
+    },
+    "referrals.household_visits_page": {  # /referrals/households/<int:household_id>/visits
+        "GET": D(VISIT_READERS, "object"),
+    },
+    "referrals.visit_new": {  # /referrals/households/<int:household_id>/visits/new
+        "GET": D(VISIT_READERS, "object"),
+        "POST": D(VISIT_READERS, "object", inputs=VISIT_FORM),
+    },
+    "referrals.visit": {  # /referrals/visits/<int:visit_id>
+        "GET": D(VISIT_READERS, "object"),
+    },
+    "referrals.comparison_page": {  # /referrals/comparison
+        "GET": D(BOARD_READERS, "page", inputs=COMPARISON_FILTERS),
+    },
+    "referrals.comparison_export": {  # /referrals/comparison.<any(csv, xlsx, pdf):fmt>
+        "GET": D(BOARD_READERS, "page", inputs=COMPARISON_FILTERS),
     },
 }
 

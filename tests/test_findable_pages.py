@@ -46,6 +46,16 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/referrals/households/<int:household_id>/intake": (set(ROLES), "linked from the household page's referral "
                                                                     "section and from visits (issue 17)"),
     "/referrals/<int:referral_id>": (set(ROLES), "linked from the inbox and the household page (issue 17)"),
+    # issue 17, part "visits": until part "setup" links referrals.due and referrals.comparison from the nav and My
+    # page and includes referrals/_household_visits.html in the household's page (remove these five at the merge;
+    # the due list and the comparison link the household's visits, and those link each visit and the visit form)
+    "/referrals/due": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/comparison": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/households/<int:household_id>/visits": (set(ROLES), "linked from the due list and the household's "
+                                                                    "page (part \"setup\")"),
+    "/referrals/households/<int:household_id>/visits/new": (set(ROLES), "linked from the due list, the comparison "
+                                                                        "and the household's page"),
+    "/referrals/visits/<int:visit_id>": (set(ROLES), "linked from the household's visits"),
 }
 
 

@@ -47,6 +47,7 @@ DOWNLOADS = {
     "transparency_data.ledger_json", "wishes.board_csv", "wishes.listing_photo", "wishes.photo",
     "wishes.update_photo", "reports.export",
     "referrals.attachment",  # a file kept on a referral (issue 17)
+    "referrals.comparison_export",  # issue 17, part "visits"
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage

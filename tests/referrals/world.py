@@ -8,13 +8,14 @@ from datetime import date
 from marketplace.auth.models import User
 from marketplace.orgs.models import Community
 from marketplace.platform.extensions import db
-from marketplace.referrals import households, service
+from marketplace.platform.timeutil import local_today
+from marketplace.referrals import households, service, visits
 from marketplace.referrals.models import AssistanceItem, DistrictOfficer, HouseholdVisitor, ItemOffer
 from marketplace.wishes import beneficiaries
 
 
 def referrals_of(charity, people) -> dict:
-    """Return {"household_id", "referral_id", "community_id"} for the access matrix."""
+    """Return {"household_id", "referral_id", "community_id", "visit_id"} for the access matrix."""
     community = Community(district_id=1, code="matrix", name_zh="矩阵社区", name_en="Matrix Community")
     db.session.add(community)
     db.session.commit()
@@ -27,8 +28,12 @@ def referrals_of(charity, people) -> dict:
     db.session.commit()
     referral = service.intake(people["staff"], care.beneficiary_id, source="social_worker", need_kind="medical",
                               urgency="normal", description="陪同就医")
-    return {"household_id": care.beneficiary_id, "referral_id": referral.id, "community_id": community.id,
-            **setup_of(charity), **loop_of(charity, people, care)}
+    ids = {"household_id": care.beneficiary_id, "referral_id": referral.id, "community_id": community.id,
+           **setup_of(charity), **loop_of(charity, people, care)}
+    # visits: one recorded today by staff (no hours), so the household is green and its visit page exists
+    ids["visit_id"] = visits.record_visit(people["staff"], care.beneficiary_id, visited_on=local_today(), mode="home",
+                                          minutes=0, living="独居，生活能自理").id
+    return ids
 
 
 def setup_of(charity) -> dict:

@@ -81,9 +81,20 @@ def reverse_report(report_id, actor: User, reason: str) -> HourReport:
 def evidence_for(report_id, user: User):
     """Return (path, content type) of a report's evidence for its volunteer or a reviewer."""
     report = db.session.get(HourReport, report_id) if is_id(report_id) else None
-    if report is None:
+    if report is None or not report.evidence_path:  # a visit's report has no file: the visit is its evidence
         raise NotFound()
     if report.user_id != user.id:
         require(user, "org.approve_hours", report.organisation)
     return uploads.path_of(report.evidence_path), report.evidence_type
 
+
+
+def report_visit(user: User, organisation_id: int, served_on: date, minutes: int, description: str) -> HourReport:
+    """Put a volunteer's household visit in the coordinators' queue as a pending report (the visit is its
+    evidence, so no file). Flushed, not committed: the visit's own transaction commits it."""
+    report = HourReport(user_id=user.id, organisation_id=organisation_id, served_on=served_on, minutes=minutes,
+                        description=description[:1000])
+    HourReport.machine.start(report, ReviewStatus.PENDING, user, "visit")
+    db.session.flush()
+    record("claim.submitted", actor=user, subject=report, minutes=minutes, source="visit")
+    return report
