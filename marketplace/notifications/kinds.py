@@ -78,6 +78,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("listing_update", _l("News of what you gave to"), lambda p: _(
         "There is news of “%(title)s”, which you gave to.", title=p["title"]), template="wishes_update",
         subject=lambda p: _("News of “%(title)s”", title=p["title"])),
+    Kind("referral_escalated", _l("Overdue referrals escalated to you"), lambda p: _(
+        "Referral %(code)s is %(days)s day(s) overdue and was escalated to you.", code=p["code"],
+        days=p["days"])),
 )}
 
 
