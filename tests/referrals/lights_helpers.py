@@ -32,3 +32,39 @@ def visited(household, days_ago: int) -> None:
     household.last_visited_on = local_today() - timedelta(days=days_ago)
     households.reschedule(household)
     db.session.commit()
+
+
+def visit(care, household, day, by=None) -> None:
+    """Record a bare visit row on `day` (the visits part writes them for real)."""
+    from marketplace.referrals.models import Visit
+
+    db.session.add(Visit(beneficiary_id=household.beneficiary_id, organisation_id=household.organisation_id,
+                         visited_on=day, mode="home", minutes=30, recorded_by_id=(by or care.station.worker).id))
+    db.session.commit()
+
+
+def closed(care, household, *, on_time: bool, satisfaction: int, cash_fen: int = 0, in_kind_fen: int = 0):
+    """A referral taken through to the household's feedback, with charity cash paid and goods given."""
+    from marketplace.funds.models import Disbursement, DisbursementStatus, Fund
+    from marketplace.referrals.models import ReferralAction
+
+    referral = running(care, household, due_in_days=2)
+    actor = care.station.worker
+    Referral.machine.move(referral, ReferralStatus.DONE, actor, "test", outcome="送到了")
+    Referral.machine.move(referral, ReferralStatus.CLOSED, actor, "test", closed_at=now_utc(),
+                          closed_on_time=on_time, satisfaction=satisfaction)
+    if cash_fen:
+        fund = Fund(organisation_id=care.helper.id, kind="general", name_zh="救助金", name_en="Relief")
+        db.session.add(fund)
+        db.session.flush()
+        paid = Disbursement(fund_id=fund.id, payee="PRIVATE-PAYEE", purpose="救助", amount_fen=cash_fen,
+                            referral_id=referral.id, evidence_path="x.pdf", evidence_type="application/pdf",
+                            requested_by_id=actor.id)
+        Disbursement.machine.start(paid, DisbursementStatus.REQUESTED, actor)
+        db.session.flush()
+        Disbursement.machine.move(paid, DisbursementStatus.PAID, actor, decided_at=now_utc())
+    if in_kind_fen:
+        db.session.add(ReferralAction(referral_id=referral.id, kind="in_kind", value_fen=in_kind_fen, text="米油"))
+    households.refresh_referrals(household)
+    db.session.commit()
+    return referral
