@@ -1608,6 +1608,20 @@ ROUTES: dict[str, dict[str, D]] = {
     "wishes.withdraw_pledge": {  # /wishes/pledges/<int:pledge_id>/withdraw
         "POST": D(CHARITY_MEMBERS | {"firm_member"}, "object"),
     },
+    # --- referrals: the lights board, escalations and figures (issue 17, part "lights") ---
+    # district officers, staff of any organisation and platform admins (the world has no officer)
+    "referrals.board": {  # /referrals/board
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "referrals.escalations": {  # /referrals/escalations
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "referrals.dashboard": {  # /referrals/dashboard
+        "GET": D(BOARD_READERS, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE, "district": OPT_ID})),
+    },
+    "referrals.public_figures": {  # /referrals/figures
+        "GET": D(EVERYONE, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE})),
+    },
 }
 
 

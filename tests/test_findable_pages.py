@@ -39,6 +39,11 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/auth/reset": (set(SIGNED_IN_ROLES), "for visitors who forgot their password: linked from the log-in page"),
     "/reconciliation/": ({"volunteer", "donor", "firm_member"},
                          "lists the books a person keeps; for people who keep none it has nothing to offer"),
+    # issue 17, part "lights": until part "setup" links referrals.board and referrals.dashboard from the nav and
+    # My page (remove these three at the merge; the escalations page is linked from the board)
+    "/referrals/board": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/dashboard": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/escalations": (set(ROLES), "linked from the lights board, itself linked by part \"setup\""),
 }
 
 
