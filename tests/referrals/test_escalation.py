@@ -47,3 +47,11 @@ def test_the_command_and_the_escalations_page(care, app, client, auth):
     assert "送餐" not in html  # the need's description is a referral note, not for lists
     auth.login(care.volunteer.email)
     assert client.get("/referrals/escalations").status_code == 403
+
+
+def test_the_workers_round_escalates_too(care):
+    from marketplace.platform import worker
+
+    running(care, care.home, due_in_days=-1)
+    assert worker.sweep() == 1
+    assert _notes(care.officer) == 1

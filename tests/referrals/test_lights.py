@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from marketplace.platform.errors import Forbidden
+from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.referrals import lights
 from tests.referrals.lights_helpers import running, visited
@@ -90,6 +91,10 @@ def test_the_board_page_shows_counts_reasons_and_no_private_field(care, client, 
     from tests.referrals.conftest import PRIVATE
     assert not any(value in html for value in PRIVATE.values())
     assert client.get("/referrals/board?light=red&community=x&category=rich&page=-3").status_code == 200
+    care.officer.locale = "zh_CN"
+    db.session.commit()
+    chinese = client.get("/referrals/board").get_data(as_text=True)
+    assert "探访逾期 5 天" in chinese and "东街社区" in chinese
     auth.login(care.volunteer.email)
     assert client.get("/referrals/board").status_code == 403
 
