@@ -184,8 +184,8 @@ def measure(app, who: dict, repeat: int) -> dict[str, float]:
 
         def board():
             clock = lights.Clock.read()
-            per_community = lights.counts(officer, "community", clock, district_id=DISTRICT)
-            per_org = lights.counts(officer, "organisation", clock, district_id=DISTRICT)
+            counted = lights.tallies(officer, ("community", "organisation"), clock, district_id=DISTRICT)
+            per_community, per_org = counted["community"], counted["organisation"]
             rows = lights.board(officer, clock=clock, district_id=DISTRICT, limit=lights.BOARD_PAGE + 1)
             lights.organisation_lights(per_org, clock)
             return per_community, rows
@@ -212,25 +212,27 @@ def measure(app, who: dict, repeat: int) -> dict[str, float]:
 
 
 def explain(app) -> None:
-    """Print PostgreSQL's plan of the board's page query, for the record."""
-    from sqlalchemy import text
+    """Print PostgreSQL's plan of the board's page query (as the app sends it), for the record."""
+    from sqlalchemy import event
 
     from marketplace.auth.models import User
     from marketplace.platform.extensions import db
     from marketplace.referrals import lights
-    from marketplace.referrals.models import HouseholdCare
-    from marketplace.wishes.models import Beneficiary
+
+    captured = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        captured.append((statement, parameters))
 
     with app.app_context():
         officer = db.session.scalar(db.select(User).where(User.email == "officer@example.org"))
-        colour = lights.household_light()
-        order = db.case((colour == "red", 0), (colour == "yellow", 1), else_=2)
-        stmt = (db.select(HouseholdCare, colour, Beneficiary.pseudonym)
-                .join(Beneficiary, Beneficiary.id == HouseholdCare.beneficiary_id)
-                .where(lights.scope(officer), HouseholdCare.district_id == DISTRICT)
-                .order_by(order, HouseholdCare.visit_due_on).limit(51))
-        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
-        for line in db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql)).scalars():
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            lights.board(officer, district_id=DISTRICT)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        statement, parameters = captured[-1]
+        for (line,) in db.session.connection().exec_driver_sql("EXPLAIN ANALYZE " + statement, parameters):
             print("    " + line)
         db.session.rollback()
 

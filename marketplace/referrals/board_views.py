@@ -41,8 +41,8 @@ def board():
     clock = lights.Clock.read()
     rows = lights.board(g.user, clock=clock, **filters, offset=(page - 1) * lights.BOARD_PAGE,
                         limit=lights.BOARD_PAGE + 1)
-    by_community = lights.counts(g.user, "community", clock, **filters)
-    by_org = lights.counts(g.user, "organisation", clock, **filters)
+    counted = lights.tallies(g.user, ("community", "organisation"), clock, **filters)
+    by_community, by_org = counted["community"], counted["organisation"]
     query = {name: value for name, value in {
         "district": filters["district_id"], "community": filters["community_id"],
         "organisation": filters["organisation_id"], "category": filters["category"],

@@ -142,31 +142,45 @@ def _filtered(stmt, user: User, colour, *, district_id=None, community_id=None, 
 def counts(user: User, by: str = "community", clock: Clock | None = None, **filters) -> dict:
     """Return {community, organisation or district id: {light: households}} over the board's households
     (`by`: "community", "organisation" or "district"; households without a community count under None)."""
+    return tallies(user, (by,), clock, **filters)[by]
+
+
+def tallies(user: User, keys=("community", "organisation"), clock: Clock | None = None, **filters) -> dict:
+    """Return {key: {id: {light: households}}} for several groupings read in one pass over the households."""
     require_board(user)
     colour = household_light(clock)
-    key = {"community": HouseholdCare.community_id, "organisation": HouseholdCare.organisation_id,
-           "district": HouseholdCare.district_id}[by]
+    columns = [{"community": HouseholdCare.community_id, "organisation": HouseholdCare.organisation_id,
+                "district": HouseholdCare.district_id}[key] for key in keys]
     filters.pop("light", None)
-    stmt = _filtered(select(key, colour, func.count()), user, colour, **filters).group_by(key, colour)
-    result: dict = {}
-    for group, shade, n in db.session.execute(stmt):
-        result.setdefault(group, dict.fromkeys(LIGHTS, 0))[shade] = n
+    stmt = _filtered(select(*columns, colour, func.count()), user, colour, **filters).group_by(*columns, colour)
+    result: dict = {key: {} for key in keys}
+    for *groups, shade, n in db.session.execute(stmt):
+        for key, group in zip(keys, groups, strict=True):
+            by_light = result[key].setdefault(group, dict.fromkeys(LIGHTS, 0))
+            by_light[shade] += n
     return result
 
 
 def board(user: User, *, clock: Clock | None = None, offset: int = 0, limit: int = BOARD_PAGE,
           **filters) -> list[tuple[HouseholdCare, str, str]]:
     """Return (care record, light, pseudonym) for a page of the board's households: red first, then yellow,
-    each the longest overdue first."""
+    each the longest overdue first (the page is chosen from the care records alone, then named)."""
     require_board(user)
     clock = clock or Clock.read()
     colour = household_light(clock)
-    order = case((colour == "red", 0), (colour == "yellow", 1), else_=2)
-    stmt = _filtered(select(HouseholdCare, colour, Beneficiary.pseudonym)
-                     .join(Beneficiary, Beneficiary.id == HouseholdCare.beneficiary_id), user, colour, **filters)
-    stmt = stmt.order_by(order, HouseholdCare.visit_due_on.is_(None), HouseholdCare.visit_due_on,
-                         HouseholdCare.referral_due_at, HouseholdCare.beneficiary_id)
-    return [(care, shade, name) for care, shade, name in db.session.execute(stmt.offset(offset).limit(limit))]
+    rank = case((colour == "red", 0), (colour == "yellow", 1), else_=2)
+    care = HouseholdCare
+    page = _filtered(select(care.beneficiary_id, colour.label("light"), rank.label("rank"),
+                            care.visit_due_on.is_(None).label("unscheduled"), care.visit_due_on,
+                            care.referral_due_at), user, colour, **filters)
+    page = page.order_by(rank, care.visit_due_on.is_(None), care.visit_due_on, care.referral_due_at,
+                         care.beneficiary_id).offset(offset).limit(limit).subquery()
+    stmt = (select(care, page.c.light, Beneficiary.pseudonym)
+            .join(page, page.c.beneficiary_id == care.beneficiary_id)
+            .join(Beneficiary, Beneficiary.id == care.beneficiary_id)
+            .order_by(page.c.rank, page.c.unscheduled, page.c.visit_due_on, page.c.referral_due_at,
+                      page.c.beneficiary_id))
+    return [(row, shade, name) for row, shade, name in db.session.execute(stmt)]
 
 
 def area_light(by_light: dict[str, int]) -> str:
