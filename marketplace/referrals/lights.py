@@ -142,23 +142,23 @@ def _filtered(stmt, user: User, colour, *, district_id=None, community_id=None, 
 def counts(user: User, by: str = "community", clock: Clock | None = None, **filters) -> dict:
     """Return {community, organisation or district id: {light: households}} over the board's households
     (`by`: "community", "organisation" or "district"; households without a community count under None)."""
-    return tallies(user, (by,), clock, **filters)[by]
+    require_board(user)
+    colour = household_light(clock)
+    key = {"community": HouseholdCare.community_id, "organisation": HouseholdCare.organisation_id,
+           "district": HouseholdCare.district_id}[by]
+    filters.pop("light", None)
+    stmt = _filtered(select(key, colour, func.count()), user, colour, **filters).group_by(key, colour)
+    result: dict = {}
+    for group, shade, n in db.session.execute(stmt):
+        result.setdefault(group, dict.fromkeys(LIGHTS, 0))[shade] = n
+    return result
 
 
 def tallies(user: User, keys=("community", "organisation"), clock: Clock | None = None, **filters) -> dict:
-    """Return {key: {id: {light: households}}} for several groupings read in one pass over the households."""
-    require_board(user)
-    colour = household_light(clock)
-    columns = [{"community": HouseholdCare.community_id, "organisation": HouseholdCare.organisation_id,
-                "district": HouseholdCare.district_id}[key] for key in keys]
-    filters.pop("light", None)
-    stmt = _filtered(select(*columns, colour, func.count()), user, colour, **filters).group_by(*columns, colour)
-    result: dict = {key: {} for key in keys}
-    for *groups, shade, n in db.session.execute(stmt):
-        for key, group in zip(keys, groups, strict=True):
-            by_light = result[key].setdefault(group, dict.fromkeys(LIGHTS, 0))
-            by_light[shade] += n
-    return result
+    """Return {key: counts(…, key)} for several groupings at one clock (a grouping each: grouping by all
+    at once would return a row per community and organisation pair)."""
+    clock = clock or Clock.read()
+    return {key: counts(user, key, clock, **filters) for key in keys}
 
 
 def board(user: User, *, clock: Clock | None = None, offset: int = 0, limit: int = BOARD_PAGE,
