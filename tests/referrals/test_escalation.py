@@ -30,9 +30,15 @@ def test_every_officer_of_the_district_is_told_and_emailed(care, create_user, ma
     second = create_user(display_name="副督导")
     db.session.add(DistrictOfficer(user_id=second.id, district_id=1))
     db.session.commit()
-    running(care, care.home, due_in_days=-2, accepted=False)
+    second.locale = "zh_CN"
+    db.session.commit()
+    late = running(care, care.home, due_in_days=-2, accepted=False)
     assert escalation.escalate_overdue() == 1
     assert _notes(care.officer) == 1 and _notes(second) == 1
+    mailed = {message.to[0]: message.body for message in mailbox.messages}
+    assert f"Referral {late.public_code} is 2 day(s) overdue" in mailed[care.officer.email]
+    assert f"转介 {late.public_code} 已超期 2 天" in mailed[second.email]
+    assert "/referrals/escalations" in mailed[second.email]
 
 
 def test_the_command_and_the_escalations_page(care, app, client, auth):
