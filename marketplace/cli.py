@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     from marketplace.notifications.cli import init_app as init_notifications_cli
     from marketplace.platform.states_docs import init_app as init_states_cli
     from marketplace.platform.worker import init_app as init_worker_cli
+    from marketplace.referrals.cli import init_app as init_referrals_cli
     from marketplace.timebank.cli import init_app as init_timebank_cli
     from marketplace.transparency.refresh import init_app as init_transparency_cli
     from marketplace.wishes.cli import init_app as init_wishes_cli
@@ -74,5 +75,6 @@ def init_app(app: Flask) -> None:
     init_worker_cli(app)
     init_states_cli(app)
     init_notifications_cli(app)
+    init_referrals_cli(app)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_group)

@@ -1805,6 +1805,20 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.comparison_export": {  # /referrals/comparison.<any(csv, xlsx, pdf):fmt>
         "GET": D(BOARD_READERS, "page", inputs=COMPARISON_FILTERS),
     },
+    # --- referrals: the lights board, escalations and figures (issue 17, part "lights") ---
+    # district officers, staff of any organisation and platform admins (the world has no officer)
+    "referrals.board": {  # /referrals/board
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "referrals.escalations": {  # /referrals/escalations
+        "GET": D(BOARD_READERS, "page"),
+    },
+    "referrals.dashboard": {  # /referrals/dashboard
+        "GET": D(BOARD_READERS, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE, "district": OPT_ID})),
+    },
+    "referrals.public_figures": {  # /referrals/figures
+        "GET": D(EVERYONE, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE})),
+    },
 }
 
 

@@ -56,6 +56,11 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/referrals/households/<int:household_id>/visits/new": (set(ROLES), "linked from the due list, the comparison "
                                                                         "and the household's page"),
     "/referrals/visits/<int:visit_id>": (set(ROLES), "linked from the household's visits"),
+    # issue 17, part "lights": until part "setup" links referrals.board and referrals.dashboard from the nav and
+    # My page (remove these three at the merge; the escalations page is linked from the board)
+    "/referrals/board": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/dashboard": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
+    "/referrals/escalations": (set(ROLES), "linked from the lights board, itself linked by part \"setup\""),
 }
 
 

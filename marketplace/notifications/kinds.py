@@ -89,6 +89,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("referral_reopened", _l("Referrals back to their handlers"), lambda p: _(
         "Referral %(code)s is not solved yet and is back with you. Reason: %(reason)s", code=p["code"],
         reason=p["reason"])),
+    Kind("referral_escalated", _l("Overdue referrals escalated to you"), lambda p: _(
+        "Referral %(code)s is %(days)s day(s) overdue and was escalated to you.", code=p["code"],
+        days=p["days"])),
 )}
 
 
