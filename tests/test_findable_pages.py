@@ -39,28 +39,13 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/auth/reset": (set(SIGNED_IN_ROLES), "for visitors who forgot their password: linked from the log-in page"),
     "/reconciliation/": ({"volunteer", "donor", "firm_member"},
                          "lists the books a person keeps; for people who keep none it has nothing to offer"),
-    # TEMPORARY (issue 17, helper "loop"): helper "setup" links the inbox from the nav and My page and includes
-    # _household_referrals.html (which links need intake and each referral) on the household page; the lead
-    # removes these three lines once both branches are merged.
-    "/referrals/inbox": (set(SIGNED_IN_ROLES), "linked from the nav and My page by the setup part of issue 17"),
-    "/referrals/households/<int:household_id>/intake": (set(ROLES), "linked from the household page's referral "
-                                                                    "section and from visits (issue 17)"),
-    "/referrals/<int:referral_id>": (set(ROLES), "linked from the inbox and the household page (issue 17)"),
-    # issue 17, part "visits": until part "setup" links referrals.due and referrals.comparison from the nav and My
-    # page and includes referrals/_household_visits.html in the household's page (remove these five at the merge;
-    # the due list and the comparison link the household's visits, and those link each visit and the visit form)
-    "/referrals/due": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
-    "/referrals/comparison": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
-    "/referrals/households/<int:household_id>/visits": (set(ROLES), "linked from the due list and the household's "
-                                                                    "page (part \"setup\")"),
-    "/referrals/households/<int:household_id>/visits/new": (set(ROLES), "linked from the due list, the comparison "
-                                                                        "and the household's page"),
-    "/referrals/visits/<int:visit_id>": (set(ROLES), "linked from the household's visits"),
-    # issue 17, part "lights": until part "setup" links referrals.board and referrals.dashboard from the nav and
-    # My page (remove these three at the merge; the escalations page is linked from the board)
-    "/referrals/board": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
-    "/referrals/dashboard": (set(ROLES), "linked from the nav and My page by the issue-17 part \"setup\""),
-    "/referrals/escalations": (set(ROLES), "linked from the lights board, itself linked by part \"setup\""),
+    # referrals and visits: offered to people with a part in them (staff of organisations with households in care
+    # or offering items, district officers, visitors); for others these lists are empty and not offered
+    "/referrals/inbox": ({"volunteer", "donor", "firm_member", "social_worker"},
+                         "referrals sent to a person's organisations: none offers or cares for anyone"),
+    "/referrals/due": ({"donor", "firm_member", "social_worker"}, "the households a person visits: they visit none"),
+    **{path: ({"social_worker"}, "the world's social-work station has no households in care and offers nothing")
+       for path in ("/referrals/board", "/referrals/dashboard", "/referrals/escalations", "/referrals/comparison")},
 }
 
 

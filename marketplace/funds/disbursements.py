@@ -6,6 +6,8 @@ out of the organisation's bank account in the books, so the bank statement line 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -125,10 +127,12 @@ def _check(fund: Fund, payee, purpose, amount_fen, listing_id) -> dict:
 
 
 def request_disbursement(actor: User, fund: Fund, *, payee: str, purpose: str, amount_fen: int, evidence_file,
-                         listing_id: int | None = None, referral_id: int | None = None) -> Disbursement:
+                         listing_id: int | None = None, referral_id: int | None = None,
+                         also: Callable[[Disbursement], object] | None = None) -> Disbursement:
     """Ask to pay money out of a fund, with the receipt or invoice; at or below the threshold it is paid at once.
 
-    `referral_id` names the referral (转介) the cash is given for; its caller has checked it.
+    `referral_id` names the referral (转介) the cash is given for; its caller has checked it. `also` writes the
+    caller's own record of the payment (the referral's action) in the same transaction.
 
     :raise Conflict: the fund holds less than the amount (nothing is written, no file kept).
     """
@@ -145,6 +149,8 @@ def request_disbursement(actor: User, fund: Fund, *, payee: str, purpose: str, a
                amount_fen=amount_fen, listing_id=fields["listing_id"])
         if amount_fen <= approval_threshold():
             _pay(disbursement, actor)
+        if also is not None:
+            also(disbursement)
         db.session.commit()
     except BaseException:
         db.session.rollback()

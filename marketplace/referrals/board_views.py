@@ -2,7 +2,7 @@
 the figures dashboard and the public figures by district."""
 from __future__ import annotations
 
-from flask import current_app, g, render_template, request
+from flask import g, render_template, request
 from flask_login import login_required
 
 from config import settings
@@ -25,11 +25,6 @@ def _filters() -> dict:
             "organisation_id": id_arg("organisation"),
             "category": category if category in labels.CATEGORIES else None,
             "light": light if light in lights.LIGHTS else None}
-
-
-def _household_link() -> bool:
-    # TODO(issue 17): drop this guard once the "setup" part's referrals.household page is merged
-    return "referrals.household" in current_app.view_functions
 
 
 @bp.route("/board")
@@ -55,7 +50,7 @@ def board():
         community_names=lights.names(Community, by_community), org_names=lights.names(Organisation, by_org),
         districts=district_choices(), communities=lights.communities_for(g.user),
         organisations=lights.organisations_for(g.user), categories=labels.CATEGORIES.choices(),
-        light_choices=light_choices(), area_light=lights.area_light, household_link=_household_link(),
+        light_choices=light_choices(), area_light=lights.area_light,
         category_names=labels.CATEGORIES, local_name=local_name, config_yellow_days=settings.REFERRALS_YELLOW_DAYS)
 
 

@@ -141,8 +141,9 @@ def dispatch(actor: User, referral_id, organisation_ids, owner_id=None) -> Refer
         raise Conflict(_l("This referral is no longer waiting for dispatch (now: %(state)s).",
                           state=Referral.machine.label(referral.status)))
     names = ", ".join(local_name(o) for o in orgs)
+    # a new due date, and a new escalation should it pass (one sent back for dispatch may have been escalated)
     Referral.machine.move(referral, R.DISPATCHED, actor, names[:300], due_at=due_from(referral.urgency),
-                          owner_id=owner.id if owner is not None else None)
+                          owner_id=owner.id if owner is not None else None, escalated_at=None)
     db.session.add_all([ReferralDispatch(referral_id=referral.id, organisation_id=o.id, dispatched_by_id=actor.id,
                                          answer=A.OPEN.value) for o in orgs])
     db.session.flush()

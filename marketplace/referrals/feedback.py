@@ -16,7 +16,7 @@ from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.referrals import households
 from marketplace.referrals.access import get_referral, may_manage_household
-from marketplace.referrals.dispatch import tell_staff
+from marketplace.referrals.dispatch import due_from, tell_staff
 from marketplace.referrals.models import HouseholdCare, Referral, ReferralStatus
 from marketplace.referrals.processing import is_owner
 from marketplace.referrals.service import _text
@@ -90,7 +90,9 @@ def reopen(actor: User, referral_id, reason) -> Referral:
                                  .execution_options(populate_existing=True))
     if referral.status != R.CLOSED:
         raise Conflict(_l("Only a closed referral can be reopened."))
-    Referral.machine.move(referral, R.ACCEPTED, actor, why, closed_at=None, closed_on_time=None)
+    # reopened work has a new due date from now (and is escalated again should it pass)
+    Referral.machine.move(referral, R.ACCEPTED, actor, why, closed_at=None, closed_on_time=None,
+                          due_at=due_from(referral.urgency), escalated_at=None)
     tell_staff(referral.organisation_id, "referral_reopened", referral, reason=why)
     households.refresh_referrals(referral.household)
     record("referral.reopened", actor=actor, subject=referral, reason=why)

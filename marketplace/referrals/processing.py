@@ -101,7 +101,7 @@ def give_in_kind(actor: User, referral_id, *, what, value_fen) -> ReferralAction
 def pay_cash(actor: User, referral_id, *, fund_id, payee, purpose, amount_fen, evidence_file) -> ReferralAction:
     """Pay charity cash for the referral out of one of the owning organisation's funds, through the fund's
     disbursement (paid at once up to the second-person amount, else waiting for a second staff member);
-    record the action with the disbursement. Commits the disbursement, then the action.
+    record the action with the disbursement, in the same transaction. Commit.
 
     :raise InvalidInput: no such fund of the organisation, or the disbursement's own field errors.
     :raise Conflict: the fund holds too little (nothing written).
@@ -110,14 +110,12 @@ def pay_cash(actor: User, referral_id, *, fund_id, payee, purpose, amount_fen, e
     fund = db.session.get(Fund, int(fund_id)) if is_id(fund_id) else None
     if fund is None or fund.organisation_id != referral.organisation_id or not fund.is_open:
         raise InvalidInput(fields={"fund_id": [_l("Choose one of your organisation's funds.")]})
-    db.session.rollback()  # the disbursement service commits on its own; release the referral's lock first
-    paid = disbursements.request_disbursement(actor, fund, payee=payee, purpose=purpose, amount_fen=amount_fen,
-                                              evidence_file=evidence_file, referral_id=referral.id)
-    referral = db.session.get(Referral, referral.id)
-    action = _action(referral, actor, ActionKind.CASH, paid.purpose, value_fen=paid.amount_fen,
-                     disbursement_id=paid.id)
-    db.session.commit()
-    return action
+    actions: list[ReferralAction] = []
+    disbursements.request_disbursement(
+        actor, fund, payee=payee, purpose=purpose, amount_fen=amount_fen, evidence_file=evidence_file,
+        referral_id=referral.id, also=lambda paid: actions.append(_action(
+            referral, actor, ActionKind.CASH, paid.purpose, value_fen=paid.amount_fen, disbursement_id=paid.id)))
+    return actions[0]
 
 
 def attach(actor: User, referral_id, *, upload, text="") -> ReferralAction:

@@ -2,15 +2,12 @@
 officers and communities (platform admins), households' care records with their policy worklist."""
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import current_app, g, render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from config import settings
 from marketplace.auth.forms import EmptyForm
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Community, Organisation
@@ -19,10 +16,10 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.errors import Forbidden, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
-from marketplace.platform.timeutil import local_today, now_utc
-from marketplace.referrals import catalogue, households, officers, policy
+from marketplace.referrals import catalogue, households, lights, officers, policy
 from marketplace.referrals.access import get_household as read_household
 from marketplace.referrals.access import may_manage_household
+from marketplace.referrals.loop_views import household_section
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, HouseholdVisitor, ItemKind, ItemOffer
 from marketplace.referrals.setup_forms import (
     ActiveForm,
@@ -51,12 +48,6 @@ def referral_part():
 
 
 @bp.app_template_global()
-def has_page(endpoint: str) -> bool:
-    """Tell whether the site serves this endpoint (pages other parts of the domain add)."""
-    return endpoint in current_app.view_functions
-
-
-@bp.app_template_global()
 def item_name(record) -> str:
     """A catalogue item's (or a community's) name in the reader's language."""
     return local_name(record)
@@ -66,19 +57,6 @@ def item_name(record) -> str:
 def household_in_care(household) -> bool:
     """Tell whether a registered household has a care record (for the link from its wishes page)."""
     return db.session.get(HouseholdCare, household.id) is not None
-
-
-def care_light(care: HouseholdCare, today=None) -> str:
-    """A household's light from its indexed dates: red when its visit or a referral is overdue, yellow when
-    one falls due within the yellow days, green otherwise."""
-    today = today or local_today()
-    soon, now = timedelta(days=settings.REFERRALS_YELLOW_DAYS), now_utc()
-    due_at = care.referral_due_at
-    if (care.visit_due_on and care.visit_due_on < today) or (due_at and due_at < now):
-        return "red"
-    if (care.visit_due_on and care.visit_due_on <= today + soon) or (due_at and due_at <= now + soon):
-        return "yellow"
-    return "green"
 
 
 @bp.route("/")
@@ -98,7 +76,7 @@ def index():
             query = query.where(Organisation.district_id.in_(part.districts))
         supervised = list(db.session.scalars(query))
     return render_template("referrals/index.html", part=part, visiting=visiting, supervised=supervised,
-                           light=care_light)
+                           light=lights.light_of)
 
 
 # --- the catalogue ------------------------------------------------------------------------------------
@@ -248,7 +226,7 @@ def households_page(org_id):
                                              selectinload(HouseholdCare.community))
                                     .order_by(HouseholdCare.visit_due_on.nulls_last()).limit(HOUSEHOLDS_SHOWN)))
     order = {"red": 0, "yellow": 1, "green": 2}
-    rows = sorted(((care, care_light(care)) for care in cared), key=lambda row: order[row[1]])
+    rows = sorted(((care, lights.light_of(care)) for care in cared), key=lambda row: order[row[1]])
     waiting = db.session.scalars(select(Beneficiary).where(
         Beneficiary.organisation_id == org.id, ~select(HouseholdCare.beneficiary_id).where(
             HouseholdCare.beneficiary_id == Beneficiary.id).exists()).order_by(Beneficiary.id).limit(50)).all()
@@ -298,9 +276,10 @@ def household(household_id):
     manage = may_manage_household(g.user, care)
     visitors = db.session.scalars(select(HouseholdVisitor).where(
         HouseholdVisitor.beneficiary_id == care.beneficiary_id)).all() if manage else []
-    return render_template("referrals/household.html", care=care, household=care.beneficiary, manage=manage,
-                           light=care_light(care), rows=policy.rows_of(care) if manage else [],
-                           visitors=visitors, policy_form=PolicyForm(formdata=None))
+    return render_template("referrals/household.html", household=care.beneficiary, manage=manage,
+                           light=lights.light_of(care), rows=policy.rows_of(care) if manage else [],
+                           visitors=visitors, policy_form=PolicyForm(formdata=None),
+                           **household_section(care, g.user))
 
 
 @bp.post("/households/<int:household_id>/policy/<int:catalogue_item_id>")

@@ -3,8 +3,8 @@ from sqlalchemy import func, select
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
+from marketplace.referrals.lights import light_of as care_light
 from marketplace.referrals.models import DistrictOfficer, HouseholdCare, Referral, Visit
-from marketplace.referrals.setup_views import care_light
 
 
 def test_the_demo_seeds_households_of_every_category_in_every_light_and_referral_state(runner):

@@ -61,3 +61,19 @@ def test_the_workers_round_escalates_too(care):
     running(care, care.home, due_in_days=-1)
     assert worker.sweep() == 1
     assert _notes(care.officer) == 1
+
+
+def test_a_referral_sent_back_and_dispatched_again_escalates_again_when_late_again(care):
+    from marketplace.referrals import dispatch
+
+    late = running(care, care.home, due_in_days=-1, accepted=False)
+    assert escalation.escalate_overdue() == 1
+    sent = dispatch.dispatches_of(late)[0]
+    dispatch.decline(care.helper_staff, sent.id, "没有人手")  # back to dispatch, then sent again
+    dispatch.dispatch(care.station.worker, late.id, [care.charity.id])
+    db.session.refresh(late)
+    assert late.escalated_at is None and late.due_at > late.status_changed_at  # a new due date
+    late.due_at = late.status_changed_at  # and it passes again
+    db.session.commit()
+    assert escalation.escalate_overdue() == 1
+    assert _notes(care.officer) == 2

@@ -22,6 +22,7 @@ def referrals_of(charity, people) -> dict:
     household = beneficiaries.register_beneficiary(
         people["org_admin"], charity, pseudonym="矩阵1", district_id=1, category="elderly_alone", age_band="80+",
         consent_on=date(2026, 1, 5), consent_scope="探访", full_name="PRIVATE-王秘密", phone="13900139000")
+    beneficiaries.verify_beneficiary(people["staff"], household.id)  # verified, as households in care are
     care = households.enrol(people["staff"], household.id, categories=["elderly_alone"], community_id=community.id,
                             facts=["aged_80_plus"])
     db.session.add(HouseholdVisitor(beneficiary_id=care.beneficiary_id, user_id=people["volunteer"].id))
