@@ -43,7 +43,9 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "reconciliation_bank_profile", "reconciliation_import", "reconciliation_line", "reconciliation_match",
           "listing_cancellation", "credit_note", "idempotent_request", "state_change",
           "notification", "notification_preference", "notification_digest",
-          "household_care", "referral", "referral_dispatch", "referral_action"]
+          "household_care", "household_category", "household_visitor", "referral", "referral_dispatch",
+          "referral_action", "visit", "visit_visitor", "policy_check", "item_offer", "assistance_item", "community",
+          "district_officer"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
