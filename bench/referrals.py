@@ -14,7 +14,7 @@ referral for one household in thirty (due from ten days ago to ten days ahead), 
 columns as the app keeps them. At each size it prints the median time (over `--repeat` runs, after one warm
 run) of the district officer's board (counts per community and per organisation, the organisations' own
 lights and the first page of households, red first) and of the monthly comparison of households not
-visited this month, then the growth ratio from the first size to the last.
+visited this month and last month (the page's first 500), then the growth ratio from the first size to the last.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -141,42 +141,14 @@ def grow(app, who: dict, first: int, last: int, visits_each: float, rng: random.
         return made, len(referrals)
 
 
-def monthly_equivalent(actor, month: date, district_id: int):
-    """The monthly comparison's query, while the visits part's `comparison.monthly` is not in this branch:
-    households due for visits in the district and not visited in the month, counted by community, with the
-    first page of them."""
-    from sqlalchemy import exists, func, select
-
-    from marketplace.platform.extensions import db
-    from marketplace.referrals.models import HouseholdCare, Visit
-
-    first = month.replace(day=1)
-    after = (first + timedelta(days=32)).replace(day=1)
-    missed = (HouseholdCare.district_id == district_id, HouseholdCare.visit_every_days.is_not(None),
-              ~exists().where(Visit.beneficiary_id == HouseholdCare.beneficiary_id, Visit.visited_on >= first,
-                              Visit.visited_on < after))
-    counts = db.session.execute(select(HouseholdCare.community_id, func.count()).where(*missed)
-                                .group_by(HouseholdCare.community_id)).all()
-    page = db.session.scalars(select(HouseholdCare.beneficiary_id).where(*missed)
-                              .order_by(HouseholdCare.community_id, HouseholdCare.beneficiary_id).limit(100)).all()
-    return counts, page
-
-
-def _comparison():
-    try:
-        from marketplace.referrals.comparison import monthly
-    except ImportError:
-        return monthly_equivalent, "the bench's own equivalent query (comparison.monthly not in this branch)"
-    return monthly, "marketplace.referrals.comparison.monthly"
-
-
 def measure(app, who: dict, repeat: int) -> dict[str, float]:
     """Time the district officer's board and the monthly comparison; print and return the medians (ms)."""
     from marketplace.auth.models import User
     from marketplace.platform.extensions import db
     from marketplace.referrals import lights
+    from marketplace.referrals.comparison import monthly
+    from marketplace.referrals.visit_views import PAGE_ROWS
 
-    monthly, source = _comparison()
     result = {}
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         officer = db.session.get(User, who["officer"])
@@ -192,7 +164,9 @@ def measure(app, who: dict, repeat: int) -> dict[str, float]:
 
         for name, work in (("board", board), ("red page", lambda: lights.board(officer, district_id=DISTRICT,
                                                                                 light="red")),
-                           ("monthly", lambda: monthly(officer, today, DISTRICT))):
+                           ("monthly", lambda: monthly(officer, today, DISTRICT, limit=PAGE_ROWS)),
+                           ("last month", lambda: monthly(officer, (today.replace(day=1) - timedelta(days=1)),
+                                                          DISTRICT, limit=PAGE_ROWS))):
             work()
             db.session.rollback()
             times = []
@@ -207,7 +181,6 @@ def measure(app, who: dict, repeat: int) -> dict[str, float]:
                 shades = {s: sum(c[s] for c in per_community.values()) for s in lights.LIGHTS}
                 print(f"    board: {shades['red']:,} red, {shades['yellow']:,} yellow, {shades['green']:,} green "
                       f"households in {len(per_community)} communities; first row {rows[0][1]}")
-        print(f"    (monthly comparison timed through {source})")
     return result
 
 
