@@ -175,6 +175,8 @@ class Settings:
     # --- referrals and visits (穗救易) ------------------------------------------------------------
     REFERRALS_URGENT_DAYS = whole(2, "days an urgent referral has, from dispatch, to be done")
     REFERRALS_NORMAL_DAYS = whole(10, "days a normal referral has, from dispatch, to be done")
+    REFERRALS_DISPATCH_DAYS = whole(2, "days a recorded need may wait for dispatch before its household turns red")
+    REFERRALS_FEEDBACK_DAYS = whole(7, "days a done referral may wait for the household's feedback before it turns red")
     REFERRALS_YELLOW_DAYS = whole(2, "days before a referral or visit falls due when its light turns yellow")
     REFERRALS_VISIT_ELDERLY_ALONE_DAYS = whole(7, "days between visits to an elderly person living alone")
     REFERRALS_VISIT_SEVERE_DISABILITY_DAYS = whole(14, "days between visits to a household with severe disability")

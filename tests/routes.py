@@ -81,7 +81,7 @@ CATALOGUE_ITEM_FORM = Route(  # a catalogue item's form, new and changed alike
 COMMUNITY_FORM = Route({"code": TEXT, "name_zh": TEXT, "name_en": TEXT, "district_id": ID, "sort_order": OPT_NUMBER},
                        {"code": "new-community", "name_zh": "新社区", "name_en": "New Community", "district_id": "1"})
 VISIT_READERS = {"volunteer", "staff", "org_admin", "platform_admin"}  # who may read the world's household (visits)
-VISIT_FORM = Route(  # a visit recorded on a phone (issue 17, part "visits")
+VISIT_FORM = Route(  # a visit recorded on a phone
     {"visited_on": DATE, "mode": CHOICE, "minutes": NUMBER, "visitors": OPT_ID, "living": OPT_TEXT,
      "health": OPT_TEXT, "housing": OPT_TEXT, "education": OPT_TEXT, "medical": OPT_TEXT,
      "needs-0-need_kind": OPT_CHOICE, "needs-0-urgency": OPT_CHOICE, "needs-0-description": OPT_TEXT},
@@ -1689,7 +1689,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.worklist": {  # /referrals/worklist : staff of organisations with households in care
         "GET": D({"staff", "org_admin"}, "page"),
     },
-    # --- referrals: the loop from intake to feedback (issue 17, "loop") ---
+    # --- referrals: the loop from intake to feedback ---
     "referrals.intake": {  # /referrals/households/<int:household_id>/intake
         "GET": D(CHARITY_MEMBERS | {"volunteer"}, "object"),
         "POST": D(CHARITY_MEMBERS | {"volunteer"}, "object", inputs=Route(
@@ -1783,7 +1783,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.reopen": {  # /referrals/<int:referral_id>/reopen
         "POST": D(CHARITY_MEMBERS, "object", inputs=Route({"reason": TEXT}, {"reason": "又断了"})),
     },
-    # --- referrals: visits, due lists and the monthly comparison (issue 17, part "visits") ---
+    # --- referrals: visits, due lists and the monthly comparison ---
     # the world's household is the charity's, with the volunteer assigned to visit it; a platform admin counts as
     # every district's officer; the comparison is for district officers and staff of any organisation
     "referrals.due": {  # /referrals/due
@@ -1805,7 +1805,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.comparison_export": {  # /referrals/comparison.<any(csv, xlsx, pdf):fmt>
         "GET": D(BOARD_READERS, "page", inputs=COMPARISON_FILTERS),
     },
-    # --- referrals: the lights board, escalations and figures (issue 17, part "lights") ---
+    # --- referrals: the lights board, escalations and figures ---
     # district officers, staff of any organisation and platform admins (the world has no officer)
     "referrals.board": {  # /referrals/board
         "GET": D(BOARD_READERS, "page"),

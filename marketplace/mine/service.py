@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from marketplace.auth.models import User
 from marketplace.firms import service as firms
@@ -13,9 +13,9 @@ from marketplace.orgs.models import Organisation, OrgKind
 from marketplace.orgs.policy import can
 from marketplace.payments import attention, giving
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.reconciliation import books as reconciliation_books
 from marketplace.reconciliation import report as reconciliation_report
+from marketplace.referrals import lights as referral_lights
 from marketplace.referrals import officers as referral_officers
 from marketplace.referrals.models import HouseholdCare, HouseholdVisitor
 from marketplace.timebank.activities import service as activities
@@ -186,8 +186,7 @@ def referrals(user: User) -> Referrals | None:
     part = referral_officers.part_of(user)
     if not part.any:
         return None
-    today, now = local_today(), now_utc()
-    late = or_(HouseholdCare.visit_due_on < today, HouseholdCare.referral_due_at < now)
+    late = referral_lights.household_light() == "red"
     care_orgs = []
     for org in part.care_orgs:
         mine = HouseholdCare.organisation_id == org.id

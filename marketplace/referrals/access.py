@@ -15,7 +15,14 @@ from marketplace.orgs.policy import has_role
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
-from marketplace.referrals.models import DistrictOfficer, HouseholdCare, HouseholdVisitor, Referral, ReferralDispatch
+from marketplace.referrals.models import (
+    DispatchAnswer,
+    DistrictOfficer,
+    HouseholdCare,
+    HouseholdVisitor,
+    Referral,
+    ReferralDispatch,
+)
 
 
 def officer_districts(user: User | None) -> set[int]:
@@ -64,11 +71,12 @@ def get_household(user: User | None, beneficiary_id, *, manage: bool = False) ->
 
 
 def was_sent_to(user: User | None, referral: Referral) -> bool:
-    """Tell whether the user is staff of an organisation the referral was sent to (and not taken back)."""
+    """Tell whether the user is staff of the organisation handling the referral, or of one it is sent to and
+    that has not answered yet (one that declined, lost the race or handed it back reads it no more)."""
     if user is None:
         return False
     orgs = db.session.scalars(select(ReferralDispatch.organisation_id).where(
-        ReferralDispatch.referral_id == referral.id)).all()
+        ReferralDispatch.referral_id == referral.id, ReferralDispatch.answer == DispatchAnswer.OPEN.value)).all()
     return any(is_staff(user, org_id) for org_id in set(orgs) | {referral.organisation_id} if org_id)
 
 

@@ -38,6 +38,9 @@ def board():
                         limit=lights.BOARD_PAGE + 1)
     counted = lights.tallies(g.user, ("community", "organisation"), clock, **filters)
     by_community, by_org = counted["community"], counted["organisation"]
+    handling = lights.handlers(g.user, filters["district_id"])
+    # households without a community come last (None does not sort among ids)
+    by_community = dict(sorted(by_community.items(), key=lambda row: (row[0] is None, row[0] or 0)))
     query = {name: value for name, value in {
         "district": filters["district_id"], "community": filters["community_id"],
         "organisation": filters["organisation_id"], "category": filters["category"],
@@ -46,8 +49,10 @@ def board():
         "referrals/board.html", rows=[(care, shade, name, lights.why(care, clock))
                                       for care, shade, name in rows[:lights.BOARD_PAGE]],
         has_next=len(rows) > lights.BOARD_PAGE, page=page, filters=filters, query=query,
-        by_community=by_community, by_org=by_org, org_lights=lights.organisation_lights(by_org, clock),
-        community_names=lights.names(Community, by_community), org_names=lights.names(Organisation, by_org),
+        by_community=by_community, by_org=by_org, handling=sorted(handling),
+        org_lights=lights.organisation_lights(set(by_org) | handling, clock),
+        community_names=lights.names(Community, by_community),
+        org_names=lights.names(Organisation, set(by_org) | handling),
         districts=district_choices(), communities=lights.communities_for(g.user),
         organisations=lights.organisations_for(g.user), categories=labels.CATEGORIES.choices(),
         light_choices=light_choices(), area_light=lights.area_light,

@@ -134,6 +134,7 @@ def monthly(actor: User, month: date, district_id, community_id=None, limit: int
     if community_id is not None:
         where.append(HouseholdCare.community_id == community_id)
     start, end = month_bounds(month)
+    where.append(HouseholdCare.enrolled_on < end)  # enrolled later: not due that month
     if start <= local_today() < end:  # visits are never in the future: the last visit day tells
         visited = counted_visited = and_(HouseholdCare.last_visited_on.is_not(None),
                                          HouseholdCare.last_visited_on >= start)
@@ -233,7 +234,8 @@ def xlsx_bytes(result: Comparison) -> bytes:
         for c, value in enumerate((m.community, m.pseudonym, m.last_visited_on, m.visit_due_on)):
             cells.write(sheet2, r, c, value)
     about = book.add_worksheet(_("About")[:31])
-    for r, (name, value) in enumerate(((_("Report"), title(result)), (_("Made on"), local_today()))):
+    rows = ((_("Monthly comparison of visits"), title(result)), (_("Made on"), local_today()))
+    for r, (name, value) in enumerate(rows):
         about.write_string(r, 0, name, cells.bold)
         cells.write(about, r, 1, value)
     about.set_column(0, 1, 40)

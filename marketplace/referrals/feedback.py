@@ -71,7 +71,9 @@ def give_feedback(actor: User | None, referral_id, *, solved, satisfaction=None,
         Referral.machine.move(referral, R.CLOSED, by, text[:300] or "feedback", satisfaction=satisfaction,
                               feedback_note=text, feedback_by_id=by, closed_at=now_utc(), closed_on_time=on_time)
     else:
-        Referral.machine.move(referral, R.ACCEPTED, by, text[:300], feedback_note=text, feedback_by_id=by)
+        # back with its handlers with a new due date (and escalated again should that pass)
+        Referral.machine.move(referral, R.ACCEPTED, by, text[:300], feedback_note=text, feedback_by_id=by,
+                              due_at=due_from(referral.urgency), escalated_at=None)
         tell_staff(referral.organisation_id, "referral_reopened", referral, reason=text)
     households.refresh_referrals(referral.household)
     record("referral.feedback", actor=actor, subject=referral, solved=solved, satisfaction=satisfaction)

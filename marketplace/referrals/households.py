@@ -4,10 +4,11 @@ instead of counting a million visits)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from config import settings
 from marketplace.audit.service import record
@@ -110,7 +111,8 @@ def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
         raise InvalidInput(fields={"community_id": [_l("Choose a community in the household's district.")]})
     if fields["social_worker_id"] is not None and fields["social_worker_id"] not in staff_ids(beneficiary.organisation):
         raise InvalidInput(fields={"social_worker_id": [_l("Choose a social worker among the organisation's staff.")]})
-    care = db.session.get(HouseholdCare, beneficiary.id)
+    # locked and read fresh, so a visit recorded meanwhile is not undone by the new schedule
+    care = db.session.get(HouseholdCare, beneficiary.id, with_for_update=True, populate_existing=True)
     if care is None:
         care = HouseholdCare(beneficiary_id=beneficiary.id, organisation_id=beneficiary.organisation_id,
                              district_id=beneficiary.district_id, open_referrals=0)
@@ -144,7 +146,7 @@ def reschedule(care: HouseholdCare, today: date | None = None) -> None:
     if care.visit_every_days is None:
         care.visit_due_on = None
     else:
-        since = care.last_visited_on or today or local_today()
+        since = care.last_visited_on or care.enrolled_on or today or local_today()
         care.visit_due_on = since + timedelta(days=care.visit_every_days)
     care.updated_at = now_utc()
 
@@ -157,12 +159,44 @@ def note_visit(care: HouseholdCare, day: date) -> None:
         reschedule(care)
 
 
+def deadline(status: str, due_at: datetime | None, since: datetime) -> datetime | None:
+    """When an open referral turns its household red: its due date while it is sent or handled; a set number
+    of days after it was recorded or sent back while it waits for dispatch, or after it was done while it
+    waits for the household's feedback."""
+    if status in RUNNING:
+        return due_at
+    if status == ReferralStatus.NEW:
+        return since + timedelta(days=settings.REFERRALS_DISPATCH_DAYS)
+    if status == ReferralStatus.DONE:
+        return since + timedelta(days=settings.REFERRALS_FEEDBACK_DAYS)
+    return None
+
+
 def refresh_referrals(care: HouseholdCare) -> None:
-    """Recount the household's open referrals and its earliest due date (flushed first, not committed)."""
+    """Recount the household's open referrals and its earliest deadline (flushed first, not committed).
+
+    The household's row is locked first (after the referral's own lock), so two referrals of one household
+    changing at once count each other's change.
+    """
     db.session.flush()
-    count, due = db.session.execute(select(
-        func.count().filter(Referral.status.in_(OPEN)),
-        func.min(Referral.due_at).filter(Referral.status.in_(RUNNING)))
-        .where(Referral.beneficiary_id == care.beneficiary_id)).one()
-    care.open_referrals, care.referral_due_at = int(count or 0), due
+    db.session.execute(select(HouseholdCare.beneficiary_id).where(
+        HouseholdCare.beneficiary_id == care.beneficiary_id).with_for_update())
+    rows = db.session.execute(select(Referral.status, Referral.due_at, Referral.status_changed_at).where(
+        Referral.beneficiary_id == care.beneficiary_id, Referral.status.in_(OPEN))).all()
+    deadlines = [d for d in (deadline(*row) for row in rows) if d is not None]
+    care.open_referrals, care.referral_due_at = len(rows), min(deadlines, default=None)
     care.updated_at = now_utc()
+
+
+@event.listens_for(Session, "before_flush")
+def _follow_moves(session, _context, _instances) -> None:
+    """Keep a household's care record in the district and organisation its registration names: a household
+    that moves leaves its old community, and its old district's officer no longer reads it."""
+    for household in [o for o in session.dirty if isinstance(o, Beneficiary)]:
+        care = session.get(HouseholdCare, household.id)
+        if care is None or (care.district_id, care.organisation_id) == (household.district_id,
+                                                                          household.organisation_id):
+            continue
+        if care.district_id != household.district_id:
+            care.community_id = None
+        care.district_id, care.organisation_id = household.district_id, household.organisation_id

@@ -214,6 +214,19 @@ def organisation_lights(org_ids, clock: Clock | None = None) -> dict[int, dict]:
     return result
 
 
+def handlers(user: User, district_id=None) -> set[int]:
+    """Return the organisations handling (owning) or asked to handle (sent, not answered) the running referrals
+    of the households the user's board shows: those doing the work, who need not care for any household."""
+    running = (Referral.beneficiary_id == HouseholdCare.beneficiary_id,
+               Referral.status.in_((ReferralStatus.DISPATCHED.value, ReferralStatus.ACCEPTED.value)))
+    if district_id:
+        running += (HouseholdCare.district_id == district_id,)
+    owners = select(Referral.organisation_id).where(*running, scope(user), Referral.organisation_id.is_not(None))
+    asked = select(ReferralDispatch.organisation_id).join(Referral, Referral.id == ReferralDispatch.referral_id).where(
+        *running, scope(user), ReferralDispatch.answer == DispatchAnswer.OPEN.value)
+    return set(db.session.scalars(owners.union(asked)))
+
+
 def names(model, ids) -> dict[int, object]:
     """Return {id: record} for the communities or organisations named on a board."""
     ids = [i for i in ids if i is not None]

@@ -79,7 +79,7 @@ class FileForm(FlaskForm):
 
 
 class DoneForm(FlaskForm):
-    outcome = TextAreaField(_l("Outcome"), [InputRequired(REQUIRED), Length(max=2000)])
+    outcome = TextAreaField(_l("What was achieved"), [InputRequired(REQUIRED), Length(max=2000)])
 
 
 class FeedbackForm(FlaskForm):

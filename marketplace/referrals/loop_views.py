@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
-from marketplace.funds.models import Fund
+from marketplace.funds.models import Disbursement, Fund
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db, limiter
@@ -174,6 +174,7 @@ def referral(referral_id):
         "referrals/referral.html", referral=found, care=care, manages=manages, owns=owns,
         dispatches=sent_forms, mine=mine, actions=processing.actions_of(found) if manages or owns else [],
         cash=processing.cash_of(found) if manages or owns else [], state_label=Referral.machine.label,
+        disbursement_state=Disbursement.machine.label,
         words=WORDS, dispatch_form=dispatch_form, reason_form=ReasonForm(), note_form=NoteForm(),
         in_kind_form=InKindForm(), cash_form=cash_form, file_form=FileForm(), done_form=DoneForm(),
         feedback_form=FeedbackForm(formdata=None), may_feedback=feedback.may_give_feedback(g.user, found),

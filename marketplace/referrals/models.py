@@ -31,7 +31,7 @@ from marketplace.auth.models import User
 from marketplace.orgs.models import Community, District, Organisation
 from marketplace.platform.extensions import db
 from marketplace.platform.states import Machine
-from marketplace.platform.timeutil import now_utc
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.platform.types import UTCDateTime, one_of
 from marketplace.wishes.models import Beneficiary, Listing, new_public_code
 
@@ -128,6 +128,7 @@ class HouseholdCare(db.Model):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
     social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     facts: Mapped[list] = mapped_column(JSON, default=list)  # recorded facts (labels.FACTS) for eligibility
+    enrolled_on: Mapped[date] = mapped_column(Date, default=local_today)  # visits are due from this day
     visit_every_days: Mapped[int | None] = mapped_column(Integer)  # None: no category asks for visits
     last_visited_on: Mapped[date | None] = mapped_column(Date)
     visit_due_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -275,7 +276,7 @@ class Referral(db.Model):
         R.CANCELLED: {},
     }, stamp="status_changed_at", labels={
         "new": _l("Waiting for dispatch"), "dispatched": _l("Sent, waiting for an answer"),
-        "accepted": _l("Being handled"), "done": _l("Done, waiting for feedback"), "closed": _l("Closed"),
+        "accepted": _l("Being handled"), "done": _l("Done, waiting for feedback"), "closed": _l("Closed with feedback"),
         "cancelled": _l("Cancelled")})
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))  # the owner's, once accepted
@@ -400,7 +401,7 @@ class PolicyCheck(db.Model):
                                "its social worker, saying why (the application was refused)"},
         PolicyStatus.RECEIVED: {PolicyStatus.APPLIED: "its social worker, the benefit having stopped"},
         PolicyStatus.NOT_ELIGIBLE: {PolicyStatus.APPLIED: "its social worker, the household's facts having changed"},
-    }, stamp="status_changed_at", labels={"applied": _l("Applied"), "received": _l("Received"),
+    }, stamp="status_changed_at", labels={"applied": _l("Applied"), "received": _l("Receiving it"),
                                           "not_eligible": _l("Not eligible")})
     reason: Mapped[str] = mapped_column(String(300), default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -155,8 +155,7 @@ def spawn_listing(actor: User, referral_id, *, kind, title, story="", quantity=1
     if kind not in ("wish", "household_need"):
         raise InvalidInput(fields={"kind": [_l("Choose a kind from the list.")]})
     listing = wishes.create_listing(actor, referral.beneficiary_id, kind=kind, title=title, story=story,
-                                    quantity=quantity, value_fen=value_fen)
-    referral = db.session.get(Referral, referral.id, populate_existing=True)
+                                    quantity=quantity, value_fen=value_fen, commit=False)
     referral.listing_id = listing.id
     _action(referral, actor, ActionKind.SPAWN, listing.title)
     db.session.commit()
@@ -175,7 +174,6 @@ def spawn_care(actor: User, referral_id, *, service, details="", scheduled_at, m
                              recipient_name=referral.household.beneficiary.pseudonym, service=service,
                              details=details, district_id=referral.district_id, scheduled_at=scheduled_at,
                              minutes=minutes, from_pool=True, key=f"referral-{referral.id}")
-    referral = db.session.get(Referral, referral.id, populate_existing=True)
     referral.care_request_id = task.id
     _action(referral, actor, ActionKind.SPAWN, str(service))
     db.session.commit()
@@ -183,7 +181,10 @@ def spawn_care(actor: User, referral_id, *, service, details="", scheduled_at, m
 
 
 def _spawnable(actor: User, referral_id, column: str) -> Referral:
+    """Return the referral locked (read fresh), so two clicks cannot each make a wish or care task for it."""
     referral = get_referral(actor, referral_id)
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update()
+                                 .execution_options(populate_existing=True))
     if referral.status not in (R.ACCEPTED, R.NEW, R.DISPATCHED):
         raise Conflict(_l("This cannot be done while the referral is “%(state)s”.",
                           state=Referral.machine.label(referral.status)))

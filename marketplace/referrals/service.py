@@ -14,7 +14,7 @@ from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.referrals import households
-from marketplace.referrals.access import may_manage_household, may_read_household
+from marketplace.referrals.access import may_read_household
 from marketplace.referrals.labels import NEED_KINDS, SOURCES, URGENCIES
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, IntakeSource, Referral, ReferralStatus, Visit
 
@@ -69,7 +69,10 @@ def intake(actor: User | None, beneficiary_id, *, source: str, visit: Visit | No
     care = db.session.get(HouseholdCare, beneficiary_id) if is_id(beneficiary_id) else None
     if care is None or source not in SOURCES:
         raise NotFound()
-    if source != IntakeSource.HOUSEHOLD and not (may_manage_household(actor, care) or may_read_household(actor, care)):
+    if source == IntakeSource.HOUSEHOLD:  # only through the household's own link, with nobody signed in
+        if actor is not None:
+            raise NotFound()
+    elif not may_read_household(actor, care):
         raise NotFound()
     fields = check_intake(data)
     referral = Referral(beneficiary_id=care.beneficiary_id, district_id=care.district_id,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 
+from config import settings
 from marketplace.auth.forms import EmptyForm
 from marketplace.funds.models import Fund
 from marketplace.orgs.models import Community, Organisation
@@ -220,18 +221,20 @@ def households_page(org_id):
     """List the organisation's households in care, red lights first, and those not yet enrolled."""
     org = get_organisation(org_id)
     require(g.user, "org.manage_beneficiaries", org)
-    cared = list(db.session.scalars(select(HouseholdCare).where(HouseholdCare.organisation_id == org.id)
-                                    .options(selectinload(HouseholdCare.categories),
-                                             selectinload(HouseholdCare.beneficiary),
-                                             selectinload(HouseholdCare.community))
-                                    .order_by(HouseholdCare.visit_due_on.nulls_last()).limit(HOUSEHOLDS_SHOWN)))
-    order = {"red": 0, "yellow": 1, "green": 2}
-    rows = sorted(((care, lights.light_of(care)) for care in cared), key=lambda row: order[row[1]])
+    colour = lights.household_light()
+    first = case((colour == "red", 0), (colour == "yellow", 1), else_=2)  # red first, in SQL before the limit
+    rows = list(db.session.execute(select(HouseholdCare, colour).where(HouseholdCare.organisation_id == org.id)
+                                   .options(selectinload(HouseholdCare.categories),
+                                            selectinload(HouseholdCare.beneficiary),
+                                            selectinload(HouseholdCare.community))
+                                   .order_by(first, HouseholdCare.visit_due_on.nulls_last(),
+                                             HouseholdCare.beneficiary_id)
+                                   .limit(HOUSEHOLDS_SHOWN)).all())
     waiting = db.session.scalars(select(Beneficiary).where(
         Beneficiary.organisation_id == org.id, ~select(HouseholdCare.beneficiary_id).where(
             HouseholdCare.beneficiary_id == Beneficiary.id).exists()).order_by(Beneficiary.id).limit(50)).all()
     return render_template("referrals/households.html", org=org, rows=rows, waiting=waiting,
-                           shown=HOUSEHOLDS_SHOWN)
+                           shown=HOUSEHOLDS_SHOWN, config_yellow_days=settings.REFERRALS_YELLOW_DAYS)
 
 
 def _beneficiary(household_id) -> Beneficiary:

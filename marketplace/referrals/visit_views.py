@@ -12,7 +12,7 @@ from config import settings
 from marketplace.platform.errors import DomainError, Forbidden, InvalidInput
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals import comparison, visits
-from marketplace.referrals.access import get_household, may_read_household
+from marketplace.referrals.access import get_household, may_manage_household, may_read_household
 from marketplace.referrals.views import bp
 from marketplace.referrals.visit_forms import FINDING_LABELS, VisitForm
 from marketplace.web.dates import parse_day
@@ -86,7 +86,8 @@ def visit(visit_id):
     """Show one visit: who went, what they found and the needs recorded."""
     found = visits.get_visit(g.user, visit_id)
     return render_template("referrals/visit.html", visit=found, care=found.household,
-                           pseudonym=_pseudonym(found.household), needs=visits.needs_of(found))
+                           pseudonym=_pseudonym(found.household), needs=visits.needs_of(found),
+                           may_read_notes=may_manage_household(g.user, found.household))
 
 
 def _pseudonym(care) -> str:

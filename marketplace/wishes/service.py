@@ -159,8 +159,9 @@ def _search_text(listing: Listing, beneficiary: Beneficiary) -> str:
 
 def create_listing(actor: User, beneficiary_id, *, kind: str, title: str, story: str = "", quantity: int = 1,
                    value_fen: int = 0, funding: list[dict] | None = None, photo=None,
-                   cost_rows: list[dict] | None = None) -> Listing:
-    """Write a draft wish, household need or service need for a household the actor looks after."""
+                   cost_rows: list[dict] | None = None, commit: bool = True) -> Listing:
+    """Write a draft wish, household need or service need for a household the actor looks after; commit
+    (unless `commit=False`, for a referral that records its link in the same transaction)."""
     beneficiary = get_beneficiary(actor, beneficiary_id)
     require(actor, "org.manage_needs", beneficiary.organisation)
     if kind not in ListingKind.__members__.values():
@@ -176,7 +177,10 @@ def create_listing(actor: User, beneficiary_id, *, kind: str, title: str, story:
     listing.search_text = _search_text(listing, beneficiary)
     Listing.machine.start(listing, S.DRAFT, actor)
     record("listing.created", actor=actor, subject=listing)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return listing
 
 

@@ -46,8 +46,8 @@ DOWNLOADS = {
     "timebank.report_evidence", "transparency_data.giving360", "transparency_data.ledger_csv",
     "transparency_data.ledger_json", "wishes.board_csv", "wishes.listing_photo", "wishes.photo",
     "wishes.update_photo", "reports.export",
-    "referrals.attachment",  # a file kept on a referral (issue 17)
-    "referrals.comparison_export",  # issue 17, part "visits"
+    "referrals.attachment",  # a file kept on a referral
+    "referrals.comparison_export",
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage

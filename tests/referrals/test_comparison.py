@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 
 from marketplace.platform.errors import Forbidden, InvalidInput
+from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals import comparison, visits
 from tests.referrals.conftest import PRIVATE
@@ -35,6 +36,8 @@ def test_a_household_missed_this_month_is_listed_until_it_is_visited(care):
 
 def test_an_earlier_month_is_read_from_the_visits_themselves(care):
     last_month = (local_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    care.home.enrolled_on = care.family.enrolled_on = last_month  # both in care since last month
+    db.session.commit()
     _visit(care, care.family, last_month + timedelta(days=3))
     _visit(care, care.home, local_today())  # this month's visit does not count for last month
     result = comparison.monthly(care.officer, last_month, 1)
@@ -72,3 +75,12 @@ def test_ids_out_of_range_are_refused_as_input_not_as_a_database_error(care):
         with pytest.raises(InvalidInput):
             comparison.monthly(care.officer, local_today(), district, community)
     assert comparison.monthly(care.officer, local_today(), "1", str(care.east.id)).community_id == care.east.id
+
+
+def test_a_household_enrolled_after_a_month_is_not_counted_as_missed_in_it(care):
+    last_month = (local_today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    care.family.enrolled_on = last_month
+    db.session.commit()  # the elderly person alone was enrolled today
+    result = comparison.monthly(care.officer, last_month, 1)
+    assert [m.pseudonym for m in result.missed] == ["青禾13"]
+    assert result.totals == (1, 0, 1)

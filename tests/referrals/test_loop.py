@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from config import settings
 from marketplace.funds import service as funds
 from marketplace.funds.models import Disbursement
 from marketplace.ledger import service as ledger
@@ -96,7 +97,10 @@ def test_declined_by_all_goes_back_to_new_and_is_dispatched_again(care):
     assert referral.status == "new" and referral.due_at is None
     assert "referral_declined" in kinds_for(care.station.worker)
     db.session.refresh(care.home)
-    assert care.home.referral_due_at is None and care.home.open_referrals == 1
+    # back to waiting for dispatch: its household turns red if nobody sends it on within the dispatch days
+    waiting_since = referral.status_changed_at
+    assert care.home.referral_due_at == waiting_since + timedelta(days=settings.REFERRALS_DISPATCH_DAYS)
+    assert care.home.open_referrals == 1
     dispatch.dispatch(care.officer, referral.id, [care.helper.id])  # the district officer may dispatch too
     assert referral.status == "dispatched"
     with pytest.raises(Conflict):  # an answered dispatch is not answered twice

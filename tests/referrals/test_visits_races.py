@@ -35,3 +35,17 @@ def test_two_visits_recorded_at_once_never_lose_the_later_day(app, care):
         db.session.expire_all()
         assert db.session.get(HouseholdCare, household).last_visited_on == max(days)
     assert db.session.query(Visit).filter_by(beneficiary_id=household).count() == 2 * ROUNDS
+
+
+def test_needs_recorded_and_done_at_once_keep_the_households_count_and_deadline_true(app, care):
+    from marketplace.referrals import service
+
+    household, worker = care.home.beneficiary_id, care.station.worker.id
+    results = run_together(app, 8, lambda i: service.intake(
+        db.session.get(User, worker), household, source="social_worker", need_kind="living",
+        urgency="normal", description=f"需要 {i}").id)
+    assert all(isinstance(r, int) for r in results), results
+    db.session.expire_all()
+    care_row = db.session.get(HouseholdCare, household)
+    assert care_row.open_referrals == 8  # each count saw the others' needs: the household's row was locked
+    assert care_row.referral_due_at is not None
