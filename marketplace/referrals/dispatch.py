@@ -90,7 +90,7 @@ def open_dispatches(org_ids) -> list[ReferralDispatch]:
 
 
 def _locked(referral_id: int) -> Referral:
-    return db.session.scalar(select(Referral).where(Referral.id == referral_id).with_for_update()
+    return db.session.scalar(select(Referral).where(Referral.id == referral_id).with_for_update(key_share=True)
                              .execution_options(populate_existing=True))
 
 

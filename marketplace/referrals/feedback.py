@@ -59,7 +59,7 @@ def give_feedback(actor: User | None, referral_id, *, solved, satisfaction=None,
         if not may_give_feedback(actor, found):
             raise Conflict(_l("Feedback comes from the household or its social worker."))
     solved, satisfaction, text = _check(solved, satisfaction, note)
-    referral = db.session.scalar(select(Referral).where(Referral.id == found.id).with_for_update()
+    referral = db.session.scalar(select(Referral).where(Referral.id == found.id).with_for_update(key_share=True)
                                  .execution_options(populate_existing=True))
     if referral.status != R.DONE:
         raise Conflict(_l("Feedback is given once the handlers report the referral done (now: %(state)s).",
@@ -88,7 +88,7 @@ def reopen(actor: User, referral_id, reason) -> Referral:
     if not (may_manage_household(actor, referral.household) or is_owner(actor, referral)):
         raise Conflict(_l("Only the household's organisation or the handlers can reopen a referral."))
     why = reason_given(reason)
-    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update()
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(key_share=True)
                                  .execution_options(populate_existing=True))
     if referral.status != R.CLOSED:
         raise Conflict(_l("Only a closed referral can be reopened."))

@@ -112,7 +112,7 @@ def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
     if fields["social_worker_id"] is not None and fields["social_worker_id"] not in staff_ids(beneficiary.organisation):
         raise InvalidInput(fields={"social_worker_id": [_l("Choose a social worker among the organisation's staff.")]})
     # locked and read fresh, so a visit recorded meanwhile is not undone by the new schedule
-    care = db.session.get(HouseholdCare, beneficiary.id, with_for_update=True, populate_existing=True)
+    care = db.session.get(HouseholdCare, beneficiary.id, with_for_update={"key_share": True}, populate_existing=True)
     if care is None:
         care = HouseholdCare(beneficiary_id=beneficiary.id, organisation_id=beneficiary.organisation_id,
                              district_id=beneficiary.district_id, open_referrals=0)
@@ -176,11 +176,13 @@ def refresh_referrals(care: HouseholdCare) -> None:
     """Recount the household's open referrals and its earliest deadline (flushed first, not committed).
 
     The household's row is locked first (after the referral's own lock), so two referrals of one household
-    changing at once count each other's change.
+    changing at once count each other's change. FOR NO KEY UPDATE, like every lock of this domain: a new
+    referral's foreign key holds a key-share lock on the row, which a plain FOR UPDATE would wait on (two
+    needs recorded at once would deadlock).
     """
     db.session.flush()
     db.session.execute(select(HouseholdCare.beneficiary_id).where(
-        HouseholdCare.beneficiary_id == care.beneficiary_id).with_for_update())
+        HouseholdCare.beneficiary_id == care.beneficiary_id).with_for_update(key_share=True))
     rows = db.session.execute(select(Referral.status, Referral.due_at, Referral.status_changed_at).where(
         Referral.beneficiary_id == care.beneficiary_id, Referral.status.in_(OPEN))).all()
     deadlines = [d for d in (deadline(*row) for row in rows) if d is not None]

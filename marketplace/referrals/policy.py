@@ -13,7 +13,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.orgs.models import Membership
 from marketplace.platform.checks import reason_given
-from marketplace.platform.errors import InvalidInput, NotFound
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.referrals.access import get_household
@@ -106,8 +106,9 @@ def mark(actor: User, beneficiary_id, item_id, status, reason="") -> PolicyCheck
         raise InvalidInput(fields={"reason": [_l("Give the reason (up to 300 characters).")]})
     why = reason_given(reason) if status == PolicyStatus.NOT_ELIGIBLE else (reason or "").strip()
     for _attempt in range(2):
-        check = db.session.scalar(select(PolicyCheck).where(PolicyCheck.beneficiary_id == care.beneficiary_id,
-                                                            PolicyCheck.item_id == item.id).with_for_update())
+        check = db.session.scalar(select(PolicyCheck).where(
+            PolicyCheck.beneficiary_id == care.beneficiary_id, PolicyCheck.item_id == item.id)
+            .with_for_update(key_share=True).execution_options(populate_existing=True))
         try:
             if check is None:
                 check = PolicyCheck(beneficiary_id=care.beneficiary_id, item_id=item.id, reason=why,
@@ -127,4 +128,4 @@ def mark(actor: User, beneficiary_id, item_id, status, reason="") -> PolicyCheck
         record("referrals.policy_marked", actor=actor, subject=care.beneficiary, item_id=item.id, status=status)
         db.session.commit()
         return check
-    raise NotFound()  # pragma: no cover  (the row exists after a lost insert race)
+    raise Conflict(_l("Someone else is marking this item right now; reload and try again."))

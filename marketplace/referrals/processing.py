@@ -40,7 +40,7 @@ def owned(actor: User, referral_id, *states) -> Referral:
     :raise NotFound: the actor may not read it. :raise Conflict: it is not owned by them or not in the state.
     """
     referral = get_referral(actor, referral_id)
-    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update()
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(key_share=True)
                                  .execution_options(populate_existing=True))
     if not is_owner(actor, referral):
         raise Conflict(_l("Only the organisation handling this referral can do this."))
@@ -183,7 +183,7 @@ def spawn_care(actor: User, referral_id, *, service, details="", scheduled_at, m
 def _spawnable(actor: User, referral_id, column: str) -> Referral:
     """Return the referral locked (read fresh), so two clicks cannot each make a wish or care task for it."""
     referral = get_referral(actor, referral_id)
-    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update()
+    referral = db.session.scalar(select(Referral).where(Referral.id == referral.id).with_for_update(key_share=True)
                                  .execution_options(populate_existing=True))
     if referral.status not in (R.ACCEPTED, R.NEW, R.DISPATCHED):
         raise Conflict(_l("This cannot be done while the referral is “%(state)s”.",

@@ -110,7 +110,7 @@ def _check_needs(needs) -> list[dict]:
 def _lock(beneficiary_id: int) -> HouseholdCare:
     """Lock the household's care row (fresh from the database) for this transaction."""
     return db.session.scalars(select(HouseholdCare).where(HouseholdCare.beneficiary_id == beneficiary_id)
-                              .with_for_update().execution_options(populate_existing=True)).one()
+                              .with_for_update(key_share=True).execution_options(populate_existing=True)).one()
 
 
 def record_visit(actor: User, household_id, needs=(), **data) -> Visit:
