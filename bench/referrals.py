@@ -102,6 +102,7 @@ def grow(app, who: dict, first: int, last: int, visits_each: float, rng: random.
               today, "基准", who["staff"], who["staff"], now, today + timedelta(days=300), now) for b in ids))
         conn.execute(text("SELECT setval(pg_get_serial_sequence('beneficiary', 'id'), :n)"),
                      {"n": start_id + len(ids)})
+        enrolled = today - timedelta(days=400)  # in care for over a year: every month compared counts them
         due = {}  # open referrals: one household in thirty
         referrals = []
         for b in ids:
@@ -111,9 +112,10 @@ def grow(app, who: dict, first: int, last: int, visits_each: float, rng: random.
                 referrals.append((b, at))
         _copy(conn, "household_care", (
             "beneficiary_id", "organisation_id", "district_id", "community_id", "facts", "visit_every_days",
-            "last_visited_on", "visit_due_on", "referral_due_at", "open_referrals", "updated_at"),
+            "last_visited_on", "visit_due_on", "referral_due_at", "open_referrals", "updated_at", "enrolled_on"),
             ((b, station[b], DISTRICT, community[b], "[]", interval[b], last_visit[b],
-              last_visit[b] + timedelta(days=interval[b]), due.get(b), 1 if b in due else 0, now) for b in ids))
+              last_visit[b] + timedelta(days=interval[b]), due.get(b), 1 if b in due else 0, now, enrolled)
+             for b in ids))
         _copy(conn, "household_category", ("beneficiary_id", "category"),
               ((b, c) for b in ids for c in cats[b]))
         whole, part = int(visits_each), visits_each - int(visits_each)
@@ -159,7 +161,8 @@ def measure(app, who: dict, repeat: int) -> dict[str, float]:
             counted = lights.tallies(officer, ("community", "organisation"), clock, district_id=DISTRICT)
             per_community, per_org = counted["community"], counted["organisation"]
             rows = lights.board(officer, clock=clock, district_id=DISTRICT, limit=lights.BOARD_PAGE + 1)
-            lights.organisation_lights(per_org, clock)
+            handling = lights.handlers(officer, DISTRICT)  # as the board page: the organisations doing the work
+            lights.organisation_lights(set(per_org) | handling, clock)
             return per_community, rows
 
         for name, work in (("board", board), ("red page", lambda: lights.board(officer, district_id=DISTRICT,
