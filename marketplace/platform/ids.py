@@ -15,6 +15,13 @@ def is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
+def as_id(value: Any) -> int | None:
+    """Read an id given as an int or as plain digits (a form, a query string); None when it could not be one."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID)):
+        value = int(value)
+    return value if is_id(value) else None
+
+
 def _up_to(limit: int) -> str:
     """Return a regular expression matching exactly the numbers from 1 to `limit`, written without leading zeros."""
     digits = str(limit)

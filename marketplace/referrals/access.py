@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from marketplace.auth.models import User
-from marketplace.orgs.models import Organisation, Role
+from marketplace.orgs.models import Membership, Organisation, Role
 from marketplace.orgs.policy import has_role
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db
@@ -23,6 +23,19 @@ from marketplace.referrals.models import (
     Referral,
     ReferralDispatch,
 )
+
+STAFF_ROLES = tuple(r.value for r in Role if r.rank >= Role.STAFF.rank)  # staff, finance and admins
+
+
+def staff_org_ids(user: User):
+    """SQL: the ids of the organisations the user is staff (or more) of."""
+    return select(Membership.organisation_id).where(Membership.user_id == user.id,
+                                                     Membership.role.in_(STAFF_ROLES))
+
+
+def staff_user_ids(org_id: int):
+    """SQL: the ids of an organisation's staff (and more)."""
+    return select(Membership.user_id).where(Membership.organisation_id == org_id, Membership.role.in_(STAFF_ROLES))
 
 
 def officer_districts(user: User | None) -> set[int]:

@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.funds.models import Fund
-from marketplace.orgs.models import District, Organisation, Role
-from marketplace.orgs.policy import has_role, require
+from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.policy import require
+from marketplace.platform.checks import text_field
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
+from marketplace.referrals.access import is_staff
 from marketplace.referrals.labels import CATEGORIES, FACTS, ITEM_KINDS, NEED_KINDS
 from marketplace.referrals.models import AssistanceItem, ItemKind, ItemOffer
 
@@ -26,13 +28,6 @@ FIELDS = ("code", "kind", "need_kind", "name_zh", "name_en", "description", "cat
           "organisation_id", "fund_id", "budget_fen")
 
 
-def _text(errors, name, value, longest, required=True) -> str:
-    value = "" if value is None else value
-    if not isinstance(value, str) or "\x00" in value or len(value) > longest or (required and not value.strip()):
-        errors[name] = [_l("Enter 1 to %(n)d characters.", n=longest) if required
-                        else _l("Use at most %(n)d characters.", n=longest)]
-        return ""
-    return value.strip()
 
 
 def _codes(errors, name, values, labels, message) -> list[str]:
@@ -67,9 +62,9 @@ def check_item(data: dict, item_id: int | None = None) -> dict:
     if need_kind not in NEED_KINDS:
         errors["need_kind"] = [_l("Choose what kind of help is needed.")]
     fields = {"code": code, "kind": kind, "need_kind": need_kind,
-              "name_zh": _text(errors, "name_zh", data.get("name_zh"), 80),
-              "name_en": _text(errors, "name_en", data.get("name_en"), 120),
-              "description": _text(errors, "description", data.get("description"), 2000, required=False),
+              "name_zh": text_field(errors, "name_zh", data.get("name_zh"), 80),
+              "name_en": text_field(errors, "name_en", data.get("name_en"), 120),
+              "description": text_field(errors, "description", data.get("description"), 2000, required=False),
               "categories": _codes(errors, "categories", data.get("categories"), CATEGORIES,
                                    _l("Choose categories from the list.")),
               "required_facts": _codes(errors, "required_facts", data.get("required_facts"), FACTS,
@@ -143,7 +138,7 @@ def items(*, active_only: bool = True, kind: str | None = None) -> list[Assistan
 
 def _staff_org(actor: User | None, org_id) -> Organisation:
     org = db.session.get(Organisation, org_id) if is_id(org_id) else None
-    if org is None or actor is None or not actor.is_active or not has_role(actor, org, Role.STAFF):
+    if org is None or actor is None or not actor.is_active or not is_staff(actor, org):
         raise NotFound()
     return org
 

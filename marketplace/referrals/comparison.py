@@ -17,15 +17,14 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, exists, func, not_, select
 
 from marketplace.auth.models import User
-from marketplace.orgs.models import Community, District, Membership, Organisation
+from marketplace.orgs.models import Community, District, Organisation
 from marketplace.platform.errors import Forbidden, InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import month as month_name
-from marketplace.platform.ids import is_id
+from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today
-from marketplace.referrals.access import is_officer, officer_districts
+from marketplace.referrals.access import is_officer, officer_districts, staff_org_ids
 from marketplace.referrals.models import HouseholdCare, Visit
-from marketplace.referrals.visits import STAFF_ROLES
 from marketplace.web.names import district_name, local_name
 from marketplace.wishes.models import Beneficiary
 
@@ -76,8 +75,7 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 def staff_orgs(actor: User) -> list[int]:
-    return list(db.session.scalars(select(Membership.organisation_id).where(
-        Membership.user_id == actor.id, Membership.role.in_(STAFF_ROLES))))
+    return list(db.session.scalars(staff_org_ids(actor)))
 
 
 def districts_for(actor: User | None) -> list[District]:
@@ -103,13 +101,6 @@ def may_compare(actor: User | None) -> bool:
         actor.is_platform_admin or bool(officer_districts(actor)) or bool(staff_orgs(actor)))
 
 
-def _as_id(value) -> int | None:
-    """An id given as an int or as plain digits, within the ids' range; None otherwise."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
-        value = int(value)
-    return value if is_id(value) else None
-
-
 def monthly(actor: User, month: date, district_id, community_id=None, limit: int | None = None) -> Comparison:
     """Compare a month's due visits with the visits made, for a district (and perhaps one community).
 
@@ -117,7 +108,7 @@ def monthly(actor: User, month: date, district_id, community_id=None, limit: int
     :raise InvalidInput: no such district, or a community outside it.
     """
     community_given = community_id is not None
-    district_id, community_id = _as_id(district_id), _as_id(community_id)
+    district_id, community_id = as_id(district_id), as_id(community_id)
     district = db.session.get(District, district_id) if district_id is not None else None
     if district is None:
         raise InvalidInput(fields={"district": [_("Choose a district from the list.")]})

@@ -15,14 +15,14 @@ from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.notifications.service import notify
-from marketplace.orgs.models import Membership, Organisation, Role
+from marketplace.orgs.models import Organisation
 from marketplace.platform.checks import reason_given
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import now_utc
 from marketplace.referrals import households
-from marketplace.referrals.access import get_referral, is_staff, may_manage_household
+from marketplace.referrals.access import get_referral, is_staff, may_manage_household, staff_org_ids, staff_user_ids
 from marketplace.referrals.models import (
     AssistanceItem,
     DispatchAnswer,
@@ -40,17 +40,13 @@ MOST_AT_ONCE = 10  # organisations one dispatch may go to
 
 def staff_of(org_id: int) -> list[User]:
     """Return the active staff (and above) of an organisation, to tell them something."""
-    roles = [r.value for r in Role if r.rank >= Role.STAFF.rank]
-    return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organisation_id == org_id, Membership.role.in_(roles), User.is_active.is_(True))
-        .order_by(User.id)))
+    return list(db.session.scalars(select(User).where(User.id.in_(staff_user_ids(org_id)),
+                                                      User.is_active.is_(True)).order_by(User.id)))
 
 
 def staff_organisations(user: User) -> list[Organisation]:
     """Return the organisations the user is staff (or more) of: whose inbox they answer."""
-    roles = [r.value for r in Role if r.rank >= Role.STAFF.rank]
-    return list(db.session.scalars(select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
-                                   .where(Membership.user_id == user.id, Membership.role.in_(roles))
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(staff_org_ids(user)))
                                    .order_by(Organisation.id)))
 
 

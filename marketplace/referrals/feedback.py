@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.platform.checks import reason_given
+from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -19,13 +19,13 @@ from marketplace.referrals.access import get_referral, may_manage_household
 from marketplace.referrals.dispatch import due_from, tell_staff
 from marketplace.referrals.models import HouseholdCare, Referral, ReferralStatus
 from marketplace.referrals.processing import is_owner
-from marketplace.referrals.service import _text
 
 R = ReferralStatus
 
 
 def may_give_feedback(user: User | None, referral: Referral) -> bool:
-    """The household's social worker, its organisation's staff and its district officer (or the household)."""
+    """The household's managers (its social worker, its organisation's staff, its district officer) give
+    feedback for it; the household itself answers on its own link (`give_feedback(None, …, household=…)`)."""
     return may_manage_household(user, referral.household)
 
 
@@ -35,7 +35,7 @@ def _check(solved, satisfaction, note) -> tuple[bool, int | None, str]:
         errors["solved"] = [_l("Say whether the need is met.")]
     if solved is True and (type(satisfaction) is not int or not 1 <= satisfaction <= 5):
         errors["satisfaction"] = [_l("Choose a satisfaction from 1 to 5.")]
-    text = _text(errors, "note", note, 500, solved is False)
+    text = text_field(errors, "note", note, 500, solved is False)
     if errors:
         raise InvalidInput(fields=errors)
     return solved, satisfaction if solved else None, text

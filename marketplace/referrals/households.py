@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.orgs.models import Community, Role
+from marketplace.orgs.models import Community
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.referrals.access import STAFF_ROLES
 from marketplace.referrals.labels import CATEGORIES, FACTS
 from marketplace.referrals.models import (
     CareCategory,
@@ -137,7 +138,7 @@ def enrol(actor: User, beneficiary_id, **data) -> HouseholdCare:
 
 def staff_ids(org) -> set[int]:
     """The ids of the organisation's staff (and more): those who may be a household's social worker."""
-    return {m.user_id for m in org.memberships if Role(m.role).rank >= Role.STAFF.rank}
+    return {m.user_id for m in org.memberships if m.role in STAFF_ROLES}
 
 
 def reschedule(care: HouseholdCare, today: date | None = None) -> None:

@@ -15,7 +15,7 @@ from marketplace.funds.models import Disbursement, Fund
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db, limiter
-from marketplace.platform.ids import is_id
+from marketplace.platform.ids import as_id, is_id
 from marketplace.platform.links import site_url
 from marketplace.referrals import dispatch, feedback, household_link, processing, service
 from marketplace.referrals.access import get_household, get_referral, may_manage_household, may_read_referral
@@ -36,6 +36,7 @@ from marketplace.referrals.loop_forms import (
 )
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, IntakeSource, Referral, ReferralStatus
 from marketplace.referrals.views import bp
+from marketplace.web import uploads
 from marketplace.web.forms import save_or_show, submit_and_return
 from marketplace.web.names import local_name
 
@@ -71,8 +72,10 @@ def intake(household_id):
 
 
 def _as_id(value):
-    """A typed id as a whole number (the services take ids as ints); anything else as it came."""
-    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else value
+    """A typed id as a whole number (the services take ids as ints); anything else as it came, for the
+    service to refuse by name."""
+    found = as_id(value)
+    return found if found is not None else value
 
 
 def _fields(form, cls) -> dict:
@@ -289,11 +292,9 @@ def attach(referral_id):
 @login_required
 def attachment(referral_action_id):
     """Download a file kept on a referral (those who read its notes)."""
-    from marketplace.funds.evidence import read
-
     found = processing.attachment(g.user, referral_action_id)
     try:
-        data, content_type = read(found.attachment_path)
+        data, content_type = uploads.path_of(found.attachment_path).read_bytes(), found.attachment_type
     except OSError:
         abort(404)
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(content_type, "")

@@ -11,16 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.orgs.models import Community, District, Membership, Organisation, Role
+from marketplace.orgs.models import Community, District, Organisation
 from marketplace.orgs.policy import require
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
-from marketplace.referrals.access import officer_districts
+from marketplace.referrals.access import officer_districts, staff_org_ids
 from marketplace.referrals.models import DistrictOfficer, HouseholdCare, HouseholdVisitor, ItemOffer
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-STAFF_ROLES = [r.value for r in Role if r.rank >= Role.STAFF.rank]
 
 
 def _district(errors: dict, district_id) -> District | None:
@@ -159,8 +158,7 @@ def part_of(user: User | None) -> Part:
         return part
     part.admin = user.is_platform_admin
     part.districts = officer_districts(user)
-    staff_of = select(Membership.organisation_id).where(Membership.user_id == user.id,
-                                                         Membership.role.in_(STAFF_ROLES))
+    staff_of = staff_org_ids(user)
     part.care_orgs = list(db.session.scalars(select(Organisation).where(
         Organisation.id.in_(staff_of), exists().where(HouseholdCare.organisation_id == Organisation.id))
         .order_by(Organisation.id)))

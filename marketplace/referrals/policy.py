@@ -11,14 +11,13 @@ from sqlalchemy.orm import selectinload
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.orgs.models import Membership
 from marketplace.platform.checks import reason_given
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
-from marketplace.referrals.access import get_household
+from marketplace.referrals.access import get_household, staff_org_ids
 from marketplace.referrals.models import AssistanceItem, HouseholdCare, ItemKind, PolicyCheck, PolicyStatus
-from marketplace.referrals.officers import STAFF_ROLES, part_of
+from marketplace.referrals.officers import part_of
 
 OPEN = (None, PolicyStatus.APPLIED.value)  # items still on the worklist: nothing done yet, or applied for
 WORKLIST_MOST = 300  # households one worklist page reads
@@ -68,8 +67,7 @@ def rows_of(care: HouseholdCare) -> list[Row]:
 def worklist(user: User) -> list[Row]:
     """The open policy items of every household the user is social worker of, or staff of its organisation
     (at most WORKLIST_MOST households, those longest without a visit first)."""
-    staff_of = select(Membership.organisation_id).where(Membership.user_id == user.id,
-                                                         Membership.role.in_(STAFF_ROLES))
+    staff_of = staff_org_ids(user)
     homes = list(db.session.scalars(
         select(HouseholdCare).where(or_(HouseholdCare.social_worker_id == user.id,
                                         HouseholdCare.organisation_id.in_(staff_of)))

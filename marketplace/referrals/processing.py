@@ -13,7 +13,7 @@ from marketplace.auth.models import User
 from marketplace.funds import disbursements
 from marketplace.funds.models import Disbursement, Fund
 from marketplace.notifications.service import notify
-from marketplace.platform.checks import reason_given
+from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -21,7 +21,7 @@ from marketplace.referrals import households
 from marketplace.referrals.access import get_referral, is_staff, may_manage_household
 from marketplace.referrals.dispatch import lapse_open, tell_staff
 from marketplace.referrals.models import ActionKind, Referral, ReferralAction, ReferralStatus
-from marketplace.referrals.service import LONGEST_TEXT, _text
+from marketplace.referrals.service import LONGEST_TEXT
 from marketplace.web import uploads
 
 R = ReferralStatus
@@ -71,7 +71,7 @@ def add_note(actor: User, referral_id, text) -> ReferralAction:
     if referral.status == R.CANCELLED:
         raise Conflict(_l("This referral is cancelled."))
     errors: dict = {}
-    cleaned = _text(errors, "text", text, LONGEST_TEXT, True)
+    cleaned = text_field(errors, "text", text, LONGEST_TEXT, True)
     if errors:
         raise InvalidInput(fields=errors)
     action = _action(referral, actor, ActionKind.NOTE, cleaned)
@@ -88,7 +88,7 @@ def _amount(value, field: str) -> int:
 def give_in_kind(actor: User, referral_id, *, what, value_fen) -> ReferralAction:
     """Record goods or services given at a declared value (no money moves, nothing in the ledger). Commit."""
     errors: dict = {}
-    text = _text(errors, "what", what, 500, True)
+    text = text_field(errors, "what", what, 500, True)
     if errors:
         raise InvalidInput(fields=errors)
     value = _amount(value_fen, "value")
@@ -121,7 +121,7 @@ def pay_cash(actor: User, referral_id, *, fund_id, payee, purpose, amount_fen, e
 def attach(actor: User, referral_id, *, upload, text="") -> ReferralAction:
     """Keep a file (JPEG, PNG or PDF, checked from its content) on the referral, privately. Commit."""
     errors: dict = {}
-    caption = _text(errors, "text", text, 300, False)
+    caption = text_field(errors, "text", text, 300, False)
     if errors:
         raise InvalidInput(fields=errors)
     referral = owned(actor, referral_id)
@@ -197,7 +197,7 @@ def mark_done(actor: User, referral_id, outcome) -> Referral:
     """Report the referral done with its outcome; tell its social worker and the household's organisation.
     It closes only with the household's feedback. Commit."""
     errors: dict = {}
-    text = _text(errors, "outcome", outcome, LONGEST_TEXT, True)
+    text = text_field(errors, "outcome", outcome, LONGEST_TEXT, True)
     if errors:
         raise InvalidInput(fields=errors)
     referral = owned(actor, referral_id)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
+from marketplace.platform.checks import text_field
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -22,14 +23,6 @@ R = ReferralStatus
 LONGEST_TEXT = 2000
 
 
-def _text(errors: dict, name: str, value, longest: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or "\x00" in value or len(value) > longest or (required and not value.strip()):
-        errors[name] = [_l("Enter 1 to %(n)d characters.", n=longest) if required
-                        else _l("Use at most %(n)d characters.", n=longest)]
-        return ""
-    return value.strip()
 
 
 def check_intake(data: dict) -> dict:
@@ -40,9 +33,9 @@ def check_intake(data: dict) -> dict:
         errors["need_kind"] = [_l("Choose what kind of help is needed.")]
     if urgency not in URGENCIES:
         errors["urgency"] = [_l("Choose how urgent it is.")]
-    description = _text(errors, "description", data.get("description"), LONGEST_TEXT, True)
-    private = _text(errors, "private_details", data.get("private_details"), LONGEST_TEXT, False)
-    proxy = _text(errors, "proxy_name", data.get("proxy_name"), 80, False)
+    description = text_field(errors, "description", data.get("description"), LONGEST_TEXT, True)
+    private = text_field(errors, "private_details", data.get("private_details"), LONGEST_TEXT, False)
+    proxy = text_field(errors, "proxy_name", data.get("proxy_name"), 80, False)
     item_id = data.get("item_id")
     item = None
     if item_id not in (None, ""):

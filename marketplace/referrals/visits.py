@@ -16,13 +16,12 @@ from sqlalchemy import or_, select
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.orgs.models import Membership, Role
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals import households, service
-from marketplace.referrals.access import get_household, is_officer, is_staff, may_read_household
+from marketplace.referrals.access import get_household, is_officer, is_staff, may_read_household, staff_user_ids
 from marketplace.referrals.labels import VISIT_MODES
 from marketplace.referrals.models import HouseholdCare, HouseholdVisitor, Referral, Visit, VisitVisitor
 from marketplace.timebank.hours import daily_cap, reports
@@ -32,15 +31,13 @@ FINDINGS = ("living", "health", "housing", "education", "medical")
 LONGEST_FINDING = 2000
 OLDEST_DAYS = 365  # a visit recorded later than this is refused (and so are its hours)
 MOST_NEEDS = 10
-STAFF_ROLES = tuple(r.value for r in Role if r.rank >= Role.STAFF.rank)
 
 
 def visitor_choices(care: HouseholdCare, recorder: User) -> list[User]:
     """Return who may be named on a visit: the recorder, the household's assigned visitors and the staff
     of its organisation (each once, by name)."""
     assigned = select(HouseholdVisitor.user_id).where(HouseholdVisitor.beneficiary_id == care.beneficiary_id)
-    staff = select(Membership.user_id).where(Membership.organisation_id == care.organisation_id,
-                                             Membership.role.in_(STAFF_ROLES))
+    staff = staff_user_ids(care.organisation_id)
     people = db.session.scalars(select(User).where(
         or_(User.id == recorder.id, User.id.in_(assigned), User.id.in_(staff)), User.is_active.is_(True))
         .order_by(User.display_name, User.id)).all()
