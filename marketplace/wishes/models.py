@@ -34,8 +34,12 @@ from marketplace.platform.types import UTCDateTime, one_of
 
 
 def new_public_code() -> str:
-    """Return a random, non-sequential public id for URLs and open data."""
-    return secrets.token_hex(6)
+    """Return a random, non-sequential public id for URLs and open data; never digits only (one code in
+    about 280 would be), so that no code reads as a row's number."""
+    while True:
+        code = secrets.token_hex(6)
+        if not code.isdigit():
+            return code
 
 
 class HouseholdCategory(enum.StrEnum):

@@ -76,3 +76,11 @@ def test_no_public_page_shows_a_private_field(client, seeded):
             visited_details.add(code)
             queue.extend([f"/api/v1/listings/{code}", f"/wishes/{code}/photo"])
     assert {listing.public_code for listing in seeded} <= visited_details, "the crawl missed a listing"
+
+
+def test_a_public_code_is_never_digits_only(monkeypatch):
+    from marketplace.wishes import models
+
+    draws = iter(["041754251282", "0417542512a2"])
+    monkeypatch.setattr(models.secrets, "token_hex", lambda n: next(draws))
+    assert models.new_public_code() == "0417542512a2"  # the all-digit draw is thrown away
