@@ -18,7 +18,8 @@ def test_a_file_over_the_request_limit_is_stopped_before_sending_and_the_form_ke
     page.get_by_label("What you did").fill("陪王奶奶去医院复诊")
     too_big = app.config["MAX_CONTENT_LENGTH"] + 1
     page.get_by_label("Evidence (photo or PDF, up to 5 MB)").set_input_files(
-        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" + b"0" * (too_big - 5)})
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-" + b"0" * (too_big - 5)},
+        timeout=60_000)  # 16 MB through the browser's protocol: slow on a busy machine (5 s timed out in CI)
     sent = []
     page.on("request", lambda request: sent.append(request.method) if request.method == "POST" else None)
     page.get_by_role("button", name="Send the report").click()
