@@ -184,6 +184,27 @@ class Settings:
     REFERRALS_VISIT_OTHER_DAYS = whole(30, "days between visits to a household of any other category")
     REFERRALS_KEEP_PUBLIC_MIN = whole(5, "the smallest count a public page shows for a district (fewer: \"<5\")")
 
+    # --- donated meals (M餐) ---------------------------------------------------------------------
+    MEALS_FREE_MEALS = whole(3, "meals a person may take with only a confirmed phone number; from the next, a "
+                                "verified account")
+    MEALS_PER_PERSON_PER_DAY = whole(1, "meals (and blind boxes) one person may hold or take in a day")
+    MEALS_POINTS_PER_MEAL = whole(10, "points a firm earns for each donated meal served")
+    MEALS_POINTS_PER_BOX = whole(5, "points a base's organisation earns for each blind box handed out")
+    MEALS_PERMIT_REMIND_DAYS = whole(30, "days before a store's permit expires when its firm is reminded")
+    MEALS_PAUSE_NOTICE_DAYS = whole(1, "days ahead a firm must pause a store's day (1: from tomorrow on)")
+    MEALS_ANONYMISE_DAYS = whole(30, "days after which a reservation forgets whose it was")
+    MEALS_ELIGIBILITY_DAYS = whole(365, "days a verified statement of need lasts before it is made again")
+    MEALS_CODE_MINUTES = whole(10, "minutes a code sent to a phone stays valid")
+    MEALS_CODE_ATTEMPTS = whole(5, "wrong tries allowed for one phone code")
+    MEALS_CODE_LIMIT = text("3 per 10 minutes; 10 per day", "phone codes one number or address may ask for",
+                            normalise=_rate_limits)
+    MEALS_PHONE_KEY = optional("the key phone numbers are hashed with (HMAC-SHA256); never change it once "
+                               "used, or every person starts again (derived from SECRET_KEY when unset)",
+                               production=True)
+    MEALS_SMS_URL = optional("the SMS gateway phone codes are posted to as JSON {phone, text}; without it the "
+                             "code is printed to the log and, outside production, shown on the page (test mode)",
+                             production=True)
+
     # --- time bank -----------------------------------------------------------------------------
     TIMEBANK_DAILY_CAP_MINUTES = whole(12 * 60, "minutes one volunteer may save in a day")
     TIMEBANK_SCAN_ROTATE_SECONDS = whole(180, "seconds before an activity's check-in QR code changes")
@@ -200,5 +221,5 @@ class Settings:
 
 
 # names under these prefixes belong to Goodhours: one not declared above is a typo or a retired setting
-OWNED_PREFIXES = ("WISHES_", "REFERRALS_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_",
+OWNED_PREFIXES = ("WISHES_", "REFERRALS_", "MEALS_", "TIMEBANK_", "PAYMENTS_", "FUNDS_", "FIRMS_", "RECONCILIATION_",
                   "TRANSPARENCY_", "MONEY_")

@@ -34,6 +34,23 @@ from marketplace.referrals.models import (
     Visit,
     VisitVisitor,
 )
+from marketplace.meals.models import (
+    MealDay,
+    MealEligibility,
+    MealExchange,
+    MealPause,
+    MealPermit,
+    MealPerson,
+    MealPhoneCode,
+    MealPlaque,
+    MealQuota,
+    MealReservation,
+    MealReward,
+    MealStockItem,
+    MealStore,
+    MealThanks,
+    MealWindow,
+)
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
@@ -50,6 +67,9 @@ from marketplace.wishes.models import (
 from marketplace.wishes.public_models import CostItem, ListingUpdate
 
 __all__ = [
+    "MealDay", "MealEligibility", "MealExchange", "MealPause", "MealPermit", "MealPerson", "MealPhoneCode",
+    "MealPlaque", "MealQuota", "MealReservation", "MealReward", "MealStockItem", "MealStore", "MealThanks",
+    "MealWindow",
     "AssistanceItem", "Community", "DistrictOfficer", "HouseholdCare", "HouseholdCategory", "HouseholdVisitor",
     "ItemOffer", "PolicyCheck", "Referral", "ReferralAction", "ReferralDispatch", "Visit", "VisitVisitor",
     "OutboxMessage", "CostItem", "ListingUpdate",

@@ -22,6 +22,7 @@ from tests.conftest import AuthActions
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
+from tests.meals.world import meals_of
 from tests.referrals.world import referrals_of
 from tests.routes import ROLES, USERS, app_routes, declaration, undeclared
 from tests.wishes.world import wishes_of
@@ -76,6 +77,7 @@ def _build_world(create_user, create_org):
     ids |= funds_of(charity, people["org_admin"], donor=people["donor"], firm=firm)
     ids |= reconciliation_of(charity, people["staff"], platform_admin=people["platform_admin"])
     ids |= referrals_of(charity, people)
+    ids |= meals_of(create_org, people)
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

@@ -28,6 +28,7 @@ from tests.api.conftest import api_error
 from tests.conftest import AuthActions
 from tests.funds.world import funds_of
 from tests.reconciliation.world import reconciliation_of
+from tests.meals.world import meals_of
 from tests.referrals.world import referrals_of
 from tests.routes import Route, app_routes, declaration, undeclared
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of
@@ -45,7 +46,10 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "notification", "notification_preference", "notification_digest",
           "household_care", "household_category", "household_visitor", "referral", "referral_dispatch",
           "referral_action", "visit", "visit_visitor", "policy_check", "item_offer", "assistance_item", "community",
-          "district_officer"]
+          "district_officer",
+          "meal_store", "meal_window", "meal_permit", "meal_quota", "meal_pause", "meal_day", "meal_stock_item",
+          "meal_person", "meal_phone_code", "meal_reservation", "meal_eligibility", "meal_thanks", "meal_reward",
+          "meal_exchange", "meal_plaque"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -107,6 +111,8 @@ def _build_world(create_user, create_org, mailbox):
     links["/referrals/ask/<token>"] = "/referrals/ask/" + money["ask_token"]
     links["/referrals/ask/feedback/<int:referral_id>/<token>"] = (
         f"/referrals/ask/feedback/{money['referral_id']}/{money['ask_token']}")
+    money |= meals_of(create_org, {"org_admin": root, "firm_member": staff, "platform_admin": root,
+                                   "social_worker": root, "volunteer": create_user()})
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
            "care_id": care_request.id, **_spot_check(charity, root, report),

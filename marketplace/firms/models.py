@@ -13,3 +13,5 @@ class FirmPreference(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True,
                                                  autoincrement=False)
     is_on_leaderboard: Mapped[bool] = mapped_column(default=False)
+    # whether the public meal figures (M餐) name the firm; off until chosen
+    is_meals_public: Mapped[bool] = mapped_column(default=False)

@@ -32,6 +32,9 @@ class CauseKind(enum.Enum):
     IMPORT = "import"  # id: import batch, detail: row number
     POOL = "pool"  # id: donor, detail: the client's idempotency key
     CARE = "care"  # a hold; id: requester, detail: the client's idempotency key
+    # donated meals (M餐)
+    MEAL = "meal"  # id: reservation redeemed (one meal or blind box served, the firm's points)
+    POINTS_EXCHANGE = "points-exchange"  # id: exchange of a firm's points for ingredients
     # the ledger's own
     REVERSAL = "reversal"  # id: the entry reversed
     HOLD_POST = "hold"  # id: hold, detail: "post"

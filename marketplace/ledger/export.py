@@ -21,7 +21,7 @@ from marketplace.platform.spreadsheet import spreadsheet_safe
 FORMATS = ("csv", "json", "beancount")
 CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "v", "actor_id",
                "actor_ref", "reverses_id", "account_id", "account", "unit", "amount", "prev_hash", "hash"]
-COMMODITY = {Unit.FEN: "CNY", Unit.MINUTES: "MIN"}
+COMMODITY = {Unit.FEN: "CNY", Unit.MINUTES: "MIN", Unit.POINTS: "PTS", Unit.MEALS: "MEAL"}
 
 
 def export(conn: Connection, fmt: str, since: date | None = None) -> Iterator[str]:
@@ -150,9 +150,11 @@ def _beancount(conn: Connection, since: date | None) -> Iterator[str]:
                                .where(LedgerEntry.effective_date >= (since or date.min))).one()
     opened = min(d for d in (first, since, last, date.today()) if d is not None) - timedelta(days=1)
     closing = max(d for d in (last, since, date.today()) if d is not None) + timedelta(days=1)
-    yield ';; Goodhours ledger, exported for beancount. Amounts: CNY in yuan, MIN in minutes.\n'
+    yield (";; Goodhours ledger, exported for beancount. Amounts: CNY in yuan, MIN in minutes, PTS in points,"
+           " MEAL in meals.\n")
     yield 'option "title" "Goodhours ledger"\noption "operating_currency" "CNY"\n\n'
-    yield f"{opened} commodity CNY\n{opened} commodity MIN\n{opened} open Equity:OpeningBalances\n"
+    yield "".join(f"{opened} commodity {name}\n" for name in COMMODITY.values())
+    yield f"{opened} open Equity:OpeningBalances\n"
     accounts = select(*LedgerAccount.__table__.c).order_by(LedgerAccount.id).execution_options(yield_per=BATCH)
     for account in conn.execute(accounts):
         yield f"{opened} open {account_name(account)} {COMMODITY[account.unit]}\n"

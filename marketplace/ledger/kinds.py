@@ -23,6 +23,9 @@ ENTRY_KINDS = Labels("ledger_entry_kind", {
     "stripe.fee": _l("Payment provider's fee"),
     "stripe.payout": _l("Payout to the bank"),
     "reconciliation.correction": _l("Correction"),
+    # donated meals (M餐)
+    "meal.served": _l("Meal served"),
+    "points.exchange": _l("Points exchanged for ingredients"),
     # both
     "reversal": _l("Correction (reversed)"),
 })

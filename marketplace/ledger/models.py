@@ -34,7 +34,7 @@ class LedgerAccount(db.Model):
     __tablename__ = "ledger_account"
     __table_args__ = (
         UniqueConstraint("owner_type", "owner_id", "purpose", "unit", name="uq_ledger_account_owner_purpose"),
-        CheckConstraint("unit IN ('min', 'fen')", name="unit_known"),
+        CheckConstraint("unit IN ('min', 'fen', 'pt', 'meal')", name="unit_known"),
         CheckConstraint("shards BETWEEN 1 AND 64", name="shards_range"),
     )
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 class Unit:
     MINUTES = "min"
     FEN = "fen"
+    POINTS = "pt"  # firms' points for donated meals (M餐)
+    MEALS = "meal"  # donated meals served
 
 
-UNITS = (Unit.MINUTES, Unit.FEN)
+UNITS = (Unit.MINUTES, Unit.FEN, Unit.POINTS, Unit.MEALS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,13 @@ PURPOSES = {p.code: p for p in (
     Purpose("fees", Unit.FEN, "Expenses", no_overdraft=False, shards=4),
     Purpose("donor", Unit.FEN, "Income", no_overdraft=False),
     Purpose("refunds_owed", Unit.FEN, "Assets", no_overdraft=False),  # refunds a fund had already paid out
+    # donated meals (M餐): a meal served moves one meal from the firm to the platform's served count and
+    # issues the firm its points; points spent on ingredients leave the firm's account
+    Purpose("meals_donated", Unit.MEALS, "Income", no_overdraft=False, shards=4),
+    Purpose("meals_served", Unit.MEALS, "Expenses", no_overdraft=False, shards=16),
+    Purpose("points_issued", Unit.POINTS, "Equity", no_overdraft=False, shards=16),
+    Purpose("meal_points", Unit.POINTS, "Liabilities", no_overdraft=True, shards=4),
+    Purpose("points_exchanged", Unit.POINTS, "Expenses", no_overdraft=False, shards=4),
     # test and benchmark accounts: any unit, no rules of their own
     Purpose("test_minutes", Unit.MINUTES, "Assets", no_overdraft=False),
     Purpose("test_fen", Unit.FEN, "Assets", no_overdraft=False),

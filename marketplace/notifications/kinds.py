@@ -92,6 +92,27 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("referral_escalated", _l("Overdue referrals escalated to you"), lambda p: _(
         "Referral %(code)s is %(days)s day(s) overdue and was escalated to you.", code=p["code"],
         days=p["days"])),
+    # donated meals (M餐): firms' stores, permits and points; people's statements of need
+    Kind("meals_store_opened", _l("Stores open for donated meals"), lambda p: _(
+        "Your store “%(store)s” is checked and open for donated meals.", store=p["store"])),
+    Kind("meals_store_paused", _l("Stores paused"), lambda p: _(
+        "Your store “%(store)s” is paused: %(reason)s", store=p["store"], reason=p["reason"])),
+    Kind("meals_permit_expiring", _l("Permits about to expire"), lambda p: _(
+        "The permit of “%(store)s” expires on %(day)s. Upload the new one so the store is not paused.",
+        store=p["store"], day=p["day"])),
+    Kind("meals_permit_rejected", _l("Permits not accepted"), lambda p: _(
+        "A permit of “%(store)s” was not accepted: %(reason)s", store=p["store"], reason=p["reason"])),
+    Kind("meals_thanks", _l("Thank-you notes for donated meals"), lambda p: _(
+        "Someone who ate at “%(store)s” thanked you: “%(text)s”", store=p["store"], text=p["text"]),
+         is_emailed_by_default=False),
+    Kind("meals_exchange", _l("Points exchanges"), lambda p: _(
+        "Points exchange for “%(reward)s” × %(quantity)s: %(state)s.", reward=p["reward"],
+        quantity=p["quantity"], state=p["state"])),
+    Kind("meals_eligibility", _l("Your statement of need for donated meals"), lambda p: _(
+        "Your statement of need for donated meals: %(state)s. %(reason)s", state=p["state"],
+        reason=p.get("reason", ""))),
+    Kind("meals_plaque", _l("Caring-firm plaques"), lambda p: _(
+        "Your caring-firm plaque for %(year)s is ready (code %(code)s).", year=p["year"], code=p["code"])),
 )}
 
 

@@ -1,0 +1,1 @@
+"""Donated meal quotas (福田 M餐)."""
