@@ -1819,6 +1819,22 @@ ROUTES: dict[str, dict[str, D]] = {
     "referrals.public_figures": {  # /referrals/figures
         "GET": D(EVERYONE, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE})),
     },
+    # --- meals: public figures, their downloads and the public API ---
+    "meals.public_figures": {  # /meals/figures
+        "GET": D(EVERYONE, "page"),
+    },
+    "meals.figures_download": {  # /meals/figures/<any(days, stores):table>.csv
+        "GET": D(EVERYONE, "page"),
+    },
+    "meals_api.get_meal_figures": {  # /api/v1/meals/figures
+        "GET": D(EVERYONE, "api"),
+    },
+    "meals_api.list_meal_stores": {  # /api/v1/meals/stores
+        "GET": D(EVERYONE, "api"),
+    },
+    "firms.meals_public_choice": {  # /firms/<int:firm_id>/meals-public
+        "POST": D(PLATFORM_ADMIN, "object", inputs=Route({"on": CHOICE}, {"on": "1"})),
+    },
 }
 
 

@@ -138,6 +138,23 @@ def set_leaderboard(actor: User, firm: Organisation, on: bool) -> FirmPreference
     return preference
 
 
+def set_meals_public(actor: User, firm: Organisation, on: bool) -> FirmPreference:
+    """Choose whether the public meal figures (M餐) name the firm (its admins; off until chosen)."""
+    if firm.kind != OrgKind.FIRM:
+        raise NotFound()
+    require(actor, "org.edit", firm)
+    preference = db.session.get(FirmPreference, firm.id) or FirmPreference(organisation_id=firm.id)
+    preference.is_meals_public = bool(on)
+    db.session.add(preference)
+    db.session.commit()
+    return preference
+
+
+def is_meals_public(firm: Organisation) -> bool:
+    preference = db.session.get(FirmPreference, firm.id)
+    return bool(preference and preference.is_meals_public)
+
+
 def is_on_leaderboard(firm: Organisation) -> bool:
     preference = db.session.get(FirmPreference, firm.id)
     return bool(preference and preference.is_on_leaderboard)

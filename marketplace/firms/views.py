@@ -48,6 +48,7 @@ def show(firm_id):
     return render_template(
         "firms/show.html", firm=firm, ever=service.standing(firm), month=service.standing(firm, "month"),
         year=service.standing(firm, "year"), recent=recent, on_board=service.is_on_leaderboard(firm),
+        meals_public=service.is_meals_public(firm),
         may_choose=can(g.user, "org.edit", firm), button=EmptyForm(),
         thresholds={level: service.badge_points(level) for level in service.BADGES})
 
@@ -67,4 +68,22 @@ def leaderboard_choice(firm_id):
         service.set_leaderboard(g.user, firm, on)
         flash(_("The firm now appears on the leaderboard.") if on else _("The firm no longer appears on the "
                                                                          "leaderboard."), "success")
+    return redirect(url_for("firms.show", firm_id=firm.id))
+
+
+@bp.post("/<int:firm_id>/meals-public")
+@login_required
+def meals_public_choice(firm_id):
+    """Choose whether the public meal figures name the firm (the firm's admins)."""
+    firm = service.get_firm(g.user, firm_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        flash_errors(form.errors)
+    elif request.form.get("on") not in ("0", "1"):
+        abort(400)
+    else:
+        on = request.form.get("on") == "1"
+        service.set_meals_public(g.user, firm, on)
+        flash(_("The meal figures now name the firm.") if on else _("The meal figures no longer name the firm."),
+              "success")
     return redirect(url_for("firms.show", firm_id=firm.id))

@@ -1,8 +1,10 @@
 """Public ledger lines as open data: CSV or JSON for the platform, an organisation or a fund, streamed.
 
-What is public: money entries (unit fen) of the kinds in PUBLIC_KINDS. Their keys, kinds and memos
-carry only internal ids and public codes (see marketplace/payments/postings.py), and their actors are
-staff recording a gift, a payout or a disbursement (an online gift has no actor). Everything else
+What is public: money entries (unit fen) of the kinds in PUBLIC_KINDS, and donated-meal entries (units
+meal and pt) of the kinds in MEAL_KINDS. Their keys, kinds and memos carry only internal ids and public codes
+(see marketplace/payments/postings.py; a meal's key names the reservation's id, never who took it), their
+accounts belong to funds, organisations and the platform, and their actors are staff recording a gift, a
+payout or a disbursement, or serving a meal (an online gift has no actor). Everything else
 (hours, whose accounts and memos name volunteers; reversals and other corrections, whose memos are
 free-text reasons) is private: the platform JSON shows it as a sealed stub carrying only its lane,
 seq and hashes, so every lane still links end to end. See docs/transparency.md.
@@ -43,11 +45,17 @@ FORMAT_VERSION = 2  # 2: each entry says its hash scheme ("v"); scheme 2 entries
 # payout id); marketplace/reconciliation/resolve.py posts corrections ("statement line <n>"; the reason a
 # member of staff gives stays in the reconciliation records). Reversals carry a typed reason: sealed.
 PUBLIC_KINDS = ("donation", "stripe.fee", "refund", "stripe.payout", "disbursement", "reconciliation.correction")
+# Donated meals (M餐): a meal served (the firm's meal counted as served, the firm's points issued) and a firm's
+# points exchanged for ingredients. Their accounts are firms' and the platform's, their keys the reservation's
+# or the exchange's id; nothing in them names who ate (marketplace/meals/). Anyone can re-check points and meals.
+MEAL_KINDS = ("meal.served", "points.exchange")
+MEAL_UNITS = (Unit.MEALS, Unit.POINTS)
 # No actor_id: the user who posted an entry (staff approving a disbursement, booking a correction) is nobody's
 # business. Entries of hash scheme 2 carry only the salted `actor_ref`; the JSON keeps the id of legacy scheme 1
 # entries, which cannot be re-hashed (see docs/transparency.md).
 CSV_COLUMNS = ["entry_id", "lane", "seq", "effective_date", "created_at", "kind", "memo", "key", "actor_ref",
-               "reverses_id", "account_id", "account", "unit", "amount_fen", "amount_yuan", "prev_hash", "hash"]
+               "reverses_id", "account_id", "account", "unit", "amount", "amount_fen", "amount_yuan", "prev_hash",
+               "hash"]  # amount: in the row's unit; amount_fen and amount_yuan: money rows only
 
 
 @dataclass
@@ -93,7 +101,8 @@ def scope_of(org=None, fund: Fund | None = None) -> Scope:
         return Scope("fund", fund.name_zh, fund.organisation_id, fund.public_code, accounts)
     if org is not None:
         funds = select(Fund.id).where(Fund.organisation_id == org.id)
-        accounts = ledger_queries.accounts_owned_select(Unit.FEN, {"fund": funds, "organisation": [org.id]})
+        accounts = ledger_queries.accounts_owned_select(Unit.FEN, {"fund": funds, "organisation": [org.id]}).union(
+            *(ledger_queries.accounts_owned_select(unit, {"organisation": [org.id]}) for unit in MEAL_UNITS))
         return Scope("organisation", org.name_zh, org.id, None, accounts)
     return Scope("platform", "Goodhours")
 
@@ -109,6 +118,8 @@ def stream_lines(fmt: str, *, org=None, fund: Fund | None = None, since: date | 
 
 
 def is_public(entry, postings) -> bool:
+    if entry.kind in MEAL_KINDS:
+        return all(p.unit in MEAL_UNITS for p in postings)
     return entry.kind in PUBLIC_KINDS and all(p.unit == Unit.FEN for p in postings)
 
 
@@ -125,8 +136,10 @@ def _opening(conn: Connection, scope: Scope, since: date | None) -> _Tally:
             tally.accounts[account.id] = Totals(account=account)
     if since is None:
         return tally
-    for row in totals_before(conn, since, kinds=PUBLIC_KINDS, unit=Unit.FEN, accounts=scope.accounts):
-        tally.accounts.setdefault(row.id, Totals(account=row)).opening = int(row.total or 0)
+    before = [(PUBLIC_KINDS, Unit.FEN)] + [(MEAL_KINDS, unit) for unit in MEAL_UNITS]
+    for kinds, unit in before:
+        for row in totals_before(conn, since, kinds=kinds, unit=unit, accounts=scope.accounts):
+            tally.accounts.setdefault(row.id, Totals(account=row)).opening = int(row.total or 0)
     return tally
 
 
@@ -187,10 +200,11 @@ def _csv(conn, scope: Scope, since, until, generated_at) -> Iterator[str]:
         for p in postings:
             row = [entry.id, entry.lane, entry.seq, entry.effective_date.isoformat(),
                    chain.timestamp(entry.created_at), entry.kind, entry.memo, entry.idempotency_key,
-                   actor_fields(entry).get("actor_ref"), entry.reverses_id, p.account_id, account_name(p), p.unit,
-                   p.amount]
-            # the yuan text is digits written here, so it needs no formula escaping (a leading "-" is a sign)
-            writer.writerow([spreadsheet_safe(v) for v in row] + [yuan(p.amount), entry.prev_hash, entry.hash])
+                   actor_fields(entry).get("actor_ref"), entry.reverses_id, p.account_id, account_name(p), p.unit]
+            money = p.unit == Unit.FEN
+            # amounts are numbers written here, so they need no formula escaping (a leading "-" is a sign)
+            writer.writerow([spreadsheet_safe(v) for v in row] + [
+                p.amount, p.amount if money else "", yuan(p.amount) if money else "", entry.prev_hash, entry.hash])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
