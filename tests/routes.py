@@ -1823,7 +1823,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "meals.public_figures": {  # /meals/figures
         "GET": D(EVERYONE, "page"),
     },
-    "meals.figures_download": {  # /meals/figures/<any(days, stores):table>.csv
+    "meals.figures_download": {  # /meals/figures/<any(days, stores):meal_table>.csv
         "GET": D(EVERYONE, "page"),
     },
     "meals_api.get_meal_figures": {  # /api/v1/meals/figures

@@ -74,6 +74,7 @@ def seeded(app, create_user, create_org):
     disbursements.reject_disbursement(verifier, refused.id, "PRIVMARK rejection reason")
     _corrected_statement_line(staff, charity)
     _care_with_address(charity, staff, anonymous)
+    _meals_eaten(create_user, create_org)
     restricted = funds.fund_of(paid_wish)
     db.session.commit()
     return {"org_id": charity.id, "fund": fund, "restricted": restricted, "wish": wish, "paid_wish": paid_wish,
@@ -91,6 +92,19 @@ def _care_with_address(charity, requester, helper) -> None:
                                 scheduled_at=now_utc() + timedelta(days=2), minutes=60, key="privmark-care",
                                 address="PRIVMARK care address", contact=PHONE)
     care.accept(request.id, helper)
+
+
+def _meals_eaten(create_user, create_org) -> None:
+    """Donated meals reserved and eaten by someone known by the marked phone, name and email."""
+    import hashlib
+
+    from tests.meals.public_helpers import make_store, person, redeem, reserve
+
+    eater = create_user(email="privmark-eater@example.org", display_name="PRIVMARK eater")
+    store = make_store(create_org("firm", name_zh="爱心餐饮", name_en="Caring Meals"), meals=5)
+    who = person(hashlib.sha256(PHONE.encode()).hexdigest(), eater)
+    redeem(reserve(store, who=who))
+    reserve(store, who=who)
 
 
 def _corrected_statement_line(staff, charity) -> None:
@@ -116,7 +130,8 @@ def _start_urls(seeded) -> list[str]:
             f"/transparency/orgs/{org}", f"/transparency/funds/{fund.public_code}",
             f"/transparency/wishes/{wish.public_code}", f"/transparency/wishes/{seeded['paid_wish'].public_code}",
             f"/wishes/{wish.public_code}", f"/funds/{fund.public_code}", "/firms/leaderboard",
-            "/api/v1/listings", f"/api/v1/listings/{wish.public_code}"]
+            "/api/v1/listings", f"/api/v1/listings/{wish.public_code}", "/meals/figures", "/api/v1/meals/figures",
+            "/api/v1/meals/stores"]
     since = (local_today() - timedelta(days=30)).isoformat()
     for fmt in ("csv", "json"):
         urls += [f"/transparency/data/ledger.{fmt}", f"/transparency/data/ledger.{fmt}?org={org}",
@@ -175,6 +190,7 @@ def test_no_private_data_on_any_public_page_or_download(client, seeded, language
     fund = seeded["fund"]
     assert seen[f"/transparency/funds/{fund.public_code}"] == 200
     assert seen[f"/transparency/data/ledger.json?fund={fund.public_code}"] == 200
+    assert seen["/meals/figures"] == seen["/meals/figures/stores.csv"] == seen["/api/v1/meals/stores"] == 200
     assert f"/funds/receipts/{seeded['disbursement'].public_code}" in seen  # the redacted receipt was followed
     for url in ERROR_URLS:
         response = client.get(url, headers={"Accept-Language": language})

@@ -16,8 +16,8 @@ def public_figures():
     return render_template("meals/public_figures.html", shown=shown, chart_days=chart_days)
 
 
-@bp.route("/figures/<any(days, stores):table>.csv")
-def figures_download(table):
+@bp.route("/figures/<any(days, stores):meal_table>.csv")
+def figures_download(meal_table):
     """Download the per-day or per-store meal figures as CSV."""
-    return Response(figures_csv.table_csv(table), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="goodhours-meals-{table}.csv"'})
+    return Response(figures_csv.table_csv(meal_table), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="goodhours-meals-{meal_table}.csv"'})
