@@ -86,3 +86,36 @@ def test_public_page_shows_totals_days_stores_and_links_from_the_accounts(client
     assert '<dd data-meals-served>1</dd>' in body and "暖心面馆" in body and "福华路1号" in body
     assert "data-chart=" in body and 'data-other-firms' in body
     assert "/meals/figures" in client.get("/transparency/").get_data(as_text=True)
+
+
+def queries_for(work) -> int:
+    """Count the SQL statements `work` runs."""
+    from sqlalchemy import event
+
+    from marketplace.platform.extensions import db
+
+    count = 0
+
+    def seen(*_args):
+        nonlocal count
+        count += 1
+
+    db.session.expire_all()
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    return count
+
+
+def test_figures_take_the_same_few_queries_however_many_stores_and_firms(create_org):
+    def grow(n):
+        for k in range(n):
+            redeem(reserve(make_store(create_org("firm"), name=f"店{n}-{k}"), who=person(f"q{n}-{k}")))
+
+    grow(2)
+    few = queries_for(figures.public_figures), queries_for(figures.open_stores)
+    grow(8)
+    assert (queries_for(figures.public_figures), queries_for(figures.open_stores)) == few
+    assert few[0] <= 10 and few[1] <= 8

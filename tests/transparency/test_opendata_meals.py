@@ -82,6 +82,13 @@ def test_csv_gives_amounts_in_their_unit_and_money_columns_blank(meals):
     no_person_in(body, meals)
 
 
+def test_public_figures_count_the_points_issued(meals):
+    from marketplace.meals import figures
+
+    totals = figures.totals()
+    assert (totals.meals_served, totals.points_issued) == (1, 10)
+
+
 def test_the_chain_with_meals_verifies(meals, tmp_path):
     path = tmp_path / "ledger.json"
     path.write_text(text("json"), encoding="utf-8")
