@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 
 REQUIRED = _l("Type the code, or scan it.")
 
 
 class CounterForm(FlaskForm):
-    code = StringField(_l("Meal code"), [InputRequired(REQUIRED), Length(max=300)],
+    code = StringField(_l("Meal code"), [DataRequired(REQUIRED), Length(max=300)],
+                       filters=[lambda text: text.strip() if isinstance(text, str) else text],
                        description=_l("The 6 letters and numbers under the QR code, or scan the QR code."))

@@ -2,6 +2,8 @@
 rewards and the exchanges it delivers, and the public check of a plaque."""
 from __future__ import annotations
 
+import io
+
 from flask import flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -129,7 +131,7 @@ def plaque_pdf(meal_plaque_id):
     if path is None:
         flash(_("The plaque is still being prepared. Try again in a minute."), "info")
         return redirect(url_for("meals.points_page", points_firm_id=plaque.organisation_id))
-    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="application/pdf", as_attachment=True,
                          download_name=f"goodhours-plaque-{plaque.year}-{plaque.code}.pdf")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,4 +1,5 @@
 """Redeem at the counter: each outcome, the meal served once, its points, and nothing of the person."""
+# ruff: noqa: F811  (pytest fixtures imported from counter_fixtures are named as arguments)
 from __future__ import annotations
 
 from datetime import timedelta
