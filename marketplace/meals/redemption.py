@@ -92,12 +92,12 @@ def redeem(actor: User, store_id, code, at: datetime | None = None) -> Redemptio
     reservation = find(store, code, today)
     outcome = _outcome(store, reservation, today, at)
     if outcome is not Outcome.VALID:
-        db.session.rollback()
+        db.session.commit()  # nothing written: ends the transaction
         return Redemption(outcome, store)
     moved = MealReservation.machine.move_if(reservation.id, R.RESERVED, R.REDEEMED, by=actor,
                                             why="redeemed at the counter", redeemed_at=at)
-    if not moved:  # another scan of the same code won
-        db.session.rollback()
+    if not moved:  # another scan of the same code won (or the sweep expired it) meanwhile
+        db.session.commit()
         db.session.refresh(reservation)
         return Redemption(Outcome.USED if reservation.status == R.REDEEMED else Outcome.EXPIRED, store)
     if reservation.meal_day_id:
