@@ -62,6 +62,11 @@ def test_yesterdays_code_is_expired_and_tomorrows_not_yet(meals):
     later = reserve(meals.store, local_today() + timedelta(days=1))
     assert redeem(meals.worker, meals.store.id, old.code).outcome is Outcome.EXPIRED
     assert redeem(meals.worker, meals.store.id, later.code).outcome is Outcome.NOT_YET
+    swept = reserve(meals.store)
+    MealReservation.machine.move(swept, "expired")
+    db.session.commit()
+    assert redeem(meals.worker, meals.store.id, swept.token).outcome is Outcome.EXPIRED
+    assert days.get_day(meals.store.id, local_today()).served == 0
 
 
 @pytest.mark.parametrize(("window", "outcome"), [("later", Outcome.NOT_YET), ("earlier", Outcome.EXPIRED)])
