@@ -47,18 +47,15 @@ def points_page(points_firm_id):
     """A firm's meal points: earned, spent, available; its exchanges, thank-you notes and plaques."""
     firm = rewards.get_org(g.user, points_firm_id)
     form = ExchangeForm()
-    form.reward_id.choices = [(str(r.id), f"{r.name} · {r.points}") for r in rewards.rewards() if r.stock > 0]
-    return _points_page(firm, form, PlaqueForm())
-
-
-def _points_page(firm, exchange_form, plaque_form, status=200):
+    form.reward_id.choices = [(str(r.id), f"{r.name} · " + _("%(points)d points", points=r.points)) for r in rewards.rewards() if r.stock > 0]
+    plaque_form = PlaqueForm()
     this_year = local_today().year
     plaque_form.year.choices = [(str(y), str(y)) for y in range(this_year, this_year - 5, -1)]
     return render_template(
         "meals/points_firm.html", firm=firm, points=points.points_of(firm), meals=points.meals_of(firm),
         exchanges=rewards.exchanges_of_firm(firm), thanks=rewards.thanks_of(firm), stores=rewards.stores_of(firm),
-        plaques=plaques.plaques_of(firm), form=exchange_form, plaque_form=plaque_form, button=EmptyForm(),
-        state=MealExchange.machine.label, grouped=grouped), status
+        plaques=plaques.plaques_of(firm), form=form, plaque_form=plaque_form, button=EmptyForm(),
+        state=MealExchange.machine.label, grouped=grouped)
 
 
 @bp.post("/firms/<int:points_firm_id>/exchanges")
