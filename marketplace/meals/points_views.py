@@ -47,7 +47,8 @@ def points_page(points_firm_id):
     """A firm's meal points: earned, spent, available; its exchanges, thank-you notes and plaques."""
     firm = rewards.get_org(g.user, points_firm_id)
     form = ExchangeForm()
-    form.reward_id.choices = [(str(r.id), f"{r.name} · " + _("%(points)d points", points=r.points)) for r in rewards.rewards() if r.stock > 0]
+    form.reward_id.choices = [(str(r.id), f"{r.name} · " + _("%(points)d points", points=r.points))
+                              for r in rewards.rewards() if r.stock > 0]
     plaque_form = PlaqueForm()
     this_year = local_today().year
     plaque_form.year.choices = [(str(y), str(y)) for y in range(this_year, this_year - 5, -1)]
