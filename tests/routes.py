@@ -1835,6 +1835,49 @@ ROUTES: dict[str, dict[str, D]] = {
     "firms.meals_public_choice": {  # /firms/<int:firm_id>/meals-public
         "POST": D(PLATFORM_ADMIN, "object", inputs=Route({"on": CHOICE}, {"on": "1"})),
     },
+    # --- meals: counter (redemption at a store, points, rewards and exchanges, caring-firm plaques) ---
+    # any member of the meal firm serves at its counter (platform admins too); its staff see and spend its points;
+    # the world's reward is offered by the meal firm itself, so its admin is also the partner
+    "meals.counter": {  # /meals/stores/<int:meal_store_id>/counter
+        "GET": D({"firm_member", "org_admin", "platform_admin"}, "object"),
+        "POST": D({"firm_member", "org_admin", "platform_admin"}, "object", inputs=Route({"code": TEXT},
+                                                                                         {"code": "ZZZZZZ"})),
+    },
+    "meals_counter_api.redeem_code": {  # /api/v1/meals/stores/<int:meal_store_id>/redemptions
+        "POST": D({"firm_member", "org_admin", "platform_admin"}, "api", inputs=Route({"code": TEXT},
+                                                                                      {"code": "ZZZZZZ"})),
+    },
+    "meals.rewards_catalogue": {  # /meals/rewards
+        "GET": D(EVERYONE, "page"),
+    },
+    "meals.points_page": {  # /meals/firms/<int:points_firm_id>/points
+        "GET": D(ORG_ADMIN, "object"),
+    },
+    "meals.exchange_new": {  # /meals/firms/<int:points_firm_id>/exchanges
+        "POST": D(ORG_ADMIN, "object", inputs=Route({"reward_id": ID, "quantity": NUMBER},
+                                                    {"reward_id": "1", "quantity": "1"})),
+    },
+    "meals.exchange_deliver": {  # /meals/exchanges/<int:meal_exchange_id>/deliver
+        "POST": D(ORG_ADMIN, "object"),
+    },
+    "meals.exchange_cancel": {  # /meals/exchanges/<int:meal_exchange_id>/cancel
+        "POST": D(ORG_ADMIN, "object"),
+    },
+    "meals.partner_rewards": {  # /meals/partners/<int:partner_org_id>/rewards
+        "GET": D(ORG_ADMIN, "object"),
+        "POST": D(ORG_ADMIN, "object", inputs=Route(
+            {"name": TEXT, "description": OPT_TEXT, "points": NUMBER, "stock": NUMBER},
+            {"name": "食用油5升", "description": "花生油", "points": "30", "stock": "12"})),
+    },
+    "meals.plaque_new": {  # /meals/firms/<int:points_firm_id>/plaques
+        "POST": D(ORG_ADMIN, "object", inputs=Route({"year": CHOICE}, {"year": str(now_utc().year)})),
+    },
+    "meals.plaque_pdf": {  # /meals/plaques/<int:meal_plaque_id>/pdf
+        "GET": D(ORG_ADMIN, "object"),
+    },
+    "meals.plaque_verify": {  # /meals/plaques/<plaque_code> : anyone, from the plaque's QR code
+        "GET": D(EVERYONE, "page"),
+    },
 }
 
 

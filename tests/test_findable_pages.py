@@ -31,6 +31,11 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/verify/<code>": ({role for role in ROLES if role != "donor"},
                        "opened from a certificate's QR code; only the donor holds a certificate in the world, "
                        "and is the one who finds it linked from their own certificates"),
+    "/meals/plaques/<plaque_code>": ({role for role in ROLES if role != "org_admin"},
+                                     "opened from a caring-firm plaque's QR code; only the meal firm's admin holds "
+                                     "one in the world, and finds it linked from the firm's points page"),
+    "/meals/stores/<int:meal_store_id>/counter": ({"platform_admin"}, "a store's counter is its firm's; platform "
+                                                  "admins may open it to help, from the store they are checking"),
     "/payments/give/wish/<listing_code>": (set(ROLES), "the pay button appears once a wish is claimed to be paid "
                                                        "by money (a POST); the world's only claim is in kind"),
     "/payments/demo/<donation_code>": ({"donor"}, "the test-mode checkout is linked from a gift waiting for payment; "

@@ -3,7 +3,9 @@ earn ("爱心企业" badge levels), and the opt-in leaderboard of firms by point
 
 Points are `FIRMS_POINTS_PER_YUAN` for each yuan given (completed gifts less refunds) plus
 `FIRMS_POINTS_PER_HOUR` for each hour of approved service a member saved while in the firm
-(hours given or received as gifts do not count). Both, and the badge thresholds, are settings.
+(hours given or received as gifts do not count), plus the meal points the firm earned serving donated meals
+(M餐, `MEALS_POINTS_PER_MEAL` a meal; spending them on ingredients does not lower its standing). All of them,
+and the badge thresholds, are settings.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from config import settings
 from marketplace.auth.models import User
 from marketplace.firms.models import FirmPreference
 from marketplace.ledger import queries as ledger_queries
+from marketplace.meals.points import points_earned as meal_points_earned
 from marketplace.orgs.models import Membership, Organisation, OrgKind
 from marketplace.orgs.policy import require
 from marketplace.payments.models import Donation, DonationStatus
@@ -37,6 +40,7 @@ class Standing:
     badge: str | None
     next_badge: str | None
     points_to_next: int | None
+    meal_points: int = 0  # earned serving donated meals, counted in `points`
 
 
 def badge_points(level: str) -> int:
@@ -72,9 +76,10 @@ def period_start(period: str | None, today: date | None = None) -> date | None:
     return None
 
 
-def points(given_fen: int, minutes: int) -> int:
-    """Return the points for money given (fen) and minutes of service, rounded down."""
-    return (given_fen * settings.FIRMS_POINTS_PER_YUAN // 100) + (minutes * settings.FIRMS_POINTS_PER_HOUR // 60)
+def points(given_fen: int, minutes: int, meal_points: int = 0) -> int:
+    """Return the points for money given (fen) and minutes of service, rounded down, plus meal points."""
+    return ((given_fen * settings.FIRMS_POINTS_PER_YUAN // 100) + (minutes * settings.FIRMS_POINTS_PER_HOUR // 60)
+            + meal_points)
 
 
 def badge(total_points: int) -> str | None:
@@ -90,12 +95,13 @@ def standing(firm: Organisation, period: str | None = None, today: date | None =
     since = period_start(period, today)
     given = given_by([firm.id], since).get(firm.id, 0)
     minutes = minutes_served([firm.id], since).get(firm.id, 0)
-    total = points(given, minutes)
+    meals = meal_points_earned([firm.id], since).get(firm.id, 0)
+    total = points(given, minutes, meals)
     level = badge(total)
     higher = [b for b in reversed(BADGES) if badge_points(b) > total]
     next_level = higher[0] if higher else None
     to_next = badge_points(next_level) - total if next_level else None
-    return Standing(given, minutes, total, level, next_level, to_next)
+    return Standing(given, minutes, total, level, next_level, to_next, meals)
 
 
 def given_by(firm_ids: list[int], since: date | None = None) -> dict[int, int]:
@@ -172,10 +178,11 @@ def leaderboard(period: str = "month", limit: int = 50,
         .where(FirmPreference.is_on_leaderboard.is_(True), Organisation.kind == OrgKind.FIRM.value,
                Organisation.is_verified.is_(True))).all()
     ids = [firm.id for firm in firms]
-    given, served = given_by(ids, since), minutes_served(ids, since)
-    given_ever, served_ever = given_by(ids), minutes_served(ids)
-    rows = [(firm, points(given.get(firm.id, 0), served.get(firm.id, 0)),
-             badge(points(given_ever.get(firm.id, 0), served_ever.get(firm.id, 0)))) for firm in firms]
+    given, served, meals = given_by(ids, since), minutes_served(ids, since), meal_points_earned(ids, since)
+    given_ever, served_ever, meals_ever = given_by(ids), minutes_served(ids), meal_points_earned(ids)
+    rows = [(firm, points(given.get(firm.id, 0), served.get(firm.id, 0), meals.get(firm.id, 0)),
+             badge(points(given_ever.get(firm.id, 0), served_ever.get(firm.id, 0), meals_ever.get(firm.id, 0))))
+            for firm in firms]
     rows = [row for row in rows if row[1] > 0]
     rows.sort(key=lambda row: (-row[1], row[0].id))
     return rows[:limit]

@@ -4,8 +4,10 @@ Chinese needs a CJK font: without one a page would show empty boxes, so a missin
 never a silent fallback."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import segno
 from flask_babel import force_locale
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -69,3 +71,16 @@ def small_print(pdf: FPDF, statement, size: int = 9) -> None:
     pdf.set_text_color(*GREY)
     for text in dict.fromkeys(both(statement)):
         pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def grouped(code: str) -> str:
+    """Return a certificate's code in groups of four (ABCD-EFGH-JKMN), easier to read and retype."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def qr_code(pdf: FPDF, url: str, size: float = 34) -> None:
+    """Draw a QR code of `url` in the page's top right corner (a certificate's link to its verify page)."""
+    image = io.BytesIO()
+    segno.make(url, error="m").save(image, kind="png", scale=8, border=2)
+    image.seek(0)
+    pdf.image(image, x=pdf.w - pdf.r_margin - size, y=pdf.t_margin, w=size, h=size)

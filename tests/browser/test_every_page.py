@@ -49,6 +49,7 @@ DOWNLOADS = {
     "referrals.attachment",  # a file kept on a referral
     "referrals.comparison_export",
     "meals.figures_download",  # the public meal figures as CSV
+    "meals.plaque_pdf",  # a caring-firm plaque (PDF)
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage

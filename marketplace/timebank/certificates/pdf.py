@@ -4,9 +4,6 @@ Every label is shown in Chinese and English side by side, each read from its cat
 page is the same whatever language the volunteer browses in (font and labels: `web/pdf.py`)."""
 from __future__ import annotations
 
-import io
-
-import segno
 from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -14,12 +11,19 @@ from fpdf.fonts import FontFace
 
 from marketplace.platform.i18n import hours
 from marketplace.timebank.certificates.content import issued_on
-from marketplace.web.pdf import FONT, GREY, CertificateFontMissing, bilingual, both, small_print, start_document
+from marketplace.web.pdf import (
+    FONT,
+    GREY,
+    CertificateFontMissing,
+    bilingual,
+    both,
+    grouped,
+    qr_code,
+    small_print,
+    start_document,
+)
 
 __all__ = ["CertificateFontMissing", "grouped", "render"]
-
-def grouped(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 class _Pages(FPDF):
@@ -38,18 +42,11 @@ def render(content: dict) -> bytes:
     code = grouped(content["code"])
     pdf.footer_text = f"{bilingual(_l('Certificate code'))}: {code}"
     start_document(pdf, _l("Certificate of volunteer service"), code, margin=15)
-    _qr(pdf, content["verify_url"])
+    qr_code(pdf, content["verify_url"])
     _heading(pdf, content, code)
     _rows(pdf, content)
     _closing(pdf, content)
     return bytes(pdf.output())
-
-
-def _qr(pdf: FPDF, url: str) -> None:
-    image = io.BytesIO()
-    segno.make(url, error="m").save(image, kind="png", scale=8, border=2)
-    image.seek(0)
-    pdf.image(image, x=pdf.w - pdf.r_margin - 34, y=pdf.t_margin, w=34, h=34)
 
 
 def _heading(pdf: FPDF, content: dict, code: str) -> None:
