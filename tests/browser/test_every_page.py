@@ -48,6 +48,7 @@ DOWNLOADS = {
     "wishes.update_photo", "reports.export",
     "referrals.attachment",  # a file kept on a referral
     "referrals.comparison_export",
+    "meals.permit_file",  # a store's permit, private
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage

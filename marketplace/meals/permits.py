@@ -1,0 +1,142 @@
+"""A store's business licence and food business permit: uploaded privately by its firm with number and expiry,
+checked by platform admins. A waiting store opens once both are verified and in date.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from marketplace.audit.service import record
+from marketplace.auth.models import User
+from marketplace.meals.access import get_store, is_platform_staff
+from marketplace.meals.models import MealPermit, MealStore, PermitKind, PermitStatus, StoreStatus
+from marketplace.meals.stores import locked, resync
+from marketplace.notifications.service import notify
+from marketplace.platform.checks import reason_given, text_field
+from marketplace.platform.errors import Conflict, InvalidInput, NotFound
+from marketplace.platform.extensions import db
+from marketplace.platform.ids import as_id
+from marketplace.platform.timeutil import local_today
+from marketplace.referrals.dispatch import staff_of
+from marketplace.web import uploads
+
+P, S = PermitStatus, StoreStatus
+FOLDER = "meal-permits"
+KINDS = (PermitKind.LICENCE.value, PermitKind.HYGIENE.value)
+
+
+def in_date(store: MealStore, kind: str, day: date | None = None) -> MealPermit | None:
+    """Return the store's verified permit of `kind` in date on `day` (today), the one lasting longest."""
+    day = day or local_today()
+    return db.session.scalar(select(MealPermit).where(
+        MealPermit.store_id == store.id, MealPermit.kind == kind, MealPermit.status == P.VERIFIED,
+        MealPermit.expires_on >= day).order_by(MealPermit.expires_on.desc(), MealPermit.id.desc()).limit(1))
+
+
+def permits_ready(store: MealStore, day: date | None = None) -> bool:
+    """Tell whether the store holds a verified licence and a verified hygiene permit, both in date."""
+    return all(in_date(store, kind, day) is not None for kind in KINDS)
+
+
+def permits_of(store: MealStore) -> list[MealPermit]:
+    return list(db.session.scalars(select(MealPermit).where(MealPermit.store_id == store.id)
+                                   .order_by(MealPermit.id.desc())))
+
+
+def upload_permit(actor: User, store_id, *, kind, number, expires_on, upload) -> MealPermit:
+    """Keep a store's licence or hygiene permit (JPEG, PNG or PDF, checked from content) privately, with its
+    number and expiry date, for platform admins to check. Commit.
+
+    :raise InvalidInput: a field is wrong (expired, no file, not a real photo or PDF). :raise NotFound: not theirs.
+    """
+    errors: dict = {}
+    if kind not in KINDS:
+        errors["kind"] = [_l("Choose a kind from the list.")]
+    number = text_field(errors, "number", number, 60)
+    if not isinstance(expires_on, date):
+        errors["expires_on"] = [_l("Enter the day it expires, such as 2027-12-31.")]
+    elif expires_on < local_today():
+        errors["expires_on"] = [_l("This permit has already expired. Upload one that is still in date.")]
+    if errors:
+        raise InvalidInput(fields=errors)
+    store = get_store(actor, store_id)
+    if store.status == S.CLOSED:
+        raise Conflict(_l("This store is closed."))
+    name, content_type = uploads.store(upload, "upload", FOLDER)
+    try:
+        permit = MealPermit(store_id=store.id, kind=kind, number=number, expires_on=expires_on,
+                            attachment_path=name, attachment_type=content_type, created_by_id=actor.id)
+        MealPermit.machine.start(permit, P.SUBMITTED, by=actor, why="uploaded")
+        db.session.flush()
+        record("meals.permit_uploaded", actor=actor, subject=store, permit_id=permit.id)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        uploads.path_of(name).unlink(missing_ok=True)
+        raise
+    return permit
+
+
+def _checked(actor: User, permit_id) -> MealPermit:
+    """Return a permit waiting for checks, locked, to a platform admin. :raise NotFound: / Conflict:."""
+    if not is_platform_staff(actor):
+        raise NotFound()
+    permit = db.session.scalar(select(MealPermit).where(MealPermit.id == as_id(permit_id)).with_for_update()
+                               .execution_options(populate_existing=True)) if as_id(permit_id) else None
+    if permit is None:
+        raise NotFound()
+    if permit.status != P.SUBMITTED:
+        raise Conflict(_l("This permit was already checked."))
+    return permit
+
+
+def verify_permit(actor: User, permit_id) -> MealPermit:
+    """Accept a permit (a platform admin, having read it); open its store if it was waiting and now holds
+    both permits in date. Commit."""
+    permit = _checked(actor, permit_id)
+    if permit.expires_on < local_today():
+        raise Conflict(_l("This permit has expired; it cannot be accepted. Refuse it and say why."))
+    MealPermit.machine.move(permit, P.VERIFIED, by=actor, why="verified", reviewed_by_id=actor.id)
+    db.session.flush()
+    record("meals.permit_verified", actor=actor, subject=permit.store, permit_id=permit.id)
+    store = locked(actor, permit.store_id)
+    if store.status == S.PENDING and permits_ready(store):
+        MealStore.machine.move(store, S.OPEN, by=actor, why="permits verified")
+        db.session.flush()
+        resync(store)
+        for person in staff_of(store.organisation_id):
+            notify(person, "meals_store_opened", link=("meals.store", {"meal_store_id": store.id}), store=store.name)
+    db.session.commit()
+    return permit
+
+
+def reject_permit(actor: User, permit_id, reason) -> MealPermit:
+    """Refuse a permit, saying why; tell the firm's staff. Commit."""
+    why = reason_given(reason)
+    permit = _checked(actor, permit_id)
+    MealPermit.machine.move(permit, P.REJECTED, by=actor, why=why, reason=why, reviewed_by_id=actor.id)
+    record("meals.permit_rejected", actor=actor, subject=permit.store, permit_id=permit.id)
+    for person in staff_of(permit.store.organisation_id):
+        notify(person, "meals_permit_rejected", link=("meals.store", {"meal_store_id": permit.store_id}),
+               store=permit.store.name, reason=why)
+    db.session.commit()
+    return permit
+
+
+def permit_file(actor: User, permit_id) -> MealPermit:
+    """Return a permit with its file to its firm's staff or platform admins; NotFound otherwise."""
+    permit = db.session.get(MealPermit, as_id(permit_id)) if as_id(permit_id) else None
+    if permit is None or not permit.attachment_path:
+        raise NotFound()
+    get_store(actor, permit.store_id)
+    return permit
+
+
+def waiting_permits(actor: User) -> list[MealPermit]:
+    """Return the permits waiting for checks, oldest first, to a platform admin."""
+    if not is_platform_staff(actor):
+        raise NotFound()
+    return list(db.session.scalars(select(MealPermit).where(MealPermit.status == P.SUBMITTED)
+                                   .order_by(MealPermit.id)))
