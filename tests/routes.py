@@ -1820,14 +1820,14 @@ ROUTES: dict[str, dict[str, D]] = {
         "GET": D(EVERYONE, "page", inputs=Route({"start": OPT_DATE, "end": OPT_DATE})),
     },
     # --- meals: stores (a firm's stores, permits, quota agreements, paused days, stock; the platform's checks) ---
-    # the world's firm is run by org_admin (its admin); platform admins may open any store; "staff" and
-    # "social_worker" run their own organisations, so they may register a store of them
-    "meals.my_stores": {  # /meals/stores
-        "GET": D(USERS, "page"),
+    # the world's firm is run by org_admin (its admin); firm_member only serves at its counter; platform admins
+    # check permits and may open any store
+    "meals.my_stores": {  # /meals/stores : members of a firm
+        "GET": D({"org_admin", "firm_member"}, "page"),
     },
-    "meals.store_new": {  # /meals/stores/new
-        "GET": D({"staff", "org_admin", "social_worker"}, "page"),
-        "POST": D({"staff", "org_admin", "social_worker"}, "page", inputs=Route(
+    "meals.store_new": {  # /meals/stores/new : staff of a firm
+        "GET": D({"org_admin"}, "page"),
+        "POST": D({"org_admin"}, "page", inputs=Route(
             {"firm_id": CHOICE, "kind": CHOICE, "name": TEXT, "address": TEXT, "district_id": CHOICE, "windows": TEXT},
             {"firm_id": "1", "kind": "restaurant", "name": "新店", "address": "福田区福华路2号", "district_id": "1",
              "windows": "11:00-13:30"})),

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from marketplace.auth.forms import EmptyForm
+from marketplace.firms.service import firms_of
 from marketplace.meals import permits, quotas, stores
-from marketplace.meals.access import firms_run_by, get_store, is_platform_staff
+from marketplace.meals.access import get_store, is_platform_staff, may_run
 from marketplace.meals.labels import PERMIT_KINDS, STORE_KINDS
 from marketplace.meals.models import MealPermit, MealStore, StoreKind, StoreStatus
 from marketplace.meals.store_forms import (
@@ -49,18 +50,26 @@ def _id(value):
 @bp.route("/stores")
 @login_required
 def my_stores():
-    """The firm's meal home: its stores and bases with their state and today's counts."""
-    firms = firms_run_by(g.user)
-    rows = [(firm, [(s, stores.counts_today(s)) for s in stores.stores_of_firm(firm)]) for firm in firms]
+    """The firm's meal home: the stores and bases of the user's firms, their state and today's counts."""
+    firms = firms_of(g.user)
+    if not firms:
+        abort(403)
+    rows = [(firm, may_run(g.user, firm), [(s, stores.counts_today(s)) for s in stores.stores_of_firm(firm)])
+            for firm in firms]
     return render_template("meals/store_home.html", rows=rows, words=WORDS, org_name=org_name,
-                           is_checker=is_platform_staff(g.user))
+                           runs_any=any(runs for _firm, runs, _stores in rows))
+
+
+def _firms_run(user) -> list:
+    """The firms whose stores the user runs (staff or more)."""
+    return [firm for firm in firms_of(user) if may_run(user, firm)]
 
 
 @bp.route("/stores/new", methods=["GET", "POST"])
 @login_required
 def store_new():
     """Register a store or base of a firm the user runs."""
-    firms = firms_run_by(g.user)
+    firms = _firms_run(g.user)
     if not firms:
         abort(403)
     form = StoreForm()
