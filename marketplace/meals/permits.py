@@ -11,33 +11,17 @@ from sqlalchemy import select
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.meals.access import get_store, is_platform_staff
-from marketplace.meals.models import MealPermit, MealStore, PermitKind, PermitStatus, StoreStatus
-from marketplace.meals.stores import locked, resync
-from marketplace.notifications.service import notify
+from marketplace.meals.models import MealPermit, MealStore, PermitStatus, StoreStatus
+from marketplace.meals.stores import KINDS, locked, permits_ready, resync, tell_firm
 from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today
-from marketplace.referrals.dispatch import staff_of
 from marketplace.web import uploads
 
 P, S = PermitStatus, StoreStatus
 FOLDER = "meal-permits"
-KINDS = (PermitKind.LICENCE.value, PermitKind.HYGIENE.value)
-
-
-def in_date(store: MealStore, kind: str, day: date | None = None) -> MealPermit | None:
-    """Return the store's verified permit of `kind` in date on `day` (today), the one lasting longest."""
-    day = day or local_today()
-    return db.session.scalar(select(MealPermit).where(
-        MealPermit.store_id == store.id, MealPermit.kind == kind, MealPermit.status == P.VERIFIED,
-        MealPermit.expires_on >= day).order_by(MealPermit.expires_on.desc(), MealPermit.id.desc()).limit(1))
-
-
-def permits_ready(store: MealStore, day: date | None = None) -> bool:
-    """Tell whether the store holds a verified licence and a verified hygiene permit, both in date."""
-    return all(in_date(store, kind, day) is not None for kind in KINDS)
 
 
 def permits_of(store: MealStore) -> list[MealPermit]:
@@ -106,8 +90,7 @@ def verify_permit(actor: User, permit_id) -> MealPermit:
         MealStore.machine.move(store, S.OPEN, by=actor, why="permits verified")
         db.session.flush()
         resync(store)
-        for person in staff_of(store.organisation_id):
-            notify(person, "meals_store_opened", link=("meals.store", {"meal_store_id": store.id}), store=store.name)
+        tell_firm(store, "meals_store_opened")
     db.session.commit()
     return permit
 
@@ -118,9 +101,7 @@ def reject_permit(actor: User, permit_id, reason) -> MealPermit:
     permit = _checked(actor, permit_id)
     MealPermit.machine.move(permit, P.REJECTED, by=actor, why=why, reason=why, reviewed_by_id=actor.id)
     record("meals.permit_rejected", actor=actor, subject=permit.store, permit_id=permit.id)
-    for person in staff_of(permit.store.organisation_id):
-        notify(person, "meals_permit_rejected", link=("meals.store", {"meal_store_id": permit.store_id}),
-               store=permit.store.name, reason=why)
+    tell_firm(permit.store, "meals_permit_rejected", reason=why)
     db.session.commit()
     return permit
 

@@ -4,6 +4,7 @@ and closing it, and a base's stock of blind boxes. Staff of the firm run them; p
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,15 +13,27 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.meals import days
 from marketplace.meals.access import get_store, is_platform_staff, may_run
-from marketplace.meals.models import MealStockItem, MealStore, MealWindow, StoreKind, StoreStatus
+from marketplace.meals.models import (
+    MealPermit,
+    MealStockItem,
+    MealStore,
+    MealWindow,
+    PermitKind,
+    PermitStatus,
+    StoreKind,
+    StoreStatus,
+)
+from marketplace.notifications.service import notify
 from marketplace.orgs.models import District, Organisation
 from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today
+from marketplace.referrals.dispatch import staff_of
 
 S = StoreStatus
+KINDS = (PermitKind.LICENCE.value, PermitKind.HYGIENE.value)  # both needed, verified and in date, to open
 MAX_WINDOWS = 6
 MAX_QUANTITY = 100_000
 MAX_VALUE_FEN = 10**8
@@ -62,6 +75,19 @@ def parse_windows(text) -> list[tuple[int, int]]:
                 "from morning to evening.", part=part[:30])]})
         windows.append((opens, closes))
     return windows
+
+
+def in_date(store: MealStore, kind: str, day: date | None = None) -> MealPermit | None:
+    """Return the store's verified permit of `kind` in date on `day` (today), the one lasting longest."""
+    day = day or local_today()
+    return db.session.scalar(select(MealPermit).where(
+        MealPermit.store_id == store.id, MealPermit.kind == kind, MealPermit.status == PermitStatus.VERIFIED,
+        MealPermit.expires_on >= day).order_by(MealPermit.expires_on.desc(), MealPermit.id.desc()).limit(1))
+
+
+def permits_ready(store: MealStore, day: date | None = None) -> bool:
+    """Tell whether the store holds a verified licence and a verified hygiene permit, both in date."""
+    return all(in_date(store, kind, day) is not None for kind in KINDS)
 
 
 def format_windows(store: MealStore) -> str:
@@ -149,6 +175,13 @@ def resync(store: MealStore) -> None:
         days.resync_day(store, day)
 
 
+def tell_firm(store: MealStore, kind: str, actor: User | None = None, **params) -> None:
+    """Notify the firm's staff (but the one who acted) about its store (flushed with the caller's change)."""
+    for person in staff_of(store.organisation_id):
+        if actor is None or person.id != actor.id:
+            notify(person, kind, link=("meals.store", {"meal_store_id": store.id}), store=store.name, **params)
+
+
 def pause_store(actor: User, store_id, reason) -> MealStore:
     """Pause an open store, saying why: it offers no meals until reopened (meals already taken stay). Commit."""
     why = reason_given(reason)
@@ -158,14 +191,13 @@ def pause_store(actor: User, store_id, reason) -> MealStore:
     MealStore.machine.move(store, S.PAUSED, by=actor, why=why, pause_reason=why)
     db.session.flush()
     resync(store)
+    tell_firm(store, "meals_store_paused", actor, reason=why)
     db.session.commit()
     return store
 
 
 def reopen_store(actor: User, store_id) -> MealStore:
     """Open a paused store again, if its licence and hygiene permit are verified and in date. Commit."""
-    from marketplace.meals.permits import permits_ready
-
     store = locked(actor, store_id)
     if store.status != S.PAUSED:
         raise Conflict(_l("Only a paused store can be opened again."))
@@ -187,6 +219,7 @@ def close_store(actor: User, store_id, reason) -> MealStore:
     MealStore.machine.move(store, S.CLOSED, by=actor, why=why, pause_reason=why)
     db.session.flush()
     resync(store)
+    tell_firm(store, "meals_store_paused", actor, reason=why)
     db.session.commit()
     return store
 

@@ -16,8 +16,7 @@ from sqlalchemy.orm import aliased
 from config import settings
 from marketplace.audit.service import record
 from marketplace.meals.models import MealPermit, MealStore, PermitStatus, StoreStatus
-from marketplace.meals.permits import KINDS
-from marketplace.meals.stores import resync
+from marketplace.meals.stores import KINDS, resync
 from marketplace.notifications.service import notify
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
