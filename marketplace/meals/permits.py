@@ -12,7 +12,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.meals.access import get_store, is_platform_staff
 from marketplace.meals.models import MealPermit, MealStore, PermitStatus, StoreStatus
-from marketplace.meals.stores import KINDS, locked, permits_ready, resync, tell_firm
+from marketplace.meals.stores import KINDS, locked, paused_for_permits, permits_ready, resync, tell_firm
 from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -77,8 +77,8 @@ def _checked(actor: User, permit_id) -> MealPermit:
 
 
 def verify_permit(actor: User, permit_id) -> MealPermit:
-    """Accept a permit (a platform admin, having read it); open its store if it was waiting and now holds
-    both permits in date. Commit."""
+    """Accept a permit (a platform admin, having read it); open its store if it was waiting, or paused for an
+    expired permit, and now holds both permits in date. Commit."""
     permit = _checked(actor, permit_id)
     if permit.expires_on < local_today():
         raise Conflict(_l("This permit has expired; it cannot be accepted. Refuse it and say why."))
@@ -86,8 +86,8 @@ def verify_permit(actor: User, permit_id) -> MealPermit:
     db.session.flush()
     record("meals.permit_verified", actor=actor, subject=permit.store, permit_id=permit.id)
     store = locked(actor, permit.store_id)
-    if store.status == S.PENDING and permits_ready(store):
-        MealStore.machine.move(store, S.OPEN, by=actor, why="permits verified")
+    if (store.status == S.PENDING or paused_for_permits(store)) and permits_ready(store):
+        MealStore.machine.move(store, S.OPEN, by=actor, why="permits verified", pause_reason="")
         db.session.flush()
         resync(store)
         tell_firm(store, "meals_store_opened")

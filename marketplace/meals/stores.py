@@ -29,16 +29,18 @@ from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
+from marketplace.platform.state_change import StateChange
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals.dispatch import staff_of
 
 S = StoreStatus
 KINDS = (PermitKind.LICENCE.value, PermitKind.HYGIENE.value)  # both needed, verified and in date, to open
+PERMIT_EXPIRED = "permit expired"  # why the sweep paused a store: a new permit verified opens it again
 MAX_WINDOWS = 6
 MAX_QUANTITY = 100_000
 MAX_VALUE_FEN = 10**8
 _TIME = r"\s*(\d{1,2})\s*[:：]\s*(\d{2})\s*"
-_WINDOW = re.compile(_TIME + r"[-–—~～至到]" + _TIME)
+_WINDOW = re.compile(_TIME + r"[-－–—~～至到]" + _TIME)
 _SPLIT = re.compile(r"[,，;；、\n]+")
 
 
@@ -88,6 +90,16 @@ def in_date(store: MealStore, kind: str, day: date | None = None) -> MealPermit 
 def permits_ready(store: MealStore, day: date | None = None) -> bool:
     """Tell whether the store holds a verified licence and a verified hygiene permit, both in date."""
     return all(in_date(store, kind, day) is not None for kind in KINDS)
+
+
+def paused_for_permits(store: MealStore) -> bool:
+    """Tell whether the store is paused because a permit expired (by the sweep), not by a person's choice."""
+    if store.status != S.PAUSED:
+        return False
+    last = db.session.scalar(select(StateChange.reason).where(
+        StateChange.machine == MealStore.machine.name, StateChange.subject_id == store.id,
+        StateChange.to_state == S.PAUSED.value).order_by(StateChange.id.desc()).limit(1))
+    return last == PERMIT_EXPIRED
 
 
 def format_windows(store: MealStore) -> str:

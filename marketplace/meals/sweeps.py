@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from config import settings
 from marketplace.audit.service import record
 from marketplace.meals.models import MealPermit, MealStore, PermitStatus, StoreStatus
-from marketplace.meals.stores import KINDS, resync
+from marketplace.meals.stores import KINDS, PERMIT_EXPIRED, resync
 from marketplace.notifications.service import notify
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -50,7 +50,7 @@ def pause_expired(today: date | None = None) -> int:
 def _pause(store_id: int, today: date) -> int:
     with force_locale(settings.BABEL_DEFAULT_LOCALE):
         why = str(EXPIRED)
-    moved = MealStore.machine.move_if(store_id, S.OPEN, S.PAUSED, why="permit expired", pause_reason=why,
+    moved = MealStore.machine.move_if(store_id, S.OPEN, S.PAUSED, why=PERMIT_EXPIRED, pause_reason=why,
                                       conditions=(_lacking(today),), sync=False)
     if not moved:  # another run paused it, or it changed meanwhile
         db.session.rollback()

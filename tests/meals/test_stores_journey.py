@@ -16,6 +16,7 @@ from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
 from tests.meals.stores_helpers import firm_with_staff, png, register, travel, upload
+from tests.meals.world_stores import open_store
 
 
 def _kinds(user) -> list[str]:
@@ -64,12 +65,25 @@ def test_firm_onboarding_with_permit_expiry(create_user, create_org, monkeypatch
     assert "expires_on" in refused.value.fields
 
     renewed = upload(store, boss, "hygiene", start + timedelta(days=41 + 365))
-    permits.verify_permit(checker, renewed.id)
-    assert db.session.get(MealStore, store.id).status == "paused"  # the firm reopens it itself
-    stores.reopen_store(boss, store.id)
+    permits.verify_permit(checker, renewed.id)  # paused for the permit: the new one opens it again
     assert db.session.get(MealStore, store.id).status == "open"
+    assert _kinds(boss).count("meals_store_opened") == 2
     assert days.get_day(store.id, tomorrow).offered == 30
     assert sweeps.sweep() == 0
+
+
+def test_a_store_its_firm_paused_stays_paused_until_the_firm_reopens_it(create_user, create_org):
+    firm, boss, _server, checker = firm_with_staff(create_user, create_org)
+    store, _ = open_store(firm, boss, checker)
+    stores.pause_store(boss, store.id, "装修")
+    renewed = upload(store, boss, "licence", local_today() + timedelta(days=800))
+    permits.verify_permit(checker, renewed.id)
+    assert db.session.get(MealStore, store.id).status == "paused"
+    with pytest.raises(Conflict):
+        stores.pause_store(boss, store.id, "again")
+    stores.reopen_store(checker, store.id)  # platform staff may reopen it too
+    assert db.session.get(MealStore, store.id).status == "open"
+    assert "meals_store_paused" not in _kinds(boss)  # it was the firm's own choice
 
 
 def test_a_rejected_permit_tells_the_firm_why_and_the_store_stays_waiting(create_user, create_org):

@@ -16,7 +16,7 @@ from tests.meals.world_stores import open_store
 
 @pytest.mark.parametrize("text,expected", [
     ("11:00-13:30, 17:00-19:00", [(660, 810), (1020, 1140)]),
-    ("11:00－13:30，17:00～19:00", None),  # a full-width dash is not read: see the refusals
+    ("11:00－13:30，17:00～19:00", [(660, 810), (1020, 1140)]),  # typed with a Chinese keyboard
     ("7:30-9:00；11：00至13:30", [(450, 540), (660, 810)]),
     ("00:00-24:00", [(0, 1440)]),
 ])
