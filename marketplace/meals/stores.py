@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -15,11 +15,13 @@ from marketplace.meals import days
 from marketplace.meals.access import get_store, is_platform_staff, may_run
 from marketplace.meals.models import (
     MealPermit,
+    MealReservation,
     MealStockItem,
     MealStore,
     MealWindow,
     PermitKind,
     PermitStatus,
+    ReservationStatus,
     StoreKind,
     StoreStatus,
 )
@@ -64,7 +66,7 @@ def parse_windows(text) -> list[tuple[int, int]]:
             raise InvalidInput(fields={"windows": [_l(
                 "“%(part)s” is not a serving time. Write it like 11:00-13:30.", part=part[:30])]})
         h1, m1, h2, m2 = (int(g) for g in found.groups())
-        if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2) or h1 == 24:
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
             raise InvalidInput(fields={"windows": [_l(
                 "“%(part)s” is not a time of the day (00:00 to 24:00).", part=part[:30])]})
         opens, closes = h1 * 60 + m1, h2 * 60 + m2
@@ -319,12 +321,16 @@ def stock_store(actor: User, item_id) -> MealStore:
 
 def counts_today(store: MealStore) -> dict:
     """Return today's counts at a store, without making its counter: meals offered, reserved (not yet
-    collected) and served; for a base, blind boxes left. Counts only, never who."""
+    collected) and served; for a base, blind boxes left and handed out. Counts only, never who."""
     today = local_today()
+    if store.kind == StoreKind.BASE:
+        by_status = dict(db.session.execute(select(MealReservation.status, func.count()).where(
+            MealReservation.store_id == store.id, MealReservation.day == today).group_by(MealReservation.status)).all())
+        left = sum(i.quantity for i in stock_of(store) if i.is_active)
+        return {"offered": left, "reserved": by_status.get(ReservationStatus.RESERVED.value, 0),
+                "served": by_status.get(ReservationStatus.REDEEMED.value, 0), "boxes_left": left}
     found = days.get_day(store.id, today)
-    if found is not None:
-        offered, taken, served = found.offered, found.taken, found.served
-    else:
-        offered, taken, served = days.offered_on(store, today)[1], 0, 0
-    left = sum(i.quantity for i in stock_of(store) if i.is_active) if store.kind == StoreKind.BASE else None
-    return {"offered": offered, "reserved": taken - served, "served": served, "boxes_left": left}
+    if found is None:
+        return {"offered": days.offered_on(store, today)[1], "reserved": 0, "served": 0, "boxes_left": None}
+    return {"offered": found.offered, "reserved": found.taken - found.served, "served": found.served,
+            "boxes_left": None}
