@@ -111,3 +111,16 @@ def test_only_the_firms_staff_run_its_store(create_user, create_org):
         upload(store, boss, "licence", local_today() + timedelta(days=9),
                FileStorage(io.BytesIO(b"\x89PNG\r\n\x1a\nnot really"), filename="a.png"))
     assert "upload" in refused.value.fields
+
+
+def test_the_sweep_runs_from_the_command_line_and_in_the_workers_round(runner, create_user, create_org,
+                                                                       monkeypatch):
+    from marketplace.platform.worker import SWEEPS
+
+    firm, boss, _server, checker = firm_with_staff(create_user, create_org)
+    store, _ = open_store(firm, boss, checker, expires_in=1)
+    travel(monkeypatch, local_today() + timedelta(days=2))
+    result = runner.invoke(args=["meals", "sweep"])
+    assert result.exit_code == 0 and "paused 1 store(s)" in result.output
+    assert db.session.get(MealStore, store.id).status == "paused"
+    assert "marketplace.meals.sweeps.sweep" in SWEEPS
