@@ -9,7 +9,7 @@ from flask import abort, g, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import case, select
 from werkzeug.routing import BuildError
 
 from marketplace.auth.forms import EmptyForm
@@ -38,6 +38,7 @@ from marketplace.web import uploads
 from marketplace.web.forms import save_or_show, submit_and_return
 from marketplace.web.names import local_name, org_name
 
+SHOWN = 500  # stores the checks page lists: waiting and paused ones come before open ones
 WORDS = {"kind": STORE_KINDS, "permit": PERMIT_KINDS, "store_state": MealStore.machine.label,
          "permit_state": MealPermit.machine.label}
 
@@ -265,7 +266,9 @@ def poster(meal_store_id):
 def review():
     """Platform admins: permits waiting for checks, stores waiting or paused, and every store."""
     require(g.user, "admin.access")
-    every = list(db.session.scalars(select(MealStore).order_by(MealStore.status, MealStore.id)))
+    first = case({StoreStatus.PENDING.value: 0, StoreStatus.PAUSED.value: 1, StoreStatus.OPEN.value: 2},
+                 value=MealStore.status, else_=3)
+    every = list(db.session.scalars(select(MealStore).order_by(first, MealStore.id).limit(SHOWN)))
     return render_template("meals/store_review.html", waiting=permits.waiting_permits(g.user), stores=every,
                            words=WORDS, org_name=org_name, S=StoreStatus)
 
