@@ -270,7 +270,7 @@ def review():
                  value=MealStore.status, else_=3)
     every = list(db.session.scalars(select(MealStore).order_by(first, MealStore.id).limit(SHOWN)))
     return render_template("meals/store_review.html", waiting=permits.waiting_permits(g.user), stores=every,
-                           words=WORDS, org_name=org_name, S=StoreStatus)
+                           words=WORDS, org_name=org_name)
 
 
 @bp.route("/review/permits/<int:meal_permit_id>")
