@@ -59,6 +59,7 @@ def seed_demo_command() -> None:
 def init_app(app: Flask) -> None:
     from marketplace.funds.cli import init_app as init_funds_cli
     from marketplace.ledger.cli import init_app as init_ledger_cli
+    from marketplace.meals.cli import init_app as init_meals_cli
     from marketplace.notifications.cli import init_app as init_notifications_cli
     from marketplace.platform.states_docs import init_app as init_states_cli
     from marketplace.platform.worker import init_app as init_worker_cli
@@ -76,5 +77,6 @@ def init_app(app: Flask) -> None:
     init_states_cli(app)
     init_notifications_cli(app)
     init_referrals_cli(app)
+    init_meals_cli(app)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(seed_group)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from config import settings
 from marketplace.auth.demo import seed_users
 from marketplace.funds.demo import seed_funds
+from marketplace.meals.demo import seed_demo as seed_meals
 from marketplace.orgs.demo import seed_organisations
 from marketplace.platform.extensions import db
 from marketplace.referrals.demo import seed_referrals
@@ -23,4 +24,5 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     db.session.commit()
     added += users_added + seed_time_bank(DOMAIN) + seed_wishes(DOMAIN) + seed_funds(DOMAIN)
     referral_logins, referrals_added = seed_referrals(DOMAIN)
+    added += seed_meals(DOMAIN)
     return logins + referral_logins, added + referrals_added

@@ -1878,6 +1878,90 @@ ROUTES: dict[str, dict[str, D]] = {
     "meals.plaque_verify": {  # /meals/plaques/<plaque_code> : anyone, from the plaque's QR code
         "GET": D(EVERYONE, "page"),
     },
+    # --- meals: stores (a firm's stores, permits, quota agreements, paused days, stock; the platform's checks) ---
+    # the world's firm is run by org_admin (its admin); firm_member only serves at its counter; platform admins
+    # check permits and may open any store
+    "meals.my_stores": {  # /meals/stores : members of a firm
+        "GET": D({"org_admin", "firm_member"}, "page"),
+    },
+    "meals.store_new": {  # /meals/stores/new : staff of a firm
+        "GET": D({"org_admin"}, "page"),
+        "POST": D({"org_admin"}, "page", inputs=Route(
+            {"firm_id": CHOICE, "kind": CHOICE, "name": TEXT, "address": TEXT, "district_id": CHOICE, "windows": TEXT},
+            {"firm_id": "1", "kind": "restaurant", "name": "新店", "address": "福田区福华路2号", "district_id": "1",
+             "windows": "11:00-13:30"})),
+    },
+    "meals.store": {  # /meals/stores/<int:meal_store_id>
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.store_edit": {  # /meals/stores/<int:meal_store_id>/edit
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route(
+            {"name": TEXT, "address": TEXT, "windows": TEXT},
+            {"name": "矩阵餐厅", "address": "深圳市福田区福华路1号", "windows": "11:00-13:30, 17:00-19:30"})),
+    },
+    "meals.store_pause": {  # /meals/stores/<int:meal_store_id>/pause
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route({"reason": TEXT}, {"reason": "装修"})),
+    },
+    "meals.store_reopen": {  # /meals/stores/<int:meal_store_id>/reopen
+        "POST": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.store_close": {  # /meals/stores/<int:meal_store_id>/close
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route({"reason": TEXT}, {"reason": "停业"})),
+    },
+    "meals.permit_new": {  # /meals/stores/<int:meal_store_id>/permits/new (the file is left out: refused)
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route(
+            {"kind": CHOICE, "number": TEXT, "expires_on": DATE},
+            {"kind": "hygiene", "number": "JY14403040001", "expires_on": "2031-01-01"})),
+    },
+    "meals.permit_file": {  # /meals/permits/<int:meal_permit_id>/file
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.quota_new": {  # /meals/stores/<int:meal_store_id>/quotas/new
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route(
+            {"meals_per_day": NUMBER, "contents": TEXT, "value": MONEY, "starts_on": DATE, "ends_on": DATE},
+            {"meals_per_day": "20", "contents": "一荤两素一汤", "value": "15", "starts_on": "2031-01-01",
+             "ends_on": "2031-06-30"})),
+    },
+    "meals.quota_end": {  # /meals/quotas/<int:meal_quota_id>/end
+        "POST": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.pause_new": {  # /meals/stores/<int:meal_store_id>/pauses/new
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route(
+            {"day": DATE, "reason": OPT_TEXT}, {"day": "2031-01-02"})),
+    },
+    "meals.pause_delete": {  # /meals/pauses/<int:meal_pause_id>/delete
+        "POST": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.stock_new": {  # /meals/stores/<int:meal_base_id>/stock/new
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route(
+            {"name": TEXT, "quantity": NUMBER, "value": OPT_MONEY}, {"name": "大米", "quantity": "5"})),
+    },
+    "meals.stock_quantity": {  # /meals/stock/<int:meal_stock_item_id>/quantity
+        "POST": D({"org_admin", "platform_admin"}, "object", inputs=Route({"quantity": NUMBER}, {"quantity": "3"})),
+    },
+    "meals.stock_stop": {  # /meals/stock/<int:meal_stock_item_id>/stop
+        "POST": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.poster": {  # /meals/stores/<int:meal_store_id>/poster
+        "GET": D({"org_admin", "platform_admin"}, "object"),
+    },
+    "meals.review": {  # /meals/review
+        "GET": D(PLATFORM_ADMIN, "admin"),
+    },
+    "meals.permit_review": {  # /meals/review/permits/<int:meal_permit_id>
+        "GET": D(PLATFORM_ADMIN, "admin"),
+    },
+    "meals.permit_verify": {  # /meals/review/permits/<int:meal_permit_id>/verify
+        "POST": D(PLATFORM_ADMIN, "admin"),
+    },
+    "meals.permit_reject": {  # /meals/review/permits/<int:meal_permit_id>/reject
+        "POST": D(PLATFORM_ADMIN, "admin", inputs=Route({"reason": TEXT}, {"reason": "照片看不清"})),
+    },
 }
 
 

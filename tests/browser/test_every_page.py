@@ -50,6 +50,7 @@ DOWNLOADS = {
     "referrals.comparison_export",
     "meals.figures_download",  # the public meal figures as CSV
     "meals.plaque_pdf",  # a caring-firm plaque (PDF)
+    "meals.permit_file",  # a store's permit, private
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage

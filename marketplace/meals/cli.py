@@ -1,0 +1,24 @@
+"""`flask meals …`: the meal domain's scheduled jobs."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+@click.group("meals")
+def meals_group() -> None:
+    """Donated meal jobs (M餐)."""
+
+
+@meals_group.command("sweep")
+def sweep_command() -> None:
+    """Remind firms of permits about to expire and pause stores whose permits expired. Run daily from cron
+    (`flask jobs work` also runs it each round); two runs at once pause and remind each store once."""
+    from marketplace.meals.sweeps import pause_expired, remind_expiring
+
+    reminded, paused = remind_expiring(), pause_expired()
+    click.echo(f"Reminded {reminded} permit(s) about to expire; paused {paused} store(s) with an expired permit.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(meals_group)
