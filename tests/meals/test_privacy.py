@@ -62,7 +62,7 @@ def test_no_meal_page_export_or_answer_names_who_ate(client, auth, seeded, role)
     answered = 0
     for url in urls:
         response = client.get(url, headers={"Accept-Language": "zh-CN"})
-        body = response.get_data(as_text=True)
+        body = response.get_data().decode("utf-8", errors="replace")  # permits and plaques are files
         leaks = [s for s in SECRETS if s in body]
         assert not leaks, f"{url} as {role} shows {leaks}"
         if response.mimetype == "application/json":
