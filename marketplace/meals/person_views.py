@@ -90,11 +90,10 @@ def store_meals(meal_store_id):
 def reserve(meal_store_id):
     """Reserve a meal at the store for the day chosen (today or tomorrow)."""
     back = url_for("meals.store_meals", meal_store_id=meal_store_id)
-    person = acting_person(make=True)
-    if person is None:
+    if acting_person() is None and g.user is None:
         return _ask_phone(back)
     form = DayForm()
-    return _act(form, lambda: reservations.reserve(person, meal_store_id, form.day.data), back)
+    return _act(form, lambda: reservations.reserve(acting_person(make=True), meal_store_id, form.day.data), back)
 
 
 @bp.route("/phone", methods=["GET", "POST"])
@@ -167,10 +166,9 @@ def walk_in(poster_token):
     store = finder.store_by_poster(poster_token)
     back = url_for("meals.walk_in", poster_token=poster_token)
     if request.method == "POST":
-        person = acting_person(make=True)
-        if person is None:
+        if acting_person() is None and g.user is None:
             return _ask_phone(back)
-        return _act(EmptyForm(), lambda: reservations.walk_in(person, poster_token), back)
+        return _act(EmptyForm(), lambda: reservations.walk_in(acting_person(make=True), poster_token), back)
     return render_template("meals/person_walk_in.html", store=store, offer=finder.offer_of(store),
                            button=EmptyForm(), person=acting_person(), hm=finder.window_text)
 
@@ -188,11 +186,11 @@ def base(meal_base_id):
 def base_reserve(meal_base_id):
     """Reserve one blind box of the kind chosen."""
     back = url_for("meals.base", meal_base_id=meal_base_id)
-    person = acting_person(make=True)
-    if person is None:
+    if acting_person() is None and g.user is None:
         return _ask_phone(back)
     form = BoxForm()
-    return _act(form, lambda: reservations.reserve_box(person, meal_base_id, form.stock_item_id.data), back)
+    return _act(form, lambda: reservations.reserve_box(acting_person(make=True), meal_base_id,
+                                                       form.stock_item_id.data), back)
 
 
 @bp.get("/mine")

@@ -130,7 +130,9 @@ def confirm_code(number, code) -> MealPerson:
     :raise InvalidInput: a wrong, used or expired code, or too many wrong tries.
     """
     key = phone_key(number)
-    code = str(code or "").strip()
+    code = code.strip() if isinstance(code, str) else ""
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):  # refused before any try is counted
+        raise InvalidInput(fields={"code": [_l("Enter the 6 digits of the code we sent.")]})
     now = now_utc()
     found = db.session.scalar(select(MealPhoneCode).where(
         MealPhoneCode.phone_key == key, MealPhoneCode.used_at.is_(None)).order_by(MealPhoneCode.id.desc()).limit(1))

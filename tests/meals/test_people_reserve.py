@@ -15,7 +15,7 @@ from tests.meals.people_fixtures import confirmed, firm, move_to_past, open_stor
 TOMORROW = timedelta(days=1)
 
 
-def test_a_phone_person_takes_three_meals_then_needs_a_verified_account(store, person):
+def test_a_phone_person_takes_three_meals_then_needs_a_verified_account(store, person):  # noqa: F811
     for n in range(3):
         r = reservations.reserve(person, store.id, local_today())
         assert r.status == "reserved" and len(r.code) == 6
@@ -24,7 +24,7 @@ def test_a_phone_person_takes_three_meals_then_needs_a_verified_account(store, p
         reservations.reserve(person, store.id, local_today())
 
 
-def test_an_account_reserves_past_the_free_meals_once_its_statement_is_verified(app, store, create_user):
+def test_an_account_reserves_past_the_free_meals_once_its_statement_is_verified(app, store, create_user):  # noqa: F811
     user, checker = create_user(), create_user(admin=True)
     me = people.person_for_user(user)
     db.session.commit()
@@ -46,26 +46,26 @@ def test_a_person_holds_one_meal_a_day_at_any_store(firm, store, person):  # noq
     assert reservations.reserve(person, other.id, local_today() + TOMORROW).status == "reserved"
 
 
-def test_only_today_or_tomorrow_can_be_reserved(store, person):
+def test_only_today_or_tomorrow_can_be_reserved(store, person):  # noqa: F811
     for day in (local_today() - TOMORROW, local_today() + 2 * TOMORROW, "not a day"):
         with pytest.raises(InvalidInput):
             reservations.reserve(person, store.id, day)
 
 
-def test_cancelling_frees_the_meal_for_someone_else(firm):
-    store = open_store(firm, meals=1)
+def test_cancelling_frees_the_meal_for_someone_else(firm):  # noqa: F811
+    small = open_store(firm, meals=1)
     first, second = confirmed("13900000001"), confirmed("13900000002")
-    held = reservations.reserve(first, store.id, local_today())
+    held = reservations.reserve(first, small.id, local_today())
     with pytest.raises(Conflict, match="No meals are left"):
-        reservations.reserve(second, store.id, local_today())
+        reservations.reserve(second, small.id, local_today())
     assert reservations.cancel(held.token).status == "cancelled"
     assert db.session.get(type(first), first.id).meals_taken == 0
-    assert reservations.reserve(second, store.id, local_today()).status == "reserved"
+    assert reservations.reserve(second, small.id, local_today()).status == "reserved"
     with pytest.raises(Conflict):
         reservations.cancel(held.token)
 
 
-def test_the_expire_sweep_ends_past_reservations_and_the_anonymise_sweep_forgets_whose(store, person):
+def test_the_expire_sweep_ends_past_reservations_and_the_anonymise_sweep_forgets_whose(store, person):  # noqa: F811
     from marketplace.meals.person_sweeps import sweep
 
     r = reservations.reserve(person, store.id, local_today())
