@@ -2,7 +2,9 @@
 walk in from a poster, take a blind box, say thank you; statements of need and the checkers' worklist."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, session, url_for
+import functools
+
+from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from markupsafe import Markup
@@ -48,6 +50,16 @@ def _ask_phone(back: str):
     session[NEXT] = back
     flash(_("First confirm your mobile number: it takes a minute."), "info")
     return redirect(url_for("meals.phone"))
+
+
+def private(view):
+    """Keep a person's own page (their code, their meals) out of every cache, signed in or not."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return wrapped
 
 
 def _act(form, action, back: str):
@@ -98,6 +110,7 @@ def reserve(meal_store_id):
 
 @bp.route("/phone", methods=["GET", "POST"])
 @limiter.limit("20 per hour", methods=["POST"])
+@private
 def phone():
     """Ask for a code by text message to confirm the person's mobile number."""
     form = PhoneForm()
@@ -115,6 +128,7 @@ def phone():
 
 @bp.route("/phone/confirm", methods=["GET", "POST"])
 @limiter.limit("30 per hour", methods=["POST"])
+@private
 def phone_confirm():
     """Check the code; the browser then holds the person until the end of the day."""
     form = ConfirmForm()
@@ -132,6 +146,7 @@ def phone_confirm():
 
 
 @bp.get("/r/<reservation_token>")
+@private
 def reservation(reservation_token):
     """Show a reservation's QR and short code for the counter, and what the person may do with it."""
     import segno
@@ -194,6 +209,7 @@ def base_reserve(meal_base_id):
 
 
 @bp.get("/mine")
+@private
 def mine():
     """Show the person's current meals and how many of the free ones they have had."""
     person = acting_person()
