@@ -18,7 +18,7 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from limits import parse_many
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from config import settings
@@ -172,3 +172,11 @@ def person_for_key(key: str, user_id: int | None = None) -> MealPerson:
         if person is None:
             raise
     return person
+
+
+def forget_codes() -> int:
+    """Delete codes expired a day ago or more (each still names a phone's key); return how many. Commit."""
+    gone = db.session.execute(delete(MealPhoneCode).where(MealPhoneCode.expires_at < now_utc() - timedelta(days=1))
+                              .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return gone

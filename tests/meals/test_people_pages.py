@@ -77,3 +77,18 @@ def test_a_statement_of_need_is_sent_and_checked(auth, client, create_user):
     auth.post(f"/meals/checks/{found.id}/verify", form_page="/meals/checks")
     db.session.refresh(found)
     assert found.status == "verified" and found.valid_until is not None
+
+
+def test_the_list_counts_meals_left_today_and_tomorrow(client, firm, store):  # noqa: F811
+    from marketplace.meals import finder, reservations
+    from marketplace.meals.models import MealPause
+    from tests.meals.people_fixtures import confirmed
+
+    paused = open_store(firm, meals=4, name="休息的店")
+    db.session.add(MealPause(store_id=paused.id, day=local_today()))
+    db.session.commit()
+    reservations.reserve(confirmed("13700000001"), store.id, local_today())
+    left = {o.store.id: (o.left_today, o.left_tomorrow) for o in finder.offers()}
+    assert left[store.id] == (4, 5) and left[paused.id] == (0, 4)
+    assert left == {o.store.id: (o.left_today, o.left_tomorrow) for o in map(finder.offer_of, (store, paused))}
+    assert "Today: 4 left" in client.get("/meals/").text

@@ -95,3 +95,15 @@ def test_no_meal_table_holds_the_number(app, store):  # noqa: F811
                                                              for part in (NUMBER, NUMBER[-8:]))))).all()
         assert hits == [], table.name
     assert inspect(person).persistent
+
+
+def test_the_sweep_deletes_codes_a_day_after_they_expired(app):
+    from marketplace.meals.person_sweeps import sweep
+
+    phones.ask_code(NUMBER, "192.0.2.1")
+    phones.ask_code("13712345670", "192.0.2.1")
+    db.session.execute(update(MealPhoneCode).where(MealPhoneCode.id == 1)
+                       .values(expires_at=now_utc() - timedelta(days=2)))
+    db.session.commit()
+    assert sweep() == 1
+    assert db.session.scalars(select(MealPhoneCode.id)).all() == [2]
