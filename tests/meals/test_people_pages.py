@@ -5,10 +5,11 @@ import re
 
 from sqlalchemy import select
 
-from marketplace.meals.models import MealEligibility, MealReservation, StoreKind
+from marketplace.meals import finder, people, reservations
+from marketplace.meals.models import MealEligibility, MealPause, MealPerson, MealReservation, StoreKind
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
-from tests.meals.people_fixtures import add_box, firm, open_store, store  # noqa: F401
+from tests.meals.people_fixtures import add_box, confirmed, firm, move_to_past, open_store, store  # noqa: F401
 
 NUMBER = "13800001111"
 
@@ -80,10 +81,6 @@ def test_a_statement_of_need_is_sent_and_checked(auth, client, create_user):
 
 
 def test_the_list_counts_meals_left_today_and_tomorrow(client, firm, store):  # noqa: F811
-    from marketplace.meals import finder, reservations
-    from marketplace.meals.models import MealPause
-    from tests.meals.people_fixtures import confirmed
-
     paused = open_store(firm, meals=4, name="休息的店")
     db.session.add(MealPause(store_id=paused.id, day=local_today()))
     db.session.commit()
@@ -92,3 +89,25 @@ def test_the_list_counts_meals_left_today_and_tomorrow(client, firm, store):  # 
     assert left[store.id] == (4, 5) and left[paused.id] == (0, 4)
     assert left == {o.store.id: (o.left_today, o.left_tomorrow) for o in map(finder.offer_of, (store, paused))}
     assert "Today: 4 left" in client.get("/meals/").text
+
+
+def test_the_fourth_meal_waits_for_a_verified_account(auth, client, store, create_user):  # noqa: F811
+    _confirm_phone(auth, client)
+    reserve = f"/meals/stores/{store.id}/reserve"
+    for n in range(3):
+        answer = auth.post(reserve, {"day": local_today().isoformat()}, form_page=f"/meals/stores/{store.id}")
+        token = answer.headers["Location"].rsplit("/", 1)[1]
+        move_to_past(db.session.scalar(select(MealReservation).where(MealReservation.token == token)), n + 1)
+    refused = auth.post(reserve, {"day": local_today().isoformat()}, form_page=f"/meals/stores/{store.id}",
+                        follow_redirects=True)
+    assert "My need for meals" in refused.text
+    user, checker = create_user(), create_user(admin=True)
+    auth.login(user.email)
+    auth.post("/meals/need", {"situation": "intern", "district_id": "1", "statement": "实习没有工资"},
+              form_page="/meals/need")
+    people.verify(checker, db.session.scalar(select(MealEligibility.id).where(MealEligibility.user_id == user.id)))
+    me = people.person_for_user(user)
+    db.session.execute(MealPerson.__table__.update().where(MealPerson.id == me.id).values(meals_taken=3))
+    db.session.commit()
+    answer = auth.post(reserve, {"day": local_today().isoformat()}, form_page=f"/meals/stores/{store.id}")
+    assert "/meals/r/" in answer.headers["Location"]
