@@ -152,7 +152,9 @@ def reservation(reservation_token):
     import segno
 
     found = reservations.by_token(reservation_token)
-    svg = Markup(segno.make(found.code, error="m").svg_inline(scale=8, title=found.code))  # nosec B704  (segno escapes)
+    # a full QR code (segno.make would pick a Micro QR for so short a text, which counters' scanners may not read);
+    # sized by the page's CSS through its viewBox
+    svg = Markup(segno.make_qr(found.code, error="m").svg_inline(omitsize=True, title=found.code))  # nosec B704
     return render_template("meals/person_reservation.html", r=found, svg=svg, state_label=MealReservation.machine.label,
                            button=EmptyForm(), thanks=ThanksForm(), hm=finder.window_text)
 
