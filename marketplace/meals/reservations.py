@@ -3,7 +3,8 @@ a blind box at a base, cancelling, a thank-you afterwards, and the sweeps that e
 
 Per person, the rules (one a day, free meals, then a verified statement of need) are checked while the
 person's row is locked FOR UPDATE: a person racing themselves waits for their own first request. The day's
-meals are taken with guarded UPDATEs (`days.take`), so the quota is never passed.
+meals are taken with guarded UPDATEs (`days.take`), so the quota is never passed. A deadlock or serialization
+failure (a walk-in's ledger posting, say) is retried a few times (`transactions.retried`).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.platform.transactions import retried
 from marketplace.referrals.access import STAFF_ROLES
 
 R = ReservationStatus
@@ -117,6 +119,7 @@ def _take_meal(store: MealStore, day: date) -> int:
     return meal_day.id
 
 
+@retried
 def reserve(person: MealPerson, store_id, day) -> MealReservation:
     """Reserve a meal at an open restaurant for today (until its last window closes) or tomorrow. Commit.
 
@@ -143,6 +146,7 @@ def _post_meal(reservation: MealReservation) -> None:
         post(reservation)
 
 
+@retried
 def walk_in(person: MealPerson, poster_token) -> MealReservation:
     """Take one of today's meals on the spot from the store's poster, during a serving window. Commit.
 
@@ -168,6 +172,7 @@ def walk_in(person: MealPerson, poster_token) -> MealReservation:
     return reservation
 
 
+@retried
 def reserve_box(person: MealPerson, base_id, stock_item_id) -> MealReservation:
     """Reserve one blind box of a base's stock item for today. Commit.
 
@@ -200,6 +205,7 @@ def by_token(token) -> MealReservation:
     return found
 
 
+@retried
 def cancel(token) -> MealReservation:
     """Free a reserved meal or box for someone else (only while reserved). Commit. :raise Conflict: too late."""
     reservation = by_token(token)
