@@ -74,3 +74,10 @@ def test_the_expire_sweep_ends_past_reservations_and_the_anonymise_sweep_forgets
     db.session.expire_all()
     r = db.session.get(MealReservation, r.id)
     assert r.status == "expired" and r.person_id is None and r.anonymised_at is not None
+
+
+def test_today_can_be_reserved_only_until_the_last_window_closes(firm, person):  # noqa: F811
+    early = open_store(firm, windows=[(0, 1)], name="早餐店")  # closes at 00:01, site time
+    with pytest.raises(Conflict, match="over"):
+        reservations.reserve(person, early.id, local_today())
+    assert reservations.reserve(person, early.id, local_today() + TOMORROW).status == "reserved"
