@@ -95,16 +95,32 @@ def ask_code(number, address: str) -> str:
     code = f"{secrets.randbelow(10 ** 6):06d}"
     db.session.add(MealPhoneCode(phone_key=key, code_hash=code_hash(key, code),
                                  expires_at=now_utc() + timedelta(minutes=settings.MEALS_CODE_MINUTES)))
-    # The gateway needs the number itself, so the outbox call holds it until it is delivered: the row must
-    # exist before the commit (no message is lost or sent for a rolled-back request), and it is the only
-    # place the number is written; no meal table ever holds it.
-    outbox.add_call("marketplace.meals.phones.deliver_code", text, code)
+    # The gateway needs the number itself, and the outbox row must be written before the commit (nothing lost,
+    # nothing sent for a rolled-back request); outbox rows are kept after delivery, so the row holds the number
+    # sealed with the phone key, never in the clear: it opens to no more than the hashes already do.
+    outbox.add_call("marketplace.meals.phones.deliver_code", seal(text), code)
     db.session.commit()
     return code
 
 
-def deliver_code(number: str, code: str) -> None:
+def seal(number: str) -> str:
+    """Return the number encrypted for the outbox: XOR with an HMAC-SHA256 keystream under a fresh nonce (hex)."""
+    nonce = secrets.token_bytes(16)
+    stream = hmac.new(secret(), b"seal:" + nonce, hashlib.sha256).digest()
+    data = number.encode()
+    return nonce.hex() + bytes(a ^ b for a, b in zip(data, stream, strict=False)).hex()
+
+
+def unseal(sealed: str) -> str:
+    raw = bytes.fromhex(sealed)
+    nonce, data = raw[:16], raw[16:]
+    stream = hmac.new(secret(), b"seal:" + nonce, hashlib.sha256).digest()
+    return bytes(a ^ b for a, b in zip(data, stream, strict=False)).decode()
+
+
+def deliver_code(sealed: str, code: str) -> None:
     """Send the code by SMS (POST JSON {phone, text} to MEALS_SMS_URL), or log it when no gateway is set."""
+    number = unseal(sealed)
     text = _("Your code for donated meals is %(code)s. It lasts %(minutes)s minutes.", code=code,
              minutes=settings.MEALS_CODE_MINUTES)
     url = settings.MEALS_SMS_URL
