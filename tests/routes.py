@@ -63,6 +63,8 @@ LAST_WEEK = {
     "period_end": now_utc().date().isoformat(),
 }
 AS_INPUTS = object()
+MEAL_CHECKERS = {"social_worker", "platform_admin"}  # statements of need for donated meals
+MEALS_TOMORROW = (now_utc() + timedelta(days=1)).date().isoformat()  # the site's today or tomorrow (it is east of UTC)
 
 HOUSEHOLD_FORM = Route(  # a household's page form, new and edited alike
     {"pseudonym": TEXT, "district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
@@ -1961,6 +1963,63 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "meals.permit_reject": {  # /meals/review/permits/<int:meal_permit_id>/reject
         "POST": D(PLATFORM_ADMIN, "admin", inputs=Route({"reason": TEXT}, {"reason": "照片看不清"})),
+    },
+    # --- meals: people (reserving anonymously, walk-ins, blind boxes, thanks, statements of need) ---
+    # a reservation's page and its buttons take its secret token (whoever holds the link holds the meal);
+    # people without an account reserve with a phone confirmed by a code (anonymous POSTs go to /meals/phone)
+    "meals.home": {  # /meals/
+        "GET": D(EVERYONE, "page", inputs=Route({"district": OPT_ID})),
+    },
+    "meals.store_meals": {  # /meals/stores/<int:meal_store_id>
+        "GET": D(EVERYONE, "object"),
+    },
+    "meals.reserve": {  # /meals/stores/<int:meal_store_id>/reserve
+        "POST": D(EVERYONE, "object", inputs=Route({"day": DATE}, {"day": MEALS_TOMORROW})),
+    },
+    "meals.phone": {  # /meals/phone
+        "GET": D(EVERYONE, "page"),
+        "POST": D(EVERYONE, "page", inputs=Route({"phone": TEXT}, {"phone": "13800000000"}, anonymous=True)),
+    },
+    "meals.phone_confirm": {  # /meals/phone/confirm
+        "GET": D(EVERYONE, "page"),
+        "POST": D(EVERYONE, "page", inputs=Route({"phone": TEXT, "code": TEXT},
+                                                 {"phone": "13800000000", "code": "123456"}, anonymous=True)),
+    },
+    "meals.reservation": {  # /meals/r/<reservation_token>
+        "GET": D(EVERYONE, "object"),
+    },
+    "meals.reservation_cancel": {  # /meals/r/<reservation_token>/cancel
+        "POST": D(EVERYONE, "object"),
+    },
+    "meals.reservation_thanks": {  # /meals/r/<reservation_token>/thanks
+        "POST": D(EVERYONE, "object", inputs=Route({"text": TEXT}, {"text": "谢谢你们"})),
+    },
+    "meals.walk_in": {  # /meals/walk-in/<poster_token>
+        "GET": D(EVERYONE, "object"),
+        "POST": D(EVERYONE, "object"),
+    },
+    "meals.base": {  # /meals/bases/<int:meal_base_id>
+        "GET": D(EVERYONE, "object"),
+    },
+    "meals.base_reserve": {  # /meals/bases/<int:meal_base_id>/reserve
+        "POST": D(EVERYONE, "object", inputs=Route({"stock_item_id": ID}, {"stock_item_id": "1"})),
+    },
+    "meals.mine": {  # /meals/mine
+        "GET": D(EVERYONE, "page"),
+    },
+    "meals.need": {  # /meals/need : an account's own statement of need
+        "GET": D(USERS, "page"),
+        "POST": D(USERS, "page", inputs=Route({"situation": CHOICE, "district_id": ID, "statement": TEXT},
+                                              {"situation": "graduate", "district_id": "1", "statement": "找工作中"})),
+    },
+    "meals.checks": {  # /meals/checks : platform admins and social-work stations' staff
+        "GET": D(MEAL_CHECKERS, "page"),
+    },
+    "meals.check_verify": {  # /meals/checks/<int:meal_eligibility_id>/verify
+        "POST": D(MEAL_CHECKERS, "object"),
+    },
+    "meals.check_reject": {  # /meals/checks/<int:meal_eligibility_id>/reject
+        "POST": D(MEAL_CHECKERS, "object", inputs=Route({"reason": TEXT}, {"reason": "情况不符"})),
     },
 }
 

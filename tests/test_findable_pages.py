@@ -36,6 +36,10 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
                                      "one in the world, and finds it linked from the firm's points page"),
     "/meals/stores/<int:meal_store_id>/counter": ({"platform_admin"}, "a store's counter is its firm's; platform "
                                                   "admins may open it to help, from the store they are checking"),
+    "/meals/walk-in/<poster_token>": (set(ROLES), "opened by scanning the QR code on a restaurant's poster"),
+    "/meals/r/<reservation_token>": ({role for role in ROLES if role != "volunteer"},
+                                     "a reservation's own secret link: only the volunteer holds one in the world, "
+                                     "and finds it under /meals/mine"),
     "/payments/give/wish/<listing_code>": (set(ROLES), "the pay button appears once a wish is claimed to be paid "
                                                        "by money (a POST); the world's only claim is in kind"),
     "/payments/demo/<donation_code>": ({"donor"}, "the test-mode checkout is linked from a gift waiting for payment; "

@@ -18,7 +18,8 @@ from marketplace.platform.extensions import db
 # each sweep takes `now` (or nothing) and returns how many stuck jobs it resumed or failed
 # (and the periodic work that must not wait for cron: overdue referrals escalated to their district's officers)
 SWEEPS = ("marketplace.timebank.imports.service.sweep_stuck", "marketplace.reconciliation.imports.sweep_stuck",
-          "marketplace.referrals.escalation.sweep", "marketplace.meals.sweeps.sweep")
+          "marketplace.referrals.escalation.sweep", "marketplace.meals.sweeps.sweep",
+          "marketplace.meals.person_sweeps.sweep")
 log = logging.getLogger(__name__)
 
 
