@@ -66,9 +66,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.core.views import bp as core_bp
     from marketplace.firms.views import bp as firms_bp
     from marketplace.funds.views import bp as funds_bp
-    from marketplace.mine.views import bp as mine_bp
     from marketplace.meals import counter_views, person_views, points_views, public_views, store_views  # noqa: F401,E501  (add routes)
     from marketplace.meals.views import bp as meals_bp
+    from marketplace.mine.views import bp as mine_bp
     from marketplace.notifications.views import bp as notifications_bp
     from marketplace.orgs import member_views  # noqa: F401  (adds routes to the orgs blueprint)
     from marketplace.orgs.views import bp as orgs_bp

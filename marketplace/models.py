@@ -14,6 +14,23 @@ from marketplace.ledger.models import (
     LedgerPeriodClose,
     LedgerPosting,
 )
+from marketplace.meals.models import (
+    MealDay,
+    MealEligibility,
+    MealExchange,
+    MealPause,
+    MealPermit,
+    MealPerson,
+    MealPhoneCode,
+    MealPlaque,
+    MealQuota,
+    MealReservation,
+    MealReward,
+    MealStockItem,
+    MealStore,
+    MealThanks,
+    MealWindow,
+)
 from marketplace.notifications.models import Notification, NotificationDigest, NotificationPreference
 from marketplace.orgs.models import Community, District, Invitation, Membership, Organisation
 from marketplace.outbox.models import OutboxMessage
@@ -33,23 +50,6 @@ from marketplace.referrals.models import (
     ReferralDispatch,
     Visit,
     VisitVisitor,
-)
-from marketplace.meals.models import (
-    MealDay,
-    MealEligibility,
-    MealExchange,
-    MealPause,
-    MealPermit,
-    MealPerson,
-    MealPhoneCode,
-    MealPlaque,
-    MealQuota,
-    MealReservation,
-    MealReward,
-    MealStockItem,
-    MealStore,
-    MealThanks,
-    MealWindow,
 )
 from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference

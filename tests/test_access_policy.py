@@ -21,8 +21,8 @@ from marketplace.platform.timeutil import now_utc
 from tests.conftest import AuthActions
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
-from tests.reconciliation.world import reconciliation_of
 from tests.meals.world import meals_of
+from tests.reconciliation.world import reconciliation_of
 from tests.referrals.world import referrals_of
 from tests.routes import ROLES, USERS, app_routes, declaration, undeclared
 from tests.wishes.world import wishes_of

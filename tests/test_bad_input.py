@@ -27,8 +27,8 @@ from marketplace.timebank.activities import service as tb_service
 from tests.api.conftest import api_error
 from tests.conftest import AuthActions
 from tests.funds.world import funds_of
-from tests.reconciliation.world import reconciliation_of
 from tests.meals.world import meals_of
+from tests.reconciliation.world import reconciliation_of
 from tests.referrals.world import referrals_of
 from tests.routes import Route, app_routes, declaration, undeclared
 from tests.test_access_policy import certificate_of, import_batch_of, spot_check_of, time_bank_of

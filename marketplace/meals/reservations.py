@@ -8,7 +8,6 @@ failure (a walk-in's ledger posting, say) is retried a few times (`transactions.
 """
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from config import settings
 from marketplace.auth.models import User
-from marketplace.meals import days
+from marketplace.meals import days, points
 from marketplace.meals.models import (
     Channel,
     MealPerson,
@@ -137,15 +136,6 @@ def reserve(person: MealPerson, store_id, day) -> MealReservation:
     return reservation
 
 
-def _post_meal(reservation: MealReservation) -> None:
-    """Post the served meal to the ledger through the points part, when it is installed."""
-    if importlib.util.find_spec("marketplace.meals.points") is None:
-        return
-    post = getattr(importlib.import_module("marketplace.meals.points"), "post_meal", None)
-    if post is not None:
-        post(reservation)
-
-
 @retried
 def walk_in(person: MealPerson, poster_token) -> MealReservation:
     """Take one of today's meals on the spot from the store's poster, during a serving window. Commit.
@@ -167,7 +157,7 @@ def walk_in(person: MealPerson, poster_token) -> MealReservation:
     days.serve(meal_day_id)
     reservation = _start(store, person, day, R.REDEEMED, meal_day_id=meal_day_id, channel=Channel.WALK_IN.value,
                          redeemed_at=now)
-    _post_meal(reservation)
+    points.post_meal(reservation)
     db.session.commit()
     return reservation
 

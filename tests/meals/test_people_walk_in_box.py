@@ -1,11 +1,6 @@
 """Walk-ins from a store's poster, blind boxes at a base, and the thank-you after a meal."""
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
-import sys
-import types
-
 import pytest
 from sqlalchemy import select
 
@@ -28,18 +23,15 @@ def test_a_walk_in_takes_and_serves_a_meal_at_once(store, person):  # noqa: F811
         reservations.walk_in(person, store.poster_token)
 
 
-def test_a_walk_in_is_posted_to_the_ledger_by_the_points_part(store, person, monkeypatch):  # noqa: F811
-    posted = []
-    name = "marketplace.meals.points"
-    if importlib.util.find_spec(name) is not None:
-        monkeypatch.setattr(importlib.import_module(name), "post_meal", posted.append)
-    else:  # the points part is written alongside: stand in for it
-        fake = types.ModuleType(name)
-        fake.__spec__ = importlib.machinery.ModuleSpec(name, None)
-        fake.post_meal = posted.append
-        monkeypatch.setitem(sys.modules, name, fake)
-    r = reservations.walk_in(person, store.poster_token)
-    assert [p.id for p in posted] == [r.id]
+def test_a_walk_in_earns_the_firm_its_points_and_counts_the_meal(store, person):  # noqa: F811
+    from config import settings
+    from marketplace.meals import points
+
+    before = points.points_of(store.organisation)
+    reservations.walk_in(person, store.poster_token)
+    after = points.points_of(store.organisation)
+    assert after.earned - before.earned == settings.MEALS_POINTS_PER_MEAL
+    assert points.meals_of(store.organisation).served == 1
 
 
 def test_a_walk_in_outside_the_serving_windows_is_refused(firm, person):  # noqa: F811
