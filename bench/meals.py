@@ -14,8 +14,6 @@ all are released together and POST /meals/stores/<id>/reserve (day=today).
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import multiprocessing
 import os
 import re
@@ -44,17 +42,12 @@ def code_of(n: int) -> str:
     return f"{(n * 7919 + 123457) % 1_000_000:06d}"
 
 
-def hashes(phone: str, code: str, key: str) -> tuple[str, str]:
-    """The phone's key and the code's hash, as the site keeps them."""
-    try:
-        from marketplace.meals import phones
-    except ImportError:
-        phones = None
-    if phones is not None and hasattr(phones, "phone_key") and hasattr(phones, "code_hash"):
-        phone_key = phones.phone_key(phone)
-        return phone_key, phones.code_hash(phone_key, code)
-    phone_key = hmac.new(key.encode(), phone.encode(), hashlib.sha256).hexdigest()
-    return phone_key, hmac.new(key.encode(), f"{phone_key}:{code}".encode(), hashlib.sha256).hexdigest()
+def hashes(phone: str, code: str) -> tuple[str, str]:
+    """The phone's key and the code's hash, as the site keeps them (inside the app)."""
+    from marketplace.meals import phones
+
+    phone_key = phones.phone_key(phone)
+    return phone_key, phones.code_hash(phone_key, code)
 
 
 def seed(url: str, people: int, meals: int, key: str) -> tuple[int, str]:
@@ -86,7 +79,7 @@ def seed(url: str, people: int, meals: int, key: str) -> tuple[int, str]:
         expires = now_utc() + timedelta(hours=2)
         rows = []
         for n in range(people):
-            phone_key, code_hash = hashes(phone_of(n), code_of(n), key)
+            phone_key, code_hash = hashes(phone_of(n), code_of(n))
             rows.append({"phone_key": phone_key, "code_hash": code_hash, "attempts": 0, "expires_at": expires,
                          "created_at": now_utc()})
         db.session.execute(insert(MealPhoneCode), rows)

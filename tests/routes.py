@@ -1893,7 +1893,7 @@ ROUTES: dict[str, dict[str, D]] = {
             {"firm_id": "1", "kind": "restaurant", "name": "新店", "address": "福田区福华路2号", "district_id": "1",
              "windows": "11:00-13:30"})),
     },
-    "meals.store": {  # /meals/stores/<int:meal_store_id>
+    "meals.store": {  # /meals/stores/<int:meal_store_id>/manage
         "GET": D({"org_admin", "platform_admin"}, "object"),
     },
     "meals.store_edit": {  # /meals/stores/<int:meal_store_id>/edit

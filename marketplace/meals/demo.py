@@ -11,11 +11,11 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from marketplace.auth.models import User
-from marketplace.meals import permits, quotas, stores, sweeps
-from marketplace.meals.models import MealStore
+from marketplace.meals import days, permits, phones, quotas, redemption, reservations, stores, sweeps
+from marketplace.meals.models import MealStockItem, MealStore
 from marketplace.orgs.models import District, Membership, Organisation, OrgKind, Role
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.platform.timeutil import day_start, local_today, now_utc
 
 FUTIAN = ("futian", "福田区", "Futian")  # Shenzhen's Futian, where M餐 began
 WINDOWS = "11:00-13:30, 17:00-19:30"
@@ -88,4 +88,37 @@ def seed_demo(domain: str) -> int:
                 stores.add_stock_item(runner, store.id, name=item_name, quantity=quantity, value_fen=value_fen)
                 added += 1
     sweeps.remind_expiring()  # the permit expiring in 20 days: its firm is reminded now
-    return added
+    return added + _reserve_and_serve(runner)
+
+
+LUNCH = timedelta(hours=12)  # inside the first serving window
+
+
+def _reserve_and_serve(runner: User) -> int:
+    """Let demo people (known only by the keyed hash of an invented number) reserve some of today's meals and a
+    blind box, and serve some of them at lunch; tomorrow's when today's windows are over. Return how many."""
+    shops = db.session.scalars(select(MealStore).where(MealStore.name.in_([s[2] for s in STORES]))
+                               .order_by(MealStore.id)).all()
+    today = local_today()
+    open_today = now_utc() < days.last_close(shops[0], today)
+    day = today if open_today else today + timedelta(days=1)
+    made, number = 0, 0
+    for shop, reserved, served in ((shops[0], 12, 7), (shops[1], 6, 2)):
+        for n in range(reserved):
+            number += 1
+            person = phones.person_for_key(phones.phone_key(f"1380000{number:04d}"))
+            reservation = reservations.reserve(person, shop.id, day)
+            made += 1
+            if open_today and n < served:  # collected at lunch, as the counter would have
+                redemption.redeem(runner, shop.id, reservation.code, at=day_start(today) + LUNCH)
+    base = shops[2]
+    item = db.session.scalar(select(MealStockItem).where(MealStockItem.store_id == base.id)
+                             .order_by(MealStockItem.id))
+    for n in range(3):
+        number += 1
+        box = reservations.reserve_box(phones.person_for_key(phones.phone_key(f"1380000{number:04d}")), base.id,
+                                       item.id)
+        made += 1
+        if open_today and n == 0:
+            redemption.redeem(runner, base.id, box.code, at=day_start(today) + LUNCH)
+    return made

@@ -84,7 +84,7 @@ def store_new():
         lambda store: url_for("meals.store", meal_store_id=store.id), "meals/store_form.html", store=None)
 
 
-@bp.route("/stores/<int:meal_store_id>")
+@bp.route("/stores/<int:meal_store_id>/manage")
 @login_required
 def store(meal_store_id):
     """A store's page: state, windows, today's counts, permits, agreements, paused days and stock."""

@@ -1,11 +1,12 @@
 """The demo's meal stores: seeded once through the services, open with a quota or stock, and the permit
-expiring soon has reminded its firm."""
+expiring soon has reminded its firm; demo people have reserved some of the day's meals and a few boxes, and
+some were collected at lunch."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from marketplace.meals import days
-from marketplace.meals.models import MealPermit, MealStockItem, MealStore
+from marketplace.meals.models import MealDay, MealPermit, MealReservation, MealStockItem, MealStore
 from marketplace.notifications.models import Notification
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
@@ -20,9 +21,15 @@ def test_the_demo_seeds_open_futian_stores_once(runner, client, auth):
     assert db.session.scalar(select(func.count()).select_from(MealStockItem)) == 2
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.kind == "meals_permit_expiring")) >= 1
-    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (MealStore, MealPermit)]
+    counters = db.session.scalars(select(MealDay).order_by(MealDay.store_id)).all()  # today's, or tomorrow's late
+    assert [(c.taken, c.served) for c in counters] in ([(12, 7), (6, 2)], [(12, 0), (6, 0)])
+    assert db.session.scalar(select(func.count()).select_from(MealReservation)
+                             .where(MealReservation.stock_item_id.is_not(None))) == 3
+    counts = [db.session.scalar(select(func.count()).select_from(m))
+              for m in (MealStore, MealPermit, MealReservation)]
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0
-    assert counts == [db.session.scalar(select(func.count()).select_from(m)) for m in (MealStore, MealPermit)]
+    assert counts == [db.session.scalar(select(func.count()).select_from(m))
+                      for m in (MealStore, MealPermit, MealReservation)]
     from marketplace.auth.demo import DEMO_PASSWORD
 
     assert auth.login("firm@demo.example.org", DEMO_PASSWORD).status_code == 302

@@ -52,7 +52,7 @@ def test_a_permit_is_uploaded_checked_and_kept_private(client, auth, create_user
     assert f"/meals/review/permits/{permit_id}" in client.get("/meals/review").get_data(as_text=True)
     review = f"/meals/review/permits/{permit_id}"
     assert auth.post(review + "/verify", form_page=review).status_code == 302
-    assert "Verified" in client.get(f"/meals/stores/{store.id}").get_data(as_text=True)
+    assert "Verified" in client.get(f"/meals/stores/{store.id}/manage").get_data(as_text=True)
 
 
 def store_permits(store) -> list[int]:
@@ -89,10 +89,10 @@ def test_store_pages_show_counts_never_who_took_a_meal(client, auth, create_user
         shown += [reservation.code, reservation.token]
     db.session.commit()
     auth.login(boss.email)
-    for path in ("/meals/stores", f"/meals/stores/{store.id}", f"/meals/stores/{store.id}/poster"):
+    for path in ("/meals/stores", f"/meals/stores/{store.id}/manage", f"/meals/stores/{store.id}/poster"):
         page = client.get(path).get_data(as_text=True)
         for secret in ["PRIVATE-求职小李", "private-eater@example.org", person.key, *shown]:
             assert secret not in page, (path, secret)
-    page = client.get(f"/meals/stores/{store.id}").get_data(as_text=True)
+    page = client.get(f"/meals/stores/{store.id}/manage").get_data(as_text=True)
     assert '<dd data-count="offered">30</dd>' in page and '<dd data-count="reserved">1</dd>' in page
     assert '<dd data-count="served">1</dd>' in page
