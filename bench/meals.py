@@ -5,11 +5,11 @@ reservations per second and the reserve requests' p50/p95 latency.
     .venv/bin/python bench/meals.py [--people 500] [--meals 20] [--processes 8] [--workers 4] [--threads 4]
 
 Creates a scratch database on BENCH_PG (dropped afterwards), upgrades it, seeds one open store with `--meals`
-meals today and a serving window around now, and `--people` phone codes with known codes (through
-`marketplace.meals.phones` when it offers `phone_key`/`code_hash`, else hashed here as HMAC-SHA256 with
-MEALS_PHONE_KEY). Starts gunicorn (`--workers` gthread workers), then `--processes` client processes, each with
-threads: every person GETs /meals/phone, POSTs /meals/phone/confirm (phone, code), GETs /meals/stores/<id>; then
-all are released together and POST /meals/stores/<id>/reserve (day=today).
+meals today and a serving window around now, and `--people` phone codes with known codes (hashed by
+`marketplace.meals.phones`, as the site keeps them). Starts gunicorn (`--workers` gthread workers), then
+`--processes` client processes, each with threads: every person GETs /meals/phone, POSTs /meals/phone/confirm
+(phone, code), GETs /meals/stores/<id>; then all are released together and POST /meals/stores/<id>/reserve
+(day=today).
 """
 from __future__ import annotations
 
