@@ -132,28 +132,26 @@ def minutes_served(firm_ids: list[int], since: date | None = None) -> dict[int, 
     return {org_id: max(int(total), 0) for org_id, total in db.session.execute(stmt)}
 
 
-def set_leaderboard(actor: User, firm: Organisation, on: bool) -> FirmPreference:
-    """Choose whether the firm appears on the public leaderboard (its admins; off until chosen)."""
+def _choose(actor: User, firm: Organisation, column: str, on: bool) -> FirmPreference:
+    """Set one of the firm's public choices (its admins; each is off until chosen)."""
     if firm.kind != OrgKind.FIRM:
         raise NotFound()
     require(actor, "org.edit", firm)
     preference = db.session.get(FirmPreference, firm.id) or FirmPreference(organisation_id=firm.id)
-    preference.is_on_leaderboard = bool(on)
+    setattr(preference, column, bool(on))
     db.session.add(preference)
     db.session.commit()
     return preference
+
+
+def set_leaderboard(actor: User, firm: Organisation, on: bool) -> FirmPreference:
+    """Choose whether the firm appears on the public leaderboard."""
+    return _choose(actor, firm, "is_on_leaderboard", on)
 
 
 def set_meals_public(actor: User, firm: Organisation, on: bool) -> FirmPreference:
-    """Choose whether the public meal figures (M餐) name the firm (its admins; off until chosen)."""
-    if firm.kind != OrgKind.FIRM:
-        raise NotFound()
-    require(actor, "org.edit", firm)
-    preference = db.session.get(FirmPreference, firm.id) or FirmPreference(organisation_id=firm.id)
-    preference.is_meals_public = bool(on)
-    db.session.add(preference)
-    db.session.commit()
-    return preference
+    """Choose whether the public meal figures (M餐) name the firm."""
+    return _choose(actor, firm, "is_meals_public", on)
 
 
 def is_meals_public(firm: Organisation) -> bool:

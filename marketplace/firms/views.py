@@ -53,10 +53,8 @@ def show(firm_id):
         thresholds={level: service.badge_points(level) for level in service.BADGES})
 
 
-@bp.post("/<int:firm_id>/leaderboard")
-@login_required
-def leaderboard_choice(firm_id):
-    """Choose whether the firm appears on the public leaderboard (the firm's admins)."""
+def _choose(firm_id, setter, said_on, said_off):
+    """Record one of the firm's public choices from its page's button (`on` is 0 or 1)."""
     firm = service.get_firm(g.user, firm_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -65,25 +63,22 @@ def leaderboard_choice(firm_id):
         abort(400)
     else:
         on = request.form.get("on") == "1"
-        service.set_leaderboard(g.user, firm, on)
-        flash(_("The firm now appears on the leaderboard.") if on else _("The firm no longer appears on the "
-                                                                         "leaderboard."), "success")
+        setter(g.user, firm, on)
+        flash(said_on if on else said_off, "success")
     return redirect(url_for("firms.show", firm_id=firm.id))
+
+
+@bp.post("/<int:firm_id>/leaderboard")
+@login_required
+def leaderboard_choice(firm_id):
+    """Choose whether the firm appears on the public leaderboard (the firm's admins)."""
+    return _choose(firm_id, service.set_leaderboard, _("The firm now appears on the leaderboard."),
+                   _("The firm no longer appears on the leaderboard."))
 
 
 @bp.post("/<int:firm_id>/meals-public")
 @login_required
 def meals_public_choice(firm_id):
     """Choose whether the public meal figures name the firm (the firm's admins)."""
-    firm = service.get_firm(g.user, firm_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        flash_errors(form.errors)
-    elif request.form.get("on") not in ("0", "1"):
-        abort(400)
-    else:
-        on = request.form.get("on") == "1"
-        service.set_meals_public(g.user, firm, on)
-        flash(_("The meal figures now name the firm.") if on else _("The meal figures no longer name the firm."),
-              "success")
-    return redirect(url_for("firms.show", firm_id=firm.id))
+    return _choose(firm_id, service.set_meals_public, _("The meal figures now name the firm."),
+                   _("The meal figures no longer name the firm."))
