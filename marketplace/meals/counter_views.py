@@ -7,7 +7,7 @@ from flask import g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from marketplace.meals import access, redemption
+from marketplace.meals import access, redemption, stores
 from marketplace.meals.counter_forms import CounterForm
 from marketplace.meals.redemption import Outcome
 from marketplace.meals.views import bp
@@ -36,4 +36,4 @@ def counter(meal_store_id):
         result = redemption.redeem(g.user, store.id, form.code.data)
         form = CounterForm(formdata=None)  # empty, ready for the next code
     return render_template("meals/counter_page.html", store=store, form=form, result=result, answers=ANSWERS,
-                           counts=redemption.today_counts(store)), 422 if form.errors else 200
+                           counts=stores.counts_today(store)), 422 if form.errors else 200

@@ -127,3 +127,9 @@ def last_close(store: MealStore, day: date) -> datetime:
     """Return when the store's last window closes on `day` (the end of the day when it has none)."""
     closes = max((w.closes_at for w in store.windows), default=24 * 60)
     return day_start(day) + timedelta(minutes=closes)
+
+
+def is_over(store: MealStore, at: datetime | None = None) -> bool:
+    """Tell whether the store's last window today has closed (nothing more can be taken today)."""
+    at = at or now_utc()
+    return at >= last_close(store, local_date(at))

@@ -100,7 +100,7 @@ def _reserve_and_serve(runner: User) -> int:
     shops = db.session.scalars(select(MealStore).where(MealStore.name.in_([s[2] for s in STORES]))
                                .order_by(MealStore.id)).all()
     today = local_today()
-    open_today = now_utc() < days.last_close(shops[0], today)
+    open_today = not days.is_over(shops[0])
     day = today if open_today else today + timedelta(days=1)
     made, number = 0, 0
     for shop, reserved, served in ((shops[0], 12, 7), (shops[1], 6, 2)):
@@ -114,7 +114,7 @@ def _reserve_and_serve(runner: User) -> int:
     base = shops[2]
     item = db.session.scalar(select(MealStockItem).where(MealStockItem.store_id == base.id)
                              .order_by(MealStockItem.id))
-    for n in range(3):
+    for n in range(3 if open_today else 0):  # boxes are for today only
         number += 1
         box = reservations.reserve_box(phones.person_for_key(phones.phone_key(f"1380000{number:04d}")), base.id,
                                        item.id)

@@ -46,7 +46,7 @@ def left_on(store: MealStore, day: date) -> int:
 def offer_of(store: MealStore) -> Offer:
     today = local_today()
     tomorrow = today + timedelta(days=1)
-    over = now_utc() >= days.last_close(store, today)
+    over = days.is_over(store)
     quota = days.quota_on(store, today) or days.quota_on(store, tomorrow)
     return Offer(store, today, tomorrow, 0 if over else left_on(store, today), left_on(store, tomorrow),
                  quota.contents if quota else "", over)
@@ -91,7 +91,7 @@ def offers(district_id=None) -> list[Offer]:
     found = []
     now = now_utc()
     for store in stores:
-        over = now >= days.last_close(store, today)
+        over = days.is_over(store, now)
         quota = quotas.get((store.id, today)) or quotas.get((store.id, tomorrow))
         found.append(Offer(store, today, tomorrow, 0 if over else left(store, today), left(store, tomorrow),
                            quota.contents if quota else "", over))

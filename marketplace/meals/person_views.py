@@ -7,12 +7,11 @@ import functools
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from config import settings
 from marketplace.auth.forms import EmptyForm
-from marketplace.meals import finder, people, phones, reservations
+from marketplace.meals import days, finder, people, phones, reservations
 from marketplace.meals.access import is_checker
 from marketplace.meals.labels import SITUATIONS
 from marketplace.meals.models import MealPerson, MealReservation, StoreKind
@@ -25,6 +24,7 @@ from marketplace.platform.timeutil import local_today
 from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
 from marketplace.web.net import client_address
+from marketplace.web.qr import qr_svg
 
 PERSON, PERSON_DAY, NEXT = "meals_person", "meals_person_day", "meals_next"
 
@@ -149,12 +149,8 @@ def phone_confirm():
 @private
 def reservation(reservation_token):
     """Show a reservation's QR and short code for the counter, and what the person may do with it."""
-    import segno
-
     found = reservations.by_token(reservation_token)
-    # a full QR code (segno.make would pick a Micro QR for so short a text, which counters' scanners may not read);
-    # sized by the page's CSS through its viewBox
-    svg = Markup(segno.make_qr(found.code, error="m").svg_inline(omitsize=True, title=found.code))  # nosec B704
+    svg = qr_svg(found.code)  # sized by the page's CSS
     return render_template("meals/person_reservation.html", r=found, svg=svg, state_label=MealReservation.machine.label,
                            button=EmptyForm(), thanks=ThanksForm(), hm=finder.window_text)
 
@@ -195,7 +191,8 @@ def base(meal_base_id):
     """Show a base's blind boxes left today, with a button for each."""
     store = finder.public_store(meal_base_id, StoreKind.BASE)
     return render_template("meals/person_base.html", store=store, items=finder.boxes_at(store), form=BoxForm(),
-                           person=acting_person(), hm=finder.window_text)
+                           person=acting_person(), hm=finder.window_text,
+                           is_over=days.is_over(store))
 
 
 @bp.post("/bases/<int:meal_base_id>/reserve")

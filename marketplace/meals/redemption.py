@@ -133,11 +133,3 @@ def _contents(reservation: MealReservation) -> str:
         return ""
     return db.session.scalar(select(MealQuota.contents).join(MealDay, MealDay.quota_id == MealQuota.id)
                              .where(MealDay.id == reservation.meal_day_id)) or ""
-
-
-def today_counts(store: MealStore, at: datetime | None = None) -> dict[str, int]:
-    """Return the store's counts today: meals offered, reserved (collected included) and served; nothing else."""
-    found = days.get_day(store.id, local_date(at or now_utc()))
-    if found is None:
-        return {"offered": 0, "reserved": 0, "served": 0}
-    return {"offered": found.offered, "reserved": found.taken, "served": found.served}

@@ -126,7 +126,7 @@ def reserve(person: MealPerson, store_id, day) -> MealReservation:
     """
     store = _store(store_id, StoreKind.RESTAURANT)
     day = _day(day)
-    if day == local_today() and now_utc() >= days.last_close(store, day):
+    if day == local_today() and days.is_over(store):
         raise Conflict(_l("Today's meals at this store are over. You can reserve for tomorrow."))
     person = lock_person(person)
     check_person(person, day)
@@ -173,6 +173,8 @@ def reserve_box(person: MealPerson, base_id, stock_item_id) -> MealReservation:
     if item is None or item.store_id != store.id or not item.is_active:
         raise InvalidInput(fields={"stock_item_id": [_l("Choose one of the boxes on offer.")]})
     day = local_today()
+    if days.is_over(store):
+        raise Conflict(_l("The base has closed for today. You can reserve a box tomorrow."))
     person = lock_person(person)
     check_person(person, day)
     taken = db.session.execute(update(MealStockItem).where(MealStockItem.id == item.id, MealStockItem.quantity > 0)

@@ -7,7 +7,6 @@ import io
 from flask import abort, g, make_response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
@@ -39,6 +38,7 @@ from marketplace.referrals.views import bp
 from marketplace.web import uploads
 from marketplace.web.forms import save_or_show, submit_and_return
 from marketplace.web.names import local_name
+from marketplace.web.qr import qr_svg
 
 R = ReferralStatus
 WORDS = {"need_kind": NEED_KINDS, "urgency": URGENCIES, "source": SOURCES, "answer": ANSWERS, "action": ACTIONS}
@@ -91,11 +91,9 @@ def _fields(form, cls) -> dict:
 @login_required
 def household_link_new(household_id):
     """Make the household's private link (replacing the old) and show it with its QR code, once."""
-    import segno
-
     care, token = household_link.make_link(g.user, household_id)
     url = site_url("referrals.ask", token=token)
-    svg = Markup(segno.make(url, error="m").svg_inline(scale=4, title=url))  # nosec B704  (segno escapes)
+    svg = qr_svg(url, scale=4)
     return render_template("referrals/intake_link.html", care=care, url=url, svg=svg)
 
 

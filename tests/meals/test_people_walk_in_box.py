@@ -69,3 +69,17 @@ def test_a_thank_you_reaches_the_firm_without_who_wrote_it(firm, store, person):
     assert db.session.scalar(select(Notification).where(Notification.kind == "meals_thanks")) is not None
     with pytest.raises(Conflict, match="already"):
         reservations.thank(r.token, "再次感谢")
+
+
+def test_a_blind_box_cannot_be_reserved_once_the_base_has_closed_for_the_day(firm):  # noqa: F811
+    from marketplace.meals.days import minute_of_day
+    from marketplace.platform.timeutil import now_utc
+
+    minute = minute_of_day(now_utc())
+    if minute < 2:
+        pytest.skip("no window can have closed yet today")
+    base = open_store(firm, kind=StoreKind.BASE, name="青年驿站", windows=[(0, minute - 1)])
+    item = add_box(base, quantity=3)
+    with pytest.raises(Conflict, match="closed for today"):
+        reservations.reserve_box(confirmed("13600000003"), base.id, item.id)
+    assert db.session.get(MealStockItem, item.id).quantity == 3

@@ -24,7 +24,7 @@ def test_the_demo_seeds_open_futian_stores_once(runner, client, auth):
     counters = db.session.scalars(select(MealDay).order_by(MealDay.store_id)).all()  # today's, or tomorrow's late
     assert [(c.taken, c.served) for c in counters] in ([(12, 7), (6, 2)], [(12, 0), (6, 0)])
     assert db.session.scalar(select(func.count()).select_from(MealReservation)
-                             .where(MealReservation.stock_item_id.is_not(None))) == 3
+                             .where(MealReservation.stock_item_id.is_not(None))) in (3, 0)  # 0 late in the day
     counts = [db.session.scalar(select(func.count()).select_from(m))
               for m in (MealStore, MealPermit, MealReservation)]
     assert runner.invoke(args=["seed", "demo"]).exit_code == 0

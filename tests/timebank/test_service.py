@@ -129,8 +129,9 @@ def test_adjusting_needs_a_note_and_minutes_are_capped(running, team, fresh_toke
 def test_the_daily_cap_limits_minutes_across_activities(team, create_activity, create_user, app, fresh_tokens):
     app.config["TIMEBANK_DAILY_CAP_MINUTES"] = 150
     volunteer = create_user()
-    morning = create_activity(starts_in=timedelta(days=2), hours=2)
-    afternoon = create_activity(starts_in=timedelta(days=2, hours=3), hours=2)
+    nine = day_start(local_today(), days_after=2) + timedelta(hours=9) - now_utc()  # both on one day, whenever run
+    morning = create_activity(starts_in=nine, hours=2)
+    afternoon = create_activity(starts_in=nine + timedelta(hours=3), hours=2)
     for activity in (morning, afternoon):
         service.sign_up(activity.id, volunteer)
     first, second = _attend(morning, volunteer, 120), _attend(afternoon, volunteer, 120)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import segno
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from config import settings
@@ -34,6 +32,7 @@ from marketplace.timebank.labels import CATEGORIES
 from marketplace.timebank.models import Activity, Attendance, Signup, SignupStatus
 from marketplace.web.flash import flash_errors
 from marketplace.web.forms import apply_errors, save_or_show, submit_and_return
+from marketplace.web.qr import qr_svg
 from marketplace.web.redirects import same_site_path
 
 bp = Blueprint("timebank", __name__, url_prefix="/timebank")
@@ -167,9 +166,7 @@ def _managed(activity_id) -> Activity:
 
 
 def _qr(url: str) -> dict:
-    svg = segno.make(url, error="m").svg_inline(scale=5, title=url)
-    # segno's own SVG of an address we built (site_url), and segno escapes the title it embeds
-    return {"url": url, "svg": Markup(svg)}  # nosec B704
+    return {"url": url, "svg": qr_svg(url, scale=5)}
 
 
 @bp.post("/activities/<int:activity_id>/attendance")
