@@ -315,7 +315,7 @@ class MealReservation(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("meal_person.id"))  # cleared when anonymised
     status: Mapped[str] = mapped_column(String(16), index=True)
     machine = Machine("meal_reservation", "A meal or blind box held for someone (M餐).", start={
-        R.RESERVED: "the person, reserving online", R.REDEEMED: "the person, scanning a store's walk-in poster",
+        R.RESERVED: "the person, reserving online or scanning a store's walk-in poster in a serving window",
     }, moves={
         R.RESERVED: {R.REDEEMED: "the store's staff, scanning or typing its code in its window",
                      R.CANCELLED: "the person, freeing the meal", R.EXPIRED: "the sweep, its day over"},

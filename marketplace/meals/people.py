@@ -1,17 +1,18 @@
-"""People with an account: their meal person (known by a keyed hash of the account's id) and their statements
-of need, which checkers (platform admins, social-work stations' staff) verify or turn down."""
+"""People with an account: the phone they confirmed, tied to the account (one person, whether logged in or not, so
+the free meals and the daily limit count once), and their statements of need, which checkers (platform admins,
+social-work stations' staff) verify or turn down."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from config import settings
 from marketplace.auth.models import User
+from marketplace.meals import phones
 from marketplace.meals.access import is_checker
 from marketplace.meals.models import EligibilityStatus, MealEligibility, MealPerson, Situation
-from marketplace.meals.phones import keyed, person_for_key
 from marketplace.notifications.service import notify
 from marketplace.orgs.models import District
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
@@ -24,9 +25,38 @@ STATEMENT_MAX = 2000
 REASON_MAX = 300
 
 
-def person_for_user(user: User) -> MealPerson:
-    """Return the account's meal person (made once). Flushes; the caller commits."""
-    return person_for_key(keyed(f"user:{user.id}"), user_id=user.id)
+def person_of(user: User | None) -> MealPerson | None:
+    """Return the phone person tied to the account, if it confirmed one."""
+    if user is None:
+        return None
+    return db.session.scalar(select(MealPerson).where(MealPerson.user_id == user.id))
+
+
+def tie(person: MealPerson, user: User) -> MealPerson:
+    """Tie a confirmed phone to the account: its meals, logged in or not, then count as one person's, and the
+    account's statement of need lets it past the free meals. Commit.
+
+    :raise Conflict: the phone is another account's, or the account has another phone.
+    """
+    tied = person_of(user)
+    if tied is not None and tied.id != person.id:
+        raise Conflict(_l("Your account already uses another mobile number for meals. Confirm that number."))
+    if tied is None:
+        won = db.session.execute(update(MealPerson).where(MealPerson.id == person.id, MealPerson.user_id.is_(None))
+                                 .values(user_id=user.id).execution_options(synchronize_session="fetch")).rowcount
+        if not won:
+            raise Conflict(_l("This mobile number is used for meals by another account."))
+        db.session.commit()
+    return person
+
+
+def confirm(number, code, user: User | None = None) -> MealPerson:
+    """Confirm a phone by its code and, for a logged-in account, tie the two. Commit.
+
+    :raise InvalidInput: a wrong or old code. :raise Conflict: the phone or the account is tied elsewhere.
+    """
+    person = phones.confirm_code(number, code)
+    return tie(person, user) if user is not None else person
 
 
 def verified_statement(user: User | None) -> MealEligibility | None:

@@ -7,7 +7,6 @@ import functools
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from config import settings
 from marketplace.auth.forms import EmptyForm
@@ -37,13 +36,17 @@ def phone_person() -> MealPerson | None:
     return db.session.get(MealPerson, person_id)
 
 
-def acting_person(make: bool = False) -> MealPerson | None:
-    """Return who reserves: the logged-in account's person (made when `make`), else the confirmed phone's."""
-    if g.user is not None:
-        if make:
-            return people.person_for_user(g.user)
-        return db.session.scalar(select(MealPerson).where(MealPerson.user_id == g.user.id)) or phone_person()
-    return phone_person()
+def acting_person() -> MealPerson | None:
+    """Return who reserves: the phone tied to the logged-in account, else the phone this browser confirmed today."""
+    return people.person_of(g.user) or phone_person()
+
+
+def reserving_person() -> MealPerson:
+    """Return who reserves now; a phone confirmed before logging in is tied to the account first."""
+    person = acting_person()
+    if g.user is not None and person is not None and person.user_id is None:
+        people.tie(person, g.user)
+    return person
 
 
 def _ask_phone(back: str):
@@ -102,10 +105,10 @@ def store_meals(meal_store_id):
 def reserve(meal_store_id):
     """Reserve a meal at the store for the day chosen (today or tomorrow)."""
     back = url_for("meals.store_meals", meal_store_id=meal_store_id)
-    if acting_person() is None and g.user is None:
+    if acting_person() is None:
         return _ask_phone(back)
     form = DayForm()
-    return _act(form, lambda: reservations.reserve(acting_person(make=True), meal_store_id, form.day.data), back)
+    return _act(form, lambda: reservations.reserve(reserving_person(), meal_store_id, form.day.data), back)
 
 
 @bp.route("/phone", methods=["GET", "POST"])
@@ -134,7 +137,7 @@ def phone_confirm():
     form = ConfirmForm()
 
     def confirm():
-        person = phones.confirm_code(form.phone.data, form.code.data)
+        person = people.confirm(form.phone.data, form.code.data, g.user)
         session[PERSON], session[PERSON_DAY] = person.id, local_today().isoformat()
         return person
 
@@ -179,9 +182,9 @@ def walk_in(poster_token):
     store = finder.store_by_poster(poster_token)
     back = url_for("meals.walk_in", poster_token=poster_token)
     if request.method == "POST":
-        if acting_person() is None and g.user is None:
+        if acting_person() is None:
             return _ask_phone(back)
-        return _act(EmptyForm(), lambda: reservations.walk_in(acting_person(make=True), poster_token), back)
+        return _act(EmptyForm(), lambda: reservations.walk_in(reserving_person(), poster_token), back)
     return render_template("meals/person_walk_in.html", store=store, offer=finder.offer_of(store),
                            button=EmptyForm(), person=acting_person(), hm=finder.window_text)
 
@@ -200,10 +203,10 @@ def base(meal_base_id):
 def base_reserve(meal_base_id):
     """Reserve one blind box of the kind chosen."""
     back = url_for("meals.base", meal_base_id=meal_base_id)
-    if acting_person() is None and g.user is None:
+    if acting_person() is None:
         return _ask_phone(back)
     form = BoxForm()
-    return _act(form, lambda: reservations.reserve_box(acting_person(make=True), meal_base_id,
+    return _act(form, lambda: reservations.reserve_box(reserving_person(), meal_base_id,
                                                        form.stock_item_id.data), back)
 
 

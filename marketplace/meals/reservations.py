@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from config import settings
 from marketplace.auth.models import User
-from marketplace.meals import days, points
+from marketplace.meals import days
 from marketplace.meals.models import (
     Channel,
     MealPerson,
@@ -138,7 +138,8 @@ def reserve(person: MealPerson, store_id, day) -> MealReservation:
 
 @retried
 def walk_in(person: MealPerson, poster_token) -> MealReservation:
-    """Take one of today's meals on the spot from the store's poster, during a serving window. Commit.
+    """Take one of today's meals on the spot from the store's poster, during a serving window, as a reservation
+    for now: the person shows its code at the counter, which serves it (and only then is it counted). Commit.
 
     :raise NotFound: no such poster. :raise Conflict: not serving now, a rule refuses, or none left.
     """
@@ -154,10 +155,7 @@ def walk_in(person: MealPerson, poster_token) -> MealReservation:
     person = lock_person(person)
     check_person(person, day)
     meal_day_id = _take_meal(store, day)
-    days.serve(meal_day_id)
-    reservation = _start(store, person, day, R.REDEEMED, meal_day_id=meal_day_id, channel=Channel.WALK_IN.value,
-                         redeemed_at=now)
-    points.post_meal(reservation)
+    reservation = _start(store, person, day, R.RESERVED, meal_day_id=meal_day_id, channel=Channel.WALK_IN.value)
     db.session.commit()
     return reservation
 

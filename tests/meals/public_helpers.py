@@ -89,7 +89,9 @@ def blind_box(base: MealStore, who: MealPerson | None = None) -> MealReservation
         db.session.flush()
     item.quantity -= 1
     found = MealReservation(store_id=base.id, day=local_today(), stock_item_id=item.id,
-                            person_id=(who or person()).id, channel="walk_in", redeemed_at=now_utc())
-    MealReservation.machine.start(found, "redeemed")
+                            person_id=(who or person()).id, channel="online")
+    MealReservation.machine.start(found, "reserved")
+    db.session.flush()
+    MealReservation.machine.move(found, "redeemed", redeemed_at=now_utc())
     db.session.commit()
     return found

@@ -97,13 +97,13 @@ def test_only_the_firms_people_may_redeem(meals):
     assert reservation.status == "reserved"
 
 
-def test_a_walk_in_posts_its_meal_once(meals):
+def test_a_meal_is_posted_once(meals):
     store = make_store(meals.firm, name="第二家")
     meal_day = days.open_day(store, local_today())
     days.take(meal_day.id)
-    walk_in = MealReservation(store_id=store.id, day=local_today(), meal_day_id=meal_day.id, channel="walk_in")
-    MealReservation.machine.start(walk_in, "redeemed")
+    meal = MealReservation(store_id=store.id, day=local_today(), meal_day_id=meal_day.id, channel="walk_in")
+    MealReservation.machine.start(meal, "reserved")
     db.session.flush()
-    first, again = points.post_meal(walk_in), points.post_meal(walk_in)
+    first, again = points.post_meal(meal), points.post_meal(meal)
     db.session.commit()
     assert first.id == again.id and points.points_of(meals.firm).earned == 10

@@ -106,8 +106,12 @@ def test_the_fourth_meal_waits_for_a_verified_account(auth, client, store, creat
     auth.post("/meals/need", {"situation": "intern", "district_id": "1", "statement": "实习没有工资"},
               form_page="/meals/need")
     people.verify(checker, db.session.scalar(select(MealEligibility.id).where(MealEligibility.user_id == user.id)))
-    me = people.person_for_user(user)
-    db.session.execute(MealPerson.__table__.update().where(MealPerson.id == me.id).values(meals_taken=3))
-    db.session.commit()
+    _confirm_phone(auth, client)  # the same phone, now tied to the account: its three meals still count
+    me = db.session.scalar(select(MealPerson).where(MealPerson.user_id == user.id))
+    assert me is not None and me.meals_taken == 3
     answer = auth.post(reserve, {"day": local_today().isoformat()}, form_page=f"/meals/stores/{store.id}")
     assert "/meals/r/" in answer.headers["Location"]
+    other = create_user()
+    auth.login(other.email)  # another account cannot take the same phone's meals as its own
+    refused = _confirm_phone(auth, client)
+    assert refused.status_code == 422 and "another account" in refused.text

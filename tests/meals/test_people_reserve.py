@@ -26,8 +26,7 @@ def test_a_phone_person_takes_three_meals_then_needs_a_verified_account(store, p
 
 def test_an_account_reserves_past_the_free_meals_once_its_statement_is_verified(app, store, create_user):  # noqa: F811
     user, checker = create_user(), create_user(admin=True)
-    me = people.person_for_user(user)
-    db.session.commit()
+    me = people.tie(confirmed("13700000001"), user)
     for n in range(3):
         move_to_past(reservations.reserve(me, store.id, local_today()), n + 1)
     with pytest.raises(Conflict):
@@ -81,3 +80,18 @@ def test_today_can_be_reserved_only_until_the_last_window_closes(firm, person): 
     with pytest.raises(Conflict, match="over"):
         reservations.reserve(person, early.id, local_today())
     assert reservations.reserve(person, early.id, local_today() + TOMORROW).status == "reserved"
+
+
+def test_a_phone_and_the_account_it_is_tied_to_are_one_person(store, create_user):  # noqa: F811
+    phone = confirmed("13700000002")
+    for n in range(3):
+        move_to_past(reservations.reserve(phone, store.id, local_today()), n + 1)
+    user = create_user()
+    me = people.tie(phone, user)
+    assert people.person_of(user).id == phone.id
+    with pytest.raises(Conflict, match="My need for meals"):  # no three more free meals for logging in
+        reservations.reserve(me, store.id, local_today())
+    with pytest.raises(Conflict, match="another account"):
+        people.tie(phone, create_user())
+    with pytest.raises(Conflict, match="another mobile number"):
+        people.tie(confirmed("13700000003"), user)

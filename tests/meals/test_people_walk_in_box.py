@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from marketplace.meals import days, reservations
+from marketplace.meals import days, redemption, reservations
 from marketplace.meals.models import MealStockItem, MealThanks, StoreKind
 from marketplace.notifications.models import Notification
 from marketplace.platform.errors import Conflict, NotFound
@@ -13,24 +13,23 @@ from marketplace.platform.timeutil import local_today
 from tests.meals.people_fixtures import add_box, confirmed, firm, open_store, person, store  # noqa: F401
 
 
-def test_a_walk_in_takes_and_serves_a_meal_at_once(store, person):  # noqa: F811
-    r = reservations.walk_in(person, store.poster_token)
-    assert (r.status, r.channel, r.day) == ("redeemed", "walk_in", local_today())
-    counter = days.get_day(store.id, local_today())
-    db.session.refresh(counter)
-    assert (counter.taken, counter.served) == (1, 1)
-    with pytest.raises(Conflict, match="already have a meal"):
-        reservations.walk_in(person, store.poster_token)
-
-
-def test_a_walk_in_earns_the_firm_its_points_and_counts_the_meal(store, person):  # noqa: F811
+def test_a_walk_in_holds_one_of_todays_meals_and_the_counter_serves_it(store, person):  # noqa: F811
     from config import settings
     from marketplace.meals import points
 
-    before = points.points_of(store.organisation)
-    reservations.walk_in(person, store.poster_token)
-    after = points.points_of(store.organisation)
-    assert after.earned - before.earned == settings.MEALS_POINTS_PER_MEAL
+    r = reservations.walk_in(person, store.poster_token)
+    assert (r.status, r.channel, r.day) == ("reserved", "walk_in", local_today())
+    counter = days.get_day(store.id, local_today())
+    db.session.refresh(counter)
+    assert (counter.taken, counter.served) == (1, 0)  # nothing is served, nor earned, until the counter sees it
+    assert points.points_of(store.organisation).earned == 0
+    with pytest.raises(Conflict, match="already have a meal"):
+        reservations.walk_in(person, store.poster_token)
+    staff = store.organisation.memberships[0].user
+    assert redemption.redeem(staff, store.id, r.code).outcome is redemption.Outcome.VALID
+    db.session.refresh(counter)
+    assert counter.served == 1
+    assert points.points_of(store.organisation).earned == settings.MEALS_POINTS_PER_MEAL
     assert points.meals_of(store.organisation).served == 1
 
 
@@ -63,6 +62,8 @@ def test_a_thank_you_reaches_the_firm_without_who_wrote_it(firm, store, person):
     with pytest.raises(Conflict, match="once the meal is collected"):
         reservations.thank(r.token, "谢谢")
     r = reservations.walk_in(confirmed("13500000000"), store.poster_token)
+    staff = store.organisation.memberships[0].user
+    assert redemption.redeem(staff, store.id, r.code).outcome is redemption.Outcome.VALID
     thanks = reservations.thank(r.token, "谢谢你们的饭菜")
     assert (thanks.store_id, thanks.created_on) == (store.id, local_today())
     assert set(MealThanks.__table__.columns.keys()) == {"id", "organisation_id", "store_id", "text", "created_on"}
