@@ -302,6 +302,8 @@ class MealReservation(db.Model):
         CheckConstraint(one_of("status", ReservationStatus), name="status_known"),
         UniqueConstraint("day", "code", name="uq_meal_reservation_day_code"),
         Index("ix_meal_reservation_person_day", "person_id", "day"),
+        Index("ix_meal_reservation_code", "code"),  # the counter looks a typed code up across days
+        CheckConstraint("(meal_day_id IS NULL) <> (stock_item_id IS NULL)", name="a_meal_or_a_box"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

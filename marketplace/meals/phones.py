@@ -154,18 +154,20 @@ def confirm_code(number, code) -> MealPerson:
         MealPhoneCode.phone_key == key, MealPhoneCode.used_at.is_(None)).order_by(MealPhoneCode.id.desc()).limit(1))
     if found is None or found.expires_at <= now:
         raise InvalidInput(fields={"code": [_l("This code has expired or was never sent. Ask for a new code.")]})
-    if found.attempts >= settings.MEALS_CODE_ATTEMPTS:
+    # every try is counted before the code is compared, in one guarded UPDATE: parallel guesses cannot test
+    # more codes than the tries allowed
+    tried = db.session.execute(update(MealPhoneCode).where(
+        MealPhoneCode.id == found.id, MealPhoneCode.used_at.is_(None),
+        MealPhoneCode.attempts < settings.MEALS_CODE_ATTEMPTS).values(attempts=MealPhoneCode.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if tried != 1:
         raise InvalidInput(fields={"code": [_l("Too many wrong tries. Ask for a new code.")]})
     if not hmac.compare_digest(found.code_hash, code_hash(key, code)):
-        db.session.execute(update(MealPhoneCode).where(MealPhoneCode.id == found.id)
-                           .values(attempts=MealPhoneCode.attempts + 1).execution_options(synchronize_session=False))
-        db.session.commit()
         raise _wrong()
-    used = db.session.execute(update(MealPhoneCode).where(
-        MealPhoneCode.id == found.id, MealPhoneCode.used_at.is_(None),
-        MealPhoneCode.attempts < settings.MEALS_CODE_ATTEMPTS).values(used_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if used != 1:  # used by a parallel request, or the last try spent
+    used = db.session.execute(update(MealPhoneCode).where(MealPhoneCode.id == found.id, MealPhoneCode.used_at.is_(None))
+                              .values(used_at=now).execution_options(synchronize_session=False)).rowcount
+    if used != 1:  # used by a parallel request
         db.session.rollback()
         raise _wrong()
     person = person_for_key(key)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from config import settings
 from marketplace.auth.models import User
@@ -24,6 +25,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
 from marketplace.platform.ids import as_id
 from marketplace.platform.links import site_url
+from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals.access import staff_user_ids
 from marketplace.timebank.certificates.service import CODE_ALPHABET, CODE_LENGTH, content_hash, normalise_code
@@ -65,8 +67,14 @@ def issue_plaque(actor: User, firm_id, year) -> MealPlaque:
                         issued_by_id=actor.id, issued_at=datetime.now(UTC).replace(microsecond=0),
                         content_sha256="")
     plaque.content_sha256 = content_hash(content_of(plaque))
-    db.session.add(plaque)
-    db.session.flush()
+    try:
+        with savepoint():
+            db.session.add(plaque)
+            db.session.flush()
+    except IntegrityError:  # the same year's plaque, asked for at the same moment: that one stands
+        db.session.rollback()
+        return db.session.scalar(select(MealPlaque).where(MealPlaque.organisation_id == firm.id,
+                                                          MealPlaque.year == year))
     add_call("marketplace.meals.plaque.render_pdf", plaque.id)
     db.session.commit()
     return plaque

@@ -25,6 +25,7 @@ from marketplace.meals.models import (
 from marketplace.meals.points import post_meal
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_date, now_utc
+from marketplace.platform.transactions import retried
 
 R = ReservationStatus
 MAX_TEXT = 300  # a QR code's text longer than this is no reservation of ours
@@ -81,6 +82,7 @@ def find(store: MealStore, text, today) -> MealReservation | None:
                default=None)
 
 
+@retried
 def redeem(actor: User, store_id, code, at: datetime | None = None) -> Redemption:
     """Redeem a code at the store's counter and commit; answer the outcome only.
 
@@ -99,7 +101,7 @@ def redeem(actor: User, store_id, code, at: datetime | None = None) -> Redemptio
     if not moved:  # another scan of the same code won (or the sweep expired it) meanwhile
         db.session.commit()
         db.session.refresh(reservation)
-        return Redemption(Outcome.USED if reservation.status == R.REDEEMED else Outcome.EXPIRED, store)
+        return Redemption(_outcome(store, reservation, today, at), store)
     if reservation.meal_day_id:
         days.serve(reservation.meal_day_id)
     post_meal(reservation)

@@ -26,6 +26,7 @@ from marketplace.meals.models import (
     ReservationStatus,
     StoreKind,
     StoreStatus,
+    new_short_code,
 )
 from marketplace.meals.people import verified_statement
 from marketplace.notifications.service import notify
@@ -102,8 +103,17 @@ def check_person(person: MealPerson, day: date) -> None:
             n=settings.MEALS_FREE_MEALS))
 
 
+def _free_code(day: date) -> str:
+    """Return a short code no reservation of `day` has (at city scale a random one sometimes would)."""
+    while True:
+        code = new_short_code()
+        if db.session.scalar(select(MealReservation.id).where(MealReservation.day == day,
+                                                              MealReservation.code == code)) is None:
+            return code
+
+
 def _start(store: MealStore, person: MealPerson, day: date, state: R, **values) -> MealReservation:
-    reservation = MealReservation(store_id=store.id, day=day, person_id=person.id, **values)
+    reservation = MealReservation(store_id=store.id, day=day, person_id=person.id, code=_free_code(day), **values)
     MealReservation.machine.start(reservation, state, why="person")
     db.session.add(reservation)
     person.meals_taken += 1

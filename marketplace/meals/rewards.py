@@ -19,6 +19,7 @@ from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
+from marketplace.platform.transactions import retried
 from marketplace.referrals.access import staff_user_ids
 
 X = ExchangeStatus
@@ -70,6 +71,7 @@ def rewards(org_id: int | None = None) -> list[MealReward]:
     return list(db.session.scalars(stmt.order_by((MealReward.stock == 0), MealReward.points, MealReward.id)))
 
 
+@retried
 def exchange(actor: User, firm_id, reward_id, quantity) -> MealExchange:
     """Spend the firm's points on a reward: take the stock, post the points, ask the partner to deliver.
 
@@ -119,6 +121,7 @@ def deliver(actor: User, exchange_id) -> MealExchange:
     return row
 
 
+@retried
 def cancel(actor: User, exchange_id) -> MealExchange:
     """Cancel an exchange not yet delivered (the firm or the partner): the stock and the points go back."""
     row = get_exchange(actor, exchange_id)

@@ -322,12 +322,14 @@ def upgrade():
     sa.ForeignKeyConstraint(['stock_item_id'], ['meal_stock_item.id'], name=op.f('fk_meal_reservation_stock_item_id_meal_stock_item')),
     sa.ForeignKeyConstraint(['store_id'], ['meal_store.id'], name=op.f('fk_meal_reservation_store_id_meal_store')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meal_reservation')),
+    sa.CheckConstraint('(meal_day_id IS NULL) <> (stock_item_id IS NULL)', name=op.f('ck_meal_reservation_a_meal_or_a_box')),
     sa.UniqueConstraint('day', 'code', name='uq_meal_reservation_day_code'),
     sa.UniqueConstraint('token', name=op.f('uq_meal_reservation_token'))
     )
     with op.batch_alter_table('meal_reservation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meal_reservation_day'), ['day'], unique=False)
         batch_op.create_index('ix_meal_reservation_person_day', ['person_id', 'day'], unique=False)
+        batch_op.create_index('ix_meal_reservation_code', ['code'], unique=False)
         batch_op.create_index(batch_op.f('ix_meal_reservation_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_meal_reservation_store_id'), ['store_id'], unique=False)
 
@@ -348,6 +350,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meal_reservation_store_id'))
         batch_op.drop_index(batch_op.f('ix_meal_reservation_status'))
         batch_op.drop_index('ix_meal_reservation_person_day')
+        batch_op.drop_index('ix_meal_reservation_code')
         batch_op.drop_index(batch_op.f('ix_meal_reservation_day'))
 
     op.drop_table('meal_reservation')
