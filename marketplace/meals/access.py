@@ -43,6 +43,19 @@ def is_checker(user: User | None) -> bool:
         Membership.organisation_id == Organisation.id, Organisation.kind == OrgKind.SOCIAL_WORK_STATION.value))))
 
 
+def checker_districts(user: User | None) -> set[int] | None:
+    """Return the districts whose statements of need the user checks: those of the social-work stations they are
+    staff of; None for platform admins (every district)."""
+    if is_platform_staff(user):
+        return None
+    if user is None:
+        return set()
+    return set(db.session.scalars(select(Organisation.district_id).join(
+        Membership, Membership.organisation_id == Organisation.id).where(
+        Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES),
+        Organisation.kind == OrgKind.SOCIAL_WORK_STATION.value)))
+
+
 def firms_run_by(user: User | None) -> list[Organisation]:
     """Return the firms (and other organisations) whose stores the user may run, by id."""
     if user is None:

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from config import settings
 from marketplace.auth.models import User
 from marketplace.meals import phones
-from marketplace.meals.access import is_checker
+from marketplace.meals.access import checker_districts, is_checker
 from marketplace.meals.models import EligibilityStatus, MealEligibility, MealPerson, Situation
 from marketplace.notifications.service import notify
 from marketplace.orgs.models import District
@@ -106,8 +106,12 @@ def worklist(checker: User) -> list[MealEligibility]:
     """Return the statements waiting for checks, oldest first. :raise NotFound: not a checker."""
     if not is_checker(checker):
         raise NotFound()
-    return list(db.session.scalars(select(MealEligibility).where(MealEligibility.status == E.SUBMITTED.value)
-                                   .order_by(MealEligibility.id)))
+    query = select(MealEligibility).where(MealEligibility.status == E.SUBMITTED.value,
+                                          MealEligibility.user_id != checker.id)
+    districts = checker_districts(checker)
+    if districts is not None:  # a station's staff check the people of their own districts only
+        query = query.where(MealEligibility.district_id.in_(districts))
+    return list(db.session.scalars(query.order_by(MealEligibility.id)))
 
 
 def _get(checker: User, eligibility_id) -> MealEligibility:
@@ -115,8 +119,9 @@ def _get(checker: User, eligibility_id) -> MealEligibility:
         raise NotFound()
     found = db.session.get(MealEligibility, as_id(eligibility_id), with_for_update={"key_share": True}) \
         if as_id(eligibility_id) else None
-    if found is None:
-        raise NotFound()
+    districts = checker_districts(checker)
+    if found is None or found.user_id == checker.id or (districts is not None and found.district_id not in districts):
+        raise NotFound()  # nobody checks their own statement; a station checks its own districts'
     return found
 
 
