@@ -97,7 +97,7 @@ def ask_code(number, address: str) -> str:
                                  expires_at=now_utc() + timedelta(minutes=settings.MEALS_CODE_MINUTES)))
     # The gateway needs the number itself, and the outbox row must be written before the commit (nothing lost,
     # nothing sent for a rolled-back request); outbox rows are kept after delivery, so the row holds the number
-    # sealed with the phone key, never in the clear: it opens to no more than the hashes already do.
+    # sealed with the phone key, never in the clear, and blanked a day after it was sent (`forget_codes`).
     outbox.add_call("marketplace.meals.phones.deliver_code", seal(text), code)
     db.session.commit()
     return code
@@ -193,8 +193,11 @@ def person_for_key(key: str, user_id: int | None = None) -> MealPerson:
 
 
 def forget_codes() -> int:
-    """Delete codes expired a day ago or more (each still names a phone's key); return how many. Commit."""
-    gone = db.session.execute(delete(MealPhoneCode).where(MealPhoneCode.expires_at < now_utc() - timedelta(days=1))
+    """Delete codes expired a day ago or more (each still names a phone's key) and blank the sent messages'
+    sealed numbers; return how many codes. Commit."""
+    day_ago = now_utc() - timedelta(days=1)
+    gone = db.session.execute(delete(MealPhoneCode).where(MealPhoneCode.expires_at < day_ago)
                               .execution_options(synchronize_session=False)).rowcount
+    outbox.forget_calls("marketplace.meals.phones.deliver_code", day_ago)
     db.session.commit()
     return gone

@@ -103,6 +103,20 @@ def deliver_one(row_id: int, now: datetime | None = None) -> bool:
     return True
 
 
+def forget_calls(func_path: str, before: datetime) -> int:
+    """Blank the arguments of calls to `func_path` delivered or given up before `before` (they may hold what
+    must not be kept, such as a phone number); the rows stay, as the record that they ran. Flushes."""
+    done = or_(OutboxMessage.delivered_at < before, OutboxMessage.failed_at < before)
+    rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "call", done)).all()
+    forgotten = 0
+    for row in rows:
+        if row.payload.get("build") == func_path and row.payload.get("args"):
+            row.payload = {"build": func_path, "args": []}
+            forgotten += 1
+    db.session.flush()
+    return forgotten
+
+
 def pending_count() -> int:
     """Return how many rows are neither delivered nor given up."""
     return len(db.session.scalars(select(OutboxMessage.id).where(

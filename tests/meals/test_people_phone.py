@@ -107,3 +107,18 @@ def test_the_sweep_deletes_codes_a_day_after_they_expired(app):
     db.session.commit()
     assert sweep() == 1
     assert db.session.scalars(select(MealPhoneCode.id)).all() == [2]
+
+
+def test_a_sent_codes_sealed_number_is_blanked_a_day_later(app):
+    from marketplace.outbox.models import OutboxMessage
+
+    phones.ask_code(NUMBER, "10.9.9.9")
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "call").order_by(OutboxMessage.id.desc()))
+    assert row.payload["build"] == "marketplace.meals.phones.deliver_code" and row.payload["args"]
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == row.id)
+                       .values(delivered_at=now_utc() - timedelta(days=2)))
+    db.session.commit()
+    phones.forget_codes()
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, row.id).payload == {"build": "marketplace.meals.phones.deliver_code",
+                                                             "args": []}
