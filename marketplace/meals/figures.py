@@ -8,25 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.firms.models import FirmPreference
 from marketplace.ledger import queries as ledger_queries
+from marketplace.meals import days, finder
 from marketplace.meals.models import (
     MealDay,
-    MealPause,
-    MealQuota,
     MealReservation,
     MealStockItem,
     MealStore,
     ReservationStatus,
     StoreKind,
-    StoreStatus,
 )
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import local_today
+from marketplace.platform.timeutil import local_today, now_utc
 
 DAYS = 30  # the per-day table: the last 30 days, today included
 
@@ -173,38 +171,15 @@ class OpenStore:
     meals_left: int  # today's meals left (a base: blind boxes left)
 
 
-def open_stores(today: date | None = None) -> list[OpenStore]:
-    """Return the open stores with what is left today, in a handful of queries whatever their number."""
-    today = today or local_today()
-    stores = list(db.session.scalars(
-        select(MealStore).where(MealStore.status == StoreStatus.OPEN.value)
-        .options(selectinload(MealStore.district), selectinload(MealStore.windows))
-        .order_by(MealStore.name, MealStore.id)))
-    ids = [s.id for s in stores]
-    if not ids:
-        return []
-    counters = {store_id: (offered, taken) for store_id, offered, taken in db.session.execute(
-        select(MealDay.store_id, MealDay.offered, MealDay.taken).where(MealDay.day == today,
-                                                                       MealDay.store_id.in_(ids)))}
-    paused = set(db.session.scalars(select(MealPause.store_id).where(MealPause.day == today,
-                                                                     MealPause.store_id.in_(ids))))
-    quotas: dict[int, int] = {}
-    for store_id, meals in db.session.execute(
-            select(MealQuota.store_id, MealQuota.meals_per_day)
-            .where(MealQuota.store_id.in_(ids), and_(MealQuota.starts_on <= today, MealQuota.ends_on >= today))
-            .order_by(MealQuota.id)):
-        quotas[store_id] = meals  # the latest made wins, as in days.quota_on
+def open_stores() -> list[OpenStore]:
+    """Return the open stores with what is left today, as people's pages show it (none once a store's day is
+    over), in a handful of queries whatever their number."""
+    result = [OpenStore(offer.store, offer.left_today) for offer in finder.offers()]
+    bases = finder.open_stores(StoreKind.BASE)
     boxes = {store_id: int(n) for store_id, n in db.session.execute(
         select(MealStockItem.store_id, func.coalesce(func.sum(MealStockItem.quantity), 0))
-        .where(MealStockItem.store_id.in_(ids), MealStockItem.is_active.is_(True)).group_by(MealStockItem.store_id))}
-    result = []
-    for store in stores:
-        if store.kind == StoreKind.BASE.value:
-            left = boxes.get(store.id, 0)
-        elif store.id in counters:
-            offered, taken = counters[store.id]
-            left = offered - taken
-        else:
-            left = 0 if store.id in paused else quotas.get(store.id, 0)
-        result.append(OpenStore(store, max(left, 0)))
-    return result
+        .where(MealStockItem.store_id.in_([b.id for b in bases]), MealStockItem.is_active.is_(True))
+        .group_by(MealStockItem.store_id))} if bases else {}
+    now = now_utc()
+    result += [OpenStore(base, 0 if days.is_over(base, now) else boxes.get(base.id, 0)) for base in bases]
+    return sorted(result, key=lambda row: (row.store.name, row.store.id))

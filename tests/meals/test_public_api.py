@@ -20,8 +20,13 @@ def test_figures_api_gives_totals_and_thirty_days_without_a_token(client, create
 
 
 def test_stores_api_lists_open_stores_with_what_is_left_today(client, create_org):
+    from marketplace.meals.days import minute_of_day
+    from marketplace.platform.timeutil import now_utc
+
     firm = create_org("firm")
-    busy = make_store(firm, name="甲店", meals=3, window=(660, 780))
+    minute = minute_of_day(now_utc())
+    window = (minute // 60 * 60, min(minute // 60 * 60 + 120, 1440))  # serving now, whatever the hour
+    busy = make_store(firm, name="甲店", meals=3, window=window)
     reserve(busy)
     untouched = make_store(firm, name="乙店", meals=4)
     paused = make_store(firm, name="丙店", meals=4)
@@ -32,7 +37,8 @@ def test_stores_api_lists_open_stores_with_what_is_left_today(client, create_org
     stores = {s["id"]: s for s in client.get("/api/v1/meals/stores").get_json()}
     assert stores[busy.id]["meals_left"] == 2 and stores[untouched.id]["meals_left"] == 4
     assert stores[paused.id]["meals_left"] == 0 and stores[base.id]["meals_left"] == 4
-    assert stores[busy.id]["windows"] == [{"opens_at": "11:00", "closes_at": "13:00"}]
+    assert stores[busy.id]["windows"] == [{"opens_at": f"{window[0] // 60:02d}:00",
+                                           "closes_at": f"{window[1] // 60:02d}:00"}]
     assert stores[busy.id]["address"] and stores[busy.id]["district"]["id"] == 1
     assert set(stores[busy.id]) == {"id", "kind", "name", "address", "district", "windows", "meals_left"}
 
