@@ -50,6 +50,10 @@ def open_day(store: MealStore, day: date) -> MealDay:
     found = get_day(store.id, day)
     if found is not None:
         return found
+    # wait for a change of the store's agreement, pauses or state that is being made (they lock the store and
+    # then resync its counters), and read the store as it is after it
+    store = db.session.scalar(select(MealStore).where(MealStore.id == store.id).with_for_update(read=True)
+                              .execution_options(populate_existing=True))
     quota, offered = offered_on(store, day)
     try:
         with savepoint():

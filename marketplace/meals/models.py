@@ -27,21 +27,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.auth.models import User
 from marketplace.orgs.models import District, Organisation
+from marketplace.platform.codes import readable_code
 from marketplace.platform.extensions import db
 from marketplace.platform.states import Machine
 from marketplace.platform.timeutil import now_utc
 from marketplace.platform.types import UTCDateTime, one_of
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and type at a counter
 CODE_LENGTH = 6
 
 
 def new_short_code() -> str:
-    """Return a short code to type at the counter: never digits only, so it never reads as a row's number."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not code.isdigit():
-            return code
+    """Return a short code to type at the counter."""
+    return readable_code(CODE_LENGTH)
 
 
 def new_token() -> str:

@@ -139,9 +139,10 @@ def phone_confirm():
     def confirm():
         person = people.confirm(form.phone.data, form.code.data, g.user)
         session[PERSON], session[PERSON_DAY] = person.id, local_today().isoformat()
+        session.pop(NEXT, None)  # kept until the code is right: a wrong one shows the form again
         return person
 
-    then = session.pop(NEXT, None) if request.method == "POST" else None
+    then = session.get(NEXT)
     if not (isinstance(then, str) and then.startswith("/meals/") and "//" not in then):
         then = url_for("meals.mine")
     return save_or_show(form, confirm, _("Your phone is confirmed. You can reserve meals today."), then,

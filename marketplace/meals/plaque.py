@@ -20,6 +20,7 @@ from marketplace.meals.points import meals_of, points_earned
 from marketplace.meals.rewards import get_org
 from marketplace.notifications.service import notify
 from marketplace.outbox.service import add_call
+from marketplace.platform.codes import readable_code
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import money
@@ -28,7 +29,7 @@ from marketplace.platform.links import site_url
 from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import local_today
 from marketplace.referrals.access import staff_user_ids
-from marketplace.timebank.certificates.service import CODE_ALPHABET, CODE_LENGTH, content_hash, normalise_code
+from marketplace.timebank.certificates.service import CODE_LENGTH, content_hash, normalise_code
 from marketplace.web.pdf import FONT, bilingual, grouped, qr_code, small_print, start_document
 from marketplace.web.uploads import path_of
 
@@ -161,7 +162,5 @@ def draw(plaque: MealPlaque) -> bytes:
 
 
 def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not code.isdigit() and db.session.scalar(select(MealPlaque.id).where(MealPlaque.code == code)) is None:
-            return code
+    return readable_code(CODE_LENGTH, lambda code: db.session.scalar(
+        select(MealPlaque.id).where(MealPlaque.code == code)) is not None)

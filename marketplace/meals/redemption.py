@@ -14,7 +14,6 @@ from sqlalchemy import select
 from marketplace.auth.models import User
 from marketplace.meals import access, days
 from marketplace.meals.models import (
-    CODE_ALPHABET,
     CODE_LENGTH,
     MealDay,
     MealQuota,
@@ -23,6 +22,7 @@ from marketplace.meals.models import (
     ReservationStatus,
 )
 from marketplace.meals.points import post_meal
+from marketplace.platform.codes import is_readable
 from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_date, now_utc
 from marketplace.platform.transactions import retried
@@ -61,7 +61,7 @@ def read_code(text) -> tuple[str, str] | None:
         text = next((part for part in reversed(text.split("/")) if part.strip()), "")
     plain = "".join(text.split())
     code = plain.replace("-", "").upper()
-    if len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code):
+    if is_readable(code, CODE_LENGTH):
         return "code", code
     if 0 < len(plain) <= MAX_TOKEN and all(c.isascii() and (c.isalnum() or c in "-_") for c in plain):
         return "token", plain

@@ -114,7 +114,9 @@ def test_codes_are_random_unambiguous_and_never_reused(served, monkeypatch):
     assert first.code != second.code
     assert all(re.fullmatch(r"[2-9A-HJKMNP-Z]{12}", c) for c in (first.code, second.code))
     drawn = iter(first.code + "B" * 12)  # the first draw clashes with an existing code
-    monkeypatch.setattr(certificates.secrets, "choice", lambda alphabet: next(drawn))
+    from marketplace.platform import codes
+
+    monkeypatch.setattr(codes.secrets, "choice", lambda alphabet: next(drawn))
     assert certificates.issue_certificate(served, *_last_month()).code == "B" * 12
 
 

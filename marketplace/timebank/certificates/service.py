@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 from datetime import UTC, date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,6 +17,7 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
+from marketplace.platform.codes import is_readable, readable_code
 from marketplace.platform.errors import InvalidInput
 from marketplace.platform.extensions import db
 from marketplace.platform.links import site_url
@@ -30,7 +30,6 @@ from marketplace.timebank.labels import CARE_SERVICES
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourReport, ReviewStatus
 from marketplace.web.pdf import bilingual
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud and retype
 CODE_LENGTH = 12
 MAX_YEARS = 5
 TITLE_LIMIT = 120
@@ -123,7 +122,7 @@ def content_hash(content: dict) -> str:
 def normalise_code(code: str) -> str | None:
     """Read a code as typed (any case, with dashes or spaces); None when it cannot be one."""
     cleaned = "".join(str(code or "")[:64].split()).replace("-", "").upper()
-    if len(cleaned) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in cleaned):
+    if not is_readable(cleaned, CODE_LENGTH):
         return None
     return cleaned
 
@@ -215,10 +214,8 @@ def _row(kind: str, day: date, title: str, minutes: int, org_zh: str, org_en: st
 
 def _new_code() -> str:
     """Draw random codes until one is free (a clash is astronomically rare; the unique index is the guard)."""
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(Certificate.id).where(Certificate.code == code)) is None:
-            return code
+    return readable_code(CODE_LENGTH, lambda code: db.session.scalar(
+        select(Certificate.id).where(Certificate.code == code)) is not None)
 
 
 
