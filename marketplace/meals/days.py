@@ -102,6 +102,11 @@ def serve(day_id: int) -> None:
                        .values(served=MealDay.served + 1).execution_options(synchronize_session=False))
 
 
+def hm(minutes: int) -> str:
+    """Write minutes after midnight as a time of day, 11:30 (24:00 for the day's end)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def minute_of_day(moment: datetime) -> int:
     local = moment.astimezone(site_zone())
     return local.hour * 60 + local.minute

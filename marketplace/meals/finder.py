@@ -103,8 +103,7 @@ def boxes_at(base: MealStore) -> list[MealStockItem]:
         MealStockItem.store_id == base.id, MealStockItem.is_active.is_(True)).order_by(MealStockItem.name)))
 
 
-def window_text(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+window_text = days.hm  # the templates' `hm`
 
 
 def public_store(store_id, kind: StoreKind) -> MealStore:

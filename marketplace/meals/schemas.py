@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from marketplace.meals.days import hm
 from marketplace.orgs.schemas import DistrictSchema
 
 
@@ -32,8 +33,8 @@ class MealFiguresSchema(Schema):
 
 
 class MealWindowSchema(Schema):
-    opens_at = fields.Function(lambda w: f"{w.opens_at // 60:02d}:{w.opens_at % 60:02d}", dump_only=True)
-    closes_at = fields.Function(lambda w: f"{w.closes_at // 60:02d}:{w.closes_at % 60:02d}", dump_only=True)
+    opens_at = fields.Function(lambda w: hm(w.opens_at), dump_only=True)
+    closes_at = fields.Function(lambda w: hm(w.closes_at), dump_only=True)
 
 
 class MealOpenStoreSchema(Schema):

@@ -106,8 +106,7 @@ def paused_for_permits(store: MealStore) -> bool:
 
 def format_windows(store: MealStore) -> str:
     """Write a store's windows back the way they are typed."""
-    return ", ".join(f"{w.opens_at // 60:02d}:{w.opens_at % 60:02d}-{w.closes_at // 60:02d}:{w.closes_at % 60:02d}"
-                     for w in store.windows)
+    return ", ".join(f"{days.hm(w.opens_at)}-{days.hm(w.closes_at)}" for w in store.windows)
 
 
 def _details(errors: dict, name, address) -> tuple[str, str]:
