@@ -28,7 +28,7 @@ from marketplace.platform.ids import as_id
 from marketplace.platform.links import site_url
 from marketplace.platform.sqlite import savepoint
 from marketplace.platform.timeutil import local_today
-from marketplace.referrals.access import staff_user_ids
+from marketplace.referrals.dispatch import staff_of
 from marketplace.timebank.certificates.service import CODE_LENGTH, content_hash, normalise_code
 from marketplace.web.pdf import FONT, bilingual, grouped, qr_code, small_print, start_document
 from marketplace.web.uploads import path_of
@@ -125,7 +125,7 @@ def render_pdf(plaque_id: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(draw(plaque))
     plaque.pdf_path = name
-    for user in db.session.scalars(select(User).where(User.id.in_(staff_user_ids(plaque.organisation_id)))):
+    for user in staff_of(plaque.organisation_id):
         notify(user, "meals_plaque", link=("meals.points_page", {"points_firm_id": plaque.organisation_id}),
                year=plaque.year, code=grouped(plaque.code))
     db.session.commit()

@@ -30,13 +30,12 @@ from marketplace.meals.models import (
 )
 from marketplace.meals.people import verified_statement
 from marketplace.notifications.service import notify
-from marketplace.orgs.models import Membership
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.platform.transactions import retried
-from marketplace.referrals.access import STAFF_ROLES
+from marketplace.referrals.dispatch import staff_of
 
 R = ReservationStatus
 HELD = (R.RESERVED.value, R.REDEEMED.value)
@@ -251,11 +250,9 @@ def thank(token, text) -> MealThanks:
     thanks = MealThanks(organisation_id=store.organisation_id, store_id=store.id, text=text,
                         created_on=reservation.day)
     db.session.add(thanks)
-    staff = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organisation_id == store.organisation_id, Membership.role.in_(STAFF_ROLES)).order_by(User.id))
-    for user in staff:
-        notify(user, "meals_thanks", link=("meals.store_meals", {"meal_store_id": store.id}), store=store.name,
-               text=text)
+    for user in staff_of(store.organisation_id):  # read on the firm's points page, with the other notes
+        notify(user, "meals_thanks", link=("meals.points_page", {"points_firm_id": store.organisation_id}),
+               store=store.name, text=text)
     db.session.commit()
     return thanks
 

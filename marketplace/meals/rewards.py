@@ -20,7 +20,7 @@ from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.transactions import retried
-from marketplace.referrals.access import staff_user_ids
+from marketplace.referrals.dispatch import staff_of
 
 X = ExchangeStatus
 MAX_POINTS = 1_000_000
@@ -178,7 +178,7 @@ def _tell(org_id: int, row: MealExchange, side: str) -> None:
     link = (("meals.partner_rewards", {"partner_org_id": org_id}) if side == "partner"
             else ("meals.points_page", {"points_firm_id": org_id}))
     db.session.refresh(row)
-    for user in db.session.scalars(select(User).where(User.id.in_(staff_user_ids(org_id)))):
+    for user in staff_of(org_id):
         notify(user, "meals_exchange", link=link, reward=row.reward.name, quantity=row.quantity,
                state=str(MealExchange.machine.label(row.status)))
 
