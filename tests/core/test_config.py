@@ -10,7 +10,8 @@ from tests.conftest import PASSWORD, AuthActions
 
 # what production needs besides a secret key and Stripe's keys (tests/security/test_production.py checks each)
 PRODUCTION_BASICS = {"DATABASE_URL": "postgresql+psycopg://goodhours@db.example/goodhours",
-                     "SITE_URL": "https://goodhours.example", "REDIS_URL": "redis://127.0.0.1:6379/15"}
+                     "SITE_URL": "https://goodhours.example", "REDIS_URL": "redis://127.0.0.1:6379/15",
+                     "MEALS_PHONE_KEY": "meals-phone-key-kept-apart", "MEALS_SMS_URL": "https://sms.example/send"}
 STRONG_KEY = "kQ3v9ZrT0xW_2bLm8NcYp4sHd7EjGf1aUo6iRzVtX5wqKyB"
 
 

@@ -11,7 +11,8 @@ from tests.conftest import PASSWORD
 STRONG_KEY = "kQ3v9ZrT0xW_2bLm8NcYp4sHd7EjGf1aUo6iRzVtX5wqKyB"
 SAFE = {"GOODHOURS_ENV": "production", "SECRET_KEY": STRONG_KEY, "SITE_URL": "https://goodhours.example",
         "DATABASE_URL": "postgresql+psycopg://goodhours@127.0.0.1:1/goodhours",  # never reached by these tests
-        "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "REDIS_URL": "redis://127.0.0.1:6379/15"}
+        "STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x", "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "MEALS_PHONE_KEY": "meals-phone-key-kept-apart", "MEALS_SMS_URL": "https://sms.example/send"}
 
 
 def refusal(tmp_path, **changes) -> str:
@@ -47,7 +48,8 @@ def test_sqlite_and_a_missing_or_plain_http_site_url_are_refused(tmp_path):
 
 
 def test_every_problem_is_named_at_once_when_the_app_is_built(monkeypatch):
-    for name in ("DATABASE_URL", "SITE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "REDIS_URL"):
+    for name in ("DATABASE_URL", "SITE_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "REDIS_URL",
+                 "MEALS_PHONE_KEY", "MEALS_SMS_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in (("GOODHOURS_ENV", "production"), ("SECRET_KEY", "changeme"),
                         ("ARGON2_PROFILE", "cheapest"), ("FLASK_DEBUG", "1")):
@@ -57,7 +59,7 @@ def test_every_problem_is_named_at_once_when_the_app_is_built(monkeypatch):
     message = str(refused.value)
     for problem in ("SECRET_KEY is a well-known example value", "the database is SQLite", "SITE_URL is not set",
                     "STRIPE_SECRET_KEY is not set", "REDIS_URL is not set", "FLASK_DEBUG is on",
-                    "ARGON2_PROFILE is cheapest"):
+                    "ARGON2_PROFILE is cheapest", "MEALS_PHONE_KEY is not set", "MEALS_SMS_URL is not set"):
         assert problem in message
     assert message.count("\n  ") >= 6  # one line each
 
