@@ -12,7 +12,7 @@ import time
 import click
 from flask import Flask
 
-from marketplace.platform import jobs
+from marketplace.platform import jobs, leader
 from marketplace.platform.extensions import db
 
 # each sweep takes `now` (or nothing) and returns how many stuck jobs it resumed or failed
@@ -35,8 +35,9 @@ def sweep() -> int:
     return handled
 
 
-def work_once() -> tuple[int, int]:
-    """Deliver the outbox and sweep stuck jobs once; return (emails sent, jobs handled)."""
+def work_once(lease_seconds: int = 60) -> tuple[int, int]:
+    """Deliver the outbox and, on the host holding the sweeps' lease, sweep once; return (emails sent, jobs
+    handled). Every host delivers (rows are leased one by one); one host at a time sweeps."""
     from marketplace.outbox.service import deliver_due
 
     try:
@@ -45,7 +46,7 @@ def work_once() -> tuple[int, int]:
         db.session.rollback()
         log.exception("Outbox delivery failed")
         sent = 0
-    return sent, sweep()
+    return sent, sweep() if leader.leads("sweeps", lease_seconds) else 0
 
 
 @click.group("outbox")
@@ -78,10 +79,10 @@ def sweep_command() -> None:
 @click.option("--every", default=15.0, show_default=True, help="Seconds between rounds.")
 @click.option("--rounds", default=0, help="Stop after this many rounds (0: run until stopped).")
 def work_command(every: float, rounds: int) -> None:
-    """Deliver the outbox and sweep stuck jobs every few seconds."""
+    """Deliver the outbox and sweep stuck jobs every few seconds (the sweeps on one host at a time)."""
     done = 0
     while not rounds or done < rounds:
-        sent, handled = work_once()
+        sent, handled = work_once(lease_seconds=max(30, int(every * 4)))  # a silent host loses it in 4 rounds
         if sent or handled:
             click.echo(f"Sent {sent} message(s); handled {handled} stuck job(s).")
         done += 1
