@@ -6,10 +6,10 @@ platform admins or by staff of a social-work station. Anything else answers as m
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from marketplace.auth.models import User
-from marketplace.meals.models import MealStore
+from marketplace.meals.models import MealStore, StoreStatus
 from marketplace.orgs.models import Membership, Organisation, OrgKind, Role
 from marketplace.orgs.policy import has_role
 from marketplace.platform.errors import NotFound
@@ -36,11 +36,8 @@ def is_checker(user: User | None) -> bool:
     """Tell whether the user checks statements of need: a platform admin or staff of a social-work station."""
     if user is None or not user.is_active:
         return False
-    if user.is_platform_admin:
-        return True
-    return bool(db.session.scalar(select(exists().where(
-        Membership.user_id == user.id, Membership.role.in_(STAFF_ROLES),
-        Membership.organisation_id == Organisation.id, Organisation.kind == OrgKind.SOCIAL_WORK_STATION.value))))
+    districts = checker_districts(user)
+    return districts is None or bool(districts)
 
 
 def checker_districts(user: User | None) -> set[int] | None:
@@ -62,6 +59,17 @@ def firms_run_by(user: User | None) -> list[Organisation]:
         return []
     return sorted((m.organisation for m in user.memberships if has_role(user, m.organisation, Role.STAFF)),
                   key=lambda org: org.id)
+
+
+def counters_of(user: User | None) -> list[MealStore]:
+    """Return the stores whose counter the user may serve at (any member of their firms), not closed."""
+    if user is None:
+        return []
+    stores = db.session.scalars(select(MealStore).join(Membership, Membership.organisation_id ==
+                                                       MealStore.organisation_id)
+                                .where(Membership.user_id == user.id, MealStore.status != StoreStatus.CLOSED.value)
+                                .order_by(MealStore.id)).unique()
+    return [store for store in stores if may_serve(user, store)]
 
 
 def get_store(user: User | None, store_id, *, serve: bool = False) -> MealStore:

@@ -7,17 +7,14 @@ import io
 from flask import flash, g, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from marketplace.auth.forms import EmptyForm
 from marketplace.meals import plaque as plaques
 from marketplace.meals import points, rewards
-from marketplace.meals.access import firms_run_by, may_run, may_serve
-from marketplace.meals.models import MealExchange, MealStore, StoreStatus
+from marketplace.meals.access import counters_of, firms_run_by, may_run
+from marketplace.meals.models import MealExchange
 from marketplace.meals.points_forms import ExchangeForm, PlaqueForm, RewardForm
 from marketplace.meals.views import bp
-from marketplace.orgs.models import Membership
-from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import local_today
 from marketplace.web.forms import save_or_show, submit_and_return
 from marketplace.web.pdf import grouped
@@ -27,18 +24,7 @@ from marketplace.web.pdf import grouped
 def rewards_catalogue():
     """The ingredients partners give firms for meal points; for staff, links to their own pages."""
     return render_template("meals/points_catalogue.html", rewards=rewards.rewards(), orgs=firms_run_by(g.user),
-                           counters=_counters())
-
-
-def _counters() -> list[MealStore]:
-    """The stores whose counter the user may serve at (any member of their firms), not closed."""
-    if g.user is None:
-        return []
-    stores = db.session.scalars(select(MealStore).join(Membership, Membership.organisation_id ==
-                                                       MealStore.organisation_id)
-                                .where(Membership.user_id == g.user.id, MealStore.status != StoreStatus.CLOSED.value)
-                                .order_by(MealStore.id)).unique()
-    return [store for store in stores if may_serve(g.user, store)]
+                           counters=counters_of(g.user))
 
 
 @bp.route("/firms/<int:points_firm_id>/points")

@@ -8,7 +8,6 @@ import io
 from flask import abort, g, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import case, select
 from werkzeug.routing import BuildError
 
 from marketplace.auth.forms import EmptyForm
@@ -16,7 +15,7 @@ from marketplace.firms.service import firms_of
 from marketplace.meals import permits, quotas, stores
 from marketplace.meals.access import get_store, is_platform_staff, may_run
 from marketplace.meals.labels import PERMIT_KINDS, STORE_KINDS
-from marketplace.meals.models import MealPermit, MealStore, StoreKind, StoreStatus
+from marketplace.meals.models import MealPermit, MealStore, StoreKind
 from marketplace.meals.store_forms import (
     PauseForm,
     PermitForm,
@@ -28,14 +27,13 @@ from marketplace.meals.store_forms import (
     StoreForm,
 )
 from marketplace.meals.views import bp
-from marketplace.orgs.models import District
+from marketplace.orgs.forms import district_choices
 from marketplace.orgs.policy import require
-from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.links import site_address, site_url
 from marketplace.web import uploads
 from marketplace.web.forms import save_or_show, submit_and_return
-from marketplace.web.names import local_name, org_name
+from marketplace.web.names import org_name
 from marketplace.web.qr import qr_svg
 
 SHOWN = 500  # stores the checks page lists: waiting and paused ones come before open ones
@@ -75,8 +73,7 @@ def store_new():
         abort(403)
     form = StoreForm()
     form.firm_id.choices = [(str(f.id), org_name(f)) for f in firms]
-    form.district_id.choices = [(str(d.id), local_name(d)) for d in db.session.scalars(
-        select(District).order_by(District.id))]
+    form.district_id.choices = district_choices()
     return save_or_show(form, lambda: stores.register_store(
         g.user, _id(form.firm_id.data), kind=form.kind.data, name=form.name.data, address=form.address.data,
         district_id=_id(form.district_id.data), windows=form.windows.data),
@@ -263,10 +260,7 @@ def poster(meal_store_id):
 @login_required
 def review():
     """Platform admins: permits waiting for checks, stores waiting or paused, and every store."""
-    require(g.user, "admin.access")
-    first = case({StoreStatus.PENDING.value: 0, StoreStatus.PAUSED.value: 1, StoreStatus.OPEN.value: 2},
-                 value=MealStore.status, else_=3)
-    every = list(db.session.scalars(select(MealStore).order_by(first, MealStore.id).limit(SHOWN)))
+    every = stores.stores_to_review(g.user, SHOWN)
     return render_template("meals/store_review.html", waiting=permits.waiting_permits(g.user), stores=every,
                            words=WORDS, org_name=org_name)
 

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from marketplace.audit.service import record
 from marketplace.auth.models import User
@@ -27,6 +27,7 @@ from marketplace.meals.models import (
 )
 from marketplace.notifications.service import notify
 from marketplace.orgs.models import District, Organisation
+from marketplace.orgs.policy import require
 from marketplace.platform.checks import reason_given, text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -235,6 +236,16 @@ def close_store(actor: User, store_id, reason) -> MealStore:
     tell_firm(store, "meals_store_paused", actor, reason=why)
     db.session.commit()
     return store
+
+
+def stores_to_review(actor: User, limit: int) -> list[MealStore]:
+    """Platform admins: stores waiting for checks first, then paused, open and closed ones.
+
+    :raise NotFound: not a platform admin.
+    """
+    require(actor, "admin.access")
+    first = case({S.PENDING.value: 0, S.PAUSED.value: 1, S.OPEN.value: 2}, value=MealStore.status, else_=3)
+    return list(db.session.scalars(select(MealStore).order_by(first, MealStore.id).limit(limit)))
 
 
 # --- a base's stock of blind boxes ----------------------------------------------------------------------
