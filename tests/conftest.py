@@ -50,14 +50,17 @@ def app(request, test_database, app_config, tmp_path):
     next test with the same `app_config` (its settings put back as built, its rate limits and mail
     emptied, its database file copied afresh). The extensions are module-level objects bound by the
     last `create_app`, so only the last app is ever kept. A test that changes the app itself (adds a
-    route) is marked `own_app` and gets one of its own.
+    route) is marked `own_app` and gets one of its own. A test that built an app of its own (with
+    REDIS_URL, say) has bound the limiter to that app's storage: the kept app is then built again, or its
+    rate limits would be counted, and `limiter.reset()` below would wipe every count, in that Redis.
     """
     from marketplace.platform.extensions import limiter
 
     reuse = request.node.get_closest_marker("own_app") is None
     key = repr(sorted(app_config.items()))
-    if reuse and test_database.last_app is not None and test_database.last_app[0] == key:
-        _key, app, built = test_database.last_app
+    last = test_database.last_app
+    if reuse and last is not None and last[0] == key and limiter.storage is last[3]:
+        _key, app, built, _storage = last
         settings = test_database.fresh(reused=True)
         app.config.clear()
         app.config.update(copy.deepcopy(built))
@@ -67,7 +70,7 @@ def app(request, test_database, app_config, tmp_path):
         app = create_app({**TEST_SETTINGS, **settings, **app_config})
         app.test_client_class = IsolatedClient
         if reuse:
-            test_database.last_app = (key, app, copy.deepcopy(dict(app.config)))
+            test_database.last_app = (key, app, copy.deepcopy(dict(app.config)), limiter.storage)
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     app.extensions["mailman"].outbox = []
     limiter.reset()

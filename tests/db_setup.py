@@ -42,7 +42,7 @@ class TestDatabase:
         self.saved: dict[str, object] = {}  # states saved by name, to restore instead of rebuilding
         self.saved_data: dict[str, object] = {}  # what building each saved state returned
         self.counter = 0
-        self.last_app = None  # (app_config key, app, its settings as built): see the `app` fixture
+        self.last_app = None  # (app_config key, app, its settings as built, its limiter storage): see `app`
         if is_postgres():
             self.schema = f"test_{worker}"
             self.url = normalise(POSTGRES_URL)
