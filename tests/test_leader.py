@@ -59,3 +59,14 @@ def test_only_the_leading_host_sweeps_every_host_delivers(shared_redis, monkeypa
 def test_without_redis_the_one_host_always_leads(app):
     app.config["REDIS_URL"] = None
     assert leader.leads("sweeps", 30) and leader.leads("sweeps", 30, who="someone-else")
+
+
+@needs_redis
+def test_the_loop_says_where_the_sweeps_run(shared_redis, runner, monkeypatch):
+    monkeypatch.setattr(worker, "sweep", lambda: 0)
+    shared_redis.set(leader.PREFIX + "sweeps", "another-host:1", ex=60)
+    assert "Sweeps run on another-host:1." in runner.invoke(args=["jobs", "work", "--rounds", "1"]).output
+    assert leader.holder("sweeps") == "another-host:1"
+    shared_redis.delete(leader.PREFIX + "sweeps")
+    assert "Sweeps run here." in runner.invoke(args=["jobs", "work", "--rounds", "1"]).output
+    assert leader.holder("sweeps") == leader.me()

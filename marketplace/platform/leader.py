@@ -37,14 +37,28 @@ def leads(name: str, seconds: int, who: str | None = None) -> bool:
     Without Redis, or when Redis cannot be reached, the answer is True: the work is safe to repeat, and doing
     it twice beats not doing it.
     """
-    url = settings.REDIS_URL
-    if not url:
-        return True
     try:
-        from redis import Redis
-
-        client = Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-        return bool(client.eval(_TAKE, 1, PREFIX + name, who or me(), max(1, int(seconds))))
+        client = _client()
+        return client is None or bool(client.eval(_TAKE, 1, PREFIX + name, who or me(), max(1, int(seconds))))
     except Exception:  # noqa: BLE001  (no lease service: act, as one host would)
         log.warning("Could not reach Redis for the %s lease; acting anyway", name, exc_info=True)
         return True
+
+
+def holder(name: str) -> str | None:
+    """Return the process holding the lease `name` (as `me()` names it), or None: no Redis, or no holder."""
+    try:
+        client = _client()
+        held = client.get(PREFIX + name) if client is not None else None
+    except Exception:  # noqa: BLE001  (no lease service: nobody holds it)
+        return None
+    return held.decode() if held else None
+
+
+def _client():
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    from redis import Redis
+
+    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
