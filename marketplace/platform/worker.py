@@ -81,14 +81,15 @@ def sweep_command() -> None:
 def work_command(every: float, rounds: int) -> None:
     """Deliver the outbox and sweep stuck jobs every few seconds (the sweeps on one host at a time)."""
     click.echo(f"Delivering the outbox every {every:g} s as {leader.me()}; sweeping while holding the lease.")
-    done, sweeper = 0, ""
+    done, sweeper = 0, ""  # who held the lease at the last round ("" before the first)
     while not rounds or done < rounds:
         sent, handled = work_once(lease_seconds=max(30, int(every * 4)))  # a silent host loses it in 4 rounds
         if sent or handled:
             click.echo(f"Sent {sent} message(s); handled {handled} stuck job(s).")
-        if (holder := leader.holder("sweeps")) != sweeper:  # the log says where the sweeps run, and when it moves
+        holder = leader.holder("sweeps") or leader.me()  # no holder: no Redis, so this host sweeps
+        if holder != sweeper:  # the log says where the sweeps run, and when that moves
             sweeper = holder
-            click.echo("Sweeps run here." if holder in (None, leader.me()) else f"Sweeps run on {holder}.")
+            click.echo("Sweeps run here." if holder == leader.me() else f"Sweeps run on {holder}.")
         done += 1
         if not rounds or done < rounds:
             time.sleep(every)
