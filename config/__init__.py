@@ -35,6 +35,7 @@ FIXED: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "RATELIMIT_SWALLOW_ERRORS": True,  # Redis unreachable: limits are skipped (and logged), pages still answer
     "WTF_CSRF_TIME_LIMIT": None,
     "API_TITLE": "Goodhours API",
     "API_VERSION": "v1",

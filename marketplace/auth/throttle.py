@@ -8,10 +8,11 @@ therefore never stop the owner's own phone, which counts only its own mistakes.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 
 from config import settings
 from marketplace.auth import tokens
@@ -19,6 +20,7 @@ from marketplace.platform.extensions import limiter
 
 DEVICE_COOKIE = "gh_device"
 DEVICE_MAX_AGE = 180 * 24 * 3600  # seconds a browser stays known to an account without logging in
+log = logging.getLogger(__name__)
 
 
 def account_key(email: str) -> str:
@@ -42,7 +44,7 @@ def may_tell_owner(account: str) -> bool:
     taken address must not become a way to flood its owner's inbox."""
     if not settings.RATELIMIT_ENABLED:
         return True
-    return limiter.limiter.hit(parse_many("1 per day")[0], "signup-taken", account)
+    return _hit(parse_many("1 per day")[0], "signup-taken", account)
 
 
 def _counters(account: str, device: str | None, address: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -61,7 +63,7 @@ def take_guess(account: str, device: str | None, address: str) -> int:
     wait = 0
     for spec, ids in _counters(account, device, address):
         for item in parse_many(spec):
-            if not limiter.limiter.hit(item, *ids):
+            if not _hit(item, *ids):
                 reset_at, _left = limiter.limiter.get_window_stats(item, *ids)
                 wait = max(wait, int(reset_at - time.time()) + 1)
     return wait
@@ -72,4 +74,17 @@ def forget_tries(account: str, device: str | None, address: str) -> None:
     if settings.RATELIMIT_ENABLED:
         spec, ids = _counters(account, device, address)[0]
         for item in parse_many(spec):
-            limiter.limiter.clear(item, *ids)
+            try:
+                limiter.limiter.clear(item, *ids)
+            except Exception:  # noqa: BLE001  (no counts to clear where the counts cannot be reached)
+                log.warning("Rate limit storage unreachable; login tries not cleared", exc_info=True)
+
+
+def _hit(item: RateLimitItem, *ids: str) -> bool:
+    """Count one try; allow it when the counts cannot be reached (Redis down), as the limiter does for routes:
+    a failure of the shared store must not stop everyone logging in."""
+    try:
+        return limiter.limiter.hit(item, *ids)
+    except Exception:  # noqa: BLE001
+        log.warning("Rate limit storage unreachable; %s not counted", ids[0], exc_info=True)
+        return True
