@@ -70,3 +70,16 @@ def test_the_loop_says_where_the_sweeps_run(shared_redis, runner, monkeypatch):
     shared_redis.delete(leader.PREFIX + "sweeps")
     assert "Sweeps run here." in runner.invoke(args=["jobs", "work", "--rounds", "1"]).output
     assert leader.holder("sweeps") == leader.me()
+
+
+@needs_redis
+def test_a_timer_runs_its_task_on_the_one_host_that_takes_the_lease(shared_redis, runner):
+    shared_redis.delete(leader.PREFIX + "test-hourly")
+    try:
+        first = runner.invoke(args=["jobs", "lease", "test-hourly", "--holder", "host-a", "--seconds", "60"])
+        second = runner.invoke(args=["jobs", "lease", "test-hourly", "--holder", "host-b", "--seconds", "60"])
+        again = runner.invoke(args=["jobs", "lease", "test-hourly", "--holder", "host-a", "--seconds", "60"])
+    finally:
+        shared_redis.delete(leader.PREFIX + "test-hourly")
+    assert (first.exit_code, second.exit_code, again.exit_code) == (0, 1, 0)
+    assert "host-a holds the test-hourly lease; skipped here." in second.output

@@ -26,9 +26,14 @@ return 0
 """
 
 
+def host() -> str:
+    """This host, as a lease held by a host rather than by one process (a timer's task) names it."""
+    return socket.gethostname()
+
+
 def me() -> str:
     """This process, as the lease names it."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{host()}:{os.getpid()}"
 
 
 def leads(name: str, seconds: int, who: str | None = None) -> bool:

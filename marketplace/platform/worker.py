@@ -95,6 +95,22 @@ def work_command(every: float, rounds: int) -> None:
             time.sleep(every)
 
 
+@jobs_group.command("lease")
+@click.argument("name")
+@click.option("--seconds", default=3000, show_default=True, help="How long the lease lasts once taken.")
+@click.option("--holder", default=leader.host, help="Who takes it.  [default: this host's name]")
+def lease_command(name: str, seconds: int, holder: str) -> None:
+    """Take the lease NAME for this host and exit 0, or exit 1 when another host holds it.
+
+    For a timer that every host has (ExecCondition= in its unit): the host that takes the lease runs the task,
+    the others skip that run.
+    """
+    if not leader.leads(name, seconds, who=holder):
+        click.echo(f"{leader.holder(name)} holds the {name} lease; skipped here.")
+        raise SystemExit(1)
+    click.echo(f"{holder} holds the {name} lease.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_group)
     app.cli.add_command(jobs_group)

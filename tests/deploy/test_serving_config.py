@@ -31,7 +31,7 @@ def _flask_commands() -> list[list[str]]:
     found = []
     for unit in (DEPLOY / "systemd").glob("*.service"):
         for line in unit.read_text().splitlines():
-            match = re.match(r"ExecStart=-?\S*/flask --app wsgi (.+)$", line)
+            match = re.match(r"Exec(?:Start|Condition)=-?\S*/flask --app wsgi (.+)$", line)
             if match:
                 found.append(match.group(1).split())
     return found
@@ -40,6 +40,7 @@ def _flask_commands() -> list[list[str]]:
 def test_every_flask_command_the_units_run_exists(runner):
     commands = _flask_commands()
     assert ["jobs", "work"] in commands and ["meals", "sweep"] in commands
+    assert ["jobs", "lease", "hourly", "--seconds", "3000"] in commands  # the hourly tasks run on one host
     for command in commands:
         answer = runner.invoke(args=[*command, "--help"])
         assert answer.exit_code == 0, f"flask {' '.join(command)}: {answer.output}"
