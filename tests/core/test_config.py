@@ -97,19 +97,21 @@ def test_login_limit_is_shared_by_workers_through_redis(app, test_database, crea
 
 def test_with_the_limits_store_unreachable_pages_still_answer_and_limits_are_skipped(app, create_user):
     """Redis down (every host's limits live there): logging in and the API go on, unlimited, rather than fail."""
-    user = create_user()
+    email = create_user().email  # read here: inside the other app's context, the row would load through its engine
     settings = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0", "TESTING": True, "SERVER_NAME": "localhost",
                 "SECRET_KEY": app.config["SECRET_KEY"], "ARGON2_PROFILE": "cheapest", "API_RATE_LIMIT": "1 per minute",
+                "JOBS_RUN_INLINE": True, "MAIL_BACKEND": "locmem",
                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     cut_off = create_app(settings)
     with cut_off.app_context():
         auth = AuthActions(cut_off.test_client())
-        assert [auth.login(user.email, "wrong password!").status_code for _ in range(7)] == [401] * 7
-        assert auth.login(user.email).status_code == 302
+        assert [auth.login(email, "wrong password!").status_code for _ in range(7)] == [401] * 7
+        assert auth.login(email).status_code == 302
         assert [auth.client.get("/api/v1/districts").status_code for _ in range(2)] == [200, 200]
         from marketplace.platform.extensions import db
 
+        db.session.remove()
         db.engine.dispose()
 
 
