@@ -13,6 +13,7 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.extensions import db
 from marketplace.transparency import lines, overview
 from marketplace.transparency.score import percent, score
+from marketplace.web.http_cache import Version, public_cache
 from marketplace.web.names import district_name
 from marketplace.wishes.models import Listing
 from marketplace.wishes.service import public_listing
@@ -33,7 +34,31 @@ def _with_households(stmt):
     return stmt.options(selectinload(Fund.listing).selectinload(Listing.beneficiary))
 
 
+def platform_version() -> Version:
+    """The platform's figures change when they are computed afresh: their time is the version."""
+    _figures, as_of = overview.platform()
+    return Version((as_of.timestamp(),), as_of)
+
+
+def _org_version(org_id: int) -> Version:
+    org = get_organisation(org_id)
+    account_of = overview.fund_accounts(db.session.scalars(funds.funds_of(org)).all())
+    newest = overview.newest_line(list(account_of.values()))
+    _monthly, as_of = overview.org_monthly(org, list(account_of.values()), newest)
+    _score, score_as_of = score(org)
+    return Version((org.id, newest, sorted(account_of.items()), as_of.timestamp(), score_as_of.timestamp()),
+                   max(as_of, score_as_of))
+
+
+def _fund_version(fund_code: str) -> Version:
+    found = funds.fund_by_code(fund_code)
+    newest = overview.newest_line([funds.fund_account(found).id])
+    _figures, as_of = overview.fund_figures(found, newest)
+    return Version((found.id, newest, as_of.timestamp()), as_of)
+
+
 @bp.route("/", endpoint="overview")
+@public_cache(platform_version)
 def overview_page():
     """Show the platform's money, hours and wishes by fund kind, district and month."""
     figures, as_of = overview.platform()
@@ -47,6 +72,7 @@ def overview_page():
 
 
 @bp.route("/orgs/<int:org_id>")
+@public_cache(_org_version)
 def organisation(org_id):
     """Show an organisation's funds, balances, transactions, charts and transparency score."""
     org = get_organisation(org_id)
@@ -61,6 +87,7 @@ def organisation(org_id):
 
 
 @bp.route("/funds/<fund_code>")
+@public_cache(_fund_version)
 def fund(fund_code):
     """Show a fund's purpose, totals, monthly chart and every transaction of its account."""
     found = funds.fund_by_code(fund_code)
