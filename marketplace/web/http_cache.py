@@ -25,6 +25,7 @@ from pathlib import Path
 from flask import Flask, Response, g, make_response, request, session
 
 from config import settings
+from marketplace.platform.i18n import current_locale
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -65,11 +66,9 @@ def is_anonymous_read() -> bool:
 
 
 def _etag(key: tuple) -> str:
-    from marketplace.core.views import large_text
-    from marketplace.platform.i18n import current_locale
-
+    # an anonymous visitor's text size is the one in their session (core.views.large_text)
     parts = (request.endpoint, sorted((request.view_args or {}).items()), request.query_string.decode("latin-1"),
-             current_locale(), large_text(), key, code_version())
+             current_locale(), session.get("text_size"), key, code_version())
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
