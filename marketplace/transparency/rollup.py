@@ -1,8 +1,8 @@
 """The funds' ledger lines folded into monthly sums, so no page adds up a fund's million lines.
 
 `fold()` adds the funds' postings above the mark into `transparency_fund_month` (one row per account,
-month and entry kind) and moves the mark; the refresh job runs it, and `flask transparency rollup
---rebuild` folds everything afresh after a bulk load. `flows()` reads the sums back, plus the few lines
+month and entry kind) and moves the mark; the worker loop runs it every round (`sweep`), as does the
+refresh job, and `flask transparency rollup --rebuild` folds everything afresh after a bulk load. `flows()` reads the sums back, plus the few lines
 above the mark (an index range), and checks them against the balance rows the ledger keeps: should a line
 whose transaction committed late have slipped below the mark, they disagree, the caller adds the lines up
 the slow way, and the next `fold()` mends that account.
@@ -73,9 +73,10 @@ def flows(account_ids: list[int] | None = None) -> Flows | None:
     return dict(found) if sum(found.values()) == posted else None
 
 
-def fold(settle_seconds: int = SETTLE_SECONDS) -> int:
-    """Fold the funds' lines above the mark that are older than `settle_seconds`; mend any account whose
-    sums disagree with its balance. Commits; returns how many postings were folded."""
+def fold(settle_seconds: int | None = None) -> int:
+    """Fold the funds' lines above the mark that are older than `settle_seconds` (default SETTLE_SECONDS); mend
+    any account whose sums disagree with its balance. Commits; returns how many postings were folded."""
+    settle_seconds = SETTLE_SECONDS if settle_seconds is None else settle_seconds
     row = db.session.scalar(select(FundMonthMark).where(FundMonthMark.id == MARK).with_for_update())
     if row is None:
         row = FundMonthMark(id=MARK, posting_id=0)
@@ -96,6 +97,13 @@ def fold(settle_seconds: int = SETTLE_SECONDS) -> int:
     row.folded_at = now_utc()
     db.session.commit()
     return count
+
+
+def sweep() -> int:
+    """The worker loop's round (one host at a time): fold the settled lines, so the lines a page adds up on top
+    of the sums are only the last minute's or so. Returns 0: it resumes no stuck job."""
+    fold()
+    return 0
 
 
 def rebuild() -> int:

@@ -47,3 +47,12 @@ def test_rollup_command_rebuilds_the_sums(station, create_fund, runner):
     create_fund(10_000)
     result = runner.invoke(args=["transparency", "rollup", "--rebuild"])
     assert result.exit_code == 0 and "Folded 1 line(s)" in result.output
+
+
+def test_the_worker_loop_folds_settled_lines(station, create_fund, monkeypatch):
+    from marketplace.platform import worker
+
+    create_fund(10_000)
+    monkeypatch.setattr(rollup, "SETTLE_SECONDS", 0)
+    worker.sweep()
+    assert rollup.mark() > 0 and sum(db.session.scalars(select(FundMonth.lines))) == 1
