@@ -2,10 +2,11 @@
 
 `fold()` adds the funds' postings above the mark into `transparency_fund_month` (one row per account,
 month and entry kind) and moves the mark; the worker loop runs it every round (`sweep`), as does the
-refresh job, and `flask transparency rollup --rebuild` folds everything afresh after a bulk load. `flows()` reads the sums back, plus the few lines
-above the mark (an index range), and checks them against the balance rows the ledger keeps: should a line
-whose transaction committed late have slipped below the mark, they disagree, the caller adds the lines up
-the slow way, and the next `fold()` mends that account.
+refresh job, and `flask transparency rollup --rebuild` folds everything afresh after a bulk load.
+`flows()` reads the sums back, plus the few lines above the mark (an index range), and checks them
+against the balance rows the ledger keeps: should a line whose transaction committed late have slipped
+below the mark, they disagree, the caller adds the lines up the slow way, and the next `fold()` mends
+that account.
 """
 from __future__ import annotations
 
