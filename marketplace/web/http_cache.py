@@ -80,9 +80,10 @@ def _second(moment: datetime | None) -> datetime | None:
 
 
 def _fresh(etag: str, modified: datetime | None) -> bool:
-    """Whether the visitor's copy is current: If-None-Match decides when sent, else If-Modified-Since."""
+    """Whether the visitor's copy is current: If-None-Match decides when sent (compared weakly, as RFC 9110 asks:
+    nginx's gzip turns the ETag weak), else If-Modified-Since."""
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return modified is not None and since is not None and modified <= since
 
@@ -91,7 +92,7 @@ def _by_body(response: Response, ttl: int) -> Response:
     if response.status_code != 200 or response.is_streamed:
         return response
     etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):
         return _mark(_not_modified(), etag, None, ttl)
     return _mark(response, etag, None, ttl)
 
