@@ -163,10 +163,10 @@ def org_monthly(org: Organisation, account_ids: list[int], newest: int | None = 
 
 
 def fund_figures(fund: Fund, newest: int | None = None) -> tuple[dict, object]:
-    """Return the fund's totals (as `funds.service.totals`) and monthly flows, and when computed."""
-    account = funds.fund_account(fund)
-
+    """Return the fund's totals (as `funds.service.totals`) and monthly flows, and when computed (`newest`: the
+    id of the fund's newest line, when the caller has it)."""
     def compute():
+        account = funds.fund_account(fund)
         found = rollup.flows([account.id])
         if found is None:
             return {"totals": asdict(funds.totals(fund)),
@@ -175,7 +175,7 @@ def fund_figures(fund: Fund, newest: int | None = None) -> tuple[dict, object]:
         for (_fund, _month, kind), amount in found.items():
             by_kind[kind] += amount
         return {"totals": asdict(funds.totals(fund, by_kind)), "monthly": _by_month(found)}
-    newest = newest_line([account.id]) if newest is None else newest
+    newest = newest_line([funds.fund_account(fund).id]) if newest is None else newest
     return cached(f"fund:{fund.id}:{newest}", compute)
 
 

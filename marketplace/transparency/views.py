@@ -1,7 +1,7 @@
 """Public accounts pages under /transparency/: no login, no personal data."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -50,9 +50,17 @@ def _org_version(org_id: int) -> Version:
                    max(as_of, score_as_of))
 
 
+def _fund_now(fund_code: str) -> tuple[Fund, int, int]:
+    """Return the fund, its account id and its newest line's id, read once a request (version, then page)."""
+    if "fund_now" not in g:
+        found = funds.fund_by_code(fund_code)
+        account_id = funds.fund_account(found).id
+        g.fund_now = (found, account_id, overview.newest_line([account_id]))
+    return g.fund_now
+
+
 def _fund_version(fund_code: str) -> Version:
-    found = funds.fund_by_code(fund_code)
-    newest = overview.newest_line([funds.fund_account(found).id])
+    found, _account_id, newest = _fund_now(fund_code)
     _figures, as_of = overview.fund_figures(found, newest)
     return Version((found.id, newest, as_of.timestamp()), as_of)
 
@@ -90,10 +98,9 @@ def organisation(org_id):
 @public_cache(_fund_version)
 def fund(fund_code):
     """Show a fund's purpose, totals, monthly chart and every transaction of its account."""
-    found = funds.fund_by_code(fund_code)
-    account = funds.fund_account(found)
-    page = lines.page_of([found], {found.id: account.id}, _cursor())
-    figures, as_of = overview.fund_figures(found)
+    found, account_id, newest = _fund_now(fund_code)
+    page = lines.page_of([found], {found.id: account_id}, _cursor())
+    figures, as_of = overview.fund_figures(found, newest)
     return render_template("transparency/fund.html", fund=found, figures=figures, totals=figures["totals"],
                            monthly=figures["monthly"], as_of=as_of, page=page)
 
