@@ -38,6 +38,7 @@ def upgrade():
         sa.Column("folded_at", marketplace.platform.types.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_transparency_fund_month_mark")),
     )
+    op.execute("INSERT INTO transparency_fund_month_mark (id, posting_id) VALUES (1, 0)")
 
 
 def downgrade():
