@@ -145,6 +145,8 @@ def organisations_with_funds():
 
 def newest_line(account_ids: list[int]) -> int:
     """Return the id of the newest line of these accounts (0: none), from the index: a page's version."""
+    if len(account_ids) == 1:
+        return ledger_queries.newest_posting_id(account_ids[0])
     newest = ledger_queries.newest_postings(account_ids, None, 1)
     return newest[0].id if newest else 0
 
