@@ -217,6 +217,8 @@ class Settings:
     # --- reconciliation and public accounts ------------------------------------------------------
     RECONCILIATION_MATCH_DAYS = whole(3, "days apart a statement line and a gift may be and still match")
     TRANSPARENCY_CACHE_SECONDS = whole(300, "seconds the public accounts' figures are cached (0: not cached)")
+    PUBLIC_CACHE_SECONDS = whole(60, "seconds browsers and proxies may keep an anonymous public page before "
+                                     "asking again with its ETag (0: public pages are not cacheable)")
     GIVING360_PREFIX = text("360G-goodhours", "the prefix of 360Giving grant ids (register one to publish)")
 
 

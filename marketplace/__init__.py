@@ -37,7 +37,7 @@ def _init_extensions(app: Flask) -> None:
     from marketplace.platform import i18n
     from marketplace.platform.extensions import csrf, db, limiter, mail, migrate
     from marketplace.web import errors as web_errors
-    from marketplace.web import moved, names, request_guard, security
+    from marketplace.web import http_cache, moved, names, request_guard, security
 
     if hops := Settings(app.config).PROXY_HOPS:
         # the client's address and the scheme, as the proxies we run saw them; never the host a client names
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    http_cache.init_app(app)
     request_guard.init_app(app)
     web_errors.init_app(app)
     names.init_app(app)

@@ -55,6 +55,7 @@ from marketplace.timebank.care.models import CareRequest
 from marketplace.timebank.checks.models import SpotCheck, SpotCheckItem, VolunteerPreference
 from marketplace.timebank.imports.models import ImportBatch, ImportRow
 from marketplace.timebank.models import Activity, Attendance, Certificate, HourReport, Signup
+from marketplace.transparency.models import FundMonth, FundMonthMark
 from marketplace.wishes.models import (
     Beneficiary,
     Cancellation,
@@ -81,5 +82,5 @@ __all__ = [
     "Pledge", "WishClaim", "FirmPreference", "Disbursement", "Fund", "Donation", "PaymentEvent", "ReceiptCounter",
     "BankProfile", "ReconciliationMatch", "StatementImport", "StatementLine", "Cancellation", "CreditNote",
     "IdempotentRequest", "StateChange",
-    "Notification", "NotificationDigest", "NotificationPreference",
+    "Notification", "NotificationDigest", "NotificationPreference", "FundMonth", "FundMonthMark",
 ]

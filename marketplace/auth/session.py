@@ -8,12 +8,26 @@ from __future__ import annotations
 
 from flask import Flask, g, request, session
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
+from flask_login import LoginManager as _LoginManager
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from marketplace.auth.models import User
 from marketplace.platform.extensions import db
 from marketplace.web.redirects import to_login_and_back
+
+
+class LoginManager(_LoginManager):
+    """Flask-Login's manager, with strong protection only where there is someone to protect."""
+
+    def _session_protection_failed(self) -> bool:
+        # A session naming no one holds only a visitor's language or text size. Strong protection would
+        # "end" it on every request (it has no browser fingerprint), rewriting the session cookie and
+        # clearing the remember-me cookie each time: no public page could then be cached and shared.
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"

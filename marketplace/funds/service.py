@@ -134,10 +134,13 @@ def funds_of(org: Organisation, include_restricted: bool = True):
     return stmt if include_restricted else stmt.where(Fund.kind != FundKind.RESTRICTED.value)
 
 
-def totals(fund: Fund) -> Totals:
-    """Return what the fund received, paid out and refunded, its balance and the amount held."""
+def totals(fund: Fund, by_kind: dict[str, int] | None = None) -> Totals:
+    """Return what the fund received, paid out and refunded, its balance and the amount held.
+
+    `by_kind` ({entry kind: sum of the account's postings}) may come precomputed (the public accounts' sums).
+    """
     account = fund_account(fund)
-    by_kind = ledger_queries.totals_by_kind(account.id)
+    by_kind = ledger_queries.totals_by_kind(account.id) if by_kind is None else by_kind
     balance = ledger.balance(account)
     return Totals(received=by_kind.get("donation", 0), disbursed=-by_kind.get("disbursement", 0),
                   refunded=-by_kind.get("refund", 0), balance=balance.posted, held=balance.held)

@@ -321,6 +321,12 @@ def newest_postings(account_ids: list[int], before: int | None, limit: int, *,
                         entries[p.entry_id].reverses_id) for p in postings]
 
 
+def newest_posting_id(account_id: int) -> int:
+    """Return the id of the account's newest posting (0: none): one step down the (account, id) index."""
+    return db.session.scalar(select(LedgerPosting.id).where(LedgerPosting.account_id == account_id)
+                             .order_by(LedgerPosting.id.desc()).limit(1)) or 0
+
+
 @lru_cache(maxsize=256)
 def _merged(count: int, bounded: bool):
     """SQL merging `count` accounts' newest postings; written as text because building as many

@@ -4,12 +4,14 @@ from __future__ import annotations
 from marketplace.api.base import api_blueprint
 from marketplace.meals import figures
 from marketplace.meals.schemas import MealFiguresSchema, MealOpenStoreSchema
+from marketplace.web.http_cache import public_cache
 
 blp = api_blueprint("meals_api", __name__, url_prefix="/api/v1",
                     description="Free meals (M餐): public figures and open stores; no token needed")
 
 
 @blp.route("/meals/figures")
+@public_cache()
 @blp.response(200, MealFiguresSchema)
 def get_meal_figures():
     """Return meals served, their value, points given and blind boxes handed out, and the last 30 days."""

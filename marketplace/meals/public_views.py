@@ -6,9 +6,11 @@ from flask import Response, render_template
 
 from marketplace.meals import figures, figures_csv
 from marketplace.meals.views import bp
+from marketplace.web.http_cache import public_cache
 
 
 @bp.route("/figures")
+@public_cache()
 def public_figures():
     """Show how many donated meals were offered, taken and served, per day, store and firm; no login needed."""
     shown = figures.public_figures()

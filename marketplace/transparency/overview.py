@@ -1,15 +1,17 @@
 """Platform, organisation and fund figures for the public accounts, read from the ledger.
 
 Balances come from the O(1) balance rows. Figures that add up many postings (totals by fund kind,
-district and month) are computed in one grouped query each and kept for a few minutes in
-`cache` as plain numbers, so every language renders them from the same figures.
+district and month) come from the monthly sums `rollup` keeps (or, should those not add up, one grouped
+query over the lines) and are kept for a few minutes in `cache` as plain numbers, so every language
+renders them from the same figures. A fund's or organisation's figures are cached under its newest line,
+so a new gift or payment shows at once.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
 
-from sqlalchemy import case, func, literal_column, select
+from sqlalchemy import case, func, select
 
 from marketplace.core.stats import people_and_hours
 from marketplace.funds import service as funds
@@ -19,7 +21,9 @@ from marketplace.ledger import queries as ledger_queries
 from marketplace.orgs.models import Organisation
 from marketplace.platform.extensions import db
 from marketplace.timebank.hours import served
+from marketplace.transparency import rollup
 from marketplace.transparency.cache import cached
+from marketplace.transparency.rollup import month_of  # noqa: F401  (reports group by it too)
 from marketplace.wishes.models import Listing, ListingStatus, Pledge, PledgeStatus
 
 KINDS = [k.value for k in FundKind]
@@ -27,12 +31,16 @@ DONE = [s.value for s in (ListingStatus.FULFILLED, ListingStatus.CONFIRMED, List
 MONTHS_SHOWN = 24
 
 
-def month_of(column):
-    """SQL for the 'YYYY-MM' of a date column, on SQLite and PostgreSQL."""
-    # a literal, not a bound parameter: PostgreSQL must see the same expression in SELECT and GROUP BY
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(column, literal_column("'YYYY-MM'"))
-    return func.strftime(literal_column("'%Y-%m'"), column)
+def _by_month(found: rollup.Flows) -> list[dict]:
+    """Monthly gifts, payments out and refunds from rolled-up flows."""
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (_fund, month, kind), amount in found.items():
+        if kind in FLOW_KINDS:
+            months[month][FLOW_KINDS.index(kind)] += amount * (1 if kind == "donation" else -1)
+    return _monthly([(m, *v) for m, v in months.items()])
+
+
+FLOW_KINDS = ("donation", "disbursement", "refund")
 
 
 def _flows(line):
@@ -68,7 +76,7 @@ def _platform() -> dict:
     by_kind = {k: {"raised": 0, "disbursed": 0, "refunded": 0, "held": 0} for k in KINDS}
     by_district: dict[int, dict] = defaultdict(lambda: {"raised": 0, "disbursed": 0, "minutes": 0, "fulfilled": 0})
     by_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for kind, district_id, month, given, paid, refunded in db.session.execute(grouped):
+    for kind, district_id, month, given, paid, refunded in _platform_flows(grouped):
         figures = by_kind.setdefault(kind, {"raised": 0, "disbursed": 0, "refunded": 0, "held": 0})
         figures["raised"] += int(given)
         figures["disbursed"] += int(paid)
@@ -100,6 +108,21 @@ def _platform() -> dict:
     }
 
 
+def _platform_flows(grouped) -> list[tuple]:
+    """(fund kind, district, month, given, paid, refunded) rows: from the rolled-up sums, else `grouped`."""
+    found = rollup.flows()
+    if found is None:
+        return db.session.execute(grouped).all()
+    district = func.coalesce(Fund.district_id, Organisation.district_id)
+    fund_of = {fund_id: (kind, district_id) for fund_id, kind, district_id in db.session.execute(
+        select(Fund.id, Fund.kind, district).join(Organisation, Organisation.id == Fund.organisation_id))}
+    rows: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (fund_id, month, kind), amount in found.items():
+        if kind in FLOW_KINDS and fund_id in fund_of:
+            rows[(*fund_of[fund_id], month)][FLOW_KINDS.index(kind)] += amount * (1 if kind == "donation" else -1)
+    return [(*key, *values) for key, values in rows.items()]
+
+
 def headline() -> dict[str, int]:
     """Return the home page's figures, the same (and as freshly cached) as the public accounts'."""
     figures, _as_of = platform()
@@ -120,22 +143,42 @@ def organisations_with_funds():
     return select(Organisation).where(Organisation.id.in_(select(Fund.organisation_id))).order_by(Organisation.id)
 
 
-def org_monthly(org: Organisation, account_ids: list[int]) -> tuple[list[dict], object]:
+def newest_line(account_ids: list[int]) -> int:
+    """Return the id of the newest line of these accounts (0: none), from the index: a page's version."""
+    if len(account_ids) == 1:
+        return ledger_queries.newest_posting_id(account_ids[0])
+    newest = ledger_queries.newest_postings(account_ids, None, 1)
+    return newest[0].id if newest else 0
+
+
+def org_monthly(org: Organisation, account_ids: list[int], newest: int | None = None) -> tuple[list[dict], object]:
     """Return the organisation's monthly gifts, payments and refunds over its funds, and when computed."""
     def compute():
         if not account_ids:
             return []
+        found = rollup.flows(account_ids)
+        if found is not None:
+            return _by_month(found)
         return _monthly(db.session.execute(_monthly_query(account_ids)).all())
-    return cached(f"org:{org.id}:monthly", compute)
+    newest = newest_line(account_ids) if newest is None else newest
+    return cached(f"org:{org.id}:monthly:{newest}", compute)
 
 
-def fund_figures(fund: Fund) -> tuple[dict, object]:
-    """Return the fund's totals (as `funds.service.totals`) and monthly flows, and when computed."""
+def fund_figures(fund: Fund, newest: int | None = None) -> tuple[dict, object]:
+    """Return the fund's totals (as `funds.service.totals`) and monthly flows, and when computed (`newest`: the
+    id of the fund's newest line, when the caller has it)."""
     def compute():
         account = funds.fund_account(fund)
-        return {"totals": asdict(funds.totals(fund)),
-                "monthly": _monthly(db.session.execute(_monthly_query([account.id])).all())}
-    return cached(f"fund:{fund.id}", compute)
+        found = rollup.flows([account.id])
+        if found is None:
+            return {"totals": asdict(funds.totals(fund)),
+                    "monthly": _monthly(db.session.execute(_monthly_query([account.id])).all())}
+        by_kind: dict[str, int] = defaultdict(int)
+        for (_fund, _month, kind), amount in found.items():
+            by_kind[kind] += amount
+        return {"totals": asdict(funds.totals(fund, by_kind)), "monthly": _by_month(found)}
+    newest = newest_line([funds.fund_account(fund).id]) if newest is None else newest
+    return cached(f"fund:{fund.id}:{newest}", compute)
 
 
 def _monthly_query(account_ids: list[int]):

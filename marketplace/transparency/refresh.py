@@ -1,5 +1,7 @@
-"""`flask transparency refresh`: compute every public figure afresh into the shared cache, on a schedule,
-so that no visitor waits for a cold page (with REDIS_URL; without it each process keeps its own cache)."""
+"""`flask transparency refresh`: fold the funds' new lines into their monthly sums and compute every public
+figure afresh into the shared cache, on a schedule, so that no visitor waits for a cold page (with
+REDIS_URL; without it each process keeps its own cache). `flask transparency rollup --rebuild` folds every
+line afresh, after a bulk load."""
 from __future__ import annotations
 
 import click
@@ -7,7 +9,7 @@ from flask import Flask
 
 from marketplace.funds import service as funds
 from marketplace.platform.extensions import db
-from marketplace.transparency import cache, overview
+from marketplace.transparency import cache, overview, rollup
 from marketplace.transparency.score import score
 
 
@@ -17,6 +19,7 @@ def refresh_all() -> tuple[int, int]:
     Returns how many organisations and funds were refreshed.
     """
     orgs = funds_done = 0
+    rollup.fold()
     with cache.refreshing():
         overview.platform()
         for org in db.session.scalars(overview.organisations_with_funds()).all():
@@ -43,6 +46,14 @@ def refresh_command() -> None:
         raise click.ClickException("TRANSPARENCY_CACHE_SECONDS is 0: figures are not cached, nothing to refresh.")
     orgs, fund_count = refresh_all()
     click.echo(f"Refreshed the overview, {orgs} organisation(s) and {fund_count} fund(s).")
+
+
+@transparency_group.command("rollup")
+@click.option("--rebuild", is_flag=True, help="Forget the sums and fold every line afresh (after a bulk load).")
+def rollup_command(rebuild: bool) -> None:
+    """Fold the funds' new ledger lines into the monthly sums the public pages read."""
+    count = rollup.rebuild() if rebuild else rollup.fold()
+    click.echo(f"Folded {count} line(s) of the funds' accounts into their monthly sums.")
 
 
 def init_app(app: Flask) -> None:

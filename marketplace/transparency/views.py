@@ -1,7 +1,7 @@
 """Public accounts pages under /transparency/: no login, no personal data."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +13,7 @@ from marketplace.orgs.service import get_organisation
 from marketplace.platform.extensions import db
 from marketplace.transparency import lines, overview
 from marketplace.transparency.score import percent, score
+from marketplace.web.http_cache import Version, public_cache
 from marketplace.web.names import district_name
 from marketplace.wishes.models import Listing
 from marketplace.wishes.service import public_listing
@@ -33,7 +34,39 @@ def _with_households(stmt):
     return stmt.options(selectinload(Fund.listing).selectinload(Listing.beneficiary))
 
 
+def platform_version() -> Version:
+    """The platform's figures change when they are computed afresh: their time is the version."""
+    _figures, as_of = overview.platform()
+    return Version((as_of.timestamp(),), as_of)
+
+
+def _org_version(org_id: int) -> Version:
+    org = get_organisation(org_id)
+    account_of = overview.fund_accounts(db.session.scalars(funds.funds_of(org)).all())
+    newest = overview.newest_line(list(account_of.values()))
+    _monthly, as_of = overview.org_monthly(org, list(account_of.values()), newest)
+    _score, score_as_of = score(org)
+    return Version((org.id, newest, sorted(account_of.items()), as_of.timestamp(), score_as_of.timestamp()),
+                   max(as_of, score_as_of))
+
+
+def _fund_now(fund_code: str) -> tuple[Fund, int, int]:
+    """Return the fund, its account id and its newest line's id, read once a request (version, then page)."""
+    if "fund_now" not in g:
+        found = funds.fund_by_code(fund_code)
+        account_id = funds.fund_account(found).id
+        g.fund_now = (found, account_id, overview.newest_line([account_id]))
+    return g.fund_now
+
+
+def _fund_version(fund_code: str) -> Version:
+    found, _account_id, newest = _fund_now(fund_code)
+    _figures, as_of = overview.fund_figures(found, newest)
+    return Version((found.id, newest, as_of.timestamp()), as_of)
+
+
 @bp.route("/", endpoint="overview")
+@public_cache(platform_version)
 def overview_page():
     """Show the platform's money, hours and wishes by fund kind, district and month."""
     figures, as_of = overview.platform()
@@ -47,6 +80,7 @@ def overview_page():
 
 
 @bp.route("/orgs/<int:org_id>")
+@public_cache(_org_version)
 def organisation(org_id):
     """Show an organisation's funds, balances, transactions, charts and transparency score."""
     org = get_organisation(org_id)
@@ -61,12 +95,12 @@ def organisation(org_id):
 
 
 @bp.route("/funds/<fund_code>")
+@public_cache(_fund_version)
 def fund(fund_code):
     """Show a fund's purpose, totals, monthly chart and every transaction of its account."""
-    found = funds.fund_by_code(fund_code)
-    account = funds.fund_account(found)
-    page = lines.page_of([found], {found.id: account.id}, _cursor())
-    figures, as_of = overview.fund_figures(found)
+    found, account_id, newest = _fund_now(fund_code)
+    page = lines.page_of([found], {found.id: account_id}, _cursor())
+    figures, as_of = overview.fund_figures(found, newest)
     return render_template("transparency/fund.html", fund=found, figures=figures, totals=figures["totals"],
                            monthly=figures["monthly"], as_of=as_of, page=page)
 

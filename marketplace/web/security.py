@@ -1,4 +1,8 @@
-"""Security headers with a per-request CSP nonce; no inline script runs without it."""
+"""Security headers with a per-request CSP nonce; no inline script runs without it.
+
+A page that caches may share (`http_cache.public_cache`) gets the same policy without a nonce: one stored
+copy is shown to many people, so it holds no inline script and loads its scripts from the site itself.
+"""
 from __future__ import annotations
 
 import secrets
@@ -16,10 +20,10 @@ def csp_nonce() -> str:
 
 
 def _set_headers(response):
-    nonce = csp_nonce()
+    scripts = "'self'" if g.get("public_cache") else f"'self' 'nonce-{csp_nonce()}'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
-        f"script-src 'self' 'nonce-{nonce}'; "
+        f"script-src {scripts}; "
         "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

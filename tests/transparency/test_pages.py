@@ -121,19 +121,23 @@ def test_the_pages_render_in_chinese(client, station, create_fund):
                                      headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
 
 
-def test_cached_figures_say_when_they_were_computed_and_serve_every_language(app, client, station, create_fund,
-                                                                             give):
-    from marketplace.transparency import cache
+def test_cached_figures_say_when_they_were_computed_serve_every_language_and_follow_a_gift(
+        app, client, station, create_fund, give):
+    from marketplace.transparency import cache, overview
 
     app.config["TRANSPARENCY_CACHE_SECONDS"] = 300
     cache.clear()
     fund = create_fund(10_000)
     first = client.get(f"/transparency/funds/{fund.public_code}").get_data(as_text=True)
-    give(fund, 5_000)
+    computed = overview.fund_figures(fund)[1]
     again = client.get(f"/transparency/funds/{fund.public_code}", headers={"Accept-Language": "zh-CN"})
     text = again.get_data(as_text=True)
     assert "Figures as of" in first and "data-as-of" in text
     assert "data-received>¥100.00" in text and 'lang="zh-CN"' in text  # the cached figure, in Chinese
+    assert overview.fund_figures(fund)[1] == computed
+    give(fund, 5_000)
+    after = client.get(f"/transparency/funds/{fund.public_code}").get_data(as_text=True)
+    assert "data-received>¥150.00" in after  # a new line of the fund: its figures are computed afresh
     cache.clear()
 
 

@@ -13,7 +13,8 @@ def test_refresh_puts_new_money_on_the_cached_pages(app, client, runner, station
     for page in pages:
         assert client.get(page).status_code == 200
     give(fund, 5_000)
-    assert "data-received>¥100.00" in client.get(pages[2]).get_data(as_text=True)  # still the cached figure
+    assert "data-received>¥150.00" in client.get(pages[2]).get_data(as_text=True)  # a fund follows its newest line
+    assert "¥150.00" not in client.get(pages[0]).get_data(as_text=True)  # the platform's: still the cached figure
 
     result = runner.invoke(args=["transparency", "refresh"])
 
