@@ -7,8 +7,11 @@ drops them afterwards. Scenarios, each run with 1, 4 and 8 worker processes:
   (a) transfers between distinct volunteer accounts,
   (b) donations from distinct donors all credited to one popular fund,
   (c) hours issued to distinct volunteers from the single issuance account.
-Then pgbench's TPC-B-like script (also one transfer per transaction) on a scratch database
-of the same server, and the time to read a balance with 10 and with 1,000,000 postings.
+pgbench's TPC-B-like script (also one transfer per transaction, `-c 8 -j 2`, as long as each
+scenario) runs on a scratch database of the same server before and after the scenarios, so the
+ratios compare figures of the same run and show how much the machine drifted. The target is
+transfers/s at 8 workers >= 0.5 x pgbench tps, counting transfers (entries), not postings.
+Last, the time to read a balance with 10 and with 1,000,000 postings.
 """
 from __future__ import annotations
 
@@ -89,7 +92,11 @@ def throughput(url, plan, scenario, workers, seconds) -> float:
     return total / seconds
 
 
+TARGET = 0.5  # transfers/s at 8 workers ÷ pgbench TPC-B tps at 8 clients
+
+
 def pgbench_tps(seconds: int) -> float:
+    """Run pgbench's TPC-B-like script with 8 clients on a fresh scratch database; return its tps."""
     name = f"goodhours_pgbench_{secrets.token_hex(4)}"
     psql("postgres", f'CREATE DATABASE "{name}"')
     try:
@@ -100,6 +107,20 @@ def pgbench_tps(seconds: int) -> float:
         return float(line.split("=")[1].split()[0])
     finally:
         psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def report_ratios(results: dict[str, list[float]], workers: int, column: int, before: float, after: float) -> None:
+    """Print each scenario's transfers/s at `workers` against pgbench's tps before and after, and the target."""
+    mean = (before + after) / 2
+    print(f"\npgbench TPC-B-like, -c 8 -j 2, as long as each scenario: {before:.0f} tps before the scenarios, "
+          f"{after:.0f} tps after (mean {mean:.0f})")
+    print(f"At {workers} workers, transfers/s ÷ pgbench tps (target >= {TARGET}; before / after / mean):")
+    for scenario in "abc":
+        r = results[scenario][column]
+        ratios = [r / tps for tps in (before, after, mean)]
+        verdict = "meets the target" if ratios[2] >= TARGET else "below the target"
+        print(f"  ({scenario}) {r:.0f} transfers/s = {2 * r:.0f} postings/s; transfers ÷ pgbench tps "
+              f"{ratios[0]:.2f} / {ratios[1]:.2f} / {ratios[2]:.2f}, {verdict} (postings ÷ tps {2 * r / mean:.2f})")
 
 
 def balance_reads(url: str, big: int) -> tuple[float, float, float]:
@@ -169,6 +190,7 @@ def main() -> None:
     with scratch_database() as url:
         plan = prepare(url, max(counts))
         results = {}
+        before = pgbench_tps(args.seconds)
         print(f"Ledger throughput on PostgreSQL ({args.seconds} s per run; one entry = one transfer = 2 postings)")
         print(f"{'scenario':<44}" + "".join(f"{f'{n} worker(s)':>14}" for n in counts))
         for scenario, label in (("a", "(a) transfers between distinct accounts"),
@@ -176,13 +198,8 @@ def main() -> None:
                                 ("c", "(c) hours issued from one issuance account")):
             results[scenario] = [throughput(url, plan, scenario, n, args.seconds) for n in counts]
             print(f"{label:<44}" + "".join(f"{r:>10.0f} e/s" for r in results[scenario]))
-        tps = pgbench_tps(10)
-        print(f"\npgbench TPC-B-like, -c 8 -j 2 -T 10: {tps:.0f} tps")
-        top = counts.index(max(counts))
-        for scenario in "abc":
-            r = results[scenario][top]
-            print(f"  ({scenario}) at {max(counts)} workers: {2 * r:.0f} postings/s ÷ pgbench tps = {2 * r / tps:.2f}; "
-                  f"{r:.0f} entries (transfers)/s ÷ pgbench tps = {r / tps:.2f}")
+        after = pgbench_tps(args.seconds)
+        report_ratios(results, max(counts), counts.index(max(counts)), before, after)
         small, large, scan = balance_reads(url, args.big)
         print(f"\nBalance read, median of 200: 10 postings {small:.3f} ms; {args.big:,} postings {large:.3f} ms "
               f"(ratio {large / small:.2f}); summing the postings instead takes {scan:.0f} ms")
