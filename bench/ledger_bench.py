@@ -1,6 +1,7 @@
 """Ledger throughput and balance-read benchmark on PostgreSQL; prints figures, asserts nothing.
 
     .venv/bin/python bench/ledger_bench.py [--seconds 8] [--workers 1,4,8] [--big 1000000]
+    .venv/bin/python bench/ledger_bench.py --profile 2000   # where one worker's transfer spends its time
 
 Creates scratch databases on BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
 drops them afterwards. Scenarios, each run with 1, 4 and 8 worker processes:
@@ -54,7 +55,6 @@ def prepare(url: str, workers: int) -> dict:
 def worker(url, scenario, mine, shared, seconds, start_at, queue):
     import random
 
-    from marketplace.ledger import service
     from marketplace.platform.extensions import db
 
     app = make_app(url)
@@ -66,17 +66,84 @@ def worker(url, scenario, mine, shared, seconds, start_at, queue):
             time.sleep(0.001)
         deadline = start_at + seconds
         while time.time() < deadline:
-            if scenario == "a":
-                source, target = rng.sample(mine["volunteers"], 2)
-            elif scenario == "b":
-                source, target = rng.choice(mine["donors"]), shared["fund"]
-            else:
-                source, target = shared["issued"], rng.choice(mine["volunteers"])
-            service.post([(source, -1), (target, 1)], cause=Cause.test(f"{scenario}-{secrets.token_hex(8)}"),
-                         kind="bench")
-            db.session.commit()
+            transfer(scenario, rng, mine, shared)
             count += 1
     queue.put(count)
+
+
+def transfer(scenario: str, rng, mine: dict, shared: dict) -> None:
+    """Post and commit one transfer of the scenario, as a domain service would."""
+    from marketplace.ledger import service
+    from marketplace.platform.extensions import db
+
+    if scenario == "a":
+        source, target = rng.sample(mine["volunteers"], 2)
+    elif scenario == "b":
+        source, target = rng.choice(mine["donors"]), shared["fund"]
+    else:
+        source, target = shared["issued"], rng.choice(mine["volunteers"])
+    service.post([(source, -1), (target, 1)], cause=Cause.test(f"{scenario}-{secrets.token_hex(8)}"), kind="bench")
+    db.session.commit()
+
+
+def profile(url: str, plan: dict, transfers: int) -> None:
+    """Where one worker's transfer spends its time: client CPU, round trips, time inside the database."""
+    import cProfile
+    import pstats
+    import random
+
+    import psycopg
+
+    from marketplace.platform.extensions import db
+
+    app = make_app(url)
+    waits = 0
+    real_wait = psycopg.Connection.wait
+
+    def counted_wait(self, *args, **kwargs):  # one call per round trip to the server
+        nonlocal waits
+        waits += 1
+        return real_wait(self, *args, **kwargs)
+
+    psycopg.Connection.wait = counted_wait
+    rng = random.Random()
+    with app.app_context():
+        db.session.execute(db.text("SET track_functions = 'all'"))
+        db.session.commit()
+        print(f"Profile: 1 worker, {transfers} transfers per scenario after 200 to warm up")
+        for scenario in "bc":
+            for _ in range(200):
+                transfer(scenario, rng, plan["workers"][0], plan)
+            flush_statistics()
+            db.session.execute(db.text("SELECT pg_stat_reset()"))
+            db.session.commit()
+            waits, cpu, wall = 0, time.process_time(), time.perf_counter()
+            for _ in range(transfers):
+                transfer(scenario, rng, plan["workers"][0], plan)
+            cpu, wall, trips = time.process_time() - cpu, time.perf_counter() - wall, waits
+            flush_statistics()
+            server = dict(db.session.execute(db.text("SELECT funcname, total_time FROM pg_stat_user_functions")).all())
+            db.session.commit()
+            print(f"  ({scenario}) per transfer: {wall / transfers * 1000:.3f} ms wall, "
+                  f"{cpu / transfers * 1000:.3f} ms client CPU, {trips / transfers:.1f} round trips; "
+                  f"inside the database: ledger_write_entry {server.get('ledger_write_entry', 0) / transfers:.3f} ms, "
+                  f"balance check at commit "
+                  f"{server.get('ledger_check_entry_balanced', 0) / transfers:.3f} ms")
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(lambda: [transfer("c", rng, plan["workers"][0], plan) for _ in range(transfers)])
+        print("  client CPU by function, scenario (c), cProfile (adds its own overhead):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"ledger|session.py.*commit|cursor.py.*execute", 14)
+    psycopg.Connection.wait = real_wait
+
+
+def flush_statistics() -> None:
+    """Make this backend's function timings visible in pg_stat_user_functions now."""
+    from marketplace.platform.extensions import db
+
+    db.session.execute(db.text("SELECT pg_stat_force_next_flush()"))
+    db.session.commit()
+    db.session.execute(db.text("SELECT 1"))
+    db.session.commit()
 
 
 def throughput(url, plan, scenario, workers, seconds) -> float:
@@ -184,11 +251,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--workers", default="1,4,8")
     parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--profile", type=int, metavar="TRANSFERS",
+                        help="instead, profile one worker posting this many transfers per scenario")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
 
     with scratch_database() as url:
         plan = prepare(url, max(counts))
+        if args.profile:
+            profile(url, plan, args.profile)
+            return
         results = {}
         before = pgbench_tps(args.seconds)
         print(f"Ledger throughput on PostgreSQL ({args.seconds} s per run; one entry = one transfer = 2 postings)")
