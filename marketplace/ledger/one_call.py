@@ -1,5 +1,5 @@
-"""PostgreSQL's path for a plain posting: two statements, one call to `ledger_write_entry` (migrations
-0002, 0009, 0018, 0026).
+"""PostgreSQL's path for a plain posting: a read of the accounts, then one call to `ledger_write_entry`
+(migrations 0002, 0009, 0018).
 
 It does what `posting.post_once` does statement by statement (and still does on SQLite,
 and for hold settlements), but without a client-side savepoint: the function catches its own
@@ -87,7 +87,8 @@ def post_in_one_call(lines, *, key, kind, memo, actor, effective_date=None, reve
 
 
 def _array(values: Iterable[int]) -> str:
-    """Write integers or booleans as a PostgreSQL array literal (a tenth of the driver's cost for lists)."""
+    """Write integers or booleans as a PostgreSQL array literal, which the driver sends as it is
+    (adapting Python lists element by element took over a third of the call's client CPU in a profile)."""
     return "{" + ",".join(str(int(v)) if type(v) is not bool else "tf"[not v] for v in values) + "}"
 
 
