@@ -1,14 +1,18 @@
 """Ledger throughput and balance-read benchmark on PostgreSQL; prints figures, asserts nothing.
 
     .venv/bin/python bench/ledger_bench.py [--seconds 8] [--workers 1,4,8] [--big 1000000]
+    .venv/bin/python bench/ledger_bench.py --profile 2000   # where one worker's transfer spends its time
 
 Creates scratch databases on BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
 drops them afterwards. Scenarios, each run with 1, 4 and 8 worker processes:
   (a) transfers between distinct volunteer accounts,
   (b) donations from distinct donors all credited to one popular fund,
   (c) hours issued to distinct volunteers from the single issuance account.
-Then pgbench's TPC-B-like script (also one transfer per transaction) on a scratch database
-of the same server, and the time to read a balance with 10 and with 1,000,000 postings.
+pgbench's TPC-B-like script (also one transfer per transaction, `-c 8 -j 2`, as long as each
+scenario) runs on a scratch database of the same server before and after the scenarios, so the
+ratios compare figures of the same run and show how much the machine drifted. The target is
+transfers/s at 8 workers >= 0.5 x pgbench tps, counting transfers (entries), not postings.
+Last, the time to read a balance with 10 and with 1,000,000 postings.
 """
 from __future__ import annotations
 
@@ -51,7 +55,6 @@ def prepare(url: str, workers: int) -> dict:
 def worker(url, scenario, mine, shared, seconds, start_at, queue):
     import random
 
-    from marketplace.ledger import service
     from marketplace.platform.extensions import db
 
     app = make_app(url)
@@ -63,17 +66,84 @@ def worker(url, scenario, mine, shared, seconds, start_at, queue):
             time.sleep(0.001)
         deadline = start_at + seconds
         while time.time() < deadline:
-            if scenario == "a":
-                source, target = rng.sample(mine["volunteers"], 2)
-            elif scenario == "b":
-                source, target = rng.choice(mine["donors"]), shared["fund"]
-            else:
-                source, target = shared["issued"], rng.choice(mine["volunteers"])
-            service.post([(source, -1), (target, 1)], cause=Cause.test(f"{scenario}-{secrets.token_hex(8)}"),
-                         kind="bench")
-            db.session.commit()
+            transfer(scenario, rng, mine, shared)
             count += 1
     queue.put(count)
+
+
+def transfer(scenario: str, rng, mine: dict, shared: dict) -> None:
+    """Post and commit one transfer of the scenario, as a domain service would."""
+    from marketplace.ledger import service
+    from marketplace.platform.extensions import db
+
+    if scenario == "a":
+        source, target = rng.sample(mine["volunteers"], 2)
+    elif scenario == "b":
+        source, target = rng.choice(mine["donors"]), shared["fund"]
+    else:
+        source, target = shared["issued"], rng.choice(mine["volunteers"])
+    service.post([(source, -1), (target, 1)], cause=Cause.test(f"{scenario}-{secrets.token_hex(8)}"), kind="bench")
+    db.session.commit()
+
+
+def profile(url: str, plan: dict, transfers: int) -> None:
+    """Where one worker's transfer spends its time: client CPU, round trips, time inside the database."""
+    import cProfile
+    import pstats
+    import random
+
+    import psycopg
+
+    from marketplace.platform.extensions import db
+
+    app = make_app(url)
+    waits = 0
+    real_wait = psycopg.Connection.wait
+
+    def counted_wait(self, *args, **kwargs):  # one call per round trip to the server
+        nonlocal waits
+        waits += 1
+        return real_wait(self, *args, **kwargs)
+
+    psycopg.Connection.wait = counted_wait
+    rng = random.Random()
+    with app.app_context():
+        db.session.execute(db.text("SET track_functions = 'all'"))
+        db.session.commit()
+        print(f"Profile: 1 worker, {transfers} transfers per scenario after 200 to warm up")
+        for scenario in "bc":
+            for _ in range(200):
+                transfer(scenario, rng, plan["workers"][0], plan)
+            flush_statistics()
+            db.session.execute(db.text("SELECT pg_stat_reset()"))
+            db.session.commit()
+            waits, cpu, wall = 0, time.process_time(), time.perf_counter()
+            for _ in range(transfers):
+                transfer(scenario, rng, plan["workers"][0], plan)
+            cpu, wall, trips = time.process_time() - cpu, time.perf_counter() - wall, waits
+            flush_statistics()
+            server = dict(db.session.execute(db.text("SELECT funcname, total_time FROM pg_stat_user_functions")).all())
+            db.session.commit()
+            print(f"  ({scenario}) per transfer: {wall / transfers * 1000:.3f} ms wall, "
+                  f"{cpu / transfers * 1000:.3f} ms client CPU, {trips / transfers:.1f} round trips; "
+                  f"inside the database: ledger_write_entry {server.get('ledger_write_entry', 0) / transfers:.3f} ms, "
+                  f"balance check at commit "
+                  f"{server.get('ledger_check_entry_balanced', 0) / transfers:.3f} ms")
+        profiler = cProfile.Profile(time.process_time)
+        profiler.runcall(lambda: [transfer("c", rng, plan["workers"][0], plan) for _ in range(transfers)])
+        print("  client CPU by function, scenario (c), cProfile (adds its own overhead):")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"ledger|session.py.*commit|cursor.py.*execute", 14)
+    psycopg.Connection.wait = real_wait
+
+
+def flush_statistics() -> None:
+    """Make this backend's function timings visible in pg_stat_user_functions now."""
+    from marketplace.platform.extensions import db
+
+    db.session.execute(db.text("SELECT pg_stat_force_next_flush()"))
+    db.session.commit()
+    db.session.execute(db.text("SELECT 1"))
+    db.session.commit()
 
 
 def throughput(url, plan, scenario, workers, seconds) -> float:
@@ -89,7 +159,11 @@ def throughput(url, plan, scenario, workers, seconds) -> float:
     return total / seconds
 
 
+TARGET = 0.5  # transfers/s at 8 workers ÷ pgbench TPC-B tps at 8 clients
+
+
 def pgbench_tps(seconds: int) -> float:
+    """Run pgbench's TPC-B-like script with 8 clients on a fresh scratch database; return its tps."""
     name = f"goodhours_pgbench_{secrets.token_hex(4)}"
     psql("postgres", f'CREATE DATABASE "{name}"')
     try:
@@ -100,6 +174,20 @@ def pgbench_tps(seconds: int) -> float:
         return float(line.split("=")[1].split()[0])
     finally:
         psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def report_ratios(results: dict[str, list[float]], workers: int, column: int, before: float, after: float) -> None:
+    """Print each scenario's transfers/s at `workers` against pgbench's tps before and after, and the target."""
+    mean = (before + after) / 2
+    print(f"\npgbench TPC-B-like, -c 8 -j 2, as long as each scenario: {before:.0f} tps before the scenarios, "
+          f"{after:.0f} tps after (mean {mean:.0f})")
+    print(f"At {workers} workers, transfers/s ÷ pgbench tps (target >= {TARGET}; before / after / mean):")
+    for scenario in "abc":
+        r = results[scenario][column]
+        ratios = [r / tps for tps in (before, after, mean)]
+        verdict = "meets the target" if ratios[2] >= TARGET else "below the target"
+        print(f"  ({scenario}) {r:.0f} transfers/s = {2 * r:.0f} postings/s; transfers ÷ pgbench tps "
+              f"{ratios[0]:.2f} / {ratios[1]:.2f} / {ratios[2]:.2f}, {verdict} (postings ÷ tps {2 * r / mean:.2f})")
 
 
 def balance_reads(url: str, big: int) -> tuple[float, float, float]:
@@ -163,12 +251,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--workers", default="1,4,8")
     parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--profile", type=int, metavar="TRANSFERS",
+                        help="instead, profile one worker posting this many transfers per scenario")
     args = parser.parse_args()
     counts = [int(n) for n in args.workers.split(",")]
 
     with scratch_database() as url:
         plan = prepare(url, max(counts))
+        if args.profile:
+            profile(url, plan, args.profile)
+            return
         results = {}
+        before = pgbench_tps(args.seconds)
         print(f"Ledger throughput on PostgreSQL ({args.seconds} s per run; one entry = one transfer = 2 postings)")
         print(f"{'scenario':<44}" + "".join(f"{f'{n} worker(s)':>14}" for n in counts))
         for scenario, label in (("a", "(a) transfers between distinct accounts"),
@@ -176,13 +270,8 @@ def main() -> None:
                                 ("c", "(c) hours issued from one issuance account")):
             results[scenario] = [throughput(url, plan, scenario, n, args.seconds) for n in counts]
             print(f"{label:<44}" + "".join(f"{r:>10.0f} e/s" for r in results[scenario]))
-        tps = pgbench_tps(10)
-        print(f"\npgbench TPC-B-like, -c 8 -j 2 -T 10: {tps:.0f} tps")
-        top = counts.index(max(counts))
-        for scenario in "abc":
-            r = results[scenario][top]
-            print(f"  ({scenario}) at {max(counts)} workers: {2 * r:.0f} postings/s ÷ pgbench tps = {2 * r / tps:.2f}; "
-                  f"{r:.0f} entries (transfers)/s ÷ pgbench tps = {r / tps:.2f}")
+        after = pgbench_tps(args.seconds)
+        report_ratios(results, max(counts), counts.index(max(counts)), before, after)
         small, large, scan = balance_reads(url, args.big)
         print(f"\nBalance read, median of 200: 10 postings {small:.3f} ms; {args.big:,} postings {large:.3f} ms "
               f"(ratio {large / small:.2f}); summing the postings instead takes {scan:.0f} ms")

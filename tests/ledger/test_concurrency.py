@@ -4,12 +4,14 @@ import threading
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from marketplace.ledger import holds, service
 from marketplace.ledger.causes import Cause
 from marketplace.platform.errors import DomainError
 from marketplace.platform.extensions import db
 from tests.db_setup import is_postgres
+from tests.ledger.conftest import next_key
 from tests.ledger.test_holds import soon
 
 pytestmark = [pytest.mark.postgres,
@@ -117,3 +119,24 @@ def test_random_concurrent_transfers_never_change_the_total(app, savings, fund):
     assert seen and set(seen) == {total}
     assert sum(service.balance(i).posted for i in ids) == total
     assert all(service.balance(i).available >= 0 for i in ids)
+
+
+def test_a_posting_held_up_by_a_lock_fails_as_a_database_error_and_posts_nothing(app, savings):
+    """A database error inside a posting reaches the caller as SQLAlchemy's, which `transactions.retrying`
+    understands, and the session goes on after the rollback."""
+    a, b = savings(100), savings()
+    key = next_key("held-up")
+    blocker = db.engine.connect()
+    held = blocker.begin()
+    blocker.execute(text("SELECT 1 FROM ledger_balance WHERE account_id = :a FOR UPDATE"), {"a": a.id})
+    try:
+        db.session.execute(text("SET LOCAL lock_timeout = '100ms'"))
+        with pytest.raises(OperationalError):
+            service.post([(a, -10), (b, 10)], cause=Cause.test(key), kind="test.held")
+        db.session.rollback()
+    finally:
+        held.rollback()
+        blocker.close()
+    service.post([(a, -10), (b, 10)], cause=Cause.test(key), kind="test.held")
+    db.session.commit()
+    assert (service.balance(a).available, service.balance(b).available) == (90, 10)
