@@ -129,17 +129,23 @@ def flask(env: dict, *command: str) -> float:
     return time.perf_counter() - started
 
 
-def events_file(path: Path, gifts: list[dict], secret: str) -> None:
-    """Write each gift's signed `checkout.session.completed` event, one a line (signature, tab, body)."""
+def signed_events(gifts: list[dict], secret: str) -> list[tuple[str, bytes]]:
+    """Return each gift's `checkout.session.completed` event as Stripe sends it (fee expanded, so the webhook
+    never calls Stripe's API), with its `Stripe-Signature` header: (signature, body)."""
     from types import SimpleNamespace
 
-    from marketplace.payments.demo_provider import event_for  # the event Stripe sends, fee expanded
+    from marketplace.payments.demo_provider import event_for
     from marketplace.payments.gateway import sign
 
+    bodies = (event_for(SimpleNamespace(**gift)).replace(b'"evt_demo_', b'"evt_bench_') for gift in gifts)
+    return [(sign(body, secret), body) for body in bodies]
+
+
+def events_file(path: Path, gifts: list[dict], secret: str) -> None:
+    """Write each gift's signed event, one a line (signature, tab, body), for bench/serving_webhook.lua."""
     with path.open("w") as out:
-        for gift in gifts:
-            body = event_for(SimpleNamespace(**gift)).replace(b'"evt_demo_', b'"evt_bench_')
-            out.write(f"{sign(body, secret)}\t{body.decode()}\n")
+        for signature, body in signed_events(gifts, secret):
+            out.write(f"{signature}\t{body.decode()}\n")
 
 
 class Clock:
