@@ -167,6 +167,7 @@ def _children_cpu() -> float:
 
 
 def load(label: str, url: str, args, connections: int | None = None, **extra) -> stack.Load:
+    time.sleep(2)  # requests the last load left in flight finish first
     with Clock() as clock:
         result = stack.wrk(url, args.seconds, connections or args.connections, args.threads, **extra)
     print(f"  {label:<44} {result.line()}  [wrk CPU {clock.cpu / clock.wall:.2f} of {os.cpu_count()} cores]")
@@ -260,18 +261,35 @@ def run(args, work: Path, groups: list) -> None:
         print(f"\np50 of the home page, {args.probe} connections, with slow clients connected:")
         calm = with_slow("through nginx, no slow client", proxy_port, proxy + "/", 0, args, work)
         stormy = with_slow(f"through nginx, {args.slow} slow clients", proxy_port, proxy + "/", args.slow, args, work)
+        calm_after = with_slow("through nginx, no slow client (again)", proxy_port, proxy + "/", 0, args, work)
         bare_calm = with_slow("gunicorn alone, no slow client", app_port, bare + "/", 0, args, work)
         bare_few = with_slow(f"gunicorn alone, {args.few_slow} slow clients", app_port, bare + "/", args.few_slow,
                              args, work)
         bare_many = with_slow(f"gunicorn alone, {args.slow} slow clients", app_port, bare + "/", args.slow, args,
                               work)
+        sync_port = servers.free_port()
+        sync = stack.sync_gunicorn(env, sync_port, work / "gunicorn-sync.log")
+        groups.append(sync)
+        sync_url = f"http://127.0.0.1:{sync_port}"
+        if not servers.wait_for_http(sync_url + "/healthz", 60):
+            raise RuntimeError("gunicorn -w 4 (sync) did not come up")
+        sync_calm = with_slow("gunicorn -w 4 (sync), no slow client", sync_port, sync_url + "/", 0, args, work)
+        sync_few = with_slow(f"gunicorn -w 4 (sync), {args.few_slow} slow clients", sync_port, sync_url + "/",
+                             args.few_slow, args, work)
+        sync.stop(10)
 
         print(f"\nSigned webhook events through nginx ({args.events:,} distinct events, each once, one fund):")
         events = work / "events.txt"
         events_file(events, plan["gifts"], env["STRIPE_WEBHOOK_SECRET"])
         waiting, delivered = outbox(url)
+        cpu = {"gunicorn": stack.cpu_seconds(groups[0]), "worker": stack.cpu_seconds(groups[1])
+               + stack.cpu_seconds(groups[2])}
         webhook = load("POST /payments/stripe/webhook", proxy + "/payments/stripe/webhook", args,
                        script=WEBHOOK_SCRIPT, script_args=(events, min(args.threads, args.connections)))
+        used = {name: (stack.cpu_seconds(groups[0]) if name == "gunicorn" else stack.cpu_seconds(groups[1])
+                       + stack.cpu_seconds(groups[2])) - before for name, before in cpu.items()}
+        print(f"  {'':44}   CPU meanwhile: gunicorn {used['gunicorn'] / webhook.seconds:.2f} cores, the workers "
+              f"(receipts, PDFs, mail) {used['worker'] / webhook.seconds:.2f} cores")
         completed, receipts = gifts_completed(url)
         if webhook.requests > args.events:
             print(f"  WARNING: {webhook.requests:,} requests for {args.events:,} events: some were repeats "
@@ -286,15 +304,21 @@ def run(args, work: Path, groups: list) -> None:
                     TARGETS["webhook"], True))
         print(ratio(f"fund page ({args.lines:,} lines) req/s / home page req/s",
                     divide(fund.per_second, home.per_second), TARGETS["fund"], True))
-        print(ratio(f"p50 with {args.slow} slow clients / p50 without (nginx)", divide(stormy.p50_ms, calm.p50_ms),
-                    TARGETS["slow"], False))
-        print("  before (gunicorn alone, no nginx):")
-        for clients, result in ((args.few_slow, bare_few), (args.slow, bare_many)):
-            value = divide(result.p50_ms, bare_calm.p50_ms)
-            shown = f"{value:6.2f}" if value is not None else "   n/a"
-            print(f"    p50 with {clients} slow clients / p50 without: {shown}; answered {result.requests:,} "
-                  f"(vs {bare_calm.requests:,} without), socket errors {result.errors} "
-                  f"(timeouts counted there, 10 s)")
+        baseline = divide((calm.p50_ms or 0) + (calm_after.p50_ms or 0), 2) if calm.p50_ms and calm_after.p50_ms \
+            else None
+        print(ratio(f"p50 with {args.slow} slow clients / p50 without (nginx; mean of before and after)",
+                    divide(stormy.p50_ms, baseline), TARGETS["slow"], False))
+        print("  before (no nginx in front):")
+        for name, calm_run, runs in (("gunicorn alone (deploy/gunicorn.conf.py)", bare_calm,
+                                      ((args.few_slow, bare_few), (args.slow, bare_many))),
+                                     ("gunicorn -w 4, sync workers (the issue's setup)", sync_calm,
+                                      ((args.few_slow, sync_few),))):
+            for clients, result in runs:
+                value = divide(result.p50_ms, calm_run.p50_ms)
+                shown = f"{value:6.2f}" if value is not None else "   n/a"
+                print(f"    {name}: p50 with {clients} slow clients / without {shown}; answered "
+                      f"{result.requests:,} (vs {calm_run.requests:,} without), socket errors {result.errors} "
+                      f"(timeouts of 10 s counted there)")
         print(f"\nTotal {time.perf_counter() - started:.0f} s")
         sink.shutdown()
 

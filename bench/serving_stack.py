@@ -3,6 +3,7 @@ deploy/nginx/goodhours.conf (rendered for a temporary prefix and free ports), gu
 deploy/gunicorn.conf.py, the RQ worker and the worker loop; and wrk to load it."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -155,3 +156,24 @@ def wrk(url: str, seconds: int, connections: int, threads: int, script: Path | N
                 p99_ms=_ms(p99.group(1)) if p99 and requests else None,
                 errors=sum(map(int, errors.groups())) if errors else 0,
                 non_2xx=int(non_2xx.group(1)) if non_2xx else 0, raw=out)
+
+
+def cpu_seconds(group: servers.Group) -> float:
+    """CPU seconds used so far by a group's processes and the children they reaped (RQ's work-horses)."""
+    if group.proc is None:
+        return 0.0
+    total = 0
+    for pid in [group.pid, *servers.descendants(group.pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def sync_gunicorn(env: dict, port: int, log: Path, workers: int = 4) -> servers.Group:
+    """gunicorn as the issue measured it before the serving stack: `gunicorn -w 4 wsgi:app` (sync workers)."""
+    argv = [str(servers.BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--no-control-socket",
+            "wsgi:app"]
+    return servers.Group("gunicorn-sync", argv, env, ROOT, log).start()
