@@ -29,8 +29,10 @@ import resource
 import secrets
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +48,7 @@ REFRESH = ("transparency", "refresh")  # `flask --app wsgi ...`: precompute the 
 DB_PREFIX = "gh_bench_serving_"
 AMOUNT = 10_000  # ¥100 a gift
 WEBHOOK_SCRIPT = Path(__file__).resolve().parent / "serving_webhook.lua"
+PROBE_HEADERS = ("Connection: close",)  # each probe request a new visitor, landing on any gunicorn worker
 TARGETS = {"webhook": 0.25, "fund": 0.5, "slow": 1.5}
 
 
@@ -62,6 +65,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a slow client's bytes")
     parser.add_argument("--drain", type=int, default=20, help="seconds to watch the worker mail receipts")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--gunicorn-option", action="append", default=[], metavar="OPTION",
+                        help="added to gunicorn's command line after the config (e.g. --max-requests=0), repeatable")
     parser.add_argument("--keep-logs", action="store_true", help="keep the work folder (logs, configs, mail)")
     return parser.parse_args()
 
@@ -177,13 +182,13 @@ def load(label: str, url: str, args, connections: int | None = None, **extra) ->
 def with_slow(label: str, target_port: int, url: str, clients: int, args, work: Path) -> stack.Load:
     """The p50 probe while `clients` slow clients hold connections to `target_port`."""
     if not clients:
-        return load(label, url, args, connections=args.probe)
+        return load(label, url, args, connections=args.probe, headers=PROBE_HEADERS)
     slow = servers.Group("slow", [sys.executable, str(Path(__file__).resolve().parent / "serving_slow.py"),
                                   "127.0.0.1", str(target_port), str(clients), "--interval", str(args.interval)],
                          os.environ.copy(), ROOT, work / f"slow-{target_port}-{clients}.log").start()
     try:
         time.sleep(3)  # every slow client connected and holding on
-        result = load(label, url, args, connections=args.probe)
+        result = load(label, url, args, connections=args.probe, headers=PROBE_HEADERS)
     finally:
         slow.kill(signal.SIGTERM)
         slow.stop(5)
@@ -201,6 +206,48 @@ def ratio(label: str, value: float | None, target: float, at_least: bool) -> str
 
 def divide(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
+
+
+class LockWaits(threading.Thread):
+    """Sample the bench database's sessions five times a second: how many run a statement, how many of those wait
+    on a lock, and the statement most often waiting."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.samples, self.stop = url.replace("postgresql+psycopg://", "postgresql://"), [], threading.Event()
+        self.queries: dict[str, int] = {}
+
+    def __enter__(self) -> LockWaits:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.join(5)
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.2):
+                rows = conn.execute("SELECT wait_event_type, left(query, 60) FROM pg_stat_activity WHERE datname = "
+                                    "current_database() AND pid <> pg_backend_pid() AND state = 'active'").fetchall()
+                self.samples.append((len(rows), sum(1 for kind, _ in rows if kind == "Lock")))
+                for kind, query in rows:
+                    if kind == "Lock":
+                        self.queries[query] = self.queries.get(query, 0) + 1
+
+    @property
+    def active(self) -> float:
+        return statistics.mean(n for n, _ in self.samples) if self.samples else 0.0
+
+    @property
+    def waiting(self) -> float:
+        return statistics.mean(n for _, n in self.samples) if self.samples else 0.0
+
+    @property
+    def top(self) -> str:
+        return max(self.queries, key=self.queries.get) if self.queries else ""
 
 
 def outbox(url: str) -> tuple[int, int]:
@@ -237,7 +284,7 @@ def run(args, work: Path, groups: list) -> None:
         checked = stack.nginx_check(conf)
         if checked.returncode:
             raise RuntimeError(f"nginx -t refused the rendered config:\n{checked.stderr}")
-        groups.append(stack.gunicorn(env, app_port, work / "gunicorn.log"))
+        groups.append(stack.gunicorn(env, app_port, work / "gunicorn.log", tuple(args.gunicorn_option)))
         groups.append(servers.rq_worker(env, ROOT, work / "rq.log", f"serving-{secrets.token_hex(3)}"))
         groups.append(servers.jobs_loop(env, ROOT, work / "jobs-work.log"))
         groups.append(stack.nginx(conf, work / "nginx.log"))
@@ -247,9 +294,10 @@ def run(args, work: Path, groups: list) -> None:
         fund_path = f"/transparency/funds/{plan['fund_code']}"
         _check_pages(proxy, fund_path)
         workers = len(servers.gunicorn_workers(groups[0]))
+        extra = "".join(" " + option for option in args.gunicorn_option)
         print(f"Stack: nginx :{proxy_port} (deploy/nginx/goodhours.conf, per-address limits raised: every client "
               f"here is 127.0.0.1) -> gunicorn :{app_port} (deploy/gunicorn.conf.py: {workers} gthread workers x "
-              f"{os.environ.get('GUNICORN_THREADS', 4)} threads), RQ worker, flask jobs work; GOODHOURS_ENV="
+              f"{os.environ.get('GUNICORN_THREADS', 4)} threads{extra}), RQ worker, flask jobs work; GOODHOURS_ENV="
               f"production, PostgreSQL, Redis {args.redis}")
         print(f"wrk: {args.connections} connections, {args.threads} threads, {args.seconds} s each; client and "
               f"server share this machine's {os.cpu_count()} cores (wrk's CPU share is shown)")
@@ -258,7 +306,8 @@ def run(args, work: Path, groups: list) -> None:
         home = load("/ (home page)", proxy + "/", args)
         fund = load(f"fund page ({args.lines:,} lines)", proxy + fund_path, args)
 
-        print(f"\np50 of the home page, {args.probe} connections, with slow clients connected:")
+        print(f"\np50 of the home page, {args.probe} connections, a new connection a request, with slow clients "
+              "connected:")
         calm = with_slow("through nginx, no slow client", proxy_port, proxy + "/", 0, args, work)
         stormy = with_slow(f"through nginx, {args.slow} slow clients", proxy_port, proxy + "/", args.slow, args, work)
         calm_after = with_slow("through nginx, no slow client (again)", proxy_port, proxy + "/", 0, args, work)
@@ -284,8 +333,11 @@ def run(args, work: Path, groups: list) -> None:
         waiting, delivered = outbox(url)
         cpu = {"gunicorn": stack.cpu_seconds(groups[0]), "worker": stack.cpu_seconds(groups[1])
                + stack.cpu_seconds(groups[2])}
-        webhook = load("POST /payments/stripe/webhook", proxy + "/payments/stripe/webhook", args,
-                       script=WEBHOOK_SCRIPT, script_args=(events, min(args.threads, args.connections)))
+        with LockWaits(url) as waits:
+            webhook = load("POST /payments/stripe/webhook", proxy + "/payments/stripe/webhook", args,
+                           script=WEBHOOK_SCRIPT, script_args=(events, min(args.threads, args.connections)))
+        print(f"  {'':44}   PostgreSQL meanwhile (sampled): {waits.active:.1f} statements running, of which "
+              f"{waits.waiting:.1f} waiting on a lock ({waits.top or 'none'})")
         used = {name: (stack.cpu_seconds(groups[0]) if name == "gunicorn" else stack.cpu_seconds(groups[1])
                        + stack.cpu_seconds(groups[2])) - before for name, before in cpu.items()}
         print(f"  {'':44}   CPU meanwhile: gunicorn {used['gunicorn'] / webhook.seconds:.2f} cores, the workers "
@@ -316,9 +368,9 @@ def run(args, work: Path, groups: list) -> None:
             for clients, result in runs:
                 value = divide(result.p50_ms, calm_run.p50_ms)
                 shown = f"{value:6.2f}" if value is not None else "   n/a"
-                print(f"    {name}: p50 with {clients} slow clients / without {shown}; answered "
-                      f"{result.requests:,} (vs {calm_run.requests:,} without), socket errors {result.errors} "
-                      f"(timeouts of 10 s counted there)")
+                print(f"    {name}, {clients} slow clients: answered {result.requests:,} requests "
+                      f"({divide(result.requests * 100, calm_run.requests) or 0:.0f} % of the {calm_run.requests:,} "
+                      f"without), p50 with / without {shown}, socket errors {result.errors}")
         print(f"\nTotal {time.perf_counter() - started:.0f} s")
         sink.shutdown()
 

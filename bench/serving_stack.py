@@ -99,10 +99,10 @@ def nginx(conf: Path, log: Path) -> servers.Group:
     return servers.Group("nginx", argv, {"PATH": "/usr/sbin:/usr/bin:/bin"}, ROOT, log).start()
 
 
-def gunicorn(env: dict, port: int, log: Path) -> servers.Group:
+def gunicorn(env: dict, port: int, log: Path, options: tuple = ()) -> servers.Group:
     """gunicorn as goodhours-web.service runs it: `gunicorn -c deploy/gunicorn.conf.py wsgi:app` (without the
     control socket, whose one path under $HOME other gunicorns on this machine would share)."""
-    argv = [str(servers.BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--no-control-socket", "wsgi:app"]
+    argv = [str(servers.BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "--no-control-socket", *options, "wsgi:app"]
     return servers.Group("gunicorn", argv, env | {"GUNICORN_BIND": f"127.0.0.1:{port}"}, ROOT, log).start()
 
 
@@ -132,10 +132,12 @@ def _ms(value: str) -> float:
 
 
 def wrk(url: str, seconds: int, connections: int, threads: int, script: Path | None = None,
-        script_args: tuple = ()) -> Load:
+        script_args: tuple = (), headers: tuple = ()) -> Load:
     """Load `url` with wrk at a fixed concurrency for a fixed time; return what it printed, parsed."""
     argv = ["wrk", "-t", str(min(threads, connections)), "-c", str(connections), "-d", f"{seconds}s",
             "--timeout", "10s", "--latency"]
+    for header in headers:
+        argv += ["-H", header]
     if script is not None:
         argv += ["-s", str(script)]
     argv.append(url)
