@@ -406,6 +406,7 @@ def main() -> None:
     if missing:
         raise SystemExit(f"missing {', '.join(missing)}: run scripts/bench-setup.sh as root (see bench/README.md)")
     signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background (SIGINT ignored)
     work = Path(tempfile.mkdtemp(prefix="goodhours-serving-"))
     groups: list = []
     redis_before = _redis_keys(args.redis)
