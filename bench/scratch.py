@@ -27,9 +27,10 @@ def make_app(url: str, **config):
 
 
 @contextmanager
-def scratch_database() -> Iterator[str]:
-    """Create a migrated UTF-8 database, yield its URL, and drop it whatever happens."""
-    name = f"goodhours_bench_{secrets.token_hex(4)}"
+def scratch_database(prefix: str = "goodhours_bench_") -> Iterator[str]:
+    """Create a migrated UTF-8 database named `prefix` and a random tail, yield its URL, and drop it whatever
+    happens."""
+    name = f"{prefix}{secrets.token_hex(4)}"
     psql("postgres", f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING UTF8 LC_COLLATE 'C.UTF-8' "
                      "LC_CTYPE 'C.UTF-8'")
     url = SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
