@@ -10,6 +10,7 @@ with a temporary prefix, and stops every process it started, whatever happens (C
 
 1. Seeds, in bulk (bench/transparency_bench.py's writers), one popular fund with `--lines` public lines,
    and `--events` pending Stripe gifts to it from a donor with an email address; then runs
+   `flask --app wsgi transparency rollup --rebuild` (ROLLUP below: once after a bulk load) and
    `flask --app wsgi transparency refresh` (REFRESH below) as a deployment's schedule would.
 2. Loads with wrk (`--connections`, `--seconds`), through nginx: `/healthz`, the home page and the fund's
    page (plain GETs, no If-None-Match: every request a fresh visitor).
@@ -44,6 +45,7 @@ import transparency_bench  # noqa: E402
 from scratch import make_app, scratch_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+ROLLUP = ("transparency", "rollup", "--rebuild")  # `flask --app wsgi ...`: fold the bulk-loaded lines into sums
 REFRESH = ("transparency", "refresh")  # `flask --app wsgi ...`: precompute the public pages' figures
 DB_PREFIX = "gh_bench_serving_"
 AMOUNT = 10_000  # ¥100 a gift
@@ -277,8 +279,9 @@ def run(args, work: Path, groups: list) -> None:
               f"{time.perf_counter() - started:.0f} s (PostgreSQL {url.rsplit('/', 1)[1]})")
         sink = servers.MailSink(work / "mail").start()
         env = production_env(url, args.redis, sink.port)
-        took = flask(env, *REFRESH)
-        print(f"flask --app wsgi {' '.join(REFRESH)}: {took:.1f} s")
+        for command in (ROLLUP, REFRESH):
+            took = flask(env, *command)
+            print(f"flask --app wsgi {' '.join(command)}: {took:.1f} s")
         app_port, proxy_port = servers.free_port(), servers.free_port()
         conf = stack.write_nginx_conf(work / "nginx", listen=proxy_port, upstream=app_port)
         checked = stack.nginx_check(conf)
