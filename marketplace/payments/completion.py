@@ -30,7 +30,8 @@ def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
 
     The receipt email is queued in the outbox with it, and sent after the caller commits; so is a
     refund of an excess the donor wanted back. Its rows are locked first (donation, listing), then every
-    ledger account its entries touch, so completions racing each other and refunds cannot deadlock.
+    ledger account its entries touch, so completions racing each other and refunds cannot deadlock; the
+    receipt number is taken last, so gifts to one organisation wait on its counter only for the commit.
 
     :raise Conflict: money recorded by hand is more than its wish or need still needs.
     """
@@ -51,12 +52,12 @@ def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
     postings.lock_completion(donation, kept=kept > 0, excess_to=community, fee_fen=fee_fen)
     if kept:
         donation.entry_id = postings.receive(donation, actor=actor, amount_fen=kept).id
-    receipts.issue_number(donation)
-    receipts.send_receipt(donation)
     if pledge is not None:
         Pledge.machine.move(pledge, PledgeStatus.PAID, actor, f"gift {donation.public_code} completed",
                             ended_at=donation.completed_at)
     if excess:
+        if community is None:
+            receipts.issue_number(donation)  # the credit note for the part refunded carries the receipt's number
         _excess(donation, excess, community, actor)
     if fee_fen > 0:
         postings.fee(donation, fee_fen)
@@ -64,6 +65,8 @@ def complete(donation: Donation, actor=None, fee_fen: int = 0) -> Donation:
     db.session.flush()
     record("donation.completed", actor=actor, subject=donation, amount_fen=donation.amount_fen,
            provider=donation.provider, excess_fen=excess)
+    receipts.issue_number(donation)  # last: the organisation's counter is held from here to the commit
+    receipts.send_receipt(donation)
     return donation
 
 

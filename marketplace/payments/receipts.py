@@ -8,7 +8,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from config import settings
@@ -25,31 +25,36 @@ from marketplace.platform.timeutil import local_date
 
 
 def issue_number(donation: Donation) -> str:
-    """Give a completed donation its receipt number, e.g. `R-12-2026-000034` (once; flushed, not committed)."""
+    """Give a completed donation its receipt number, e.g. `R-12-2026-000034` (once; flushed, not committed).
+
+    Completions of one organisation queue on its counter from this statement to their commit, so callers
+    take the number last, when every other lock of theirs is held and little is left to do.
+    """
     if donation.receipt_no:
         return donation.receipt_no
     org_id = donation.fund.organisation_id
     year = local_date(donation.completed_at).year
-    counter = _locked_counter(org_id, year)
-    counter.last_number += 1
-    donation.receipt_no = f"R-{org_id}-{year}-{counter.last_number:06d}"
+    donation.receipt_no = f"R-{org_id}-{year}-{_next_number(org_id, year):06d}"
     db.session.flush()
     return donation.receipt_no
 
 
-def _locked_counter(org_id: int, year: int) -> ReceiptCounter:
-    stmt = (select(ReceiptCounter).where(ReceiptCounter.organisation_id == org_id, ReceiptCounter.year == year)
-            .with_for_update().execution_options(populate_existing=True))
-    counter = db.session.scalar(stmt)
-    if counter is not None:
-        return counter
+def _next_number(org_id: int, year: int) -> int:
+    """Move the year's counter on by one and return the new number, in one guarded statement (its row lock
+    is taken by the UPDATE itself: no read before it)."""
+    stmt = (update(ReceiptCounter).where(ReceiptCounter.organisation_id == org_id, ReceiptCounter.year == year)
+            .values(last_number=ReceiptCounter.last_number + 1).returning(ReceiptCounter.last_number)
+            .execution_options(synchronize_session=False))
+    number = db.session.execute(stmt).scalar()
+    if number is not None:
+        return number
     try:
         with savepoint():
             db.session.add(ReceiptCounter(organisation_id=org_id, year=year, last_number=0))
             db.session.flush()
     except IntegrityError:  # the year's first receipt, taken at the same moment elsewhere
         pass
-    return db.session.scalar(stmt)
+    return db.session.execute(stmt).scalar_one()
 
 
 def receipt_pdf(donation: Donation) -> bytes:
