@@ -37,7 +37,7 @@ def cached(key: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
     ttl = seconds()
     if ttl == 0:
         return compute(), now_utc()
-    found = None if _refreshing.get() else _read(key)
+    found = None if _refreshing.get() else read(key)
     if found is not None:
         try:
             stored = json.loads(found)
@@ -45,7 +45,7 @@ def cached(key: str, compute: Callable[[], Any]) -> tuple[Any, datetime]:
         except (ValueError, KeyError, TypeError):
             pass
     value, at = compute(), now_utc()
-    _write(key, json.dumps({"value": value, "at": at.timestamp()}, separators=(",", ":")), ttl)
+    write(key, json.dumps({"value": value, "at": at.timestamp()}, separators=(",", ":")), ttl)
     return value, at
 
 
@@ -76,7 +76,8 @@ def _redis():
     return _clients[url]
 
 
-def _read(key: str) -> str | None:
+def read(key: str) -> str | None:
+    """Return what is kept under `key`, or None (absent, expired, or the cache unreachable)."""
     client = _redis()
     if client is None:
         with _lock:
@@ -90,7 +91,8 @@ def _read(key: str) -> str | None:
     return data.decode() if data else None
 
 
-def _write(key: str, data: str, ttl: int) -> None:
+def write(key: str, data: str, ttl: int) -> None:
+    """Keep `data` under `key` for `ttl` seconds (a cache that is down keeps nothing)."""
     client = _redis()
     if client is None:
         with _lock:

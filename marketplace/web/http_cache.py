@@ -6,8 +6,9 @@ see `marketplace.auth.session`). `version(**view_args)` is asked first: a few sm
 ledger line of a fund, the time its cached figures were computed), never the page itself. The ETag hashes
 that version with the page's address, language, text size and the site's code, so when the figures change
 (a gift, a payment, a recomputation) the next conditional request gets the new page; when it matches, the
-answer is 304 without rendering. A view without `version` is rendered and its body hashed: the 304 then
-saves only the transfer.
+answer is 304 without rendering; when it does not (a new visitor), the page rendered for that ETag is served
+from the figures' cache when an earlier visitor had it rendered. A view without `version` is rendered and its
+body hashed: the 304 then saves only the transfer.
 
 A cacheable answer carries nothing personal: no CSRF token (the base template shows none to anonymous
 visitors), no Set-Cookie (an answer that would set one is sent `private` instead), and a CSP without a
@@ -26,8 +27,10 @@ from flask import Flask, Response, g, make_response, request, session
 
 from config import settings
 from marketplace.platform.i18n import current_locale
+from marketplace.transparency import cache as figures_cache
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+PAGE_PREFIX = "page:"  # rendered public pages kept under their ETag
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def public_cache(version: Callable[..., Version] | None = None):
             modified = _second(found.modified)
             if _fresh(etag, modified):
                 return _mark(_not_modified(), etag, modified, ttl)
-            return _mark(make_response(view(**view_args)), etag, modified, ttl)
+            return _mark(_rendered(etag, ttl, lambda: make_response(view(**view_args))), etag, modified, ttl)
         return wrapper
     return decorate
 
@@ -86,6 +89,21 @@ def _fresh(etag: str, modified: datetime | None) -> bool:
         return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
     return modified is not None and since is not None and modified <= since
+
+
+def _rendered(etag: str, ttl: int, render: Callable[[], Response]) -> Response:
+    """The page for `etag`: as rendered for an earlier visitor when kept (the ETag names everything the page
+    depends on, so a kept page is the same page), else rendered now and kept for `ttl` seconds, shared by every
+    worker and host through the figures' cache (Redis). A page that wrote the session is not kept."""
+    kept = figures_cache.read(PAGE_PREFIX + etag)
+    if kept is not None:
+        mimetype, _, body = kept.partition("\n")
+        return Response(body, mimetype=mimetype)
+    response = render()
+    if response.status_code == 200 and not response.is_streamed and not session.modified \
+            and "Set-Cookie" not in response.headers:
+        figures_cache.write(PAGE_PREFIX + etag, f"{response.mimetype}\n{response.get_data(as_text=True)}", ttl)
+    return response
 
 
 def _by_body(response: Response, ttl: int) -> Response:

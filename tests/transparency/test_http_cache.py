@@ -44,6 +44,17 @@ def test_a_new_gift_changes_the_fund_page_at_once(client, fund_page, give, creat
     assert "data-received>¥150.00" in again.get_data(as_text=True)
 
 
+def test_a_new_visitor_gets_the_kept_page_until_a_gift_changes_it(client, fund_page, give):
+    from marketplace.funds.service import fund_by_code
+
+    first = client.get(fund_page)
+    second = client.get(fund_page)  # no If-None-Match: a new visitor, served the page kept under that ETag
+    assert second.get_data() == first.get_data() and second.headers["ETag"] == first.headers["ETag"]
+    _assert_shareable(second)
+    give(fund_by_code(fund_page.rsplit("/", 1)[1]), 5_000)
+    assert "data-received>¥150.00" in client.get(fund_page).get_data(as_text=True)
+
+
 def test_each_language_and_text_size_has_its_own_etag(client, fund_page):
     english = client.get(fund_page, headers={"Accept-Language": "en"})
     chinese = client.get(fund_page, headers={"Accept-Language": "zh-CN", "If-None-Match": english.headers["ETag"]})
