@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 STALE = timedelta(seconds=45)  # a job silent this long has lost its worker; with sweeps every 15 s, found in a minute
 BEAT_EVERY = timedelta(seconds=5)
 _worker_app: Flask | None = None  # built once per RQ worker process
+_connections: dict = {}  # Redis URL -> client: a new client a job cost a webhook three connects (about 9 ms)
 
 
 def enqueue(func_path: str, *args):
@@ -123,7 +124,9 @@ def _rq_queue(app: Flask):
         from rq import Queue
     except ImportError:  # rq is optional: without it jobs run on a thread of this process
         return None
-    return Queue(Settings(app.config).JOBS_QUEUE, connection=Redis.from_url(url))
+    if url not in _connections:  # one client (and its pool of connections) per process, shared by its threads
+        _connections[url] = Redis.from_url(url)
+    return Queue(Settings(app.config).JOBS_QUEUE, connection=_connections[url])
 
 
 def _run_in_thread(app: Flask, func_path: str, args: tuple) -> None:
