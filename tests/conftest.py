@@ -74,9 +74,11 @@ def app(request, test_database, app_config, tmp_path):
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     app.extensions["mailman"].outbox = []
     limiter.reset()
+    from marketplace.ledger import one_call
     from marketplace.transparency import cache
 
     cache.clear()  # figures cached in this process by an earlier test belong to another database
+    one_call.forget_facts()  # so do the ledger accounts' facts
     with app.app_context():
         yield app
         db.session.remove()

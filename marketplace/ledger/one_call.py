@@ -41,6 +41,9 @@ CALL = """
         %s::smallint[], %s::boolean[], %s::boolean[], %s::smallint, %s::text)"""
 
 
+_known: dict[int, dict[int, AccountFacts]] = {}  # id of the engine -> account id -> facts (see _facts)
+
+
 class AccountFacts(NamedTuple):
     """What a posting needs to know of an account (read with the posting, not as an ORM object)."""
 
@@ -93,10 +96,22 @@ def _array(values: Iterable[int]) -> str:
 
 
 def _facts(ids: set[int]) -> dict[int, AccountFacts]:
-    found = {row[0]: AccountFacts(*row) for row in _execute(FACTS, (_array(ids),))}
-    if len(found) != len(ids):
-        raise UnknownAccount()
-    return found
+    """The accounts' facts, read once per process: an account's unit, overdraft rule and shards never change,
+    and a close only moves `closed_through` forwards (a fact read earlier can only under-refuse, and the
+    function refuses a closed period itself, under its locks)."""
+    known = _known.setdefault(id(db.engine), {})
+    missing = [i for i in ids if i not in known]
+    if missing:
+        for row in _execute(FACTS, (_array(missing),)):
+            known[row[0]] = AccountFacts(*row)
+        if any(i not in known for i in missing):
+            raise UnknownAccount()
+    return {i: known[i] for i in ids}
+
+
+def forget_facts() -> None:
+    """Forget the facts read so far (tests, whose databases are emptied under a running process)."""
+    _known.clear()
 
 
 def _execute(sql: str, params: tuple) -> list[tuple]:
