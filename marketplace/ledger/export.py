@@ -17,6 +17,7 @@ from marketplace.ledger.models import LedgerAccount, LedgerBalance, LedgerEntry,
 from marketplace.ledger.purposes import PURPOSES, Unit
 from marketplace.ledger.verify import BATCH
 from marketplace.platform.spreadsheet import spreadsheet_safe
+from marketplace.platform.timeutil import local_today
 
 FORMATS = ("csv", "json", "beancount")
 CSV_COLUMNS = ["entry_id", "lane", "seq", "created_at", "effective_date", "kind", "memo", "key", "v", "actor_id",
@@ -148,8 +149,8 @@ def _text(value: str) -> str:
 def _beancount(conn: Connection, since: date | None) -> Iterator[str]:
     first, last = conn.execute(select(func.min(LedgerEntry.effective_date), func.max(LedgerEntry.effective_date))
                                .where(LedgerEntry.effective_date >= (since or date.min))).one()
-    opened = min(d for d in (first, since, last, date.today()) if d is not None) - timedelta(days=1)
-    closing = max(d for d in (last, since, date.today()) if d is not None) + timedelta(days=1)
+    opened = min(d for d in (first, since, last, local_today()) if d is not None) - timedelta(days=1)
+    closing = max(d for d in (last, since, local_today()) if d is not None) + timedelta(days=1)
     yield (";; Goodhours ledger, exported for beancount. Amounts: CNY in yuan, MIN in minutes, PTS in points,"
            " MEAL in meals.\n")
     yield 'option "title" "Goodhours ledger"\noption "operating_currency" "CNY"\n\n'

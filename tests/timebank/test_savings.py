@@ -10,7 +10,7 @@ from marketplace.ledger.causes import Cause
 from marketplace.ledger.errors import InsufficientBalance
 from marketplace.platform.errors import Conflict, InvalidInput
 from marketplace.platform.extensions import db
-from marketplace.platform.timeutil import now_utc
+from marketplace.platform.timeutil import local_today, now_utc
 from marketplace.timebank.activities import service
 from marketplace.timebank.activities.service import savings_account
 from marketplace.timebank.hours import reports, savings
@@ -120,7 +120,7 @@ def test_evidence_is_checked_by_content_and_size(team, create_user, data, name):
 
 def test_reports_check_their_fields(team, create_user):
     with pytest.raises(InvalidInput) as refused:
-        reports.submit_report(create_user(), 999_999, now_utc().date() + timedelta(days=1), 0, "", upload())
+        reports.submit_report(create_user(), 999_999, local_today() + timedelta(days=1), 0, "", upload())
     assert set(refused.value.fields) == {"organisation_id", "served_on", "minutes", "description"}
 
 

@@ -13,7 +13,7 @@ from marketplace.orgs.policy import require
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
-from marketplace.platform.timeutil import now_utc
+from marketplace.platform.timeutil import local_today
 from marketplace.timebank.hours import daily_cap, review
 from marketplace.timebank.models import HourReport, ReviewStatus
 from marketplace.web import uploads
@@ -26,7 +26,7 @@ def submit_report(user: User, organisation_id, served_on: date | None, minutes, 
     org = db.session.get(Organisation, organisation_id) if is_id(organisation_id) else None
     if org is None:
         fields["organisation_id"] = [_l("Choose an organisation from the list.")]
-    today = now_utc().date()
+    today = local_today()  # the day it is in Guangzhou, which a volunteer types, not in UTC
     if served_on is None or served_on > today or served_on < today - timedelta(days=365):
         fields["served_on"] = [_l("Enter a date within the last year.")]
     if type(minutes) is not int or not 1 <= minutes <= daily_cap.cap():
