@@ -41,5 +41,6 @@ def test_the_bell_and_the_list_on_a_phone(new_page, create_user):
     expect(page.get_by_text("所有通知已标为已读。")).to_be_visible()
     expect(page.get_by_role("link", name="通知", exact=True)).to_be_visible()
     page.get_by_role("link", name="选择接收哪些邮件").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("邮件设置")  # the settings page has loaded
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "notification-settings-390.png"), full_page=True)
