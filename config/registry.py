@@ -184,6 +184,16 @@ class Settings:
     REFERRALS_VISIT_OTHER_DAYS = whole(30, "days between visits to a household of any other category")
     REFERRALS_KEEP_PUBLIC_MIN = whole(5, "the smallest count a public page shows for a district (fewer: \"<5\")")
 
+    # --- member exchanges -----------------------------------------------------------------------
+    EXCHANGE_ALLOWANCE_MINUTES = whole(120, "minutes a member may receive from neighbours beyond their savings "
+                                            "(their balance may go this far below zero; 0: never below zero)")
+    EXCHANGE_APPROVALS_FOR_NEW_MEMBERS = whole(2, "a member's first exchanges that wait for a coordinator's "
+                                                  "approval (0: none)")
+    EXCHANGE_REPORT_ANSWER_HOURS = whole(48, "hours within which coordinators answer a member's report (later: "
+                                             "a red light on their board)")
+    EXCHANGE_POST_DAYS = whole(60, "days an offer or request stays open unless its member chooses a nearer end")
+    EXCHANGE_ADULT_AGE = whole(18, "age from which a member may offer services in someone's home")
+
     # --- donated meals (M餐) ---------------------------------------------------------------------
     MEALS_FREE_MEALS = whole(3, "meals a person may take with only a confirmed phone number; from the next, a "
                                 "verified account")

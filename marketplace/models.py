@@ -2,6 +2,16 @@
 from marketplace.api.idempotency import IdempotentRequest
 from marketplace.audit.models import AuditEvent
 from marketplace.auth.models import ApiToken, User
+from marketplace.exchanges.models import (
+    Conversation,
+    Endorsement,
+    ExchangeAgreement,
+    ExchangeMember,
+    ExchangePost,
+    ExchangeReport,
+    MemberBlock,
+    Message,
+)
 from marketplace.firms.models import FirmPreference
 from marketplace.funds.models import Disbursement, Fund
 from marketplace.ledger.models import (
@@ -68,6 +78,8 @@ from marketplace.wishes.models import (
 from marketplace.wishes.public_models import CostItem, ListingUpdate
 
 __all__ = [
+    "Conversation", "Endorsement", "ExchangeAgreement", "ExchangeMember", "ExchangePost", "ExchangeReport",
+    "MemberBlock", "Message",
     "MealDay", "MealEligibility", "MealExchange", "MealPause", "MealPermit", "MealPerson", "MealPhoneCode",
     "MealPlaque", "MealQuota", "MealReservation", "MealReward", "MealStockItem", "MealStore", "MealThanks",
     "MealWindow",

@@ -32,6 +32,8 @@ class CauseKind(enum.Enum):
     IMPORT = "import"  # id: import batch, detail: row number
     POOL = "pool"  # id: donor, detail: the client's idempotency key
     CARE = "care"  # a hold; id: requester, detail: the client's idempotency key
+    # member exchanges (exchanges)
+    EXCHANGE = "exchange"  # id: agreement whose minutes moved from the receiver to the giver
     # donated meals (M餐)
     MEAL = "meal"  # id: reservation redeemed (one meal or blind box served, the firm's points)
     POINTS_EXCHANGE = "points-exchange"  # id: exchange of a firm's points for ingredients

@@ -29,6 +29,9 @@ PURPOSES = {p.code: p for p in (
     Purpose("hours_issued", Unit.MINUTES, "Equity", no_overdraft=False, shards=16),
     Purpose("hour_pool", Unit.MINUTES, "Liabilities", no_overdraft=True),
     Purpose("care_settled", Unit.MINUTES, "Expenses", no_overdraft=False),
+    # a member's allowance below zero in exchanges with neighbours (exchanges/transfer.py keeps it within
+    # EXCHANGE_ALLOWANCE_MINUTES under the accounts' locks): negative while they received more than they had
+    Purpose("exchange_credit", Unit.MINUTES, "Assets", no_overdraft=False),
     # money
     Purpose("fund", Unit.FEN, "Liabilities", no_overdraft=True, shards=16),
     Purpose("stripe_clearing", Unit.FEN, "Assets", no_overdraft=False, shards=16),

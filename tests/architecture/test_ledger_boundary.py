@@ -76,6 +76,7 @@ def test_keys_are_the_ones_stored_before_causes_were_typed():
         Cause(CauseKind.HOURS_GIFT, 9, "k1"): "gift:9:k1", Cause(CauseKind.IMPORT, 3, 17): "import:3:17",
         Cause(CauseKind.POOL, 9, "k1"): "pool:9:k1", Cause(CauseKind.CARE, 9, "k1"): "care:9:k1",
         Cause(CauseKind.MEAL, 31): "meal:31", Cause(CauseKind.POINTS_EXCHANGE, 5): "points-exchange:5",
+        Cause(CauseKind.EXCHANGE, 12): "exchange:12",
         Cause(CauseKind.REVERSAL, 77): "reversal:77", Cause(CauseKind.HOLD_POST, 4, "post"): "hold:4:post",
         Cause.test("seed-1"): "seed-1",
     }
