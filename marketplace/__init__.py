@@ -65,6 +65,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.auth.account_views import bp as account_bp
     from marketplace.auth.views import bp as auth_bp
     from marketplace.core.views import bp as core_bp
+    from marketplace.exchanges import agreement_views, post_views, talk_views  # noqa: F401,E501  (add routes)
+    from marketplace.exchanges import board_views as exchange_board_views  # noqa: F401  (adds routes)
+    from marketplace.exchanges.views import bp as exchanges_bp
     from marketplace.firms.views import bp as firms_bp
     from marketplace.funds.views import bp as funds_bp
     from marketplace.meals import counter_views, person_views, points_views, public_views, store_views  # noqa: F401,E501  (add routes)
@@ -111,4 +114,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(meals_bp)
+    app.register_blueprint(exchanges_bp)
     cli.init_app(app)

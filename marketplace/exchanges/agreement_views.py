@@ -1,0 +1,1 @@
+"""agreement_views: pages of the exchange domain (see views.py)."""

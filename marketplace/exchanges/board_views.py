@@ -1,0 +1,1 @@
+"""board_views: pages of the exchange domain (see views.py)."""

@@ -1,0 +1,1 @@
+"""post_views: pages of the exchange domain (see views.py)."""

@@ -1,0 +1,1 @@
+"""talk_views: pages of the exchange domain (see views.py)."""
