@@ -97,7 +97,8 @@ def post_new():
         return redirect(url_for("exchanges.join", next=request.full_path.rstrip("?")))
     form = NewPostForm()
     if request.method == "GET":
-        form.kind.data = request.args.get("kind") if request.args.get("kind") in {k.value for k in PostKind} else "offer"
+        asked = request.args.get("kind")
+        form.kind.data = asked if asked in {k.value for k in PostKind} else "offer"
         form.district_id.data = str(joined[0].district_id or "")
     form.organisation_id.choices = _org_choices([m.organisation for m in joined])
     by_org = {str(m.organisation_id): m for m in joined}
