@@ -21,7 +21,6 @@ from marketplace.orgs.forms import district_choices
 from marketplace.orgs.models import Organisation
 from marketplace.platform.errors import InvalidInput, NotFound
 from marketplace.platform.extensions import db
-from marketplace.platform.ids import as_id
 from marketplace.web import uploads
 from marketplace.web.forms import save_or_show, submit_and_return
 
@@ -114,27 +113,31 @@ def post_new():
                         passes=(NotFound,), **_context(heading=_("New post"), member=None, several=len(joined) > 1))
 
 
-@bp.route("/coordinate/post", methods=["GET", "POST"])
+@bp.get("/coordinate/post")
 @login_required
 def coordinate_post():
-    """Post for a member of an exchange you coordinate (who has no phone): choose them, then fill the form."""
+    """Choose a member of an exchange you coordinate (who has no phone) to post for."""
     orgs = [m.organisation for m in g.user.memberships if is_coordinator(g.user, m.organisation)]
     if not orgs:
         abort(403)
-    chosen = as_id(request.values.get("member"))
-    if chosen is None:
-        people = [(m, public_name(m.user)) for o in orgs for m in members.members_of(o.id)]
-        return render_template("exchanges/posts/choose_member.html", people=people)
-    member = acting_for(g.user, members.member_by_id(chosen))
+    people = [(m, public_name(m.user)) for o in orgs for m in members.members_of(o.id)]
+    return render_template("exchanges/posts/choose_member.html", people=people)
+
+
+@bp.route("/members/<int:exchange_member_id>/post", methods=["GET", "POST"])
+@login_required
+def member_post(exchange_member_id):
+    """Post an offer or request for a member (a coordinator for a member without a phone; or the member)."""
+    member = acting_for(g.user, members.member_by_id(exchange_member_id))
     form = NewPostForm()
     if request.method == "GET":
         form.district_id.data = str(member.district_id or "")
     form.organisation_id.choices = _org_choices([member.organisation])
-    return save_or_show(form, lambda: _create(form, g.user, member),
-                        _("Posted for %(name)s.", name=member.user.display_name),
+    name = member.user.display_name
+    return save_or_show(form, lambda: _create(form, g.user, member), _("Posted for %(name)s.", name=name),
                         lambda p: url_for("exchanges.post", post_code=p.code), "exchanges/posts/form.html",
-                        passes=(NotFound,), **_context(heading=_("Post for %(name)s", name=member.user.display_name),
-                                                       member=member, several=False))
+                        passes=(NotFound,), **_context(heading=_("Post for %(name)s", name=name), member=member,
+                                                       several=False))
 
 
 @bp.route("/posts/<post_code>/edit", methods=["GET", "POST"])
@@ -214,12 +217,12 @@ def join():
                         _("Welcome to the exchange."), then, "exchanges/posts/join.html", passes=(NotFound,), orgs=orgs)
 
 
-@bp.get("/members/<int:member_id>")
+@bp.get("/members/<int:exchange_member_id>")
 @login_required
-def profile(member_id):
+def profile(exchange_member_id):
     """Show a member's profile: name, district, open offers, hours given and received, endorsements."""
     return render_template("exchanges/profile.html", **_context(
-        p=profiles.profile(g.user, member_id), can_edit=_can_edit(member_id)))
+        p=profiles.profile(g.user, exchange_member_id), can_edit=_can_edit(exchange_member_id)))
 
 
 def _can_edit(member_id: int) -> bool:
@@ -230,29 +233,29 @@ def _can_edit(member_id: int) -> bool:
     return True
 
 
-@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/members/<int:exchange_member_id>/edit", methods=["GET", "POST"])
 @login_required
-def profile_edit(member_id):
+def profile_edit(exchange_member_id):
     """Change a member's profile (the member, or a coordinator for them), and their daily digest."""
-    member = acting_for(g.user, members.member_by_id(member_id))
+    member = acting_for(g.user, members.member_by_id(exchange_member_id))
     form = ProfileForm(prefix="p")
     digest = DigestForm(prefix="d", data={"match_digest": member.match_digest,
                                           "match_categories": [c for c in member.match_categories.split(",") if c]})
     if request.method == "GET":
         form.birth_year.data, form.district_id.data = str(member.birth_year), str(member.district_id or "")
         form.about.data = member.about
-    back = url_for("exchanges.profile", member_id=member.id)
+    back = url_for("exchanges.profile", exchange_member_id=member.id)
     return save_or_show(form, lambda: members.edit_profile(g.user, member, form.birth_year.data,
                                                            form.district_id.data, form.about.data),
                         _("Saved."), back, "exchanges/profile_edit.html", passes=(NotFound,), member=member,
                         digest=digest)
 
 
-@bp.post("/members/<int:member_id>/digest")
+@bp.post("/members/<int:exchange_member_id>/digest")
 @login_required
-def profile_digest(member_id):
+def profile_digest(exchange_member_id):
     """Opt in or out of the daily digest of matching requests, and choose its kinds of help."""
-    member = acting_for(g.user, members.member_by_id(member_id))
+    member = acting_for(g.user, members.member_by_id(exchange_member_id))
     return submit_and_return(DigestForm(prefix="d"), lambda f: matching.choose(
         g.user, member, f.match_digest.data, f.match_categories.data or []),
-        url_for("exchanges.profile_edit", member_id=member.id), _("Saved."), passes=(NotFound,))
+        url_for("exchanges.profile_edit", exchange_member_id=member.id), _("Saved."), passes=(NotFound,))

@@ -83,7 +83,7 @@ def test_the_adult_rule_shows_on_the_form(exchange, auth):
 def test_a_coordinator_posts_for_a_member_without_a_phone(exchange, auth, client):
     auth.login("coord@example.org")
     assert "Grandma Ho" in client.get("/exchange/coordinate/post").text
-    page = f"/exchange/coordinate/post?member={exchange.grandma.id}"
+    page = f"/exchange/members/{exchange.grandma.id}/post"
     assert "You are posting for Grandma Ho" in client.get(page).text
     answer = auth.post(page, {**OFFER, "kind": "request", "title": "Walk with me to the clinic",
                               "category": "health_escort"}, form_page=page)
@@ -95,7 +95,7 @@ def test_a_coordinator_posts_for_a_member_without_a_phone(exchange, auth, client
     auth.logout()
     auth.login("amy@example.org")
     assert client.get("/exchange/coordinate/post").status_code == 403
-    assert client.get(f"/exchange/coordinate/post?member={exchange.grandma.id}").status_code == 403
+    assert client.get(f"/exchange/members/{exchange.grandma.id}/post").status_code == 404
 
 
 def test_the_post_page_never_shows_phone_or_address_and_hides_from_outsiders(exchange, auth, client):
