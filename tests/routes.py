@@ -2085,6 +2085,12 @@ ROUTES: dict[str, dict[str, D]] = {
             {"p-birth_year": NUMBER, "p-district_id": ID, "p-about": OPT_TEXT},
             {"p-birth_year": "1980", "p-district_id": "1", "p-about": "会修自行车"})),
     },
+    "exchanges_api.list_exchange_posts": {  # /api/v1/exchange/posts : anyone with a token (their exchanges' posts)
+        "GET": D(USERS, "api"),
+    },
+    "exchanges_api.get_exchange_post": {  # /api/v1/exchange/posts/<post_code> : members of its exchange
+        "GET": D(EXCHANGE_POSTERS, "api"),
+    },
     "exchanges.profile_digest": {  # /exchange/members/<int:exchange_member_id>/digest
         "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
             {"d-match_digest": F("flag", False), "d-match_categories": OPT_CHOICE},
