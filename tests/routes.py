@@ -2052,6 +2052,11 @@ ROUTES: dict[str, dict[str, D]] = {
     "exchanges.coordinate_post": {  # /exchange/coordinate/post : coordinators of any organisation
         "GET": D({"staff", "org_admin", "social_worker"}, "page"),
     },
+    "exchanges.coordinate_join": {  # /exchange/coordinate/join/<int:membership_id> : the organisation's coordinators
+        "GET": D(EXCHANGE_POSTERS, "object"),  # (the world's membership is the staff member's, who joined: 409)
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {"birth_year": NUMBER, "district_id": ID, "about": OPT_TEXT}, {"birth_year": "1940", "district_id": "1"})),
+    },
     "exchanges.post_edit": {  # /exchange/posts/<post_code>/edit : its member, their coordinators
         "GET": D(EXCHANGE_POSTERS, "object"),
         "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(

@@ -13,7 +13,7 @@ from config import settings
 from marketplace.auth.models import User
 from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator, member_record
 from marketplace.exchanges.models import ExchangeMember
-from marketplace.orgs.models import District, Organisation, Role
+from marketplace.orgs.models import District, Membership, Organisation, Role
 from marketplace.orgs.policy import has_role
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -142,3 +142,23 @@ def members_of(org_id: int) -> list[ExchangeMember]:
     """Return the exchange's members whose accounts are open, by name (for a coordinator to choose one)."""
     return list(db.session.scalars(select(ExchangeMember).join(User, User.id == ExchangeMember.user_id).where(
         ExchangeMember.organisation_id == org_id, User.is_active.is_(True)).order_by(User.display_name)))
+
+
+def not_joined(org_id: int) -> list[Membership]:
+    """Return the organisation's memberships whose person has not joined its exchange (open accounts, by name)."""
+    joined = select(ExchangeMember.user_id).where(ExchangeMember.organisation_id == org_id)
+    return list(db.session.scalars(select(Membership).join(User, User.id == Membership.user_id).where(
+        Membership.organisation_id == org_id, User.is_active.is_(True), Membership.user_id.not_in(joined))
+        .order_by(User.display_name)))
+
+
+def membership_to_join(by: User, membership_id: int) -> Membership:
+    """Return a membership of an organisation whose exchange `by` coordinates, for them to join its person.
+
+    :raise NotFound: no such membership, or `by` does not coordinate its organisation.
+    """
+    key = as_id(membership_id)
+    found = db.session.get(Membership, key) if key else None
+    if found is None or not is_coordinator(by, found.organisation_id):
+        raise NotFound()
+    return found

@@ -121,7 +121,21 @@ def coordinate_post():
     if not orgs:
         abort(403)
     people = [(m, public_name(m.user)) for o in orgs for m in members.members_of(o.id)]
-    return render_template("exchanges/posts/choose_member.html", people=people)
+    waiting = [m for o in orgs for m in members.not_joined(o.id)]
+    return render_template("exchanges/posts/choose_member.html", people=people, waiting=waiting)
+
+
+@bp.route("/coordinate/join/<int:membership_id>", methods=["GET", "POST"])
+@login_required
+def coordinate_join(membership_id):
+    """Join a member of an organisation you coordinate to its exchange for them (they have no phone)."""
+    membership = members.membership_to_join(g.user, membership_id)
+    form = ProfileForm()
+    return save_or_show(form, lambda: members.join(g.user, membership.organisation, form.birth_year.data,
+                                                   form.district_id.data, form.about.data, user=membership.user),
+                        _("%(name)s has joined the exchange.", name=membership.user.display_name),
+                        lambda m: url_for("exchanges.member_post", exchange_member_id=m.id),
+                        "exchanges/posts/join_for.html", passes=(NotFound,), membership=membership)
 
 
 @bp.route("/members/<int:exchange_member_id>/post", methods=["GET", "POST"])

@@ -121,3 +121,22 @@ def test_a_coordinator_takes_a_post_down_from_its_page(exchange, auth, client):
     auth.logout()
     auth.login("ben@example.org")
     assert client.get(f"/exchange/posts/{offer.code}").status_code == 404
+
+
+def test_a_coordinator_joins_a_member_then_posts_for_them(exchange, auth, client, create_user):
+    from marketplace.orgs.models import Membership
+
+    auntie = create_user(display_name="Auntie Lam", email="lam@example.org")
+    db.session.add(Membership(organisation=exchange.org, user=auntie, role="member"))
+    db.session.commit()
+    ms = db.session.query(Membership).filter_by(user_id=auntie.id).one()
+    auth.login("coord@example.org")
+    assert "Join Auntie Lam to the exchange" in client.get("/exchange/coordinate/post").text
+    page = f"/exchange/coordinate/join/{ms.id}"
+    answer = auth.post(page, {"birth_year": str(local_today().year - 80), "district_id": "1"}, form_page=page)
+    joined = db.session.query(ExchangeMember).filter_by(user_id=auntie.id).one()
+    assert joined.joined_by_id == exchange.coordinator.id
+    assert answer.headers["Location"].endswith(f"/exchange/members/{joined.id}/post")
+    auth.logout()
+    auth.login("amy@example.org")
+    assert client.get(page).status_code == 404
