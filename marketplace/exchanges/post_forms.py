@@ -59,7 +59,7 @@ class EditPostForm(PostForm):
 class ProfileForm(FlaskForm):
     birth_year = StringField(_l("Year you were born"), [InputRequired(REQUIRED), Length(max=6)],
                              render_kw={"inputmode": "numeric"},
-                             description=_l("Only coordinators see it. Members under 18 cannot offer home visits."))
+                             description=_l("Only coordinators see it: young members cannot offer home visits."))
     district_id = SelectField(_l("Your district"), choices=_districts, validate_choice=False)
     about = TextAreaField(_l("A few words about you (optional, shown on your profile)"), [Optional(), Length(max=300)])
 

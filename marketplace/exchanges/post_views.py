@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from config import settings
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.service import public_name
 from marketplace.exchanges import matching, members, posts, profiles
@@ -28,7 +29,8 @@ WORDS = {"categories": CATEGORIES, "places": PLACES, "kinds": POST_KINDS}
 
 
 def _context(**extra) -> dict:
-    return {**WORDS, "state_label": ExchangePost.machine.label, "public_name": public_name, **extra}
+    return {**WORDS, "state_label": ExchangePost.machine.label, "public_name": public_name,
+            "adult_age": settings.EXCHANGE_ADULT_AGE, **extra}
 
 
 def _org_choices(orgs: list[Organisation]) -> list[tuple[str, str]]:
