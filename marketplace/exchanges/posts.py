@@ -150,13 +150,15 @@ def edit(by: User, code: str, title: str, body: str, category: str, district, pl
         raise Conflict(NOT_OPEN)
     values = _checked(post.member, post.kind, title, body, category, district, place, when_text, minutes,
                       active_until)
-    new_photo = _photo(photo)
+    new_photo, old_photo = _photo(photo), post.photo_path
     if new_photo or drop_photo:
         values["photo_path"] = new_photo
     for key, value in values.items():
         setattr(post, key, value)
     audit_acting("exchanges.post_edited", by, post.member, post)
     db.session.commit()
+    if old_photo and old_photo != post.photo_path:
+        uploads.path_of(old_photo).unlink(missing_ok=True)  # replaced or removed: not kept
     return post
 
 

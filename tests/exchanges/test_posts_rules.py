@@ -134,3 +134,19 @@ def test_a_photo_is_kept_without_its_metadata(exchange):
     with pytest.raises(InvalidInput) as caught:
         post(exchange.amy.user, exchange.amy, photo=pdf)
     assert "photo" in caught.value.fields
+
+
+def test_a_replaced_or_removed_photo_is_deleted(exchange):
+    def photo():
+        out = io.BytesIO()
+        Image.new("RGB", (20, 20), (1, 2, 3)).save(out, "PNG")
+        return FileStorage(io.BytesIO(out.getvalue()), filename="p.png", content_type="image/png")
+
+    offer = post(exchange.amy.user, exchange.amy, photo=photo())
+    first = offer.photo_path
+    changes = {k: v for k, v in fields().items() if k != "kind"}
+    posts.edit(exchange.amy.user, offer.code, **changes, photo=photo())
+    second = db.session.get(ExchangePost, offer.id).photo_path
+    assert second and second != first and not uploads.path_of(first).exists() and uploads.path_of(second).exists()
+    posts.edit(exchange.amy.user, offer.code, **changes, drop_photo=True)
+    assert db.session.get(ExchangePost, offer.id).photo_path == "" and not uploads.path_of(second).exists()
