@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from config import settings
 from marketplace.auth.demo import seed_users
+from marketplace.exchanges.posts_demo import seed_exchange_posts
 from marketplace.funds.demo import seed_funds
 from marketplace.meals.demo import seed_demo as seed_meals
 from marketplace.orgs.demo import seed_organisations
@@ -25,4 +26,5 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     added += users_added + seed_time_bank(DOMAIN) + seed_wishes(DOMAIN) + seed_funds(DOMAIN)
     referral_logins, referrals_added = seed_referrals(DOMAIN)
     added += seed_meals(DOMAIN)
+    added += seed_exchange_posts(DOMAIN)
     return logins + referral_logins, added + referrals_added

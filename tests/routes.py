@@ -65,6 +65,13 @@ LAST_WEEK = {
 AS_INPUTS = object()
 MEAL_CHECKERS = {"social_worker", "platform_admin"}  # statements of need for donated meals
 MEALS_TOMORROW = (now_utc() + timedelta(days=1)).date().isoformat()  # the site's today or tomorrow (it is east of UTC)
+EXCHANGE_POSTERS = {"staff", "org_admin"}  # the charity's staff member (who posts) and its coordinators
+EXCHANGE_POST_FORM = Route(  # an offer's or request's form (a new post also takes its kind and exchange)
+    {"kind": OPT_CHOICE, "organisation_id": OPT_ID, "title": TEXT, "category": CHOICE, "district_id": ID,
+     "place": OPT_CHOICE, "when_text": OPT_TEXT, "minutes": NUMBER, "body": OPT_TEXT, "active_until": OPT_DATE},
+    {"kind": "offer", "title": "陪老人散步", "category": "companionship", "district_id": "1", "place": "outside",
+     "when_text": "周二上午", "minutes": "60"},
+)
 
 HOUSEHOLD_FORM = Route(  # a household's page form, new and edited alike
     {"pseudonym": TEXT, "district_id": ID, "category": CHOICE, "age_band": CHOICE, "full_name": TEXT,
@@ -2020,6 +2027,79 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "meals.check_reject": {  # /meals/checks/<int:meal_eligibility_id>/reject
         "POST": D(MEAL_CHECKERS, "object", inputs=Route({"reason": TEXT}, {"reason": "情况不符"})),
+    },
+    # --- exchanges: members, offers and requests, search, profiles (tests/exchanges/world_posts.py) ---
+    # the charity's staff member posts (post_code, exchange_member_id); its staff and admin coordinate its exchange
+    "exchanges.search": {  # /exchange/ : anyone signed in (members of an organisation find its posts)
+        "GET": D(USERS, "page", inputs=Route({"q": OPT_TEXT, "kind": OPT_CHOICE, "category": OPT_CHOICE,
+                                              "district": OPT_ID, "org": OPT_ID, "after": OPT_ID})),
+    },
+    "exchanges.post": {  # /exchange/posts/<post_code> : members of its exchange
+        "GET": D(EXCHANGE_POSTERS, "object"),
+    },
+    "exchanges.post_photo": {  # /exchange/posts/<post_code>/photo
+        "GET": D(EXCHANGE_POSTERS, "object"),
+    },
+    "exchanges.post_new": {  # /exchange/posts/new : anyone signed in (who has not joined is sent to join)
+        "GET": D(USERS, "page"),
+        "POST": D(USERS, "page", inputs=EXCHANGE_POST_FORM),
+    },
+    "exchanges.member_post": {  # /exchange/members/<int:exchange_member_id>/post : the member, their coordinators
+        "GET": D(EXCHANGE_POSTERS, "object"),
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {k: v for k, v in EXCHANGE_POST_FORM.fields.items() if k != "organisation_id"}, EXCHANGE_POST_FORM.valid)),
+    },
+    "exchanges.coordinate_post": {  # /exchange/coordinate/post : coordinators of any organisation
+        "GET": D({"staff", "org_admin", "social_worker"}, "page"),
+    },
+    "exchanges.coordinate_join": {  # /exchange/coordinate/join/<int:membership_id> : the organisation's coordinators
+        "GET": D(EXCHANGE_POSTERS, "object"),  # (the world's membership is the staff member's, who joined: 409)
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {"birth_year": NUMBER, "district_id": ID, "about": OPT_TEXT}, {"birth_year": "1940", "district_id": "1"})),
+    },
+    "exchanges.post_edit": {  # /exchange/posts/<post_code>/edit : its member, their coordinators
+        "GET": D(EXCHANGE_POSTERS, "object"),
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {k: v for k, v in EXCHANGE_POST_FORM.fields.items() if k not in ("kind", "organisation_id")},
+            {k: v for k, v in EXCHANGE_POST_FORM.valid.items() if k != "kind"})),
+    },
+    "exchanges.post_withdraw": {  # /exchange/posts/<post_code>/withdraw
+        "POST": D(EXCHANGE_POSTERS, "object"),
+    },
+    "exchanges.post_hide": {  # /exchange/posts/<post_code>/hide : coordinators of its exchange
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route({"reason": TEXT}, {"reason": "要求付钱"})),
+    },
+    "exchanges.post_unhide": {  # /exchange/posts/<post_code>/unhide (an open post: 409)
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route({"reason": TEXT}, {"reason": "举报不属实"})),
+    },
+    "exchanges.mine": {  # /exchange/mine
+        "GET": D(USERS, "page"),
+    },
+    "exchanges.join": {  # /exchange/join : anyone signed in (who may join none is told so)
+        "GET": D(USERS, "page"),
+        "POST": D(USERS, "page", inputs=Route(
+            {"organisation_id": OPT_ID, "birth_year": NUMBER, "district_id": ID, "about": OPT_TEXT},
+            {"birth_year": "1980", "district_id": "1", "about": "会做饭"})),
+    },
+    "exchanges.profile": {  # /exchange/members/<int:exchange_member_id> : members of the exchange
+        "GET": D(EXCHANGE_POSTERS, "object"),
+    },
+    "exchanges.profile_edit": {  # /exchange/members/<int:exchange_member_id>/edit : the member, their coordinators
+        "GET": D(EXCHANGE_POSTERS, "object"),
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {"p-birth_year": NUMBER, "p-district_id": ID, "p-about": OPT_TEXT},
+            {"p-birth_year": "1980", "p-district_id": "1", "p-about": "会修自行车"})),
+    },
+    "exchanges_api.list_exchange_posts": {  # /api/v1/exchange/posts : anyone with a token (their exchanges' posts)
+        "GET": D(USERS, "api"),
+    },
+    "exchanges_api.get_exchange_post": {  # /api/v1/exchange/posts/<post_code> : members of its exchange
+        "GET": D(EXCHANGE_POSTERS, "api"),
+    },
+    "exchanges.profile_digest": {  # /exchange/members/<int:exchange_member_id>/digest
+        "POST": D(EXCHANGE_POSTERS, "object", inputs=Route(
+            {"d-match_digest": F("flag", False), "d-match_categories": OPT_CHOICE},
+            {"d-match_digest": "y", "d-match_categories": "teaching"})),
     },
 }
 

@@ -113,6 +113,14 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
         reason=p.get("reason", ""))),
     Kind("meals_plaque", _l("Caring-firm plaques"), lambda p: _(
         "Your caring-firm plaque for %(year)s is ready (code %(code)s).", year=p["year"], code=p["code"])),
+    # member exchanges: posts taken down or put back, and the daily digest of matching requests
+    Kind("exchange_post_hidden", _l("Your exchange posts taken down"), lambda p: _(
+        "A coordinator took down your post “%(title)s”. Reason: %(reason)s", title=p["title"], reason=p["reason"])),
+    Kind("exchange_post_shown", _l("Your exchange posts put back"), lambda p: _(
+        "A coordinator put your post “%(title)s” back: %(reason)s", title=p["title"], reason=p["reason"])),
+    Kind("exchange_matches", _l("Requests matching your offers (daily)"), lambda p: _(
+        "%(count)s new request(s) match what you offer, for example “%(title)s”.", count=p["count"],
+        title=p["title"])),
 )}
 
 

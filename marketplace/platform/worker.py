@@ -19,7 +19,8 @@ from marketplace.platform.extensions import db
 # (and the periodic work that must not wait for cron: overdue referrals escalated to their district's officers)
 SWEEPS = ("marketplace.timebank.imports.service.sweep_stuck", "marketplace.reconciliation.imports.sweep_stuck",
           "marketplace.referrals.escalation.sweep", "marketplace.meals.sweeps.sweep",
-          "marketplace.meals.person_sweeps.sweep", "marketplace.transparency.rollup.sweep")
+          "marketplace.meals.person_sweeps.sweep", "marketplace.transparency.rollup.sweep",
+          "marketplace.exchanges.posts.expire_due", "marketplace.exchanges.matching.send_digests")
 log = logging.getLogger(__name__)
 
 

@@ -51,6 +51,7 @@ DOWNLOADS = {
     "meals.figures_download",  # the public meal figures as CSV
     "meals.plaque_pdf",  # a caring-firm plaque (PDF)
     "meals.permit_file",  # a store's permit, private
+    "exchanges.post_photo",  # an exchange post's photo (a JPEG without metadata)
 }
 # Parts of a page served alone for a script to swap in; each is checked inside its page.
 FRAGMENTS = {"timebank.manage_live"}  # in timebank.manage
