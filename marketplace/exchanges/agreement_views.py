@@ -76,6 +76,8 @@ def agree(post_code):
     post = _post(post_code)
     form = ProposeForm()
     form.for_member.choices = _for_choices(post)
+    if not form.is_submitted():
+        form.minutes.data = post.minutes
 
     def act():
         member = _chosen(form.for_member.data, post.organisation_id)
@@ -96,7 +98,8 @@ def my_agreements():
     mine = memberships(g.user)
     rows = agreements.agreements_of([m.id for m in mine])
     return render_template("exchanges/agreements/mine.html", rows=rows, mine={m.id for m in mine},
-                           balances=[(m, transfer.balance_of(m)) for m in mine], signed_hours=transfer.signed_hours,
+                           balance=transfer.balance_of(mine[0]) if mine else None,
+                           allowance=settings.EXCHANGE_ALLOWANCE_MINUTES, signed_hours=transfer.signed_hours,
                            coordinates=bool(agreements.coordinated_orgs(g.user)))
 
 
@@ -128,7 +131,7 @@ def agreement(agreement_code):
     for member in (found.giver, found.receiver):
         own = member.user_id == g.user.id
         if own or coordinator:
-            sides.append((member, own, _steps(found, member)))
+            sides.append((member, own, _steps(found, member), transfer.balance_of(member)))
     return render_template(
         "exchanges/agreements/agreement.html", a=found, sides=sides, coordinator=coordinator, words=WORDS,
         state=ExchangeAgreement.machine.label(found.status), signed_hours=transfer.signed_hours,
