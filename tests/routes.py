@@ -2024,7 +2024,8 @@ ROUTES: dict[str, dict[str, D]] = {
     },
     "meals.check_reject": {  # /meals/checks/<int:meal_eligibility_id>/reject
         "POST": D(MEAL_CHECKERS, "object", inputs=Route({"reason": TEXT}, {"reason": "情况不符"})),
-    },    # --- exchanges: agreements, the transfer, approvals, disputes, endorsements, public figures ---
+    },
+    # --- exchanges: agreements, the transfer, approvals, disputes, endorsements, public figures ---
     # the charity's exchange: "donor" offers, "volunteer" asked (tests/exchanges/world_agreements.py); its staff
     # and admins coordinate it and may act for either side (they name the member in `for_member`)
     "exchanges.agree": {  # /exchange/posts/<post_code>/agree : members of the post's exchange, its coordinators
