@@ -2074,6 +2074,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "exchanges.approvals": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/approvals : coordinators
     "exchanges.disputes": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/disputes  of any exchange
     "exchanges.figures": {"GET": D(EVERYONE, "page")},  # /exchange/figures
+    "exchanges_api.get_exchange_figures": {"GET": D(EVERYONE, "api")},  # /api/v1/exchanges/figures
 }
 
 

@@ -33,6 +33,7 @@ from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import from_local
 from marketplace.web.forms import save_or_show, submit_and_return
+from marketplace.web.http_cache import public_cache
 
 AS = AgreementStatus
 WORDS = {"category": CATEGORIES, "place": PLACES, "kind": POST_KINDS}
@@ -279,6 +280,7 @@ def disputes():
 # --- public figures ----------------------------------------------------------------------------------------
 
 @bp.route("/figures")
+@public_cache()
 def figures():
     """Exchanges done and hours traded by category and district, no names (anyone)."""
     districts = exchange_figures.by_district()

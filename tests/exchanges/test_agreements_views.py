@@ -166,3 +166,8 @@ def test_public_figures_hide_small_counts_and_names(app, client, exchange):
     assert "Going to the clinic together" in page and "&lt;5" in page and "30 min" not in page
     assert "6 exchanges, 2 h 10 min traded in all." in page
     assert "Ann" not in page and "Ben" not in page
+    data = client.get("/api/v1/exchanges/figures").get_json()
+    assert (data["exchanges"], data["minutes"], data["least_shown"]) == (6, 130, 5)
+    assert {r["key"]: (r["exchanges"], r["minutes"]) for r in data["by_category"]} == {
+        "companionship": (5, 100), "health_escort": (None, None)}
+    assert data["by_district"] == [{"key": 1, "exchanges": 6, "minutes": 130}]
