@@ -254,6 +254,8 @@ def accept(by: User, member: ExchangeMember, code) -> ExchangeAgreement:
     agreement = _acting_side(by, member, code)
     if agreement.proposed_by_id == member.id:
         raise Conflict(_l("You asked for this agreement: the other side answers it."))
+    if _blocked(agreement.giver, agreement.receiver):
+        raise Conflict(_l("You cannot agree an exchange with this member."))
     needs = _needs_approval(agreement.giver) or _needs_approval(agreement.receiver)
     to = AS.AWAITING_APPROVAL if needs else AS.AGREED
     if not Agreement.machine.move_if(agreement.id, AS.PROPOSED, to, by=by, why="accepted", sync="fetch"):
