@@ -23,7 +23,6 @@ from marketplace.platform.errors import Conflict
 from marketplace.platform.i18n import hours
 from marketplace.timebank.accounts import savings_account
 
-KIND = "exchange"
 CREDIT = "exchange_credit"
 
 
@@ -97,7 +96,7 @@ def settle(agreement: ExchangeAgreement, minutes: int, by) -> ledger.Entry:
     refill = min(max(-getting.credit, 0), minutes)
     lines = [(r_savings, -from_savings), (r_credit, -(minutes - from_savings)),
              (g_credit, refill), (g_savings, minutes - refill)]
-    entry = ledger.post([(a, n) for a, n in lines if n], cause=Cause(CauseKind.EXCHANGE, agreement.id), kind=KIND,
+    entry = ledger.post([(a, n) for a, n in lines if n], cause=Cause(CauseKind.EXCHANGE, agreement.id), kind="exchange",
                         memo=f"exchange {agreement.code}", actor=by)
     agreement.minutes, agreement.entry_id = minutes, entry.id
     return entry
