@@ -189,8 +189,8 @@ def _tell_coordinators(agreement: ExchangeAgreement, step: str) -> None:
         User.is_active.is_(True)).order_by(User.id))
     for user in users:
         notify(user, "exchange_coordinate", link=("exchanges.agreement", {"agreement_code": agreement.code}),
-               step=step, name="", title=agreement.post.title, when=agreement.starts_at.isoformat(),
-               minutes=agreement.planned_minutes)
+               step=step, title=agreement.post.title, giver=agreement.giver.user.display_name,
+               receiver=agreement.receiver.user.display_name, when=agreement.starts_at.isoformat())
 
 
 # --- the verbs ---------------------------------------------------------------------------------------------

@@ -116,8 +116,10 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     # member exchanges: each step of an agreement, told to the other side; what waits for coordinators
     Kind("exchange_agreement", _l("Agreements with neighbours"), lambda p: _exchange_step(p)),
     Kind("exchange_coordinate", _l("Exchanges waiting for a coordinator"), lambda p: _(
-        "An exchange “%(title)s” waits for a coordinator: %(why)s", title=p["title"],
-        why=_exchange_step(p))),
+        "“%(title)s” between %(giver)s and %(receiver)s waits for your approval (a new member's exchange).",
+        title=p["title"], giver=p["giver"], receiver=p["receiver"]) if p["step"] == "awaiting_approval" else _(
+        "“%(title)s” between %(giver)s and %(receiver)s is disputed; please read both sides and settle it.",
+        title=p["title"], giver=p["giver"], receiver=p["receiver"])),
 )}
 
 

@@ -56,3 +56,14 @@ def test_the_other_side_reads_each_step_in_their_language(app, exchange):
     with force_locale("zh_CN"):
         assert notifications.text(told[-1]) == "Ann 说“Chats and tea”服务了 1 小时 30 分钟，请确认。"
     assert notifications.text(told[0]).startswith("Ann agreed on “Chats and tea”")
+
+
+def test_coordinators_are_told_what_waits_for_them(app, exchange):
+    x = exchange
+    agreement = agreements.propose(x.ben, x.m.ben, x.offer, soon(), 60, "")
+    agreements.accept(x.ann, x.m.ann, agreement.code)
+    time_passes(agreement)
+    agreements.dispute(x.ben, x.m.ben, agreement.code, "She did not come")
+    told = db.session.scalar(select(Notification).where(Notification.user_id == x.coordinator.id))
+    assert notifications.text(told) == ("“Chats and tea” between Ann and Ben is disputed; please read both sides "
+                                        "and settle it.")
