@@ -171,3 +171,20 @@ def test_public_figures_hide_small_counts_and_names(app, client, exchange):
     assert {r["key"]: (r["exchanges"], r["minutes"]) for r in data["by_category"]} == {
         "companionship": (5, 100), "health_escort": (None, None)}
     assert data["by_district"] == [{"key": 1, "exchanges": 6, "minutes": 130}]
+
+
+def test_the_propose_button_a_post_page_includes(app, exchange):
+    from flask import g, render_template_string
+
+    x = exchange
+    include = '{% include "exchanges/agreements/_propose_button.html" %}'
+    with app.test_request_context():
+        g.user = x.ben
+        assert f"/exchange/posts/{x.offer.code}/agree" in render_template_string(include, post=x.offer)
+        assert "Ask for this" in render_template_string(include, post=x.offer)
+        assert "agree" not in render_template_string(include, post=x.request)  # his own request
+        g.user = x.ann
+        assert "Offer to help" in render_template_string(include, post=x.request)
+        assert "agree" not in render_template_string(include, post=x.offer)  # her own offer
+        g.user = None
+        assert "agree" not in render_template_string(include, post=x.offer)
