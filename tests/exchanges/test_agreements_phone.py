@@ -61,6 +61,13 @@ def test_agreement_pages_fit_a_phone(app, browser, live_server, exchange):
                            ("coordinator-disputes", "/exchange/coordinate/disputes")):
             assert page.goto(path).ok, path
             problems += _problems(page, name)
+        page.get_by_role("button", name="中文").first.click()  # and in Chinese
+        page.wait_for_load_state()
+        for name, path in (("coordinator-agreement-zh", f"/exchange/agreements/{agreement.code}"),
+                           ("coordinator-approvals-zh", "/exchange/coordinate/approvals")):
+            assert page.goto(path).ok, path
+            problems += _problems(page, name)
+        assert "代 Wang" in page.content() or "等待批准的互助" in page.content()
         assert not problems, "\n".join(problems)
     finally:
         context.close()
