@@ -144,7 +144,12 @@ def _refuse_state(agreement: ExchangeAgreement):
                        state=Agreement.machine.label(agreement.status)))
 
 
-def _acting_side(by: User, member: ExchangeMember, code, sides=("giver", "receiver")) -> ExchangeAgreement:
+def acting_side(by: User, member: ExchangeMember, code, sides=("giver", "receiver")) -> ExchangeAgreement:
+    """Return the agreement `member` is a side of (among `sides`), when `by` may act for them.
+
+    :raise NotFound: `by` may not act for the member, or the member is no side of it.
+    :raise Conflict: the member is the other side than the step is for.
+    """
     acting_for(by, member)
     agreement = find(code)
     if agreement is None or side_of(agreement, member) is None:
@@ -251,14 +256,17 @@ def _count_approved(agreement: ExchangeAgreement) -> None:
 
 def accept(by: User, member: ExchangeMember, code) -> ExchangeAgreement:
     """The side that did not ask accepts: agreed, or waiting for a coordinator when either is a new member."""
-    agreement = _acting_side(by, member, code)
+    agreement = acting_side(by, member, code)
     if agreement.proposed_by_id == member.id:
         raise Conflict(_l("You asked for this agreement: the other side answers it."))
     if _blocked(agreement.giver, agreement.receiver):
         raise Conflict(_l("You cannot agree an exchange with this member."))
     needs = _needs_approval(agreement.giver) or _needs_approval(agreement.receiver)
     to = AS.AWAITING_APPROVAL if needs else AS.AGREED
-    if not Agreement.machine.move_if(agreement.id, AS.PROPOSED, to, by=by, why="accepted", sync="fetch"):
+    if not Agreement.machine.move_if(agreement.id, AS.PROPOSED, to, by=by, why="accepted", sync="fetch",
+                                     conditions=[Agreement.starts_at > now_utc()]):
+        if agreement.status == AS.PROPOSED:
+            raise Conflict(_l("The proposed time has passed: decline, and ask them for a new time."))
         raise _refuse_state(agreement)
     if needs:
         _tell_coordinators(agreement, "awaiting_approval")
@@ -273,7 +281,7 @@ def accept(by: User, member: ExchangeMember, code) -> ExchangeAgreement:
 
 def decline(by: User, member: ExchangeMember, code, note="") -> ExchangeAgreement:
     """The side that did not ask says no."""
-    agreement = _acting_side(by, member, code)
+    agreement = acting_side(by, member, code)
     if agreement.proposed_by_id == member.id:
         raise Conflict(_l("You asked for this agreement: you may call it off instead."))
     text = _note(note, required=False)
@@ -290,13 +298,14 @@ def decline(by: User, member: ExchangeMember, code, note="") -> ExchangeAgreemen
 
 def cancel(by: User, member: ExchangeMember, code, note="") -> ExchangeAgreement:
     """Call an agreement off before its time: the side that asked while unanswered, either side after."""
-    agreement = _acting_side(by, member, code)
+    agreement = acting_side(by, member, code)
     text = _note(note, required=False)
-    expected = (AS.AWAITING_APPROVAL, AS.AGREED)
-    if agreement.proposed_by_id == member.id:
-        expected = (AS.PROPOSED, *expected)
-    moved = Agreement.machine.move_if(agreement.id, expected, AS.CANCELLED, by=by, why=text[:300] or "cancelled",
-                                      conditions=[Agreement.starts_at > now_utc()], sync="fetch")
+    why = text[:300] or "cancelled"
+    # an unanswered proposal is withdrawn at any time; an agreement is called off only before its time
+    moved = agreement.proposed_by_id == member.id and Agreement.machine.move_if(
+        agreement.id, AS.PROPOSED, AS.CANCELLED, by=by, why=why, sync="fetch")
+    moved = moved or Agreement.machine.move_if(agreement.id, (AS.AWAITING_APPROVAL, AS.AGREED), AS.CANCELLED, by=by,
+                                               why=why, conditions=[Agreement.starts_at > now_utc()], sync="fetch")
     if not moved:
         if agreement.starts_at <= now_utc() and agreement.status == AS.AGREED:
             raise Conflict(_l("The agreed time has passed: confirm the minutes, or disagree and a coordinator "
@@ -345,7 +354,7 @@ def refuse(by: User, code, note) -> ExchangeAgreement:
 
 def claim(by: User, member: ExchangeMember, code, minutes, note="") -> ExchangeAgreement:
     """The giver says how many minutes they served; the receiver confirms them."""
-    agreement = _acting_side(by, member, code, sides=("giver",))
+    agreement = acting_side(by, member, code, sides=("giver",))
     errors: dict = {}
     minutes = _minutes(minutes, errors)
     text = text_field(errors, "note", note, NOTE_LENGTH, required=False)
@@ -369,7 +378,7 @@ def confirm(by: User, member: ExchangeMember, code, minutes=None) -> ExchangeAgr
 
     :raise OverAllowance: the receiver has not enough minutes (nothing is written).
     """
-    found = _acting_side(by, member, code, sides=("receiver",))
+    found = acting_side(by, member, code, sides=("receiver",))
     agreement = _locked(found.id)
     if agreement.status == AS.CLAIMED:
         if minutes is not None and minutes != agreement.claimed_minutes:
@@ -396,7 +405,7 @@ def confirm(by: User, member: ExchangeMember, code, minutes=None) -> ExchangeAgr
 @retried
 def dispute(by: User, member: ExchangeMember, code, note) -> ExchangeAgreement:
     """Either side disagrees after the agreed time (the receiver, with a claim): a coordinator decides."""
-    found = _acting_side(by, member, code)
+    found = acting_side(by, member, code)
     text = _note(note, required=True)
     agreement = _locked(found.id)
     side = side_of(agreement, member)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.models import User
 from marketplace.exchanges.access import audit_acting
-from marketplace.exchanges.agreements import _acting_side, other_side, side_of
+from marketplace.exchanges.agreements import acting_side, other_side, side_of
 from marketplace.exchanges.models import AgreementStatus, Endorsement, ExchangeMember
 from marketplace.platform.checks import text_field
 from marketplace.platform.errors import Conflict, InvalidInput
@@ -23,7 +23,7 @@ def endorse(by: User, member: ExchangeMember, code, text) -> Endorsement:
 
     :raise Conflict: the agreement is not done, or they already wrote one.
     """
-    agreement = _acting_side(by, member, code)
+    agreement = acting_side(by, member, code)
     errors: dict = {}
     words = text_field(errors, "text", text, LONGEST)
     if errors:

@@ -207,3 +207,10 @@ def test_decline_and_cancel(app, exchange):
     time_passes(late)
     with pytest.raises(Conflict):
         agreements.cancel(x.ben, x.m.ben, late.code)
+    stale = agreements.propose(x.ben, x.m.ben, make_post(x.m.ann, title="Soup"), soon(), 60)
+    time_passes(stale)
+    with pytest.raises(Conflict) as passed:  # unanswered until its time passed: not accepted any more
+        agreements.accept(x.ann, x.m.ann, stale.code)
+    assert "has passed" in str(passed.value.message)
+    agreements.cancel(x.ben, x.m.ben, stale.code)  # but withdrawn
+    assert stale.status == AS.CANCELLED
