@@ -97,6 +97,10 @@ VISIT_FORM = Route(  # a visit recorded on a phone
     {"visited_on": now_utc().date().isoformat(), "mode": "home", "minutes": "30", "living": "独居，生活能自理",
      "needs-0-need_kind": "medical", "needs-0-urgency": "normal", "needs-0-description": "需要陪同复诊"},
 )
+EXCHANGE_SIDES = {"volunteer", "donor", "staff", "org_admin"}  # an agreement's two sides and its coordinators
+CHARITY_COORDINATORS = {"staff", "org_admin"}
+EXCHANGE_SOON = (now_utc() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+EXCHANGE_NOTE = Route({"note": OPT_TEXT, "for_member": OPT_ID}, {"note": "那天有事"})
 COMPARISON_FILTERS = Route({"month": OPT_TEXT, "district": OPT_ID, "community": OPT_ID})
 
 REPORT_FILTERS = Route({"report": OPT_CHOICE, "org": OPT_ID, "start": OPT_DATE, "end": OPT_DATE},
@@ -2101,6 +2105,56 @@ ROUTES: dict[str, dict[str, D]] = {
             {"d-match_digest": F("flag", False), "d-match_categories": OPT_CHOICE},
             {"d-match_digest": "y", "d-match_categories": "teaching"})),
     },
+    # --- exchanges: agreements, the transfer, approvals, disputes, endorsements, public figures ---
+    # the charity's exchange: "donor" offers, "volunteer" asked (tests/exchanges/world_agreements.py); its staff
+    # and admins coordinate it and may act for either side (they name the member in `for_member`)
+    "exchanges.agree": {  # /exchange/posts/<post_code>/agree : members of the post's exchange, its coordinators
+        "GET": D(EXCHANGE_SIDES, "object"),
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route(
+            {"starts_at": DATETIME, "minutes": NUMBER, "note": OPT_TEXT, "for_member": OPT_ID},
+            {"starts_at": EXCHANGE_SOON, "minutes": "60", "note": "周三上午"})),
+    },
+    "exchanges.my_agreements": {"GET": D(USERS, "page")},  # /exchange/agreements
+    "exchanges.agreement": {"GET": D(EXCHANGE_SIDES, "object")},  # /exchange/agreements/<agreement_code>
+    "exchanges.accept": {  # /exchange/agreements/<agreement_code>/accept : its sides and coordinators
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route({"for_member": OPT_ID})),
+    },
+    "exchanges.decline": {  # /exchange/agreements/<agreement_code>/decline
+        "POST": D(EXCHANGE_SIDES, "object", inputs=EXCHANGE_NOTE),
+    },
+    "exchanges.cancel": {  # /exchange/agreements/<agreement_code>/cancel
+        "POST": D(EXCHANGE_SIDES, "object", inputs=EXCHANGE_NOTE),
+    },
+    "exchanges.claim": {  # /exchange/agreements/<agreement_code>/claim
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route({"minutes": NUMBER, "note": OPT_TEXT, "for_member": OPT_ID},
+                                                         {"minutes": "60"})),
+    },
+    "exchanges.confirm": {  # /exchange/agreements/<agreement_code>/confirm
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route({"minutes": OPT_NUMBER, "for_member": OPT_ID},
+                                                         {"minutes": "60"})),
+    },
+    "exchanges.dispute": {  # /exchange/agreements/<agreement_code>/dispute
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route({"note": TEXT, "for_member": OPT_ID},
+                                                         {"note": "只待了半小时"})),
+    },
+    "exchanges.endorse": {  # /exchange/agreements/<agreement_code>/endorse
+        "POST": D(EXCHANGE_SIDES, "object", inputs=Route({"text": TEXT, "for_member": OPT_ID}, {"text": "很耐心"})),
+    },
+    "exchanges.approve": {  # /exchange/agreements/<agreement_code>/approve : coordinators of its exchange
+        "POST": D(CHARITY_COORDINATORS, "object", inputs=Route({"note": OPT_TEXT})),
+    },
+    "exchanges.refuse": {  # /exchange/agreements/<agreement_code>/refuse
+        "POST": D(CHARITY_COORDINATORS, "object", inputs=Route({"note": TEXT}, {"note": "请先联系我"})),
+    },
+    "exchanges.settle": {  # /exchange/agreements/<agreement_code>/settle
+        "POST": D(CHARITY_COORDINATORS, "object", inputs=Route(
+            {"outcome": CHOICE, "minutes": OPT_NUMBER, "note": TEXT},
+            {"outcome": "minutes", "minutes": "30", "note": "双方电话确认"})),
+    },
+    "exchanges.approvals": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/approvals : coordinators
+    "exchanges.disputes": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/disputes  of any exchange
+    "exchanges.figures": {"GET": D(EVERYONE, "page")},  # /exchange/figures
+    "exchanges_api.get_exchange_figures": {"GET": D(EVERYONE, "api")},  # /api/v1/exchanges/figures
 }
 
 

@@ -19,6 +19,7 @@ from marketplace.orgs.models import Invitation
 from marketplace.platform.extensions import db, limiter
 from marketplace.platform.timeutil import now_utc
 from tests.conftest import AuthActions
+from tests.exchanges.world_agreements import agreements_of
 from tests.exchanges.world_posts import posts_of
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
@@ -80,6 +81,7 @@ def _build_world(create_user, create_org):
     ids |= referrals_of(charity, people)
     ids |= meals_of(create_org, people)
     ids |= posts_of(charity, people)
+    ids |= agreements_of(charity, people)
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

@@ -57,6 +57,14 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/referrals/due": ({"donor", "firm_member", "social_worker"}, "the households a person visits: they visit none"),
     **{path: ({"social_worker"}, "the world's social-work station has no households in care and offers nothing")
        for path in ("/referrals/board", "/referrals/dashboard", "/referrals/escalations", "/referrals/comparison")},
+    # exchanges, agreements: reached from the exchange's home, its post pages (the propose button) and the site's
+    # header, which the members-and-posts part and the lead add at merge; my agreements links the coordinators'
+    # lists and each agreement; a coordinator opens one from those lists (the world's waits for its member)
+    **{path: (set(ROLES), "linked from the exchange's home, its post pages and the header (joined at merge)")
+       for path in ("/exchange/figures", "/exchange/agreements", "/exchange/posts/<post_code>/agree",
+                    "/exchange/coordinate/approvals", "/exchange/coordinate/disputes")},
+    "/exchange/agreements/<agreement_code>": (set(ROLES), "linked from my agreements (joined at merge, above); a "
+                                              "coordinator opens one from the approvals or disputes list"),
 }
 
 

@@ -7,6 +7,7 @@ from marketplace.api.base import api
 from marketplace.api.docs import bp as docs_bp
 from marketplace.api.errors import ErrorResponses
 from marketplace.auth.api import blp as me_blp
+from marketplace.exchanges.figures_api import blp as exchanges_blp
 from marketplace.exchanges.post_api import blp as exchange_posts_blp
 from marketplace.funds.api import blp as funds_blp
 from marketplace.meals.api import blp as meals_blp
@@ -32,6 +33,6 @@ def init_api(app: Flask) -> None:
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()], "info": {"description": DESCRIPTION},
                                    "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}}})
     for blp in (me_blp, orgs_blp, activities_blp, hours_blp, care_blp, wishes_blp, households_blp, funds_blp,
-                donations_blp, referrals_blp, meals_blp, meals_counter_blp, exchange_posts_blp):
+                donations_blp, referrals_blp, meals_blp, meals_counter_blp, exchange_posts_blp, exchanges_blp):
         api.register_blueprint(blp)
     app.register_blueprint(docs_bp)

@@ -14,6 +14,7 @@ ENTRY_KINDS = Labels("ledger_entry_kind", {
     "hours.pool_donation": _l("Hours given to the community pool"),
     "care.provided": _l("Care paid in hours"),
     "hold.post": _l("Held hours paid out"),
+    "exchange": _l("Exchange with a neighbour"),  # member exchanges: a service between two members
     # money
     "donation": _l("Gift"),
     "refund": _l("Refund"),

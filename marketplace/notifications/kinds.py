@@ -121,7 +121,34 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("exchange_matches", _l("Requests matching your offers (daily)"), lambda p: _(
         "%(count)s new request(s) match what you offer, for example “%(title)s”.", count=p["count"],
         title=p["title"])),
+    # member exchanges: each step of an agreement, told to the other side; what waits for coordinators
+    Kind("exchange_agreement", _l("Agreements with neighbours"), lambda p: _exchange_step(p)),
+    Kind("exchange_coordinate", _l("Exchanges waiting for a coordinator"), lambda p: _(
+        "“%(title)s” between %(giver)s and %(receiver)s waits for your approval (a new member's exchange).",
+        title=p["title"], giver=p["giver"], receiver=p["receiver"]) if p["step"] == "awaiting_approval" else _(
+        "“%(title)s” between %(giver)s and %(receiver)s is disputed; please read both sides and settle it.",
+        title=p["title"], giver=p["giver"], receiver=p["receiver"])),
 )}
+
+
+def _exchange_step(p: dict) -> str:
+    """One step of an agreement between neighbours, in words (member exchanges)."""
+    words = {
+        "proposed": _l("%(name)s asks to agree on “%(title)s”, %(when)s."),
+        "agreed": _l("%(name)s agreed on “%(title)s”, %(when)s."),
+        "awaiting_approval": _l("“%(title)s” with %(name)s is agreed and waits for a coordinator's approval."),
+        "approved": _l("A coordinator approved “%(title)s”: it takes place %(when)s."),
+        "refused": _l("A coordinator did not approve “%(title)s”: %(note)s"),
+        "declined": _l("%(name)s declined “%(title)s”."),
+        "cancelled": _l("%(name)s called off “%(title)s”."),
+        "claimed": _l("%(name)s says they served %(hours)s for “%(title)s”; please confirm."),
+        "confirmed": _l("%(name)s confirmed %(hours)s for “%(title)s”; the minutes have moved."),
+        "disputed": _l("%(name)s disagrees about “%(title)s”; a coordinator will decide."),
+        "settled": _l("A coordinator settled “%(title)s”: %(hours)s moved. %(note)s"),
+        "settled_none": _l("A coordinator settled “%(title)s” with no minutes moved. %(note)s"),
+    }
+    return str(words[p["step"]]) % dict(name=p.get("name", ""), title=p["title"], when=_when(p.get("when")),
+                                        hours=hours(p.get("minutes") or 0), note=p.get("note", ""))
 
 
 def subject_of(kind: Kind, params: dict) -> str:
