@@ -113,6 +113,13 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
         reason=p.get("reason", ""))),
     Kind("meals_plaque", _l("Caring-firm plaques"), lambda p: _(
         "Your caring-firm plaque for %(year)s is ready (code %(code)s).", year=p["year"], code=p["code"])),
+    # exchanges: members' messages (never their text) and reports to coordinators
+    Kind("exchange_message", _l("Messages from other members"), lambda p: _(
+        "%(name)s sent you a message about “%(title)s”.", name=p["name"], title=p["title"])),
+    Kind("exchange_report", _l("Reports to coordinators"), lambda p: _(
+        "A member reported another in your exchange; please answer by %(when)s.", when=_when(p.get("due")))),
+    Kind("exchange_report_answered", _l("Answers to your reports"), lambda p: _(
+        "The coordinators answered your report: %(answer)s", answer=p["answer"])),
 )}
 
 
