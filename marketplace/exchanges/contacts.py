@@ -33,7 +33,7 @@ _PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     # international numbers: + and at least eight digits
     rf"(?P<hide>\+\d{{1,3}}(?:{_SEP}\d){{7,}})",
     # WeChat, QQ and similar ids after their name
-    r"(?<![a-z])(?:微信号?|微信id|威信|weixin|wechat|vx|v信|wx|qq号?|扣扣)\s*(?:号|id)?\s*(?:是|为|:|：)?\s*"
+    r"(?<![a-z])(?:微信号?|微信id|威信|weixin|wechat|vx|v信|wx|qq号?|扣扣)\s*(?:号|id)?[\s是为:]*"
     r"(?P<hide>[a-z0-9][-_a-z0-9]{4,19})",
     # email addresses
     r"(?P<hide>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
