@@ -90,11 +90,12 @@ def thread(conversation_id):
         if form.validate_on_submit():
             try:
                 talk.send(g.user, me, conversation, form.body.data)
-            except DomainError as error:
+            except NotFound:
+                raise
+            except DomainError as error:  # refused: the page again, with what was typed and why
                 db.session.rollback()
-                if not error.fields:
-                    raise
                 apply_errors(form, error)
+                return render_template("exchanges/talk/thread.html", **_thread(conversation, me, form)), error.status
             else:
                 return redirect(_thread_url(conversation.id, me))
     elif me is not None:
