@@ -19,6 +19,7 @@ from marketplace.orgs.models import Invitation
 from marketplace.platform.extensions import db, limiter
 from marketplace.platform.timeutil import now_utc
 from tests.conftest import AuthActions
+from tests.exchanges.world_talk import talk_of
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
 from tests.meals.world import meals_of
@@ -78,6 +79,7 @@ def _build_world(create_user, create_org):
     ids |= reconciliation_of(charity, people["staff"], platform_admin=people["platform_admin"])
     ids |= referrals_of(charity, people)
     ids |= meals_of(create_org, people)
+    ids |= talk_of(create_org, member=people["volunteer"], other=people["donor"], coordinator=people["social_worker"])
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

@@ -26,6 +26,7 @@ from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service as tb_service
 from tests.api.conftest import api_error
 from tests.conftest import AuthActions
+from tests.exchanges.world_talk import talk_of
 from tests.funds.world import funds_of
 from tests.meals.world import meals_of
 from tests.reconciliation.world import reconciliation_of
@@ -49,7 +50,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "district_officer",
           "meal_store", "meal_window", "meal_permit", "meal_quota", "meal_pause", "meal_day", "meal_stock_item",
           "meal_person", "meal_phone_code", "meal_reservation", "meal_eligibility", "meal_thanks", "meal_reward",
-          "meal_exchange", "meal_plaque"]
+          "meal_exchange", "meal_plaque",
+          "exchange_conversation", "exchange_message", "exchange_block", "exchange_report"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -113,6 +115,7 @@ def _build_world(create_user, create_org, mailbox):
         f"/referrals/ask/feedback/{money['referral_id']}/{money['ask_token']}")
     money |= meals_of(create_org, {"org_admin": root, "firm_member": staff, "platform_admin": root,
                                    "social_worker": root, "volunteer": create_user()})
+    money |= talk_of(create_org, member=root, other=create_user(), coordinator=root)
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
            "care_id": care_request.id, **_spot_check(charity, root, report),

@@ -254,8 +254,14 @@ def messages_of(conversation: Conversation) -> list[Message]:
 
 
 def mark_read(member: ExchangeMember, conversation: Conversation) -> None:
-    """Mark the conversation read by `member` now, and the notification of it too; commit."""
+    """Mark the conversation read by `member` now, and the notification of it too; commit. Nothing is written
+    when nothing new came since they last read it."""
     mine = side(conversation, member)
+    read_at = getattr(conversation, f"{mine}_read_at")
+    if not db.session.scalar(select(func.count()).select_from(Message).where(
+            Message.conversation_id == conversation.id, Message.sender_id != member.id,
+            *([Message.created_at > read_at] if read_at is not None else []))):
+        return
     now = now_utc()
     setattr(conversation, f"{mine}_read_at", now)
     for row in db.session.scalars(select(Notification).where(
@@ -286,12 +292,15 @@ def unread_total(member: ExchangeMember) -> int:
 
 
 def coordinated_orgs(by: User | None) -> list[int]:
-    """Return the organisations whose exchange `by` coordinates (coordinator, staff or admin there)."""
+    """Return the organisations with an exchange (a member joined it) that `by` coordinates (coordinator, staff
+    or admin there)."""
     if by is None or not by.is_active:
         return []
     roles = [r.value for r in Role if r.rank >= Role.COORDINATOR.rank]
+    has_members = select(ExchangeMember.id).where(ExchangeMember.organisation_id == Membership.organisation_id)
     return list(db.session.scalars(select(Membership.organisation_id).where(
-        Membership.user_id == by.id, Membership.role.in_(roles)).order_by(Membership.organisation_id)))
+        Membership.user_id == by.id, Membership.role.in_(roles), has_members.exists())
+        .order_by(Membership.organisation_id)))
 
 
 def members_written_for(by: User) -> list[ExchangeMember]:
