@@ -229,6 +229,8 @@ def send(by: User, member: ExchangeMember, conversation: Conversation, body) -> 
     db.session.add(message)
     conversation.last_message_at = now
     setattr(conversation, f"{mine}_read_at", now)
+    for row in _unread_notifications(member, conversation):  # answering is reading
+        row.read_at = now
     db.session.flush()
     _tell(other, member, conversation)
     audit_acting("exchange.message_sent", by, member, subject=message, conversation_id=conversation.id)
@@ -258,18 +260,23 @@ def mark_read(member: ExchangeMember, conversation: Conversation) -> None:
     when nothing new came since they last read it."""
     mine = side(conversation, member)
     read_at = getattr(conversation, f"{mine}_read_at")
-    if not db.session.scalar(select(func.count()).select_from(Message).where(
+    waiting = _unread_notifications(member, conversation)
+    if not waiting and not db.session.scalar(select(func.count()).select_from(Message).where(
             Message.conversation_id == conversation.id, Message.sender_id != member.id,
             *([Message.created_at > read_at] if read_at is not None else []))):
         return
     now = now_utc()
     setattr(conversation, f"{mine}_read_at", now)
-    for row in db.session.scalars(select(Notification).where(
-            Notification.user_id == member.user_id, Notification.kind == NOTIFY_KIND,
-            Notification.read_at.is_(None))):
-        if (row.link_args or {}).get("conversation_id") == conversation.id:
-            row.read_at = now
+    for row in waiting:
+        row.read_at = now
     db.session.commit()
+
+
+def _unread_notifications(member: ExchangeMember, conversation: Conversation) -> list[Notification]:
+    """The member's unread notifications of new messages in the conversation."""
+    return [row for row in db.session.scalars(select(Notification).where(
+        Notification.user_id == member.user_id, Notification.kind == NOTIFY_KIND, Notification.read_at.is_(None)))
+        if (row.link_args or {}).get("conversation_id") == conversation.id]
 
 
 def conversations_of(member: ExchangeMember) -> list[tuple[Conversation, ExchangeMember, int]]:

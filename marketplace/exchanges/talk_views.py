@@ -109,6 +109,8 @@ def _thread(conversation, me, form) -> dict:
     acting = me is not None and me.user_id != g.user.id
     if acting:
         form.member.data = str(me.id)
+    if contacts.both_share(conversation):
+        form.body.description = ""
     writers = {m.written_by_id for m in talk.messages_of(conversation)}
     return dict(
         conversation=conversation, me=me, other=other, acting=acting, form=form,

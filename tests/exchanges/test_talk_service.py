@@ -69,6 +69,8 @@ def test_a_message_tells_the_other_side_once_until_they_read_it(w):
     assert all(n.read_at is not None for n in _notes(w.ann))
     talk.send(w.bob, w.m.bob, conversation, "好的")
     assert len(_notes(w.ann)) == 2 and talk.unread_total(w.m.ann) == 1
+    talk.send(w.ann, w.m.ann, conversation, "那就周六见")  # answering is reading
+    assert all(n.read_at is not None for n in _notes(w.ann)) and talk.unread_total(w.m.ann) == 0
 
 
 def test_empty_or_too_long_messages_are_refused_and_nothing_is_written(w):
