@@ -55,6 +55,13 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/referrals/due": ({"donor", "firm_member", "social_worker"}, "the households a person visits: they visit none"),
     **{path: ({"social_worker"}, "the world's social-work station has no households in care and offers nothing")
        for path in ("/referrals/board", "/referrals/dashboard", "/referrals/escalations", "/referrals/comparison")},
+    # exchanges, messages part: until the exchange's home and the header's link to it are merged (posts part),
+    # messages and the board are reached from the notifications of new messages and reports; then remove these
+    "/exchange/messages": (set(SIGNED_IN_ROLES), "linked from the exchange's home (merged with the posts part)"),
+    "/exchange/messages/<int:conversation_id>": ({"volunteer", "donor", "social_worker"},
+                                                 "listed on /exchange/messages and the coordinators' board"),
+    "/exchange/messages/<int:conversation_id>/report": ({"volunteer", "donor"}, "a button on the conversation"),
+    "/exchange/coordinate": ({"social_worker"}, "linked from the exchange's home (merged with the posts part)"),
 }
 
 
