@@ -2048,6 +2048,11 @@ ROUTES: dict[str, dict[str, D]] = {
         "POST": D({"volunteer", "donor"}, "object", inputs=Route(
             {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "scam", "note": "向我要钱"})),
     },
+    "exchanges.report_post": {  # /exchange/posts/<post_code>/report : other members of the post's exchange
+        "GET": D({"volunteer"}, "object"),
+        "POST": D({"volunteer"}, "object", inputs=Route(
+            {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "inappropriate", "note": "广告"})),
+    },
     "exchanges.message_post": {  # /exchange/posts/<post_code>/message : members of the post's exchange
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
     },

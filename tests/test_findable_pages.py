@@ -61,6 +61,7 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/exchange/messages/<int:conversation_id>": ({"volunteer", "donor", "social_worker"},
                                                  "listed on /exchange/messages and the coordinators' board"),
     "/exchange/messages/<int:conversation_id>/report": ({"volunteer", "donor"}, "a button on the conversation"),
+    "/exchange/posts/<post_code>/report": ({"volunteer"}, "a link on the post's page (posts part)"),
     "/exchange/coordinate": ({"social_worker"}, "linked from the exchange's home (merged with the posts part)"),
 }
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import g, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 
 from config import settings
 from marketplace.exchanges import lights, reports
 from marketplace.exchanges.labels import REPORT_REASONS
+from marketplace.exchanges.models import ExchangePost
 from marketplace.exchanges.talk import coordinated_orgs
 from marketplace.exchanges.talk_forms import AnswerForm
 from marketplace.exchanges.views import bp
 from marketplace.platform.errors import Forbidden
+from marketplace.platform.extensions import db
 from marketplace.platform.timeutil import now_utc
 from marketplace.web.forms import submit_and_return
 
@@ -31,7 +34,9 @@ def coordinate():
         raise Forbidden()
     now = now_utc()
     lit = lights.board_order(reports.open_reports(g.user), now)
-    return render_template("exchanges/board.html", lit=lit, counts=lights.counts(lit),
+    posts = {p.id: p for p in db.session.scalars(select(ExchangePost).where(
+        ExchangePost.id.in_({r.post_id for r, _shade in lit if r.post_id})))}
+    return render_template("exchanges/board.html", lit=lit, counts=lights.counts(lit), posts=posts,
                            answered=reports.answered_reports(g.user), waiting=waiting_counts(g.user),
                            form=AnswerForm(formdata=None), reason_label=REPORT_REASONS,
                            hours_left=lambda r: lights.hours_left(r, now),

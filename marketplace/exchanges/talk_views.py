@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from marketplace.exchanges import contacts, reports, talk
-from marketplace.exchanges.access import memberships
+from marketplace.exchanges.access import acting_for, memberships
 from marketplace.exchanges.labels import REPORT_REASONS
 from marketplace.exchanges.models import ExchangeMember, ExchangePost, ExchangeReport
 from marketplace.exchanges.talk_forms import ActingForm, MessageForm, ReportForm
@@ -192,16 +192,40 @@ def report(conversation_id):
         acting=me.user_id != g.user.id, me=me)
 
 
-@bp.post("/posts/<post_code>/message")
-@login_required
-def message_post(post_code):
-    """Start (or open) a conversation with a post's member about the post."""
+def _post_and_member(post_code) -> tuple[ExchangePost, ExchangeMember | None]:
+    """The post named in the address, and who the reader acts as in its exchange (`member`, or themself)."""
     post = db.session.scalar(select(ExchangePost).where(ExchangePost.code == post_code)) \
         if isinstance(post_code, str) and len(post_code) <= 12 else None
     if post is None:
         raise NotFound()
     member = _member_arg() or next((m for m in memberships(g.user) if m.organisation_id == post.organisation_id),
                                    None)
+    return post, member
+
+
+@bp.route("/posts/<post_code>/report", methods=["GET", "POST"])
+@login_required
+def report_post(post_code):
+    """Report a post (and its member) to the coordinators."""
+    post, member = _post_and_member(post_code)
+    me = acting_for(g.user, member)
+    if post.member_id == me.id:
+        raise NotFound()
+    form = ReportForm()
+    if me.user_id != g.user.id:
+        form.member.data = str(me.id)
+    return save_or_show(
+        form, lambda: reports.report(g.user, me, post.member, form.reason.data, form.note.data or "", post=post),
+        _("Thank you. The coordinators read your report and answer you soon."),
+        url_for("exchanges.messages", member=me.id if me.user_id != g.user.id else None),
+        "exchanges/talk/report.html", post=post, other=post.member, acting=me.user_id != g.user.id, me=me)
+
+
+@bp.post("/posts/<post_code>/message")
+@login_required
+def message_post(post_code):
+    """Start (or open) a conversation with a post's member about the post."""
+    post, member = _post_and_member(post_code)
     talk.speaking_as(g.user, member)  # someone who may not talk as them answers as missing, before anything else
     form = ActingForm()
     if not form.validate_on_submit():

@@ -146,3 +146,19 @@ def test_no_message_button_for_a_stranger_to_the_exchange(app, w):
     path = f"/exchange/posts/{w.post.code}/message"
     assert stranger.post(path, data={"csrf_token": auth.csrf("/")}).status_code == 404
     assert stranger.post("/exchange/posts/NOPE/message", data={"csrf_token": auth.csrf("/")}).status_code == 404
+
+
+def test_a_member_reports_a_post_and_the_board_names_it(app, w):
+    bob, auth = _as(app, w.bob)
+    path = f"/exchange/posts/{w.post.code}/report"
+    assert bob.get(path).status_code == 200
+    refused = bob.post(path, data={"csrf_token": auth.csrf(path), "note": "收费的广告"})
+    assert refused.status_code == 422 and "收费的广告" in refused.get_data(as_text=True)
+    assert bob.post(path, data={"csrf_token": auth.csrf(path), "reason": "inappropriate",
+                                "note": "收费的广告"}).status_code == 302
+    (found,) = reports.reports_by(w.m.bob)
+    assert (found.post_id, found.reported_id) == (w.post.id, w.m.ann.id)
+    ann, ann_auth = _as(app, w.ann)
+    assert ann.get(path).status_code == 404  # nobody reports their own post
+    coord, _c = _as(app, w.coord)
+    assert "About the post “教用智能手机”" in coord.get("/exchange/coordinate").get_data(as_text=True)
