@@ -311,8 +311,8 @@ def coordinated_orgs(by: User | None) -> list[int]:
 
 
 def members_written_for(by: User) -> list[ExchangeMember]:
-    """Return the members `by` may write for as a coordinator (see `may_write_for`), by name."""
-    rows = db.session.scalars(select(ExchangeMember).join(User, User.id == ExchangeMember.user_id).where(
-        ExchangeMember.organisation_id.in_(coordinated_orgs(by)), ExchangeMember.user_id != by.id)
-        .order_by(User.display_name, ExchangeMember.id))
-    return [m for m in rows if may_write_for(by, m)]
+    """Return the members `by` may write for as a coordinator (see `may_write_for`), by name: one query."""
+    return list(db.session.scalars(select(ExchangeMember).join(User, User.id == ExchangeMember.user_id).where(
+        ExchangeMember.organisation_id.in_(coordinated_orgs(by)), ExchangeMember.user_id != by.id, User.is_active,
+        or_(ExchangeMember.joined_by_id.is_not(None), func.coalesce(func.trim(User.phone), "") == ""))
+        .order_by(User.display_name, ExchangeMember.id)))

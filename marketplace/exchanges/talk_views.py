@@ -111,11 +111,12 @@ def _thread(conversation, me, form) -> dict:
         form.member.data = str(me.id)
     if contacts.both_share(conversation):
         form.body.description = ""
-    writers = {m.written_by_id for m in talk.messages_of(conversation)}
+    thread = talk.messages_of(conversation)
+    writers = {m.written_by_id for m in thread}
     return dict(
         conversation=conversation, me=me, other=other, acting=acting, form=form,
         button=ActingForm(formdata=None, member=str(me.id) if acting else ""),
-        rows=[(m, contacts.shown(conversation, m.body)) for m in talk.messages_of(conversation)],
+        rows=[(m, contacts.shown(conversation, m.body)) for m in thread],
         sides={conversation.first_id: conversation.first, conversation.second_id: conversation.second},
         writers={u.id: u for u in _users(writers)}, both_share=contacts.both_share(conversation),
         i_share=contacts.shares(conversation, me) if me is not None else False,
