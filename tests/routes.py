@@ -2155,6 +2155,47 @@ ROUTES: dict[str, dict[str, D]] = {
     "exchanges.disputes": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/disputes  of any exchange
     "exchanges.figures": {"GET": D(EVERYONE, "page")},  # /exchange/figures
     "exchanges_api.get_exchange_figures": {"GET": D(EVERYONE, "api")},  # /api/v1/exchanges/figures
+    # --- exchanges: messages, blocks, reports and the coordinators' board (the volunteer writes to the donor
+    # about the donor's post and reported it; the social worker coordinates that exchange) ---
+    "exchanges.messages": {  # /exchange/messages : anyone signed in (empty until they join an exchange)
+        "GET": D(USERS, "page"),
+    },
+    "exchanges.thread": {  # /exchange/messages/<int:conversation_id> : its two sides; the coordinator, reported
+        "GET": D({"volunteer", "donor", "social_worker"}, "object"),
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"body": TEXT, "member": OPT_ID},
+                                                                 {"body": "周六下午两点可以吗？"})),
+    },
+    "exchanges.share": {  # /exchange/messages/<int:conversation_id>/share
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+    },
+    "exchanges.unshare": {  # /exchange/messages/<int:conversation_id>/unshare
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+    },
+    "exchanges.block": {  # /exchange/messages/<int:conversation_id>/block
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+    },
+    "exchanges.unblock": {  # /exchange/messages/<int:conversation_id>/unblock
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+    },
+    "exchanges.report": {  # /exchange/messages/<int:conversation_id>/report
+        "GET": D({"volunteer", "donor"}, "object"),
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route(
+            {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "scam", "note": "向我要钱"})),
+    },
+    "exchanges.report_post": {  # /exchange/posts/<post_code>/report : other members of the post's exchange
+        "GET": D({"volunteer"}, "object"),
+        "POST": D({"volunteer"}, "object", inputs=Route(
+            {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "inappropriate", "note": "广告"})),
+    },
+    "exchanges.message_post": {  # /exchange/posts/<post_code>/message : members of the post's exchange
+        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+    },
+    "exchanges.coordinate": {  # /exchange/coordinate : coordinators of an exchange
+        "GET": D({"social_worker"}, "page"),
+    },
+    "exchanges.answer_report": {  # /exchange/reports/<int:exchange_report_id>/answer
+        "POST": D({"social_worker"}, "object", inputs=Route({"answer": TEXT}, {"answer": "已提醒对方"})),
+    },
 }
 
 

@@ -21,6 +21,7 @@ from marketplace.platform.timeutil import now_utc
 from tests.conftest import AuthActions
 from tests.exchanges.world_agreements import agreements_of
 from tests.exchanges.world_posts import posts_of
+from tests.exchanges.world_talk import talk_of
 from tests.files import PDF as REAL_PDF
 from tests.funds.world import funds_of
 from tests.meals.world import meals_of
@@ -82,6 +83,7 @@ def _build_world(create_user, create_org):
     ids |= meals_of(create_org, people)
     ids |= posts_of(charity, people)
     ids |= agreements_of(charity, people)
+    ids |= talk_of(create_org, member=people["volunteer"], other=people["donor"], coordinator=people["social_worker"])
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

@@ -26,8 +26,9 @@ from marketplace.platform.timeutil import now_utc
 from marketplace.timebank.activities import service as tb_service
 from tests.api.conftest import api_error
 from tests.conftest import AuthActions
-from tests.exchanges.world_posts import posts_of
 from tests.exchanges.world_agreements import agreements_of
+from tests.exchanges.world_posts import posts_of
+from tests.exchanges.world_talk import talk_of
 from tests.funds.world import funds_of
 from tests.meals.world import meals_of
 from tests.reconciliation.world import reconciliation_of
@@ -52,7 +53,8 @@ TABLES = ["user_account", "api_token", "organisation", "membership", "invitation
           "meal_store", "meal_window", "meal_permit", "meal_quota", "meal_pause", "meal_day", "meal_stock_item",
           "meal_person", "meal_phone_code", "meal_reservation", "meal_eligibility", "meal_thanks", "meal_reward",
           "meal_exchange", "meal_plaque",
-          "exchange_member", "exchange_post", "exchange_agreement", "exchange_endorsement"]
+          "exchange_member", "exchange_post", "exchange_agreement", "exchange_endorsement",
+          "exchange_conversation", "exchange_message", "exchange_block", "exchange_report"]
 VOLATILE = {"last_used_at"}  # stamped on every API call, by design
 
 
@@ -118,6 +120,7 @@ def _build_world(create_user, create_org, mailbox):
                                    "social_worker": root, "volunteer": create_user()})
     money |= posts_of(charity, {"org_admin": root, "staff": staff})
     money |= agreements_of(charity, {"donor": create_user(), "volunteer": create_user()})
+    money |= talk_of(create_org, member=root, other=create_user(), coordinator=root)
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
            "care_id": care_request.id, **_spot_check(charity, root, report),

@@ -65,6 +65,14 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
                     "/exchange/coordinate/approvals", "/exchange/coordinate/disputes")},
     "/exchange/agreements/<agreement_code>": (set(ROLES), "linked from my agreements (joined at merge, above); a "
                                               "coordinator opens one from the approvals or disputes list"),
+    # exchanges, messages part: until the exchange's home and the header's link to it are merged (posts part),
+    # messages and the board are reached from the notifications of new messages and reports; then remove these
+    "/exchange/messages": (set(SIGNED_IN_ROLES), "linked from the exchange's home (merged with the posts part)"),
+    "/exchange/messages/<int:conversation_id>": ({"volunteer", "donor", "social_worker"},
+                                                 "listed on /exchange/messages and the coordinators' board"),
+    "/exchange/messages/<int:conversation_id>/report": ({"volunteer", "donor"}, "a button on the conversation"),
+    "/exchange/posts/<post_code>/report": ({"volunteer"}, "a link on the post's page (posts part)"),
+    "/exchange/coordinate": ({"social_worker"}, "linked from the exchange's home (merged with the posts part)"),
 }
 
 

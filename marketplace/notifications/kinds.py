@@ -128,6 +128,13 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
         title=p["title"], giver=p["giver"], receiver=p["receiver"]) if p["step"] == "awaiting_approval" else _(
         "“%(title)s” between %(giver)s and %(receiver)s is disputed; please read both sides and settle it.",
         title=p["title"], giver=p["giver"], receiver=p["receiver"])),
+    # exchanges: members' messages (never their text) and reports to coordinators
+    Kind("exchange_message", _l("Messages from other members"), lambda p: _(
+        "%(name)s sent you a message about “%(title)s”.", name=p["name"], title=p["title"])),
+    Kind("exchange_report", _l("Reports to coordinators"), lambda p: _(
+        "A member reported another in your exchange; please answer by %(when)s.", when=_when(p.get("due")))),
+    Kind("exchange_report_answered", _l("Answers to your reports"), lambda p: _(
+        "The coordinators answered your report: %(answer)s", answer=p["answer"])),
 )}
 
 
