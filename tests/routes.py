@@ -2154,7 +2154,7 @@ ROUTES: dict[str, dict[str, D]] = {
     "exchanges.approvals": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/approvals : coordinators
     "exchanges.disputes": {"GET": D(REPORT_READERS, "page")},  # /exchange/coordinate/disputes  of any exchange
     "exchanges.figures": {"GET": D(EVERYONE, "page")},  # /exchange/figures
-    "exchanges_api.get_exchange_figures": {"GET": D(EVERYONE, "api")},  # /api/v1/exchanges/figures
+    "exchange_figures_api.get_exchange_figures": {"GET": D(EVERYONE, "api")},  # /api/v1/exchanges/figures
     # --- exchanges: messages, blocks, reports and the coordinators' board (the volunteer writes to the donor
     # about the donor's post and reported it; the social worker coordinates that exchange) ---
     "exchanges.messages": {  # /exchange/messages : anyone signed in (empty until they join an exchange)

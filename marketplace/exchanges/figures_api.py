@@ -7,7 +7,7 @@ from marketplace.api.base import api_blueprint
 from marketplace.exchanges import figures
 from marketplace.web.http_cache import public_cache
 
-blp = api_blueprint("exchanges_api", __name__, url_prefix="/api/v1",
+blp = api_blueprint("exchange_figures_api", __name__, url_prefix="/api/v1",
                     description="Member exchanges: public figures; no token needed")
 
 HIDDEN = "null while fewer exchanges than `least_shown` (then hidden)"
