@@ -2165,16 +2165,16 @@ ROUTES: dict[str, dict[str, D]] = {
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"body": TEXT, "member": OPT_ID},
                                                                  {"body": "周六下午两点可以吗？"})),
     },
-    "exchanges.share": {  # /exchange/messages/<int:conversation_id>/share
+    "exchanges.share": {  # /exchange/messages/<int:conversation_id>/share : its two sides
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
     },
-    "exchanges.unshare": {  # /exchange/messages/<int:conversation_id>/unshare
+    "exchanges.unshare": {  # /exchange/messages/<int:conversation_id>/unshare : its two sides
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
     },
-    "exchanges.block": {  # /exchange/messages/<int:conversation_id>/block
+    "exchanges.block": {  # /exchange/messages/<int:conversation_id>/block : its two sides
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
     },
-    "exchanges.unblock": {  # /exchange/messages/<int:conversation_id>/unblock
+    "exchanges.unblock": {  # /exchange/messages/<int:conversation_id>/unblock : its two sides
         "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
     },
     "exchanges.report": {  # /exchange/messages/<int:conversation_id>/report
@@ -2183,15 +2183,15 @@ ROUTES: dict[str, dict[str, D]] = {
             {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "scam", "note": "向我要钱"})),
     },
     "exchanges.report_post": {  # /exchange/posts/<post_code>/report : other members of the post's exchange
-        "GET": D({"volunteer"}, "object"),
-        "POST": D({"volunteer"}, "object", inputs=Route(
+        "GET": D({"volunteer", "donor", "org_admin"}, "object"),
+        "POST": D({"volunteer", "donor", "org_admin"}, "object", inputs=Route(
             {"reason": CHOICE, "note": OPT_TEXT, "member": OPT_ID}, {"reason": "inappropriate", "note": "广告"})),
     },
     "exchanges.message_post": {  # /exchange/posts/<post_code>/message : members of the post's exchange
-        "POST": D({"volunteer", "donor"}, "object", inputs=Route({"member": OPT_ID})),
+        "POST": D({"volunteer", "donor", "staff", "org_admin"}, "object", inputs=Route({"member": OPT_ID})),
     },
     "exchanges.coordinate": {  # /exchange/coordinate : coordinators of an exchange
-        "GET": D({"social_worker"}, "page"),
+        "GET": D({"social_worker", "staff", "org_admin"}, "page"),
     },
     "exchanges.answer_report": {  # /exchange/reports/<int:exchange_report_id>/answer
         "POST": D({"social_worker"}, "object", inputs=Route({"answer": TEXT}, {"answer": "已提醒对方"})),

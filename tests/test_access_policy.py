@@ -81,9 +81,10 @@ def _build_world(create_user, create_org):
     ids |= reconciliation_of(charity, people["staff"], platform_admin=people["platform_admin"])
     ids |= referrals_of(charity, people)
     ids |= meals_of(create_org, people)
-    ids |= posts_of(charity, people)
-    ids |= agreements_of(charity, people)
+    # the three parts' worlds each make a post: the posts part's (made last) is the one `<post_code>` names
     ids |= talk_of(create_org, member=people["volunteer"], other=people["donor"], coordinator=people["social_worker"])
+    ids |= agreements_of(charity, people)
+    ids |= posts_of(charity, people)
     return {role: user.email for role, user in people.items()}, tokens, ids
 
 

@@ -118,9 +118,10 @@ def _build_world(create_user, create_org, mailbox):
         f"/referrals/ask/feedback/{money['referral_id']}/{money['ask_token']}")
     money |= meals_of(create_org, {"org_admin": root, "firm_member": staff, "platform_admin": root,
                                    "social_worker": root, "volunteer": create_user()})
-    money |= posts_of(charity, {"org_admin": root, "staff": staff})
-    money |= agreements_of(charity, {"donor": create_user(), "volunteer": create_user()})
+    # the three parts' worlds each make a post: the posts part's (made last) is the one `<post_code>` names
     money |= talk_of(create_org, member=root, other=create_user(), coordinator=root)
+    money |= agreements_of(charity, {"donor": create_user(), "volunteer": create_user()})
+    money |= posts_of(charity, {"org_admin": root, "staff": staff})
     links["/timebank/scan/<token>"] = "/timebank/scan/" + tb_service.scan_token(activity, "in")
     ids = {"activity_id": activity.id, "attendance_id": attendance.id, "report_id": report.id,
            "care_id": care_request.id, **_spot_check(charity, root, report),

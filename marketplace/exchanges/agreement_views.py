@@ -63,9 +63,9 @@ def _for_choices(post: ExchangePost) -> list[tuple[str, str]]:
 
 def _chosen(value, org_id: int) -> ExchangeMember | None:
     """The member a form acts for: the one named (checked by the service), else the reader's own membership."""
-    member_id = as_id(value) if value else None
-    if member_id is not None:
-        found = db.session.get(ExchangeMember, member_id)
+    if value:  # named: that member (checked by the service), and nobody when the name is not an id
+        member_id = as_id(value)
+        found = db.session.get(ExchangeMember, member_id) if member_id is not None else None
         return found if found is not None and found.organisation_id == org_id else None
     return member_record(g.user, org_id)
 
@@ -152,7 +152,8 @@ def _step(code, form, action, done: str):
 
     def run(f):
         member = _chosen(f.for_member.data, found.organisation_id)
-        if member is None:
+        if member is None or (agreements.side_of(found, member) is None
+                              and is_coordinator(g.user, found.organisation_id)):  # a coordinator, for nobody
             raise InvalidInput(fields={"for_member": [_l("Choose the member you act for.")]})
         return action(member, f)
 
