@@ -45,8 +45,8 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/payments/demo/<donation_code>": ({"donor"}, "the test-mode checkout is linked from a gift waiting for payment; "
                                                   "the world's gift is already paid"),
     "/auth/login": (set(SIGNED_IN_ROLES), "for visitors: people who are logged in are not offered it"),
-    "/exchange/join": ({"donor", "platform_admin"}, "offered to people with an organisation whose neighbour exchange "
-                                                    "they have not joined; these belong to no organisation"),
+    "/exchange/join": ({"donor", "platform_admin", "staff"}, "offered to people with an organisation whose neighbour "
+                                                             "exchange they have not joined: these have none"),
     "/auth/reset": (set(SIGNED_IN_ROLES), "for visitors who forgot their password: linked from the log-in page"),
     "/reconciliation/": ({"volunteer", "donor", "firm_member"},
                          "lists the books a person keeps; for people who keep none it has nothing to offer"),

@@ -6,8 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.platform.extensions import db
-from tests.browser.conftest import ARTIFACTS, browser, live_server, new_page  # noqa: F401  (fixtures used here)
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD
+from tests.exchanges.conftest import exchange  # noqa: F401  (the exchange's fixture, used here)
 from tests.exchanges.posts_helpers import post
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,7 @@ def _fits(page, name: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"exchange-{name}{'-large' if large else ''}-390.png"), full_page=True)
 
 
-def test_search_post_and_form_on_a_phone(new_page, exchange):  # noqa: F811
+def test_search_post_and_form_on_a_phone(new_page, exchange):  # noqa: F811  (the fixture imported above)
     exchange.amy.user.locale = "zh_CN"
     db.session.commit()
     offer = post(exchange.ben.user, exchange.ben, title="教老人用智能手机视频通话（周末，石牌街道）",
