@@ -15,7 +15,7 @@ from sqlalchemy import select
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.exchanges.models import ExchangeMember
-from marketplace.orgs.models import Organisation, Role
+from marketplace.orgs.models import Membership, Organisation, Role
 from marketplace.orgs.policy import has_role
 from marketplace.platform.errors import NotFound
 from marketplace.platform.extensions import db
@@ -27,6 +27,27 @@ def is_coordinator(user: User | None, org: Organisation | int | None) -> bool:
         return False
     org = org if isinstance(org, Organisation) else db.session.get(Organisation, org)
     return org is not None and has_role(user, org, Role.COORDINATOR)
+
+
+COORDINATOR_ROLES = [r.value for r in Role if r.rank >= Role.COORDINATOR.rank]
+
+
+def coordinated_orgs(user: User | None) -> list[int]:
+    """Return the organisations with an exchange (a member joined it) that the user coordinates (coordinator,
+    staff or admin there), by id."""
+    if user is None or not user.is_active:
+        return []
+    has_members = select(ExchangeMember.id).where(ExchangeMember.organisation_id == Membership.organisation_id)
+    return list(db.session.scalars(select(Membership.organisation_id).where(
+        Membership.user_id == user.id, Membership.role.in_(COORDINATOR_ROLES), has_members.exists())
+        .order_by(Membership.organisation_id)))
+
+
+def coordinators_of(org_id: int) -> list[User]:
+    """Return the active people who coordinate the organisation's exchange."""
+    return list(db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.organisation_id == org_id, Membership.role.in_(COORDINATOR_ROLES), User.is_active.is_(True))
+        .order_by(User.id)))
 
 
 def member_record(user: User | None, org_id: int) -> ExchangeMember | None:

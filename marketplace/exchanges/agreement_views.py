@@ -12,7 +12,7 @@ from sqlalchemy import select
 from config import settings
 from marketplace.exchanges import agreements, endorsements, transfer
 from marketplace.exchanges import figures as exchange_figures
-from marketplace.exchanges.access import is_coordinator, member_record, memberships
+from marketplace.exchanges.access import coordinated_orgs, is_coordinator, member_record, memberships
 from marketplace.exchanges.agreement_forms import (
     ActingForm,
     ConfirmForm,
@@ -101,7 +101,7 @@ def my_agreements():
     return render_template("exchanges/agreements/mine.html", rows=rows, mine={m.id for m in mine},
                            balance=transfer.balance_of(mine[0]) if mine else None,
                            allowance=settings.EXCHANGE_ALLOWANCE_MINUTES, signed_hours=transfer.signed_hours,
-                           coordinates=bool(agreements.coordinated_orgs(g.user)))
+                           coordinates=bool(coordinated_orgs(g.user)))
 
 
 def _steps(agreement: ExchangeAgreement, member: ExchangeMember) -> list[str]:
@@ -255,7 +255,7 @@ def settle(agreement_code):
 
 
 def _waiting(status: AgreementStatus, template: str):
-    orgs = agreements.coordinated_orgs(g.user)
+    orgs = coordinated_orgs(g.user)
     if not orgs:
         raise Forbidden()
     return render_template(template, rows=agreements.waiting_for_coordinators(orgs, status),

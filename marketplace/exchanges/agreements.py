@@ -18,7 +18,7 @@ from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.exchanges import transfer
-from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator
+from marketplace.exchanges.access import acting_for, audit_acting, coordinators_of, is_coordinator
 from marketplace.exchanges.models import (
     AgreementStatus,
     ExchangeAgreement,
@@ -30,7 +30,6 @@ from marketplace.exchanges.models import (
     PostStatus,
 )
 from marketplace.notifications.service import notify
-from marketplace.orgs.models import Membership, Role
 from marketplace.platform.checks import text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
@@ -43,7 +42,6 @@ Agreement = ExchangeAgreement
 MOST_MINUTES = 600
 NOTE_LENGTH = 1000
 OPEN = (AS.PROPOSED, AS.AWAITING_APPROVAL, AS.AGREED, AS.CLAIMED, AS.DISPUTED)
-COORDINATOR_ROLES = [r.value for r in Role if r.rank >= Role.COORDINATOR.rank]
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -103,14 +101,6 @@ def waiting_for_coordinators(org_ids: list[int], status: AgreementStatus) -> lis
     return list(db.session.scalars(select(Agreement).where(
         Agreement.organisation_id.in_(org_ids), Agreement.status == status.value)
         .order_by(Agreement.status_changed_at, Agreement.id)))
-
-
-def coordinated_orgs(user: User | None) -> list[int]:
-    """Return the ids of the organisations whose exchange the user coordinates."""
-    if user is None:
-        return []
-    return list(db.session.scalars(select(Membership.organisation_id).where(
-        Membership.user_id == user.id, Membership.role.in_(COORDINATOR_ROLES))))
 
 
 # --- checks ----------------------------------------------------------------------------------------------
@@ -189,10 +179,7 @@ def _tell_both(agreement: ExchangeAgreement, step: str, note: str = "") -> None:
 
 
 def _tell_coordinators(agreement: ExchangeAgreement, step: str) -> None:
-    users = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organisation_id == agreement.organisation_id, Membership.role.in_(COORDINATOR_ROLES),
-        User.is_active.is_(True)).order_by(User.id))
-    for user in users:
+    for user in coordinators_of(agreement.organisation_id):
         notify(user, "exchange_coordinate", link=("exchanges.agreement", {"agreement_code": agreement.code}),
                step=step, title=agreement.post.title, giver=agreement.giver.user.display_name,
                receiver=agreement.receiver.user.display_name, when=agreement.starts_at.isoformat())

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import g, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from sqlalchemy import select
 
 from config import settings
-from marketplace.exchanges import lights, reports
+from marketplace.exchanges import agreements, lights, reports
+from marketplace.exchanges.access import coordinated_orgs
 from marketplace.exchanges.labels import REPORT_REASONS
-from marketplace.exchanges.models import ExchangePost
-from marketplace.exchanges.talk import coordinated_orgs
+from marketplace.exchanges.models import AgreementStatus, ExchangePost
 from marketplace.exchanges.talk_forms import AnswerForm
 from marketplace.exchanges.views import bp
 from marketplace.platform.errors import Forbidden
@@ -21,9 +22,14 @@ from marketplace.web.forms import submit_and_return
 
 
 def waiting_counts(user) -> list[tuple[str, int, str | None]]:
-    """Other work waiting for the coordinator, as (words, count, link): approvals of new members' exchanges and
-    disputes are added here by their parts."""
-    return []
+    """Other work waiting for the coordinator, as (words, count, link): new members' exchanges to approve and
+    disputes to settle."""
+    orgs = coordinated_orgs(user)
+    return [(str(words), len(agreements.waiting_for_coordinators(orgs, status)), url_for(endpoint))
+            for words, status, endpoint in (
+                (_l("New members' exchanges waiting for approval"), AgreementStatus.AWAITING_APPROVAL,
+                 "exchanges.approvals"),
+                (_l("Disputes waiting to be settled"), AgreementStatus.DISPUTED, "exchanges.disputes"))]
 
 
 @bp.route("/coordinate")

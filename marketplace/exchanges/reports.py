@@ -15,7 +15,7 @@ from sqlalchemy import select
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator
+from marketplace.exchanges.access import acting_for, audit_acting, coordinated_orgs, coordinators_of, is_coordinator
 from marketplace.exchanges.models import (
     Conversation,
     ExchangeAgreement,
@@ -25,9 +25,7 @@ from marketplace.exchanges.models import (
     ReportReason,
     ReportStatus,
 )
-from marketplace.exchanges.talk import coordinated_orgs
 from marketplace.notifications.service import notify
-from marketplace.orgs.models import Membership, Role
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -90,13 +88,6 @@ def _check_subject(member, reported, post, conversation, agreement) -> None:
         raise NotFound()
     if agreement is not None and {agreement.giver_id, agreement.receiver_id} != {member.id, reported.id}:
         raise NotFound()
-
-
-def coordinators_of(org_id: int) -> list[User]:
-    """Return the active people who coordinate the organisation's exchange."""
-    roles = [r.value for r in Role if r.rank >= Role.COORDINATOR.rank]
-    return [u for u in db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.organisation_id == org_id, Membership.role.in_(roles)).order_by(User.id)) if u.is_active]
 
 
 def get_report(by: User | None, report_id) -> ExchangeReport:

@@ -14,7 +14,7 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.auth.models import User
-from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator
+from marketplace.exchanges.access import acting_for, audit_acting, coordinated_orgs, is_coordinator
 from marketplace.exchanges.models import (
     Conversation,
     ExchangeMember,
@@ -25,7 +25,6 @@ from marketplace.exchanges.models import (
 )
 from marketplace.notifications.models import Notification
 from marketplace.notifications.service import notify
-from marketplace.orgs.models import Membership, Role
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import is_id
@@ -296,18 +295,6 @@ def conversations_of(member: ExchangeMember) -> list[tuple[Conversation, Exchang
 def unread_total(member: ExchangeMember) -> int:
     """Count the member's unread messages, over every conversation."""
     return sum(count for _c, _o, count in conversations_of(member))
-
-
-def coordinated_orgs(by: User | None) -> list[int]:
-    """Return the organisations with an exchange (a member joined it) that `by` coordinates (coordinator, staff
-    or admin there)."""
-    if by is None or not by.is_active:
-        return []
-    roles = [r.value for r in Role if r.rank >= Role.COORDINATOR.rank]
-    has_members = select(ExchangeMember.id).where(ExchangeMember.organisation_id == Membership.organisation_id)
-    return list(db.session.scalars(select(Membership.organisation_id).where(
-        Membership.user_id == by.id, Membership.role.in_(roles), has_members.exists())
-        .order_by(Membership.organisation_id)))
 
 
 def members_written_for(by: User) -> list[ExchangeMember]:

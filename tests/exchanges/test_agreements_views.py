@@ -4,6 +4,7 @@ approvals, disputes, endorsements, my agreements and the public figures."""
 # ruff: noqa: F811  (pytest fixtures imported from agreement_helpers are named as arguments)
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -136,6 +137,9 @@ def test_approvals_and_disputes_pages(app, client, auth, exchange, create_user):
     agreements.claim(x.ann, x.m.ann, disputed.code, 90, "Ninety minutes with the shopping")
     agreements.dispute(x.ben, x.m.ben, disputed.code, "An hour at most")
     auth.login("coordinator@example.org")
+    board = _page(client, "/exchange/coordinate")  # the board counts both and links their lists
+    assert re.search(r'href="/exchange/coordinate/approvals">[^<]*approval: 1<', board)
+    assert re.search(r'href="/exchange/coordinate/disputes">[^<]*settled: 1<', board)
     page = _page(client, "/exchange/coordinate/approvals")
     assert "Newcomer" in page and "Chats and tea" in page
     assert auth.post(f"/exchange/agreements/{waiting.code}/approve", {"note": ""}).status_code == 302
