@@ -19,22 +19,23 @@ from marketplace.audit.service import record
 from marketplace.auth.models import User
 from marketplace.exchanges import transfer
 from marketplace.exchanges.access import acting_for, audit_acting, coordinators_of, is_coordinator
+from marketplace.exchanges.members import is_adult, needs_approval
 from marketplace.exchanges.models import (
     AgreementStatus,
     ExchangeAgreement,
     ExchangeMember,
     ExchangePost,
-    MemberBlock,
     Place,
     PostKind,
     PostStatus,
 )
+from marketplace.exchanges.posts import is_blocked_pair
 from marketplace.notifications.service import notify
 from marketplace.platform.checks import text_field
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.i18n import hours
-from marketplace.platform.timeutil import local_today, now_utc
+from marketplace.platform.timeutil import now_utc
 from marketplace.platform.transactions import retried
 
 AS = AgreementStatus
@@ -45,11 +46,6 @@ OPEN = (AS.PROPOSED, AS.AWAITING_APPROVAL, AS.AGREED, AS.CLAIMED, AS.DISPUTED)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
-
-def _needs_approval(member: ExchangeMember) -> bool:
-    """A new member's first exchanges wait for a coordinator (EXCHANGE_APPROVALS_FOR_NEW_MEMBERS)."""
-    return member.exchanges_approved < settings.EXCHANGE_APPROVALS_FOR_NEW_MEMBERS
-
 
 def find(code) -> ExchangeAgreement | None:
     if not isinstance(code, str) or not code.isalnum() or len(code) > 12:
@@ -110,17 +106,6 @@ def _minutes(value, errors: dict, name: str = "minutes") -> int:
         errors[name] = [_l("Give the minutes as a whole number from 1 to %(n)d.", n=MOST_MINUTES)]
         return 0
     return value
-
-
-def _least_age(member: ExchangeMember) -> int:
-    """The youngest the member can be today (only their birth year is known)."""
-    return local_today().year - member.birth_year - 1
-
-
-def _blocked(a: ExchangeMember, b: ExchangeMember) -> bool:
-    return db.session.scalar(select(MemberBlock.id).where(or_(
-        (MemberBlock.blocker_id == a.id) & (MemberBlock.blocked_id == b.id),
-        (MemberBlock.blocker_id == b.id) & (MemberBlock.blocked_id == a.id))).limit(1)) is not None
 
 
 def _locked(agreement_id: int) -> ExchangeAgreement:
@@ -210,10 +195,10 @@ def propose(by: User, member: ExchangeMember, post: ExchangePost, starts_at, min
         raise Conflict(_l("This is your own post: wait for a neighbour to answer it."))
     if post.status != PostStatus.ACTIVE:
         raise Conflict(_l("This post is no longer open."))
-    if _blocked(member, post.member):
+    if is_blocked_pair([member.id], [post.member_id]):
         raise Conflict(_l("You cannot agree an exchange with this member."))
     giver, receiver = (member, post.member) if post.kind == PostKind.REQUEST else (post.member, member)
-    if post.place == Place.HOME and _least_age(giver) < settings.EXCHANGE_ADULT_AGE:
+    if post.place == Place.HOME and not is_adult(giver):
         raise Conflict(_l("Members under %(age)d cannot give a service in someone's home.",
                           age=settings.EXCHANGE_ADULT_AGE))
     if db.session.scalar(select(Agreement.id).where(
@@ -246,9 +231,9 @@ def accept(by: User, member: ExchangeMember, code) -> ExchangeAgreement:
     agreement = acting_side(by, member, code)
     if agreement.proposed_by_id == member.id:
         raise Conflict(_l("You asked for this agreement: the other side answers it."))
-    if _blocked(agreement.giver, agreement.receiver):
+    if is_blocked_pair([agreement.giver_id], [agreement.receiver_id]):
         raise Conflict(_l("You cannot agree an exchange with this member."))
-    needs = _needs_approval(agreement.giver) or _needs_approval(agreement.receiver)
+    needs = needs_approval(agreement.giver) or needs_approval(agreement.receiver)
     to = AS.AWAITING_APPROVAL if needs else AS.AGREED
     if not Agreement.machine.move_if(agreement.id, AS.PROPOSED, to, by=by, why="accepted", sync="fetch",
                                      conditions=[Agreement.starts_at > now_utc()]):

@@ -23,6 +23,7 @@ from marketplace.exchanges.models import (
     Message,
     PostStatus,
 )
+from marketplace.exchanges.posts import is_blocked_pair
 from marketplace.notifications.models import Notification
 from marketplace.notifications.service import notify
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound, TooManyAttempts
@@ -98,9 +99,7 @@ def conversation_for(by: User | None, conversation_id, member: ExchangeMember | 
 
 def is_blocked(a_id: int, b_id: int) -> bool:
     """Tell whether either member blocked the other."""
-    return db.session.scalar(select(func.count()).select_from(MemberBlock).where(or_(
-        (MemberBlock.blocker_id == a_id) & (MemberBlock.blocked_id == b_id),
-        (MemberBlock.blocker_id == b_id) & (MemberBlock.blocked_id == a_id)))) > 0
+    return is_blocked_pair([a_id], [b_id])
 
 
 def has_blocked(member: ExchangeMember, other: ExchangeMember) -> bool:
