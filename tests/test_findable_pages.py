@@ -57,22 +57,16 @@ NOT_LINKED: dict[str, tuple[set[str], str]] = {
     "/referrals/due": ({"donor", "firm_member", "social_worker"}, "the households a person visits: they visit none"),
     **{path: ({"social_worker"}, "the world's social-work station has no households in care and offers nothing")
        for path in ("/referrals/board", "/referrals/dashboard", "/referrals/escalations", "/referrals/comparison")},
-    # exchanges, agreements: reached from the exchange's home, its post pages (the propose button) and the site's
-    # header, which the members-and-posts part and the lead add at merge; my agreements links the coordinators'
-    # lists and each agreement; a coordinator opens one from those lists (the world's waits for its member)
-    **{path: (set(ROLES), "linked from the exchange's home, its post pages and the header (joined at merge)")
-       for path in ("/exchange/figures", "/exchange/agreements", "/exchange/posts/<post_code>/agree",
-                    "/exchange/coordinate/approvals", "/exchange/coordinate/disputes")},
-    "/exchange/agreements/<agreement_code>": (set(ROLES), "linked from my agreements (joined at merge, above); a "
-                                              "coordinator opens one from the approvals or disputes list"),
-    # exchanges, messages part: until the exchange's home and the header's link to it are merged (posts part),
-    # messages and the board are reached from the notifications of new messages and reports; then remove these
-    "/exchange/messages": (set(SIGNED_IN_ROLES), "linked from the exchange's home (merged with the posts part)"),
-    "/exchange/messages/<int:conversation_id>": ({"volunteer", "donor", "social_worker"},
-                                                 "listed on /exchange/messages and the coordinators' board"),
-    "/exchange/messages/<int:conversation_id>/report": ({"volunteer", "donor"}, "a button on the conversation"),
-    "/exchange/posts/<post_code>/report": ({"volunteer"}, "a link on the post's page (posts part)"),
-    "/exchange/coordinate": ({"social_worker"}, "linked from the exchange's home (merged with the posts part)"),
+    # exchanges: the exchange's home (/exchange/, in the header) links my agreements, messages, the figures and
+    # the coordinators' board; a post's page its propose, message and report buttons
+    **{path: ({"volunteer", "donor"}, "a button on a neighbour's post page; the crawl opens a few post pages a "
+                                      "rule, and theirs come first (my posts)")
+       for path in ("/exchange/posts/<post_code>/report", "/exchange/posts/<post_code>/agree")},
+    **{path: ({"firm_member", "social_worker", "platform_admin"}, "empty until one joins an exchange; the "
+                                                                  "exchange's home links them for its members")
+       for path in ("/exchange/agreements", "/exchange/messages")},
+    "/exchange/agreements/<agreement_code>": ({"staff", "org_admin"}, "a coordinator opens one from the approvals "
+                                              "or disputes list (none waits in the world)"),
 }
 
 

@@ -13,7 +13,7 @@ from config import settings
 from marketplace.auth.forms import EmptyForm
 from marketplace.auth.service import public_name
 from marketplace.exchanges import matching, members, posts, profiles
-from marketplace.exchanges.access import acting_for, is_coordinator, member_record, memberships
+from marketplace.exchanges.access import acting_for, coordinated_orgs, is_coordinator, member_record, memberships
 from marketplace.exchanges.labels import CATEGORIES, PLACES, POST_KINDS
 from marketplace.exchanges.models import ExchangePost, PostKind
 from marketplace.exchanges.post_forms import DigestForm, EditPostForm, JoinForm, NewPostForm, ProfileForm, ReasonForm
@@ -51,7 +51,7 @@ def search():
     return render_template("exchanges/posts/search.html", **_context(
         posts=found, args=args, more_url=more_url, orgs=_org_choices(orgs), districts=district_choices(),
         joined=memberships(g.user), joinable=members.joinable(g.user),
-        coordinates=any(is_coordinator(g.user, o) for o in orgs)))
+        coordinates=any(is_coordinator(g.user, o) for o in orgs), board=bool(coordinated_orgs(g.user))))
 
 
 @bp.get("/posts/<post_code>")
