@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from config import settings
 from marketplace.auth.demo import seed_users
+from marketplace.exchanges.demo import seed_exchange_agreements
 from marketplace.exchanges.posts_demo import seed_exchange_posts
 from marketplace.funds.demo import seed_funds
 from marketplace.meals.demo import seed_demo as seed_meals
@@ -27,4 +28,5 @@ def seed_demo() -> tuple[list[tuple[str, str]], int]:
     referral_logins, referrals_added = seed_referrals(DOMAIN)
     added += seed_meals(DOMAIN)
     added += seed_exchange_posts(DOMAIN)
+    added += seed_exchange_agreements(DOMAIN)
     return logins + referral_logins, added + referrals_added
