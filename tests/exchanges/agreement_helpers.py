@@ -1,5 +1,5 @@
 """Fixtures of the agreements' tests: an organisation's exchange with a coordinator and members, and posts made
-directly with the models (joining and posting are another part's services)."""
+directly with the models (the join and post services have tests of their own)."""
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,5 +1,5 @@
 """Fixtures of the talk tests: an exchange (an organisation) with members and a coordinator, and an open post,
-made directly with the models (joining and posting are another part's services)."""
+made directly with the models (the join and post services have tests of their own)."""
 from __future__ import annotations
 
 from datetime import timedelta

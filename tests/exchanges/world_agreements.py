@@ -1,8 +1,8 @@
 """The agreements' part of the access-policy and bad-input worlds (tests/test_access_policy.py,
 tests/test_bad_input.py): in the charity's exchange, "donor" offers companionship ("post_code") and "volunteer"
 asked to agree on it ("agreement_code", waiting for the donor's answer). The charity's staff and admins
-coordinate its exchange. Members and the post are made with the models (joining and posting are another
-part's services)."""
+coordinate its exchange. Members and the post are made with the models (the join and post services have tests
+of their own)."""
 from __future__ import annotations
 
 from datetime import timedelta
