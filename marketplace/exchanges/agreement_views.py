@@ -3,7 +3,7 @@ its reader may press (for themselves, or a coordinator for a side), and the coor
 disputes."""
 from __future__ import annotations
 
-from flask import g, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -28,11 +28,11 @@ from marketplace.exchanges.labels import CATEGORIES, PLACES, POST_KINDS
 from marketplace.exchanges.models import AgreementStatus, ExchangeAgreement, ExchangeMember, ExchangePost
 from marketplace.exchanges.views import bp
 from marketplace.orgs.models import District
-from marketplace.platform.errors import Forbidden, InvalidInput, NotFound
+from marketplace.platform.errors import DomainError, Forbidden, InvalidInput, NotFound
 from marketplace.platform.extensions import db
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import from_local
-from marketplace.web.forms import save_or_show, submit_and_return
+from marketplace.web.forms import save_or_show
 from marketplace.web.http_cache import public_cache
 
 AS = AgreementStatus
@@ -126,27 +126,56 @@ def _steps(agreement: ExchangeAgreement, member: ExchangeMember) -> list[str]:
 @login_required
 def agreement(agreement_code):
     """One agreement: its state in words, time, minutes, both notes, and the reader's buttons."""
-    found = agreements.get_agreement(g.user, agreement_code)
+    return _page(agreements.get_agreement(g.user, agreement_code))
+
+
+def _page(found: ExchangeAgreement, typed: dict | None = None, errors: list[str] | None = None):
+    """The agreement's page; after a refused button, with what was typed in it (`typed`: its step, the member it
+    was for and its fields, shown again in that form) and why it was refused (`errors`), answered 422."""
     coordinator = is_coordinator(g.user, found.organisation_id)
     sides = []
     for member in (found.giver, found.receiver):
         own = member.user_id == g.user.id
         if own or coordinator:
             sides.append((member, own, _steps(found, member), transfer.balance_of(member)))
-    return render_template(
+    page = render_template(
         "exchanges/agreements/agreement.html", a=found, sides=sides, coordinator=coordinator, words=WORDS,
         state=ExchangeAgreement.machine.label(found.status), signed_hours=transfer.signed_hours,
+        typed=typed or {}, errors=errors or [],
         forms={"note": NoteForm(formdata=None), "reason": ReasonForm(formdata=None),
                "minutes": MinutesForm(formdata=None), "confirm": ConfirmForm(formdata=None),
                "endorse": EndorseForm(formdata=None), "settle": SettleForm(formdata=None),
                "coordinator": CoordinatorNoteForm(formdata=None)})
+    return (page, 422) if errors else page
+
+
+def _run(found: ExchangeAgreement, step: str, form, action, done: str):
+    """Run one button of the agreement's page: on success say so and go back to the page; refused, show the page
+    again with what was typed in that button's form and why (nothing of it is kept)."""
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except NotFound:
+            db.session.rollback()
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            fields = error.fields or {}
+            errors = [str(m) for messages in fields.values() for m in messages] or [str(error.message)]
+        else:
+            flash(done, "success")
+            return redirect(_back(found.code))
+    else:
+        errors = [str(m) for messages in form.errors.values() for m in messages]
+    typed = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    return _page(found, {**typed, "step": step}, errors)
 
 
 def _back(code) -> str:
     return url_for("exchanges.agreement", agreement_code=code)
 
 
-def _step(code, form, action, done: str):
+def _step(code, step: str, form, action, done: str):
     """Run one side's button: for the reader's own side, or a coordinator for the side named."""
     found = agreements.get_agreement(g.user, code)  # missing and forbidden answer alike, before the form
 
@@ -157,14 +186,14 @@ def _step(code, form, action, done: str):
             raise InvalidInput(fields={"for_member": [_l("Choose the member you act for.")]})
         return action(member, f)
 
-    return submit_and_return(form, run, _back(code), done, passes=(NotFound,))
+    return _run(found, step, form, run, done)
 
 
 @bp.post("/agreements/<agreement_code>/accept")
 @login_required
 def accept(agreement_code):
     """Accept a proposed agreement."""
-    return _step(agreement_code, ActingForm(), lambda m, f: agreements.accept(g.user, m, agreement_code),
+    return _step(agreement_code, "accept", ActingForm(), lambda m, f: agreements.accept(g.user, m, agreement_code),
                  _("Accepted."))
 
 
@@ -172,7 +201,7 @@ def accept(agreement_code):
 @login_required
 def decline(agreement_code):
     """Say no to a proposed agreement."""
-    return _step(agreement_code, NoteForm(), lambda m, f: agreements.decline(g.user, m, agreement_code,
+    return _step(agreement_code, "decline", NoteForm(), lambda m, f: agreements.decline(g.user, m, agreement_code,
                                                                               f.note.data or ""), _("Declined."))
 
 
@@ -180,7 +209,7 @@ def decline(agreement_code):
 @login_required
 def cancel(agreement_code):
     """Call an agreement off before its time."""
-    return _step(agreement_code, NoteForm(), lambda m, f: agreements.cancel(g.user, m, agreement_code,
+    return _step(agreement_code, "cancel", NoteForm(), lambda m, f: agreements.cancel(g.user, m, agreement_code,
                                                                              f.note.data or ""), _("Called off."))
 
 
@@ -188,7 +217,7 @@ def cancel(agreement_code):
 @login_required
 def claim(agreement_code):
     """Say how many minutes were served (the giver)."""
-    return _step(agreement_code, MinutesForm(), lambda m, f: agreements.claim(
+    return _step(agreement_code, "claim", MinutesForm(), lambda m, f: agreements.claim(
         g.user, m, agreement_code, f.minutes.data, f.note.data or ""),
         _("Sent: the receiver is asked to confirm the minutes."))
 
@@ -197,7 +226,7 @@ def claim(agreement_code):
 @login_required
 def confirm(agreement_code):
     """Confirm the minutes (the receiver): they move at once."""
-    return _step(agreement_code, ConfirmForm(), lambda m, f: agreements.confirm(
+    return _step(agreement_code, "confirm", ConfirmForm(), lambda m, f: agreements.confirm(
         g.user, m, agreement_code, f.minutes.data), _("Confirmed: the minutes have moved."))
 
 
@@ -205,7 +234,7 @@ def confirm(agreement_code):
 @login_required
 def dispute(agreement_code):
     """Disagree: a coordinator reads both sides' notes and decides."""
-    return _step(agreement_code, ReasonForm(), lambda m, f: agreements.dispute(
+    return _step(agreement_code, "dispute", ReasonForm(), lambda m, f: agreements.dispute(
         g.user, m, agreement_code, f.note.data), _("Sent to a coordinator, who will decide."))
 
 
@@ -213,7 +242,7 @@ def dispute(agreement_code):
 @login_required
 def endorse(agreement_code):
     """Write a few words about the other side of a done exchange."""
-    return _step(agreement_code, EndorseForm(), lambda m, f: endorsements.endorse(
+    return _step(agreement_code, "endorse", EndorseForm(), lambda m, f: endorsements.endorse(
         g.user, m, agreement_code, f.text.data), _("Thank you: your words are on their profile."))
 
 
@@ -230,28 +259,28 @@ def _coordinating(code) -> ExchangeAgreement:
 @login_required
 def approve(agreement_code):
     """Approve a new member's exchange (a coordinator)."""
-    _coordinating(agreement_code)
-    return submit_and_return(CoordinatorNoteForm(), lambda f: agreements.approve(
-        g.user, agreement_code, f.note.data or ""), _back(agreement_code), _("Approved."), passes=(NotFound,))
+    found = _coordinating(agreement_code)
+    return _run(found, "approve", CoordinatorNoteForm(), lambda f: agreements.approve(
+        g.user, agreement_code, f.note.data or ""), _("Approved."))
 
 
 @bp.post("/agreements/<agreement_code>/refuse")
 @login_required
 def refuse(agreement_code):
     """Do not approve a new member's exchange, saying why (a coordinator)."""
-    _coordinating(agreement_code)
-    return submit_and_return(ReasonForm(), lambda f: agreements.refuse(g.user, agreement_code, f.note.data),
-                             _back(agreement_code), _("Not approved; both sides are told why."), passes=(NotFound,))
+    found = _coordinating(agreement_code)
+    return _run(found, "refuse", ReasonForm(), lambda f: agreements.refuse(g.user, agreement_code, f.note.data),
+                _("Not approved; both sides are told why."))
 
 
 @bp.post("/agreements/<agreement_code>/settle")
 @login_required
 def settle(agreement_code):
     """Settle a dispute: move some minutes, or none (a coordinator)."""
-    _coordinating(agreement_code)
-    return submit_and_return(SettleForm(), lambda f: agreements.settle_dispute(
+    found = _coordinating(agreement_code)
+    return _run(found, "settle", SettleForm(), lambda f: agreements.settle_dispute(
         g.user, agreement_code, f.minutes.data if f.outcome.data == "minutes" else None, f.note.data),
-        _back(agreement_code), _("Settled; both sides are told."), passes=(NotFound,))
+        _("Settled; both sides are told."))
 
 
 def _waiting(status: AgreementStatus, template: str):

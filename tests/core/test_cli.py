@@ -19,7 +19,7 @@ def test_seed_demo_fills_every_kind_and_role_once(runner):
     from marketplace.timebank.models import Activity
 
     volunteer = db.session.scalar(db.select(User).where(User.email == "volunteer@demo.example.org"))
-    assert ledger.balance(savings_account(volunteer)).posted == 180
+    assert ledger.balance(savings_account(volunteer)).posted == 180 + 60  # the time bank, and a neighbour's lesson
     activities = db.session.scalar(db.select(db.func.count(Activity.id)))
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0 and "already present" in second.output

@@ -75,6 +75,12 @@ def test_the_agreement_page_offers_each_side_its_own_buttons(app, client, auth, 
     time_passes(agreement)
     page = _page(client, path)
     assert "Ask them to confirm" in page and "Ask a coordinator to decide" in page
+    refused = auth.post(f"{path}/claim", {"minutes": "601", "note": "A whole day of chats"}, form_page=path)
+    page = refused.get_data(as_text=True)  # the page again, with what was typed and why it was refused
+    assert refused.status_code == 422 and "from 1 to 600" in page
+    assert 'value="601"' in page and ">A whole day of chats</textarea>" in page
+    db.session.expire_all()
+    assert agreement.status == AS.AGREED and agreement.claimed_minutes is None
     assert auth.post(f"{path}/claim", {"minutes": "75", "note": "Long chat"}, form_page=path).status_code == 302
     auth.logout()
     auth.login("ben@example.org")
@@ -108,8 +114,8 @@ def test_a_coordinator_acts_for_an_elderly_member_on_the_pages(app, client, auth
     assert event.actor_id == x.coordinator.id and event.detail["for_user_id"] == x.wang.id
     # without naming whom they act for, a coordinator who is no side is asked to choose
     other = agreements.propose(x.ann, x.m.ann, walk, soon(), 30, "")
-    auth.post(f"/exchange/agreements/{other.code}/accept", {}, form_page=path)
-    assert "Choose the member you act for." in _page(client, path)
+    refused = auth.post(f"/exchange/agreements/{other.code}/accept", {}, form_page=path)
+    assert refused.status_code == 422 and "Choose the member you act for." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert other.status == AS.PROPOSED
 
