@@ -31,6 +31,7 @@ from marketplace.orgs.models import Membership, Role
 from marketplace.platform import search as words
 from marketplace.platform.errors import Conflict, InvalidInput, NotFound
 from marketplace.platform.extensions import db
+from marketplace.platform.i18n import local_day
 from marketplace.platform.ids import as_id
 from marketplace.platform.timeutil import local_today
 from marketplace.web import uploads
@@ -86,7 +87,7 @@ def _checked(member: ExchangeMember, kind: str, title, body, category, district,
     today, last = local_today(), default_end()
     end = _as_date(active_until) if active_until not in (None, "") else last
     if end is None or not today <= end <= last:
-        fields["active_until"] = [_l("Choose an end date from today to %(last)s.", last=last.isoformat())]
+        fields["active_until"] = [_l("Choose an end date from today to %(last)s.", last=local_day(last))]
     try:
         found = district_of(district)
     except InvalidInput as error:

@@ -42,8 +42,10 @@ def test_bad_fields_are_named_and_nothing_is_written(exchange, overrides, field)
 def test_the_end_date_runs_from_today_to_the_post_days(exchange):
     last = local_today() + timedelta(days=settings.EXCHANGE_POST_DAYS)
     assert post(exchange.amy.user, exchange.amy, active_until=last.isoformat()).active_until == last
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         post(exchange.amy.user, exchange.amy, active_until=last + timedelta(days=1))
+    said = str(refused.value.fields["active_until"][0])  # the last day as people write it, not 2027-02-06
+    assert last.isoformat() not in said and str(last.year) in said
     with pytest.raises(InvalidInput):
         post(exchange.amy.user, exchange.amy, active_until=local_today() - timedelta(days=1))
 
