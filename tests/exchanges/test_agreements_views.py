@@ -68,7 +68,7 @@ def test_the_agreement_page_offers_each_side_its_own_buttons(app, client, auth, 
     auth.login("ann@example.org")
     path = f"/exchange/agreements/{agreement.code}"
     page = _page(client, path)
-    assert ">Accept<" in page and ">Decline<" in page and "Call it off" not in page
+    assert ">Accept this time<" in page and ">Say no<" in page and "Call it off" not in page
     assert auth.post(f"{path}/accept", {}, form_page=path).status_code == 302
     db.session.expire_all()
     assert agreement.status == AS.AGREED
