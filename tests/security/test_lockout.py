@@ -122,7 +122,10 @@ def test_tries_sent_at_once_cannot_all_pass_before_any_is_counted(app, create_us
 
     with ThreadPoolExecutor(len(clients)) as pool:
         answers = list(pool.map(guess, forms))
-    assert answers.count(401) == 5 and answers.count(429) == 7
+    # each try is booked on two counts, this client's (5 per 15 minutes) and the account's (10 per hour), one after
+    # the other: threads may reach them in different orders, so one of the first five on the client's count can
+    # be the eleventh or twelfth on the account's and be refused too. Never more than five get a password check.
+    assert 3 <= answers.count(401) <= 5 and answers.count(401) + answers.count(429) == 12
 
 
 def test_strangers_behind_the_owners_address_do_not_lock_out_the_owners_own_browser(app, create_user):
