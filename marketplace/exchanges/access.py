@@ -66,6 +66,11 @@ def memberships(user: User | None) -> list[ExchangeMember]:
                                    .order_by(ExchangeMember.id)))
 
 
+def member_ids(user: User | None) -> list[int]:
+    """Return the ids of the user's memberships of exchanges (a user may be in several)."""
+    return [m.id for m in memberships(user)]
+
+
 def acting_for(by: User | None, member: ExchangeMember | None) -> ExchangeMember:
     """Return `member` when `by` may act as them: they are `by`, or `by` coordinates their exchange.
 

@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, or_, select
 from config import settings
 from marketplace.audit.service import record
 from marketplace.auth.models import User
-from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator
+from marketplace.exchanges.access import acting_for, audit_acting, is_coordinator, member_ids
 from marketplace.exchanges.members import district_of, is_adult
 from marketplace.exchanges.models import (
     Category,
@@ -253,13 +253,9 @@ def viewable_orgs(viewer: User | None) -> list[int]:
         Membership.user_id == viewer.id)) if m.role in ranks)
 
 
-def _my_member_ids(viewer: User) -> list[int]:
-    return list(db.session.scalars(select(ExchangeMember.id).where(ExchangeMember.user_id == viewer.id)))
-
-
 def not_blocked(viewer: User):
     """SQL: the post's member and the viewer have not blocked each other (either way)."""
-    mine_ids = _my_member_ids(viewer)
+    mine_ids = member_ids(viewer)
     if not mine_ids:
         return True
     return ~exists().where(or_(
@@ -288,7 +284,7 @@ def visible(viewer: User | None, code: str) -> ExchangePost:
     if post.member.user_id == viewer.id or is_coordinator(viewer, post.organisation_id):
         return post
     if (post.status == PS.ACTIVE and post.organisation_id in viewable_orgs(viewer)
-            and not is_blocked_pair(_my_member_ids(viewer), [post.member_id])):
+            and not is_blocked_pair(member_ids(viewer), [post.member_id])):
         return post
     raise NotFound()
 

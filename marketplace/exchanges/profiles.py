@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from marketplace.auth.models import User
 from marketplace.auth.service import public_name
-from marketplace.exchanges.access import is_coordinator
+from marketplace.exchanges import endorsements
+from marketplace.exchanges.access import is_coordinator, member_ids
 from marketplace.exchanges.members import member_by_id
 from marketplace.exchanges.models import (
     AgreementStatus,
-    Endorsement,
     ExchangeAgreement,
     ExchangeMember,
     ExchangePost,
@@ -45,12 +46,12 @@ def minutes_moved(member_id: int) -> tuple[int, int]:
     return total(ExchangeAgreement.giver_id), total(ExchangeAgreement.receiver_id)
 
 
-def endorsements_of(member_id: int, most: int = 20) -> list[tuple[str, str]]:
-    """Return the latest endorsements of the member: their words and their authors' public names."""
-    rows = db.session.execute(select(Endorsement.text, User).join(
-        ExchangeMember, ExchangeMember.id == Endorsement.author_id).join(User, User.id == ExchangeMember.user_id)
-        .where(Endorsement.subject_id == member_id).order_by(Endorsement.id.desc()).limit(most))
-    return [(text, public_name(user)) for text, user in rows]
+def _endorsements(member: ExchangeMember, most: int = 20) -> list[tuple[str, str]]:
+    """The latest endorsements of the member (`endorsements.endorsements_of`) with their authors' public names."""
+    found = endorsements.endorsements_of(member, limit=most)
+    authors = {m.id: m.user for m in db.session.scalars(select(ExchangeMember).options(
+        joinedload(ExchangeMember.user)).where(ExchangeMember.id.in_({e.author_id for e in found})))}
+    return [(e.text, public_name(authors.get(e.author_id))) for e in found]
 
 
 def profile(viewer: User | None, member_id: int) -> Profile:
@@ -64,12 +65,11 @@ def profile(viewer: User | None, member_id: int) -> Profile:
         raise NotFound()
     own = member.user_id == viewer.id
     if not own and not is_coordinator(viewer, member.organisation_id):
-        mine = list(db.session.scalars(select(ExchangeMember.id).where(ExchangeMember.user_id == viewer.id)))
-        if member.organisation_id not in viewable_orgs(viewer) or is_blocked_pair(mine, [member.id]):
+        if member.organisation_id not in viewable_orgs(viewer) or is_blocked_pair(member_ids(viewer), [member.id]):
             raise NotFound()
     offers = list(db.session.scalars(select(ExchangePost).where(
         ExchangePost.member_id == member.id, ExchangePost.kind == PostKind.OFFER,
         ExchangePost.status == PostStatus.ACTIVE, ExchangePost.active_until >= local_today())
         .order_by(ExchangePost.id.desc())))
     given, received = minutes_moved(member.id)
-    return Profile(member, public_name(member.user), offers, given, received, endorsements_of(member.id), own)
+    return Profile(member, public_name(member.user), offers, given, received, _endorsements(member), own)
